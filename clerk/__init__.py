@@ -1,0 +1,1 @@
+"""The window clerk's app (软件呼叫器)."""

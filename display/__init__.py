@@ -1,0 +1,1 @@
+"""Hall boards and window displays."""

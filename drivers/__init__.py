@@ -1,0 +1,1 @@
+"""Hardware drivers: each a pure codec and a thin serial transport."""

@@ -1,0 +1,1 @@
+"""Hall kiosk: the touchscreen where citizens take a number."""

@@ -1,0 +1,1 @@
+"""The hall's queue server: the one source of truth for tickets, windows and ratings."""

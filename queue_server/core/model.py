@@ -1,0 +1,145 @@
+"""The hall's vocabulary: configuration records and the enums of states and classes.
+
+Pure data, shared by the engine, the config loader, the store and the protocol. Nothing here
+does I/O; times are POSIX seconds (float) unless a field says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+
+class TicketClass(StrEnum):
+    """How a ticket entered the queue; decides its lane in the call order."""
+
+    NORMAL = "normal"
+    PRIORITY = "priority"  # 绿色通道: elderly, disabled, pregnant
+    APPOINTMENT = "appointment"  # 预约
+
+
+class TicketState(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"  # called to a window and being served there
+    PARKED = "parked"  # 挂起: set aside by a window, can be called back
+    DONE = "done"
+    NO_SHOW = "no_show"  # 弃号 / 过号
+    VOIDED = "voided"  # printing failed; never called
+    EXPIRED = "expired"  # still waiting at the start of the next day
+
+
+class WindowState(StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    PAUSED = "paused"
+
+
+class Role(StrEnum):
+    KIOSK = "kiosk"
+    CLERK = "clerk"
+    DISPLAY = "display"
+    BRIDGE = "bridge"
+    MANAGER = "manager"
+
+
+class RatingLevel(IntEnum):
+    """政务服务好差评 five levels; 不满意 and 非常不满意 are 差评."""
+
+    VERY_SATISFIED = 5  # 非常满意
+    SATISFIED = 4  # 满意
+    BASICALLY_SATISFIED = 3  # 基本满意
+    DISSATISFIED = 2  # 不满意
+    VERY_DISSATISFIED = 1  # 非常不满意
+
+    @property
+    def is_bad(self) -> bool:
+        """差评: the two lowest levels."""
+        return self.value <= 2
+
+
+@dataclass(frozen=True)
+class OpeningPeriod:
+    """One opening interval on the given ISO weekdays (1 = Monday … 7 = Sunday), local time."""
+
+    weekdays: frozenset[int]
+    start: dt.time
+    end: dt.time
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service (事项) citizens take numbers for."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    prefix: str  # ticket prefix, e.g. "A" -> A001
+    category: str  # category / area shown on the kiosk's first screen
+    location_zh: str  # where to go, e.g. "二楼东区 3–6 号窗口"
+    location_en: str = ""
+    daily_quota: int | None = None  # None: no quota
+    hours: tuple[OpeningPeriod, ...] = ()  # empty: open around the clock
+    priority: bool = True  # whether 绿色通道 tickets may be taken
+    appointments: bool = True  # whether appointment check-in applies
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window (窗口); comprehensive windows serve many services, each with a weight."""
+
+    number: int
+    name: str
+    services: dict[str, int]  # service code -> weight (higher is preferred)
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    name: str
+    pin_hash: str  # "scrypt$<salt hex>$<hash hex>"
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    role: Role
+    token: str
+    window: int | None = None  # the window a clerk, keypad or evaluator device belongs to
+
+
+@dataclass(frozen=True)
+class CallPolicy:
+    """How the next ticket is chosen and when the business day starts."""
+
+    normal_per_priority: int = 2  # 2 normal : 1 priority
+    max_wait_s: int = 3600  # a ticket waiting longer goes first
+    day_start: dt.time = dt.time(0, 0)
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class RatingPolicy:
+    invite_window_s: int = 120  # an unprompted press is accepted this long after finish
+    followup_working_days: int = 3  # 差评 回访 deadline
+
+
+@dataclass(frozen=True)
+class Hall:
+    """The whole configured hall, as validated from the TOML file."""
+
+    name_zh: str
+    name_en: str
+    services: tuple[Service, ...]
+    windows: tuple[Window, ...]
+    staff: tuple[Staff, ...] = ()
+    devices: tuple[Device, ...] = ()
+    policy: CallPolicy = field(default_factory=CallPolicy)
+    ratings: RatingPolicy = field(default_factory=RatingPolicy)
+    public_url: str = "http://localhost:8765"  # base of the ticket status page (QR code)
+
+    def service(self, code: str) -> Service | None:
+        return next((s for s in self.services if s.code == code), None)
+
+    def window(self, number: int) -> Window | None:
+        return next((w for w in self.windows if w.number == number), None)
