@@ -1,0 +1,131 @@
+"""Schema migrations, applied in order, each with its record in one transaction.
+
+A migration is a function of the database; its name is recorded in `_migrations` so it runs
+once. Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT on a connection opened in autocommit mode; ROLLBACK on error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+@migration("0001_event_log_and_state")
+def _initial(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,      -- the event sequence clients resync from
+            at REAL NOT NULL,             -- POSIX seconds
+            day TEXT NOT NULL,            -- business day, YYYY-MM-DD
+            type TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            ticket TEXT,
+            window INTEGER,
+            data TEXT NOT NULL            -- the whole event as JSON
+        )"""
+    )
+    db.execute("CREATE INDEX events_day_type ON events(day, type)")
+    db.execute("CREATE INDEX events_ticket ON events(ticket)")
+    db.execute(
+        """
+        CREATE TABLE tickets (
+            id TEXT PRIMARY KEY,
+            day TEXT NOT NULL,
+            number TEXT NOT NULL,
+            service TEXT NOT NULL,
+            class TEXT NOT NULL,
+            state TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            called_at REAL,
+            finished_at REAL,
+            window INTEGER,
+            request_id TEXT,
+            data TEXT NOT NULL,
+            last_seq INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX tickets_day_number ON tickets(day, number)")
+    db.execute(
+        """
+        CREATE TABLE ratings (
+            seq INTEGER PRIMARY KEY REFERENCES events(seq),
+            at REAL NOT NULL,
+            day TEXT NOT NULL,
+            ticket TEXT,
+            service TEXT,
+            window INTEGER,
+            staff TEXT,
+            score INTEGER,
+            bad INTEGER,
+            rejected TEXT                -- NULL when accepted, else the reason code
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX ratings_one_per_ticket ON ratings(ticket) WHERE rejected IS NULL")
+    db.execute(
+        """
+        CREATE TABLE followups (
+            ticket TEXT PRIMARY KEY,
+            opened_seq INTEGER NOT NULL REFERENCES events(seq),
+            opened_at REAL NOT NULL,
+            deadline TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            outcome TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE checkpoints (
+            seq INTEGER PRIMARY KEY,     -- state after applying every event up to seq
+            code_version TEXT NOT NULL,
+            state BLOB NOT NULL
+        )"""
+    )
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration not yet recorded; return the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(db):  # the migration and its record, together
+            fn(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", [name]
+            )
+        log.info("applied migration %s", name)
+        applied.append(name)
+    return applied

@@ -1,0 +1,215 @@
+"""The hall's SQLite store: an append-only event log beside the current-state tables.
+
+One connection, used by one writer at a time (the server runs it on a single thread). The
+database is in WAL mode with `synchronous=FULL`, so a batch is on disk when `append` returns:
+the server acknowledges nothing before that.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .migrations import apply_migrations, transaction
+
+log = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+
+_TICKET_COLUMNS = (
+    "id", "day", "number", "service", "class", "state", "issued_at", "called_at",
+    "finished_at", "window", "request_id", "data", "last_seq",
+)  # fmt: skip
+
+
+class Store:
+    """Persistence of one hall. Create with `Store.open(path)`; close with `close()`."""
+
+    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open (creating when needed) the database file and bring its schema up to date."""
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=5000")
+        db = sqlite_utils.Database(conn)
+        apply_migrations(db)
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(self, events: list[Event], tickets: Mapping[str, Mapping[str, Any]]) -> int:
+        """Commit a batch: the events (each gets its `seq`) and the tickets' current rows.
+
+        `tickets` maps ticket id to the ticket's state after the batch. Returns the last seq.
+        All or nothing: on any error the transaction is rolled back and nothing is written.
+        """
+        conn = self.db.conn
+        with transaction(self.db):
+            seq = self.last_seq()
+            for event in events:
+                seq += 1
+                event["seq"] = seq
+                conn.execute(
+                    "INSERT INTO events (seq, at, day, type, actor, ticket, window, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        seq,
+                        event["at"],
+                        event["day"],
+                        event["type"],
+                        event.get("actor", ""),
+                        event.get("ticket"),
+                        event.get("window"),
+                        json.dumps(event, ensure_ascii=False, separators=(",", ":")),
+                    ),
+                )
+                self._project(event)
+            if tickets:
+                conn.executemany(
+                    f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})",
+                    [_ticket_row(t, seq) for t in tickets.values()],
+                )
+        return seq
+
+    def _project(self, event: Event) -> None:
+        """Keep the report tables (ratings, follow-ups) in step with the log."""
+        kind = event["type"]
+        if kind == "rating_recorded":
+            self.db.conn.execute(
+                "INSERT INTO ratings (seq, at, day, ticket, service, window, staff, score, bad)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event["seq"], event["at"], event["day"], event.get("ticket"),
+                    event.get("service"), event.get("window"), event.get("staff"),
+                    event.get("score"), int(bool(event.get("bad"))),
+                ),
+            )  # fmt: skip
+        elif kind == "rating_rejected":
+            self.db.conn.execute(
+                "INSERT INTO ratings (seq, at, day, ticket, window, score, rejected)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event["seq"], event["at"], event["day"], event.get("ticket"),
+                    event.get("window"), event.get("score"), event.get("reason", "rejected"),
+                ),
+            )  # fmt: skip
+        elif kind == "followup_opened":
+            self.db.conn.execute(
+                "INSERT INTO followups (ticket, opened_seq, opened_at, deadline) VALUES (?, ?, ?, ?)",
+                (event["ticket"], event["seq"], event["at"], event["deadline"]),
+            )
+
+    # -- reading -------------------------------------------------------------------------
+
+    def last_seq(self) -> int:
+        row = self.db.execute("SELECT max(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def events_after(self, seq: int, limit: int | None = None) -> list[Event]:
+        """The events with a sequence number above `seq`, oldest first."""
+        sql = "SELECT data, seq FROM events WHERE seq > ? ORDER BY seq"
+        params: list[Any] = [seq]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_event(data, s) for data, s in self.db.execute(sql, params).fetchall()]
+
+    def iter_events(self, after: int = 0, chunk: int = 5000) -> Iterator[Event]:
+        """Every event after `after`, in order, read in chunks (for start-up replay)."""
+        while True:
+            rows = self.db.execute(
+                "SELECT data, seq FROM events WHERE seq > ? ORDER BY seq LIMIT ?", [after, chunk]
+            ).fetchall()
+            if not rows:
+                return
+            for data, seq in rows:
+                yield _event(data, seq)
+            after = rows[-1][1]
+
+    def ticket(self, ticket_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT data FROM tickets WHERE id = ?", [ticket_id]).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def tickets(self, day: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT data FROM tickets WHERE day = ? ORDER BY issued_at, id", [day]
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def ratings(self, day: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE day = ?", [day]) if day else ("", [])
+        return list(self.db.query(f"SELECT * FROM ratings {where} ORDER BY seq", params))
+
+    def followups(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM followups ORDER BY opened_seq"))
+
+    # -- checkpoints ---------------------------------------------------------------------
+
+    def save_checkpoint(self, seq: int, code_version: str, state: bytes) -> None:
+        with transaction(self.db):
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO checkpoints (seq, code_version, state) VALUES (?, ?, ?)",
+                (seq, code_version, state),
+            )
+            # Keep the newest few; older ones only cost space.
+            self.db.conn.execute(
+                "DELETE FROM checkpoints WHERE seq NOT IN"
+                " (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT 3)"
+            )
+
+    def checkpoints(self, code_version: str) -> Iterable[tuple[int, bytes]]:
+        """Checkpoints written by this code version, newest first."""
+        rows = self.db.execute(
+            "SELECT seq, state FROM checkpoints WHERE code_version = ? ORDER BY seq DESC",
+            [code_version],
+        ).fetchall()
+        return [(int(s), bytes(b)) for s, b in rows]
+
+
+def _event(data: str, seq: int) -> Event:
+    event: Event = json.loads(data)
+    event["seq"] = seq
+    return event
+
+
+def _ticket_row(ticket: Mapping[str, Any], seq: int) -> tuple[Any, ...]:
+    return (
+        ticket["id"],
+        ticket.get("day") or ticket["id"][:10],
+        ticket["number"],
+        ticket["service"],
+        ticket["class"],
+        ticket["state"],
+        ticket["issued_at"],
+        ticket.get("called_at"),
+        ticket.get("finished_at"),
+        ticket.get("window"),
+        ticket.get("request_id"),
+        json.dumps(ticket, ensure_ascii=False, separators=(",", ":")),
+        seq,
+    )
