@@ -1,0 +1,167 @@
+"""The hall protocol: JSON messages over `ws://HOST:PORT/ws`, shared by the server and clients.
+
+Every request is an object with `"type"` and `"id"`; its reply carries `"re": <id>`. A failure
+is `{"type": "error", "re", "code", "message", "message_en"}` with a stable `code`. The full
+contract, with examples, is `docs/protocol.md`. This module is pure: it validates and builds
+messages and says which role may send what; it does no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from queue_server.core.model import Role, TicketClass
+
+PROTOCOL_VERSION = 1
+MAX_MESSAGE_BYTES = 8 * 1024  # larger requests are refused with `too_large`
+
+# Field specs: name -> (type, required). `int` excludes bool.
+_STR, _INT = str, int
+Spec = dict[str, tuple[type, bool]]
+
+_WINDOW: Spec = {"window": (_INT, True)}
+
+REQUESTS: dict[str, Spec] = {
+    "hello": {
+        "role": (_STR, True),
+        "device": (_STR, True),
+        "token": (_STR, True),
+        "last_seq": (_INT, False),
+    },
+    "ping": {},
+    "snapshot": {},
+    "position": {"ticket": (_STR, True)},
+    "take_ticket": {
+        "service": (_STR, True),
+        "request_id": (_STR, True),
+        "class": (_STR, False),
+        "citizen_hash": (_STR, False),
+        "appointment_code": (_STR, False),
+    },
+    "void_ticket": {"ticket": (_STR, True), "reason": (_STR, True)},
+    "device_status": {"status": (_STR, True), "detail": (_STR, False)},
+    "login": {"window": (_INT, True), "staff": (_STR, True), "pin": (_STR, True)},
+    "logout": _WINDOW,
+    "call_next": _WINDOW,
+    "call_number": {"window": (_INT, True), "number": (_STR, True)},
+    "recall": _WINDOW,
+    "no_show": _WINDOW,
+    "finish": _WINDOW,
+    "transfer": {"window": (_INT, True), "to_service": (_STR, False), "to_window": (_INT, False)},
+    "park": _WINDOW,
+    "call_parked": {"window": (_INT, True), "number": (_STR, True)},
+    "pause": _WINDOW,
+    "resume": _WINDOW,
+    "invite_rating": _WINDOW,
+    "rate": {"window": (_INT, True), "score": (_INT, True), "source": (_STR, False)},
+}
+
+_READ = {"ping", "snapshot", "position"}
+_WINDOW_OPS = {
+    "login", "logout", "call_next", "call_number", "recall", "no_show", "finish", "transfer",
+    "park", "call_parked", "pause", "resume", "invite_rating",
+}  # fmt: skip
+
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.KIOSK: frozenset(_READ | {"take_ticket", "void_ticket", "device_status"}),
+    Role.CLERK: frozenset(_READ | _WINDOW_OPS),
+    Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "device_status"}),
+    Role.DISPLAY: frozenset(_READ | {"device_status"}),
+    Role.MANAGER: frozenset(_READ),
+}
+
+DEVICE_STATUSES = ("ok", "out_of_service", "printer_paper_out", "printer_paper_near_end",
+                   "printer_cover_open", "printer_offline", "printer_unknown", "device_missing")  # fmt: skip
+
+# Stable error codes of the protocol layer, with their Chinese and English texts. The
+# engine's own codes (queue_empty, window_busy, …) come with their texts from the engine.
+ERRORS: dict[str, tuple[str, str]] = {
+    "bad_json": ("消息不是有效的 JSON", "message is not valid JSON"),
+    "bad_message": ("消息必须是带 type 和 id 的 JSON 对象", "message must be a JSON object with type and id"),
+    "unknown_type": ("未知的消息类型", "unknown message type"),
+    "missing_field": ("缺少字段", "missing field"),
+    "bad_field": ("字段取值错误", "bad field value"),
+    "too_large": ("消息过大", "message too large"),
+    "not_authenticated": ("请先发送 hello 登记设备", "send hello first"),
+    "bad_token": ("设备或令牌无效", "unknown device or wrong token"),
+    "already_authenticated": ("设备已登记", "already authenticated"),
+    "forbidden": ("此设备无权执行该操作", "this device may not do that"),
+    "wrong_window": ("此设备不属于该窗口", "this device does not belong to that window"),
+    "not_logged_in": ("窗口尚未登录", "no clerk is logged in at this window"),
+    "bad_pin": ("工号或密码错误", "wrong staff id or PIN"),
+    "rate_limited": ("请求过于频繁，请稍后再试", "too many requests, slow down"),
+    "unavailable": ("服务器暂时无法保存，请稍后重试", "server cannot save right now, retry"),
+    "internal": ("服务器内部错误", "internal server error"),
+}  # fmt: skip
+
+
+@dataclass
+class ProtocolError(Exception):
+    """A request the protocol layer refuses; `code` is one of ERRORS."""
+
+    code: str
+    detail: str = ""
+    re: Any = None
+
+    def __str__(self) -> str:
+        zh, en = ERRORS[self.code]
+        return f"{self.code}: {en}{': ' + self.detail if self.detail else ''}"
+
+    def to_message(self) -> dict[str, Any]:
+        zh, en = ERRORS[self.code]
+        suffix = f"：{self.detail}" if self.detail else ""
+        return error_message(
+            self.re, self.code, zh + suffix, en + (f": {self.detail}" if self.detail else "")
+        )
+
+
+def error_message(re: Any, code: str, message: str, message_en: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "error", "re": re, "code": code, "message": message,
+            "message_en": message_en, **extra}  # fmt: skip
+
+
+def parse_request(raw: str | bytes) -> dict[str, Any]:
+    """Decode and validate one request; raise ProtocolError with a stable code if it is wrong."""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("too_large", f"{len(raw)} > {MAX_MESSAGE_BYTES} bytes")
+    try:
+        msg = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError("bad_json", str(exc)[:80]) from None
+    if not isinstance(msg, dict):
+        raise ProtocolError("bad_message", "not an object")
+    re = msg.get("id")
+    if not isinstance(re, (str, int)) or isinstance(re, bool):
+        raise ProtocolError("bad_message", "id must be a string or an integer")
+    kind = msg.get("type")
+    if not isinstance(kind, str):
+        raise ProtocolError("bad_message", "type must be a string", re)
+    spec = REQUESTS.get(kind)
+    if spec is None:
+        raise ProtocolError("unknown_type", kind[:40], re)
+    for name, (typ, required) in spec.items():
+        if name not in msg or msg[name] is None:
+            if required:
+                raise ProtocolError("missing_field", name, re)
+            continue
+        value = msg[name]
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            raise ProtocolError("bad_field", f"{name} must be {'an integer' if typ is int else 'a string'}", re)
+        if typ is str and not (0 < len(value) <= 200):
+            raise ProtocolError("bad_field", f"{name} must be 1–200 characters", re)
+    if kind == "take_ticket" and msg.get("class") is not None:
+        if msg["class"] not in {c.value for c in TicketClass}:
+            raise ProtocolError("bad_field", "class must be normal, priority or appointment", re)
+    if kind == "hello" and msg["role"] not in {r.value for r in Role}:
+        raise ProtocolError("bad_field", "role must be one of " + ", ".join(r.value for r in Role), re)
+    if kind == "device_status" and msg["status"] not in DEVICE_STATUSES:
+        raise ProtocolError("bad_field", "status must be one of " + ", ".join(DEVICE_STATUSES), re)
+    if kind == "transfer" and msg.get("to_service") is None and msg.get("to_window") is None:
+        raise ProtocolError("missing_field", "to_service or to_window", re)
+    return msg
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
