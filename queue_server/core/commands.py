@@ -1,0 +1,202 @@
+"""Commands the engine executes: what a kiosk, a window or the hall's clock asks for.
+
+Each is a frozen dataclass; ``Engine.execute(command, now, actor)`` turns it into events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import TicketClass
+
+__all__ = [
+    "COMMANDS",
+    "CallNext",
+    "CallNumber",
+    "CallParked",
+    "CloseWindow",
+    "Command",
+    "Finish",
+    "InviteRating",
+    "NoShow",
+    "OpenWindow",
+    "Park",
+    "PauseWindow",
+    "Rate",
+    "Recall",
+    "ResumeWindow",
+    "StartDay",
+    "TakeTicket",
+    "Transfer",
+    "VoidTicket",
+]
+
+
+@dataclass(frozen=True)
+class TakeTicket:
+    """A kiosk issues a ticket; ``request_id`` makes a retry return the same ticket."""
+
+    service: str
+    request_id: str
+    ticket_class: TicketClass = TicketClass.NORMAL
+    citizen_hash: str | None = None
+    appointment_code: str | None = None
+
+
+@dataclass(frozen=True)
+class VoidTicket:
+    """Printing failed: the ticket (by id) is voided and never called."""
+
+    ticket: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OpenWindow:
+    """A clerk logs in at a window (the server has checked the PIN)."""
+
+    window: int
+    staff: str
+
+
+@dataclass(frozen=True)
+class CloseWindow:
+    """The clerk logs out; refused while a ticket is being served there."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class PauseWindow:
+    window: int
+
+
+@dataclass(frozen=True)
+class ResumeWindow:
+    window: int
+
+
+@dataclass(frozen=True)
+class CallNext:
+    """Call the next ticket by the call policy."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class CallNumber:
+    """Call a chosen waiting number, e.g. ``"A003"``."""
+
+    window: int
+    number: str
+
+
+@dataclass(frozen=True)
+class Recall:
+    """Call the window's current ticket again."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class NoShow:
+    """弃号: the current ticket's citizen did not come."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class Finish:
+    """办结: the current ticket is done."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """转办: the current ticket goes back to waiting, keeping its original issue time.
+
+    ``to_service`` moves it to another service's queue; ``to_window`` reserves it for that
+    window.
+    """
+
+    window: int
+    to_service: str | None = None
+    to_window: int | None = None
+
+
+@dataclass(frozen=True)
+class Park:
+    """挂起: set the current ticket aside at this window."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class CallParked:
+    """Call a ticket parked at this window back."""
+
+    window: int
+    number: str
+
+
+@dataclass(frozen=True)
+class InviteRating:
+    """Invite the citizen of the ticket this window finished last to rate (好差评)."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rating for the ticket this window finished last; ``source`` names the input."""
+
+    window: int
+    score: int
+    source: str = "evaluator"
+
+
+@dataclass(frozen=True)
+class StartDay:
+    """Make sure the business day of ``now`` has started (expire and restart numbering)."""
+
+
+Command = (
+    TakeTicket
+    | VoidTicket
+    | OpenWindow
+    | CloseWindow
+    | PauseWindow
+    | ResumeWindow
+    | CallNext
+    | CallNumber
+    | Recall
+    | NoShow
+    | Finish
+    | Transfer
+    | Park
+    | CallParked
+    | InviteRating
+    | Rate
+    | StartDay
+)
+
+COMMANDS: tuple[type[Command], ...] = (
+    TakeTicket,
+    VoidTicket,
+    OpenWindow,
+    CloseWindow,
+    PauseWindow,
+    ResumeWindow,
+    CallNext,
+    CallNumber,
+    Recall,
+    NoShow,
+    Finish,
+    Transfer,
+    Park,
+    CallParked,
+    InviteRating,
+    Rate,
+    StartDay,
+)

@@ -1,0 +1,118 @@
+"""The queue engine: a deterministic state machine, commands in, events out.
+
+``execute`` decides the events of a command, applies them and returns them for the caller to
+persist; ``apply`` replays a stored event. Both go through :func:`.state.apply_event`, so a
+state rebuilt from the log equals the live one. No I/O and no wall clock: ``now`` is passed in.
+
+The business day starts by itself: when a command arrives on a later business day than the
+state's, the engine first emits ``day_started`` and one ``ticket_expired`` per ticket left
+waiting, called or parked, then the command's own events.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from .commands import Command
+from .days import business_day
+from .errors import DomainError, refusal
+from .handlers import HANDLERS, Context, day_start_events
+from .model import Hall
+from .state import Event, State, apply_event
+from .views import Directory, position, snapshot, ticket_dict
+
+__all__ = ["Engine", "Result"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Result:
+    """What ``execute`` did: events (already applied), the reply, a recorded rejection."""
+
+    events: list[Event]
+    reply: dict[str, Any]
+    error: DomainError | None = field(default=None)
+
+
+class Engine:
+    def __init__(self, hall: Hall) -> None:
+        self.hall = hall
+        self._directory = Directory(hall)
+        self._state = State()
+
+    @property
+    def state(self) -> State:
+        """The live state; read it, never change it."""
+        return self._state
+
+    @property
+    def day(self) -> str | None:
+        """The business day of the state, ``None`` before the first event."""
+        return self._state.day
+
+    def day_of(self, now: float) -> str:
+        """The business day ``YYYY-MM-DD`` of ``now`` (``policy.day_start``, hall timezone)."""
+        return business_day(now, self.hall.policy)
+
+    def execute(self, command: Command, now: float, actor: str) -> Result:
+        """Run a command at ``now`` for ``actor`` (a device or staff id).
+
+        Raises :class:`DomainError` for a refused command, leaving the state unchanged.
+        """
+        handler = HANDLERS.get(type(command))
+        if handler is None:
+            raise TypeError(f"not a command: {command!r}")
+        backup: State | None = None
+        events: list[Event] = []
+        day = self.day_of(now)
+        current = self._state.day
+        if current is None or day > current:
+            backup = copy.deepcopy(self._state)
+            ctx = Context(self._directory, self._state, now, actor, day)
+            events = day_start_events(self._state, day, ctx.event)
+            for event in events:
+                apply_event(self._state, event)
+        else:
+            if day < current:
+                logger.warning("clock before the current business day %s: %s", current, day)
+            day = current
+        ctx = Context(self._directory, self._state, now, actor, day)
+        try:
+            decision = handler(ctx, command)
+        except DomainError:
+            if backup is not None:
+                self._state = backup
+            raise
+        for event in decision.events:
+            apply_event(self._state, event)
+        events.extend(decision.events)
+        return Result(events, decision.reply(), decision.error)
+
+    def apply(self, event: Event) -> None:
+        """Replay one stored event (start-up rebuild)."""
+        apply_event(self._state, event)
+
+    def snapshot(self, now: float) -> dict[str, Any]:
+        """The JSON-able picture of the hall for boards, windows and managers."""
+        return snapshot(self._directory, self._state, now)
+
+    def ticket(self, ticket_id: str) -> dict[str, Any] | None:
+        t = self._state.tickets.get(ticket_id)
+        return ticket_dict(self._directory, t) if t else None
+
+    def find(self, number: str) -> dict[str, Any] | None:
+        """Today's ticket by number, e.g. ``"A001"``."""
+        if self._state.day is None:
+            return None
+        return self.ticket(f"{self._state.day}-{number}")
+
+    def position(self, ticket_id: str, now: float) -> dict[str, Any]:
+        """State, people ahead and estimated wait of a ticket; raises ``unknown_ticket``."""
+        t = self._state.tickets.get(ticket_id)
+        if t is None:
+            raise refusal("unknown_ticket", ticket=ticket_id)
+        return position(self._directory, self._state, t, now)

@@ -1,0 +1,122 @@
+"""Domain errors of the queue engine.
+
+A refused command raises a :class:`DomainError` and changes nothing. A rejected rating is the
+one outcome that is still recorded: the engine returns a ``rating_rejected`` event and puts a
+:class:`RatingRejected` in ``Result.error`` instead of raising it.
+
+Every error carries a stable ``code`` (the protocol sends it to clients), a message in
+Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able ``details``.
+
+.. code-block:: text
+
+    DomainError
+    ├── NotFound                unknown_service, unknown_window, unknown_ticket, unknown_staff
+    ├── ServiceUnavailable      service_closed, quota_reached, class_not_allowed,
+    │                           already_holding
+    ├── WindowStateError        window_closed, window_paused, window_busy, window_idle,
+    │                           already_open, not_serving_service
+    ├── TicketStateError        queue_empty, ticket_not_waiting, ticket_not_parked
+    └── RatingRejected          no_served_ticket, already_rated, rating_expired, bad_score
+
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .texts import ERROR_TEXTS
+
+__all__ = [
+    "CODES",
+    "DomainError",
+    "NotFound",
+    "RatingRejected",
+    "ServiceUnavailable",
+    "TicketStateError",
+    "WindowStateError",
+    "refusal",
+]
+
+
+class DomainError(Exception):
+    """A command the hall's rules refuse; ``code`` is stable, messages are for people."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, **details: Any) -> None:
+        super().__init__(code, message_zh, message_en)
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.details = details
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message_zh} / {self.message_en}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-able form the protocol sends to a client."""
+        return {
+            "code": self.code,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "details": dict(self.details),
+        }
+
+
+class NotFound(DomainError):
+    """A command names a service, window, ticket or staff member the hall does not have."""
+
+
+class ServiceUnavailable(DomainError):
+    """A ticket cannot be issued for this service now."""
+
+
+class WindowStateError(DomainError):
+    """The window is not in a state that allows the command."""
+
+
+class TicketStateError(DomainError):
+    """No ticket, or the named ticket is not in a state that allows the command."""
+
+
+class RatingRejected(DomainError):
+    """A rating (好差评) that cannot be attached to a served ticket."""
+
+
+_CLASSES: dict[str, type[DomainError]] = {
+    **dict.fromkeys(
+        ("unknown_service", "unknown_window", "unknown_ticket", "unknown_staff"), NotFound
+    ),
+    **dict.fromkeys(
+        ("service_closed", "quota_reached", "class_not_allowed", "already_holding"),
+        ServiceUnavailable,
+    ),
+    **dict.fromkeys(
+        (
+            "window_closed",
+            "window_paused",
+            "window_busy",
+            "window_idle",
+            "already_open",
+            "not_serving_service",
+        ),
+        WindowStateError,
+    ),
+    **dict.fromkeys(("queue_empty", "ticket_not_waiting", "ticket_not_parked"), TicketStateError),
+    **dict.fromkeys(
+        ("no_served_ticket", "already_rated", "rating_expired", "bad_score"), RatingRejected
+    ),
+}
+
+CODES: frozenset[str] = frozenset(_CLASSES)
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def refusal(code: str, **details: Any) -> DomainError:
+    """Build the error for ``code`` with its messages filled from ``details``."""
+    cls = _CLASSES[code]
+    zh, en = ERROR_TEXTS[code]
+    fields = _Blank(details)
+    return cls(code, zh.format_map(fields), en.format_map(fields), **details)

@@ -1,0 +1,453 @@
+"""What each command decides: the events it emits, or the DomainError that refuses it.
+
+A handler reads the state and never changes it; the engine applies the returned events and
+only then builds the reply (so a reply shows the state after the command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import commands as c
+from .days import add_working_days, is_open
+from .errors import DomainError, refusal
+from .model import RatingLevel, TicketClass, TicketState, Window, WindowState
+from .policy import choose_next, reason
+from .state import OPEN_STATES, Event, State, Ticket, WindowStatus
+from .views import Directory, ahead_of, estimated_wait, ticket_dict, window_dict
+
+__all__ = ["HANDLERS", "Context", "Decision", "day_start_events"]
+
+
+@dataclass
+class Context:
+    d: Directory
+    state: State
+    now: float
+    actor: str
+    day: str
+
+    def event(self, kind: str, **fields: Any) -> Event:
+        return {"type": kind, "at": self.now, "actor": self.actor, "day": self.day, **fields}
+
+    def ticket_reply(self, ticket_id: str, **extra: Any) -> Callable[[], dict[str, Any]]:
+        return lambda: {"ticket": ticket_dict(self.d, self.state.tickets[ticket_id]), **extra}
+
+    def window_reply(self, w: Window) -> Callable[[], dict[str, Any]]:
+        return lambda: {"window": window_dict(self.d, self.state, w)}
+
+
+@dataclass
+class Decision:
+    events: list[Event]
+    reply: Callable[[], dict[str, Any]]
+    error: DomainError | None = field(default=None)
+
+
+def day_start_events(state: State, day: str, make: Callable[..., Event]) -> list[Event]:
+    """``day_started`` then one ``ticket_expired`` per ticket left waiting, called or parked."""
+    events = [make("day_started", previous=state.day)]
+    left = sorted(
+        (t for t in state.tickets.values() if t.state in OPEN_STATES),
+        key=lambda t: (t.day, t.issued_at, t.order),
+    )
+    for t in left:
+        events.append(
+            make("ticket_expired", ticket=t.id, number=t.number, was=t.state.value, window=t.window)
+        )
+    return events
+
+
+# -- look-ups that refuse ---------------------------------------------------------------
+
+
+def _window(ctx: Context, number: int) -> tuple[Window, WindowStatus]:
+    w = ctx.d.windows.get(number)
+    if w is None:
+        raise refusal("unknown_window", window=number)
+    return w, ctx.state.windows.get(number) or WindowStatus(number)
+
+
+def _today(ctx: Context, number: str) -> Ticket:
+    t = ctx.state.tickets.get(f"{ctx.day}-{number}")
+    if t is None:
+        raise refusal("unknown_ticket", ticket=number)
+    return t
+
+
+def _current(ctx: Context, status: WindowStatus) -> Ticket:
+    if status.current is None:
+        raise refusal("window_idle", window=status.number)
+    return ctx.state.tickets[status.current]
+
+
+def _ready_to_call(ctx: Context, status: WindowStatus) -> None:
+    if status.state is WindowState.CLOSED:
+        raise refusal("window_closed", window=status.number)
+    if status.state is WindowState.PAUSED:
+        raise refusal("window_paused", window=status.number)
+    if status.current is not None:
+        number = ctx.state.tickets[status.current].number
+        raise refusal("window_busy", window=status.number, number=number)
+
+
+def _called(
+    ctx: Context, t: Ticket, status: WindowStatus, why: dict[str, Any], recall: bool
+) -> Decision:
+    event = ctx.event(
+        "ticket_called",
+        ticket=t.id,
+        number=t.number,
+        window=status.number,
+        staff=status.staff,
+        service=t.service,
+        reason=why,
+        recall=recall,
+    )
+    return Decision([event], ctx.ticket_reply(t.id, reason=why))
+
+
+# -- kiosk ------------------------------------------------------------------------------
+
+
+def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
+    """Issue a ticket; a known request id returns its ticket again and emits nothing."""
+    known = ctx.state.requests.get(cmd.request_id)
+    if known is not None:
+        return Decision([], ctx.ticket_reply(known))
+    service = ctx.d.services.get(cmd.service)
+    if service is None:
+        raise refusal("unknown_service", service=cmd.service)
+    try:
+        ticket_class = TicketClass(cmd.ticket_class)
+    except ValueError:
+        raise refusal("class_not_allowed", ticket_class=str(cmd.ticket_class)) from None
+    if (ticket_class is TicketClass.PRIORITY and not service.priority) or (
+        ticket_class is TicketClass.APPOINTMENT and not service.appointments
+    ):
+        raise refusal("class_not_allowed", ticket_class=ticket_class.value, service=service.code)
+    if not is_open(service, ctx.now, ctx.d.hall.policy.timezone):
+        raise refusal("service_closed", service=service.code)
+    if (
+        service.daily_quota is not None
+        and ctx.state.issued.get(service.code, 0) >= service.daily_quota
+    ):
+        raise refusal("quota_reached", service=service.code, quota=service.daily_quota)
+    if cmd.citizen_hash is not None:
+        for t in ctx.state.tickets.values():
+            if (
+                t.citizen_hash == cmd.citizen_hash
+                and t.service == service.code
+                and t.state in OPEN_STATES
+            ):
+                raise refusal("already_holding", number=t.number, ticket=ticket_dict(ctx.d, t))
+    seq = ctx.state.sequences.get(service.prefix, 0) + 1
+    number = f"{service.prefix}{seq:03d}"
+    draft = Ticket(
+        id=f"{ctx.day}-{number}",
+        number=number,
+        day=ctx.day,
+        seq=seq,
+        order=ctx.state.issue_order + 1,
+        service=service.code,
+        ticket_class=ticket_class,
+        issued_at=ctx.now,
+        request_id=cmd.request_id,
+    )
+    ahead = ahead_of(ctx.d, ctx.state, draft, ctx.now)
+    event = ctx.event(
+        "ticket_issued",
+        ticket=draft.id,
+        number=number,
+        prefix=service.prefix,
+        seq=seq,
+        order=draft.order,
+        service=service.code,
+        **{"class": ticket_class.value},
+        request_id=cmd.request_id,
+        citizen_hash=cmd.citizen_hash,
+        appointment_code=cmd.appointment_code,
+        ahead=ahead,
+        estimated_wait_s=estimated_wait(ctx.d, ctx.state, draft, ahead),
+    )
+    return Decision([event], ctx.ticket_reply(draft.id))
+
+
+def void_ticket(ctx: Context, cmd: c.VoidTicket) -> Decision:
+    """Printing failed: a waiting ticket that was never called is voided; its quota is freed."""
+    t = ctx.state.tickets.get(cmd.ticket)
+    if t is None:
+        raise refusal("unknown_ticket", ticket=cmd.ticket)
+    if t.state is not TicketState.WAITING or t.calls:
+        raise refusal("ticket_not_waiting", number=t.number, state=t.state.value)
+    event = ctx.event(
+        "ticket_voided", ticket=t.id, number=t.number, service=t.service, reason=cmd.reason
+    )
+    return Decision([event], ctx.ticket_reply(t.id))
+
+
+# -- windows ----------------------------------------------------------------------------
+
+
+def open_window(ctx: Context, cmd: c.OpenWindow) -> Decision:
+    """A clerk logs in; the same clerk logging in again changes nothing."""
+    w, status = _window(ctx, cmd.window)
+    if cmd.staff not in ctx.d.staff:
+        raise refusal("unknown_staff", staff=cmd.staff)
+    if status.state is not WindowState.CLOSED:
+        if status.staff == cmd.staff:
+            return Decision([], ctx.window_reply(w))
+        raise refusal("already_open", window=w.number, staff=status.staff)
+    event = ctx.event("window_opened", window=w.number, staff=cmd.staff)
+    return Decision([event], ctx.window_reply(w))
+
+
+def close_window(ctx: Context, cmd: c.CloseWindow) -> Decision:
+    """The clerk logs out; refused while serving. Parked tickets stay parked there."""
+    w, status = _window(ctx, cmd.window)
+    if status.state is WindowState.CLOSED:
+        return Decision([], ctx.window_reply(w))
+    if status.current is not None:
+        number = ctx.state.tickets[status.current].number
+        raise refusal("window_busy", window=w.number, number=number)
+    event = ctx.event("window_closed", window=w.number, staff=status.staff)
+    return Decision([event], ctx.window_reply(w))
+
+
+def pause_window(ctx: Context, cmd: c.PauseWindow) -> Decision:
+    w, status = _window(ctx, cmd.window)
+    if status.state is WindowState.CLOSED:
+        raise refusal("window_closed", window=w.number)
+    events = []
+    if status.state is WindowState.OPEN:
+        events.append(ctx.event("window_paused", window=w.number, staff=status.staff))
+    return Decision(events, ctx.window_reply(w))
+
+
+def resume_window(ctx: Context, cmd: c.ResumeWindow) -> Decision:
+    w, status = _window(ctx, cmd.window)
+    if status.state is WindowState.CLOSED:
+        raise refusal("window_closed", window=w.number)
+    events = []
+    if status.state is WindowState.PAUSED:
+        events.append(ctx.event("window_resumed", window=w.number, staff=status.staff))
+    return Decision(events, ctx.window_reply(w))
+
+
+# -- calls ------------------------------------------------------------------------------
+
+
+def call_next(ctx: Context, cmd: c.CallNext) -> Decision:
+    w, status = _window(ctx, cmd.window)
+    _ready_to_call(ctx, status)
+    choice = choose_next(
+        w, status.normal_since_priority, ctx.state.waiting(), ctx.d.hall.policy, ctx.now
+    )
+    if choice is None:
+        raise refusal("queue_empty", window=w.number)
+    return _called(ctx, choice.ticket, status, choice.reason, recall=False)
+
+
+def call_number(ctx: Context, cmd: c.CallNumber) -> Decision:
+    """Call a chosen waiting number; a ticket reserved for another window is refused."""
+    w, status = _window(ctx, cmd.window)
+    _ready_to_call(ctx, status)
+    t = _today(ctx, cmd.number)
+    if t.state is not TicketState.WAITING:
+        raise refusal("ticket_not_waiting", number=t.number, state=t.state.value)
+    reserved_here = t.target_window == w.number
+    if not reserved_here and (t.target_window is not None or t.service not in w.services):
+        raise refusal("not_serving_service", window=w.number, number=t.number, service=t.service)
+    return _called(ctx, t, status, reason("chosen", t, ctx.now, ctx.d.hall.policy), False)
+
+
+def recall(ctx: Context, cmd: c.Recall) -> Decision:
+    """Call the current ticket again; the reason stays that of its call."""
+    w, status = _window(ctx, cmd.window)
+    if status.state is WindowState.CLOSED:
+        raise refusal("window_closed", window=w.number)
+    t = _current(ctx, status)
+    if status.state is WindowState.PAUSED:
+        raise refusal("window_paused", window=w.number)
+    return _called(ctx, t, status, dict(t.reason or {}), recall=True)
+
+
+def call_parked(ctx: Context, cmd: c.CallParked) -> Decision:
+    w, status = _window(ctx, cmd.window)
+    _ready_to_call(ctx, status)
+    t = _today(ctx, cmd.number)
+    if t.state is not TicketState.PARKED or t.window != w.number:
+        raise refusal("ticket_not_parked", window=w.number, number=t.number)
+    return _called(ctx, t, status, reason("parked", t, ctx.now, ctx.d.hall.policy), False)
+
+
+# -- ending a service -------------------------------------------------------------------
+
+
+def no_show(ctx: Context, cmd: c.NoShow) -> Decision:
+    w, status = _window(ctx, cmd.window)
+    t = _current(ctx, status)
+    event = ctx.event(
+        "ticket_no_show", ticket=t.id, number=t.number, window=w.number, service=t.service
+    )
+    return Decision([event], ctx.ticket_reply(t.id))
+
+
+def finish(ctx: Context, cmd: c.Finish) -> Decision:
+    """办结; the duration runs from the call at this window to now."""
+    w, status = _window(ctx, cmd.window)
+    t = _current(ctx, status)
+    duration = max(0.0, ctx.now - (t.called_at if t.called_at is not None else ctx.now))
+    event = ctx.event(
+        "ticket_finished",
+        ticket=t.id,
+        number=t.number,
+        window=w.number,
+        staff=t.staff,
+        service=t.service,
+        duration_s=round(duration, 3),
+    )
+    return Decision([event], ctx.ticket_reply(t.id))
+
+
+def transfer(ctx: Context, cmd: c.Transfer) -> Decision:
+    """转办: back to waiting with its original issue time, maybe another service or window."""
+    w, status = _window(ctx, cmd.window)
+    t = _current(ctx, status)
+    if cmd.to_service is not None and cmd.to_service not in ctx.d.services:
+        raise refusal("unknown_service", service=cmd.to_service)
+    if cmd.to_window is not None and cmd.to_window not in ctx.d.windows:
+        raise refusal("unknown_window", window=cmd.to_window)
+    event = ctx.event(
+        "ticket_transferred",
+        ticket=t.id,
+        number=t.number,
+        window=w.number,
+        from_service=t.service,
+        to_service=cmd.to_service or t.service,
+        to_window=cmd.to_window,
+    )
+    return Decision([event], ctx.ticket_reply(t.id))
+
+
+def park(ctx: Context, cmd: c.Park) -> Decision:
+    w, status = _window(ctx, cmd.window)
+    t = _current(ctx, status)
+    event = ctx.event(
+        "ticket_parked", ticket=t.id, number=t.number, window=w.number, service=t.service
+    )
+    return Decision([event], ctx.ticket_reply(t.id))
+
+
+# -- ratings (好差评) ---------------------------------------------------------------------
+
+
+def invite_rating(ctx: Context, cmd: c.InviteRating) -> Decision:
+    """Invite a rating of the ticket the window finished last; refused while serving."""
+    w, status = _window(ctx, cmd.window)
+    if status.current is not None:
+        number = ctx.state.tickets[status.current].number
+        raise refusal("window_busy", window=w.number, number=number)
+    if status.last_served is None:
+        raise refusal("no_served_ticket", window=w.number)
+    t = ctx.state.tickets[status.last_served]
+    if t.rating is not None:
+        raise refusal("already_rated", window=w.number, number=t.number)
+    events = []
+    if status.invited != t.id:
+        events.append(ctx.event("rating_invited", ticket=t.id, number=t.number, window=w.number))
+    return Decision(events, ctx.ticket_reply(t.id))
+
+
+def _valid_score(score: object) -> bool:
+    return isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5
+
+
+def rate(ctx: Context, cmd: c.Rate) -> Decision:
+    """一次一评: one rating per served ticket, attached to ticket, service, window and clerk.
+
+    Accepted within ``invite_window_s`` after finish, or until the window's next call when
+    invited. A rejection is recorded (``rating_rejected``) and reported in ``Result.error``.
+    """
+    w, status = _window(ctx, cmd.window)
+    t = ctx.state.tickets.get(status.last_served) if status.last_served else None
+    rejection: DomainError | None = None
+    if not _valid_score(cmd.score):
+        rejection = refusal("bad_score", window=w.number, score=str(cmd.score))
+    elif t is None:
+        rejection = refusal("no_served_ticket", window=w.number)
+    elif t.rating is not None:
+        rejection = refusal("already_rated", window=w.number, number=t.number)
+    elif status.invited != t.id and ctx.now - (status.last_finished_at or 0.0) > (
+        ctx.d.hall.ratings.invite_window_s
+    ):
+        rejection = refusal("rating_expired", window=w.number, number=t.number)
+    if rejection is not None:
+        score = cmd.score if isinstance(cmd.score, (int, float, str)) else repr(cmd.score)
+        event = ctx.event(
+            "rating_rejected",
+            reason=rejection.code,
+            ticket=t.id if t else None,
+            window=w.number,
+            score=score,
+            source=cmd.source,
+        )
+        return Decision([event], lambda: {"rating": None, "rejected": rejection.code}, rejection)
+    assert t is not None
+    level = RatingLevel(cmd.score)
+    record = {
+        "ticket": t.id,
+        "number": t.number,
+        "service": t.service,
+        "window": w.number,
+        "staff": t.staff,
+        "score": level.value,
+        "level": level.name,
+        "bad": level.is_bad,
+    }
+    events = [ctx.event("rating_recorded", **record, source=cmd.source)]
+    deadline = None
+    if level.is_bad:
+        deadline = add_working_days(ctx.day, ctx.d.hall.ratings.followup_working_days)
+        events.append(
+            ctx.event(
+                "followup_opened",
+                ticket=t.id,
+                number=t.number,
+                service=t.service,
+                window=w.number,
+                staff=t.staff,
+                score=level.value,
+                deadline=deadline,
+            )
+        )
+    reply = {"rating": {**record, "followup_deadline": deadline}}
+    return Decision(events, lambda: reply)
+
+
+def start_day(ctx: Context, cmd: c.StartDay) -> Decision:
+    """The engine has already started the day of ``now`` if needed; nothing else to do."""
+    return Decision([], lambda: {"day": ctx.state.day})
+
+
+HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
+    c.TakeTicket: take_ticket,
+    c.VoidTicket: void_ticket,
+    c.OpenWindow: open_window,
+    c.CloseWindow: close_window,
+    c.PauseWindow: pause_window,
+    c.ResumeWindow: resume_window,
+    c.CallNext: call_next,
+    c.CallNumber: call_number,
+    c.Recall: recall,
+    c.NoShow: no_show,
+    c.Finish: finish,
+    c.Transfer: transfer,
+    c.Park: park,
+    c.CallParked: call_parked,
+    c.InviteRating: invite_rating,
+    c.Rate: rate,
+    c.StartDay: start_day,
+}

@@ -1,0 +1,127 @@
+"""The call order (叫号规则): which waiting ticket a window calls next, and why.
+
+Rules, in order, for the candidates of a window — the waiting tickets of the services the
+window serves, plus tickets a transfer reserved for this window (tickets reserved for another
+window are not candidates):
+
+1. ``max_wait``: a candidate that has waited ``policy.max_wait_s`` or longer goes first; of
+   several, the one issued earliest.
+2. ``appointment``: appointment check-ins (预约), before walk-ins.
+3. ``priority`` / ``normal``: the 绿色通道 lane against the walk-in lane at
+   ``normal_per_priority : 1``. Each window counts its normal calls since its last priority
+   call; when the count has reached the ratio and a priority ticket waits, the priority lane is
+   called. When only one lane has tickets, that lane is called.
+
+Within a lane: a ticket reserved for this window first, then the service with the higher
+window weight, then the earliest issue time. A transfer keeps the original issue time, so a
+transferred ticket keeps its place; its reason then says ``transfer``. Equal issue times are
+broken by the daily issue order, so the order is total and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import CallPolicy, TicketClass, Window
+from .state import Ticket
+from .texts import REASON_TEXTS
+
+__all__ = ["Choice", "candidates", "choose_next", "queue_order", "reason"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    ticket: Ticket
+    reason: dict[str, Any]
+
+
+def reason(
+    rule: str, ticket: Ticket, now: float, policy: CallPolicy, lane: str | None = None
+) -> dict[str, Any]:
+    """The JSON-able why of a call: rule, texts, seconds waited since issue, ratio lane."""
+    waited = now - ticket.issued_at
+    zh, en = REASON_TEXTS[rule]
+    fields = {"waited_min": int(waited // 60), "ratio": policy.normal_per_priority}
+    return {
+        "rule": rule,
+        "text_zh": zh.format(**fields),
+        "text_en": en.format(**fields),
+        "waited_s": round(waited, 3),
+        "lane": lane,
+    }
+
+
+def candidates(window: Window, waiting: Iterable[Ticket]) -> list[Ticket]:
+    """Waiting tickets this window may call by the policy."""
+    return [
+        t
+        for t in waiting
+        if t.target_window == window.number
+        or (t.target_window is None and t.service in window.services)
+    ]
+
+
+def _issue_key(t: Ticket) -> tuple[float, int]:
+    return (t.issued_at, t.order)
+
+
+def _lane_key(window: Window, t: Ticket) -> tuple[int, int, float, int]:
+    reserved = 0 if t.target_window == window.number else 1
+    return (reserved, -window.services.get(t.service, 0), t.issued_at, t.order)
+
+
+def choose_next(
+    window: Window,
+    normal_since_priority: int,
+    waiting: Iterable[Ticket],
+    policy: CallPolicy,
+    now: float,
+) -> Choice | None:
+    """The ticket ``window`` calls next at ``now`` and why; ``None`` when none waits."""
+    pool = candidates(window, waiting)
+    if not pool:
+        return None
+    overdue = [t for t in pool if now - t.issued_at >= policy.max_wait_s]
+    if overdue:
+        chosen = min(overdue, key=_issue_key)
+        return Choice(chosen, reason("max_wait", chosen, now, policy))
+    appointments = [t for t in pool if t.ticket_class is TicketClass.APPOINTMENT]
+    if appointments:
+        chosen = min(appointments, key=lambda t: _lane_key(window, t))
+        return Choice(chosen, reason("appointment", chosen, now, policy))
+    priority = [t for t in pool if t.ticket_class is TicketClass.PRIORITY]
+    normal = [t for t in pool if t.ticket_class is TicketClass.NORMAL]
+    if priority and (not normal or normal_since_priority >= policy.normal_per_priority):
+        lane, rule = priority, "priority"
+    else:
+        lane, rule = normal, "normal"
+    chosen = min(lane, key=lambda t: _lane_key(window, t))
+    shown = "transfer" if chosen.transfers else rule
+    return Choice(chosen, reason(shown, chosen, now, policy, lane=rule))
+
+
+def queue_order(
+    tickets: Iterable[Ticket], policy: CallPolicy, now: float, normal_since_priority: int = 0
+) -> list[Ticket]:
+    """The order one window would call ``tickets`` in, if nothing else arrived.
+
+    Used for "people ahead" estimates of one service, so weights play no part.
+    """
+    pending = sorted(tickets, key=_issue_key)
+    overdue = [t for t in pending if now - t.issued_at >= policy.max_wait_s]
+    rest = [t for t in pending if now - t.issued_at < policy.max_wait_s]
+    order = overdue + [t for t in rest if t.ticket_class is TicketClass.APPOINTMENT]
+    priority = deque(t for t in rest if t.ticket_class is TicketClass.PRIORITY)
+    normal = deque(t for t in rest if t.ticket_class is TicketClass.NORMAL)
+    count = normal_since_priority
+    while priority or normal:
+        if priority and (not normal or count >= policy.normal_per_priority):
+            order.append(priority.popleft())
+            count = 0
+        else:
+            order.append(normal.popleft())
+            count += 1
+    return order

@@ -1,0 +1,294 @@
+"""The engine's state and how each event changes it.
+
+:func:`apply_event` is the only code that mutates a :class:`State`. The engine applies the
+events it has just decided with it, and a restarting server replays the stored log through the
+same function, so a live state and a replayed one are equal (``==``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import TicketClass, TicketState, WindowState
+
+__all__ = [
+    "DURATIONS_KEPT",
+    "OPEN_STATES",
+    "Event",
+    "State",
+    "Ticket",
+    "WindowStatus",
+    "apply_event",
+]
+
+logger = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+
+OPEN_STATES = frozenset({TicketState.WAITING, TicketState.CALLED, TicketState.PARKED})
+DURATIONS_KEPT = 20  # service durations kept per service and per window for estimates
+
+
+@dataclass
+class Ticket:
+    id: str
+    number: str
+    day: str
+    seq: int  # daily sequence within the service prefix
+    order: int  # daily issue order across all services; breaks ties of equal issue times
+    service: str  # the current service; a transfer may change it
+    ticket_class: TicketClass
+    issued_at: float
+    request_id: str
+    citizen_hash: str | None = None
+    appointment_code: str | None = None
+    ahead: int = 0  # at issue
+    estimated_wait_s: int = 0  # at issue
+    state: TicketState = TicketState.WAITING
+    window: int | None = None  # the current or last window
+    staff: str | None = None  # the clerk of the current or last call
+    called_at: float | None = None  # first call at the current window
+    finished_at: float | None = None
+    target_window: int | None = None  # reserved for this window by a transfer
+    transfers: int = 0
+    calls: int = 0
+    reason: dict[str, Any] | None = None  # why it was last called
+    rating: int | None = None
+    followup_deadline: str | None = None
+
+
+@dataclass
+class WindowStatus:
+    number: int
+    state: WindowState = WindowState.CLOSED
+    staff: str | None = None
+    current: str | None = None  # ticket id being served
+    normal_since_priority: int = 0  # normal calls since the last priority call (ratio rule)
+    last_served: str | None = None  # ticket id finished last, for ratings
+    last_finished_at: float | None = None
+    invited: str | None = None  # ticket id with a pending rating invitation
+    last_rating: dict[str, Any] | None = None
+    durations: list[float] = field(default_factory=list)
+
+
+@dataclass
+class State:
+    day: str | None = None
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    windows: dict[int, WindowStatus] = field(default_factory=dict)
+    sequences: dict[str, int] = field(default_factory=dict)  # prefix -> last seq today
+    issued: dict[str, int] = field(default_factory=dict)  # service -> non-voided today
+    requests: dict[str, str] = field(default_factory=dict)  # request id -> ticket id today
+    issue_order: int = 0
+    durations: dict[str, list[float]] = field(default_factory=dict)  # service -> recent
+
+    def window(self, number: int) -> WindowStatus:
+        status = self.windows.get(number)
+        if status is None:
+            status = self.windows[number] = WindowStatus(number)
+        return status
+
+    def waiting(self) -> list[Ticket]:
+        """Today's waiting tickets in issue order."""
+        found = [t for t in self.tickets.values() if t.state is TicketState.WAITING]
+        return sorted(found, key=lambda t: (t.issued_at, t.order))
+
+
+def _keep_recent(values: list[float], value: float) -> None:
+    values.append(value)
+    del values[:-DURATIONS_KEPT]
+
+
+def _leave_window(state: State, ticket: Ticket) -> None:
+    if ticket.window is not None:
+        status = state.window(ticket.window)
+        if status.current == ticket.id:
+            status.current = None
+
+
+def _day_started(state: State, e: Event) -> None:
+    previous = state.day
+    state.day = e["day"]
+    # Keep the day that just ended (its tickets are expired next), forget older ones.
+    state.tickets = {k: t for k, t in state.tickets.items() if t.day == previous}
+    state.sequences.clear()
+    state.issued.clear()
+    state.requests.clear()
+    state.issue_order = 0
+    for status in state.windows.values():
+        status.normal_since_priority = 0
+        status.last_served = None
+        status.last_finished_at = None
+        status.invited = None
+
+
+def _ticket_issued(state: State, e: Event) -> None:
+    t = Ticket(
+        id=e["ticket"],
+        number=e["number"],
+        day=e["day"],
+        seq=e["seq"],
+        order=e["order"],
+        service=e["service"],
+        ticket_class=TicketClass(e["class"]),
+        issued_at=e["at"],
+        request_id=e["request_id"],
+        citizen_hash=e.get("citizen_hash"),
+        appointment_code=e.get("appointment_code"),
+        ahead=e["ahead"],
+        estimated_wait_s=e["estimated_wait_s"],
+    )
+    state.tickets[t.id] = t
+    prefix = e["prefix"]
+    state.sequences[prefix] = max(state.sequences.get(prefix, 0), e["seq"])
+    state.issued[t.service] = state.issued.get(t.service, 0) + 1
+    state.requests[t.request_id] = t.id
+    state.issue_order = max(state.issue_order, t.order)
+
+
+def _ticket_voided(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    t.state = TicketState.VOIDED
+    state.issued[t.service] = state.issued.get(t.service, 1) - 1
+
+
+def _window_opened(state: State, e: Event) -> None:
+    status = state.window(e["window"])
+    status.state = WindowState.OPEN
+    status.staff = e["staff"]
+
+
+def _window_closed(state: State, e: Event) -> None:
+    status = state.window(e["window"])
+    status.state = WindowState.CLOSED
+    status.staff = None
+
+
+def _window_paused(state: State, e: Event) -> None:
+    state.window(e["window"]).state = WindowState.PAUSED
+
+
+def _window_resumed(state: State, e: Event) -> None:
+    state.window(e["window"]).state = WindowState.OPEN
+
+
+def _ticket_called(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    status = state.window(e["window"])
+    t.calls += 1
+    t.reason = e["reason"]
+    status.invited = None  # a pending rating invitation lapses at the next call
+    if e["recall"]:
+        return
+    t.state = TicketState.CALLED
+    t.window = status.number
+    t.staff = e.get("staff")
+    t.called_at = e["at"]
+    t.target_window = None
+    status.current = t.id
+    lane = e["reason"].get("lane")  # set only for calls made by the ratio rule
+    if lane == "normal":
+        status.normal_since_priority += 1
+    elif lane == "priority":
+        status.normal_since_priority = 0
+
+
+def _ticket_no_show(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    _leave_window(state, t)
+    t.state = TicketState.NO_SHOW
+    t.finished_at = e["at"]
+
+
+def _ticket_finished(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    status = state.window(e["window"])
+    _leave_window(state, t)
+    t.state = TicketState.DONE
+    t.finished_at = e["at"]
+    status.last_served = t.id
+    status.last_finished_at = e["at"]
+    status.invited = None
+    duration = float(e["duration_s"])
+    _keep_recent(state.durations.setdefault(t.service, []), duration)
+    _keep_recent(status.durations, duration)
+
+
+def _ticket_transferred(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    _leave_window(state, t)
+    t.state = TicketState.WAITING
+    t.service = e["to_service"]
+    t.target_window = e.get("to_window")
+    t.called_at = None
+    t.transfers += 1
+
+
+def _ticket_parked(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    _leave_window(state, t)
+    t.state = TicketState.PARKED
+
+
+def _rating_invited(state: State, e: Event) -> None:
+    state.window(e["window"]).invited = e["ticket"]
+
+
+def _rating_recorded(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    t.rating = e["score"]
+    state.window(e["window"]).last_rating = {
+        "ticket": t.id,
+        "number": t.number,
+        "score": e["score"],
+        "level": e["level"],
+        "bad": e["bad"],
+        "at": e["at"],
+    }
+
+
+def _rating_rejected(state: State, e: Event) -> None:
+    """Recorded for the log and reports; the state does not change."""
+
+
+def _followup_opened(state: State, e: Event) -> None:
+    state.tickets[e["ticket"]].followup_deadline = e["deadline"]
+
+
+def _ticket_expired(state: State, e: Event) -> None:
+    t = state.tickets[e["ticket"]]
+    _leave_window(state, t)
+    t.state = TicketState.EXPIRED
+
+
+APPLIERS: dict[str, Callable[[State, Event], None]] = {
+    "day_started": _day_started,
+    "ticket_issued": _ticket_issued,
+    "ticket_voided": _ticket_voided,
+    "window_opened": _window_opened,
+    "window_closed": _window_closed,
+    "window_paused": _window_paused,
+    "window_resumed": _window_resumed,
+    "ticket_called": _ticket_called,
+    "ticket_no_show": _ticket_no_show,
+    "ticket_finished": _ticket_finished,
+    "ticket_transferred": _ticket_transferred,
+    "ticket_parked": _ticket_parked,
+    "rating_invited": _rating_invited,
+    "rating_recorded": _rating_recorded,
+    "rating_rejected": _rating_rejected,
+    "followup_opened": _followup_opened,
+    "ticket_expired": _ticket_expired,
+}
+
+
+def apply_event(state: State, event: Event) -> None:
+    """Change ``state`` by one event; raises ``ValueError`` for an unknown event type."""
+    try:
+        applier = APPLIERS[event["type"]]
+    except KeyError:
+        raise ValueError(f"unknown event type: {event.get('type')!r}") from None
+    applier(state, event)

@@ -1,0 +1,200 @@
+"""Read-only views of the state: ticket, window and service dicts, estimates, the snapshot.
+
+Every function here is pure and returns JSON-able data; none changes the state.
+"""
+
+from __future__ import annotations
+
+from statistics import fmean
+from typing import Any
+
+from .days import is_open
+from .model import Hall, Service, TicketState, Window, WindowState
+from .policy import queue_order
+from .state import State, Ticket
+
+__all__ = [
+    "DEFAULT_SERVICE_S",
+    "Directory",
+    "ahead_of",
+    "estimated_wait",
+    "position",
+    "snapshot",
+    "ticket_dict",
+    "window_dict",
+]
+
+DEFAULT_SERVICE_S = 300.0  # assumed service time when nothing has been served yet
+
+
+class Directory:
+    """Fast look-ups into the configured hall."""
+
+    def __init__(self, hall: Hall) -> None:
+        self.hall = hall
+        self.services = {s.code: s for s in hall.services}
+        self.windows = {w.number: w for w in hall.windows}
+        self.staff = {s.id: s for s in hall.staff}
+
+    def windows_serving(self, service: str) -> list[Window]:
+        return [w for w in self.hall.windows if service in w.services]
+
+
+def ticket_dict(d: Directory, t: Ticket) -> dict[str, Any]:
+    service = d.services.get(t.service)
+    return {
+        "id": t.id,
+        "number": t.number,
+        "service": t.service,
+        "service_name_zh": service.name_zh if service else t.service,
+        "service_name_en": service.name_en if service else t.service,
+        "class": t.ticket_class.value,
+        "state": t.state.value,
+        "issued_at": t.issued_at,
+        "request_id": t.request_id,
+        "window": t.window,
+        "staff": t.staff,
+        "called_at": t.called_at,
+        "finished_at": t.finished_at,
+        "target_window": t.target_window,
+        "ahead": t.ahead,
+        "estimated_wait_s": t.estimated_wait_s,
+        "location_zh": service.location_zh if service else "",
+        "location_en": service.location_en if service else "",
+        "rating": t.rating,
+        "calls": t.calls,
+        "reason": t.reason,
+    }
+
+
+def mean_duration(d: Directory, state: State, service: str) -> float:
+    """Mean of the service's recent durations, else of its windows', else the default."""
+    recent = state.durations.get(service)
+    if recent:
+        return fmean(recent)
+    pooled = [
+        value
+        for w in d.windows_serving(service)
+        if (status := state.windows.get(w.number)) is not None
+        for value in status.durations
+    ]
+    return fmean(pooled) if pooled else DEFAULT_SERVICE_S
+
+
+def open_windows(d: Directory, state: State, service: str) -> int:
+    return sum(
+        1
+        for w in d.windows_serving(service)
+        if (status := state.windows.get(w.number)) is not None and status.state is WindowState.OPEN
+    )
+
+
+def ahead_of(d: Directory, state: State, ticket: Ticket, now: float) -> int:
+    """People a window would serve before ``ticket`` among its peers.
+
+    Peers are the waiting tickets of its service, or, for a ticket reserved for a window, the
+    tickets reserved for that window. ``ticket`` itself need not be in the state yet.
+    """
+    if ticket.target_window is not None:
+        peers = [t for t in state.waiting() if t.target_window == ticket.target_window]
+    else:
+        peers = [
+            t for t in state.waiting() if t.service == ticket.service and t.target_window is None
+        ]
+    if all(p.id != ticket.id for p in peers):
+        peers.append(ticket)
+    order = queue_order(peers, d.hall.policy, now)
+    return next(i for i, p in enumerate(order) if p.id == ticket.id)
+
+
+def estimated_wait(d: Directory, state: State, ticket: Ticket, ahead: int) -> int:
+    """ahead × mean service time / open windows that can serve it (at least one)."""
+    if ticket.target_window is not None:
+        windows = 1
+    else:
+        windows = max(1, open_windows(d, state, ticket.service))
+    return round(ahead * mean_duration(d, state, ticket.service) / windows)
+
+
+def position(d: Directory, state: State, t: Ticket, now: float) -> dict[str, Any]:
+    """Where a ticket stands now: for the phone status page and the kiosk."""
+    ahead: int | None = None
+    wait: int | None = None
+    if t.state is TicketState.WAITING:
+        ahead = ahead_of(d, state, t, now)
+        wait = estimated_wait(d, state, t, ahead)
+    elif t.state is TicketState.CALLED:
+        ahead, wait = 0, 0
+    return {
+        "ticket": t.id,
+        "number": t.number,
+        "state": t.state.value,
+        "ahead": ahead,
+        "estimated_wait_s": wait,
+        "window": t.window if t.state in (TicketState.CALLED, TicketState.PARKED) else None,
+    }
+
+
+def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
+    status = state.windows.get(w.number)
+    current = state.tickets.get(status.current) if status and status.current else None
+    staff = d.staff.get(status.staff) if status and status.staff else None
+    parked = [
+        t.number
+        for t in sorted(state.tickets.values(), key=lambda t: (t.issued_at, t.order))
+        if t.state is TicketState.PARKED and t.window == w.number
+    ]
+    return {
+        "number": w.number,
+        "name": w.name,
+        "state": (status.state if status else WindowState.CLOSED).value,
+        "staff": status.staff if status else None,
+        "staff_name": staff.name if staff else None,
+        "current": ticket_dict(d, current) if current else None,
+        "services": list(w.services),
+        "parked": parked,
+        "last_rating": dict(status.last_rating) if status and status.last_rating else None,
+    }
+
+
+def closed_reason(d: Directory, state: State, s: Service, now: float) -> str | None:
+    """Why a kiosk cannot issue for ``s`` now: ``"closed"``, ``"quota"`` or ``None``."""
+    if not is_open(s, now, d.hall.policy.timezone):
+        return "closed"
+    if s.daily_quota is not None and state.issued.get(s.code, 0) >= s.daily_quota:
+        return "quota"
+    return None
+
+
+def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str, Any]:
+    waiting = [t for t in state.waiting() if t.service == s.code]
+    reason = closed_reason(d, state, s, now)
+    untargeted = sum(1 for t in waiting if t.target_window is None)
+    open_count = max(1, open_windows(d, state, s.code))
+    return {
+        "code": s.code,
+        "name_zh": s.name_zh,
+        "name_en": s.name_en,
+        "prefix": s.prefix,
+        "category": s.category,
+        "location_zh": s.location_zh,
+        "location_en": s.location_en,
+        "waiting": len(waiting),
+        "open": reason is None,
+        "closed_reason": reason,
+        "issued_today": state.issued.get(s.code, 0),
+        "quota": s.daily_quota,
+        "priority": s.priority,
+        "appointments": s.appointments,
+        "open_windows": open_windows(d, state, s.code),
+        "estimated_wait_s": round(untargeted * mean_duration(d, state, s.code) / open_count),
+    }
+
+
+def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
+    return {
+        "day": state.day,
+        "waiting": [ticket_dict(d, t) for t in state.waiting()],
+        "windows": [window_dict(d, state, w) for w in d.hall.windows],
+        "services": [service_dict(d, state, s, now) for s in d.hall.services],
+    }
