@@ -163,5 +163,12 @@ def parse_request(raw: str | bytes) -> dict[str, Any]:
     return msg
 
 
+def event_message(event: dict[str, Any]) -> dict[str, Any]:
+    """A stored event as pushed to clients: `type` is "event", the event's own type is `kind`."""
+    message = {"type": "event", "kind": event["type"]}
+    message.update((k, v) for k, v in event.items() if k != "type")
+    return message
+
+
 def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
