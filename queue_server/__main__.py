@@ -1,0 +1,66 @@
+"""Run the queue server: `python -m queue_server --config HALL.toml --db FILE --port 8765`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from queue_server.config import ConfigError, load_hall
+from queue_server.server import HallServer
+from queue_server.service import HallService
+from queue_server.store import Store
+
+log = logging.getLogger("queue_server")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m queue_server", description=__doc__)
+    parser.add_argument("--config", required=True, help="the hall's TOML file")
+    parser.add_argument("--db", default="var/hall.sqlite", help="SQLite file (created if missing)")
+    parser.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> int:
+    try:
+        hall = load_hall(args.config)
+    except ConfigError as exc:
+        log.error("配置文件有误 / bad configuration: %s", exc)
+        return 2
+    store = Store.open(args.db)
+    server = HallServer(HallService(hall, store))
+    port = await server.start(args.host, args.port)
+    # The one line on stdout: scripts and tests read the port from it.
+    sys.stdout.write(f"listening on ws://{args.host}:{port}/ws\n")
+    sys.stdout.flush()
+    log.info("%s: %d services, %d windows, db %s", hall.name_zh, len(hall.services),
+             len(hall.windows), args.db)  # fmt: skip
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("shutting down")
+    await server.stop()
+    log.info("stopped cleanly")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    return asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""The server over real WebSocket connections on localhost, with a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import urllib.request
+
+import pytest
+from hallkit import running
+from websockets.asyncio.client import connect
+
+from queue_server.client import HallClient, ServerError
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            board = await hall.client("board-1")
+            kiosk = await hall.client("kiosk-1")
+            reply = await kiosk.request("take_ticket", service="SB", request_id="k1-1")
+            ticket = reply["ticket"]
+            assert reply["type"] == "ticket"
+            assert (ticket["number"], ticket["service"], ticket["class"]) == ("A001", "SB", "normal")
+            assert ticket["ahead"] == 0 and ticket["estimated_wait_s"] >= 0
+            event = await board.next_event("ticket_issued")
+            assert event["ticket"] == ticket["id"] and event["seq"] == hall.server.service.seq
+            snap = await board.request("snapshot")
+            assert [t["number"] for t in snap["waiting"]] == ["A001"]
+            # Committed before acknowledged: a second connection to the file sees it.
+            db = sqlite3.connect(hall.db)
+            assert db.execute("SELECT number FROM tickets").fetchall() == [("A001",)]
+            db.close()
+
+    run(body())
+
+
+def test_a_retried_request_id_returns_the_same_ticket(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            kiosk = await hall.client("kiosk-1")
+            first = await kiosk.request("take_ticket", service="SB", request_id="k1-42")
+            await kiosk.close()
+            again = await hall.client("kiosk-1")  # reconnected after a dropped connection
+            second = await again.request("take_ticket", service="SB", request_id="k1-42")
+            assert second["ticket"]["id"] == first["ticket"]["id"]
+            other = await again.request("take_ticket", service="SB", request_id="k1-43")
+            assert other["ticket"]["number"] == "A002"
+            db = sqlite3.connect(hall.db)
+            assert db.execute("SELECT count(*) FROM tickets").fetchone() == (2,)
+            db.close()
+
+    run(body())
+
+
+def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            kiosks = [await hall.client(f"kiosk-{i}") for i in range(1, 7)]
+
+            async def take(kiosk: HallClient, k: int) -> list[str]:
+                numbers = []
+                for n in range(30):
+                    service = "SB" if n % 2 else "YB"
+                    reply = await kiosk.request("take_ticket", service=service,
+                                                request_id=f"k{k}-{n}")  # fmt: skip
+                    numbers.append(reply["ticket"]["number"])
+                return numbers
+
+            issued = await asyncio.gather(*(take(k, i) for i, k in enumerate(kiosks)))
+            numbers = [n for batch in issued for n in batch]
+            assert len(numbers) == 180 == len(set(numbers))
+
+            clerks = [await hall.clerk(w, f"s{w}") for w in (1, 2, 3)]
+
+            async def serve_all(clerk: HallClient, window: int) -> list[str]:
+                got = []
+                while True:
+                    try:
+                        reply = await clerk.request("call_next", window=window)
+                    except ServerError as exc:
+                        assert exc.code == "queue_empty"
+                        return got
+                    got.append(reply["ticket"]["number"])
+                    await clerk.request("finish", window=window)
+
+            served = await asyncio.gather(*(serve_all(c, w) for c, w in zip(clerks, (1, 2, 3))))
+            called = [n for per_window in served for n in per_window]
+            assert sorted(called) == sorted(numbers)  # each called exactly once
+            assert all(served)  # every window got work
+
+    run(body())
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("{not json", "bad_json"),
+        ('"just a string"', "bad_message"),
+        ('{"type": "take_ticket", "id": 1}', "missing_field"),
+        ('{"type": "take_ticket", "id": 1, "service": 7, "request_id": "x"}', "bad_field"),
+        ('{"type": "fly", "id": 1}', "unknown_type"),
+        ('{"type": "call_next", "id": 1, "window": 1}', "forbidden"),
+        ('{"type": "take_ticket", "id": 1, "service": "NOPE", "request_id": "x"}', "unknown_service"),
+        ('{"type": "take_ticket", "id": 1, "service": "SB", "request_id": "x", "class": "vip"}',
+         "bad_field"),
+        ('{"type": "hello", "id": 1, "role": "kiosk", "device": "kiosk-1", "token": "x"}',
+         "already_authenticated"),
+        (json.dumps({"type": "ping", "id": 1, "pad": "x" * 9000}), "too_large"),
+    ],
+)  # fmt: skip
+def test_bad_input_gets_a_clear_error_and_changes_nothing(tmp_path, raw, code):
+    async def body():
+        async with running(tmp_path) as hall:
+            async with connect(hall.url) as ws:
+                await ws.send(json.dumps({"type": "hello", "id": 0, "role": "kiosk",
+                                          "device": "kiosk-1", "token": hall.token("kiosk-1")}))
+                assert json.loads(await ws.recv())["type"] == "welcome"
+                seq = hall.server.service.seq
+                await ws.send(raw)
+                reply = json.loads(await ws.recv())
+                assert reply["type"] == "error" and reply["code"] == code
+                assert reply["message"] and reply["message_en"]
+                # The connection and the server go on, and nothing was written.
+                await ws.send('{"type": "ping", "id": "after"}')
+                assert json.loads(await ws.recv())["re"] == "after"
+                assert hall.server.service.seq == seq
+
+    run(body())
+
+
+def test_authentication_and_roles(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            bad = HallClient(hall.url, "kiosk", "kiosk-1", "wrong-token-0000000")
+            with pytest.raises(ServerError) as info:
+                await bad.connect()
+            assert info.value.code == "bad_token"
+            await bad.close()
+            wrong_role = HallClient(hall.url, "clerk", "kiosk-1", hall.token("kiosk-1"))
+            with pytest.raises(ServerError) as info:
+                await wrong_role.connect()
+            assert info.value.code == "bad_token"
+            await wrong_role.close()
+
+            clerk = await hall.client("clerk-1")
+            with pytest.raises(ServerError) as info:
+                await clerk.request("call_next", window=1)
+            assert info.value.code == "not_logged_in"
+            with pytest.raises(ServerError) as info:
+                await clerk.request("login", window=2, staff="s1", pin="1001")
+            assert info.value.code == "wrong_window"
+            with pytest.raises(ServerError) as info:
+                await clerk.request("login", window=1, staff="s1", pin="9999")
+            assert info.value.code == "bad_pin"
+            await clerk.request("login", window=1, staff="s1", pin="1001")
+            with pytest.raises(ServerError) as info:
+                await clerk.request("call_next", window=1)
+            assert info.value.code == "queue_empty"
+            with pytest.raises(ServerError) as info:
+                await clerk.request("take_ticket", service="SB", request_id="r")
+            assert info.value.code == "forbidden"
+            board = await hall.client("board-1")
+            with pytest.raises(ServerError) as info:
+                await board.request("rate", window=1, score=5)
+            assert info.value.code == "forbidden"
+
+    run(body())
+
+
+def test_reconnect_with_last_seq_receives_what_was_missed(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            board = await hall.client("board-1")
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_ticket", service="SB", request_id="r1")
+            await board.next_event("ticket_issued")
+            last = board.last_seq
+            await board.close()
+            for n in range(2, 5):
+                await kiosk.request("take_ticket", service="YB", request_id=f"r{n}")
+            back = await hall.client("board-1", last_seq=last)
+            assert back.welcome["replay"] is True and back.welcome["missed"] == 3
+            missed = [await back.next_event() for _ in range(3)]
+            assert [e["seq"] for e in missed] == [last + 1, last + 2, last + 3]
+            assert [e["kind"] for e in missed] == ["ticket_issued"] * 3
+            await kiosk.request("take_ticket", service="YB", request_id="r9")
+            live = await back.next_event()
+            assert live["seq"] == last + 4  # no gap, no duplicate
+
+    run(body())
+
+
+def test_rating_goes_to_the_ticket_served_last_once(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            kiosk = await hall.client("kiosk-1")
+            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
+            clerk = await hall.clerk(1, "s1")
+            bridge = await hall.client("bridge-1")
+            with pytest.raises(ServerError) as info:
+                await bridge.request("rate", window=1, score=5)
+            assert info.value.code == "no_served_ticket"
+            await clerk.request("call_next", window=1)
+            await clerk.request("finish", window=1)
+            rating = await bridge.request("rate", window=1, score=2)
+            assert rating["type"] == "rating"
+            with pytest.raises(ServerError) as info:
+                await bridge.request("rate", window=1, score=5)
+            assert info.value.code == "already_rated"
+            db = sqlite3.connect(hall.db)
+            rows = db.execute("SELECT ticket, score, bad, rejected FROM ratings ORDER BY seq").fetchall()
+            assert rows[-2:] == [(ticket["id"], 2, 1, None), (ticket["id"], 5, None, "already_rated")]
+            assert rows[0][3] == "no_served_ticket"
+            assert db.execute("SELECT ticket FROM followups").fetchall() == [(ticket["id"],)]
+            db.close()
+
+    run(body())
+
+
+def test_a_flooding_client_is_slowed_and_the_hall_goes_on(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            kiosk = await hall.client("kiosk-2")
+            async with connect(hall.url) as ws:
+                await ws.send(json.dumps({"type": "hello", "id": 0, "role": "kiosk",
+                                          "device": "kiosk-1", "token": hall.token("kiosk-1")}))
+                await ws.recv()
+                for n in range(1500):
+                    await ws.send(json.dumps({"type": "ping", "id": n}))
+                codes = []
+                while len(codes) < 1500:
+                    codes.append(json.loads(await ws.recv()).get("code", "ok"))
+                assert "rate_limited" in codes and codes.count("ok") >= 700
+            # Meanwhile and after, another kiosk is served normally.
+            reply = await kiosk.request("take_ticket", service="SB", request_id="calm")
+            assert reply["ticket"]["number"] == "A001"
+
+    run(body())
+
+
+def test_health_and_ticket_page_over_plain_http(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            kiosk = await hall.client("kiosk-1")
+            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
+            base = hall.url.replace("ws://", "http://").removesuffix("/ws")
+
+            def get(path: str) -> tuple[int, str]:
+                try:
+                    with urllib.request.urlopen(base + path, timeout=5) as resp:
+                        return resp.status, resp.read().decode()
+                except urllib.error.HTTPError as err:
+                    return err.code, err.read().decode()
+
+            status, text = await asyncio.to_thread(get, "/health")
+            assert status == 200 and json.loads(text)["status"] == "ok"
+            assert json.loads(text)["seq"] == hall.server.service.seq
+            status, page = await asyncio.to_thread(get, f"/t/{ticket['id']}")
+            assert status == 200 and "A001" in page and "前面还有 0 人" in page
+            status, _ = await asyncio.to_thread(get, "/t/2026-01-01-Z999")
+            assert status == 404
+            status, _ = await asyncio.to_thread(get, "/nothing")
+            assert status == 404
+
+    run(body())

@@ -1,0 +1,110 @@
+"""Test kit: a small literal hall and a server on localhost:0 with a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+from queue_server.client import HallClient
+from queue_server.core.model import (
+    CallPolicy,
+    Device,
+    Hall,
+    RatingPolicy,
+    Role,
+    Service,
+    Staff,
+    Window,
+)
+from queue_server.pins import hash_pin
+from queue_server.server import HallServer
+from queue_server.service import HallService
+from queue_server.store import Store
+
+PINS = {"s1": "1001", "s2": "1002", "s3": "1003", "s4": "1004"}
+
+
+def make_hall() -> Hall:
+    services = (
+        Service("SB", "社保", "Social Insurance", "A", "社会保障", "一楼 1–4 号窗口"),
+        Service("YB", "医保", "Medical Insurance", "B", "社会保障", "一楼 1–4 号窗口"),
+        Service("HJ", "户籍", "Household Registration", "C", "公安服务", "二楼 5 号窗口"),
+    )
+    windows = (
+        Window(1, "1号窗口", {"SB": 1, "YB": 1}),
+        Window(2, "2号窗口", {"SB": 1, "YB": 1}),
+        Window(3, "3号窗口", {"SB": 1, "YB": 1, "HJ": 1}),
+        Window(4, "4号窗口", {"HJ": 1}),
+    )
+    staff = tuple(Staff(sid, f"职员{sid}", hash_pin(pin)) for sid, pin in PINS.items())
+    devices = (
+        *(Device(f"kiosk-{i}", Role.KIOSK, f"kiosk-token-{i:04d}-abcdef") for i in range(1, 9)),
+        *(Device(f"clerk-{w}", Role.CLERK, f"clerk-token-{w:04d}-abcdef", window=w) for w in range(1, 5)),
+        Device("board-1", Role.DISPLAY, "board-token-0001-abcdef"),
+        Device("bridge-1", Role.BRIDGE, "bridge-token-0001-abcdef"),
+        Device("manager-1", Role.MANAGER, "manager-token-0001-abcdef"),
+    )  # fmt: skip
+    return Hall(
+        name_zh="测试县政务服务中心",
+        name_en="Test County Service Center",
+        services=services,
+        windows=windows,
+        staff=staff,
+        devices=devices,
+        policy=CallPolicy(normal_per_priority=2, max_wait_s=3600),
+        ratings=RatingPolicy(invite_window_s=120, followup_working_days=3),
+    )
+
+
+
+
+@dataclass
+class Running:
+    server: HallServer
+    url: str
+    hall: Hall
+    db: Path
+    clients: list[HallClient] = field(default_factory=list)
+
+    def token(self, device: str) -> str:
+        return next(d.token for d in self.hall.devices if d.id == device)
+
+    def role(self, device: str) -> str:
+        return next(d.role.value for d in self.hall.devices if d.id == device)
+
+    async def client(self, device: str, last_seq: int | None = None) -> HallClient:
+        client = HallClient(self.url, self.role(device), device, self.token(device), last_seq)
+        await client.connect()
+        self.clients.append(client)
+        return client
+
+    async def clerk(self, window: int, staff: str) -> HallClient:
+        client = await self.client(f"clerk-{window}")
+        await client.request("login", window=window, staff=staff, pin=PINS[staff])
+        return client
+
+
+@contextlib.asynccontextmanager
+async def running(tmp_path: Path, hall: Hall | None = None,
+                  clock: Callable[[], float] | None = None) -> AsyncIterator[Running]:  # fmt: skip
+    hall = hall or make_hall()
+    db = tmp_path / "hall.sqlite"
+    service = HallService(hall, Store.open(db), clock) if clock else HallService(hall, Store.open(db))
+    server = HallServer(service)
+    port = await server.start("127.0.0.1", 0)
+    run = Running(server, f"ws://127.0.0.1:{port}/ws", hall, db)
+    try:
+        yield run
+    finally:
+        for client in run.clients:
+            await client.close()
+        await server.stop()
+
+
+def run(coro: object) -> None:
+    """Run one async test body on a fresh event loop."""
+    asyncio.run(coro)  # type: ignore[arg-type]
