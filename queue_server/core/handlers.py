@@ -106,7 +106,16 @@ def _called(
         reason=why,
         recall=recall,
     )
-    return Decision([event], ctx.ticket_reply(t.id, reason=why))
+    w = ctx.d.windows[status.number]
+
+    def reply() -> dict[str, Any]:
+        return {
+            "ticket": ticket_dict(ctx.d, ctx.state.tickets[t.id]),
+            "reason": why,
+            "window": window_dict(ctx.d, ctx.state, w),
+        }
+
+    return Decision([event], reply)
 
 
 # -- kiosk ------------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""A small literal hall for the engine tests, and a clerk that runs commands on a clock.
+
+Three services (one with opening hours and a daily quota), three windows, two clerks.
+Monday 2026-11-23 09:30 in Shanghai is ``T0``; the business day starts at 06:00.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from queue_server.core import Command, Engine, Result
+from queue_server.core.model import (
+    CallPolicy,
+    Hall,
+    OpeningPeriod,
+    RatingPolicy,
+    Service,
+    Staff,
+    Window,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int, minute: int = 0, second: int = 0) -> float:
+    """POSIX seconds of 2026-11-<day> hour:minute:second in Shanghai."""
+    return dt.datetime(2026, 11, day, hour, minute, second, tzinfo=SHANGHAI).timestamp()
+
+
+T0 = at(23, 9, 30)  # Monday
+
+WEEKDAYS = frozenset({1, 2, 3, 4, 5})
+
+TAX = Service(
+    code="tax",
+    name_zh="税务登记",
+    name_en="Tax registration",
+    prefix="A",
+    category="税务",
+    location_zh="一楼东区",
+    location_en="1F east",
+)
+SOCIAL = Service(
+    code="social",
+    name_zh="社保业务",
+    name_en="Social insurance",
+    prefix="B",
+    category="社保",
+    location_zh="一楼西区",
+    appointments=False,
+)
+LICENCE = Service(
+    code="licence",
+    name_zh="营业执照",
+    name_en="Business licence",
+    prefix="C",
+    category="市场监管",
+    location_zh="二楼",
+    daily_quota=3,
+    hours=(OpeningPeriod(WEEKDAYS, dt.time(9, 0), dt.time(12, 0)),),
+    priority=False,
+)
+
+HALL = Hall(
+    name_zh="测试政务服务中心",
+    name_en="Test service centre",
+    services=(TAX, SOCIAL, LICENCE),
+    windows=(
+        Window(1, "1号窗口", {"tax": 2, "social": 1}),
+        Window(2, "2号窗口", {"social": 1, "licence": 1}),
+        Window(3, "3号窗口", {"tax": 1, "licence": 2}),
+    ),
+    staff=(Staff("s1", "张三", "scrypt$00$00"), Staff("s2", "李四", "scrypt$00$00")),
+    policy=CallPolicy(
+        normal_per_priority=2,
+        max_wait_s=3600,
+        day_start=dt.time(6, 0),
+        timezone="Asia/Shanghai",
+    ),
+    ratings=RatingPolicy(invite_window_s=120, followup_working_days=3),
+)
+
+
+class Clerk:
+    """Runs commands at a settable time and remembers every emitted event."""
+
+    def __init__(self, engine: Engine, now: float = T0) -> None:
+        self.engine = engine
+        self.now = now
+        self.events: list[dict[str, Any]] = []
+
+    def __call__(self, command: Command, *, after: float = 0, actor: str = "test") -> Result:
+        self.now += after
+        result = self.engine.execute(command, self.now, actor)
+        self.events.extend(result.events)
+        return result
