@@ -171,7 +171,7 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
         ticket=draft.id,
         number=number,
         prefix=service.prefix,
-        seq=seq,
+        sequence=seq,
         order=draft.order,
         service=service.code,
         **{"class": ticket_class.value},

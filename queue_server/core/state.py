@@ -130,7 +130,7 @@ def _ticket_issued(state: State, e: Event) -> None:
         id=e["ticket"],
         number=e["number"],
         day=e["day"],
-        seq=e["seq"],
+        seq=e["sequence"],
         order=e["order"],
         service=e["service"],
         ticket_class=TicketClass(e["class"]),
@@ -143,7 +143,7 @@ def _ticket_issued(state: State, e: Event) -> None:
     )
     state.tickets[t.id] = t
     prefix = e["prefix"]
-    state.sequences[prefix] = max(state.sequences.get(prefix, 0), e["seq"])
+    state.sequences[prefix] = max(state.sequences.get(prefix, 0), e["sequence"])
     state.issued[t.service] = state.issued.get(t.service, 0) + 1
     state.requests[t.request_id] = t.id
     state.issue_order = max(state.issue_order, t.order)

@@ -71,6 +71,8 @@ class Store:
         with transaction(self.db):
             seq = self.last_seq()
             for event in events:
+                if "seq" in event:
+                    raise ValueError(f"event {event['type']} already has a seq: it is the log's")
                 seq += 1
                 event["seq"] = seq
                 conn.execute(

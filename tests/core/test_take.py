@@ -29,7 +29,7 @@ def test_first_ticket_starts_the_day_and_is_numbered_a001(run: Clerk) -> None:
         "ticket": "2026-11-23-A001",
         "number": "A001",
         "prefix": "A",
-        "seq": 1,
+        "sequence": 1,
         "order": 1,
         "service": "tax",
         "class": "normal",
