@@ -124,7 +124,10 @@ class HallClient:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[re] = future
         try:
-            await ws.send(json.dumps({"type": kind, "id": re, **fields}, ensure_ascii=False))
+            try:
+                await ws.send(json.dumps({"type": kind, "id": re, **fields}, ensure_ascii=False))
+            except ConnectionClosed as exc:
+                raise NotConnected(self.url) from exc
             reply = await future
         finally:
             self._waiting.pop(re, None)
