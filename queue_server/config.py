@@ -286,7 +286,12 @@ class _Checker:
                 raise self.fail(_join(path, key), f"unknown key (typo?); allowed here: {allowed}")
         for key in sorted(required):
             if key not in value:
-                raise self.fail(_join(path, key), "required field is missing")
+                missing = (
+                    f"required table [{key}] is missing"
+                    if not path
+                    else "required field is missing"
+                )
+                raise self.fail(_join(path, key), missing)
         return value
 
     def tables(self, doc: Table, name: str, *, required: bool) -> Iterator[tuple[str, Any]]:
@@ -357,8 +362,8 @@ class _Checker:
         self.table(
             doc,
             "",
-            {"hall", "services", "windows"},
-            {"policy", "ratings", "staff", "devices"},
+            {"hall"},
+            {"policy", "ratings", "services", "windows", "staff", "devices"},
         )
         head = self.table(doc["hall"], "hall", {"name_zh", "name_en"}, {"public_url"})
         public_url = self.text(head, "public_url", "hall", "http://localhost:8765")
