@@ -1,0 +1,243 @@
+"""Bad hall files are refused with the field, the line and the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from queue_server.config import ConfigError, load_hall, parse_hall
+from queue_server.pins import hash_pin
+
+PIN_HASH = hash_pin("1001", salt=bytes(16))
+
+# Line numbers below are literal: keep this text's lines where they are.
+GOOD = f"""\
+[hall]
+name_zh = "测试县政务服务中心"
+name_en = "Test County Government Service Center"
+
+[policy]
+normal_per_priority = 2
+max_wait_minutes = 60
+day_start = "00:00"
+timezone = "Asia/Shanghai"
+
+[[services]]
+code = "SB"
+name_zh = "社会保险"
+name_en = "Social Insurance"
+prefix = "A"
+category = "社会保障"
+location_zh = "二楼东区 3–6 号窗口"
+hours = [
+  {{ days = "1-5", start = "09:00", end = "12:00" }},
+  {{ days = "1-5", start = "13:30", end = "17:30" }},
+]
+
+[[services]]
+code = "YB"
+name_zh = "医疗保障"
+name_en = "Medical Insurance"
+prefix = "B"
+category = "社会保障"
+location_zh = "二楼东区 3–6 号窗口"
+daily_quota = 80
+
+[[windows]]
+number = 1
+name = "综合窗口 1"
+services = {{ SB = 3, YB = 2 }}
+
+[[windows]]
+number = 2
+name = "综合窗口 2"
+services = {{ YB = 1 }}
+
+[[staff]]
+id = "1001"
+name = "张伟"
+pin_hash = "{PIN_HASH}"
+
+[[devices]]
+id = "kiosk-1"
+role = "kiosk"
+token = "k1-0123456789abcdef"
+
+[[devices]]
+id = "clerk-1"
+role = "clerk"
+token = "c1-0123456789abcdef"
+window = 1
+"""
+
+
+def edited(changes: dict[int, str]) -> str:
+    """GOOD with whole lines replaced (1-based); a replacement may hold several lines."""
+    lines = GOOD.splitlines()
+    for number, text in changes.items():
+        lines[number - 1] = text
+    return "\n".join(lines) + "\n"
+
+
+def test_the_good_file_is_good():
+    hall = parse_hall(GOOD)
+    assert [s.code for s in hall.services] == ["SB", "YB"]
+    assert hall.services[1].daily_quota == 80
+    assert hall.window(1).services == {"SB": 3, "YB": 2}
+    assert hall.devices[1].window == 1
+
+
+BAD = [
+    # (id, {line: replacement}, field, line, phrase)
+    ("syntax", {15: 'prefix = "A'}, None, 15, "TOML syntax error"),
+    ("duplicate-key", {16: 'prefix = "C"'}, None, 16, "TOML syntax error: Cannot overwrite"),
+    ("missing-field", {16: "# no category"}, "services[0].category", 11,
+     "required field is missing"),
+    ("missing-hall", {1: "", 2: "", 3: ""}, "hall", None, "required table [hall] is missing"),
+    ("no-windows", {i: "" for i in range(32, 57)}, "windows", None,
+     "at least one [[windows]] table is required"),
+    ("unknown-key", {30: "daily_qouta = 80"}, "services[1].daily_qouta", 30,
+     "unknown key (typo?); allowed here: appointments, category, code, daily_quota"),
+    ("unknown-table", {4: "[board]"}, "board", 4, "unknown key"),
+    ("wrong-type", {13: "name_zh = 12"}, "services[0].name_zh", 13,
+     "must be a string, got 12"),
+    ("duplicate-code", {24: 'code = "SB"'}, "services[1].code", 24,
+     'duplicate service code "SB", already used by services[0] (line 11)'),
+    ("duplicate-prefix", {27: 'prefix = "A"'}, "services[1].prefix", 27,
+     'duplicate ticket prefix "A", already used by services[0] (line 11)'),
+    ("bad-prefix", {15: 'prefix = "a1"'}, "services[0].prefix", 15,
+     'must be 1–2 uppercase Latin letters, got "a1"'),
+    ("long-prefix", {15: 'prefix = "ABC"'}, "services[0].prefix", 15,
+     "must be 1–2 uppercase Latin letters"),
+    ("quota-string", {30: 'daily_quota = "80"'}, "services[1].daily_quota", 30,
+     'must be a whole number, got "80"'),
+    ("quota-zero", {30: "daily_quota = 0"}, "services[1].daily_quota", 30,
+     "must be between 1 and 9999, got 0"),
+    ("window-unknown-service", {40: "services = { YB = 1, GJJ = 2 }"},
+     "windows[1].services.GJJ", 40, 'unknown service code "GJJ"'),
+    ("window-weight-zero", {35: "services = { SB = 0, YB = 2 }"}, "windows[0].services.SB", 35,
+     "must be between 1 and 1000, got 0"),
+    ("window-weight-float", {35: "services = { SB = 1.5, YB = 2 }"},
+     "windows[0].services.SB", 35, "must be a whole number, got 1.5"),
+    ("window-duplicate-number", {38: "number = 1"}, "windows[1].number", 38,
+     "duplicate window number 1, already used by windows[0] (line 32)"),
+    ("service-not-served", {35: "services = { YB = 2 }"}, "services[0].code", 12,
+     "no window serves this service"),
+    ("hours-bad-days", {20: '  { days = "1-8", start = "13:30", end = "17:30" },'},
+     "services[0].hours[1].days", 20, 'must be ISO weekdays like "1-5"'),
+    ("hours-start-after-end", {19: '  { days = "1-5", start = "12:00", end = "09:00" },'},
+     "services[0].hours[0]", 19, "start 12:00 must be before end 09:00"),
+    ("hours-equal", {20: '  { days = "1-5", start = "13:30", end = "13:30" },'},
+     "services[0].hours[1]", 20, "must be before end"),
+    ("hours-bad-time", {20: '  { days = "1-5", start = "13:60", end = "17:30" },'},
+     "services[0].hours[1].start", 20, 'must be a time "HH:MM" (00:00–23:59), got "13:60"'),
+    ("hours-overlap", {20: '  { days = "5-6", start = "11:00", end = "17:30" },'},
+     "services[0].hours[1]", 20, "overlaps services[0].hours[0] on weekday 5"),
+    ("hours-unknown-key", {20: '  { day = "1-5", start = "13:30", end = "17:30" },'},
+     "services[0].hours[1].day", 20, "unknown key"),
+    ("hours-not-array", {18: 'hours = "09:00-17:00"', 19: "", 20: "", 21: ""},
+     "services[0].hours", 18, "must be an array"),
+    ("hours-span-day-start", {8: 'day_start = "10:00"'}, "services[0].hours[0]", 19,
+     "must not span the start of the business day 10:00"),
+    ("bad-timezone", {9: 'timezone = "Asia/Beijing"'}, "policy.timezone", 9,
+     'unknown time zone "Asia/Beijing"'),
+    ("bad-day-start", {8: 'day_start = "9:00"'}, "policy.day_start", 8,
+     'must be a time "HH:MM"'),
+    ("ratio-zero", {6: "normal_per_priority = 0"}, "policy.normal_per_priority", 6,
+     "must be between 1 and 100, got 0"),
+    ("max-wait-zero", {7: "max_wait_minutes = 0"}, "policy.max_wait_minutes", 7,
+     "must be between 1 and 1440"),
+    ("followup-too-long", {56: "window = 1\n\n[ratings]\nfollowup_working_days = 30"},
+     "ratings.followup_working_days", 59, "must be between 1 and 15, got 30"),
+    ("bad-public-url", {3: 'name_en = "X"\npublic_url = "localhost:8765"'}, "hall.public_url",
+     4, "must be an http:// or https:// address"),
+    ("plain-pin", {45: 'pin = "1234"'}, "staff[0].pin", 45,
+     "hash it with `python -m queue_server.pins`"),
+    ("bad-pin-hash", {45: 'pin_hash = "1234"'}, "staff[0].pin_hash", 45,
+     'must look like "scrypt$<salt hex>$<hash hex>"'),
+    ("staff-id-number", {43: "id = 1001"}, "staff[0].id", 43,
+     'must be a string, got 1001 (quote it: "1001")'),
+    ("short-token", {55: 'token = "short"'}, "devices[1].token", 55,
+     "must be at least 16 characters, got 5"),
+    ("token-with-space", {55: 'token = "c1 0123456789abcdef"'}, "devices[1].token", 55,
+     "printable ASCII without spaces"),
+    ("duplicate-token", {55: 'token = "k1-0123456789abcdef"'}, "devices[1].token", 55,
+     "duplicate token, already used by devices[0] (line 47)"),
+    ("duplicate-device-id", {53: 'id = "kiosk-1"'}, "devices[1].id", 53,
+     'duplicate device id "kiosk-1"'),
+    ("bad-role", {49: 'role = "printer"'}, "devices[0].role", 49,
+     'must be one of kiosk, clerk, display, bridge, manager, got "printer"'),
+    ("unknown-device-window", {56: "window = 9"}, "devices[1].window", 56,
+     "no [[windows]] entry has number 9"),
+    ("kiosk-with-window", {50: 'token = "k1-0123456789abcdef"\nwindow = 1'},
+     "devices[0].window", 51, "a kiosk device does not belong to a window"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "line", "phrase"), [case[1:] for case in BAD], ids=[c[0] for c in BAD]
+)
+def test_bad_file_is_refused_naming_field_line_and_problem(changes, field, line, phrase):
+    with pytest.raises(ConfigError) as caught:
+        parse_hall(edited(changes), "hall.toml")
+    error = caught.value
+    assert (error.field, error.line) == (field, line), str(error)
+    assert phrase in error.problem
+    where = "hall.toml" if line is None else f"hall.toml:{line}"
+    assert str(error) == (
+        f"{where}: {error.problem}" if field is None else f"{where}: {field}: {error.problem}"
+    )
+
+
+def test_message_reads_file_line_field_problem():
+    with pytest.raises(ConfigError) as caught:
+        parse_hall(edited({15: 'prefix = "a1"'}), "config/demo-hall.toml")
+    assert str(caught.value) == (
+        "config/demo-hall.toml:15: services[0].prefix: must be 1–2 uppercase Latin letters, "
+        'got "a1"'
+    )
+    assert caught.value.source == "config/demo-hall.toml"
+
+
+def test_duplicate_token_is_not_echoed():
+    with pytest.raises(ConfigError) as caught:
+        parse_hall(edited({55: 'token = "k1-0123456789abcdef"'}))
+    assert "0123456789abcdef" not in str(caught.value)
+
+
+def test_sub_table_style_window_services_point_to_their_own_line():
+    text = edited({35: "[windows.services]\nSB = 3\nYB = 2\nGJJ = 1"})
+    with pytest.raises(ConfigError) as caught:
+        parse_hall(text)
+    assert (caught.value.field, caught.value.line) == ("windows[0].services.GJJ", 38)
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_hall(tmp_path / "nope.toml")
+    assert caught.value.line is None
+    assert "cannot read the file" in str(caught.value)
+
+
+def test_file_not_in_utf8_names_the_line(tmp_path):
+    path = tmp_path / "gbk.toml"
+    path.write_bytes(GOOD.encode("gbk"))
+    with pytest.raises(ConfigError) as caught:
+        load_hall(path)
+    assert caught.value.line == 2  # the first Chinese text
+    assert "not UTF-8" in caught.value.problem
+
+
+def test_file_saved_with_a_bom_loads(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(GOOD.encode("utf-8-sig"))
+    assert load_hall(path).name_zh == "测试县政务服务中心"
+
+
+def test_weekday_names_and_lists_are_understood():
+    hall = parse_hall(edited({20: '  { days = "mon,wed-fri,7", start = "13:30", end = "17:30" },'}))
+    assert hall.services[0].hours[1].weekdays == frozenset({1, 3, 4, 5, 7})
+
+
+def test_toml_local_times_are_accepted():
+    hall = parse_hall(edited({20: '  { days = "1-5", start = 13:30:00, end = 17:30:00 },'}))
+    assert str(hall.services[0].hours[1].start) == "13:30:00"
