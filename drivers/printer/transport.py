@@ -1,0 +1,226 @@
+"""The serial link to the ticket printer: explicit open/close, status, print.
+
+`serial.serial_for_url` opens the port, so a device (/dev/ttyUSB0), a pty path, `socket://`
+and `loop://` all work. Nothing opens lazily and nothing is cleaned up in `__del__`: use
+`open()`/`close()` or `with SerialPrinter(...) as printer:`. One lock serialises status queries
+and jobs, so a status poller and the kiosk's print call do not interleave their bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import serial
+
+from .errors import PrinterIOError, PrinterWriteTimeout, not_ready_error, state_message
+from .render import render_ticket
+from .status import (
+    STATUS_QUERIES,
+    PrinterState,
+    PrinterStatus,
+    decode_status,
+    is_valid_reply,
+    status_query,
+)
+from .ticket import PaperWidth, PrintableTicket, PrinterEncoding
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintResult:
+    """What happened to one ticket job.
+
+    `confirmed` is True when the printer could print both before and after the job. When it is
+    False the bytes were sent but the ticket may be missing or cut short (paper ran out, cover
+    opened, printer went silent): `status_after` says why.
+    """
+
+    bytes_sent: int
+    status_before: PrinterStatus
+    status_after: PrinterStatus
+    duration_s: float
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status_after.can_print
+
+    @property
+    def needs_attention(self) -> bool:
+        """The printer wants staff: paper low, or anything worse."""
+        return self.status_after.state is not PrinterState.ONLINE
+
+
+class SerialPrinter:
+    """An ESC/POS ticket printer on a serial port (or any pyserial URL)."""
+
+    def __init__(
+        self,
+        url: str,
+        baudrate: int = 9600,
+        timeout: float = 0.5,
+        encoding: PrinterEncoding = PrinterEncoding.GB18030,
+        *,
+        write_timeout: float = 10.0,
+        rtscts: bool = False,
+        require_status: bool = True,
+    ) -> None:
+        """`timeout` bounds the wait for each status reply; `write_timeout` bounds one job.
+
+        `require_status=False` is for printers wired transmit-only: an UNKNOWN status then does
+        not refuse a job (a known bad state still does).
+        """
+        if timeout <= 0:
+            raise ValueError("timeout must be > 0: a status read must not block forever")
+        self.url = url
+        self.baudrate = baudrate
+        self.timeout = timeout
+        self.encoding = encoding
+        self.write_timeout = write_timeout
+        self.rtscts = rtscts
+        self.require_status = require_status
+        self._port: serial.SerialBase | None = None
+        self._lock = threading.Lock()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def open(self) -> None:
+        if self._port is not None:
+            return
+        try:
+            port = serial.serial_for_url(
+                self.url,
+                baudrate=self.baudrate,
+                bytesize=serial.EIGHTBITS,
+                parity=serial.PARITY_NONE,
+                stopbits=serial.STOPBITS_ONE,
+                timeout=self.timeout,
+                write_timeout=self.write_timeout,
+                rtscts=self.rtscts,
+            )
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise PrinterIOError(self.url, "open", exc) from exc
+        self._port = port
+        log.info("printer: opened %s at %d baud", self.url, self.baudrate)
+
+    def close(self) -> None:
+        port, self._port = self._port, None
+        if port is not None:
+            port.close()
+            log.info("printer: closed %s", self.url)
+
+    @property
+    def is_open(self) -> bool:
+        return self._port is not None
+
+    @property
+    def port(self) -> serial.SerialBase:
+        """The open pyserial port (for diagnostics and tests)."""
+        if self._port is None:
+            raise PrinterIOError(self.url, "open", RuntimeError("printer is not open"))
+        return self._port
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- status ------------------------------------------------------------------------------
+
+    def status(self) -> PrinterStatus:
+        """Ask DLE EOT 1..4 in turn; the round stops at the first query not answered within
+        `timeout` or answered with a byte that is no status reply."""
+        with self._lock:
+            return self._status()
+
+    def _status(self) -> PrinterStatus:
+        port = self.port
+        replies: dict[int, int | None] = {}
+        try:
+            port.reset_input_buffer()  # a late reply to an earlier round must not count
+            for n in STATUS_QUERIES:
+                port.write(status_query(n))
+                port.flush()
+                reply = port.read(1)  # returns at the first byte, or after `timeout`
+                if not reply:
+                    log.warning("printer: no reply to DLE EOT %d within %.2f s", n, self.timeout)
+                    replies[n] = None
+                    break
+                replies[n] = reply[0]
+                if not is_valid_reply(reply[0]):
+                    break  # not a status byte: what follows would be misaligned too
+        except serial.SerialTimeoutException as exc:
+            raise PrinterWriteTimeout(self.url, "write", exc) from exc
+        except (serial.SerialException, OSError) as exc:
+            raise PrinterIOError(self.url, "read", exc) from exc
+        status = decode_status(replies)
+        if status.state is PrinterState.UNKNOWN and any(r is not None for r in replies.values()):
+            log.warning("printer: unexpected status replies %r", replies)
+        return status
+
+    # -- printing ----------------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Send raw ESC/POS bytes and wait until the port has transmitted them."""
+        with self._lock:
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        port = self.port
+        try:
+            port.write(data)
+            port.flush()  # tcdrain: return once the bytes have left the host's UART
+        except serial.SerialTimeoutException as exc:
+            raise PrinterWriteTimeout(self.url, "write", exc) from exc
+        except (serial.SerialException, OSError) as exc:
+            raise PrinterIOError(self.url, "write", exc) from exc
+
+    def print_ticket(
+        self, ticket: PrintableTicket, width: PaperWidth = PaperWidth.MM80
+    ) -> PrintResult:
+        """Check status, send the ticket, wait for it to drain, check status again.
+
+        Raises a `PrinterNotReady` subclass (nothing sent) when the printer cannot print, and
+        `PrinterIOError` when the port fails.
+        """
+        data = render_ticket(ticket, width, self.encoding)
+        with self._lock:
+            started = time.perf_counter()
+            before = self._status()
+            refuse = not before.can_print and not (
+                before.state is PrinterState.UNKNOWN and not self.require_status
+            )
+            if refuse:
+                log.warning(
+                    "printer: refused ticket %s: %s", ticket.number, state_message(before.state)
+                )
+                raise not_ready_error(before)
+            self._write(data)
+            after = self._status()
+            result = PrintResult(len(data), before, after, time.perf_counter() - started)
+        if result.confirmed:
+            log.info(
+                "printer: ticket %s printed (%d bytes, %.0f ms)",
+                ticket.number,
+                len(data),
+                result.duration_s * 1000,
+            )
+        else:
+            log.warning(
+                "printer: ticket %s sent but not confirmed: %s",
+                ticket.number,
+                state_message(after.state),
+            )
+        return result

@@ -1,0 +1,228 @@
+"""SerialPrinter against FakePrinter over a real pty, and against loop://."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from conftest import QR_URL
+
+from drivers.printer import (
+    CoverOpen,
+    PaperOut,
+    PaperWidth,
+    PrintableTicket,
+    PrinterFault,
+    PrinterIOError,
+    PrinterState,
+    PrinterUnknown,
+    SerialPrinter,
+    render_ticket,
+)
+from drivers.printer.fake import FakePrinter
+
+MakeTicket = Callable[..., PrintableTicket]
+QUERIES = b"\x10\x04\x01\x10\x04\x02\x10\x04\x03\x10\x04\x04"
+
+pytestmark = pytest.mark.timeout(20)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakePrinter]:
+    with FakePrinter() as printer:
+        yield printer
+
+
+def test_status_online(fake: FakePrinter) -> None:
+    with SerialPrinter(fake.port_path) as printer:
+        status = printer.status()
+    assert status.state is PrinterState.ONLINE
+    assert status.replies == (0x12, 0x12, 0x12, 0x12)
+    assert fake.received == QUERIES
+
+
+@pytest.mark.parametrize(
+    ("mode", "state"),
+    [
+        ("ok", PrinterState.ONLINE),
+        ("paper_near_end", PrinterState.PAPER_NEAR_END),
+        ("paper_out", PrinterState.PAPER_OUT),
+        ("cover_open", PrinterState.COVER_OPEN),
+        ("error", PrinterState.ERROR),
+        ("silent", PrinterState.UNKNOWN),
+    ],
+)
+def test_status_per_mode(fake: FakePrinter, mode: str, state: PrinterState) -> None:
+    fake.mode = mode
+    with SerialPrinter(fake.port_path, timeout=0.2) as printer:
+        assert printer.status().state is state
+
+
+def test_print_ok_sends_exactly_the_rendered_bytes(
+    fake: FakePrinter, make_ticket: MakeTicket
+) -> None:
+    ticket = make_ticket(qr_url=QR_URL, ticket_class="priority")
+    with SerialPrinter(fake.port_path) as printer:
+        result = printer.print_ticket(ticket, PaperWidth.MM58)
+    expected = render_ticket(ticket, PaperWidth.MM58)
+    assert fake.wait_for_cut(1, timeout=5)
+    assert fake.tickets() == [expected]
+    assert fake.received == QUERIES + expected + QUERIES
+    assert fake.unknown_commands == []
+    assert result.confirmed and not result.needs_attention
+    assert result.bytes_sent == len(expected)
+    assert result.status_before.state is result.status_after.state is PrinterState.ONLINE
+
+
+def test_two_tickets_are_split_by_the_cut(fake: FakePrinter, make_ticket: MakeTicket) -> None:
+    first, second = make_ticket(), make_ticket(number="A002", qr_url=QR_URL)
+    with SerialPrinter(fake.port_path) as printer:
+        printer.print_ticket(first)
+        printer.print_ticket(second)
+    assert fake.wait_for_cut(2, timeout=5)
+    assert fake.tickets() == [render_ticket(first), render_ticket(second)]
+
+
+@pytest.mark.parametrize(
+    ("mode", "error"),
+    [("paper_out", PaperOut), ("cover_open", CoverOpen), ("error", PrinterFault)],
+)
+def test_refuses_before_printing(
+    fake: FakePrinter, make_ticket: MakeTicket, mode: str, error: type[Exception]
+) -> None:
+    fake.mode = mode
+    with SerialPrinter(fake.port_path) as printer, pytest.raises(error) as info:
+        printer.print_ticket(make_ticket())
+    assert fake.received == QUERIES  # nothing but the status round
+    assert fake.print_data == b""
+    assert "/" in str(info.value)
+
+
+def test_paper_out_message(fake: FakePrinter, make_ticket: MakeTicket) -> None:
+    fake.mode = "paper_out"
+    with SerialPrinter(fake.port_path) as printer, pytest.raises(PaperOut) as info:
+        printer.print_ticket(make_ticket())
+    assert str(info.value) == "打印机缺纸 / Printer is out of paper"
+    assert info.value.status.state is PrinterState.PAPER_OUT
+
+
+def test_silent_printer_is_unknown_and_refused_in_bounded_time(
+    fake: FakePrinter, make_ticket: MakeTicket
+) -> None:
+    fake.mode = "silent"
+    with SerialPrinter(fake.port_path, timeout=0.2) as printer:
+        started = time.perf_counter()
+        status = printer.status()
+        assert time.perf_counter() - started < 1.0  # gives up after one unanswered query
+        assert status.state is PrinterState.UNKNOWN
+        started = time.perf_counter()
+        with pytest.raises(PrinterUnknown):
+            printer.print_ticket(make_ticket())
+        assert time.perf_counter() - started < 1.0
+    assert fake.print_data == b""
+
+
+def test_paper_near_end_prints_and_asks_for_attention(
+    fake: FakePrinter, make_ticket: MakeTicket
+) -> None:
+    fake.mode = "paper_near_end"
+    with SerialPrinter(fake.port_path) as printer:
+        result = printer.print_ticket(make_ticket())
+    assert result.confirmed and result.needs_attention
+    assert fake.wait_for_cut(1, timeout=5)
+
+
+class PaperRunsOutAtTheCut(FakePrinter):
+    """Answers "ok" until it has cut one ticket, then reports paper out."""
+
+    def _handle(self, data: bytes, now: float) -> None:
+        super()._handle(data, now)
+        if self.cut_times:
+            self.mode = "paper_out"
+
+
+def test_paper_out_mid_run_is_detected_after_printing(make_ticket: MakeTicket) -> None:
+    with PaperRunsOutAtTheCut() as fake, SerialPrinter(fake.port_path) as printer:
+        result = printer.print_ticket(make_ticket())
+        assert fake.wait_for_cut(1, timeout=5)
+        assert result.status_before.state is PrinterState.ONLINE
+        assert result.status_after.state is PrinterState.PAPER_OUT
+        assert not result.confirmed
+        with pytest.raises(PaperOut):  # the next ticket is refused
+            printer.print_ticket(make_ticket(number="A002"))
+        assert len(fake.tickets()) == 1
+
+
+def test_mode_switched_between_tickets(fake: FakePrinter, make_ticket: MakeTicket) -> None:
+    with SerialPrinter(fake.port_path) as printer:
+        assert printer.print_ticket(make_ticket()).confirmed
+        fake.mode = "cover_open"
+        with pytest.raises(CoverOpen):
+            printer.print_ticket(make_ticket(number="A002"))
+        fake.mode = "ok"
+        assert printer.print_ticket(make_ticket(number="A003")).confirmed
+    assert fake.wait_for_cut(2, timeout=5)
+    assert fake.tickets() == [
+        render_ticket(make_ticket()),
+        render_ticket(make_ticket(number="A003")),
+    ]
+
+
+def test_stale_replies_are_flushed(fake: FakePrinter) -> None:
+    fake.mode = "paper_out"
+    with SerialPrinter(fake.port_path, timeout=0.2) as printer:
+        printer.port.write(QUERIES)  # replies nobody reads
+        assert fake.wait_for_queries(4, timeout=5)
+        fake.mode = "ok"
+        assert printer.status().state is PrinterState.ONLINE
+
+
+def test_loop_url_writes(make_ticket: MakeTicket) -> None:
+    ticket = make_ticket(qr_url=QR_URL)
+    data = render_ticket(ticket)
+    with SerialPrinter("loop://", timeout=0.2, require_status=False) as printer:
+        # loop:// echoes the query: 0x10 is no status byte, so the state is UNKNOWN ...
+        assert printer.status().state is PrinterState.UNKNOWN
+        printer.port.reset_input_buffer()
+        printer.write(data)
+        assert printer.port.read(len(data)) == data
+        # ... and a printer wired transmit-only may still print when told so
+        result = printer.print_ticket(ticket)
+        assert result.bytes_sent == len(data)
+        assert not result.confirmed
+        assert result.status_after.state is PrinterState.UNKNOWN
+
+
+def test_loop_url_refuses_when_status_is_required(make_ticket: MakeTicket) -> None:
+    with SerialPrinter("loop://", timeout=0.1) as printer, pytest.raises(PrinterUnknown):
+        printer.print_ticket(make_ticket())
+
+
+def test_explicit_open_close_and_no_lazy_open(fake: FakePrinter) -> None:
+    printer = SerialPrinter(fake.port_path)
+    assert not printer.is_open
+    with pytest.raises(PrinterIOError):
+        printer.status()
+    printer.open()
+    try:
+        assert printer.is_open
+        assert printer.status().state is PrinterState.ONLINE
+    finally:
+        printer.close()
+    assert not printer.is_open
+    printer.close()  # closing twice is harmless
+
+
+def test_open_failure_is_a_printer_error() -> None:
+    printer = SerialPrinter("/dev/does-not-exist-printer")
+    with pytest.raises(PrinterIOError) as info:
+        printer.open()
+    assert "无法打开打印机端口 / Cannot open printer port" in str(info.value)
+    assert not printer.is_open
+
+
+def test_baudrate_115200(fake: FakePrinter, make_ticket: MakeTicket) -> None:
+    with SerialPrinter(fake.port_path, baudrate=115200) as printer:
+        assert printer.print_ticket(make_ticket()).confirmed
+    assert fake.wait_for_cut(1, timeout=5)
