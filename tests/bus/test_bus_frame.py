@@ -86,7 +86,7 @@ def test_frame_rejects_what_does_not_fit(addr: int, func: int, data: bytes) -> N
 
 
 def test_frame_data_is_always_bytes() -> None:
-    frame = Frame(1, 2, bytearray(b"\x01"))
+    frame = Frame(1, 2, bytearray(b"\x01"))  # type: ignore[arg-type]
     assert type(frame.data) is bytes
     assert frame == Frame(1, 2, b"\x01")
 

@@ -1,0 +1,159 @@
+"""The bus port: frames to and from a serial line, through pyserial's `serial_for_url`.
+
+Works with a device path (/dev/ttyUSB0), a pty path (tests, `fake.FakeBus`), ``socket://``
+(a serial server) and ``loop://``. Small and synchronous: explicit `open`/`close` or a
+``with`` block; the bridge runs it in a thread (or via ``asyncio.to_thread``).
+
+Writes may come from several threads (they are serialised); reads from one thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+import serial
+
+from .exceptions import PortClosedError, PortIOError
+from .frame import DecodeErrors, Frame, FrameDecoder
+
+log = logging.getLogger(__name__)
+
+
+class BusPort:
+    """One serial line with keypads, evaluators and number boards on it (9600 8N1).
+
+    `timeout` bounds how long `read_frames` waits for the first byte (0: not at all);
+    `write_timeout` how long a write may block. `idle_gap` is how long the line must be quiet
+    before a half-received frame is given up (`FrameDecoder.flush`): a device sends a frame in
+    one go (15 bytes take 16 ms at 9600 baud), so a longer silence means the rest is lost.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        baudrate: int = 9600,
+        timeout: float = 0.1,
+        *,
+        write_timeout: float = 1.0,
+        idle_gap: float = 0.2,
+        max_data: int = 32,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self.baudrate = baudrate
+        self.timeout = timeout
+        self.write_timeout = write_timeout
+        self.idle_gap = idle_gap
+        self._clock = clock
+        self._decoder = FrameDecoder(max_data)
+        self._port: Any = None
+        self._write_lock = threading.Lock()
+        self._last_rx = clock()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self._port is not None
+
+    def open(self) -> None:
+        """Open the line (8N1, no flow control). Opening an open port does nothing."""
+        if self._port is not None:
+            return
+        try:
+            self._port = serial.serial_for_url(
+                self.url,
+                baudrate=self.baudrate,
+                bytesize=serial.EIGHTBITS,
+                parity=serial.PARITY_NONE,
+                stopbits=serial.STOPBITS_ONE,
+                timeout=self.timeout,
+                write_timeout=self.write_timeout,
+            )
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise PortIOError(self.url, "open", str(exc)) from exc
+        self._decoder.reset()
+        self._last_rx = self._clock()
+        log.info("bus port %s open at %d baud", self.url, self.baudrate)
+
+    def close(self) -> None:
+        """Close the line; closing a closed port does nothing."""
+        port, self._port = self._port, None
+        if port is None:
+            return
+        try:
+            port.close()
+        except (serial.SerialException, OSError) as exc:
+            log.warning("bus port %s: close failed: %s", self.url, exc)
+        log.info("bus port %s closed", self.url)
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- frames --------------------------------------------------------------------------
+
+    @property
+    def errors(self) -> DecodeErrors:
+        """What the decoder threw away since this port object was made."""
+        return self._decoder.errors
+
+    def write_frame(self, frame: Frame) -> None:
+        self.write(frame.encode())
+
+    def write(self, data: bytes) -> None:
+        """Write raw bytes (another board's protocol on the same line, or a test's noise)."""
+        port = self._require_open()
+        with self._write_lock:
+            try:
+                written = port.write(data)
+            except (serial.SerialException, OSError) as exc:
+                raise PortIOError(self.url, "write", str(exc)) from exc
+        if written is not None and written != len(data):
+            raise PortIOError(self.url, "write", f"wrote {written} of {len(data)} bytes")
+        log.debug("bus %s <- %s", self.url, data.hex(" "))
+
+    def read_frames(self) -> list[Frame]:
+        """Frames completed by the bytes that arrived; waits at most `timeout` for the first.
+
+        Returns [] when nothing came. When the line has been quiet for `idle_gap` while part
+        of a frame is held back, that part is given up and what followed it rescanned.
+        """
+        port = self._require_open()
+        try:
+            data: bytes = port.read(port.in_waiting or 1)
+            if data:
+                more = port.in_waiting
+                if more:
+                    data += port.read(more)
+        except (serial.SerialException, OSError) as exc:
+            raise PortIOError(self.url, "read", str(exc)) from exc
+        now = self._clock()
+        if data:
+            log.debug("bus %s -> %s", self.url, data.hex(" "))
+            self._last_rx = now
+            return self._decoder.feed(data)
+        if self._decoder.pending and now - self._last_rx >= self.idle_gap:
+            log.debug(
+                "bus %s: line quiet, giving up %d pending bytes", self.url, self._decoder.pending
+            )
+            return self._decoder.flush()
+        return []
+
+    def _require_open(self) -> Any:
+        if self._port is None:
+            raise PortClosedError(self.url)
+        return self._port
