@@ -61,14 +61,18 @@ class Session:
         self.bad_hellos = 0
 
     def send(self, message: dict[str, Any]) -> None:
-        if message.get("re") is not None and message.get("type") != "event":
+        if message.get("re") is not None:
             self.pending = max(0, self.pending - 1)
+        self.send_text(encode(message).encode())
+
+    def send_text(self, data: bytes) -> None:
+        """Write a UTF-8 text frame without waiting; cut off a connection that has backed up."""
         transport = self.ws.transport
         if transport is not None and transport.get_write_buffer_size() > MAX_OUTPUT_BUFFER:
             log.warning("closing %s: output backed up (slow consumer)", self.name)
             asyncio.ensure_future(self.ws.close(1008, "too slow: reconnect with last_seq"))
             return
-        broadcast([self.ws], encode(message))
+        broadcast([self.ws], data, text=True)
 
     @property
     def name(self) -> str:
@@ -93,6 +97,7 @@ class HallServer:
         self.hall: Hall = service.hall
         self.devices = {d.id: d for d in self.hall.devices}
         self.server: Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self, host: str, port: int) -> int:
         self.service.start()
@@ -232,11 +237,20 @@ class HallServer:
             self.service.submit(Job(session, re, command=dispatch.command_job(msg, actor)))
 
     def login(self, session: Session, msg: dict[str, Any]) -> None:
+        """Check the PIN on a thread (scrypt takes tens of ms), then open the window."""
+        session.pending += 1
+        task = asyncio.get_running_loop().create_task(self._login(session, msg))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _login(self, session: Session, msg: dict[str, Any]) -> None:
         re, window, staff_id = msg["id"], msg["window"], msg["staff"]
         staff = next((s for s in self.hall.staff if s.id == staff_id), None)
-        if staff is None or not verify_pin(msg["pin"], staff.pin_hash):
-            raise ProtocolError("bad_pin", staff_id[:40], re)
-        session.pending += 1
+        ok = staff is not None and await asyncio.to_thread(verify_pin, msg["pin"], staff.pin_hash)
+        if not ok:
+            log.warning("refused login at window %s for staff %r: wrong id or PIN", window, staff_id[:40])
+            session.send(ProtocolError("bad_pin", staff_id[:40], re).to_message())
+            return
 
         def remember(reply: dict[str, Any]) -> None:
             if reply.get("type") != "error":

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from queue_server import core
 from queue_server.core import DomainError, Engine
 from queue_server.core.model import Hall
-from queue_server.protocol import event_message
+from queue_server.protocol import encode, event_message
 from queue_server.store import Event, Store
 
 log = logging.getLogger(__name__)
@@ -33,12 +33,15 @@ log = logging.getLogger(__name__)
 SERVER_EVENTS = frozenset({"device_status"})
 MAX_BATCH = 1024
 CHECKPOINT_EVERY = 20_000  # events between state checkpoints (fast start-up)
+DAY_CHECK_S = 30.0  # how often an idle hall checks whether the business day has changed
 
 
 class Outbox(Protocol):
     """Where a job's reply goes: a connection session (see server.py)."""
 
     def send(self, message: dict[str, Any]) -> None: ...
+
+    def send_text(self, data: bytes) -> None: ...
 
 
 Command = Callable[[Engine, float], "core.Result"]
@@ -59,8 +62,10 @@ class Job:
 
 
 class HallService:
-    def __init__(self, hall: Hall, store: Store, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, hall: Hall, store: Store, clock: Callable[[], float] = time.time,
+                 day_check_s: float = DAY_CHECK_S) -> None:  # fmt: skip
         self.hall = hall
+        self.day_check_s = day_check_s
         self.store = store
         self.clock = clock
         self.devices: dict[str, dict[str, Any]] = {}  # device id -> last reported status
@@ -72,6 +77,7 @@ class HallService:
         self.seq = store.last_seq()
         self._since_checkpoint = 0
         self._writer: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -95,17 +101,26 @@ class HallService:
         return engine
 
     def start(self) -> None:
-        self._writer = asyncio.get_running_loop().create_task(self._run(), name="hall-writer")
+        loop = asyncio.get_running_loop()
+        self._writer = loop.create_task(self._run(), name="hall-writer")
+        self._ticker = loop.create_task(self._tick(), name="hall-day-ticker")
+
+    async def _tick(self) -> None:
+        """Start the new business day on time even when the hall is idle (boards update)."""
+        while True:
+            await asyncio.sleep(self.day_check_s)  # a timer, not a wait for an event
+            if self.engine.day is not None and self.engine.day != self.engine.day_of(self.clock()):
+                self.submit(Job(_NOBODY, None, read=lambda engine, now: {}))
 
     async def stop(self) -> None:
         """Finish what is queued, then stop the writer and close the store."""
+        if self._ticker is not None:
+            self._ticker.cancel()
         await self.queue.join()
-        if self._writer is not None:
-            self._writer.cancel()
-            try:
-                await self._writer
-            except asyncio.CancelledError:
-                pass
+        for task in (self._writer, self._ticker):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         self._executor.shutdown(wait=True)
         self.store.close()
 
@@ -239,8 +254,22 @@ class HallService:
         return snap
 
     def broadcast(self, message: dict[str, Any]) -> None:
+        data = encode(message).encode()  # once, for every subscriber
         for subscriber in list(self.subscribers):
-            subscriber.send(message)
+            subscriber.send_text(data)
+
+
+class _Nobody:
+    """The outbox of the server's own jobs: their replies go nowhere."""
+
+    def send(self, message: dict[str, Any]) -> None:
+        pass
+
+    def send_text(self, data: bytes) -> None:
+        pass
+
+
+_NOBODY = _Nobody()
 
 
 def _device_entry(event: Event) -> dict[str, Any]:

@@ -269,3 +269,30 @@ def test_health_and_ticket_page_over_plain_http(tmp_path):
             assert status == 404
 
     run(body())
+
+
+def test_an_idle_hall_starts_the_new_day_on_time(tmp_path):
+    """At the start of day the waiting tickets expire (kept, not deleted) and numbers restart."""
+    day_one = 1795312800.0  # 2026-11-22 10:00 in Asia/Shanghai
+    now = [day_one]
+
+    async def body():
+        async with running(tmp_path, clock=lambda: now[0], day_check_s=0.02) as hall:
+            kiosk = await hall.client("kiosk-1")
+            board = await hall.client("board-1")
+            old = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
+            assert old["number"] == "A001"
+            now[0] = day_one + 86400  # the next morning; nobody sends anything
+            started = await board.next_event("day_started")
+            expired = await board.next_event("ticket_expired")
+            assert started["day"] == "2026-11-23" and expired["ticket"] == old["id"]
+            snap = await board.request("snapshot")
+            assert snap["day"] == "2026-11-23" and snap["waiting"] == []
+            new = (await kiosk.request("take_ticket", service="SB", request_id="r2"))["ticket"]
+            assert new["number"] == "A001" and new["id"] != old["id"]
+            db = sqlite3.connect(hall.db)
+            assert db.execute("SELECT id, state FROM tickets ORDER BY id").fetchall() == [
+                (old["id"], "expired"), (new["id"], "waiting")]  # fmt: skip
+            db.close()
+
+    run(body())

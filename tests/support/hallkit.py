@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,13 +90,13 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path: Path, hall: Hall | None = None,
-                  clock: Callable[[], float] | None = None) -> AsyncIterator[Running]:  # fmt: skip
+async def running(tmp_path: Path, hall: Hall | None = None, clock: Callable[[], float] | None = None,
+                  day_check_s: float = 30.0, port: int = 0) -> AsyncIterator[Running]:  # fmt: skip
     hall = hall or make_hall()
     db = tmp_path / "hall.sqlite"
-    service = HallService(hall, Store.open(db), clock) if clock else HallService(hall, Store.open(db))
+    service = HallService(hall, Store.open(db), clock or time.time, day_check_s)
     server = HallServer(service)
-    port = await server.start("127.0.0.1", 0)
+    port = await server.start("127.0.0.1", port)
     run = Running(server, f"ws://127.0.0.1:{port}/ws", hall, db)
     try:
         yield run

@@ -1,0 +1,204 @@
+"""Server benchmark over real WebSocket connections to a real server process.
+
+    .venv/bin/python bench/bench_server.py [--rounds 3] [--kiosks 8] [--tickets 4000]
+
+1. Durable tickets per second: several kiosk connections take tickets as fast as the server
+   acknowledges them (each kiosk keeps a few requests in flight, as a busy kiosk bank would);
+   every acknowledged ticket is committed to SQLite (WAL, synchronous=FULL) before its reply.
+2. Call to subscriber: 200 board connections (in a second process) and one clerk calling next;
+   the time from sending `call_next` to each board receiving the `ticket_called` event.
+
+Prints medians over the rounds and the ratio to the targets (≥ 2,000 tickets/s, p99 ≤ 20 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from queue_server.client import HallClient  # noqa: E402
+from queue_server.config import load_hall  # noqa: E402
+
+CONFIG = ROOT / "config" / "demo-hall.toml"
+HALL = load_hall(CONFIG)
+
+
+def device(role: str, window: int | None = None) -> tuple[str, str]:
+    d = next(d for d in HALL.devices if d.role.value == role and (window is None or d.window == window))
+    return d.id, d.token
+
+
+def demo_pin(staff: str) -> str:
+    """The demo's PINs are written beside their hashes as comments (`# PIN 3137`)."""
+    text = CONFIG.read_text(encoding="utf-8")
+    match = re.search(rf'id = "{re.escape(staff)}"\s*\nname = "[^"]*"\s*\npin_hash = "[^"]*"\s*# PIN (\d+)', text)
+    assert match, f"no PIN comment for staff {staff}"
+    return match.group(1)
+
+
+async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "queue_server", "--config", str(CONFIG), "--db", str(db),
+        "--host", "127.0.0.1", "--port", "0", "--log-level", "WARNING",
+        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = (await proc.stdout.readline()).decode()
+    return proc, line.split()[-1]
+
+
+async def stop_server(proc: asyncio.subprocess.Process) -> None:
+    proc.terminate()
+    await proc.wait()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = await start_server(Path(tmp) / "hall.sqlite")
+        dev, token = device("kiosk")
+        services = [s.code for s in HALL.services]
+        clients = [HallClient(url, "kiosk", dev, token) for _ in range(kiosks)]
+        for c in clients:
+            await c.connect()
+        latencies: list[float] = []
+        per_kiosk = total // kiosks
+
+        async def lane(c: HallClient, k: int, lane_no: int) -> None:
+            for n in range(lane_no, per_kiosk, in_flight):
+                t0 = time.perf_counter()
+                await c.request("take_ticket", service=services[n % len(services)],
+                                request_id=f"b{k}-{n}")  # fmt: skip
+                latencies.append(time.perf_counter() - t0)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(lane(c, k, j) for k, c in enumerate(clients) for j in range(in_flight)))
+        elapsed = time.perf_counter() - start
+        for c in clients:
+            await c.close()
+        await stop_server(proc)
+        return {"tickets_per_s": len(latencies) / elapsed,
+                "p50_ms": percentile(latencies, 50) * 1000,
+                "p99_ms": percentile(latencies, 99) * 1000}  # fmt: skip
+
+
+def _boards(url: str, count: int, calls: int, ready: mp.Queue, out: mp.Queue) -> None:
+    """Second process: `count` board connections; notes when each frame arrives, parses later."""
+
+    async def main() -> None:
+        from websockets.asyncio.client import connect
+
+        dev, token = device("display")
+        seen: list[tuple[str, float]] = []
+        boards = [await connect(url, compression=None) for _ in range(count)]
+        for ws in boards:
+            await ws.send(json.dumps({"type": "hello", "id": 0, "role": "display",
+                                      "device": dev, "token": token}))  # fmt: skip
+            await ws.recv()
+
+        async def watch(ws: object) -> None:
+            arrived: list[tuple[str, float]] = []
+            while sum(1 for raw, _ in arrived if '"ticket_called"' in raw) < calls:
+                raw = await ws.recv()  # type: ignore[attr-defined]
+                arrived.append((raw, time.monotonic()))
+            for raw, at in arrived:
+                message = json.loads(raw)
+                if message.get("kind") == "ticket_called":
+                    seen.append((message["ticket"], at))
+
+        tasks = [asyncio.create_task(watch(ws)) for ws in boards]
+        ready.put(True)
+        await asyncio.gather(*tasks)
+        out.put(json.dumps(seen))
+        for ws in boards:
+            await ws.close()
+
+    asyncio.run(main())
+
+
+async def call_round(subscribers: int, calls: int, interval: float) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = await start_server(Path(tmp) / "hall.sqlite")
+        window = HALL.windows[0]
+        kiosk = HallClient(url, "kiosk", *device("kiosk"))
+        await kiosk.connect()
+        service = next(iter(window.services))
+        for n in range(calls):
+            await kiosk.request("take_ticket", service=service, request_id=f"c-{n}")
+        dev, token = device("clerk", window.number)
+        staff = HALL.staff[0].id
+        clerk = HallClient(url, "clerk", dev, token)
+        await clerk.connect()
+        await clerk.request("login", window=window.number, staff=staff, pin=demo_pin(staff))
+        ctx = mp.get_context("spawn")
+        ready, out = ctx.Queue(), ctx.Queue()
+        worker = ctx.Process(target=_boards, args=(url, subscribers, calls, ready, out))
+        worker.start()
+        await asyncio.to_thread(ready.get, True, 120)
+        sent: dict[str, float] = {}
+        for _ in range(calls):
+            # Paced like a busy hall (a call every `interval`), so the figure is the delivery
+            # time of one call, not the backlog of back-to-back calls in the boards' process.
+            await asyncio.sleep(interval)
+            t0 = time.monotonic()
+            reply = await clerk.request("call_next", window=window.number)
+            sent[reply["ticket"]["id"]] = t0
+            await clerk.request("finish", window=window.number)
+        seen = json.loads(await asyncio.to_thread(out.get, True, 120))
+        worker.join(30)
+        delays = [(at - sent[ticket]) * 1000 for ticket, at in seen]
+        await clerk.close()
+        await kiosk.close()
+        await stop_server(proc)
+        return {"deliveries": len(delays), "p50_ms": percentile(delays, 50),
+                "p99_ms": percentile(delays, 99), "max_ms": max(delays)}  # fmt: skip
+
+
+def median_of(rounds: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in rounds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--kiosks", type=int, default=8)
+    parser.add_argument("--in-flight", type=int, default=8, help="requests in flight per kiosk")
+    parser.add_argument("--tickets", type=int, default=4000)
+    parser.add_argument("--subscribers", type=int, default=200)
+    parser.add_argument("--calls", type=int, default=50)
+    parser.add_argument("--interval", type=float, default=0.1, help="seconds between calls")
+    args = parser.parse_args()
+
+    t_rounds = [asyncio.run(tickets_round(args.kiosks, args.tickets, args.in_flight))
+                for _ in range(args.rounds)]  # fmt: skip
+    c_rounds = [asyncio.run(call_round(args.subscribers, args.calls, args.interval))
+                for _ in range(args.rounds)]  # fmt: skip
+    tps = median_of(t_rounds, "tickets_per_s")
+    p99 = median_of(c_rounds, "p99_ms")
+    print(f"durable tickets/s ({args.kiosks} kiosks × {args.in_flight} in flight, "
+          f"{args.tickets} tickets, median of {args.rounds}): {tps:,.0f}  "
+          f"(target 2,000: ratio {tps / 2000:.2f})")  # fmt: skip
+    print(f"  take_ticket latency: p50 {median_of(t_rounds, 'p50_ms'):.1f} ms, "
+          f"p99 {median_of(t_rounds, 'p99_ms'):.1f} ms")
+    print(f"call_next → {args.subscribers} subscribers ({args.calls} calls, median of "
+          f"{args.rounds}): p50 {median_of(c_rounds, 'p50_ms'):.1f} ms, p99 {p99:.1f} ms, "
+          f"max {median_of(c_rounds, 'max_ms'):.1f} ms  (target p99 ≤ 20 ms: ratio {p99 / 20:.2f})")
+
+
+if __name__ == "__main__":
+    main()
