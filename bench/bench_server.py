@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from queue_server.client import HallClient  # noqa: E402
-from queue_server.config import load_hall  # noqa: E402
+from queue_server.client import HallClient
+from queue_server.config import load_hall
 
 CONFIG = ROOT / "config" / "demo-hall.toml"
 HALL = load_hall(CONFIG)

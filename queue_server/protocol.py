@@ -106,7 +106,7 @@ class ProtocolError(Exception):
     re: Any = None
 
     def __str__(self) -> str:
-        zh, en = ERRORS[self.code]
+        en = ERRORS[self.code][1]
         return f"{self.code}: {en}{': ' + self.detail if self.detail else ''}"
 
     def to_message(self) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def parse_request(raw: str | bytes) -> dict[str, Any]:
         value = msg[name]
         if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
             raise ProtocolError("bad_field", f"{name} must be {'an integer' if typ is int else 'a string'}", re)
-        if typ is str and not (0 < len(value) <= 200):
+        if isinstance(value, str) and not (0 < len(value) <= 200):
             raise ProtocolError("bad_field", f"{name} must be 1–200 characters", re)
     if kind == "take_ticket" and msg.get("class") is not None:
         if msg["class"] not in {c.value for c in TicketClass}:

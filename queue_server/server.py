@@ -327,4 +327,4 @@ def _response(status: HTTPStatus, body: str, content_type: str) -> Response:
     return Response(status.value, status.phrase, headers, data)
 
 
-__all__ = ["HallServer", "MAX_MESSAGE_BYTES"]
+__all__ = ["MAX_MESSAGE_BYTES", "HallServer"]

@@ -63,7 +63,7 @@ def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path):
                     n += 1
                     if len(acked) >= 400:
                         enough.set()
-            except (NotConnected, ServerError, OSError, asyncio.TimeoutError):
+            except (TimeoutError, NotConnected, ServerError, OSError):
                 return  # the server died under us
 
         clients = kiosks(url, 4)

@@ -116,20 +116,19 @@ def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
 )  # fmt: skip
 def test_bad_input_gets_a_clear_error_and_changes_nothing(tmp_path, raw, code):
     async def body():
-        async with running(tmp_path) as hall:
-            async with connect(hall.url) as ws:
-                await ws.send(json.dumps({"type": "hello", "id": 0, "role": "kiosk",
-                                          "device": "kiosk-1", "token": hall.token("kiosk-1")}))
-                assert json.loads(await ws.recv())["type"] == "welcome"
-                seq = hall.server.service.seq
-                await ws.send(raw)
-                reply = json.loads(await ws.recv())
-                assert reply["type"] == "error" and reply["code"] == code
-                assert reply["message"] and reply["message_en"]
-                # The connection and the server go on, and nothing was written.
-                await ws.send('{"type": "ping", "id": "after"}')
-                assert json.loads(await ws.recv())["re"] == "after"
-                assert hall.server.service.seq == seq
+        async with running(tmp_path) as hall, connect(hall.url) as ws:
+            await ws.send(json.dumps({"type": "hello", "id": 0, "role": "kiosk",
+                                      "device": "kiosk-1", "token": hall.token("kiosk-1")}))
+            assert json.loads(await ws.recv())["type"] == "welcome"
+            seq = hall.server.service.seq
+            await ws.send(raw)
+            reply = json.loads(await ws.recv())
+            assert reply["type"] == "error" and reply["code"] == code
+            assert reply["message"] and reply["message_en"]
+            # The connection and the server go on, and nothing was written.
+            await ws.send('{"type": "ping", "id": "after"}')
+            assert json.loads(await ws.recv())["re"] == "after"
+            assert hall.server.service.seq == seq
 
     run(body())
 
