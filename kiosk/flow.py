@@ -1,0 +1,633 @@
+"""The kiosk's flow: a plain state machine that the screens observe. No Qt, no I/O, no clock.
+
+    IDLE ─category─► CATEGORY ─service─► TAKING ─ticket─► PRINTING ─printed─► DONE
+     ▲                  │ (appointment lane)   │ refused/offline   │ print failed
+     │                  ▼                      ▼                   ▼
+     │             APPOINTMENT ─code─► TAKING  FAILED ─retry─► TAKING   FAILED or OUT_OF_SERVICE
+     └──── back / home / idle timeout ◄────────┴──────────────────────┘
+    resting stages: OUT_OF_SERVICE while the printer cannot print, else OFFLINE while the server
+    is unreachable, else IDLE.
+
+Each input method (a tap, a reply, news from the link or the printer) changes the state,
+tells the listeners, and returns the effects the app must carry out: `TakeTicket`,
+`PrintTicket`, `VoidTicket`, `ReportDevice`. Rules the flow keeps:
+
+- one tap, one ticket: a request id is made per tap and reused when that tap is retried;
+  taps while a request is in flight are ignored;
+- a ticket whose printing failed is voided; a request whose outcome is unknown (the link
+  dropped before the reply) is settled later by asking again with the same request id and
+  voiding what comes back, so no number is left that nobody holds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Ticket = dict[str, Any]
+
+
+class Stage(StrEnum):
+    IDLE = "idle"  # home: categories
+    CATEGORY = "category"  # the services of one category
+    APPOINTMENT = "appointment"  # entering the appointment code
+    TAKING = "taking"  # take_ticket in flight
+    PRINTING = "printing"
+    DONE = "done"
+    FAILED = "failed"
+    OUT_OF_SERVICE = "out_of_service"
+    OFFLINE = "offline"
+
+
+#: Stages where nothing is in flight and the printer or link news may change the screen.
+CALM = frozenset({Stage.IDLE, Stage.CATEGORY, Stage.APPOINTMENT, Stage.OFFLINE,
+                  Stage.OUT_OF_SERVICE})  # fmt: skip
+
+
+class Lane(StrEnum):
+    """The ticket class the citizen asked for (protocol `class`)."""
+
+    NORMAL = "normal"
+    PRIORITY = "priority"  # 绿色通道
+    APPOINTMENT = "appointment"  # 预约
+
+
+class Failure(StrEnum):
+    NETWORK = "network"  # no reply: nothing printed; retried, or settled later
+    REFUSED = "refused"  # the server said no; `failure_code` says why
+    PRINTER = "printer"  # issued, not printed, voided
+
+
+class PrinterHealth(StrEnum):
+    UNCHECKED = "unchecked"  # no status read yet; printing checks it first anyway
+    OK = "ok"
+    PAPER_NEAR_END = "paper_near_end"
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    ERROR = "error"  # jam, cutter, head
+    OFFLINE = "offline"
+    UNKNOWN = "unknown"  # no valid answer
+    MISSING = "missing"  # the port cannot be opened
+
+    @property
+    def can_print(self) -> bool:
+        return self in (PrinterHealth.UNCHECKED, PrinterHealth.OK, PrinterHealth.PAPER_NEAR_END)
+
+    @property
+    def device_status(self) -> str | None:
+        """The protocol's `device_status` for this health (None: nothing to say yet)."""
+        return _DEVICE_STATUS[self]
+
+    @property
+    def text_key(self) -> str:
+        """Key in `kiosk.texts` of the reason shown on the out-of-service screen."""
+        return f"printer_{self.value}"
+
+
+_DEVICE_STATUS: dict[PrinterHealth, str | None] = {
+    PrinterHealth.UNCHECKED: None,
+    PrinterHealth.OK: "ok",
+    PrinterHealth.PAPER_NEAR_END: "printer_paper_near_end",
+    PrinterHealth.PAPER_OUT: "printer_paper_out",
+    PrinterHealth.COVER_OPEN: "printer_cover_open",
+    PrinterHealth.ERROR: "out_of_service",
+    PrinterHealth.OFFLINE: "printer_offline",
+    PrinterHealth.UNKNOWN: "printer_unknown",
+    PrinterHealth.MISSING: "device_missing",
+}
+
+#: Error codes after which nothing was issued and the same tap may simply be tried again.
+RETRYABLE = frozenset({"offline", "unavailable", "rate_limited", "internal", "timeout"})
+#: Error codes that leave the outcome unknown (the request may have been committed).
+UNCERTAIN = frozenset({"offline", "timeout"})
+
+APPOINTMENT_CODE = re.compile(r"^[A-Za-z0-9-]{4,32}$")
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """One entry of the snapshot's `services[]`, as the kiosk shows it."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    waiting: int = 0
+    open: bool = True
+    closed_reason: str | None = None  # "closed" | "quota"
+    location_zh: str = ""
+    location_en: str = ""
+    priority: bool = True
+    appointments: bool = True
+    estimated_wait_s: int | None = None
+
+    @classmethod
+    def from_snapshot(cls, d: dict[str, Any]) -> ServiceInfo:
+        return cls(
+            code=str(d["code"]),
+            name_zh=str(d.get("name_zh") or d["code"]),
+            name_en=str(d.get("name_en") or d.get("name_zh") or d["code"]),
+            category=str(d.get("category") or ""),
+            waiting=int(d.get("waiting") or 0),
+            open=bool(d.get("open", True)),
+            closed_reason=d.get("closed_reason"),
+            location_zh=str(d.get("location_zh") or ""),
+            location_en=str(d.get("location_en") or ""),
+            priority=bool(d.get("priority", True)),
+            appointments=bool(d.get("appointments", True)),
+            estimated_wait_s=d.get("estimated_wait_s"),
+        )
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def unavailable_reason(self, lane: Lane) -> str | None:
+        """Why this service cannot be taken in `lane` now (a texts key suffix), or None."""
+        if not self.open:
+            return self.closed_reason if self.closed_reason in ("closed", "quota") else "unknown"
+        if lane is Lane.PRIORITY and not self.priority:
+            return "lane_priority"
+        if lane is Lane.APPOINTMENT and not self.appointments:
+            return "lane_appointment"
+        return None
+
+
+@dataclass(frozen=True)
+class TakeRequest:
+    request_id: str
+    service: str
+    ticket_class: str
+    appointment_code: str | None = None
+
+
+# -- effects -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TakeTicket:
+    """Send `take_ticket`; `settle` marks a request asked again only to settle its outcome."""
+
+    request: TakeRequest
+    settle: bool = False
+
+
+@dataclass(frozen=True)
+class PrintTicket:
+    ticket: Ticket
+    language: str
+
+
+@dataclass(frozen=True)
+class VoidTicket:
+    ticket_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReportDevice:
+    status: str
+    detail: str = ""
+
+
+Effect = TakeTicket | PrintTicket | VoidTicket | ReportDevice
+
+
+class RequestIds:
+    """`{device}-{day}-{boot}-{n}`: unique per tap; `boot` keeps a restarted kiosk from
+    reusing the ids of its earlier run on the same day."""
+
+    def __init__(self, device: str, boot: str) -> None:
+        self.device, self.boot = device, boot
+        self._counter = itertools.count(1)
+
+    def next(self, day: str) -> str:
+        return f"{self.device}-{day}-{self.boot}-{next(self._counter)}"
+
+
+@dataclass
+class Settings:
+    idle_timeout_s: float = 60.0  # back home after this long without a touch
+    done_timeout_s: float = 15.0  # the done screen stays this long
+    language: str = "zh"  # the language a new citizen starts with
+
+
+class KioskFlow:
+    """The kiosk's state; see the module docstring."""
+
+    def __init__(self, ids: RequestIds, settings: Settings | None = None) -> None:
+        self.ids = ids
+        self.settings = settings or Settings()
+        self.stage = Stage.OFFLINE
+        self.language = self.settings.language
+        self.large_text = False
+        self.lane = Lane.NORMAL
+        self.category: str | None = None
+        self.service: ServiceInfo | None = None  # chosen in CATEGORY
+        self.services: list[ServiceInfo] = []
+        self.day = ""
+        self.hall: dict[str, str] = {}
+        self.online = False
+        self.ever_online = False
+        self.printer = PrinterHealth.UNCHECKED
+        self.printer_detail = ""
+        self.request: TakeRequest | None = None  # the current tap's request
+        self.ticket: Ticket | None = None  # issued for the current tap
+        self.failure: Failure | None = None
+        self.failure_code = ""
+        self.failure_message: tuple[str, str] = ("", "")  # the server's zh, en
+        self.failure_fields: dict[str, Any] = {}
+        self.voided_here = False  # the out-of-service screen says a ticket was voided
+        self.unsettled: dict[str, TakeRequest] = {}  # outcome unknown, not being retried
+        self.settling: set[str] = set()
+        self.pending_voids: dict[str, str] = {}  # ticket id -> reason, not yet acknowledged
+        self.voiding: set[str] = set()
+        self.reported: str | None = None  # last device status sent
+        self._listeners: list[Callable[[KioskFlow], None]] = []
+
+    # -- observing ------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[KioskFlow], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener(self)
+
+    # -- what the screens read -------------------------------------------------------------
+
+    @property
+    def categories(self) -> list[str]:
+        """Categories in the order their first service is configured."""
+        return list(dict.fromkeys(s.category for s in self.services))
+
+    def services_in(self, category: str | None) -> list[ServiceInfo]:
+        return [s for s in self.services if s.category == category]
+
+    def waiting_in(self, category: str) -> int:
+        return sum(s.waiting for s in self.services_in(category))
+
+    def can_take(self, service: ServiceInfo) -> bool:
+        return self.online and self.printer.can_print and service.unavailable_reason(self.lane) is None
+
+    def timeout_s(self) -> float | None:
+        """How long the current screen may sit untouched before going home (None: forever)."""
+        if self.stage is Stage.DONE:
+            return self.settings.done_timeout_s
+        if self.stage in (Stage.CATEGORY, Stage.APPOINTMENT, Stage.FAILED):
+            return self.settings.idle_timeout_s
+        if self.stage in (Stage.IDLE, Stage.OFFLINE, Stage.OUT_OF_SERVICE) and (
+            self._personalised or self.voided_here
+        ):
+            return self.settings.idle_timeout_s
+        return None
+
+    @property
+    def _personalised(self) -> bool:
+        return (self.lane is not Lane.NORMAL or self.large_text
+                or self.language != self.settings.language)  # fmt: skip
+
+    @property
+    def busy(self) -> bool:
+        """A request or a print job is in flight: taps are ignored."""
+        return self.stage in (Stage.TAKING, Stage.PRINTING)
+
+    # -- news from the server link ---------------------------------------------------------
+
+    def load(self, services: list[dict[str, Any]], day: str | None = None,
+             hall: dict[str, str] | None = None) -> list[Effect]:  # fmt: skip
+        """A snapshot (or the welcome's): services, business day, hall names."""
+        self.services = [ServiceInfo.from_snapshot(s) for s in services]
+        if day:
+            self.day = day
+        if hall is not None:
+            self.hall = dict(hall)
+        if self.category is not None and self.category not in self.categories:
+            if self.stage in (Stage.CATEGORY, Stage.APPOINTMENT):
+                self._rest()
+        if self.service is not None:
+            self.service = next((s for s in self.services if s.code == self.service.code), None)
+            if self.service is None and self.stage is Stage.APPOINTMENT:
+                self._rest()
+        self._changed()
+        return []
+
+    def set_online(self, online: bool) -> list[Effect]:
+        self.online = online
+        effects: list[Effect] = []
+        if online:
+            self.ever_online = True
+            if self.stage is Stage.OFFLINE:
+                self._rest()
+            effects += self._report()
+            effects += self._settle_all()
+            effects += [VoidTicket(t, r) for t, r in self.pending_voids.items()
+                        if t not in self.voiding]  # fmt: skip
+            self.voiding.update(self.pending_voids)
+        else:
+            self.settling.clear()  # replies to these will not come: ask again next time
+            self.voiding.clear()
+            if self.stage in (Stage.IDLE, Stage.CATEGORY, Stage.APPOINTMENT):
+                self._rest()
+        self._changed()
+        return effects
+
+    # -- taps ---------------------------------------------------------------------------------
+
+    def choose_lane(self, lane: Lane) -> list[Effect]:
+        if self.stage is Stage.IDLE:
+            self.lane = lane
+            self._changed()
+        return []
+
+    def choose_category(self, category: str) -> list[Effect]:
+        if self.stage is Stage.IDLE and category in self.categories:
+            self.category = category
+            self.stage = Stage.CATEGORY
+            self._changed()
+        return []
+
+    def choose_service(self, code: str) -> list[Effect]:
+        """The second tap. Ignored unless that service can be taken right now."""
+        if self.stage is not Stage.CATEGORY:
+            return []
+        service = next((s for s in self.services_in(self.category) if s.code == code), None)
+        if service is None or not self.can_take(service):
+            return []
+        self.service = service
+        if self.lane is Lane.APPOINTMENT:
+            self.stage = Stage.APPOINTMENT
+            self._changed()
+            return []
+        return self._take(service, None)
+
+    def confirm_appointment(self, code: str) -> list[Effect]:
+        code = code.strip()
+        if self.stage is not Stage.APPOINTMENT or self.service is None:
+            return []
+        if not APPOINTMENT_CODE.match(code) or not self.can_take(self.service):
+            return []
+        return self._take(self.service, code)
+
+    def retry(self) -> list[Effect]:
+        """Try the failed tap again, with the same request id."""
+        if self.stage is not Stage.FAILED or self.request is None or not self.retryable:
+            return []
+        if not self.online or not self.printer.can_print:
+            return []
+        self.unsettled.pop(self.request.request_id, None)
+        self.stage = Stage.TAKING
+        self._clear_failure()
+        self._changed()
+        return [TakeTicket(self.request)]
+
+    @property
+    def retryable(self) -> bool:
+        return (self.stage is Stage.FAILED and self.failure is not Failure.PRINTER
+                and self.failure_code in RETRYABLE and self.request is not None)  # fmt: skip
+
+    def back(self) -> list[Effect]:
+        if self.stage is Stage.APPOINTMENT:
+            self.stage = Stage.CATEGORY
+        elif self.stage is Stage.CATEGORY:
+            self.stage = Stage.IDLE
+            self.category = None
+        elif self.stage is Stage.IDLE and self.lane is not Lane.NORMAL:
+            self.lane = Lane.NORMAL
+        elif self.stage in (Stage.DONE, Stage.FAILED):
+            return self.home()
+        else:
+            return []
+        self._changed()
+        return []
+
+    def home(self) -> list[Effect]:
+        """Back to the first screen (a tap on 首页 / 完成)."""
+        if self.busy:
+            return []
+        effects = self._leave_tap()
+        self.lane = Lane.NORMAL
+        self._rest()
+        self._changed()
+        return effects
+
+    def idle_timeout(self) -> list[Effect]:
+        """Nobody touched the screen for `timeout_s()`: home, and a new citizen's defaults."""
+        if self.busy:
+            return []
+        effects = self._leave_tap()
+        self.voided_here = False
+        self.lane = Lane.NORMAL
+        self.language = self.settings.language
+        self.large_text = False
+        self._rest()
+        self._changed()
+        return effects
+
+    def set_language(self, language: str) -> list[Effect]:
+        if language in ("zh", "en") and language != self.language:
+            self.language = language
+            self._changed()
+        return []
+
+    def toggle_language(self) -> list[Effect]:
+        return self.set_language("en" if self.language == "zh" else "zh")
+
+    def toggle_large_text(self) -> list[Effect]:
+        self.large_text = not self.large_text
+        self._changed()
+        return []
+
+    # -- replies -------------------------------------------------------------------------------
+
+    def ticket_taken(self, request_id: str, ticket: Ticket) -> list[Effect]:
+        if request_id in self.settling or request_id in self.unsettled:
+            return self._settled(request_id, ticket)
+        if self.stage is not Stage.TAKING or self.request is None \
+                or request_id != self.request.request_id:
+            log.warning("reply to a request no longer current: %s", request_id)
+            return []
+        self.ticket = ticket
+        self.stage = Stage.PRINTING
+        self._changed()
+        return [PrintTicket(ticket, self.language)]
+
+    def take_failed(self, request_id: str, code: str, message_zh: str = "",
+                    message_en: str = "", **fields: Any) -> list[Effect]:  # fmt: skip
+        if request_id in self.settling:
+            self.settling.discard(request_id)
+            if code not in UNCERTAIN:  # refused: nothing was issued
+                self.unsettled.pop(request_id, None)
+            return []
+        if self.stage is not Stage.TAKING or self.request is None \
+                or request_id != self.request.request_id:
+            return []
+        self.stage = Stage.FAILED
+        self.failure = Failure.NETWORK if code in UNCERTAIN else Failure.REFUSED
+        self.failure_code = code
+        self.failure_message = (message_zh, message_en)
+        self.failure_fields = dict(fields)
+        self._changed()
+        return []
+
+    def voided(self, ticket_id: str) -> list[Effect]:
+        self.pending_voids.pop(ticket_id, None)
+        self.voiding.discard(ticket_id)
+        return []
+
+    def void_failed(self, ticket_id: str, code: str) -> list[Effect]:
+        self.voiding.discard(ticket_id)
+        if code not in UNCERTAIN and code not in RETRYABLE:
+            log.warning("void of %s refused (%s); dropped", ticket_id, code)
+            self.pending_voids.pop(ticket_id, None)
+        return []
+
+    def report_failed(self, status: str) -> list[Effect]:
+        if self.reported == status:
+            self.reported = None
+        return []
+
+    # -- news from the printer -------------------------------------------------------------
+
+    def printed(self, ticket_id: str, health: PrinterHealth = PrinterHealth.OK) -> list[Effect]:
+        if self.stage is not Stage.PRINTING or self.ticket is None \
+                or self.ticket.get("id") != ticket_id:
+            return []
+        self.printer = health
+        self.stage = Stage.DONE
+        effects = self._report()
+        self._changed()
+        return effects
+
+    def print_failed(self, ticket_id: str, health: PrinterHealth, detail: str = "") -> list[Effect]:
+        """The ticket did not come out (or maybe only in part): void it, tell the citizen."""
+        if self.stage is not Stage.PRINTING or self.ticket is None \
+                or self.ticket.get("id") != ticket_id:
+            return []
+        self.printer, self.printer_detail = health, detail
+        reason = f"printer_{health.value}"
+        self.pending_voids[ticket_id] = reason
+        effects: list[Effect] = []
+        if self.online:
+            self.voiding.add(ticket_id)
+            effects.append(VoidTicket(ticket_id, reason))
+        effects += self._report()
+        self.ticket = None
+        self.request = None
+        if health.can_print:
+            self.stage = Stage.FAILED
+            self.failure = Failure.PRINTER
+            self.failure_code = "printer"
+        else:
+            self.voided_here = True
+            self.stage = Stage.OUT_OF_SERVICE
+        self._changed()
+        return effects
+
+    def printer_status(self, health: PrinterHealth, detail: str = "") -> list[Effect]:
+        """A status read by the supervisor (at start, then now and then)."""
+        self.printer, self.printer_detail = health, detail
+        effects = self._report()
+        if self.stage in CALM:
+            if not health.can_print and self.stage is not Stage.OUT_OF_SERVICE:
+                self.lane = Lane.NORMAL
+                self._rest()
+            elif health.can_print and self.stage is Stage.OUT_OF_SERVICE:
+                self.voided_here = False
+                self._rest()
+        self._changed()
+        return effects
+
+    # -- inside -----------------------------------------------------------------------------
+
+    def _take(self, service: ServiceInfo, appointment_code: str | None) -> list[Effect]:
+        self.request = TakeRequest(self.ids.next(self.day or "day"), service.code,
+                                   self.lane.value, appointment_code)  # fmt: skip
+        self.ticket = None
+        self._clear_failure()
+        self.stage = Stage.TAKING
+        self._changed()
+        return [TakeTicket(self.request)]
+
+    def _clear_failure(self) -> None:
+        self.failure, self.failure_code = None, ""
+        self.failure_message, self.failure_fields = ("", ""), {}
+
+    def _leave_tap(self) -> list[Effect]:
+        """The citizen leaves the failed tap: a request of unknown outcome is settled."""
+        effects: list[Effect] = []
+        if self.stage is Stage.FAILED and self.failure is Failure.NETWORK and self.request:
+            self.unsettled[self.request.request_id] = self.request
+            effects = self._settle_all()
+        self.request = None
+        self.ticket = None
+        self.service = None
+        self.category = None
+        self._clear_failure()
+        return effects
+
+    def _settle_all(self) -> list[Effect]:
+        if not self.online:
+            return []
+        todo = [r for rid, r in self.unsettled.items() if rid not in self.settling]
+        self.settling.update(r.request_id for r in todo)
+        return [TakeTicket(r, settle=True) for r in todo]
+
+    def _settled(self, request_id: str, ticket: Ticket) -> list[Effect]:
+        """A ticket came back for a request nobody is waiting for: void it if it waits."""
+        self.settling.discard(request_id)
+        self.unsettled.pop(request_id, None)
+        ticket_id = str(ticket.get("id"))
+        if ticket.get("state") != "waiting" or ticket_id in self.pending_voids:
+            return []
+        reason = "not_printed"
+        self.pending_voids[ticket_id] = reason
+        self.voiding.add(ticket_id)
+        log.info("voiding %s: issued for %s but never printed", ticket_id, request_id)
+        return [VoidTicket(ticket_id, reason)]
+
+    def _status_now(self) -> str | None:
+        return self.printer.device_status
+
+    def _report(self) -> list[Effect]:
+        status = self._status_now()
+        if status is None or not self.online or status == self.reported:
+            return []
+        self.reported = status
+        return [ReportDevice(status, self.printer_detail)]
+
+    def _rest(self) -> None:
+        """Go to the stage a kiosk rests in, given the printer and the link."""
+        self.category = None
+        self.service = None
+        if not self.printer.can_print:
+            self.stage = Stage.OUT_OF_SERVICE
+        elif not self.online:
+            self.stage = Stage.OFFLINE
+        else:
+            self.stage = Stage.IDLE
+
+
+__all__ = [
+    "CALM",
+    "Effect",
+    "Failure",
+    "KioskFlow",
+    "Lane",
+    "PrintTicket",
+    "PrinterHealth",
+    "ReportDevice",
+    "RequestIds",
+    "ServiceInfo",
+    "Settings",
+    "Stage",
+    "TakeRequest",
+    "TakeTicket",
+    "VoidTicket",
+]

@@ -1,0 +1,116 @@
+"""Every user-facing string of the kiosk, Simplified Chinese first, English second.
+
+Screens and the printed ticket take their words from here only: `text(key, lang, **fields)`
+fills a `str.format` template. Server errors are shown by their stable `code`; a code not listed
+here falls back to the server's own message.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+# key -> (zh, en)
+TEXTS: dict[str, tuple[str, str]] = {
+    # top bar and banner
+    "app_title": ("自助取号", "Self-service tickets"),
+    "switch_language": ("English", "中文"),
+    "large_text": ("长者模式 · 大字", "Large text"),
+    "large_text_on": ("长者模式 · 已开启", "Large text · on"),
+    "offline_banner": ("网络连接中断，暂停取号 / Offline", "Offline · network lost, no tickets now / 网络连接中断"),
+    "connecting_banner": ("正在连接服务器… / Connecting…", "Connecting to the server… / 正在连接服务器…"),
+    # home
+    "home_title": ("请选择办理类别", "Choose a category"),
+    "home_title_priority": ("绿色通道 · 请选择办理类别", "Priority lane · choose a category"),
+    "home_title_appointment": ("预约签到 · 请选择预约的类别", "Appointment check-in · choose a category"),
+    "category_waiting": ("{n} 人等候", "{n} waiting"),
+    "category_services": ("{n} 项业务", "{n} services"),
+    "priority_button": ("绿色通道", "Priority lane"),
+    "priority_hint": ("老年人 · 残疾人 · 孕妇 · 军人", "Elderly · disabled · pregnant · military"),
+    "appointment_button": ("预约签到", "Appointment check-in"),
+    "appointment_hint": ("输入或扫描预约码", "Enter or scan your code"),
+    "cancel_lane": ("取消", "Cancel"),
+    "no_services": ("暂无可办理的事项", "No services available"),
+    # services
+    "services_title": ("请选择办理事项", "Choose a service"),
+    "service_waiting": ("当前等候 {n} 人", "{n} waiting"),
+    "closed_closed": ("休息中", "Closed now"),
+    "closed_quota": ("今日号已取完", "No tickets left today"),
+    "closed_lane_priority": ("不设绿色通道", "No priority lane"),
+    "closed_lane_appointment": ("不支持预约", "No appointments"),
+    "closed_unknown": ("暂停取号", "Not available"),
+    "back": ("返回", "Back"),
+    "home": ("首页", "Home"),
+    # appointment code
+    "appointment_title": ("请输入或扫描预约码", "Enter or scan your appointment code"),
+    "appointment_for": ("预约事项：{service}", "Appointment for: {service}"),
+    "appointment_placeholder": ("预约码", "Appointment code"),
+    "appointment_bad_code": ("预约码应为 4–32 位数字或字母", "The code has 4–32 digits or letters"),
+    "key_delete": ("删除", "Delete"),
+    "key_clear": ("清空", "Clear"),
+    "confirm": ("确认取号", "Get ticket"),
+    # printing and done
+    "printing_title": ("正在出票…", "Printing your ticket…"),
+    "printing_hint": ("请稍候，不要离开", "Please wait a moment"),
+    "done_title": ("请取走您的票", "Please take your ticket"),
+    "done_ahead": ("前面还有 {n} 人", "{n} ahead of you"),
+    "done_wait": ("预计等候约 {m} 分钟", "Estimated wait: about {m} min"),
+    "done_no_wait": ("预计无需等候", "Little or no wait"),
+    "done_location": ("请到：{location}", "Please go to: {location}"),
+    "done_hint": ("请留意大厅屏幕和语音叫号", "Watch the hall screens and listen for your number"),
+    "done_again": ("完成", "Done"),
+    "mark_priority": ("绿色通道", "Priority lane"),
+    "mark_appointment": ("预约", "Appointment"),
+    # failures
+    "failed_title": ("未能取号", "No ticket was issued"),
+    "failed_network": ("网络连接中断，本次未能取号，请稍后重试", "The network is down; no ticket was issued. Please try again shortly."),
+    "failed_printer": ("出票失败，本次取号已作废，请重新取号", "The ticket could not be printed and was cancelled. Please take a new one."),
+    "failed_unknown": ("系统繁忙，请稍后重试", "The system is busy; please try again."),
+    "retry": ("重试", "Try again"),
+    "error_service_closed": ("该事项当前不在办理时间", "This service is not open at this time"),
+    "error_quota_reached": ("该事项今日号已取完", "Today's tickets for this service are all taken"),
+    "error_class_not_allowed": ("该事项不支持此取号方式", "This service does not take this kind of ticket"),
+    "error_already_holding": ("您已有该事项的号：{number}", "You already hold a ticket for this service: {number}"),
+    "error_unknown_service": ("该事项暂不可办理", "This service is not available"),
+    "error_unavailable": ("系统繁忙，本次未能取号，请重试", "The system is busy; no ticket was issued. Please try again."),
+    "error_rate_limited": ("系统繁忙，本次未能取号，请重试", "The system is busy; no ticket was issued. Please try again."),
+    "error_offline": ("网络连接中断，本次未能取号，请稍后重试", "The network is down; no ticket was issued. Please try again shortly."),
+    # out of service
+    "oos_title": ("暂停服务", "Out of service"),
+    "oos_hint": ("请到其他取号机取号，或联系大厅工作人员", "Please use another kiosk or ask the hall staff"),
+    "oos_voided": ("您刚才的号未能打印，已作废，请到其他取号机重新取号", "Your ticket could not be printed and was cancelled; please take a new one at another kiosk"),
+    "printer_paper_out": ("打印机缺纸", "The printer is out of paper"),
+    "printer_cover_open": ("打印机纸仓盖未关好", "The printer cover is open"),
+    "printer_error": ("打印机故障（卡纸或切刀故障）", "Printer fault (paper jam or cutter)"),
+    "printer_offline": ("打印机离线", "The printer is offline"),
+    "printer_unknown": ("打印机无响应", "The printer does not answer"),
+    "printer_missing": ("未连接打印机", "No printer connected"),
+    # printed ticket
+    "ticket_footer": ("过号请重新取号", "过号请重新取号 / If you miss your call, please take a new ticket"),
+}
+
+
+def text(key: str, lang: str = "zh", **fields: object) -> str:
+    """The string for `key` in `lang` ("zh" or "en"), with `fields` filled in."""
+    zh, en = TEXTS[key]
+    template = en if lang == "en" else zh
+    return template.format(**fields) if fields else template
+
+
+def has_text(key: str) -> bool:
+    return key in TEXTS
+
+
+def error_text(code: str, lang: str, fallback_zh: str = "", fallback_en: str = "",
+               **fields: object) -> str:  # fmt: skip
+    """A server error for the citizen: our words for known codes, else the server's."""
+    key = f"error_{code}"
+    if key in TEXTS:
+        try:
+            return text(key, lang, **fields)
+        except (KeyError, IndexError):
+            pass
+    fallback = fallback_en if lang == "en" else fallback_zh
+    return fallback or text("failed_unknown", lang)
