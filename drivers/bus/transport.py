@@ -4,7 +4,8 @@ Works with a device path (/dev/ttyUSB0), a pty path (tests, `fake.FakeBus`), ``s
 (a serial server) and ``loop://``. Small and synchronous: explicit `open`/`close` or a
 ``with`` block; the bridge runs it in a thread (or via ``asyncio.to_thread``).
 
-Writes may come from several threads (they are serialised); reads from one thread.
+Writes may come from several threads (they are serialised), reads from one; `close` may be
+called from any thread.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class BusPort:
         self._clock = clock
         self._decoder = FrameDecoder(max_data)
         self._port: Any = None
+        self._read_lock = threading.Lock()
+        self._closing = False
         self._write_lock = threading.Lock()
         self._last_rx = clock()
 
@@ -82,14 +85,29 @@ class BusPort:
         log.info("bus port %s open at %d baud", self.url, self.baudrate)
 
     def close(self) -> None:
-        """Close the line; closing a closed port does nothing."""
-        port, self._port = self._port, None
+        """Close the line; closing a closed port does nothing.
+
+        Safe from another thread: a `read_frames` blocked there is cancelled and returns
+        (or raises PortClosedError) before the port is closed under it.
+        """
+        port = self._port
         if port is None:
             return
-        try:
-            port.close()
-        except (serial.SerialException, OSError) as exc:
-            log.warning("bus port %s: close failed: %s", self.url, exc)
+        self._closing = True  # a read or write starting from now on refuses
+        for cancel in ("cancel_read", "cancel_write"):  # posix and win32 ports have them
+            try:
+                getattr(port, cancel, lambda: None)()
+            except (serial.SerialException, OSError) as exc:
+                log.debug("bus port %s: %s failed: %s", self.url, cancel, exc)
+        with self._read_lock, self._write_lock:
+            self._closing = False
+            if self._port is not port:
+                return
+            self._port = None
+            try:
+                port.close()
+            except (serial.SerialException, OSError) as exc:
+                log.warning("bus port %s: close failed: %s", self.url, exc)
         log.info("bus port %s closed", self.url)
 
     def __enter__(self) -> Self:
@@ -116,8 +134,8 @@ class BusPort:
 
     def write(self, data: bytes) -> None:
         """Write raw bytes (another board's protocol on the same line, or a test's noise)."""
-        port = self._require_open()
         with self._write_lock:
+            port = self._require_open()
             try:
                 written = port.write(data)
             except (serial.SerialException, OSError) as exc:
@@ -132,15 +150,16 @@ class BusPort:
         Returns [] when nothing came. When the line has been quiet for `idle_gap` while part
         of a frame is held back, that part is given up and what followed it rescanned.
         """
-        port = self._require_open()
-        try:
-            data: bytes = port.read(port.in_waiting or 1)
-            if data:
-                more = port.in_waiting
-                if more:
-                    data += port.read(more)
-        except (serial.SerialException, OSError) as exc:
-            raise PortIOError(self.url, "read", str(exc)) from exc
+        with self._read_lock:
+            port = self._require_open()
+            try:
+                data: bytes = port.read(port.in_waiting or 1)
+                if data:
+                    more = port.in_waiting
+                    if more:
+                        data += port.read(more)
+            except (serial.SerialException, OSError) as exc:
+                raise PortIOError(self.url, "read", str(exc)) from exc
         now = self._clock()
         if data:
             log.debug("bus %s -> %s", self.url, data.hex(" "))
@@ -154,6 +173,6 @@ class BusPort:
         return []
 
     def _require_open(self) -> Any:
-        if self._port is None:
+        if self._port is None or self._closing:
             raise PortClosedError(self.url)
         return self._port

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from drivers.bus.evaluator import FIVE_KEY, FOUR_KEY, EvaluatorModel, decode_rating, is_rating
+from drivers.bus.exceptions import PortClosedError
 from drivers.bus.fake import FakeBus, FakeEvaluator, FakeKeypad, FakeWindowDisplay
 from drivers.bus.frame import Frame, ack, beep, show_number, show_waiting, start_evaluation
 from drivers.bus.keypad import KeypadAction, KeypadPress, decode_key
@@ -156,3 +157,29 @@ def test_window_display_board_on_the_bus(bus: FakeBus, host: BusPort) -> None:
 def test_devices_need_a_bus() -> None:
     with pytest.raises(RuntimeError):
         FakeKeypad(1).press(KeypadAction.CALL_NEXT)
+
+
+def test_close_from_another_thread_ends_a_blocked_read(bus: FakeBus) -> None:
+    port = BusPort(bus.port_path, timeout=5.0)
+    port.open()
+    reading = threading.Event()
+    outcome: list[object] = []
+
+    def reader() -> None:
+        reading.set()
+        try:
+            while True:
+                outcome.append(port.read_frames())
+        except PortClosedError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    assert reading.wait(2.0)
+    started = time.monotonic()
+    port.close()
+    thread.join(2.0)
+    assert not thread.is_alive()
+    assert time.monotonic() - started < 2.0  # not the 5 s read timeout
+    assert isinstance(outcome[-1], PortClosedError)
+    assert not port.is_open
