@@ -138,7 +138,9 @@ def _tokens(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
     merged: list[list[Glyph]] = []
     glue_next = False
     for unit in units:
-        if merged and (glue_next or unit[0].char in _NO_LINE_START):
+        glue = glue_next or unit[0].char in _NO_LINE_START
+        # a space stays its own unit: it is where a line may break (and is then dropped)
+        if merged and glue and unit[0].char != " " and merged[-1][-1].char != " ":
             merged[-1].extend(unit)
         else:
             merged.append(list(unit))
