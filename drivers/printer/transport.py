@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -30,6 +31,14 @@ from .status import (
 from .ticket import PaperWidth, PrintableTicket, PrinterEncoding
 
 log = logging.getLogger(__name__)
+
+try:
+    import termios
+
+    # pyserial lets termios.error (no OSError) escape from tcflush/tcdrain on a dead port.
+    _PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, termios.error)
+except ImportError:  # not POSIX
+    _PORT_ERRORS = (serial.SerialException, OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +75,17 @@ class SerialPrinter:
         timeout: float = 0.5,
         encoding: PrinterEncoding = PrinterEncoding.GB18030,
         *,
-        write_timeout: float = 10.0,
+        write_timeout: float = 5.0,
         rtscts: bool = False,
         require_status: bool = True,
+        port_factory: Callable[..., serial.SerialBase] = serial.serial_for_url,
     ) -> None:
-        """`timeout` bounds the wait for each status reply; `write_timeout` bounds one job.
+        """`timeout` bounds the wait for each status reply; `write_timeout` bounds sending one
+        job (a ticket not sent in time is discarded from the output queue, not printed later).
 
         `require_status=False` is for printers wired transmit-only: an UNKNOWN status then does
-        not refuse a job (a known bad state still does).
+        not refuse a job (a known bad state still does). `port_factory` is called like
+        `serial.serial_for_url` (a seam for a port subclass, e.g. RS-485 settings or a test).
         """
         if timeout <= 0:
             raise ValueError("timeout must be > 0: a status read must not block forever")
@@ -84,6 +96,7 @@ class SerialPrinter:
         self.write_timeout = write_timeout
         self.rtscts = rtscts
         self.require_status = require_status
+        self._port_factory = port_factory
         self._port: serial.SerialBase | None = None
         self._lock = threading.Lock()
 
@@ -93,7 +106,7 @@ class SerialPrinter:
         if self._port is not None:
             return
         try:
-            port = serial.serial_for_url(
+            port = self._port_factory(
                 self.url,
                 baudrate=self.baudrate,
                 bytesize=serial.EIGHTBITS,
@@ -163,7 +176,7 @@ class SerialPrinter:
                     break  # not a status byte: what follows would be misaligned too
         except serial.SerialTimeoutException as exc:
             raise PrinterWriteTimeout(self.url, "write", exc) from exc
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterIOError(self.url, "read", exc) from exc
         status = decode_status(replies)
         if status.state is PrinterState.UNKNOWN and any(r is not None for r in replies.values()):
@@ -179,13 +192,38 @@ class SerialPrinter:
 
     def _write(self, data: bytes) -> None:
         port = self.port
+        deadline = time.monotonic() + self.write_timeout
         try:
-            port.write(data)
-            port.flush()  # tcdrain: return once the bytes have left the host's UART
+            port.write(data)  # bounded by the port's write_timeout
+            self._drain(port, deadline)
         except serial.SerialTimeoutException as exc:
+            self._discard_output(port)
             raise PrinterWriteTimeout(self.url, "write", exc) from exc
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterIOError(self.url, "write", exc) from exc
+
+    def _drain(self, port: serial.SerialBase, deadline: float) -> None:
+        """Wait until the bytes have left the host, but not past `deadline`.
+
+        tcdrain (pyserial's flush) alone could block forever when the printer holds CTS, so
+        the kernel's output queue (TIOCOUTQ) is watched first, at the pace of the line.
+        """
+        if not isinstance(port, serial.Serial):  # socket://, loop://: no UART queue to watch
+            port.flush()
+            return
+        while (waiting := port.out_waiting) > 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise serial.SerialTimeoutException(f"{waiting} bytes still queued")
+            time.sleep(min(remaining, max(0.002, waiting * 10 / self.baudrate)))
+        port.flush()
+
+    def _discard_output(self, port: serial.SerialBase) -> None:
+        """Drop what is still queued, so a stalled ticket does not print later by surprise."""
+        try:
+            port.reset_output_buffer()
+        except _PORT_ERRORS:
+            log.exception("printer: could not discard queued output on %s", self.url)
 
     def print_ticket(
         self, ticket: PrintableTicket, width: PaperWidth = PaperWidth.MM80

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
+import serial
 from conftest import QR_URL
 
 from drivers.printer import (
@@ -17,6 +19,7 @@ from drivers.printer import (
     PrinterIOError,
     PrinterState,
     PrinterUnknown,
+    PrinterWriteTimeout,
     SerialPrinter,
     render_ticket,
 )
@@ -226,3 +229,61 @@ def test_baudrate_115200(fake: FakePrinter, make_ticket: MakeTicket) -> None:
     with SerialPrinter(fake.port_path, baudrate=115200) as printer:
         assert printer.print_ticket(make_ticket()).confirmed
     assert fake.wait_for_cut(1, timeout=5)
+
+
+def test_port_gone_is_an_io_error(make_ticket: MakeTicket) -> None:
+    fake = FakePrinter()
+    fake.start()
+    printer = SerialPrinter(fake.port_path, timeout=0.2)
+    printer.open()
+    try:
+        assert printer.status().state is PrinterState.ONLINE
+        fake.stop()  # the printer's side of the line goes away
+        with pytest.raises(PrinterIOError):
+            printer.print_ticket(make_ticket())
+    finally:
+        printer.close()
+        fake.stop()
+
+
+def test_status_poller_and_printing_do_not_interleave(
+    fake: FakePrinter, make_ticket: MakeTicket
+) -> None:
+    tickets = [make_ticket(number=f"A{i:03d}", qr_url=QR_URL) for i in range(1, 6)]
+    states: list[PrinterState] = []
+    stop = threading.Event()
+    with SerialPrinter(fake.port_path) as printer:
+
+        def poll() -> None:
+            while not stop.is_set():
+                states.append(printer.status().state)
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        try:
+            results = [printer.print_ticket(t) for t in tickets]
+        finally:
+            stop.set()
+            poller.join()
+    assert fake.wait_for_cut(5, timeout=5)
+    assert fake.tickets() == [render_ticket(t) for t in tickets]
+    assert all(r.confirmed for r in results)
+    assert set(states) <= {PrinterState.ONLINE}
+
+
+class StuckUart(serial.Serial):  # type: ignore[misc]
+    """A port whose output queue never empties, like a UART held by CTS."""
+
+    @property
+    def out_waiting(self) -> int:
+        return 100
+
+
+def test_drain_is_bounded_when_the_line_is_held(fake: FakePrinter, make_ticket: MakeTicket) -> None:
+    printer = SerialPrinter(fake.port_path, write_timeout=0.3, port_factory=StuckUart)
+    with printer:
+        started = time.perf_counter()
+        with pytest.raises(PrinterWriteTimeout) as info:
+            printer.print_ticket(make_ticket())
+        assert time.perf_counter() - started < 2
+    assert "打印数据发送失败 / Failed to send print data" in str(info.value)
