@@ -91,6 +91,7 @@ class FakePrinter:
         self._unknown: list[bytes] = []
         self._last_byte_at: float | None = None
         self._parser = EscPosParser()
+        self._held = False
         self._master: int | None = None
         self._slave: int | None = None
         self._wake: tuple[int, int] | None = None
@@ -110,14 +111,14 @@ class FakePrinter:
         self.port_path = os.ttyname(slave)
         self._thread = threading.Thread(target=self._run, name="fake-printer", daemon=True)
         self._thread.start()
-        log.info("fake printer on %s, mode %s", self.port_path, self._mode)
+        log.debug("fake printer on %s, mode %s", self.port_path, self._mode)
 
     def stop(self) -> None:
         thread, self._thread = self._thread, None
         if thread is None:
             return
         assert self._wake is not None
-        os.write(self._wake[1], b"x")
+        os.write(self._wake[1], b"s")
         thread.join()
         for fd in (self._master, self._slave, *self._wake):
             if fd is not None:
@@ -210,13 +211,31 @@ class FakePrinter:
 
     # -- the printer -------------------------------------------------------------------------
 
+    def hold(self) -> None:
+        """Stop reading, like a printer whose input buffer is full: the sender's writes stall."""
+        self._set_held(True)
+
+    def release(self) -> None:
+        """Read again after `hold()`."""
+        self._set_held(False)
+
+    def _set_held(self, held: bool) -> None:
+        with self._cond:
+            self._held = held
+        if self._wake is not None:
+            os.write(self._wake[1], b"r")  # the reader re-checks what to select on
+
     def _run(self) -> None:
         assert self._master is not None and self._wake is not None
         master, wake = self._master, self._wake[0]
         while True:
-            ready, _, _ = select.select([master, wake], [], [])
+            with self._cond:
+                held = self._held
+            ready, _, _ = select.select([wake] if held else [master, wake], [], [])
             if wake in ready:
-                return
+                if b"s" in os.read(wake, 64):
+                    return
+                continue
             try:
                 data = os.read(master, 4096)
             except OSError:  # EIO: no process has the slave open

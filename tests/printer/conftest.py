@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -33,3 +34,11 @@ def make_ticket() -> Callable[..., PrintableTicket]:
         return dataclasses.replace(BASE_TICKET, **changes)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def no_fake_printer_left_running() -> Iterator[None]:
+    """Fail a test that leaves a fake printer's reader thread running."""
+    yield
+    left = [t.name for t in threading.enumerate() if t.name == "fake-printer"]
+    assert not left, f"threads left running: {left}"
