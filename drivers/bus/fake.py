@@ -11,6 +11,9 @@ to the attached devices, which react as the hardware does:
   byte for byte a start request, so an evaluator at the keypad's address sees one;
 * `FakeWindowDisplay` records the numbers shown on a window number board.
 
+`inject` puts raw bytes (noise, half frames) on the line; `echo=True` makes the line echo
+the host's own bytes back, as 2-wire RS-485 adapters often do.
+
 State changes happen under one condition variable; wait with `FakeBus.wait_for`.
 """
 
@@ -145,9 +148,14 @@ class FakeWindowDisplay(FakeDevice):
 
 
 class FakeBus:
-    """A pty whose far end is a bus of fake devices. Use as a context manager."""
+    """A pty whose far end is a bus of fake devices. Use as a context manager.
 
-    def __init__(self) -> None:
+    `echo=True` plays an RS-485 adapter that hears its own transmission: every byte the
+    host writes comes back to the host (before any device answers it).
+    """
+
+    def __init__(self, *, echo: bool = False) -> None:
+        self.echo = echo
         self.condition = threading.Condition()
         self.devices: list[FakeDevice] = []
         self.host_frames: list[Frame] = []  # every frame the host wrote, in order
@@ -243,6 +251,8 @@ class FakeBus:
                     return
                 if not chunk:
                     return
+                if self.echo:
+                    self.inject(chunk)
                 frames = self._decoder.feed(chunk)
                 with self.condition:
                     for frame in frames:

@@ -32,6 +32,10 @@ class BusPort:
     `write_timeout` how long a write may block. `idle_gap` is how long the line must be quiet
     before a half-received frame is given up (`FrameDecoder.flush`): a device sends a frame in
     one go (15 bytes take 16 ms at 9600 baud), so a longer silence means the rest is lost.
+
+    `local_echo`: the adapter hears its own transmission (many 2-wire RS-485 adapters do).
+    Our own bytes then come back first and are dropped; otherwise the echo of an ack would
+    read as the keypad pressing again, and the echo of `start_evaluation` as the 评价 key.
     """
 
     def __init__(
@@ -43,6 +47,7 @@ class BusPort:
         write_timeout: float = 1.0,
         idle_gap: float = 0.2,
         max_data: int = 32,
+        local_echo: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
@@ -50,6 +55,9 @@ class BusPort:
         self.timeout = timeout
         self.write_timeout = write_timeout
         self.idle_gap = idle_gap
+        self.local_echo = local_echo
+        self._echo = bytearray()  # our bytes not yet heard back (local_echo only)
+        self._echo_lock = threading.Lock()
         self._clock = clock
         self._decoder = FrameDecoder(max_data)
         self._port: Any = None
@@ -81,6 +89,8 @@ class BusPort:
         except (serial.SerialException, OSError, ValueError) as exc:
             raise PortIOError(self.url, "open", str(exc)) from exc
         self._decoder.reset()
+        with self._echo_lock:
+            self._echo.clear()
         self._last_rx = self._clock()
         log.info("bus port %s open at %d baud", self.url, self.baudrate)
 
@@ -136,9 +146,15 @@ class BusPort:
         """Write raw bytes (another board's protocol on the same line, or a test's noise)."""
         with self._write_lock:
             port = self._require_open()
+            if self.local_echo:
+                with self._echo_lock:
+                    self._echo += data
             try:
                 written = port.write(data)
             except (serial.SerialException, OSError) as exc:
+                if self.local_echo:
+                    with self._echo_lock:
+                        self._echo.clear()  # what went out, if anything, is unknown
                 raise PortIOError(self.url, "write", str(exc)) from exc
         if written is not None and written != len(data):
             raise PortIOError(self.url, "write", f"wrote {written} of {len(data)} bytes")
@@ -161,6 +177,9 @@ class BusPort:
             except (serial.SerialException, OSError) as exc:
                 raise PortIOError(self.url, "read", str(exc)) from exc
         now = self._clock()
+        if data and self.local_echo:
+            self._last_rx = now
+            data = self._drop_echo(data)
         if data:
             log.debug("bus %s -> %s", self.url, data.hex(" "))
             self._last_rx = now
@@ -171,6 +190,24 @@ class BusPort:
             )
             return self._decoder.flush()
         return []
+
+    def _drop_echo(self, data: bytes) -> bytes:
+        """Strip the start of `data` that is our own transmission coming back."""
+        with self._echo_lock:
+            if not self._echo:
+                return data
+            n = min(len(data), len(self._echo))
+            if data[:n] == self._echo[:n]:
+                del self._echo[:n]
+                return data[n:]
+            log.warning(
+                "bus %s: expected our echo %s, heard %s; no longer waiting for it",
+                self.url,
+                bytes(self._echo[:n]).hex(" "),
+                data[:n].hex(" "),
+            )
+            self._echo.clear()
+            return data
 
     def _require_open(self) -> Any:
         if self._port is None or self._closing:

@@ -183,3 +183,45 @@ def test_close_from_another_thread_ends_a_blocked_read(bus: FakeBus) -> None:
     assert time.monotonic() - started < 2.0  # not the 5 s read timeout
     assert isinstance(outcome[-1], PortClosedError)
     assert not port.is_open
+
+
+def test_an_echoing_adapter_without_local_echo_hears_itself() -> None:
+    # Why `local_echo` exists: the echo of start_evaluation reads as the 评价 key.
+    with FakeBus(echo=True) as bus, BusPort(bus.port_path, timeout=0.05) as host:
+        host.write_frame(start_evaluation(2))
+        frames = read_until(host, lambda fs: len(fs) >= 1)
+        assert decode_key(frames[0]).action is KeypadAction.INVITE_RATING
+
+
+def test_local_echo_drops_our_own_bytes() -> None:
+    with (
+        FakeBus(echo=True) as bus,
+        BusPort(bus.port_path, timeout=0.05, local_echo=True) as host,
+    ):
+        keypad = bus.attach(FakeKeypad(2))
+        evaluator = bus.attach(FakeEvaluator(2, FIVE_KEY))
+        sent = keypad.press(KeypadAction.INVITE_RATING)
+        (frame,) = read_until(host, lambda fs: len(fs) >= 1)
+        host.write_frame(ack(frame))  # comes back as the very same bytes
+        host.write_frame(show_number(2, "A012"))
+        assert bus.wait_for(lambda: keypad.acks == [sent] and keypad.display == "   012")
+        evaluator.press(4)
+        frames = read_until(host, lambda fs: len(fs) >= 1)
+        assert frames == [Frame(2, 0x11, b"\x04")]
+        assert host.read_frames() == []  # and nothing else: no echoed press
+        assert evaluator.start_requests == 1
+        assert host.errors.rejected_frames == 0
+
+
+def test_local_echo_that_never_comes_does_not_hide_device_frames(
+    bus: FakeBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Configured for echo, but this line does not echo: the first device frame shows it.
+    with BusPort(bus.port_path, timeout=0.05, local_echo=True) as host:
+        keypad = bus.attach(FakeKeypad(1))
+        host.write_frame(show_number(1, "7"))
+        assert bus.wait_for(lambda: keypad.display == "     7")
+        keypad.press(KeypadAction.RECALL)
+        frames = read_until(host, lambda fs: len(fs) >= 1)
+        assert [decode_key(f).action for f in frames] == [KeypadAction.RECALL]
+        assert "expected our echo" in caplog.text

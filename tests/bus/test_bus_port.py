@@ -66,3 +66,11 @@ def test_open_failure_is_a_port_error() -> None:
         BusPort("/nonexistent/ttyUSB9").open()
     assert info.value.operation == "open"
     assert "/nonexistent/ttyUSB9" in str(info.value)
+
+
+def test_loop_with_local_echo_hears_nothing_of_its_own() -> None:
+    with BusPort("loop://", timeout=0, local_echo=True) as port:
+        port.write_frame(show_number(1, "123"))
+        port.write(b"\x01\x02")
+        assert port.read_frames() == []
+        assert port.errors.garbage_bytes == 0
