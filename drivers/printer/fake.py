@@ -106,6 +106,7 @@ class FakePrinter:
         master, slave = os.openpty()
         tty.setraw(slave)  # no echo, no LF -> CR LF: bytes pass unmodified
         tty.setraw(master)
+        os.set_blocking(master, False)  # replies must never block the reader thread
         self._master, self._slave = master, slave
         self._wake = os.pipe()
         self.port_path = os.ttyname(slave)
@@ -238,6 +239,8 @@ class FakePrinter:
                 continue
             try:
                 data = os.read(master, 4096)
+            except BlockingIOError:
+                continue
             except OSError:  # EIO: no process has the slave open
                 log.exception("fake printer: read failed")
                 return
@@ -270,10 +273,16 @@ class FakePrinter:
                     finished.append(bytes(self._print_data[start:]))
             self._cond.notify_all()
         if replies and self._master is not None:
-            os.write(self._master, bytes(replies))
+            try:
+                os.write(self._master, bytes(replies))
+            except BlockingIOError:  # the app never reads its replies: drop, do not hang
+                log.warning("fake printer: reply dropped, the port's input is full")
         if self._on_ticket is not None:
             for ticket in finished:
-                self._on_ticket(ticket)
+                try:
+                    self._on_ticket(ticket)
+                except Exception:
+                    log.exception("fake printer: on_ticket callback failed")
 
 
 def main(argv: list[str] | None = None) -> int:

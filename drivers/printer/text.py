@@ -5,9 +5,9 @@ In Chinese character mode (`FS &`) a single-byte code prints as a half-width Fon
 full-width 24-dot glyph (two columns). So a character's width on paper follows from its encoded
 length, and a line is wrapped between characters, never inside a multibyte code.
 
-A character the encoding cannot express, or one that is not printable (a control code could
-inject ESC/POS commands), is replaced *visibly* by "□" (or "?" where "□" is not encodable)
-and logged.
+A character the encoding cannot express, one the printer's font lacks (four-byte GB18030
+outside Extension A), or one that is not printable (a control code could inject ESC/POS
+commands) is replaced *visibly* by "□" (or "?" where "□" is not encodable) and logged.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ from .ticket import PrinterEncoding
 log = logging.getLogger(__name__)
 
 REPLACEMENT = "□"
+#: The four-byte GB18030 codes a printer's "GB18030" font actually draws: the GB18030-2000
+#: set, i.e. CJK Extension A. Other four-byte codes (Extension B and later, emoji, other
+#: scripts) would come out blank or as garbage, so they are replaced visibly instead.
+GB18030_FOUR_BYTE_FONT: tuple[tuple[int, int], ...] = ((0x3400, 0x4DBF),)
 FALLBACK_REPLACEMENT = "?"
 
 # Chinese line-breaking rules (避头尾): these never start a line ...
@@ -75,6 +79,8 @@ def _encode_char(char: str, codec: str) -> bytes | None:
     # A single byte >= 0x80 (e.g. Python's cp936 "€" = 0x80) is no valid code in Chinese mode.
     if len(data) == 1 and data[0] >= 0x80:
         return None
+    if len(data) == 4 and not any(lo <= ord(char) <= hi for lo, hi in GB18030_FOUR_BYTE_FONT):
+        return None  # a valid code, but no printer font has a glyph for it
     return data
 
 

@@ -168,3 +168,11 @@ def test_cli_prints_its_pty_and_the_tickets(make_ticket: MakeTicket) -> None:
         _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert b"Warning" not in err
+
+
+def test_unread_replies_never_hang_the_fake(fake: FakePrinter, port: serial.SerialBase) -> None:
+    queries = 10_000  # more replies than the pty's input buffer (4 KiB in raw mode) holds
+    port.write(b"\x10\x04\x01" * queries)
+    assert fake.wait_for_queries(queries, timeout=10)
+    port.write(b"\x1dV\x01")
+    assert fake.wait_for_cut(1, timeout=5)  # still reading

@@ -107,9 +107,19 @@ def test_rare_character_in_gbk_is_replaced_visibly_and_logged(
     assert "U+3400" in caplog.text
 
 
-def test_rare_characters_pass_in_gb18030_as_four_byte_codes(make_ticket: MakeTicket) -> None:
-    data = render_ticket(make_ticket(service_name="㐀𠀀"), encoding=PrinterEncoding.GB18030)
-    assert SIZE_2H + bytes.fromhex("8139ee39 95328236") + b"\n" + SIZE_0 in data
+def test_gb18030_sends_extension_a_as_four_byte_codes(make_ticket: MakeTicket) -> None:
+    data = render_ticket(make_ticket(service_name="㐀䶵"), encoding=PrinterEncoding.GB18030)
+    assert SIZE_2H + bytes.fromhex("8139ee39 82358738") + b"\n" + SIZE_0 in data
+
+
+def test_gb18030_replaces_what_printer_fonts_lack(
+    make_ticket: MakeTicket, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 𠀀 (Extension B) and an emoji have GB18030 codes but no glyph in a GB18030-2000 font
+    with caplog.at_level(logging.WARNING, logger="drivers.printer.text"):
+        data = render_ticket(make_ticket(service_name="户籍𠀀😀"))
+    assert SIZE_2H + bytes.fromhex("bba7 bcae a1f5 a1f5") + b"\n" + SIZE_0 in data
+    assert "U+20000" in caplog.text and "U+1F600" in caplog.text
 
 
 def test_big5_replaces_what_it_lacks(
