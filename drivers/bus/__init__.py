@@ -1,8 +1,8 @@
 """The window serial bus: caller keypads (呼叫器), evaluators (评价器), number boards.
 
 `frame` is the pure codec (frames <-> bytes, a stream decoder), `keypad` and `evaluator`
-turn frames into the clerk's and the citizen's presses, `transport.BusPort` is the serial
-line and `fake` puts fake devices on a pty for tests.
+turn frames into the clerk's and the citizen's presses (`press.decode_press` routes between
+them), `transport.BusPort` is the serial line and `fake` puts fake devices on a pty for tests.
 """
 
 from .evaluator import (
@@ -29,6 +29,7 @@ from .frame import (
     start_evaluation,
 )
 from .keypad import KeypadAction, KeypadPress, decode_key, key_frame
+from .press import Press, decode_press
 from .transport import BusPort
 
 __all__ = [
@@ -46,9 +47,11 @@ __all__ = [
     "KeypadPress",
     "PortClosedError",
     "PortIOError",
+    "Press",
     "ack",
     "beep",
     "decode_key",
+    "decode_press",
     "decode_rating",
     "is_rating",
     "key_frame",
