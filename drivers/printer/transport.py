@@ -165,7 +165,7 @@ class SerialPrinter:
             port.reset_input_buffer()  # a late reply to an earlier round must not count
             for n in STATUS_QUERIES:
                 port.write(status_query(n))
-                port.flush()
+                self._drain(port, time.monotonic() + self.timeout)
                 reply = port.read(1)  # returns at the first byte, or after `timeout`
                 if not reply:
                     log.warning("printer: no reply to DLE EOT %d within %.2f s", n, self.timeout)
@@ -174,8 +174,10 @@ class SerialPrinter:
                 replies[n] = reply[0]
                 if not is_valid_reply(reply[0]):
                     break  # not a status byte: what follows would be misaligned too
-        except serial.SerialTimeoutException as exc:
-            raise PrinterWriteTimeout(self.url, "write", exc) from exc
+        except serial.SerialTimeoutException:
+            # the query itself could not be sent (line held): as silent as no reply
+            log.warning("printer: could not send DLE EOT within %.2f s", self.timeout)
+            self._discard_output(port)
         except _PORT_ERRORS as exc:
             raise PrinterIOError(self.url, "read", exc) from exc
         status = decode_status(replies)

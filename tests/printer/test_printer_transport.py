@@ -279,11 +279,18 @@ class StuckUart(serial.Serial):  # type: ignore[misc]
         return 100
 
 
+def test_status_is_unknown_in_bounded_time_when_the_line_is_held(fake: FakePrinter) -> None:
+    with SerialPrinter(fake.port_path, timeout=0.2, port_factory=StuckUart) as printer:
+        started = time.perf_counter()
+        assert printer.status().state is PrinterState.UNKNOWN
+        assert time.perf_counter() - started < 2
+
+
 def test_drain_is_bounded_when_the_line_is_held(fake: FakePrinter, make_ticket: MakeTicket) -> None:
     printer = SerialPrinter(fake.port_path, write_timeout=0.3, port_factory=StuckUart)
     with printer:
         started = time.perf_counter()
         with pytest.raises(PrinterWriteTimeout) as info:
-            printer.print_ticket(make_ticket())
+            printer.write(render_ticket(make_ticket()))
         assert time.perf_counter() - started < 2
     assert "打印数据发送失败 / Failed to send print data" in str(info.value)
