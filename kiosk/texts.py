@@ -20,6 +20,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "large_text": ("长者模式 · 大字", "Large text"),
     "large_text_on": ("长者模式 · 已开启", "Large text · on"),
     "offline_banner": ("网络连接中断，暂停取号 / Offline", "Offline · network lost, no tickets now / 网络连接中断"),
+    "clock": ("{year}年{month}月{day}日  {weekday}  {time}", "{weekday} {year}-{month:02d}-{day:02d}  {time}"),
+    "weekdays": ("星期一,星期二,星期三,星期四,星期五,星期六,星期日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "connecting_banner": ("正在连接服务器… / Connecting…", "Connecting to the server… / 正在连接服务器…"),
     # home
     "home_title": ("请选择办理类别", "Choose a category"),

@@ -1,0 +1,55 @@
+"""Assemble a kiosk from its settings: printer, server link, controller and window."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from appkit.link import ServerLink
+from drivers.printer import PrinterEncoding, SerialPrinter
+
+from .config import KioskConfig
+from .controller import KioskController
+from .printing import PrinterService
+from .window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Kiosk:
+    controller: KioskController
+    window: KioskWindow
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.window.stop()
+        self.controller.stop()
+
+
+def build(config: KioskConfig, printer_url: str | None = None) -> Kiosk:
+    """A kiosk ready to `start()`; `printer_url` overrides `config.printer` (a fake's pty)."""
+    printer = SerialPrinter(printer_url or config.printer, baudrate=config.baud,
+                            encoding=PrinterEncoding(config.encoding))  # fmt: skip
+    link = ServerLink(config.server, "kiosk", config.device, config.token)
+    controller = KioskController(config, link, PrinterService(printer))
+    window = KioskWindow(controller.flow, controller, config.orientation, controller.tz)
+    return Kiosk(controller, window)
+
+
+@contextlib.contextmanager
+def printer_port(config: KioskConfig) -> Iterator[str]:
+    """The port to open: the configured one, or a fake printer's pty for `fake[:mode]`."""
+    if not config.printer.startswith("fake"):
+        yield config.printer
+        return
+    from drivers.printer.fake import FakePrinter  # only for demos
+
+    mode = config.printer.partition(":")[2] or "ok"
+    with FakePrinter(mode) as fake:
+        log.info("fake printer (%s) on %s", mode, fake.port_path)
+        yield fake.port_path

@@ -1,0 +1,501 @@
+"""The kiosk's screens. Each reads the flow in `render(flow)` and reports taps to `actions`.
+
+Screens hold no state of their own beyond the appointment code being typed; what they show
+follows from the flow alone, so a test sets the flow up and looks at the widgets.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .flow import APPOINTMENT_CODE, Failure, KioskFlow, Lane, ServiceInfo, Stage
+from .texts import error_text, text
+from .theme import sizes
+from .widgets import TileButton, TileGrid, button, label, styled
+
+MARGIN = 48
+
+
+class Actions(Protocol):
+    def tap_lane(self, lane: Lane) -> None: ...
+    def tap_category(self, category: str) -> None: ...
+    def tap_service(self, code: str) -> None: ...
+    def tap_appointment(self, code: str) -> None: ...
+    def tap_retry(self) -> None: ...
+    def tap_back(self) -> None: ...
+    def tap_home(self) -> None: ...
+    def tap_language(self) -> None: ...
+    def tap_large_text(self) -> None: ...
+    def touched(self) -> None: ...
+
+
+def columns(orientation: str, large_text: bool) -> int:
+    if orientation == "landscape":
+        return 2 if large_text else 3
+    return 1 if large_text else 2
+
+
+def wait_minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else -(-int(seconds) // 60)
+
+
+def lane_chip(lane: Lane, lang: str) -> tuple[str, str]:
+    """(role, text) of the chip that marks a priority or appointment ticket."""
+    if lane is Lane.PRIORITY:
+        return "lane-chip-priority", text("mark_priority", lang)
+    if lane is Lane.APPOINTMENT:
+        return "lane-chip-appointment", text("mark_appointment", lang)
+    return "", ""
+
+
+class Page(QWidget):
+    """A screen: a column with page margins."""
+
+    def __init__(self, role: str = "page") -> None:
+        super().__init__()
+        styled(self, role)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(MARGIN, 36, MARGIN, 36)
+        self.column.setSpacing(24)
+
+
+def nav_row(actions: Actions) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    back = button("nav", "", actions.tap_back)
+    home = button("nav", "", actions.tap_home)
+    row = QHBoxLayout()
+    row.setSpacing(24)
+    row.addWidget(back, 1)
+    row.addWidget(home, 1)
+    return row, back, home
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    holder = QWidget()
+    styled(holder, "page")
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(content)
+    box.addStretch(1)
+    area.setWidget(holder)
+    return area
+
+
+class HomeScreen(Page):
+    """Categories as big tiles, then the 绿色通道 and 预约签到 lanes."""
+
+    def __init__(self, actions: Actions, orientation: str) -> None:
+        super().__init__()
+        self.actions, self.orientation = actions, orientation
+        self.title = label("title")
+        self.chip = label("lane-chip-priority", wrap=False)
+        self.cancel_lane = button("nav", "", lambda: actions.tap_back())
+        chips = QHBoxLayout()
+        chips.addStretch(1)
+        chips.addWidget(self.chip)
+        chips.addWidget(self.cancel_lane)
+        chips.addStretch(1)
+        self.grid = TileGrid()
+        self.empty = label("subtitle")
+        self.priority_button = TileButton("lane-priority", "lane-title", "lane-detail",
+                                          Lane.PRIORITY.value, self._lane)  # fmt: skip
+        self.appointment_button = TileButton("lane-appointment", "lane-title", "lane-detail",
+                                             Lane.APPOINTMENT.value, self._lane)  # fmt: skip
+        lanes = QHBoxLayout()
+        lanes.setSpacing(24)
+        lanes.addWidget(self.priority_button)
+        lanes.addWidget(self.appointment_button)
+        self.column.addWidget(self.title)
+        self.column.addLayout(chips)
+        self.column.addWidget(self.empty)
+        self.column.addWidget(scrolling(self.grid), 1)
+        self.column.addLayout(lanes)
+
+    @property
+    def category_buttons(self) -> dict[str, TileButton]:
+        return self.grid.tiles
+
+    def _lane(self, key: str) -> None:
+        self.actions.tap_lane(Lane(key))
+
+    def render(self, flow: KioskFlow) -> None:
+        lang, s = flow.language, sizes(flow.large_text)
+        title = {Lane.PRIORITY: "home_title_priority", Lane.APPOINTMENT: "home_title_appointment"}
+        self.title.setText(text(title.get(flow.lane, "home_title"), lang))
+        role, chip = lane_chip(flow.lane, lang)
+        self.chip.setVisible(bool(chip))
+        self.cancel_lane.setVisible(bool(chip))
+        if chip:
+            self.chip.setProperty("role", role)
+            self.chip.setText(chip)
+            self.chip.style().polish(self.chip)
+            self.cancel_lane.setText(text("cancel_lane", lang))
+        categories = flow.categories
+        self.empty.setText(text("no_services", lang))
+        self.empty.setVisible(flow.online and not categories)
+        tiles = self.grid.ensure(categories, columns(self.orientation, flow.large_text),
+                                 s.tile_height, self._tile)  # fmt: skip
+        calm = flow.stage is Stage.IDLE
+        for name, tile in tiles.items():
+            services = flow.services_in(name)
+            takeable = [x for x in services if x.unavailable_reason(flow.lane) is None]
+            title = name
+            if lang == "en":
+                detail = " · ".join(x.name_en for x in services)
+            else:
+                detail = text("category_services", lang, n=len(services))
+            if takeable:
+                badge = text("category_waiting", lang, n=sum(x.waiting for x in takeable))
+            else:
+                badge = _reason_text(services[0], flow.lane, lang) if services else ""
+            tile.set_content(title, detail, badge)
+            tile.setEnabled(calm and bool(takeable) and flow.can_take(takeable[0]))
+        lane_normal = flow.lane is Lane.NORMAL
+        for tile, key in ((self.priority_button, "priority"),
+                          (self.appointment_button, "appointment")):  # fmt: skip
+            tile.set_content(text(f"{key}_button", lang), text(f"{key}_hint", lang))
+            tile.setFixedHeight(s.lane_height)
+            tile.setVisible(lane_normal)
+            tile.setEnabled(calm and flow.online and flow.printer.can_print)
+
+    def _tile(self, key: str) -> TileButton:
+        return TileButton("tile", "tile-title", "tile-detail", key, self.actions.tap_category)
+
+
+def _reason_text(service: ServiceInfo, lane: Lane, lang: str) -> str:
+    reason = service.unavailable_reason(lane)
+    return text(f"closed_{reason}", lang) if reason else ""
+
+
+class CategoryScreen(Page):
+    """The services of the chosen category, with waiting counts or why they are closed."""
+
+    def __init__(self, actions: Actions, orientation: str) -> None:
+        super().__init__()
+        self.actions, self.orientation = actions, orientation
+        self.title = label("title")
+        self.subtitle = label("subtitle")
+        self.chip = label("lane-chip-priority", wrap=False)
+        head = QHBoxLayout()
+        head.addStretch(1)
+        head.addWidget(self.subtitle)
+        head.addWidget(self.chip)
+        head.addStretch(1)
+        self.grid = TileGrid()
+        row, self.back_button, self.home_button = nav_row(actions)
+        self.column.addWidget(self.title)
+        self.column.addLayout(head)
+        self.column.addWidget(scrolling(self.grid), 1)
+        self.column.addLayout(row)
+
+    @property
+    def service_buttons(self) -> dict[str, TileButton]:
+        return self.grid.tiles
+
+    def render(self, flow: KioskFlow) -> None:
+        lang, s = flow.language, sizes(flow.large_text)
+        self.title.setText(text("services_title", lang))
+        self.subtitle.setText(flow.category or "")
+        role, chip = lane_chip(flow.lane, lang)
+        self.chip.setVisible(bool(chip))
+        if chip:
+            self.chip.setProperty("role", role)
+            self.chip.setText(chip)
+            self.chip.style().polish(self.chip)
+        services = flow.services_in(flow.category)
+        tiles = self.grid.ensure([x.code for x in services],
+                                 columns(self.orientation, flow.large_text),
+                                 s.service_height, self._tile)  # fmt: skip
+        for service in services:
+            tile = tiles[service.code]
+            reason = _reason_text(service, flow.lane, lang)
+            detail = service.name_zh if lang == "en" else ""
+            badge = reason or text("service_waiting", lang, n=service.waiting)
+            tile.set_content(service.name(lang), detail, badge)
+            tile.setEnabled(flow.stage is Stage.CATEGORY and flow.can_take(service))
+        for nav in (self.back_button, self.home_button):
+            nav.setFixedHeight(s.nav_height)
+        self.back_button.setText(text("back", lang))
+        self.home_button.setText(text("home", lang))
+
+    def _tile(self, key: str) -> TileButton:
+        return TileButton("tile", "tile-title", "tile-detail", key, self.actions.tap_service)
+
+
+class AppointmentScreen(Page):
+    """Type the appointment code on the keypad, or scan it (a scanner types and presses Enter)."""
+
+    KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete")
+
+    def __init__(self, actions: Actions, orientation: str) -> None:
+        super().__init__()
+        self.actions = actions
+        self._lang = "zh"
+        self.title = label("title")
+        self.subtitle = label("subtitle")
+        self.code = QLineEdit()
+        self.code.setProperty("role", "code")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code.setMaxLength(32)
+        self.code.textChanged.connect(self._typed)
+        self.code.returnPressed.connect(self.confirm)
+        self.error = label("error")
+        self.keys: dict[str, QPushButton] = {}
+        pad = QGridLayout()
+        pad.setSpacing(18)
+        for i, key in enumerate(self.KEYS):
+            self.keys[key] = button("key", key, lambda k=key: self.press(k))
+            pad.addWidget(self.keys[key], i // 3, i % 3)
+        keypad = QWidget()
+        styled(keypad, "page")
+        keypad.setLayout(pad)
+        keypad.setMaximumWidth(760)
+        self.confirm_button = button("primary", "", self.confirm)
+        row, self.back_button, self.home_button = nav_row(actions)
+        self.column.addWidget(self.title)
+        self.column.addWidget(self.subtitle)
+        self.column.addWidget(self.code)
+        self.column.addWidget(self.error)
+        self.column.addWidget(keypad, 1, Qt.AlignmentFlag.AlignHCenter)
+        self.column.addWidget(self.confirm_button)
+        self.column.addLayout(row)
+
+    def reset(self) -> None:
+        """Forget the code typed by the last citizen."""
+        if self.code.text() or self.error.text():
+            self.code.clear()
+            self.error.setText("")
+
+    def press(self, key: str) -> None:
+        self.actions.touched()
+        if key == "clear":
+            self.code.clear()
+        elif key == "delete":
+            self.code.backspace()
+        else:
+            self.code.insert(key)
+
+    def _typed(self, _: str) -> None:
+        self.error.setText("")
+        self.confirm_button.setEnabled(bool(self.code.text().strip()))
+
+    def confirm(self) -> None:
+        code = self.code.text().strip()
+        if not APPOINTMENT_CODE.match(code):
+            self.error.setText(text("appointment_bad_code", self._lang))
+            self.actions.touched()
+            return
+        self.actions.tap_appointment(code)
+
+    def render(self, flow: KioskFlow) -> None:
+        lang, s = flow.language, sizes(flow.large_text)
+        self._lang = lang
+        self.title.setText(text("appointment_title", lang))
+        service = flow.service.name(lang) if flow.service else ""
+        self.subtitle.setText(text("appointment_for", lang, service=service))
+        self.code.setPlaceholderText(text("appointment_placeholder", lang))
+        self.keys["clear"].setText(text("key_clear", lang))
+        self.keys["delete"].setText(text("key_delete", lang))
+        for key in self.keys.values():
+            key.setFixedHeight(s.key_height)
+            key.setMinimumWidth(s.px(200))
+        self.confirm_button.setText(text("confirm", lang))
+        self.confirm_button.setFixedHeight(s.nav_height)
+        self.confirm_button.setEnabled(bool(self.code.text().strip()))
+        for nav in (self.back_button, self.home_button):
+            nav.setFixedHeight(s.nav_height)
+        self.back_button.setText(text("back", lang))
+        self.home_button.setText(text("home", lang))
+        if flow.stage is Stage.APPOINTMENT:
+            self.code.setFocus()  # a scanner types into the focused field
+
+
+class Card(QWidget):
+    """A white card in the middle of the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        styled(self, "card")
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(56, 48, 56, 48)
+        self.column.setSpacing(22)
+
+
+def centered(page: Page, card: QWidget) -> None:
+    page.column.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(card, 8)
+    row.addStretch(1)
+    page.column.addLayout(row)
+    page.column.addStretch(1)
+
+
+class PrintingScreen(Page):
+    def __init__(self) -> None:
+        super().__init__()
+        card = Card()
+        self.title = label("big-title")
+        self.service = label("service")
+        self.hint = label("subtitle")
+        for part in (self.title, self.service, self.hint):
+            card.column.addWidget(part)
+        centered(self, card)
+
+    def render(self, flow: KioskFlow) -> None:
+        lang = flow.language
+        self.title.setText(text("printing_title", lang))
+        service = next((s for s in flow.services if flow.request
+                        and s.code == flow.request.service), None)  # fmt: skip
+        self.service.setText(service.name(lang) if service else "")
+        self.hint.setText(text("printing_hint", lang))
+
+
+class DoneScreen(Page):
+    """请取走您的票, the number big, and what the ticket says."""
+
+    def __init__(self, actions: Actions) -> None:
+        super().__init__()
+        card = Card()
+        self.title = label("big-title")
+        self.number = label("number", wrap=False)
+        self.service = label("service")
+        self.chip = label("lane-chip-priority", wrap=False)
+        self.ahead = label("fact")
+        self.wait = label("fact")
+        self.location = label("fact")
+        self.hint = label("note")
+        chip_row = QHBoxLayout()
+        chip_row.addStretch(1)
+        chip_row.addWidget(self.chip)
+        chip_row.addStretch(1)
+        self.done_button = button("primary", "", actions.tap_home)
+        for part in (self.title, self.number, self.service):
+            card.column.addWidget(part)
+        card.column.addLayout(chip_row)
+        for part in (self.ahead, self.wait, self.location, self.hint):
+            card.column.addWidget(part)
+        centered(self, card)
+        self.column.addWidget(self.done_button)
+
+    def render(self, flow: KioskFlow) -> None:
+        lang, t = flow.language, flow.ticket or {}
+        self.title.setText(text("done_title", lang))
+        self.number.setText(str(t.get("number", "")))
+        name = t.get("service_name_en") if lang == "en" else t.get("service_name_zh")
+        self.service.setText(str(name or t.get("service") or ""))
+        role, chip = lane_chip(Lane(t.get("class", "normal")) if t.get("class") in
+                               ("normal", "priority", "appointment") else Lane.NORMAL, lang)
+        self.chip.setVisible(bool(chip))
+        if chip:
+            self.chip.setProperty("role", role)
+            self.chip.setText(chip)
+            self.chip.style().polish(self.chip)
+        self.ahead.setText(text("done_ahead", lang, n=int(t.get("ahead") or 0)))
+        minutes = wait_minutes(t.get("estimated_wait_s"))
+        self.wait.setVisible(minutes is not None)
+        if minutes is not None:
+            self.wait.setText(text("done_wait", lang, m=minutes) if minutes > 0
+                              else text("done_no_wait", lang))  # fmt: skip
+        place = t.get("location_en") if lang == "en" and t.get("location_en") \
+            else t.get("location_zh")
+        self.location.setVisible(bool(place))
+        self.location.setText(text("done_location", lang, location=place or ""))
+        self.hint.setText(text("done_hint", lang))
+        self.done_button.setText(text("done_again", lang))
+        self.done_button.setFixedHeight(sizes(flow.large_text).nav_height)
+
+
+class FailedScreen(Page):
+    """Why no ticket was issued, in plain words, with 重试 when trying again can help."""
+
+    def __init__(self, actions: Actions) -> None:
+        super().__init__()
+        card = Card()
+        self.title = label("fail-title")
+        self.message = label("message")
+        card.column.addWidget(self.title)
+        card.column.addWidget(self.message)
+        self.retry_button = button("primary", "", actions.tap_retry)
+        self.home_button = button("nav", "", actions.tap_home)
+        centered(self, card)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.retry_button, 1)
+        row.addWidget(self.home_button, 1)
+        self.column.addLayout(row)
+
+    def render(self, flow: KioskFlow) -> None:
+        lang = flow.language
+        self.title.setText(text("failed_title", lang))
+        if flow.failure is Failure.PRINTER:
+            message = text("failed_printer", lang)
+        elif flow.failure is Failure.NETWORK:
+            message = text("failed_network", lang)
+        else:
+            zh, en = flow.failure_message
+            message = error_text(flow.failure_code, lang, zh, en, **_fields(flow))
+        self.message.setText(message)
+        self.retry_button.setText(text("retry", lang))
+        self.retry_button.setVisible(flow.retryable)
+        self.retry_button.setEnabled(flow.online)
+        self.home_button.setText(text("home", lang))
+        for b in (self.retry_button, self.home_button):
+            b.setFixedHeight(sizes(flow.large_text).nav_height)
+
+
+def _fields(flow: KioskFlow) -> dict[str, object]:
+    fields = dict(flow.failure_fields)
+    held = fields.get("ticket")
+    if isinstance(held, dict) and "number" not in fields:
+        fields["number"] = held.get("number", "")
+    return fields
+
+
+class OutOfServiceScreen(Page):
+    """暂停服务: the printer needs staff. Says why, and whether a ticket was voided."""
+
+    def __init__(self) -> None:
+        super().__init__("oos")
+        self.title = label("oos-title")
+        self.reason = label("oos-reason")
+        self.voided = label("oos-message")
+        self.hint = label("oos-message")
+        self.column.addStretch(1)
+        for part in (self.title, self.reason, self.voided, self.hint):
+            self.column.addWidget(part)
+        self.column.addStretch(2)
+
+    def render(self, flow: KioskFlow) -> None:
+        lang = flow.language
+        self.title.setText(text("oos_title", lang))
+        key = flow.printer.text_key
+        self.reason.setText(text(key, lang) if not flow.printer.can_print else "")
+        self.voided.setVisible(flow.voided_here)
+        self.voided.setText(text("oos_voided", lang))
+        self.hint.setText(text("oos_hint", lang))
+
+
+__all__ = [
+    "Actions",
+    "AppointmentScreen",
+    "CategoryScreen",
+    "DoneScreen",
+    "FailedScreen",
+    "HomeScreen",
+    "OutOfServiceScreen",
+    "PrintingScreen",
+]

@@ -1,0 +1,179 @@
+"""Small building blocks of the kiosk screens: labels by role, big tile buttons, the top bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .texts import text
+
+
+def styled(widget: QWidget, role: str) -> QWidget:
+    """Give `widget` a stylesheet role (and let a plain QWidget paint its background)."""
+    widget.setProperty("role", role)
+    widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    return widget
+
+
+def label(role: str, content: str = "", *, wrap: bool = True,
+          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:  # fmt: skip
+    widget = QLabel(content)
+    widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setAlignment(align)
+    return widget
+
+
+def button(role: str, content: str, on_click: Callable[[], object]) -> QPushButton:
+    widget = QPushButton(content)
+    widget.setProperty("role", role)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    widget.clicked.connect(lambda: on_click())
+    return widget
+
+
+def repolish(widget: QWidget) -> None:
+    """Apply the stylesheet again after a role or state property changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def clear_layout(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+
+
+class TileButton(QPushButton):
+    """A large touch target with a title, a detail line and a badge (waiting or why closed).
+
+    `text()` holds all three, one per line, for tests and accessibility; the labels paint them.
+    """
+
+    def __init__(self, role: str, title_role: str, detail_role: str, key: str,
+                 on_click: Callable[[str], object]) -> None:  # fmt: skip
+        super().__init__()
+        self.key = key
+        self.setProperty("role", role)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.title = label(title_role)
+        self.detail = label(detail_role)
+        self.badge = label("tile-badge" if role == "tile" else detail_role)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(28, 14, 20, 14)
+        box.setSpacing(4)
+        box.addStretch(1)
+        for part in (self.title, self.detail, self.badge):
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+            box.addWidget(part)
+        box.addStretch(1)
+        self.clicked.connect(lambda: on_click(self.key))
+
+    def set_content(self, title: str, detail: str = "", badge: str = "") -> None:
+        self.title.setText(title)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.badge.setText(badge)
+        self.badge.setVisible(bool(badge))
+        # QPushButton paints its own text too: keep it in a property, not in text().
+        self.setAccessibleName(" ".join(p for p in (title, detail, badge) if p))
+
+    def text_lines(self) -> list[str]:
+        return [p.text() for p in (self.title, self.detail, self.badge) if p.isVisible() or p.text()]
+
+    def full_text(self) -> str:
+        return self.accessibleName()
+
+
+class TileGrid(QWidget):
+    """Tiles in `columns` columns, rebuilt only when the set of keys or the columns change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        styled(self, "page")
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(24)
+        self.tiles: dict[str, TileButton] = {}
+        self._shape: tuple[tuple[str, ...], int, int] = ((), 0, 0)
+
+    def ensure(self, keys: list[str], columns: int, height: int,
+               make: Callable[[str], TileButton]) -> dict[str, TileButton]:  # fmt: skip
+        shape = (tuple(keys), columns, height)
+        if shape != self._shape:
+            clear_layout(self.grid)
+            self.tiles = {}
+            for i, key in enumerate(keys):
+                tile = make(key)
+                tile.setFixedHeight(height)
+                self.grid.addWidget(tile, i // columns, i % columns)
+                self.tiles[key] = tile
+            for c in range(columns):
+                self.grid.setColumnStretch(c, 1)
+            self._shape = shape
+        return self.tiles
+
+
+class TopBar(QWidget):
+    """Hall name, clock, the language switch and the large-text switch."""
+
+    def __init__(self, on_language: Callable[[], object], on_large_text: Callable[[], object],
+                 tz: ZoneInfo) -> None:  # fmt: skip
+        super().__init__()
+        styled(self, "topbar")
+        self.tz = tz
+        self.hall = label("hall", wrap=False, align=Qt.AlignmentFlag.AlignLeft
+                          | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
+        self.clock = label("clock", wrap=False, align=Qt.AlignmentFlag.AlignLeft
+                           | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
+        self.language_button = button("toggle", "", on_language)
+        self.large_text_button = button("toggle", "", on_large_text)
+        self.large_text_button.setCheckable(True)
+        names = QVBoxLayout()
+        names.setSpacing(2)
+        names.addWidget(self.hall)
+        names.addWidget(self.clock)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(36, 16, 36, 16)
+        row.setSpacing(20)
+        row.addLayout(names, 1)
+        row.addWidget(self.large_text_button)
+        row.addWidget(self.language_button)
+        self._lang = "zh"
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+
+    def render(self, hall: dict[str, str], lang: str, large_text: bool) -> None:
+        self._lang = lang
+        name = hall.get("name_en") if lang == "en" else hall.get("name_zh")
+        self.hall.setText(name or hall.get("name_zh") or text("app_title", lang))
+        self.language_button.setText(text("switch_language", lang))
+        self.large_text_button.setChecked(large_text)
+        self.large_text_button.setText(text("large_text_on" if large_text else "large_text", lang))
+        self.tick()
+
+    def tick(self) -> None:
+        now = dt.datetime.now(self.tz)
+        weekday = text("weekdays", self._lang).split(",")[now.weekday()]
+        self.clock.setText(text("clock", self._lang, year=now.year, month=now.month, day=now.day,
+                                weekday=weekday, time=now.strftime("%H:%M")))  # fmt: skip

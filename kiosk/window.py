@@ -1,0 +1,100 @@
+"""The kiosk's window: top bar, offline banner, and one screen per stage of the flow.
+
+It observes the flow (`flow.subscribe`) and shows the screen for the current stage; taps go to
+`actions` (the controller). Portrait 1080×1920 and landscape 1920×1080 share the screens; the
+number of tile columns follows the orientation and the large-text mode.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from appkit.fonts import cjk_family
+
+from .flow import KioskFlow, Stage
+from .screens import (
+    Actions,
+    AppointmentScreen,
+    CategoryScreen,
+    DoneScreen,
+    FailedScreen,
+    HomeScreen,
+    OutOfServiceScreen,
+    PrintingScreen,
+)
+from .texts import text
+from .theme import stylesheet
+from .widgets import TopBar, label
+
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+
+
+class KioskWindow(QWidget):
+    def __init__(self, flow: KioskFlow, actions: Actions, orientation: str = "portrait",
+                 tz: ZoneInfo | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self.setObjectName("KioskWindow")
+        self.flow, self.actions, self.orientation = flow, actions, orientation
+        self.family = cjk_family()
+        self.topbar = TopBar(actions.tap_language, actions.tap_large_text,
+                             tz or ZoneInfo("Asia/Shanghai"))  # fmt: skip
+        self.banner = label("banner")
+        self.banner.hide()
+        self.home = HomeScreen(actions, orientation)
+        self.category = CategoryScreen(actions, orientation)
+        self.appointment = AppointmentScreen(actions, orientation)
+        self.printing = PrintingScreen()
+        self.done = DoneScreen(actions)
+        self.failed = FailedScreen(actions)
+        self.out_of_service = OutOfServiceScreen()
+        self.stack = QStackedWidget()
+        for screen in (self.home, self.category, self.appointment, self.printing, self.done,
+                       self.failed, self.out_of_service):  # fmt: skip
+            self.stack.addWidget(screen)
+        self.screens = {
+            Stage.IDLE: self.home, Stage.OFFLINE: self.home, Stage.CATEGORY: self.category,
+            Stage.APPOINTMENT: self.appointment, Stage.TAKING: self.printing,
+            Stage.PRINTING: self.printing, Stage.DONE: self.done, Stage.FAILED: self.failed,
+            Stage.OUT_OF_SERVICE: self.out_of_service,
+        }  # fmt: skip
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.topbar)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        self.resize(*SIZES[orientation])
+        self._large_text: bool | None = None
+        flow.subscribe(self.render)
+        self.render(flow)
+        self.topbar.timer.start()
+
+    @property
+    def screen_now(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def render(self, flow: KioskFlow) -> None:
+        if flow.large_text != self._large_text:
+            self._large_text = flow.large_text
+            self.setStyleSheet(stylesheet(self.family, flow.large_text))
+        lang = flow.language
+        self.setWindowTitle(text("app_title", lang))
+        self.topbar.render(flow.hall, lang, flow.large_text)
+        self.banner.setVisible(not flow.online)
+        self.banner.setText(text("offline_banner" if flow.ever_online else "connecting_banner",
+                                 lang))  # fmt: skip
+        screen = self.screens[flow.stage]
+        screen.render(flow)  # type: ignore[attr-defined]
+        if flow.stage is not Stage.APPOINTMENT:
+            self.appointment.reset()
+        self.stack.setCurrentWidget(screen)
+
+    def stop(self) -> None:
+        """Stop the clock (call before closing)."""
+        self.topbar.timer.stop()
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        self.stop()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,182 @@
+"""Kiosk test kit: a real server on its own asyncio thread, a fake printer on a pty, a kiosk.
+
+The Qt test owns the main thread, so the server runs its loop in a background thread. It can
+be stopped and started again on the same port with the same SQLite file (offline tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hallkit import make_hall
+
+from drivers.printer.fake import FakePrinter
+from kiosk.app import Kiosk, build
+from kiosk.config import KioskConfig
+from queue_server.client import HallClient
+from queue_server.core.model import Hall
+from queue_server.server import HallServer
+from queue_server.service import HallService
+from queue_server.store import Store
+
+
+class HallThread:
+    """A `HallServer` on 127.0.0.1 in a thread with its own event loop."""
+
+    def __init__(self, tmp_path: Path, hall: Hall | None = None) -> None:
+        self.hall = hall or make_hall()
+        self.db = tmp_path / "hall.sqlite"
+        self.port = 0
+        self.server: HallServer | None = None
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="test-hall-server",
+                                        daemon=True)  # fmt: skip
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def run(self, coro: Any, timeout: float = 10) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def start(self) -> None:
+        """Start (again, on the same port once it has one)."""
+
+        async def start() -> None:
+            self.server = HallServer(HallService(self.hall, Store.open(self.db)))
+            self.port = await self.server.start("127.0.0.1", self.port)
+
+        self.run(start())
+
+    def stop(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            self.run(server.stop())
+
+    def close(self) -> None:
+        self.stop()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+        self.loop.close()
+
+    def token(self, device: str) -> str:
+        return next(d.token for d in self.hall.devices if d.id == device)
+
+    # -- what was committed, read from the file like any other reader ----------------------
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        db = sqlite3.connect(self.db)
+        try:
+            return db.execute(sql, params).fetchall()
+        finally:
+            db.close()
+
+    def ticket(self, ticket_id: str) -> dict[str, Any]:
+        [(data,)] = self.query("SELECT data FROM tickets WHERE id = ?", ticket_id)
+        return dict(json.loads(data))
+
+    def tickets(self) -> list[dict[str, Any]]:
+        return [json.loads(d) for (d,) in self.query("SELECT data FROM tickets ORDER BY issued_at")]
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        rows = self.query("SELECT data FROM events WHERE type = ? ORDER BY seq", kind)
+        return [json.loads(d) for (d,) in rows]
+
+    def take(self, device: str, service: str, request_id: str) -> dict[str, Any]:
+        """Take a ticket as another kiosk would (to change the waiting counts)."""
+
+        async def take() -> dict[str, Any]:
+            client = HallClient(self.url, "kiosk", device, self.token(device))
+            await client.connect()
+            try:
+                reply = await client.request("take_ticket", service=service, request_id=request_id)
+                return dict(reply["ticket"])
+            finally:
+                await client.close()
+
+        return dict(self.run(take()))
+
+
+@pytest.fixture
+def hall_server(tmp_path: Path) -> Iterator[HallThread]:
+    server = HallThread(tmp_path)
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fake_printer() -> Iterator[FakePrinter]:
+    with FakePrinter("ok") as fake:
+        yield fake
+
+
+def kiosk_config(server: HallThread, printer: FakePrinter, **overrides: Any) -> KioskConfig:
+    values: dict[str, Any] = {
+        "server": server.url, "device": "kiosk-1", "token": server.token("kiosk-1"),
+        "printer": printer.port_path, "idle_timeout_s": 30.0, "done_timeout_s": 30.0,
+        "printer_poll_s": 30.0, "out_of_service_poll_s": 0.2, "snapshot_refresh_s": 60.0,
+        "public_url": "http://hall.example.gov.cn",
+    }  # fmt: skip
+    values.update(overrides)
+    return dataclasses.replace(KioskConfig(), **values).check()
+
+
+class KioskRig:
+    """A started kiosk plus what it talks to."""
+
+    def __init__(self, qtbot: Any, server: HallThread, printer: FakePrinter,
+                 **overrides: Any) -> None:  # fmt: skip
+        self.qtbot, self.server, self.printer = qtbot, server, printer
+        self.config = kiosk_config(server, printer, **overrides)
+        self.kiosk: Kiosk = build(self.config)
+        self.window = self.kiosk.window
+        self.controller = self.kiosk.controller
+        self.flow = self.controller.flow
+        qtbot.addWidget(self.window)
+        self.kiosk.start()
+
+    def wait_ready(self) -> None:
+        from kiosk.flow import Stage
+
+        self.qtbot.waitUntil(lambda: self.flow.stage is Stage.IDLE and bool(self.flow.services),
+                             timeout=5000)  # fmt: skip
+
+    def stop(self) -> None:
+        self.kiosk.stop()
+        assert not self.controller.printer._thread.isRunning()
+        assert not any(t.name == "server-link" and t.is_alive() for t in threading.enumerate())
+        for timer in (self.controller.idle_timer, self.controller.poll_timer,
+                      self.controller.refresh_timer, self.controller.snapshot_timer,
+                      self.window.topbar.timer):  # fmt: skip
+            assert not timer.isActive()
+
+
+@pytest.fixture
+def make_kiosk(qtbot: Any, hall_server: HallThread, fake_printer: FakePrinter) -> Iterator[Any]:
+    rigs: list[KioskRig] = []
+
+    def make(**overrides: Any) -> KioskRig:
+        rig = KioskRig(qtbot, hall_server, fake_printer, **overrides)
+        rigs.append(rig)
+        return rig
+
+    yield make
+    for rig in rigs:
+        rig.stop()
+
+
+@pytest.fixture
+def kiosk(make_kiosk: Any) -> KioskRig:
+    rig: KioskRig = make_kiosk()
+    rig.wait_ready()
+    return rig
