@@ -1,0 +1,152 @@
+"""Every user-facing string of the clerk app, Simplified Chinese first, English second.
+
+Texts are templates filled with `str.format` fields, so widgets never build sentences. The
+server's own error messages arrive in both languages; `Texts.error` picks one, except for the
+few codes the app words itself (wrong PIN, offline).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # window and header
+    "app_title": ("软件呼叫器 · {window}", "Window caller · {window}"),
+    "window_name": ("{number}号窗口", "Window {number}"),
+    "hall_unknown": ("政务服务中心", "Government Service Center"),
+    "staff_line": ("工作人员：{name}（{staff}）", "Clerk: {name} ({staff})"),
+    "compact": ("紧凑模式", "Compact"),
+    "expand": ("展开", "Expand"),
+    "logout": ("签退", "Sign out"),
+    # connection
+    "connecting": ("正在连接服务器…", "Connecting to the server…"),
+    "offline": (
+        "网络中断，正在重新连接… 期间无法操作",
+        "Network down, reconnecting… actions are off",
+    ),
+    "offline_short": ("网络中断", "Offline"),
+    "restoring": ("网络已恢复，正在重新登录…", "Back online, signing in again…"),
+    "restored": ("网络已恢复", "Back online"),
+    # login
+    "login_title": ("窗口登录", "Window sign-in"),
+    "login_hint": ("请输入工号和密码开窗服务", "Enter your staff ID and PIN to open the window"),
+    "staff_id": ("工号", "Staff ID"),
+    "pin": ("密码", "PIN"),
+    "login": ("登录", "Sign in"),
+    "logging_in": ("正在登录…", "Signing in…"),
+    "bad_pin": ("工号或密码错误", "Wrong staff ID or PIN"),
+    "fill_both": ("请输入工号和密码", "Enter both staff ID and PIN"),
+    "relogin_failed": ("自动重新登录失败：{reason}", "Could not sign in again: {reason}"),
+    # window states
+    "mode_unknown": ("状态未知", "Unknown"),
+    "mode_closed": ("未开窗", "Closed"),
+    "mode_idle": ("空闲", "Idle"),
+    "mode_serving": ("办理中", "Serving"),
+    "mode_paused": ("暂停服务", "Paused"),
+    # console
+    "current": ("当前号码", "Current number"),
+    "no_current": ("暂无办理", "No one at the window"),
+    "idle_hint": ("按 F1 叫号", "Press F1 to call the next number"),
+    "paused_hint": ("窗口已暂停，按 F9 恢复服务", "Window paused, press F9 to resume"),
+    "served_for": ("办理时长", "Serving for"),
+    "waiting": ("等候人数", "Waiting"),
+    "waiting_unit": ("人", "people"),
+    "waiting_by_service": ("{name} {count}", "{name} {count}"),
+    "nobody_waiting": ("暂无等候", "Nobody waiting"),
+    "last_rating": ("最近评价", "Last rating"),
+    "no_rating": ("暂无评价", "No rating yet"),
+    "rating_line": ("{number}：{level}", "{number}: {level}"),
+    "bad_rating": ("差评", "Negative"),
+    "parked": ("挂起号", "Parked"),
+    "no_parked": ("无", "None"),
+    "invited": ("已邀请 {number} 评价", "{number} invited to rate"),
+    # actions (label, then the notice on success)
+    "act_call_next": ("叫号", "Call next"),
+    "act_recall": ("重呼", "Recall"),
+    "act_no_show": ("弃号", "No-show"),
+    "act_finish": ("办结", "Finish"),
+    "act_transfer": ("转移", "Transfer"),
+    "act_park": ("挂起", "Park"),
+    "act_call_parked": ("回呼", "Call back"),
+    "act_call_number": ("选号", "Call number"),
+    "act_pause": ("暂停", "Pause"),
+    "act_resume": ("恢复", "Resume"),
+    "act_invite_rating": ("邀请评价", "Invite rating"),
+    "act_logout": ("签退", "Sign out"),
+    "done_called": ("已呼叫 {number}", "Called {number}"),
+    "done_recall": ("已重呼 {number}", "Called {number} again"),
+    "done_no_show": ("{number} 已弃号", "{number} marked no-show"),
+    "done_finish": ("{number} 已办结", "{number} finished"),
+    "done_transfer": ("{number} 已转移至 {target}", "{number} transferred to {target}"),
+    "done_park": ("{number} 已挂起", "{number} parked"),
+    "done_pause": ("窗口已暂停服务", "Window paused"),
+    "done_resume": ("窗口已恢复服务", "Window resumed"),
+    "done_invite_rating": ("已邀请 {number} 评价", "{number} invited to rate"),
+    "done_logout": ("已签退", "Signed out"),
+    "done_login": ("欢迎，{name}", "Welcome, {name}"),
+    # dialogs
+    "transfer_title": ("转移 {number}", "Transfer {number}"),
+    "transfer_to_service": ("转到事项", "To a service"),
+    "transfer_to_window": ("转到窗口", "To a window"),
+    "choose_number_title": ("选号呼叫", "Call a chosen number"),
+    "choose_number_hint": ("选择或输入要呼叫的号码", "Pick or type the number to call"),
+    "choose_parked_title": ("回呼挂起号", "Call back a parked number"),
+    "choose_parked_hint": ("选择要回呼的挂起号", "Pick the parked number to call back"),
+    "ok": ("确定", "OK"),
+    "cancel": ("取消", "Cancel"),
+    # ticket classes
+    "class_normal": ("普通", "Walk-in"),
+    "class_priority": ("绿色通道", "Priority lane"),
+    "class_appointment": ("预约", "Appointment"),
+}
+
+# 政务服务好差评 five levels.
+RATING_LEVELS: dict[int, tuple[str, str]] = {
+    5: ("非常满意", "Very satisfied"),
+    4: ("满意", "Satisfied"),
+    3: ("基本满意", "Basically satisfied"),
+    2: ("不满意", "Dissatisfied"),
+    1: ("非常不满意", "Very dissatisfied"),
+}
+
+# Error codes the app words itself; every other code shows the server's own message.
+OWN_ERRORS: dict[str, tuple[str, str]] = {
+    "bad_pin": STRINGS["bad_pin"],
+    "offline": ("网络中断，操作未发送", "Offline: nothing was sent"),
+    "unavailable": ("服务器暂时无法保存，请稍后重试", "The server cannot save right now; retry"),
+    "internal": ("服务器内部错误", "Internal server error"),
+}
+
+
+class Texts:
+    """The strings of one language: `texts("key", field=value)`."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
+        self.lang = lang
+        self._i = LANGUAGES.index(lang)
+
+    def __call__(self, key: str, **fields: Any) -> str:
+        return STRINGS[key][self._i].format(**fields)
+
+    def pick(self, zh: str | None, en: str | None) -> str:
+        """One of a pair the server sent, falling back to the other."""
+        first, second = (zh, en) if self._i == 0 else (en, zh)
+        return first or second or ""
+
+    def rating(self, score: int) -> str:
+        pair = RATING_LEVELS.get(score)
+        return pair[self._i] if pair else str(score)
+
+    def ticket_class(self, value: str | None) -> str:
+        key = f"class_{value}"
+        return self(key) if key in STRINGS else ""
+
+    def error(self, code: str, message: str = "", message_en: str = "") -> str:
+        own = OWN_ERRORS.get(code)
+        if own is not None:
+            return own[self._i]
+        return self.pick(message, message_en) or code
