@@ -1,0 +1,280 @@
+"""The clerk's window model without Qt: state from literal replies and events, enabled actions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from clerk.model import Action, ClerkModel, LinkState, WindowMode
+
+DAY = "2026-11-22"
+
+
+def window(state="open", current=None, parked=(), last_rating=None, staff="s3"):
+    return {"number": 3, "name": "3号窗口", "state": state, "staff": staff, "staff_name": "职员s3",
+            "current": current, "services": ["SB", "YB", "HJ"], "parked": list(parked),
+            "last_rating": last_rating}  # fmt: skip
+
+
+def ticket(number, service="SB", state="waiting", window_no=None, called_at=None, cls="normal",
+           issued_at=100.0, rating=None, target=None):  # fmt: skip
+    return {"id": f"{DAY}-{number}", "number": number, "service": service, "class": cls,
+            "state": state, "issued_at": issued_at, "window": window_no, "called_at": called_at,
+            "target_window": target, "rating": rating,
+            "reason": {"rule": "normal", "text_zh": "按取号先后顺序呼叫",
+                       "text_en": "Called in order of arrival"}}  # fmt: skip
+
+
+def snapshot(win=None, waiting=(), other_windows=()):
+    return {
+        "day": DAY,
+        "waiting": list(waiting),
+        "windows": [win or window(state="closed", staff=None), *other_windows],
+        "services": [
+            {"code": "SB", "name_zh": "社保", "name_en": "Social Insurance"},
+            {"code": "YB", "name_zh": "医保", "name_en": "Medical Insurance"},
+            {"code": "HJ", "name_zh": "户籍", "name_en": "Household Registration"},
+            {"code": "GS", "name_zh": "工商", "name_en": "Business"},
+        ],
+    }
+
+
+def welcome(snap, seq=10):
+    return {"type": "welcome", "seq": seq, "window": 3, "snapshot": snap,
+            "hall": {"name_zh": "测试县政务服务中心", "name_en": "Test County Service Center"}}  # fmt: skip
+
+
+def event(seq, kind, **fields):
+    return {"type": "event", "seq": seq, "kind": kind, "at": 1000.0 + seq, "day": DAY, **fields}
+
+
+def issued(seq, number, service="SB", cls="normal"):
+    return event(seq, "ticket_issued", ticket=f"{DAY}-{number}", number=number, service=service,
+                 **{"class": cls})  # fmt: skip
+
+
+def called(seq, number, win=3, service="SB", recall=False):
+    return event(seq, "ticket_called", ticket=f"{DAY}-{number}", number=number, window=win,
+                 staff="s3", service=service, recall=recall,
+                 reason={"rule": "normal", "text_zh": "按取号先后顺序呼叫", "text_en": "In order"})  # fmt: skip
+
+
+def signed_in(waiting=(), **win):
+    """A model logged in at window 3 of an open, idle window."""
+    m = ClerkModel(3)
+    m.apply_welcome(welcome(snapshot(window(**win), waiting)))
+    m.signed_in("s3", window(**win))
+    return m
+
+
+def test_the_model_imports_no_qt():
+    code = "import sys, clerk.model, clerk.texts; print(any(m.startswith('PySide6') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_before_connecting_nothing_is_possible():
+    m = ClerkModel(3)
+    assert (m.link, m.mode, m.logged_in) == (LinkState.UNKNOWN, WindowMode.UNKNOWN, False)
+    assert m.enabled_actions() == frozenset()
+
+
+def test_welcome_then_login_opens_an_idle_window():
+    m = ClerkModel(3)
+    seen = []
+    m.subscribe(lambda: seen.append(m.mode))
+    m.apply_welcome(welcome(snapshot(waiting=[ticket("A001"), ticket("C001", "HJ")])))
+    assert m.link is LinkState.ONLINE and m.mode is WindowMode.CLOSED and not m.logged_in
+    assert m.hall_zh == "测试县政务服务中心" and m.window_name == "3号窗口"
+    assert m.enabled_actions() == frozenset()  # not logged in on this connection
+    m.signed_in("s3", window())
+    assert m.logged_in and m.staff_name == "职员s3" and m.link is LinkState.SIGNED_IN
+    assert m.mode is WindowMode.IDLE and m.waiting_here == 2
+    assert m.enabled_actions() == {Action.CALL_NEXT, Action.CALL_NUMBER, Action.PAUSE,
+                                   Action.LOGOUT}  # fmt: skip
+    assert seen[-1] is WindowMode.IDLE
+
+
+def test_waiting_counts_only_what_this_window_may_call():
+    m = signed_in(waiting=[ticket("A001"), ticket("D001", "GS"), ticket("B001", "YB", target=1),
+                           ticket("B002", "YB", target=3)])  # fmt: skip
+    assert [t.number for t in m.callable_here()] == ["A001", "B002"]
+    assert m.waiting_by_service() == [("SB", 1), ("YB", 1), ("HJ", 0)]
+    m.apply_event(issued(11, "A002"))
+    m.apply_event(issued(12, "D002", "GS"))
+    assert m.waiting_here == 3
+    m.apply_event(called(13, "A001", win=1))  # another window took it
+    assert m.waiting_here == 2 and m.current is None
+
+
+def test_call_next_with_nobody_waiting_is_off():
+    m = signed_in()
+    assert not m.enabled(Action.CALL_NEXT) and not m.enabled(Action.CALL_NUMBER)
+    m.apply_event(issued(11, "A001"))
+    assert m.enabled(Action.CALL_NEXT)
+
+
+def test_a_call_event_makes_the_window_serve():
+    m = signed_in(waiting=[ticket("A001", cls="priority")])
+    m.apply_event(called(11, "A001"))
+    assert m.mode is WindowMode.SERVING
+    assert (m.current.number, m.current.ticket_class, m.current.called_at) == (
+        "A001",
+        "priority",
+        1011.0,
+    )
+    assert m.current.reason_zh == "按取号先后顺序呼叫"
+    assert m.waiting_here == 0
+    assert m.enabled_actions() == {Action.RECALL, Action.NO_SHOW, Action.FINISH, Action.TRANSFER,
+                                   Action.PARK}  # fmt: skip
+    m.apply_event(called(12, "A001", recall=True))
+    assert m.current.called_at == 1011.0  # a recall does not restart the counter
+
+
+def test_served_seconds_count_from_the_servers_call_time():
+    m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
+    assert m.served_seconds(1065.9) == 65
+    m.set_server_time(2000.0, local_now=1900.0)  # the server's clock runs 100 s ahead
+    assert m.served_seconds(1000.0) == 100
+    assert signed_in().served_seconds(5000.0) is None
+
+
+def test_a_called_reply_and_its_event_agree():
+    m = signed_in(waiting=[ticket("A001")])
+    m.apply_reply({"type": "called", "ticket": ticket("A001", "SB", "called", 3, 1005.0)})
+    assert m.current.number == "A001" and m.current.called_at == 1005.0
+    m.apply_event(called(11, "A001"))  # the same call, pushed right after the reply
+    assert m.current.called_at == 1005.0 and m.mode is WindowMode.SERVING
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [("ticket_finished", {"duration_s": 5, "staff": "s3"}), ("ticket_no_show", {}),
+     ("ticket_parked", {}), ("ticket_transferred", {"from_service": "SB", "to_service": "YB"})],
+)  # fmt: skip
+def test_ending_a_service_returns_to_idle(kind, extra):
+    m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
+    m.apply_event(event(11, kind, ticket=f"{DAY}-A001", number="A001", window=3, service="SB",
+                        **extra))  # fmt: skip
+    assert m.mode is WindowMode.IDLE and m.current is None
+    if kind == "ticket_parked":
+        assert m.parked == ["A001"] and m.enabled(Action.CALL_PARKED)
+    if kind == "ticket_transferred":
+        assert m.waiting[f"{DAY}-A001"].service == "YB" and m.waiting_here == 1
+    if kind == "ticket_finished":
+        assert m.rate_target.number == "A001" and m.enabled(Action.INVITE_RATING)
+    else:
+        assert not m.enabled(Action.INVITE_RATING)
+
+
+def test_a_ticket_transferred_to_another_window_does_not_wait_here():
+    m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
+    m.apply_event(event(11, "ticket_transferred", ticket=f"{DAY}-A001", number="A001", window=3,
+                        from_service="SB", to_service="SB", to_window=1))  # fmt: skip
+    assert m.waiting_here == 0 and m.waiting[f"{DAY}-A001"].target_window == 1
+
+
+def test_parked_ticket_called_back_leaves_the_parked_list():
+    m = signed_in(parked=["A001", "A004"])
+    m.apply_event(event(11, "ticket_called", ticket=f"{DAY}-A004", number="A004", window=3,
+                        service="SB", recall=False, reason={"rule": "parked"}))  # fmt: skip
+    assert m.parked == ["A001"] and m.current.number == "A004"
+
+
+def test_pause_allows_only_resume():
+    m = signed_in(waiting=[ticket("A001")], parked=["A009"])
+    m.apply_event(event(11, "window_paused", window=3, staff="s3"))
+    assert m.mode is WindowMode.PAUSED
+    assert m.enabled_actions() == {Action.RESUME}
+    m.apply_event(event(12, "window_resumed", window=3, staff="s3"))
+    assert m.mode is WindowMode.IDLE and m.enabled(Action.CALL_NEXT) and m.enabled(Action.PAUSE)
+
+
+def test_ratings_for_this_window_show_and_bad_ones_are_marked():
+    m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
+    m.apply_event(event(11, "ticket_finished", ticket=f"{DAY}-A001", number="A001", window=3,
+                        service="SB", staff="s3", duration_s=3))  # fmt: skip
+    m.apply_event(event(12, "rating_invited", ticket=f"{DAY}-A001", number="A001", window=3))
+    assert m.invited == f"{DAY}-A001"
+    m.apply_event(event(13, "rating_recorded", ticket=f"{DAY}-B007", number="B007", window=1,
+                        score=1, level="VERY_DISSATISFIED", bad=True))  # fmt: skip
+    assert m.last_rating is None  # another window's
+    m.apply_event(event(14, "rating_recorded", ticket=f"{DAY}-A001", number="A001", window=3,
+                        score=2, level="DISSATISFIED", bad=True))  # fmt: skip
+    assert (m.last_rating.number, m.last_rating.score, m.last_rating.bad) == ("A001", 2, True)
+    assert m.rate_target is None and m.invited is None and not m.enabled(Action.INVITE_RATING)
+
+
+def test_offline_turns_every_button_off_and_back():
+    m = signed_in(waiting=[ticket("A001")])
+    m.set_link(LinkState.OFFLINE)
+    assert m.enabled_actions() == frozenset() and m.logged_in  # the session is kept
+    m.apply_welcome(welcome(snapshot(window(), [ticket("A001")]), seq=20))
+    assert m.link is LinkState.ONLINE and m.enabled_actions() == frozenset()  # not yet re-logged
+    m.signed_in("s3", window())
+    assert m.enabled(Action.CALL_NEXT)
+
+
+def test_busy_sends_nothing_more():
+    m = signed_in(waiting=[ticket("A001")])
+    m.set_busy(True)
+    assert m.enabled_actions() == frozenset()
+    m.set_busy(False)
+    assert m.enabled(Action.CALL_NEXT)
+
+
+def test_events_in_a_snapshot_are_skipped_and_gaps_are_reported():
+    m = signed_in(waiting=[ticket("A001")])  # snapshot at seq 10
+    assert m.apply_event(issued(9, "A000")) is True  # already in the snapshot
+    assert f"{DAY}-A000" not in m.waiting
+    assert m.apply_event(issued(11, "A002")) is True
+    assert m.apply_event(issued(14, "A003")) is False  # 12 and 13 were missed
+    assert m.waiting_here == 3
+
+
+def test_newer_events_survive_an_older_snapshot():
+    m = signed_in()
+    m.apply_event(issued(11, "A001"))
+    m.apply_event(issued(12, "A002"))
+    # A snapshot taken at seq 11 arrives after event 12: event 12 is applied on top again.
+    m.apply_snapshot(snapshot(window(), [ticket("A001")]), 11)
+    assert [t.number for t in m.callable_here()] == ["A001", "A002"] and m.seq == 12
+
+
+def test_closing_the_window_elsewhere_signs_the_app_out():
+    m = signed_in()
+    m.apply_event(event(11, "window_closed", window=3, staff="s3"))
+    assert not m.logged_in and m.mode is WindowMode.CLOSED and m.link is LinkState.ONLINE
+
+
+def test_a_login_reply_of_a_serving_window_restores_everything():
+    m = ClerkModel(3)
+    m.apply_welcome(welcome(snapshot()))
+    win = window(current=ticket("B003", "YB", "called", 3, 990.0, cls="appointment"),
+                 parked=["A002"], last_rating={"ticket": f"{DAY}-A001", "number": "A001",
+                                               "score": 5, "level": "VERY_SATISFIED", "bad": False})  # fmt: skip
+    m.signed_in("s3", win)
+    assert m.mode is WindowMode.SERVING and m.current.number == "B003"
+    assert m.parked == ["A002"] and m.last_rating.score == 5 and not m.last_rating.bad
+    assert m.service_name("YB") == "医保" and m.service_name("YB", "en") == "Medical Insurance"
+
+
+def test_expired_and_voided_tickets_leave_the_queue():
+    m = signed_in(waiting=[ticket("A001"), ticket("A002")], parked=["A003"])
+    m.apply_event(event(11, "ticket_voided", ticket=f"{DAY}-A001", number="A001", service="SB"))
+    m.apply_event(event(12, "day_started", previous=DAY))
+    m.apply_event(event(13, "ticket_expired", ticket=f"{DAY}-A002", number="A002", was="waiting"))
+    m.apply_event(event(14, "ticket_expired", ticket=f"{DAY}-A003", number="A003", was="parked",
+                        window=3))  # fmt: skip
+    assert m.waiting_here == 0 and m.parked == []
+
+
+def test_logout_only_when_idle_and_signed_out_clears_the_session():
+    m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
+    assert not m.enabled(Action.LOGOUT)
+    m.apply_reply({"type": "finished", "ticket": ticket("A001", state="done", window_no=3)})
+    assert m.enabled(Action.LOGOUT)
+    m.signed_out()
+    assert not m.logged_in and m.link is LinkState.ONLINE and m.enabled_actions() == frozenset()
