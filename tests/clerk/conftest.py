@@ -1,0 +1,55 @@
+"""Fixtures: the server in a background thread with its own asyncio loop, clerk apps against it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from clerkkit import HallThread
+
+from clerk.app import ClerkApp
+from clerk.model import LinkState
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    yield
+    left = [
+        t.name
+        for t in threading.enumerate()
+        if t.name in ("server-link", "hall-server") and t.is_alive()
+    ]
+    assert not left, f"threads left running: {left}"
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[HallThread]:
+    server = HallThread(tmp_path)
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def make_clerk(qtbot: Any, hall: HallThread) -> Iterator[Callable[..., ClerkApp]]:
+    apps: list[ClerkApp] = []
+
+    def make(window: int = 3, lang: str = "zh", compact: bool = False,
+             clock: Callable[[], float] | None = None) -> ClerkApp:  # fmt: skip
+        kwargs = {"clock": clock} if clock else {}
+        app = ClerkApp(hall.url, window, f"clerk-{window}", hall.token(f"clerk-{window}"), lang,
+                       compact, **kwargs)  # fmt: skip
+        apps.append(app)
+        qtbot.addWidget(app.main)
+        qtbot.addWidget(app.compact)
+        app.start()
+        qtbot.waitUntil(lambda: app.model.link is LinkState.ONLINE, timeout=10_000)
+        return app
+
+    yield make
+    for app in apps:
+        app.shutdown()
+        assert not app.timers_active()

@@ -1,0 +1,366 @@
+"""The clerk app (offscreen) against a real queue server on localhost with a real SQLite file."""
+
+from __future__ import annotations
+
+import time
+
+from clerkkit import login
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from clerk.dialogs import TransferChoice
+from clerk.model import Action, LinkState, WindowMode
+
+ALL = ("call_next", "recall", "no_show", "finish", "transfer", "park", "call_parked",
+       "call_number", "pause_resume", "invite_rating")  # fmt: skip
+
+
+def enabled(app) -> set[str]:
+    """The ids of the main window's action buttons that are on."""
+    return {cid for cid, button in app.main.buttons.items() if button.isEnabled()}
+
+
+def click(qtbot, app, command: str) -> None:
+    """Click a button and wait until its request has been answered."""
+    button = app.main.buttons[command]
+    assert button.isEnabled(), f"{command} is off"
+    button.click()
+    qtbot.waitUntil(lambda: not app.model.busy)
+
+
+def test_login_with_a_wrong_pin_says_so_and_the_right_one_opens_the_window(qtbot, hall, make_clerk):
+    app = make_clerk()
+    main = app.main
+    assert main.pages.currentWidget() is main.login_page
+    assert main.login_button.isEnabled() and enabled(app) == set()
+    assert main.login_subtitle.text() == "测试县政务服务中心 · 3号窗口"
+    main.staff_edit.setText("s3")
+    main.pin_edit.setText("0000")
+    main.login_button.click()
+    qtbot.waitUntil(lambda: main.login_error.text() == "工号或密码错误")
+    assert main.pages.currentWidget() is main.login_page and main.pin_edit.text() == ""
+    main.pin_edit.setText("1003")
+    main.login_button.click()
+    qtbot.waitUntil(lambda: main.pages.currentWidget() is main.console)
+    assert app.model.mode is WindowMode.IDLE and main.mode_pill.text() == "空闲"
+    assert "职员s3" in main.staff_line.text()
+    assert main.number.text() == "暂无办理"
+    assert main.notice.text() == "欢迎，职员s3"
+    # The server recorded the window as open under that clerk.
+    snap = hall.request(hall.client("board-1"), "snapshot")
+    assert snap["windows"][2]["state"] == "open" and snap["windows"][2]["staff"] == "s3"
+
+
+def test_another_clerks_open_window_is_refused_plainly(qtbot, hall, make_clerk):
+    other = hall.client("clerk-3")
+    hall.request(other, "login", window=3, staff="s1", pin="1001")
+    app = make_clerk()
+    app.main.staff_edit.setText("s3")
+    app.main.pin_edit.setText("1003")
+    app.main.login_button.click()
+    qtbot.waitUntil(lambda: "已由其他工作人员登录" in app.main.login_error.text())
+    assert not app.model.logged_in
+
+
+def test_call_next_shows_the_ticket_its_service_and_a_live_counter(qtbot, hall, make_clerk):
+    now = [time.time()]
+    app = make_clerk(clock=lambda: now[0])
+    login(qtbot, app)
+    assert app.main.waiting_count.text() == "0" and enabled(app) == {"pause_resume"}
+    a1 = hall.take("SB", cls="appointment")  # 预约 goes first
+    hall.take("YB")
+    hall.take("HJ", kiosk="kiosk-2")
+    hall.take("SB", kiosk="kiosk-3")  # window 3 serves SB, YB and HJ
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "4")
+    assert app.main.breakdown.text() == "社保 2  ·  医保 1  ·  户籍 1"
+    assert enabled(app) == {"call_next", "call_number", "pause_resume"}
+
+    click(qtbot, app, "call_next")
+    main = app.main
+    assert main.number.text() == a1["number"] == "A001"
+    assert main.service_line.text() == "社保" and main.class_tag.text() == "预约"
+    assert main.class_tag.isVisibleTo(main)
+    assert main.mode_pill.text() == "办理中" and main.waiting_count.text() == "3"
+    assert main.notice.text() == "已呼叫 A001"
+    assert main.reason.text()  # why the server chose it
+    called_at = app.model.current.called_at
+    now[0] = called_at - app.model.clock_offset + 65.4
+    main.tick()
+    assert main.timer.text() == "01:05"
+    now[0] += 3600
+    main.tick()
+    assert main.timer.text() == "1:01:05"
+    assert enabled(app) == {"recall", "no_show", "finish", "transfer", "park"}
+
+
+def test_recall_finish_invite_and_a_bad_rating_shows_highlighted(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    board = hall.client("board-1")
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.buttons["call_next"].isEnabled())
+    click(qtbot, app, "call_next")
+    called_at = app.model.current.called_at
+    click(qtbot, app, "recall")
+    assert app.main.notice.text() == "已重呼 A001" and app.model.current.called_at == called_at
+    recall = hall.call(board.next_event("ticket_called"))
+    assert recall["recall"] is False  # the first call
+    assert hall.call(board.next_event("ticket_called"))["recall"] is True
+
+    click(qtbot, app, "finish")
+    assert app.main.notice.text() == "A001 已办结" and app.model.mode is WindowMode.IDLE
+    assert app.main.number.text() == "暂无办理"
+    assert enabled(app) == {"invite_rating", "pause_resume"}
+    click(qtbot, app, "invite_rating")
+    assert app.main.notice.text() == "已邀请 A001 评价"
+    assert app.main.invited.text() == "已邀请 A001 评价"
+
+    assert app.main.rating.text() == "暂无评价" and not app.main.bad_tag.isVisibleTo(app.main)
+    hall.rate(3, 2)
+    qtbot.waitUntil(lambda: app.main.rating.text() == "A001：不满意")
+    assert app.main.bad_tag.isVisibleTo(app.main) and app.main.bad_tag.text() == "差评"
+    assert app.main.rating.property("bad") == "true"
+    assert app.main.rating_card.property("bad") == "true"
+    assert "invite_rating" not in enabled(app)  # 一次一评
+
+    hall.take("YB")
+    qtbot.waitUntil(lambda: app.main.buttons["call_next"].isEnabled())
+    click(qtbot, app, "call_next")
+    click(qtbot, app, "finish")
+    hall.rate(3, 5)
+    qtbot.waitUntil(lambda: app.main.rating.text() == "B001：非常满意")
+    assert not app.main.bad_tag.isVisibleTo(app.main) and app.main.rating.property("bad") == "false"
+
+
+def test_no_show_park_and_call_back(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    for _ in range(3):
+        hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "3")
+    click(qtbot, app, "call_next")
+    click(qtbot, app, "no_show")
+    assert app.main.notice.text() == "A001 已弃号" and app.model.mode is WindowMode.IDLE
+
+    click(qtbot, app, "call_next")
+    assert app.main.number.text() == "A002"
+    click(qtbot, app, "park")
+    assert app.main.notice.text() == "A002 已挂起"
+    assert app.main.parked.text() == "A002" and "call_parked" in enabled(app)
+
+    click(qtbot, app, "call_next")
+    assert app.main.number.text() == "A003"
+    assert "call_parked" not in enabled(app)  # not while serving
+    click(qtbot, app, "finish")
+
+    asked = []
+    app.ask_parked = lambda parent, texts, numbers: asked.append(numbers) or numbers[0]
+    click(qtbot, app, "call_parked")
+    assert asked == [["A002"]]
+    assert app.main.number.text() == "A002" and app.main.parked.text() == "无"
+    assert app.main.notice.text() == "已呼叫 A002"
+
+
+def test_transfer_to_a_service_and_to_a_window(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    hall.take("SB")
+    hall.take("YB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "2")
+    click(qtbot, app, "call_next")
+    asked = []
+
+    def to_service(parent, texts, number, services, windows):
+        asked.append((number, services, windows))
+        return TransferChoice(to_service="HJ")
+
+    app.ask_transfer = to_service
+    click(qtbot, app, "transfer")
+    number, services, windows = asked[0]
+    assert number == "A001"
+    assert services == [("YB", "医保"), ("HJ", "户籍")]
+    assert windows == [(1, "1号窗口"), (2, "2号窗口"), (4, "4号窗口")]
+    assert app.main.notice.text() == "A001 已转移至 户籍"
+    # Still waiting, now for 户籍, which window 3 serves too.
+    assert app.model.mode is WindowMode.IDLE and app.main.waiting_count.text() == "2"
+
+    click(qtbot, app, "call_next")  # A001 keeps its place by issue time
+    assert app.main.number.text() == "A001" and app.main.service_line.text() == "户籍"
+    app.ask_transfer = lambda *args: TransferChoice(to_window=1)
+    click(qtbot, app, "transfer")
+    assert app.main.notice.text() == "A001 已转移至 1号窗口"
+    assert app.main.waiting_count.text() == "1"  # reserved for window 1 now
+    clerk1 = hall.client("clerk-1")
+    hall.request(clerk1, "login", window=1, staff="s1", pin="1001")
+    assert hall.request(clerk1, "call_next", window=1)["ticket"]["number"] == "A001"
+
+    app.ask_transfer = lambda *args: None  # cancelled: nothing is sent
+    click(qtbot, app, "call_next")
+    seq = hall.server.service.seq
+    app.main.buttons["transfer"].click()
+    assert hall.server.service.seq == seq and app.main.number.text() == "B001"
+
+
+def test_call_a_chosen_number(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    for service in ("SB", "SB", "YB"):
+        hall.take(service)
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "3")
+    offered = []
+    app.ask_number = lambda parent, texts, numbers: offered.append(numbers) or "B001"
+    click(qtbot, app, "call_number")
+    assert offered == [["A001", "A002", "B001"]]
+    assert app.main.number.text() == "B001" and app.main.notice.text() == "已呼叫 B001"
+    click(qtbot, app, "finish")
+    app.ask_number = lambda *args: "C999"
+    click(qtbot, app, "call_number")
+    assert app.main.notice.property("level") == "error" and "C999" in app.main.notice.text()
+    assert app.model.mode is WindowMode.IDLE
+
+
+def test_pause_leaves_only_resume(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "1")
+    assert app.main.buttons["pause_resume"].label_text() == "暂停"
+    click(qtbot, app, "pause_resume")
+    assert app.model.mode is WindowMode.PAUSED and app.main.mode_pill.text() == "暂停服务"
+    assert enabled(app) == {"pause_resume"}
+    assert app.main.buttons["pause_resume"].label_text() == "恢复"
+    assert not app.main.logout_button.isEnabled()
+    assert app.main.number.text() == "暂停服务"
+    click(qtbot, app, "pause_resume")
+    assert app.model.mode is WindowMode.IDLE and app.main.notice.text() == "窗口已恢复服务"
+    assert enabled(app) == {"call_next", "call_number", "pause_resume"}
+
+
+def test_shortcuts_trigger_the_actions(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    hall.take("SB")
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "2")
+    main = app.main
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)
+
+    def key(k):
+        QTest.keyClick(main, k)
+        qtbot.waitUntil(lambda: not app.model.busy)
+
+    key(Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: main.number.text() == "A001")
+    key(Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: main.notice.text() == "已重呼 A001")
+    key(Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: main.parked.text() == "A001")
+    app.ask_parked = lambda parent, texts, numbers: numbers[0]
+    key(Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: main.number.text() == "A001")
+    key(Qt.Key.Key_F4)
+    qtbot.waitUntil(lambda: app.model.mode is WindowMode.IDLE)
+    key(Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: main.notice.text() == "已邀请 A001 评价")
+    key(Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: app.model.mode is WindowMode.PAUSED)
+    seq = hall.server.service.seq
+    QTest.keyClick(main, Qt.Key.Key_F1)  # off while paused: nothing is sent
+    assert hall.server.service.seq == seq and not app.model.busy
+    key(Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: app.model.mode is WindowMode.IDLE)
+    app.ask_number = lambda parent, texts, numbers: numbers[0]
+    key(Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: main.number.text() == "A002")
+    app.ask_transfer = lambda *args: TransferChoice(to_service="YB")
+    key(Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: main.notice.text() == "A002 已转移至 医保")
+    key(Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: main.number.text() == "A002")
+    key(Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: main.notice.text() == "A002 已弃号")
+
+
+def test_offline_banner_then_silent_relogin_after_a_restart_on_the_same_port(
+    qtbot, hall, make_clerk
+):
+    app = make_clerk()
+    login(qtbot, app)
+    hall.take("SB")
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "2")
+    click(qtbot, app, "call_next")
+    port = hall.port
+
+    hall.stop()
+    qtbot.waitUntil(lambda: app.model.link is LinkState.OFFLINE, timeout=10_000)
+    main = app.main
+    assert main.banner.isVisibleTo(main) and main.banner.text().startswith("网络中断")
+    assert main.banner.property("level") == "offline"
+    assert enabled(app) == set() and main.number.text() == "A001"  # last known state stays
+    assert not app.compact.buttons["finish"].isEnabled()
+    app.controller.act(Action.FINISH)  # sends nothing while offline
+    assert not app.model.busy
+
+    hall.take_offline_ticket = None
+    hall.start()
+    assert hall.port == port
+    qtbot.waitUntil(lambda: app.model.link is LinkState.SIGNED_IN, timeout=20_000)
+    qtbot.waitUntil(lambda: main.notice.text() == "网络已恢复")
+    assert not main.banner.isVisibleTo(main)
+    assert main.number.text() == "A001" and app.model.mode is WindowMode.SERVING
+    hall.take("SB")  # seen live after the reconnect
+    qtbot.waitUntil(lambda: main.waiting_count.text() == "2")
+    click(qtbot, app, "finish")  # the session works again
+    assert main.notice.text() == "A001 已办结"
+
+
+def test_compact_mode_is_a_small_always_on_top_strip(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.compact.buttons["call_next"].isEnabled())
+    app.main.compact_button.click()
+    compact = app.compact
+    qtbot.waitExposed(compact)
+    assert compact.isVisible() and not app.main.isVisible()
+    flags = compact.windowFlags()
+    assert flags & Qt.WindowType.WindowStaysOnTopHint and flags & Qt.WindowType.FramelessWindowHint
+    assert compact.height() < 120 and compact.width() < 900, compact.size()
+    assert set(compact.buttons) == {"call_next", "recall", "no_show", "finish", "pause_resume",
+                                    "invite_rating"}  # fmt: skip
+    compact.buttons["call_next"].click()
+    qtbot.waitUntil(lambda: compact.number.text() == "A001")
+    assert compact.service.text() == "社保" and compact.timer.text().startswith("办理时长")
+    assert {c for c, b in compact.buttons.items() if b.isEnabled()} == {
+        "recall",
+        "no_show",
+        "finish",
+    }
+    compact.activateWindow()
+    qtbot.waitUntil(compact.isActiveWindow)
+    QTest.keyClick(compact, Qt.Key.Key_F4)  # the shortcuts work on the strip too
+    qtbot.waitUntil(lambda: app.model.mode is WindowMode.IDLE)
+    assert compact.number.text() == "——"
+    compact.expand.click()
+    assert app.main.isVisible() and not compact.isVisible()
+
+
+def test_starting_compact_and_in_english(qtbot, hall, make_clerk):
+    app = make_clerk(lang="en", compact=True)
+    assert app.compact.isVisible() and not app.main.isVisible()
+    assert app.compact.buttons["call_next"].label_text() == "Call next"
+    app.set_compact(False)
+    login(qtbot, app)
+    assert app.main.mode_pill.text() == "Idle" and app.main.window_name.text() == "3号窗口"
+    assert app.main.notice.text() == "Welcome, 职员s3"
+
+
+def test_signing_out_returns_to_the_login_page(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    app.main.logout_button.click()
+    qtbot.waitUntil(lambda: app.main.pages.currentWidget() is app.main.login_page)
+    assert app.model.mode is WindowMode.CLOSED and app.main.notice.text() == "已签退"
+    assert set(ALL) >= enabled(app) == set()

@@ -1,0 +1,92 @@
+"""Screenshots of the clerk app in each state, for people to look at (artifacts/screenshots/clerk)."""
+
+from __future__ import annotations
+
+from clerkkit import login, screenshot
+from PySide6.QtGui import QImage
+
+from clerk.model import LinkState, WindowMode
+
+
+def click(qtbot, app, command):
+    app.main.buttons[command].click()
+    qtbot.waitUntil(lambda: not app.model.busy)
+
+
+def serve_one_with_a_bad_rating(qtbot, hall, app):
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.buttons["call_next"].isEnabled())
+    click(qtbot, app, "call_next")
+    click(qtbot, app, "finish")
+    hall.rate(3, 1)
+    qtbot.waitUntil(lambda: app.model.last_rating is not None)
+
+
+def check(path, width, height):
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (width, height)
+
+
+def test_chinese_screens(qtbot, hall, make_clerk):
+    app = make_clerk()
+    main = app.main
+    qtbot.waitExposed(main)
+    check(screenshot(main, "zh-1-login"), main.width(), main.height())
+    main.staff_edit.setText("s3")
+    main.pin_edit.setText("9999")
+    main.login_button.click()
+    qtbot.waitUntil(lambda: main.login_error.text() != "")
+    screenshot(main, "zh-2-login-wrong-pin")
+    login(qtbot, app)
+    for service, cls in (("SB", "normal"), ("YB", "normal"), ("HJ", "normal"), ("SB", "priority")):
+        hall.take(service, cls=cls)
+    qtbot.waitUntil(lambda: main.waiting_count.text() == "4")
+    screenshot(main, "zh-3-idle")
+
+    click(qtbot, app, "call_next")
+    click(qtbot, app, "park")
+    serve_one_with_a_bad_rating(qtbot, hall, app)
+    hall.take("SB", cls="priority")
+    hall.take("HJ", cls="appointment")
+    qtbot.waitUntil(lambda: main.waiting_count.text() == "5")
+    click(qtbot, app, "call_next")
+    assert app.model.mode is WindowMode.SERVING
+    screenshot(main, "zh-4-serving")
+
+    app.set_compact(True)
+    qtbot.waitExposed(app.compact)
+    screenshot(app.compact, "zh-7-compact-serving")
+    app.set_compact(False)
+
+    click(qtbot, app, "finish")
+    click(qtbot, app, "pause_resume")
+    assert app.model.mode is WindowMode.PAUSED
+    screenshot(main, "zh-5-paused")
+    click(qtbot, app, "pause_resume")
+
+    hall.stop()
+    qtbot.waitUntil(lambda: app.model.link is LinkState.OFFLINE, timeout=10_000)
+    screenshot(main, "zh-6-offline")
+    app.set_compact(True)
+    qtbot.waitExposed(app.compact)
+    screenshot(app.compact, "zh-8-compact-offline")
+    app.set_compact(False)
+    hall.start()
+    qtbot.waitUntil(lambda: app.model.link is LinkState.SIGNED_IN, timeout=20_000)
+
+
+def test_english_screens(qtbot, hall, make_clerk):
+    app = make_clerk(lang="en")
+    main = app.main
+    qtbot.waitExposed(main)
+    screenshot(main, "en-1-login")
+    login(qtbot, app)
+    serve_one_with_a_bad_rating(qtbot, hall, app)
+    hall.take("YB", cls="priority")
+    hall.take("SB")
+    qtbot.waitUntil(lambda: main.buttons["call_next"].isEnabled())
+    click(qtbot, app, "call_next")
+    screenshot(main, "en-2-serving")
+    app.set_compact(True)
+    qtbot.waitExposed(app.compact)
+    screenshot(app.compact, "en-3-compact")
