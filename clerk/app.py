@@ -66,7 +66,7 @@ class ClerkApp(QObject):
             self.actions[command.id] = action
         toggle = QAction(self)
         toggle.setShortcut(QKeySequence(COMPACT_KEY))
-        toggle.triggered.connect(lambda: self.set_compact(not self.compact_mode))
+        toggle.triggered.connect(self.toggle_compact)
         self.actions["compact"] = toggle
         for shown in (self.main, self.compact):
             shown.addActions(list(self.actions.values()))
@@ -126,6 +126,10 @@ class ClerkApp(QObject):
         self.active_window.raise_()
         self.active_window.activateWindow()
 
+    def toggle_compact(self) -> None:
+        if self.model.logged_in or self.compact_mode:
+            self.set_compact(not self.compact_mode)
+
     def trigger(self, command: str) -> None:
         """A button or its shortcut: ask what a dialog must ask, then send the action."""
         action = (
@@ -142,7 +146,8 @@ class ClerkApp(QObject):
         if action is Action.TRANSFER and m.current is not None:
             services = [(code, m.service_name(code, self.texts.lang)) for code in m.catalogue
                         if code != m.current.service]  # fmt: skip
-            windows = [(n, name) for n, name in sorted(m.windows.items()) if n != m.window]
+            windows = [(n, self.texts.window(n, name)) for n, name in sorted(m.windows.items())
+                       if n != m.window]  # fmt: skip
             choice = self.ask_transfer(parent, self.texts, m.current.number, services, windows)
             if choice is None:
                 return None

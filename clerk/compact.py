@@ -112,8 +112,8 @@ class CompactBar(QWidget):
 
     def refresh(self) -> None:
         m, t = self.model, self.texts
-        self.setWindowTitle(m.window_name or t("window_name", number=m.window))
-        self.window_name.setText(m.window_name or t("window_name", number=m.window))
+        self.setWindowTitle(t.window(m.window, m.window_name))
+        self.window_name.setText(t.window(m.window, m.window_name))
         offline = m.link in (LinkState.OFFLINE, LinkState.UNKNOWN)
         set_style_property(self.frame, "offline", "true" if offline else "false")
         self.offline.setVisible(offline)
@@ -129,9 +129,11 @@ class CompactBar(QWidget):
         set_style_property(self.number, "empty", "false" if current else "true")
         self.timer.setVisible(current is not None and not offline)
         self.waiting.setVisible(not offline)
-        self.waiting.setText(f"{t('waiting')} {m.waiting_here} {t('waiting_unit')}")
+        self.waiting.setText(t("compact_waiting", count=m.waiting_here))
         for command_id, button in self.buttons.items():
-            button.set_name(t(label_key(command_id, m)))
+            button.set_name(t.short(label_key(command_id, m)))
+            paused_resume = command_id == "pause_resume" and m.mode is WindowMode.PAUSED
+            set_style_property(button, "role", "primary" if paused_resume else button.base_role)
             button.setEnabled(m.enabled(action_for(command_id, m)))
         self.expand.setText(t("expand"))
         self.tick()

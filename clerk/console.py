@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk.commands import COMMANDS, action_for, label_key
+from clerk.commands import COMMANDS, COMPACT_KEY, action_for, label_key
 from clerk.model import Action, ClerkModel, LinkState, WindowMode
 from clerk.texts import Texts
 from clerk.widgets import ActionButton, Card, label, set_style_property
@@ -284,7 +284,7 @@ class MainWindow(QWidget):
 
     def refresh(self) -> None:
         m, t = self.model, self.texts
-        window_name = m.window_name or t("window_name", number=m.window)
+        window_name = t.window(m.window, m.window_name)
         self.setWindowTitle(t("app_title", window=window_name))
         self.hall_name.setText(t.pick(m.hall_zh, m.hall_en) or t("hall_unknown"))
         self.window_name.setText(window_name)
@@ -292,7 +292,8 @@ class MainWindow(QWidget):
         self.staff_line.setVisible(m.logged_in)
         if m.logged_in:
             self.staff_line.setText(t("staff_line", name=m.staff_name or m.staff, staff=m.staff))
-        self.compact_button.setText(t("compact") + "  " + "F12")
+        self.compact_button.setText(t("compact") + "  " + COMPACT_KEY)
+        self.compact_button.setVisible(m.logged_in)
         self.logout_button.setText(t("logout"))
         self.logout_button.setVisible(m.logged_in)
         self.logout_button.setEnabled(m.enabled(Action.LOGOUT))
@@ -319,7 +320,7 @@ class MainWindow(QWidget):
 
     def _render_login(self) -> None:
         m, t = self.model, self.texts
-        window_name = m.window_name or t("window_name", number=m.window)
+        window_name = t.window(m.window, m.window_name)
         self.login_title.setText(t("login_title"))
         hall = t.pick(m.hall_zh, m.hall_en) or t("hall_unknown")
         self.login_subtitle.setText(f"{hall} · {window_name}")
@@ -344,8 +345,9 @@ class MainWindow(QWidget):
             self.reason.setText(t.pick(current.reason_zh, current.reason_en))
             self.hint.setText("")
         else:
-            self.number.setText(t("mode_paused") if mode is WindowMode.PAUSED else t("no_current"))
-            set_style_property(self.number, "empty", "true")
+            paused = mode is WindowMode.PAUSED
+            self.number.setText(t("mode_paused") if paused else t("no_current"))
+            set_style_property(self.number, "empty", "paused" if paused else "true")
             self.service_line.setText("")
             self.class_tag.setVisible(False)
             self.reason.setText("")
@@ -388,6 +390,8 @@ class MainWindow(QWidget):
 
         for command_id, button in self.buttons.items():
             button.set_name(t(label_key(command_id, m)))
+            paused_resume = command_id == "pause_resume" and mode is WindowMode.PAUSED
+            set_style_property(button, "role", "primary" if paused_resume else button.base_role)
             button.setEnabled(m.enabled(action_for(command_id, m)))
 
     def tick(self) -> None:

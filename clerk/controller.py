@@ -116,7 +116,8 @@ class Controller(QObject):
 
     def _target_text(self, fields: dict[str, Any]) -> str:
         if fields.get("to_window") is not None:
-            return self.model.windows.get(fields["to_window"], str(fields["to_window"]))
+            number = fields["to_window"]
+            return self.texts.window(number, self.model.windows.get(number, ""))
         if fields.get("to_service") is not None:
             return self.model.service_name(fields["to_service"], self.texts.lang)
         return ""

@@ -52,7 +52,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "paused_hint": ("窗口已暂停，按 F9 恢复服务", "Window paused, press F9 to resume"),
     "served_for": ("办理时长", "Serving for"),
     "waiting": ("等候人数", "Waiting"),
-    "waiting_unit": ("人", "people"),
+    "waiting_unit": ("人", "in queue"),
+    "compact_waiting": ("等候 {count} 人", "{count} waiting"),
     "waiting_by_service": ("{name} {count}", "{name} {count}"),
     "nobody_waiting": ("暂无等候", "Nobody waiting"),
     "last_rating": ("最近评价", "Last rating"),
@@ -75,6 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act_resume": ("恢复", "Resume"),
     "act_invite_rating": ("邀请评价", "Invite rating"),
     "act_logout": ("签退", "Sign out"),
+    "short_act_invite_rating": ("邀请评价", "Invite"),  # on the narrow compact strip
     "done_called": ("已呼叫 {number}", "Called {number}"),
     "done_recall": ("已重呼 {number}", "Called {number} again"),
     "done_no_show": ("{number} 已弃号", "{number} marked no-show"),
@@ -136,6 +138,14 @@ class Texts:
         """One of a pair the server sent, falling back to the other."""
         first, second = (zh, en) if self._i == 0 else (en, zh)
         return first or second or ""
+
+    def window(self, number: int, name: str = "") -> str:
+        """A window's name: the configured (Chinese) one, or "Window 3" in English."""
+        return name if name and self._i == 0 else self("window_name", number=number)
+
+    def short(self, key: str) -> str:
+        """The short form of a label where there is one (the compact strip)."""
+        return self(f"short_{key}") if f"short_{key}" in STRINGS else self(key)
 
     def rating(self, score: int) -> str:
         pair = RATING_LEVELS.get(score)

@@ -45,7 +45,7 @@ def style_sheet(family: str, digits: str | None = None) -> str:
 #hallName {{ font-size: 13px; color: #c9d9ee; }}
 #windowName {{ font-size: 24px; font-weight: bold; }}
 #staffLine {{ font-size: 14px; }}
-#modePill {{ font-size: 14px; font-weight: bold; padding: 4px 14px; border-radius: 13px; }}
+#modePill {{ font-size: 14px; font-weight: bold; padding: 3px 14px; border-radius: 10px; }}
 {pills}
 #headerButton {{ background: transparent; color: white; border: 1px solid #8fb1dd;
     border-radius: 6px; padding: 6px 14px; font-size: 14px; }}
@@ -57,8 +57,9 @@ def style_sheet(family: str, digits: str | None = None) -> str:
 #card {{ background: white; border: 1px solid {LINE}; border-radius: 10px; }}
 #cardTitle {{ font-size: 15px; color: {MUTED}; font-weight: bold; }}
 #bigNumber {{ font-family: "{digits}"; font-size: 128px; font-weight: bold; color: {BLUE}; }}
-#bigNumber[empty="true"] {{ font-family: "{family}"; font-size: 56px; font-weight: normal;
-    color: {DISABLED_INK}; }}
+#bigNumber[empty="true"], #bigNumber[empty="paused"] {{ font-family: "{family}";
+    font-size: 56px; font-weight: normal; color: {DISABLED_INK}; }}
+#bigNumber[empty="paused"] {{ color: {AMBER}; }}
 #serviceLine {{ font-size: 22px; font-weight: bold; }}
 #classTag {{ font-size: 14px; font-weight: bold; color: white; background: {GREEN};
     border-radius: 4px; padding: 2px 8px; }}

@@ -32,6 +32,7 @@ class ActionButton(QPushButton):
     def __init__(self, key: str, role: str = "normal", small: bool = False,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
+        self.base_role = role
         self.setProperty("role", role)
         self.setProperty("size", "small" if small else "normal")
         self.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -353,7 +353,8 @@ def test_starting_compact_and_in_english(qtbot, hall, make_clerk):
     assert app.compact.buttons["call_next"].label_text() == "Call next"
     app.set_compact(False)
     login(qtbot, app)
-    assert app.main.mode_pill.text() == "Idle" and app.main.window_name.text() == "3号窗口"
+    assert app.main.mode_pill.text() == "Idle" and app.main.window_name.text() == "Window 3"
+    assert app.compact.buttons["invite_rating"].label_text() == "Invite"
     assert app.main.notice.text() == "Welcome, 职员s3"
 
 
