@@ -41,9 +41,8 @@ class Actions(Protocol):
 
 
 def columns(orientation: str, large_text: bool) -> int:
-    if orientation == "landscape":
-        return 2 if large_text else 3
-    return 1 if large_text else 2
+    """Tile columns; large text keeps them (one long column would need scrolling)."""
+    return 3 if orientation == "landscape" else 2
 
 
 def wait_minutes(seconds: int | None) -> int | None:
@@ -147,7 +146,7 @@ class HomeScreen(Page):
         self.empty.setText(text("no_services", lang))
         self.empty.setVisible(flow.online and not categories)
         tiles = self.grid.ensure(categories, columns(self.orientation, flow.large_text),
-                                 s.tile_height, self._tile)  # fmt: skip
+                                 s.tile_height(self.orientation), self._tile)  # fmt: skip
         calm = flow.stage is Stage.IDLE
         for name, tile in tiles.items():
             services = flow.services_in(name)
@@ -218,11 +217,11 @@ class CategoryScreen(Page):
         services = flow.services_in(flow.category)
         tiles = self.grid.ensure([x.code for x in services],
                                  columns(self.orientation, flow.large_text),
-                                 s.service_height, self._tile)  # fmt: skip
+                                 s.service_height(self.orientation), self._tile)  # fmt: skip
         for service in services:
             tile = tiles[service.code]
             reason = _reason_text(service, flow.lane, lang)
-            detail = service.name_zh if lang == "en" else ""
+            detail = service.name_zh if lang == "en" else service.location_zh
             badge = reason or text("service_waiting", lang, n=service.waiting)
             tile.set_content(service.name(lang), detail, badge)
             tile.setEnabled(flow.stage is Stage.CATEGORY and flow.can_take(service))
@@ -254,23 +253,36 @@ class AppointmentScreen(Page):
         self.code.returnPressed.connect(self.confirm)
         self.error = label("error")
         self.keys: dict[str, QPushButton] = {}
-        pad = QGridLayout()
+        self.keypad = QWidget()
+        styled(self.keypad, "page")
+        pad = QGridLayout(self.keypad)
+        pad.setContentsMargins(0, 0, 0, 0)
         pad.setSpacing(18)
         for i, key in enumerate(self.KEYS):
             self.keys[key] = button("key", key, lambda k=key: self.press(k))
             pad.addWidget(self.keys[key], i // 3, i % 3)
-        keypad = QWidget()
-        styled(keypad, "page")
-        keypad.setLayout(pad)
-        keypad.setMaximumWidth(760)
         self.confirm_button = button("primary", "", self.confirm)
         row, self.back_button, self.home_button = nav_row(actions)
-        self.column.addWidget(self.title)
-        self.column.addWidget(self.subtitle)
-        self.column.addWidget(self.code)
-        self.column.addWidget(self.error)
-        self.column.addWidget(keypad, 1, Qt.AlignmentFlag.AlignHCenter)
-        self.column.addWidget(self.confirm_button)
+        entry = QVBoxLayout()
+        entry.setSpacing(20)
+        entry.addWidget(self.title)
+        entry.addWidget(self.subtitle)
+        entry.addWidget(self.code)
+        entry.addWidget(self.error)
+        if orientation == "landscape":  # code on the left, keypad on the right
+            entry.addStretch(1)
+            entry.addWidget(self.confirm_button)
+            body = QHBoxLayout()
+            body.setSpacing(56)
+            body.addLayout(entry, 1)
+            body.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignVCenter)
+            self.column.addLayout(body, 1)
+        else:
+            self.column.addLayout(entry)
+            self.column.addStretch(1)
+            self.column.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.column.addStretch(1)
+            self.column.addWidget(self.confirm_button)
         self.column.addLayout(row)
 
     def reset(self) -> None:
@@ -310,8 +322,7 @@ class AppointmentScreen(Page):
         self.keys["clear"].setText(text("key_clear", lang))
         self.keys["delete"].setText(text("key_delete", lang))
         for key in self.keys.values():
-            key.setFixedHeight(s.key_height)
-            key.setMinimumWidth(s.px(200))
+            key.setFixedSize(s.key_width, s.key_height)
         self.confirm_button.setText(text("confirm", lang))
         self.confirm_button.setFixedHeight(s.nav_height)
         self.confirm_button.setEnabled(bool(self.code.text().strip()))
@@ -367,7 +378,7 @@ class PrintingScreen(Page):
 class DoneScreen(Page):
     """请取走您的票, the number big, and what the ticket says."""
 
-    def __init__(self, actions: Actions) -> None:
+    def __init__(self, actions: Actions, orientation: str = "portrait") -> None:
         super().__init__()
         card = Card()
         self.title = label("big-title")
@@ -386,9 +397,23 @@ class DoneScreen(Page):
         for part in (self.title, self.number, self.service):
             card.column.addWidget(part)
         card.column.addLayout(chip_row)
-        for part in (self.ahead, self.wait, self.location, self.hint):
-            card.column.addWidget(part)
-        centered(self, card)
+        if orientation == "landscape":  # the number on the left, what to do next on the right
+            facts = Card()
+            facts.column.addStretch(1)
+            for part in (self.ahead, self.wait, self.location, self.hint):
+                facts.column.addWidget(part)
+            facts.column.addStretch(1)
+            row = QHBoxLayout()
+            row.setSpacing(40)
+            row.addWidget(card, 1)
+            row.addWidget(facts, 1)
+            self.column.addStretch(1)
+            self.column.addLayout(row)
+            self.column.addStretch(1)
+        else:
+            for part in (self.ahead, self.wait, self.location, self.hint):
+                card.column.addWidget(part)
+            centered(self, card)
         self.column.addWidget(self.done_button)
 
     def render(self, flow: KioskFlow) -> None:
@@ -470,14 +495,21 @@ class OutOfServiceScreen(Page):
 
     def __init__(self) -> None:
         super().__init__("oos")
+        self.icon = label("oos-icon", "!", wrap=False)
+        self.icon.setFixedSize(180, 180)
         self.title = label("oos-title")
         self.reason = label("oos-reason")
         self.voided = label("oos-message")
         self.hint = label("oos-message")
-        self.column.addStretch(1)
-        for part in (self.title, self.reason, self.voided, self.hint):
-            self.column.addWidget(part)
         self.column.addStretch(2)
+        self.column.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.column.addSpacing(24)
+        for part in (self.title, self.reason):
+            self.column.addWidget(part)
+        self.column.addSpacing(48)
+        for part in (self.voided, self.hint):
+            self.column.addWidget(part)
+        self.column.addStretch(3)
 
     def render(self, flow: KioskFlow) -> None:
         lang = flow.language

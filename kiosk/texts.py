@@ -82,7 +82,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # out of service
     "oos_title": ("暂停服务", "Out of service"),
     "oos_hint": ("请到其他取号机取号，或联系大厅工作人员", "Please use another kiosk or ask the hall staff"),
-    "oos_voided": ("您刚才的号未能打印，已作废，请到其他取号机重新取号", "Your ticket could not be printed and was cancelled; please take a new one at another kiosk"),
+    "oos_voided": ("您刚才的号未能打印，已作废", "Your ticket could not be printed and has been cancelled"),
     "printer_paper_out": ("打印机缺纸", "The printer is out of paper"),
     "printer_cover_open": ("打印机纸仓盖未关好", "The printer cover is open"),
     "printer_error": ("打印机故障（卡纸或切刀故障）", "Printer fault (paper jam or cutter)"),

@@ -35,13 +35,11 @@ class Sizes:
     def px(self, base: float) -> int:
         return round(base * self.scale)
 
-    @property
-    def tile_height(self) -> int:
-        return self.px(190)
+    def tile_height(self, orientation: str) -> int:
+        return self.px(230 if orientation == "portrait" else 190)
 
-    @property
-    def service_height(self) -> int:
-        return self.px(170)
+    def service_height(self, orientation: str) -> int:
+        return self.px(200 if orientation == "portrait" else 170)
 
     @property
     def lane_height(self) -> int:
@@ -53,7 +51,11 @@ class Sizes:
 
     @property
     def key_height(self) -> int:
-        return self.px(120)
+        return self.px(112)
+
+    @property
+    def key_width(self) -> int:
+        return self.px(220)
 
 
 def sizes(large_text: bool) -> Sizes:
@@ -61,6 +63,7 @@ def sizes(large_text: bool) -> Sizes:
 
 
 def stylesheet(family: str, large_text: bool) -> str:
+    """The whole stylesheet; the top bar keeps its size so the switches stay where they were."""
     s = sizes(large_text)
     px = s.px
     return f"""
@@ -69,11 +72,11 @@ QWidget#KioskWindow, QStackedWidget, QScrollArea, QWidget[role="page"] {{ backgr
 QScrollArea {{ border: none; }}
 
 QWidget[role="topbar"] {{ background: {BLUE}; }}
-QLabel[role="hall"] {{ color: white; font-size: {px(40)}px; font-weight: bold; }}
-QLabel[role="clock"] {{ color: #d6e4f5; font-size: {px(30)}px; }}
+QLabel[role="hall"] {{ color: white; font-size: 40px; font-weight: bold; }}
+QLabel[role="clock"] {{ color: #d6e4f5; font-size: 30px; }}
 QPushButton[role="toggle"] {{
-    color: white; background: transparent; border: 2px solid #7fa6d3; border-radius: {px(12)}px;
-    font-size: {px(28)}px; padding: {px(10)}px {px(22)}px; min-height: {px(64)}px;
+    color: white; background: transparent; border: 2px solid #7fa6d3; border-radius: 12px;
+    font-size: 30px; padding: 10px 24px; min-height: 64px;
 }}
 QPushButton[role="toggle"]:checked {{ background: white; color: {BLUE}; border-color: white; }}
 
@@ -86,11 +89,10 @@ QLabel[role="subtitle"] {{ font-size: {px(32)}px; color: {MUTED}; }}
 QLabel[role="note"] {{ font-size: {px(30)}px; color: {MUTED}; }}
 
 QPushButton[role="tile"] {{
-    background: white; border: 2px solid {LINE}; border-left: {px(12)}px solid {BLUE};
-    border-radius: {px(18)}px;
+    background: white; border: 2px solid {LINE}; border-radius: {px(18)}px;
 }}
-QPushButton[role="tile"]:pressed {{ background: {BLUE_LIGHT}; }}
-QPushButton[role="tile"]:disabled {{ background: {DISABLED_BG}; border-left-color: #a9b3c1; }}
+QPushButton[role="tile"]:pressed {{ background: {BLUE_LIGHT}; border-color: {BLUE}; }}
+QPushButton[role="tile"]:disabled {{ background: {DISABLED_BG}; }}
 QLabel[role="tile-title"] {{ font-size: {px(50)}px; font-weight: bold; color: {BLUE_DARK}; }}
 QLabel[role="tile-detail"] {{ font-size: {px(30)}px; color: {MUTED}; }}
 QLabel[role="tile-badge"] {{ font-size: {px(30)}px; font-weight: bold; color: {BLUE}; }}
@@ -119,7 +121,7 @@ QLabel[role="lane-chip-priority"] {{ background: {GREEN}; }}
 QLabel[role="lane-chip-appointment"] {{ background: {AMBER}; }}
 
 QPushButton[role="nav"], QPushButton[role="primary"], QPushButton[role="key"] {{
-    font-size: {px(36)}px; border-radius: {px(16)}px; padding: {px(12)}px {px(36)}px;
+    font-size: {px(36)}px; border-radius: {px(16)}px; padding: {px(8)}px {px(16)}px;
 }}
 QPushButton[role="nav"] {{ background: white; color: {BLUE}; border: 2px solid {BLUE}; }}
 QPushButton[role="nav"]:pressed {{ background: {BLUE_LIGHT}; }}
@@ -138,12 +140,15 @@ QLabel[role="error"] {{ font-size: {px(30)}px; color: {RED}; }}
 
 QWidget[role="card"] {{ background: white; border: 2px solid {LINE}; border-radius: {px(24)}px; }}
 QLabel[role="big-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {BLUE_DARK}; }}
-QLabel[role="number"] {{ font-size: {px(210)}px; font-weight: bold; color: {BLUE}; }}
+QLabel[role="number"] {{ font-size: 210px; font-weight: bold; color: {BLUE}; }}
 QLabel[role="service"] {{ font-size: {px(48)}px; font-weight: bold; }}
 QLabel[role="fact"] {{ font-size: {px(38)}px; }}
 QLabel[role="fail-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {RED}; }}
 QLabel[role="message"] {{ font-size: {px(40)}px; }}
 QWidget[role="oos"] {{ background: #4a5566; }}
+QLabel[role="oos-icon"] {{
+    color: #4a5566; background: #ffd9a8; border-radius: 90px; font-size: 120px; font-weight: bold;
+}}
 QLabel[role="oos-title"] {{ color: white; font-size: {px(110)}px; font-weight: bold; }}
 QLabel[role="oos-reason"] {{ color: #ffd9a8; font-size: {px(48)}px; font-weight: bold; }}
 QLabel[role="oos-message"] {{ color: white; font-size: {px(38)}px; }}

@@ -110,26 +110,36 @@ class TileGrid(QWidget):
     def __init__(self) -> None:
         super().__init__()
         styled(self, "page")
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(24)
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self.body = QWidget()
+        self.grid = QGridLayout(self.body)
+        self._box.addWidget(self.body)
         self.tiles: dict[str, TileButton] = {}
         self._shape: tuple[tuple[str, ...], int, int] = ((), 0, 0)
 
     def ensure(self, keys: list[str], columns: int, height: int,
                make: Callable[[str], TileButton]) -> dict[str, TileButton]:  # fmt: skip
         shape = (tuple(keys), columns, height)
-        if shape != self._shape:
-            clear_layout(self.grid)
-            self.tiles = {}
-            for i, key in enumerate(keys):
-                tile = make(key)
-                tile.setFixedHeight(height)
-                self.grid.addWidget(tile, i // columns, i % columns)
-                self.tiles[key] = tile
-            for c in range(columns):
-                self.grid.setColumnStretch(c, 1)
-            self._shape = shape
+        if shape == self._shape:
+            return self.tiles
+        old, self.body = self.body, QWidget()  # a fresh grid: no stale rows or stretches
+        styled(self.body, "page")
+        self.grid = QGridLayout(self.body)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(24)
+        self.tiles = {}
+        for i, key in enumerate(keys):
+            tile = make(key)
+            tile.setFixedHeight(height)
+            self.grid.addWidget(tile, i // columns, i % columns)
+            self.tiles[key] = tile
+        for c in range(columns):
+            self.grid.setColumnStretch(c, 1)
+        self._box.replaceWidget(old, self.body)
+        old.hide()
+        old.deleteLater()
+        self._shape = shape
         return self.tiles
 
 
@@ -145,6 +155,8 @@ class TopBar(QWidget):
                           | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
         self.clock = label("clock", wrap=False, align=Qt.AlignmentFlag.AlignLeft
                            | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
+        for name in (self.hall, self.clock):  # a long hall name is clipped, never widens
+            name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.language_button = button("toggle", "", on_language)
         self.large_text_button = button("toggle", "", on_large_text)
         self.large_text_button.setCheckable(True)

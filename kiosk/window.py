@@ -46,7 +46,7 @@ class KioskWindow(QWidget):
         self.category = CategoryScreen(actions, orientation)
         self.appointment = AppointmentScreen(actions, orientation)
         self.printing = PrintingScreen()
-        self.done = DoneScreen(actions)
+        self.done = DoneScreen(actions, orientation)
         self.failed = FailedScreen(actions)
         self.out_of_service = OutOfServiceScreen()
         self.stack = QStackedWidget()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import sqlite3
 import threading
@@ -22,10 +23,33 @@ from drivers.printer.fake import FakePrinter
 from kiosk.app import Kiosk, build
 from kiosk.config import KioskConfig
 from queue_server.client import HallClient
-from queue_server.core.model import Hall
+from queue_server.core.model import Hall, OpeningPeriod, Service
 from queue_server.server import HallServer
 from queue_server.service import HallService
 from queue_server.store import Store
+
+
+NEVER_OPEN = (OpeningPeriod(frozenset(), dt.time(0, 0), dt.time(0, 1)),)
+
+
+def rich_hall() -> Hall:
+    """hallkit's hall plus the services of a county hall, one closed and one out of quota."""
+    hall = make_hall()
+    sb, yb, hj = hall.services
+    extra = (
+        dataclasses.replace(yb, daily_quota=0),  # 今日号已取完
+        hj,
+        Service("CR", "出入境", "Exit and Entry", "E", "公安服务", "二楼 5 号窗口",
+                "Floor 2, window 5", hours=NEVER_OPEN, priority=False),
+        Service("BD", "不动产登记", "Real Estate Registration", "D", "不动产", "二楼 6–8 号窗口",
+                "Floor 2, windows 6–8"),
+        Service("SW", "税务", "Taxation", "F", "税务服务", "一楼 9–10 号窗口", "Floor 1, windows 9–10"),
+        Service("GS", "营业执照", "Business Licence", "G", "市场监管", "三楼 11 号窗口",
+                "Floor 3, window 11"),
+        Service("GJ", "公积金提取", "Housing Fund Withdrawal", "H", "住房公积金", "三楼 12 号窗口",
+                "Floor 3, window 12", appointments=False),
+    )
+    return dataclasses.replace(hall, services=(sb, *extra))
 
 
 class HallThread:
@@ -107,8 +131,11 @@ class HallThread:
 
 
 @pytest.fixture
-def hall_server(tmp_path: Path) -> Iterator[HallThread]:
-    server = HallThread(tmp_path)
+def hall_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HallThread]:
+    """The server; `@pytest.mark.parametrize("hall_server", ["rich"], indirect=True)` gives
+    the richer hall."""
+    hall = rich_hall() if getattr(request, "param", None) == "rich" else None
+    server = HallThread(tmp_path, hall)
     server.start()
     yield server
     server.close()
@@ -120,10 +147,10 @@ def fake_printer() -> Iterator[FakePrinter]:
         yield fake
 
 
-def kiosk_config(server: HallThread, printer: FakePrinter, **overrides: Any) -> KioskConfig:
+def kiosk_config(server: HallThread, fake: FakePrinter, **overrides: Any) -> KioskConfig:
     values: dict[str, Any] = {
         "server": server.url, "device": "kiosk-1", "token": server.token("kiosk-1"),
-        "printer": printer.port_path, "idle_timeout_s": 30.0, "done_timeout_s": 30.0,
+        "printer": fake.port_path, "idle_timeout_s": 30.0, "done_timeout_s": 30.0,
         "printer_poll_s": 30.0, "out_of_service_poll_s": 0.2, "snapshot_refresh_s": 60.0,
         "public_url": "http://hall.example.gov.cn",
     }  # fmt: skip
@@ -134,15 +161,16 @@ def kiosk_config(server: HallThread, printer: FakePrinter, **overrides: Any) -> 
 class KioskRig:
     """A started kiosk plus what it talks to."""
 
-    def __init__(self, qtbot: Any, server: HallThread, printer: FakePrinter,
+    def __init__(self, qtbot: Any, server: HallThread, fake: FakePrinter,
                  **overrides: Any) -> None:  # fmt: skip
-        self.qtbot, self.server, self.printer = qtbot, server, printer
-        self.config = kiosk_config(server, printer, **overrides)
+        self.qtbot, self.server, self.printer = qtbot, server, fake
+        self.config = kiosk_config(server, fake, **overrides)
         self.kiosk: Kiosk = build(self.config)
         self.window = self.kiosk.window
         self.controller = self.kiosk.controller
         self.flow = self.controller.flow
         qtbot.addWidget(self.window)
+        self.window.show()
         self.kiosk.start()
 
     def wait_ready(self) -> None:
