@@ -1,0 +1,347 @@
+"""The bridge: keypad and evaluator presses -> server requests, server events -> boards.
+
+One asyncio loop. The server side is a `HallClient` kept connected by `run_forever`; the
+bus side is a `BusLine` (a reader thread that keeps the port open). The bridge acts on any
+window with its `bridge` role: no clerk login of its own, but a clerk must have logged in
+at the window (the window open) for calls to work.
+
+Keypad keys (HARDWARE.md; the keypad has no 办结 key, so a call ends the current service):
+
+==============  =============================================================================
+呼叫 call       ``call_next``; if the window still serves someone, ``finish`` that first
+重呼 recall     ``recall``
+6+确认          ``no_show`` (弃号)
+0+确认          ``park`` (挂起)
+3+确认          ``call_parked`` of the ticket parked last at the window (the keypad cannot
+                type a number); ``finish`` first as for a call. After a reconnect "last" is
+                the latest issued among the parked, as the snapshot does not say when each was
+                parked.
+暂停 pause      ``pause``, or ``resume`` when the window is paused: one key toggles
+转移 transfer   ``transfer`` to the window whose number was typed before the key (e.g. 3 +
+                转移), else to the keypad's ``transfer_to`` window; with neither: refused
+评价 rating     ``invite_rating`` (after ``finish`` if still serving), then start the
+                window's evaluators. An evaluator at the keypad's own address was already
+                started by the ack (the echo of the 评价 frame is the start command).
+==============  =============================================================================
+
+A refused request (queue_empty, window_closed, …), a request that cannot reach the server
+and an unknown key all beep the keypad (at its own address, not the broadcast one) and are
+logged. Every frame is acknowledged as soon as it is read, before any of this.
+
+An evaluator press becomes ``rate {window, score}`` with the level of its model's key map.
+A refused rating (already_rated, no_served_ticket, rating_expired) is recorded by the server
+and logged here; a press while the server is away is logged and lost, never replayed later
+(it could land on another citizen's ticket).
+
+Server events drive the boards: a call shows the number on the window's keypad display and
+its window boards ("请A012号到3号窗口"); pause, idle (finished, no-show, parked, transferred)
+and closed blank the digit boards and show their text on text boards. After every
+(re)connect the boards are redrawn from the welcome's snapshot, and after the port comes
+back they are redrawn from what the bridge knows.
+
+The line's health is reported to the server as this device's ``device_status``:
+``device_missing`` (with the reason) while the port is away, ``ok`` when it is back, and
+again after every reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from drivers.bus import BusPort, EvaluatorPress, Frame, KeypadAction, KeypadPress, decode_press
+from drivers.bus.frame import beep, show_number, start_evaluation
+from drivers.leddisplay import BusWindowDisplay, OnbonArea, OnbonWindowDisplay, WindowDisplay
+from queue_server.client import HallClient, NotConnected, ServerError
+
+from . import texts
+from .config import BridgeConfig, DisplayType, KeypadSettings
+from .line import BusLine, LineState
+from .windows import Look, LookKind, WindowBook, WindowState
+
+log = logging.getLogger(__name__)
+
+REQUEST_TIMEOUT = 5.0
+
+
+class Refused(Exception):
+    """A key press the bridge cannot turn into a request (e.g. 转移 with no target)."""
+
+
+class Bridge:
+    """The bridge process's state. `run` until `stop`."""
+
+    def __init__(self, config: BridgeConfig, *, port: BusPort | None = None,
+                 min_backoff: float = 0.2, max_backoff: float = 5.0) -> None:  # fmt: skip
+        self.config = config
+        s = config.server
+        self.client = HallClient(s.url, "bridge", s.device, s.token)
+        self.port = port or BusPort(
+            config.bus.port, config.bus.baudrate, local_echo=config.bus.local_echo
+        )
+        self.line = BusLine(self.port, self._on_frame, self._on_line_state,
+                            min_backoff=min_backoff, max_backoff=max_backoff)  # fmt: skip
+        self.max_backoff = max_backoff
+        self.book = WindowBook(config.windows)
+        self.keypads = {k.address: k for k in config.keypads}
+        self.evaluators = {e.address: e for e in config.evaluators}
+        self.models = {e.address: e.model for e in config.evaluators}
+        self.keypad_of: dict[int, list[int]] = defaultdict(list)  # window -> keypad addresses
+        for k in config.keypads:
+            self.keypad_of[k.window].append(k.address)
+        self.evaluators_of: dict[int, list[int]] = defaultdict(list)
+        for e in config.evaluators:
+            self.evaluators_of[e.window].append(e.address)
+        self.displays: dict[int, list[WindowDisplay]] = defaultdict(list)
+        for d in config.displays:
+            board: WindowDisplay
+            if d.type is DisplayType.BUS:
+                board = BusWindowDisplay(self.line, {d.window: d.address})
+            else:
+                area = OnbonArea(width=d.width, height=d.height)
+                board = OnbonWindowDisplay(self.line, {d.window: d.address}, area=area,
+                                           encoding=d.encoding)  # fmt: skip
+            self.displays[d.window].append(board)
+        self.online = False
+        self.syncs = 0  # welcomes taken as the truth
+        self.line_detail = ""
+        self.changed = asyncio.Condition()  # notified when online/syncs/line state change
+        self._shown: dict[int, Look] = {}
+        self._status_dirty = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._window_locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Connect both sides and serve until `stop`; then close the port and the connection."""
+        log.info("bridge %s: server %s, bus %s", self.config.server.device,
+                 self.config.server.url, self.config.bus.port)  # fmt: skip
+        self.line.start()
+        loops = [
+            asyncio.create_task(self.client.run_forever(self._on_server, self.max_backoff)),
+            asyncio.create_task(self._follow_events()),
+            asyncio.create_task(self._report_status()),
+        ]
+        try:
+            await self._stopping.wait()
+        finally:
+            log.info("bridge stopping")
+            await self.line.stop()
+            await self.client.close()
+            for task in [*loops, *self._tasks]:
+                task.cancel()
+            await asyncio.gather(*loops, *self._tasks, return_exceptions=True)
+            log.info("bridge stopped")
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
+        """Wait until `predicate()` holds, re-checked after each change of state (tests)."""
+        async with asyncio.timeout(timeout), self.changed:
+            await self.changed.wait_for(predicate)
+
+    async def _notify(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- server side ---------------------------------------------------------------------------
+
+    async def _on_server(self, online: bool) -> None:
+        self.online = online
+        if online:
+            welcome = self.client.welcome or {}
+            self._synced_seq = welcome.get("seq", 0)
+            self.book.resync(welcome.get("snapshot", {}).get("windows", []))
+            self.syncs += 1
+            log.info("connected to %s; boards redrawn from the snapshot (seq %s)",
+                     self.config.server.url, self._synced_seq)  # fmt: skip
+            self._redraw_all()
+            self._status_dirty.set()
+        else:
+            # The snapshot of the next welcome is the truth; a replay of missed events would
+            # only redraw old calls.
+            self.client.last_seq = None
+            log.warning("lost the server %s; reconnecting", self.config.server.url)
+        await self._notify()
+
+    _synced_seq = 0
+
+    async def _follow_events(self) -> None:
+        while True:
+            event = await self.client.events.get()
+            try:
+                if event.get("seq", 0) <= self._synced_seq:
+                    continue  # the snapshot already has it
+                window = self.book.apply(event)
+                if window is not None:
+                    recall = event.get("kind") == "ticket_called" and event.get("recall")
+                    self._draw(window, force=bool(recall))
+            except Exception:
+                log.exception("event not understood: %r", event)
+
+    async def _request(self, kind: str, **fields: Any) -> dict[str, Any]:
+        return await self.client.request(kind, timeout=REQUEST_TIMEOUT, **fields)
+
+    async def _report_status(self) -> None:
+        """Tell the server the line's health: the latest state, in order, after reconnects."""
+        while True:
+            await self._status_dirty.wait()
+            self._status_dirty.clear()
+            state = self.line.state
+            if state is LineState.UNKNOWN or not self.client.connected:
+                continue  # reported when the state is known and the server is there
+            try:
+                await self._request("device_status", status=state.value, detail=self.line_detail)
+                log.info("reported %s to the server", state.value)
+            except (ServerError, NotConnected, TimeoutError) as exc:
+                log.warning("could not report the bus status %s: %s", state.value, exc)
+
+    # -- bus side ------------------------------------------------------------------------------
+
+    def _on_line_state(self, state: LineState, detail: str) -> None:
+        self.line_detail = detail
+        if state is LineState.OK:
+            self._redraw_all()  # the boards may have been restarted, or missed updates
+        self._status_dirty.set()
+        self._spawn(self._notify())
+
+    def _on_frame(self, frame: Frame) -> None:
+        try:
+            press = decode_press(frame, self.models)
+        except Exception:
+            log.exception("bus frame not understood: %s", frame)
+            return
+        if isinstance(press, EvaluatorPress):
+            evaluator = self.evaluators.get(press.addr)
+            if evaluator is None or press.level is None:
+                return  # logged by the decoder
+            self._spawn(self._rate(evaluator.window, press))
+            return
+        keypad = self.keypads.get(press.addr)
+        if keypad is None:
+            log.warning("key %s from 0x%02X, which is no configured keypad", press.action,
+                        press.addr)  # fmt: skip
+            return
+        self._spawn(self._press(keypad, press))
+
+    async def _rate(self, window: int, press: EvaluatorPress) -> None:
+        try:
+            reply = await self._request("rate", window=window, score=press.level,
+                                        source="evaluator")  # fmt: skip
+        except ServerError as exc:
+            log.info("rating %s at window %d refused (recorded by the server): %s",
+                     press.level, window, exc.code)  # fmt: skip
+        except (NotConnected, TimeoutError) as exc:
+            log.warning("rating %s at window %d lost: server unreachable (%s)",
+                        press.level, window, type(exc).__name__)  # fmt: skip
+        except Exception:
+            log.exception("rating %s at window %d failed", press.level, window)
+        else:
+            rating = reply.get("rating") or {}
+            log.info("rating %s recorded for %s at window %d", press.level,
+                     rating.get("number"), window)  # fmt: skip
+
+    async def _press(self, keypad: KeypadSettings, press: KeypadPress) -> None:
+        window = keypad.window
+        async with self._window_locks[window]:  # one window's presses run in order
+            try:
+                await self._act(keypad, press)
+            except ServerError as exc:
+                log.info("window %d: %s refused: %s", window, press.action, exc)
+                self._beep(keypad)
+            except Refused as exc:
+                log.info("window %d: %s refused: %s", window, press.action, exc)
+                self._beep(keypad)
+            except (NotConnected, TimeoutError) as exc:
+                log.warning("window %d: %s not done, server unreachable (%s)",
+                            window, press.action, type(exc).__name__)  # fmt: skip
+                self._beep(keypad)
+            except Exception:
+                log.exception("window %d: %s failed", window, press.action)
+                self._beep(keypad)
+
+    async def _act(self, keypad: KeypadSettings, press: KeypadPress) -> None:
+        window = keypad.window
+        action = press.action
+        log.info("window %d: key %s%s", window, action,
+                 f" after digits {press.digits}" if press.digits else "")  # fmt: skip
+        if action is KeypadAction.CALL_NEXT:
+            await self._ending_current(window, "call_next")
+        elif action is KeypadAction.RECALL:
+            await self._request("recall", window=window)
+        elif action is KeypadAction.NO_SHOW:
+            await self._request("no_show", window=window)
+        elif action is KeypadAction.PARK:
+            await self._request("park", window=window)
+        elif action is KeypadAction.CALL_BACK:
+            parked = self.book[window].parked
+            if not parked:
+                raise Refused("no ticket is parked at this window")
+            await self._ending_current(window, "call_parked", number=parked[-1])
+        elif action is KeypadAction.PAUSE:
+            paused = self.book[window].state is WindowState.PAUSED
+            await self._request("resume" if paused else "pause", window=window)
+        elif action is KeypadAction.TRANSFER:
+            target = int(press.digits) if press.digits else keypad.transfer_to
+            if target is None:
+                raise Refused("no window typed before 转移 and no transfer_to configured")
+            await self._request("transfer", window=window, to_window=target)
+        elif action is KeypadAction.INVITE_RATING:
+            await self._ending_current(window, "invite_rating")
+            for addr in self.evaluators_of.get(window, []):
+                if addr != keypad.address:  # that one was started by the ack
+                    self.line.write_frame(start_evaluation(addr))
+        else:
+            raise Refused(f"unknown key {press.key!r} (digits {press.digits!r})")
+
+    async def _ending_current(self, window: int, kind: str, **fields: Any) -> dict[str, Any]:
+        """`kind` at `window`; if the window still serves someone, finish that first."""
+        try:
+            return await self._request(kind, window=window, **fields)
+        except ServerError as exc:
+            if exc.code != "window_busy":
+                raise
+        await self._request("finish", window=window)
+        return await self._request(kind, window=window, **fields)
+
+    def _beep(self, keypad: KeypadSettings) -> None:
+        self.line.write_frame(beep(keypad.address))
+
+    # -- boards --------------------------------------------------------------------------------
+
+    def _redraw_all(self) -> None:
+        for window in self.book.windows:
+            self._draw(window, force=True)
+
+    def _draw(self, window: int, *, force: bool = False) -> None:
+        """Show the window's look on its keypad display and boards, if it changed."""
+        look = self.book[window].look()
+        if look.kind is LookKind.UNKNOWN or (not force and self._shown.get(window) == look):
+            return
+        self._shown[window] = look
+        for addr in self.keypad_of.get(window, []):
+            self.line.write_frame(show_number(addr, look.number))
+        for board in self.displays.get(window, []):
+            try:
+                if look.kind is LookKind.CALL:
+                    board.show_call(window, look.number, texts.call_text(look.number, window))
+                elif look.kind is LookKind.IDLE:
+                    board.show_idle(window, texts.IDLE.zh)
+                elif look.kind is LookKind.PAUSED:
+                    board.show_paused(window, texts.PAUSED.zh)
+                else:  # closed: the interface has no closed state; "not serving" is paused
+                    board.show_paused(window, texts.CLOSED.zh)
+            except Exception:
+                log.exception("window %d: board %s failed to show %s", window,
+                              type(board).__name__, look)  # fmt: skip

@@ -1,0 +1,367 @@
+"""The bridge's own TOML file, validated into a `BridgeConfig`.
+
+A bad file is refused with a `BridgeConfigError` naming the file, the line, the field and the
+problem, e.g. ``config/demo-bridge.toml:12: keypads[0].window: must be a whole number
+between 1 and 9999, got "1"``. Entries count from 0. Checking stops at the first problem.
+
+Schema (see ``config/demo-bridge.toml`` for a complete, commented file)::
+
+    [server]        url ("ws://…/ws" or "wss://…"), device, token
+    [bus]           port (device path, /dev/serial/by-id/… link, socket://, loop://, pty),
+                    baudrate? (9600), local_echo? (false)
+    [evaluator_models.NAME]?   keys = { "0" = 2, "1" = 3, … }   (key -> level 1-5)
+    [[keypads]]     address, window, transfer_to? (window for 转移 with no digits typed)
+    [[evaluators]]  address, window, model ("four_key" | "five_key" | a NAME above)
+    [[displays]]    address, window, type ("bus" digit board | "onbon" BX text board),
+                    width? height? encoding? (onbon only)
+
+Addresses are bus addresses 0-255 (0xAA is the broadcast address and is refused); an Onbon
+board's address is its screen address 1-65535. One bus address may be shared by devices of
+the same window only (a keypad and its evaluator often are one unit).
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from os import PathLike
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from drivers.bus.evaluator import FIVE_KEY, FOUR_KEY, EvaluatorModel
+from drivers.bus.frame import BROADCAST
+
+# The hall configuration's scanner of TOML positions (tomllib keeps none); one scanner for
+# every config file of the product, so both name lines the same way.
+from queue_server.config import _LineIndex
+
+log = logging.getLogger(__name__)
+
+BUILTIN_MODELS = MappingProxyType({"four_key": FOUR_KEY, "five_key": FIVE_KEY})
+MAX_WINDOW = 9999  # as in the hall configuration
+
+
+class DisplayType(StrEnum):
+    BUS = "bus"  # six-digit number board on the keypad bus (FUNC 0x02)
+    ONBON = "onbon"  # Onbon BX text board on the same line
+
+
+class BridgeConfigError(Exception):
+    """The bridge configuration cannot be used; says where (source, line, field) and why."""
+
+    def __init__(self, source: str, line: int | None, field: str | None, problem: str) -> None:
+        self.source, self.line, self.field, self.problem = source, line, field, problem
+        where = source if line is None else f"{source}:{line}"
+        super().__init__(f"{where}: {problem}" if field is None else f"{where}: {field}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    url: str
+    device: str
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class BusSettings:
+    port: str
+    baudrate: int = 9600
+    local_echo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KeypadSettings:
+    address: int
+    window: int
+    transfer_to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluatorSettings:
+    address: int
+    window: int
+    model: EvaluatorModel
+
+
+@dataclass(frozen=True, slots=True)
+class DisplaySettings:
+    address: int
+    window: int
+    type: DisplayType
+    width: int = 64  # onbon: area size in pixels
+    height: int = 16
+    encoding: str = "gb2312"
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeConfig:
+    server: ServerSettings
+    bus: BusSettings
+    keypads: tuple[KeypadSettings, ...] = ()
+    evaluators: tuple[EvaluatorSettings, ...] = ()
+    displays: tuple[DisplaySettings, ...] = ()
+    source: str = "<config>"
+
+    @property
+    def windows(self) -> list[int]:
+        """Every window some device here belongs to, in order."""
+        found = {k.window for k in self.keypads} | {e.window for e in self.evaluators}
+        return sorted(found | {d.window for d in self.displays})
+
+
+def load_bridge_config(path: str | PathLike[str]) -> BridgeConfig:
+    """Read and validate the bridge configuration file at ``path``."""
+    source = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BridgeConfigError(
+            source, None, None, f"cannot read the file: {exc.strerror}"
+        ) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BridgeConfigError(source, line, None, "the file is not UTF-8") from exc
+    return parse_bridge_config(text, source)
+
+
+def parse_bridge_config(text: str, source: str = "<config>") -> BridgeConfig:
+    """Validate TOML ``text``; ``source`` names it in error messages."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = None
+        if "(at line " in message:
+            head, _, tail = message.rpartition("(at line ")
+            line = int(tail.split(",")[0])
+            message = head.strip()
+        raise BridgeConfigError(source, line, None, f"TOML syntax error: {message}") from exc
+    config = _Checker(source, _LineIndex(text)).config(doc)
+    log.info(
+        "bridge configuration %s: %d keypads, %d evaluators, %d displays on %s",
+        source, len(config.keypads), len(config.evaluators), len(config.displays),
+        config.bus.port,
+    )  # fmt: skip
+    return config
+
+
+# --- checking ----------------------------------------------------------------------------
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class _Checker:
+    def __init__(self, source: str, lines: _LineIndex) -> None:
+        self.source, self.lines = source, lines
+
+    def fail(self, field: str, problem: str) -> BridgeConfigError:
+        return BridgeConfigError(self.source, self.lines.line_of(field), field, problem)
+
+    def table(
+        self, value: object, path: str, required: set[str], optional: set[str]
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"must be a table, got {_show(value)}")
+        for key in value:
+            if key not in required | optional:
+                allowed = ", ".join(sorted(required | optional))
+                raise self.fail(_join(path, key), f"unknown key (typo?); allowed here: {allowed}")
+        for key in sorted(required):
+            if key not in value:
+                problem = (
+                    f"required table [{key}] is missing"
+                    if not path
+                    else "required field is missing"
+                )
+                raise self.fail(_join(path, key), problem)
+        return value
+
+    def tables(self, doc: dict[str, Any], name: str) -> list[tuple[str, Any]]:
+        items = doc.get(name, [])
+        if not isinstance(items, list):
+            raise self.fail(name, f"must be an array of tables written [[{name}]]")
+        return [(f"{name}[{i}]", item) for i, item in enumerate(items)]
+
+    def text(self, t: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
+        value = t.get(key, default)
+        if not isinstance(value, str):
+            hint = f' (quote it: "{value}")' if isinstance(value, int | float) else ""
+            raise self.fail(_join(path, key), f"must be a string, got {_show(value)}{hint}")
+        if not value.strip():
+            raise self.fail(_join(path, key), "must not be empty")
+        return value
+
+    def integer(self, t: dict[str, Any], key: str, path: str, low: int, high: int,
+                default: int | None = None) -> int:  # fmt: skip
+        value = t.get(key, default)
+        field = _join(path, key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(
+                field, f"must be a whole number between {low} and {high}, got {_show(value)}"
+            )
+        if not low <= value <= high:
+            raise self.fail(field, f"must be between {low} and {high}, got {value}")
+        return value
+
+    def flag(self, t: dict[str, Any], key: str, path: str, default: bool) -> bool:
+        value = t.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(_join(path, key), f"must be true or false, got {_show(value)}")
+        return value
+
+    # the document
+
+    def config(self, doc: dict[str, Any]) -> BridgeConfig:
+        self.table(doc, "", {"server", "bus"},
+                   {"evaluator_models", "keypads", "evaluators", "displays"})  # fmt: skip
+        server = self.server(doc["server"])
+        bus = self.bus(doc["bus"])
+        models = self.models(doc.get("evaluator_models", {}))
+        owners: dict[int, tuple[str, int]] = {}  # bus address -> (first user, its window)
+        keypads = tuple(self.keypad(path, t, owners) for path, t in self.tables(doc, "keypads"))
+        evaluators = tuple(
+            self.evaluator(path, t, models, owners) for path, t in self.tables(doc, "evaluators")
+        )
+        screens: dict[int, str] = {}
+        displays = tuple(
+            self.display(path, t, owners, screens) for path, t in self.tables(doc, "displays")
+        )
+        if not (keypads or evaluators or displays):
+            raise self.fail(
+                "keypads", "no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge"
+            )
+        return BridgeConfig(server, bus, keypads, evaluators, displays, self.source)
+
+    def server(self, value: object) -> ServerSettings:
+        t = self.table(value, "server", {"url", "device", "token"}, set())
+        url = self.text(t, "url", "server")
+        if not url.startswith(("ws://", "wss://")):
+            raise self.fail("server.url", f"must be a ws:// or wss:// address, got {_show(url)}")
+        return ServerSettings(
+            url, self.text(t, "device", "server"), self.text(t, "token", "server")
+        )
+
+    def bus(self, value: object) -> BusSettings:
+        t = self.table(value, "bus", {"port"}, {"baudrate", "local_echo"})
+        return BusSettings(
+            port=self.text(t, "port", "bus"),
+            baudrate=self.integer(t, "baudrate", "bus", 300, 921600, 9600),
+            local_echo=self.flag(t, "local_echo", "bus", False),
+        )
+
+    def models(self, value: object) -> dict[str, EvaluatorModel]:
+        if not isinstance(value, dict):
+            raise self.fail("evaluator_models", f"must be a table, got {_show(value)}")
+        models = dict(BUILTIN_MODELS)
+        for name, body in value.items():
+            path = f"evaluator_models.{name}"
+            if name in BUILTIN_MODELS:
+                raise self.fail(path, f"{name} is a built-in model; choose another name")
+            t = self.table(body, path, {"keys"}, set())
+            keys = t["keys"]
+            if not isinstance(keys, dict) or not keys:
+                raise self.fail(
+                    f"{path}.keys",
+                    f'must be a table like {{ "0" = 2, "1" = 3 }}, got {_show(keys)}',
+                )
+            for key, level in keys.items():
+                if not key.isdigit() or int(key) > 0xFF:
+                    raise self.fail(f"{path}.keys", f"key {_show(key)} must be a key code 0-255")
+                if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
+                    raise self.fail(f"{path}.keys", f"key {key} must map to a level 1-5 "
+                                    f"(5 非常满意 … 1 非常不满意), got {_show(level)}")  # fmt: skip
+            models[name] = EvaluatorModel.from_config(name, keys)
+        return models
+
+    def address(self, t: dict[str, Any], path: str, window: int,
+                owners: dict[int, tuple[str, int]]) -> int:  # fmt: skip
+        address = self.integer(t, "address", path, 0, 0xFF)
+        if address == BROADCAST:
+            raise self.fail(f"{path}.address", f"0x{BROADCAST:02X} is the bus broadcast address")
+        first = owners.setdefault(address, (path, window))
+        if first[1] != window:
+            raise self.fail(f"{path}.address", f"address {address} (0x{address:02X}) is already "
+                            f"used by {first[0]} of window {first[1]}")  # fmt: skip
+        return address
+
+    def keypad(
+        self, path: str, value: object, owners: dict[int, tuple[str, int]]
+    ) -> KeypadSettings:
+        t = self.table(value, path, {"address", "window"}, {"transfer_to"})
+        window = self.integer(t, "window", path, 1, MAX_WINDOW)
+        for other_path, other_window in owners.values():
+            if other_path.startswith("keypads[") and other_window == window:
+                raise self.fail(
+                    f"{path}.window", f"window {window} already has a keypad ({other_path})"
+                )
+        address = self.address(t, path, window, owners)
+        transfer_to = None
+        if "transfer_to" in t:
+            transfer_to = self.integer(t, "transfer_to", path, 1, MAX_WINDOW)
+            if transfer_to == window:
+                raise self.fail(
+                    f"{path}.transfer_to", "must be another window than the keypad's own"
+                )
+        return KeypadSettings(address, window, transfer_to)
+
+    def evaluator(self, path: str, value: object, models: dict[str, EvaluatorModel],
+                  owners: dict[int, tuple[str, int]]) -> EvaluatorSettings:  # fmt: skip
+        t = self.table(value, path, {"address", "window", "model"}, set())
+        window = self.integer(t, "window", path, 1, MAX_WINDOW)
+        address = self.address(t, path, window, owners)
+        name = self.text(t, "model", path)
+        if name not in models:
+            raise self.fail(f"{path}.model", f"unknown model {_show(name)}; use one of "
+                            f"{', '.join(sorted(models))} or define [evaluator_models.{name}]")  # fmt: skip
+        return EvaluatorSettings(address, window, models[name])
+
+    def display(self, path: str, value: object, owners: dict[int, tuple[str, int]],
+                screens: dict[int, str]) -> DisplaySettings:  # fmt: skip
+        t = self.table(value, path, {"address", "window", "type"}, {"width", "height", "encoding"})
+        window = self.integer(t, "window", path, 1, MAX_WINDOW)
+        kind = self.text(t, "type", path)
+        if kind not in {d.value for d in DisplayType}:
+            raise self.fail(f"{path}.type", f'must be "bus" or "onbon", got {_show(kind)}')
+        if kind == DisplayType.BUS:
+            for key in ("width", "height", "encoding"):
+                if key in t:
+                    raise self.fail(f"{path}.{key}", "only an onbon board takes this setting")
+            return DisplaySettings(self.address(t, path, window, owners), window, DisplayType.BUS)
+        address = self.integer(t, "address", path, 1, 0xFFFF)
+        if address in screens:
+            raise self.fail(
+                f"{path}.address", f"screen address {address} is already used by {screens[address]}"
+            )
+        screens[address] = path
+        encoding = self.text(t, "encoding", path, "gb2312")
+        if encoding.lower() not in ("gb2312", "gbk", "gb18030"):
+            raise self.fail(
+                f"{path}.encoding", f'must be "gb2312", "gbk" or "gb18030", got {_show(encoding)}'
+            )
+        return DisplaySettings(
+            address, window, DisplayType.ONBON,
+            width=self.integer(t, "width", path, 8, 4096, 64),
+            height=self.integer(t, "height", path, 8, 4096, 16),
+            encoding=encoding.lower(),
+        )  # fmt: skip
