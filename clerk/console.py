@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -178,9 +179,10 @@ class MainWindow(QWidget):
         service_row.addStretch(1)
         self.service_line = label("", "serviceLine")
         self.class_tag = label("", "classTag")
+        self.class_tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         service_row.addWidget(self.service_line)
         service_row.addSpacing(8)
-        service_row.addWidget(self.class_tag)
+        service_row.addWidget(self.class_tag, 0, Qt.AlignmentFlag.AlignVCenter)
         service_row.addStretch(1)
         current.body.addLayout(service_row)
         timer_row = QHBoxLayout()
@@ -219,9 +221,10 @@ class MainWindow(QWidget):
         rating_row = QHBoxLayout()
         self.rating = label("", "rating")
         self.bad_tag = label("", "badTag")
+        self.bad_tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         rating_row.addWidget(self.rating)
         rating_row.addSpacing(8)
-        rating_row.addWidget(self.bad_tag)
+        rating_row.addWidget(self.bad_tag, 0, Qt.AlignmentFlag.AlignVCenter)
         rating_row.addStretch(1)
         self.rating_card.body.addLayout(rating_row)
         self.invited = label("", "reason")

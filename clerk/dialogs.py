@@ -76,11 +76,12 @@ def ask_transfer(parent: QWidget | None, texts: Texts, number: str,
     to_window.toggled.connect(window_box.setEnabled)
     window_box.setEnabled(to_window.isChecked())
     service_box.setEnabled(to_service.isChecked())
-    grid.addWidget(to_service, 0, 0)
-    grid.addWidget(service_box, 0, 1)
-    grid.addWidget(to_window, 1, 0)
-    grid.addWidget(window_box, 1, 1)
-    grid.addWidget(_buttons(dialog, texts), 2, 0, 1, 2)
+    grid.addWidget(QLabel(texts("transfer_hint", number=number)), 0, 0, 1, 2)
+    grid.addWidget(to_service, 1, 0)
+    grid.addWidget(service_box, 1, 1)
+    grid.addWidget(to_window, 2, 0)
+    grid.addWidget(window_box, 2, 1)
+    grid.addWidget(_buttons(dialog, texts), 3, 0, 1, 2)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     if to_window.isChecked() and window_box.currentIndex() >= 0:

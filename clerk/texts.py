@@ -90,6 +90,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "done_login": ("欢迎，{name}", "Welcome, {name}"),
     # dialogs
     "transfer_title": ("转移 {number}", "Transfer {number}"),
+    "transfer_hint": ("将 {number} 转到：", "Send {number} to:"),
     "transfer_to_service": ("转到事项", "To a service"),
     "transfer_to_window": ("转到窗口", "To a window"),
     "choose_number_title": ("选号呼叫", "Call a chosen number"),

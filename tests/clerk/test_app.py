@@ -8,6 +8,7 @@ from clerkkit import login
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from clerk import app as clerk_app
 from clerk.dialogs import TransferChoice
 from clerk.model import Action, LinkState, WindowMode
 
@@ -365,3 +366,48 @@ def test_signing_out_returns_to_the_login_page(qtbot, hall, make_clerk):
     qtbot.waitUntil(lambda: app.main.pages.currentWidget() is app.main.login_page)
     assert app.model.mode is WindowMode.CLOSED and app.main.notice.text() == "已签退"
     assert set(ALL) >= enabled(app) == set()
+
+
+def test_a_window_closed_elsewhere_returns_to_the_login_page(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    bridge = hall.client("bridge-1")  # e.g. the hardware keypad on the desk signs out
+    hall.request(bridge, "logout", window=3)
+    qtbot.waitUntil(lambda: app.main.pages.currentWidget() is app.main.login_page)
+    assert not app.model.logged_in and enabled(app) == set()
+
+
+def test_missed_events_are_noticed_and_a_snapshot_repairs_the_screen(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "1")
+    app.link.blockSignals(True)  # events get lost on the way
+    hall.take("SB")
+    hall.take("YB")
+    qtbot.waitUntil(lambda: hall.server.service.seq == app.model.seq + 2)
+    app.link.blockSignals(False)
+    hall.take("HJ")  # the next event shows the gap
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "4")
+    assert app.model.seq == hall.server.service.seq
+
+
+def test_starting_while_the_server_is_down_says_offline_then_connects(qtbot, hall, monkeypatch):
+    monkeypatch.setattr(clerk_app, "CONNECT_GRACE_MS", 200)
+    hall.stop()
+    app = clerk_app.ClerkApp(hall.url, 3, "clerk-3", hall.token("clerk-3"))
+    qtbot.addWidget(app.main)
+    qtbot.addWidget(app.compact)
+    try:
+        app.start()
+        assert app.main.banner.text() == "正在连接服务器…"
+        assert not app.main.login_button.isEnabled()
+        qtbot.waitUntil(lambda: app.main.banner.text().startswith("网络中断"))
+        app.controller.login("s3", "1003")  # nothing can be sent
+        assert app.main.login_error.text() == "网络中断，操作未发送"
+        hall.start()
+        qtbot.waitUntil(lambda: app.model.link is LinkState.ONLINE, timeout=20_000)
+        assert not app.main.banner.isVisibleTo(app.main) and app.main.login_button.isEnabled()
+        login(qtbot, app)
+    finally:
+        app.shutdown()

@@ -52,6 +52,11 @@ def test_chinese_screens(qtbot, hall, make_clerk):
     click(qtbot, app, "call_next")
     assert app.model.mode is WindowMode.SERVING
     screenshot(main, "zh-4-serving")
+    main.resize(main.minimumSize())
+    screenshot(main, "zh-4-serving-smallest")
+    main.resize(1366, 740)
+    screenshot(main, "zh-4-serving-wide")
+    main.resize(1040, 700)
 
     app.set_compact(True)
     qtbot.waitExposed(app.compact)

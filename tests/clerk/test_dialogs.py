@@ -1,0 +1,81 @@
+"""The real dialogs behind `ask_transfer`, `ask_number` and `ask_parked`, answered by a timer."""
+
+from __future__ import annotations
+
+from clerkkit import screenshot
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QListWidget,
+    QRadioButton,
+)
+
+from clerk.dialogs import TransferChoice, ask_number, ask_parked, ask_transfer
+from clerk.texts import Texts
+
+SERVICES = [("YB", "医保"), ("HJ", "户籍")]
+WINDOWS = [(1, "1号窗口"), (4, "4号窗口")]
+
+
+def answer(qtbot, act, shot: str | None = None) -> None:
+    """Once the dialog is up, let `act(dialog)` fill it in and close it."""
+
+    def run() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        if shot:
+            screenshot(dialog, shot)
+        act(dialog)
+
+    QTimer.singleShot(0, run)
+
+
+def test_transfer_to_a_window(qtbot):
+    def choose(dialog):
+        to_window = next(r for r in dialog.findChildren(QRadioButton) if r.text() == "转到窗口")
+        to_window.setChecked(True)
+        boxes = dialog.findChildren(QComboBox)
+        boxes[1].setCurrentIndex(1)
+        dialog.accept()
+
+    answer(qtbot, choose, "zh-9-transfer-dialog")
+    assert ask_transfer(None, Texts("zh"), "A001", SERVICES, WINDOWS) == TransferChoice(to_window=4)
+
+
+def test_transfer_to_a_service_and_cancel(qtbot):
+    def choose(dialog):
+        dialog.findChildren(QComboBox)[0].setCurrentIndex(1)
+        dialog.accept()
+
+    answer(qtbot, choose)
+    assert ask_transfer(None, Texts("zh"), "A001", SERVICES, WINDOWS) == TransferChoice(
+        to_service="HJ"
+    )
+    answer(qtbot, lambda dialog: dialog.reject())
+    assert ask_transfer(None, Texts("en"), "A001", SERVICES, WINDOWS) is None
+
+
+def test_choose_a_number_from_the_list_or_typed(qtbot):
+    def pick_second(dialog):
+        dialog.findChild(QListWidget).setCurrentRow(1)
+        dialog.accept()
+
+    answer(qtbot, pick_second)
+    assert ask_number(None, Texts("zh"), ["A001", "A002", "B001"]) == "A002"
+
+    def type_one(dialog):
+        dialog.findChild(QLineEdit).setText(" c003 ")
+        dialog.accept()
+
+    answer(qtbot, type_one)
+    assert ask_number(None, Texts("zh"), ["A001"]) == "C003"
+
+
+def test_choose_a_parked_number(qtbot):
+    answer(qtbot, lambda dialog: dialog.accept(), "zh-10-parked-dialog")
+    assert ask_parked(None, Texts("zh"), ["A002", "A007"]) == "A002"
+    answer(qtbot, lambda dialog: dialog.reject())
+    assert ask_parked(None, Texts("zh"), ["A002"]) is None
