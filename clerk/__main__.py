@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from appkit.fonts import cjk_font
@@ -46,9 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     app.setFont(cjk_font(11))
     clerk = ClerkApp(args.server, args.window, args.device, args.token, args.lang, args.compact)
     clerk.start()
+    # Ctrl-C or a service manager's SIGTERM ends the app cleanly; the idle timer lets Python
+    # run its signal handlers while Qt's loop is waiting.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
     try:
         return app.exec()
     finally:
+        wake.stop()
         clerk.shutdown()
 
 

@@ -92,7 +92,8 @@ class CompactBar(QWidget):
         if screen is None:
             return
         free = screen.availableGeometry()
-        self.move(free.right() - self.width() - EDGE_MARGIN, free.top() + EDGE_MARGIN)
+        x = max(free.left(), free.right() - self.width() - EDGE_MARGIN)
+        self.move(x, free.top() + EDGE_MARGIN)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

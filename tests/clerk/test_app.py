@@ -411,3 +411,21 @@ def test_starting_while_the_server_is_down_says_offline_then_connects(qtbot, hal
         login(qtbot, app)
     finally:
         app.shutdown()
+
+
+def test_the_counter_runs_live_and_a_double_click_calls_once(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    hall.take("SB")
+    hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "2")
+    seq = hall.server.service.seq
+    button = app.main.buttons["call_next"]
+    button.click()
+    button.click()  # off while the first call is on its way
+    qtbot.waitUntil(lambda: app.model.mode is WindowMode.SERVING)
+    qtbot.waitUntil(lambda: hall.server.service.seq >= seq + 1)
+    assert hall.server.service.seq == seq + 1 and app.main.waiting_count.text() == "1"
+    assert app.main.timer.text() in ("00:00", "00:01")
+    qtbot.waitUntil(lambda: app.main.timer.text() == "00:01", timeout=3000)
+    assert app.compact.timer.text().endswith("00:01") or app.compact.timer.text().endswith("00:02")
