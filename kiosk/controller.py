@@ -69,8 +69,11 @@ class KioskController(QObject):
         self.config, self.link, self.printer = config, link, printer
         self.tz = ZoneInfo(config.timezone)
         self.width = PaperWidth.MM58 if config.paper_mm == 58 else PaperWidth.MM80
-        settings = Settings(idle_timeout_s=config.idle_timeout_s,
-                            done_timeout_s=config.done_timeout_s, language=config.lang)
+        settings = Settings(
+            idle_timeout_s=config.idle_timeout_s,
+            done_timeout_s=config.done_timeout_s,
+            language=config.lang,
+        )
         self.flow = KioskFlow(RequestIds(config.device, boot_tag()), settings)
         self.idle_timer = self._timer(single=True, slot=self._on_idle)
         self.snapshot_timer = self._timer(single=True, slot=self._ask_snapshot)
@@ -119,7 +122,7 @@ class KioskController(QObject):
         self.printer.stop()
         self._started = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in TOUCH_EVENTS:
             self.touched()
         return False
@@ -185,8 +188,11 @@ class KioskController(QObject):
                 self.run(self.flow.ticket_taken(request.request_id, reply["ticket"]))
             else:
                 assert error is not None
-                extra = {k: v for k, v in error.reply.items()
-                         if k not in ("type", "re", "code", "message", "message_en")}
+                extra = {
+                    k: v
+                    for k, v in error.reply.items()
+                    if k not in ("type", "re", "code", "message", "message_en")
+                }
                 self.run(self.flow.take_failed(request.request_id, error.code, error.message,
                                                error.message_en, **extra))  # fmt: skip
             self.effect_done.emit(TakeTicket(request))

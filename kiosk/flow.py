@@ -274,7 +274,9 @@ class KioskFlow:
         return sum(s.waiting for s in self.services_in(category))
 
     def can_take(self, service: ServiceInfo) -> bool:
-        return self.online and self.printer.can_print and service.unavailable_reason(self.lane) is None
+        return (
+            self.online and self.printer.can_print and service.unavailable_reason(self.lane) is None
+        )
 
     def timeout_s(self) -> float | None:
         """How long the current screen may sit untouched before going home (None: forever)."""
@@ -308,9 +310,9 @@ class KioskFlow:
             self.day = day
         if hall is not None:
             self.hall = dict(hall)
-        if self.category is not None and self.category not in self.categories:
-            if self.stage in (Stage.CATEGORY, Stage.APPOINTMENT):
-                self._rest()
+        gone = self.category is not None and self.category not in self.categories
+        if gone and self.stage in (Stage.CATEGORY, Stage.APPOINTMENT):
+            self._rest()
         if self.service is not None:
             self.service = next((s for s in self.services if s.code == self.service.code), None)
             if self.service is None and self.stage is Stage.APPOINTMENT:
@@ -449,8 +451,11 @@ class KioskFlow:
     def ticket_taken(self, request_id: str, ticket: Ticket) -> list[Effect]:
         if request_id in self.settling or request_id in self.unsettled:
             return self._settled(request_id, ticket)
-        if self.stage is not Stage.TAKING or self.request is None \
-                or request_id != self.request.request_id:
+        if (
+            self.stage is not Stage.TAKING
+            or self.request is None
+            or request_id != self.request.request_id
+        ):
             log.warning("reply to a request no longer current: %s", request_id)
             return []
         self.ticket = ticket
@@ -465,8 +470,11 @@ class KioskFlow:
             if code not in UNCERTAIN:  # refused: nothing was issued
                 self.unsettled.pop(request_id, None)
             return []
-        if self.stage is not Stage.TAKING or self.request is None \
-                or request_id != self.request.request_id:
+        if (
+            self.stage is not Stage.TAKING
+            or self.request is None
+            or request_id != self.request.request_id
+        ):
             return []
         self.stage = Stage.FAILED
         self.failure = Failure.NETWORK if code in UNCERTAIN else Failure.REFUSED
@@ -496,8 +504,11 @@ class KioskFlow:
     # -- news from the printer -------------------------------------------------------------
 
     def printed(self, ticket_id: str, health: PrinterHealth = PrinterHealth.OK) -> list[Effect]:
-        if self.stage is not Stage.PRINTING or self.ticket is None \
-                or self.ticket.get("id") != ticket_id:
+        if (
+            self.stage is not Stage.PRINTING
+            or self.ticket is None
+            or self.ticket.get("id") != ticket_id
+        ):
             return []
         self.printer = health
         self.stage = Stage.DONE
@@ -507,8 +518,11 @@ class KioskFlow:
 
     def print_failed(self, ticket_id: str, health: PrinterHealth, detail: str = "") -> list[Effect]:
         """The ticket did not come out (or maybe only in part): void it, tell the citizen."""
-        if self.stage is not Stage.PRINTING or self.ticket is None \
-                or self.ticket.get("id") != ticket_id:
+        if (
+            self.stage is not Stage.PRINTING
+            or self.ticket is None
+            or self.ticket.get("id") != ticket_id
+        ):
             return []
         self.printer, self.printer_detail = health, detail
         reason = f"printer_{health.value}"

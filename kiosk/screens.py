@@ -1,4 +1,4 @@
-"""The kiosk's screens. Each reads the flow in `render(flow)` and reports taps to `actions`.
+"""The kiosk's screens. Each reads the flow in `refresh(flow)` and reports taps to `Actions`.
 
 Screens hold no state of their own beyond the appointment code being typed; what they show
 follows from the flow alone, so a test sets the flow up and looks at the widgets.
@@ -6,6 +6,7 @@ follows from the flow alone, so a test sets the flow up and looks at the widgets
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from .flow import APPOINTMENT_CODE, Failure, KioskFlow, Lane, ServiceInfo, Stage
 from .texts import error_text, text
 from .theme import sizes
-from .widgets import TileButton, TileGrid, button, label, styled
+from .widgets import TileButton, TileGrid, button, label, repolish, styled
 
 MARGIN = 48
 
@@ -68,6 +69,10 @@ class Page(QWidget):
         self.column.setContentsMargins(MARGIN, 36, MARGIN, 36)
         self.column.setSpacing(24)
 
+    def refresh(self, flow: KioskFlow) -> None:
+        """Show what `flow` says."""
+        raise NotImplementedError
+
 
 def nav_row(actions: Actions) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
     back = button("nav", "", actions.tap_back)
@@ -98,7 +103,7 @@ class HomeScreen(Page):
 
     def __init__(self, actions: Actions, orientation: str) -> None:
         super().__init__()
-        self.actions, self.orientation = actions, orientation
+        self.taps, self.orientation = actions, orientation
         self.title = label("title")
         self.chip = label("lane-chip-priority", wrap=False)
         self.cancel_lane = button("nav", "", lambda: actions.tap_back())
@@ -128,19 +133,19 @@ class HomeScreen(Page):
         return self.grid.tiles
 
     def _lane(self, key: str) -> None:
-        self.actions.tap_lane(Lane(key))
+        self.taps.tap_lane(Lane(key))
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         lang, s = flow.language, sizes(flow.large_text)
-        title = {Lane.PRIORITY: "home_title_priority", Lane.APPOINTMENT: "home_title_appointment"}
-        self.title.setText(text(title.get(flow.lane, "home_title"), lang))
+        titles = {Lane.PRIORITY: "home_title_priority", Lane.APPOINTMENT: "home_title_appointment"}
+        self.title.setText(text(titles.get(flow.lane, "home_title"), lang))
         role, chip = lane_chip(flow.lane, lang)
         self.chip.setVisible(bool(chip))
         self.cancel_lane.setVisible(bool(chip))
         if chip:
             self.chip.setProperty("role", role)
             self.chip.setText(chip)
-            self.chip.style().polish(self.chip)
+            repolish(self.chip)
             self.cancel_lane.setText(text("cancel_lane", lang))
         categories = flow.categories
         self.empty.setText(text("no_services", lang))
@@ -151,7 +156,6 @@ class HomeScreen(Page):
         for name, tile in tiles.items():
             services = flow.services_in(name)
             takeable = [x for x in services if x.unavailable_reason(flow.lane) is None]
-            title = name
             if lang == "en":
                 detail = " · ".join(x.name_en for x in services)
             else:
@@ -160,7 +164,7 @@ class HomeScreen(Page):
                 badge = text("category_waiting", lang, n=sum(x.waiting for x in takeable))
             else:
                 badge = _reason_text(services[0], flow.lane, lang) if services else ""
-            tile.set_content(title, detail, badge)
+            tile.set_content(name, detail, badge, closed=not takeable)
             tile.setEnabled(calm and bool(takeable) and flow.can_take(takeable[0]))
         lane_normal = flow.lane is Lane.NORMAL
         for tile, key in ((self.priority_button, "priority"),
@@ -171,7 +175,7 @@ class HomeScreen(Page):
             tile.setEnabled(calm and flow.online and flow.printer.can_print)
 
     def _tile(self, key: str) -> TileButton:
-        return TileButton("tile", "tile-title", "tile-detail", key, self.actions.tap_category)
+        return TileButton("tile", "tile-title", "tile-detail", key, self.taps.tap_category)
 
 
 def _reason_text(service: ServiceInfo, lane: Lane, lang: str) -> str:
@@ -184,7 +188,7 @@ class CategoryScreen(Page):
 
     def __init__(self, actions: Actions, orientation: str) -> None:
         super().__init__()
-        self.actions, self.orientation = actions, orientation
+        self.taps, self.orientation = actions, orientation
         self.title = label("title")
         self.subtitle = label("subtitle")
         self.chip = label("lane-chip-priority", wrap=False)
@@ -204,7 +208,7 @@ class CategoryScreen(Page):
     def service_buttons(self) -> dict[str, TileButton]:
         return self.grid.tiles
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         lang, s = flow.language, sizes(flow.large_text)
         self.title.setText(text("services_title", lang))
         self.subtitle.setText(flow.category or "")
@@ -213,7 +217,7 @@ class CategoryScreen(Page):
         if chip:
             self.chip.setProperty("role", role)
             self.chip.setText(chip)
-            self.chip.style().polish(self.chip)
+            repolish(self.chip)
         services = flow.services_in(flow.category)
         tiles = self.grid.ensure([x.code for x in services],
                                  columns(self.orientation, flow.large_text),
@@ -223,7 +227,7 @@ class CategoryScreen(Page):
             reason = _reason_text(service, flow.lane, lang)
             detail = service.name_zh if lang == "en" else service.location_zh
             badge = reason or text("service_waiting", lang, n=service.waiting)
-            tile.set_content(service.name(lang), detail, badge)
+            tile.set_content(service.name(lang), detail, badge, closed=bool(reason))
             tile.setEnabled(flow.stage is Stage.CATEGORY and flow.can_take(service))
         for nav in (self.back_button, self.home_button):
             nav.setFixedHeight(s.nav_height)
@@ -231,7 +235,7 @@ class CategoryScreen(Page):
         self.home_button.setText(text("home", lang))
 
     def _tile(self, key: str) -> TileButton:
-        return TileButton("tile", "tile-title", "tile-detail", key, self.actions.tap_service)
+        return TileButton("tile", "tile-title", "tile-detail", key, self.taps.tap_service)
 
 
 class AppointmentScreen(Page):
@@ -241,7 +245,7 @@ class AppointmentScreen(Page):
 
     def __init__(self, actions: Actions, orientation: str) -> None:
         super().__init__()
-        self.actions = actions
+        self.taps = actions
         self._lang = "zh"
         self.title = label("title")
         self.subtitle = label("subtitle")
@@ -259,7 +263,7 @@ class AppointmentScreen(Page):
         pad.setContentsMargins(0, 0, 0, 0)
         pad.setSpacing(18)
         for i, key in enumerate(self.KEYS):
-            self.keys[key] = button("key", key, lambda k=key: self.press(k))
+            self.keys[key] = button("key", key, partial(self.press, key))
             pad.addWidget(self.keys[key], i // 3, i % 3)
         self.confirm_button = button("primary", "", self.confirm)
         row, self.back_button, self.home_button = nav_row(actions)
@@ -292,7 +296,7 @@ class AppointmentScreen(Page):
             self.error.setText("")
 
     def press(self, key: str) -> None:
-        self.actions.touched()
+        self.taps.touched()
         if key == "clear":
             self.code.clear()
         elif key == "delete":
@@ -308,11 +312,11 @@ class AppointmentScreen(Page):
         code = self.code.text().strip()
         if not APPOINTMENT_CODE.match(code):
             self.error.setText(text("appointment_bad_code", self._lang))
-            self.actions.touched()
+            self.taps.touched()
             return
-        self.actions.tap_appointment(code)
+        self.taps.tap_appointment(code)
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         lang, s = flow.language, sizes(flow.large_text)
         self._lang = lang
         self.title.setText(text("appointment_title", lang))
@@ -366,7 +370,7 @@ class PrintingScreen(Page):
             card.column.addWidget(part)
         centered(self, card)
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         lang = flow.language
         self.title.setText(text("printing_title", lang))
         service = next((s for s in flow.services if flow.request
@@ -416,27 +420,32 @@ class DoneScreen(Page):
             centered(self, card)
         self.column.addWidget(self.done_button)
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         lang, t = flow.language, flow.ticket or {}
         self.title.setText(text("done_title", lang))
         self.number.setText(str(t.get("number", "")))
         name = t.get("service_name_en") if lang == "en" else t.get("service_name_zh")
         self.service.setText(str(name or t.get("service") or ""))
-        role, chip = lane_chip(Lane(t.get("class", "normal")) if t.get("class") in
-                               ("normal", "priority", "appointment") else Lane.NORMAL, lang)
+        role, chip = lane_chip(
+            Lane(t.get("class", "normal"))
+            if t.get("class") in ("normal", "priority", "appointment")
+            else Lane.NORMAL,
+            lang,
+        )
         self.chip.setVisible(bool(chip))
         if chip:
             self.chip.setProperty("role", role)
             self.chip.setText(chip)
-            self.chip.style().polish(self.chip)
+            repolish(self.chip)
         self.ahead.setText(text("done_ahead", lang, n=int(t.get("ahead") or 0)))
         minutes = wait_minutes(t.get("estimated_wait_s"))
         self.wait.setVisible(minutes is not None)
         if minutes is not None:
             self.wait.setText(text("done_wait", lang, m=minutes) if minutes > 0
                               else text("done_no_wait", lang))  # fmt: skip
-        place = t.get("location_en") if lang == "en" and t.get("location_en") \
-            else t.get("location_zh")
+        place = (
+            t.get("location_en") if lang == "en" and t.get("location_en") else t.get("location_zh")
+        )
         self.location.setVisible(bool(place))
         self.location.setText(text("done_location", lang, location=place or ""))
         self.hint.setText(text("done_hint", lang))
@@ -463,7 +472,7 @@ class FailedScreen(Page):
         row.addWidget(self.home_button, 1)
         self.column.addLayout(row)
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         lang = flow.language
         self.title.setText(text("failed_title", lang))
         if flow.failure is Failure.PRINTER:
@@ -511,7 +520,7 @@ class OutOfServiceScreen(Page):
             self.column.addWidget(part)
         self.column.addStretch(3)
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         lang = flow.language
         self.title.setText(text("oos_title", lang))
         key = flow.printer.text_key

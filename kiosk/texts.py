@@ -19,14 +19,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "switch_language": ("English", "中文"),
     "large_text": ("长者模式 · 大字", "Large text"),
     "large_text_on": ("长者模式 · 已开启", "Large text · on"),
-    "offline_banner": ("网络连接中断，暂停取号 / Offline", "Offline · network lost, no tickets now / 网络连接中断"),
-    "clock": ("{year}年{month}月{day}日  {weekday}  {time}", "{weekday} {year}-{month:02d}-{day:02d}  {time}"),
+    "offline_banner": (
+        "网络连接中断，暂停取号 / Offline",
+        "Offline · network lost, no tickets now / 网络连接中断",
+    ),
+    "clock": (
+        "{year}年{month}月{day}日  {weekday}  {time}",
+        "{weekday} {year}-{month:02d}-{day:02d}  {time}",
+    ),
     "weekdays": ("星期一,星期二,星期三,星期四,星期五,星期六,星期日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
-    "connecting_banner": ("正在连接服务器… / Connecting…", "Connecting to the server… / 正在连接服务器…"),
+    "connecting_banner": (
+        "正在连接服务器… / Connecting…",
+        "Connecting to the server… / 正在连接服务器…",
+    ),
     # home
     "home_title": ("请选择办理类别", "Choose a category"),
     "home_title_priority": ("绿色通道 · 请选择办理类别", "Priority lane · choose a category"),
-    "home_title_appointment": ("预约签到 · 请选择预约的类别", "Appointment check-in · choose a category"),
+    "home_title_appointment": (
+        "预约签到 · 请选择预约的类别",
+        "Appointment check-in · choose a category",
+    ),
     "category_waiting": ("{n} 人等候", "{n} waiting"),
     "category_services": ("{n} 项业务", "{n} services"),
     "priority_button": ("绿色通道", "Priority lane"),
@@ -67,22 +79,49 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mark_appointment": ("预约", "Appointment"),
     # failures
     "failed_title": ("未能取号", "No ticket was issued"),
-    "failed_network": ("网络连接中断，本次未能取号，请稍后重试", "The network is down; no ticket was issued. Please try again shortly."),
-    "failed_printer": ("出票失败，本次取号已作废，请重新取号", "The ticket could not be printed and was cancelled. Please take a new one."),
+    "failed_network": (
+        "网络连接中断，本次未能取号\n请稍后重试",
+        "The network is down; no ticket was issued.\nPlease try again shortly.",
+    ),
+    "failed_printer": (
+        "出票失败，本次取号已作废\n请重新取号",
+        "The ticket could not be printed and was cancelled.\nPlease take a new one.",
+    ),
     "failed_unknown": ("系统繁忙，请稍后重试", "The system is busy; please try again."),
     "retry": ("重试", "Try again"),
     "error_service_closed": ("该事项当前不在办理时间", "This service is not open at this time"),
     "error_quota_reached": ("该事项今日号已取完", "Today's tickets for this service are all taken"),
-    "error_class_not_allowed": ("该事项不支持此取号方式", "This service does not take this kind of ticket"),
-    "error_already_holding": ("您已有该事项的号：{number}", "You already hold a ticket for this service: {number}"),
+    "error_class_not_allowed": (
+        "该事项不支持此取号方式",
+        "This service does not take this kind of ticket",
+    ),
+    "error_already_holding": (
+        "您已有该事项的号：{number}",
+        "You already hold a ticket for this service: {number}",
+    ),
     "error_unknown_service": ("该事项暂不可办理", "This service is not available"),
-    "error_unavailable": ("系统繁忙，本次未能取号，请重试", "The system is busy; no ticket was issued. Please try again."),
-    "error_rate_limited": ("系统繁忙，本次未能取号，请重试", "The system is busy; no ticket was issued. Please try again."),
-    "error_offline": ("网络连接中断，本次未能取号，请稍后重试", "The network is down; no ticket was issued. Please try again shortly."),
+    "error_unavailable": (
+        "系统繁忙，本次未能取号\n请重试",
+        "The system is busy; no ticket was issued.\nPlease try again.",
+    ),
+    "error_rate_limited": (
+        "系统繁忙，本次未能取号\n请重试",
+        "The system is busy; no ticket was issued.\nPlease try again.",
+    ),
+    "error_offline": (
+        "网络连接中断，本次未能取号\n请稍后重试",
+        "The network is down; no ticket was issued.\nPlease try again shortly.",
+    ),
     # out of service
     "oos_title": ("暂停服务", "Out of service"),
-    "oos_hint": ("请到其他取号机取号，或联系大厅工作人员", "Please use another kiosk or ask the hall staff"),
-    "oos_voided": ("您刚才的号未能打印，已作废", "Your ticket could not be printed and has been cancelled"),
+    "oos_hint": (
+        "请到其他取号机取号，或联系大厅工作人员",
+        "Please use another kiosk or ask the hall staff",
+    ),
+    "oos_voided": (
+        "您刚才的号未能打印，已作废",
+        "Your ticket could not be printed and has been cancelled",
+    ),
     "printer_paper_out": ("打印机缺纸", "The printer is out of paper"),
     "printer_cover_open": ("打印机纸仓盖未关好", "The printer cover is open"),
     "printer_error": ("打印机故障（卡纸或切刀故障）", "Printer fault (paper jam or cutter)"),
@@ -90,7 +129,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "printer_unknown": ("打印机无响应", "The printer does not answer"),
     "printer_missing": ("未连接打印机", "No printer connected"),
     # printed ticket
-    "ticket_footer": ("过号请重新取号", "过号请重新取号 / If you miss your call, please take a new ticket"),
+    "ticket_footer": (
+        "过号请重新取号",
+        "过号请重新取号 / If you miss your call, please take a new ticket",
+    ),
 }
 
 

@@ -97,7 +97,8 @@ QLabel[role="tile-title"] {{ font-size: {px(50)}px; font-weight: bold; color: {B
 QLabel[role="tile-detail"] {{ font-size: {px(30)}px; color: {MUTED}; }}
 QLabel[role="tile-badge"] {{ font-size: {px(30)}px; font-weight: bold; color: {BLUE}; }}
 QLabel[role="tile-title"]:disabled, QLabel[role="tile-detail"]:disabled {{ color: {DISABLED_INK}; }}
-QLabel[role="tile-badge"]:disabled {{ color: {RED}; }}
+QLabel[role="tile-badge"]:disabled {{ color: {DISABLED_INK}; }}
+QLabel[role="tile-badge"][closed="true"] {{ color: {RED}; }}
 
 QPushButton[role="lane-priority"], QPushButton[role="lane-appointment"] {{
     border: none; border-radius: {px(18)}px;

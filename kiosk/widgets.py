@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -53,15 +52,6 @@ def repolish(widget: QWidget) -> None:
     style.polish(widget)
 
 
-def clear_layout(layout: QLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
-
-
 class TileButton(QPushButton):
     """A large touch target with a title, a detail line and a badge (waiting or why closed).
 
@@ -88,7 +78,12 @@ class TileButton(QPushButton):
         box.addStretch(1)
         self.clicked.connect(lambda: on_click(self.key))
 
-    def set_content(self, title: str, detail: str = "", badge: str = "") -> None:
+    def set_content(self, title: str, detail: str = "", badge: str = "",
+                    closed: bool = False) -> None:  # fmt: skip
+        """`closed`: the badge says why the tile cannot be tapped (shown in red)."""
+        if self.badge.property("closed") != closed:
+            self.badge.setProperty("closed", closed)
+            repolish(self.badge)
         self.title.setText(title)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
@@ -98,7 +93,9 @@ class TileButton(QPushButton):
         self.setAccessibleName(" ".join(p for p in (title, detail, badge) if p))
 
     def text_lines(self) -> list[str]:
-        return [p.text() for p in (self.title, self.detail, self.badge) if p.isVisible() or p.text()]
+        return [
+            p.text() for p in (self.title, self.detail, self.badge) if p.isVisible() or p.text()
+        ]
 
     def full_text(self) -> str:
         return self.accessibleName()
@@ -175,7 +172,7 @@ class TopBar(QWidget):
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
 
-    def render(self, hall: dict[str, str], lang: str, large_text: bool) -> None:
+    def refresh(self, hall: dict[str, str], lang: str, large_text: bool) -> None:
         self._lang = lang
         name = hall.get("name_en") if lang == "en" else hall.get("name_zh")
         self.hall.setText(name or hall.get("name_zh") or text("app_title", lang))

@@ -22,6 +22,7 @@ from .screens import (
     FailedScreen,
     HomeScreen,
     OutOfServiceScreen,
+    Page,
     PrintingScreen,
 )
 from .texts import text
@@ -36,7 +37,7 @@ class KioskWindow(QWidget):
                  tz: ZoneInfo | None = None) -> None:  # fmt: skip
         super().__init__()
         self.setObjectName("KioskWindow")
-        self.flow, self.actions, self.orientation = flow, actions, orientation
+        self.flow, self.taps, self.orientation = flow, actions, orientation
         self.family = cjk_family()
         self.topbar = TopBar(actions.tap_language, actions.tap_large_text,
                              tz or ZoneInfo("Asia/Shanghai"))  # fmt: skip
@@ -53,7 +54,7 @@ class KioskWindow(QWidget):
         for screen in (self.home, self.category, self.appointment, self.printing, self.done,
                        self.failed, self.out_of_service):  # fmt: skip
             self.stack.addWidget(screen)
-        self.screens = {
+        self.screens: dict[Stage, Page] = {
             Stage.IDLE: self.home, Stage.OFFLINE: self.home, Stage.CATEGORY: self.category,
             Stage.APPOINTMENT: self.appointment, Stage.TAKING: self.printing,
             Stage.PRINTING: self.printing, Stage.DONE: self.done, Stage.FAILED: self.failed,
@@ -67,26 +68,26 @@ class KioskWindow(QWidget):
         column.addWidget(self.stack, 1)
         self.resize(*SIZES[orientation])
         self._large_text: bool | None = None
-        flow.subscribe(self.render)
-        self.render(flow)
+        flow.subscribe(self.refresh)
+        self.refresh(flow)
         self.topbar.timer.start()
 
     @property
-    def screen_now(self) -> QWidget:
+    def screen_now(self) -> QWidget | None:
         return self.stack.currentWidget()
 
-    def render(self, flow: KioskFlow) -> None:
+    def refresh(self, flow: KioskFlow) -> None:
         if flow.large_text != self._large_text:
             self._large_text = flow.large_text
             self.setStyleSheet(stylesheet(self.family, flow.large_text))
         lang = flow.language
         self.setWindowTitle(text("app_title", lang))
-        self.topbar.render(flow.hall, lang, flow.large_text)
+        self.topbar.refresh(flow.hall, lang, flow.large_text)
         self.banner.setVisible(not flow.online)
         self.banner.setText(text("offline_banner" if flow.ever_online else "connecting_banner",
                                  lang))  # fmt: skip
         screen = self.screens[flow.stage]
-        screen.render(flow)  # type: ignore[attr-defined]
+        screen.refresh(flow)
         if flow.stage is not Stage.APPOINTMENT:
             self.appointment.reset()
         self.stack.setCurrentWidget(screen)
@@ -95,6 +96,6 @@ class KioskWindow(QWidget):
         """Stop the clock (call before closing)."""
         self.topbar.timer.stop()
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: object) -> None:
         self.stop()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -28,7 +28,6 @@ from queue_server.server import HallServer
 from queue_server.service import HallService
 from queue_server.store import Store
 
-
 NEVER_OPEN = (OpeningPeriod(frozenset(), dt.time(0, 0), dt.time(0, 1)),)
 
 
@@ -39,15 +38,48 @@ def rich_hall() -> Hall:
     extra = (
         dataclasses.replace(yb, daily_quota=0),  # 今日号已取完
         hj,
-        Service("CR", "出入境", "Exit and Entry", "E", "公安服务", "二楼 5 号窗口",
-                "Floor 2, window 5", hours=NEVER_OPEN, priority=False),
-        Service("BD", "不动产登记", "Real Estate Registration", "D", "不动产", "二楼 6–8 号窗口",
-                "Floor 2, windows 6–8"),
-        Service("SW", "税务", "Taxation", "F", "税务服务", "一楼 9–10 号窗口", "Floor 1, windows 9–10"),
-        Service("GS", "营业执照", "Business Licence", "G", "市场监管", "三楼 11 号窗口",
-                "Floor 3, window 11"),
-        Service("GJ", "公积金提取", "Housing Fund Withdrawal", "H", "住房公积金", "三楼 12 号窗口",
-                "Floor 3, window 12", appointments=False),
+        Service(
+            "CR",
+            "出入境",
+            "Exit and Entry",
+            "E",
+            "公安服务",
+            "二楼 5 号窗口",
+            "Floor 2, window 5",
+            hours=NEVER_OPEN,
+            priority=False,
+        ),
+        Service(
+            "BD",
+            "不动产登记",
+            "Real Estate Registration",
+            "D",
+            "不动产",
+            "二楼 6–8 号窗口",
+            "Floor 2, windows 6–8",
+        ),
+        Service(
+            "SW", "税务", "Taxation", "F", "税务服务", "一楼 9–10 号窗口", "Floor 1, windows 9–10"
+        ),
+        Service(
+            "GS",
+            "营业执照",
+            "Business Licence",
+            "G",
+            "市场监管",
+            "三楼 11 号窗口",
+            "Floor 3, window 11",
+        ),
+        Service(
+            "GJ",
+            "公积金提取",
+            "Housing Fund Withdrawal",
+            "H",
+            "住房公积金",
+            "三楼 12 号窗口",
+            "Floor 3, window 12",
+            appointments=False,
+        ),
     )
     return dataclasses.replace(hall, services=(sb, *extra))
 

@@ -36,8 +36,16 @@ SERVICES = [
 
 
 def ticket(number: str = "A004", state: str = "waiting") -> dict:
-    return {"id": f"2026-11-22-{number}", "number": number, "service": "SB", "state": state,
-            "class": "normal", "ahead": 3, "estimated_wait_s": 900, "issued_at": 1795312345.0}
+    return {
+        "id": f"2026-11-22-{number}",
+        "number": number,
+        "service": "SB",
+        "state": state,
+        "class": "normal",
+        "ahead": 3,
+        "estimated_wait_s": 900,
+        "issued_at": 1795312345.0,
+    }
 
 
 def ready(**settings) -> KioskFlow:
@@ -58,8 +66,10 @@ def tap_sb(flow: KioskFlow) -> TakeRequest:
 
 
 def test_the_flow_model_imports_no_qt():
-    code = ("import sys, kiosk.flow, kiosk.texts, kiosk.ticket, kiosk.config; "
-            "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))]")
+    code = (
+        "import sys, kiosk.flow, kiosk.texts, kiosk.ticket, kiosk.config; "
+        "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))]"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -273,7 +283,10 @@ def test_a_failed_print_voids_the_ticket_and_puts_the_kiosk_out_of_service(healt
     t = ticket()
     flow.ticket_taken(request.request_id, t)
     effects = flow.print_failed(t["id"], health, "detail")
-    assert effects == [VoidTicket(t["id"], f"printer_{health.value}"), ReportDevice(status, "detail")]
+    assert effects == [
+        VoidTicket(t["id"], f"printer_{health.value}"),
+        ReportDevice(status, "detail"),
+    ]
     assert flow.stage is Stage.OUT_OF_SERVICE and flow.voided_here
     assert flow.choose_category("社会保障") == []
     flow.voided(t["id"])
@@ -303,7 +316,10 @@ def test_a_void_that_cannot_be_sent_is_sent_after_reconnecting():
     assert effects == []  # offline: nothing can be sent now
     assert flow.pending_voids == {ticket()["id"]: "printer_paper_out"}
     effects = flow.set_online(True)
-    assert effects == [ReportDevice("printer_paper_out"), VoidTicket(ticket()["id"], "printer_paper_out")]
+    assert effects == [
+        ReportDevice("printer_paper_out"),
+        VoidTicket(ticket()["id"], "printer_paper_out"),
+    ]
     flow.void_failed(ticket()["id"], "offline")
     assert ticket()["id"] in flow.pending_voids
     flow.void_failed(ticket()["id"], "ticket_not_waiting")  # called meanwhile: nothing to do
@@ -331,7 +347,8 @@ def test_printed_with_paper_near_end_reports_it_and_still_done():
     request = tap_sb(flow)
     flow.ticket_taken(request.request_id, ticket())
     assert flow.printed(ticket()["id"], PrinterHealth.PAPER_NEAR_END) == [
-        ReportDevice("printer_paper_near_end")]
+        ReportDevice("printer_paper_near_end")
+    ]
     assert flow.stage is Stage.DONE
 
 

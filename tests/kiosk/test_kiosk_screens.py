@@ -115,7 +115,7 @@ def test_language_switch_and_back(kiosk):
     assert window.done.title.text() == "Please take your ticket"
     assert window.done.service.text() == "Social Insurance"
     assert kiosk.printer.wait_for_cut(1, 2)
-    assert "Social Insurance".encode() in kiosk.printer.tickets()[0]
+    assert b"Social Insurance" in kiosk.printer.tickets()[0]
     window.topbar.language_button.click()
     assert window.done.title.text() == "请取走您的票"
 
@@ -132,7 +132,10 @@ def test_large_text_mode_makes_everything_bigger(kiosk):
     assert "font-size: 65px" in window.styleSheet()  # 50 px titles × 1.3
     assert columns("portrait", True) == 2  # one long column would need scrolling
     grid = window.home.grid.grid
-    assert grid.getItemPosition(grid.indexOf(window.home.category_buttons["公安服务"]))[:2] == (0, 1)
+    assert grid.getItemPosition(grid.indexOf(window.home.category_buttons["公安服务"]))[:2] == (
+        0,
+        1,
+    )
     window.topbar.large_text_button.click()
     assert not kiosk.flow.large_text
 
@@ -257,7 +260,7 @@ def test_a_lost_reply_offers_a_retry_with_the_same_request_id(kiosk):
     [take] = flow.choose_service("SB")
     flow.take_failed(take.request.request_id, "offline")
     failed = kiosk.window.failed
-    assert failed.message.text() == "网络连接中断，本次未能取号，请稍后重试"
+    assert failed.message.text() == "网络连接中断，本次未能取号\n请稍后重试"
     assert failed.retry_button.isVisible() and failed.retry_button.text() == "重试"
     failed.retry_button.click()
     wait_stage(kiosk, Stage.DONE)
@@ -311,8 +314,9 @@ def test_a_printer_fault_seen_while_idle_puts_the_kiosk_out_of_service(make_kios
     wait_stage(rig, Stage.OUT_OF_SERVICE)
     assert rig.window.out_of_service.reason.text() == reason
     assert not rig.window.out_of_service.voided.isVisible()
-    rig.qtbot.waitUntil(lambda: any(e["status"] == status
-                                    for e in rig.server.events("device_status")), timeout=3000)
+    rig.qtbot.waitUntil(
+        lambda: any(e["status"] == status for e in rig.server.events("device_status")), timeout=3000
+    )
 
 
 def test_a_missing_printer_port_is_out_of_service(make_kiosk):
@@ -339,7 +343,9 @@ def test_offline_banner_disables_taking_and_clears_by_itself(kiosk, qtbot):
     wait_stage(kiosk, Stage.DONE)
 
 
-def test_connecting_banner_before_the_first_connection(qtbot, hall_server, fake_printer, make_kiosk):
+def test_connecting_banner_before_the_first_connection(
+    qtbot, hall_server, fake_printer, make_kiosk
+):
     hall_server.stop()
     rig = make_kiosk()
     assert rig.window.banner.isVisible()

@@ -1,0 +1,112 @@
+"""End to end: a real server with a real SQLite file, the kiosk offscreen, a fake printer on a pty.
+
+One citizen's ticket from the tap to the paper, the printer running out of paper, the server
+going away and coming back; then the real `python -m kiosk` process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from drivers.printer.stream import Kind, parse, to_text
+from kiosk.flow import Stage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(kiosk, qtbot):
+    window, server, printer = kiosk.window, kiosk.server, kiosk.printer
+
+    # A tap issues a ticket, and what the server issued is what comes out of the printer.
+    window.home.category_buttons["公安服务"].click()
+    window.category.service_buttons["HJ"].click()
+    qtbot.waitUntil(lambda: kiosk.flow.stage is Stage.DONE, timeout=5000)
+    [ticket] = server.tickets()
+    assert (ticket["number"], ticket["state"], ticket["service"]) == ("C001", "waiting", "HJ")
+    assert printer.wait_for_cut(1, 2)
+    [job] = printer.tickets()
+    events = parse(job)
+    assert [e.qr_data for e in events if e.kind is Kind.QR and e.qr_function == 80] == [
+        f"http://hall.example.gov.cn/t/{ticket['id']}".encode()
+    ]
+    text = to_text(job)
+    issued = dt.datetime.fromtimestamp(ticket["issued_at"], ZoneInfo("Asia/Shanghai"))
+    for line in ("测试县政务服务中心", "C001", "户籍", "前面还有 0 人", "请到：二楼 5 号窗口",
+                 f"取号时间：{issued:%Y-%m-%d %H:%M:%S}", "过号请重新取号"):  # fmt: skip
+        assert line in text, (line, text)
+    assert "户籍".encode("gb18030") in job and b"\x1c&" in job  # FS &: Chinese mode, GB18030
+    assert window.done.number.text() == "C001"
+
+    # Paper runs out: the next ticket is voided on the server, the kiosk is out of service.
+    printer.mode = "paper_out"
+    window.done.done_button.click()
+    window.home.category_buttons["公安服务"].click()
+    window.category.service_buttons["HJ"].click()
+    qtbot.waitUntil(lambda: kiosk.flow.stage is Stage.OUT_OF_SERVICE, timeout=5000)
+    assert window.screen_now is window.out_of_service
+    qtbot.waitUntil(lambda: server.ticket(ticket["id"].replace("C001", "C002"))["state"] == "voided",
+                    timeout=3000)  # fmt: skip
+    [voided] = server.events("ticket_voided")
+    assert (voided["number"], voided["reason"]) == ("C002", "printer_paper_out")
+    qtbot.waitUntil(lambda: [e["status"] for e in server.events("device_status")]
+                    == ["ok", "printer_paper_out"], timeout=3000)  # fmt: skip
+    assert server.events("device_status")[-1]["device"] == "kiosk-1"
+    assert len(printer.tickets()) == 1  # nothing more came out
+    printer.mode = "ok"
+    qtbot.waitUntil(lambda: kiosk.flow.stage is Stage.IDLE, timeout=5000)
+
+    # The server dies: the banner says so and no ticket can be taken; it comes back by itself.
+    server.stop()
+    qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+    assert window.banner.text() == "网络连接中断，暂停取号 / Offline"
+    assert not window.home.category_buttons["公安服务"].isEnabled()
+    kiosk.controller.tap_category("公安服务")
+    kiosk.controller.tap_service("HJ")
+    assert kiosk.flow.stage is Stage.OFFLINE
+    server.start()  # the same port and the same SQLite file
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=15000)
+    window.home.category_buttons["公安服务"].click()
+    window.category.service_buttons["HJ"].click()
+    qtbot.waitUntil(lambda: kiosk.flow.stage is Stage.DONE, timeout=5000)
+    assert window.done.number.text() == "C003"
+    assert [t["state"] for t in server.tickets()] == ["waiting", "voided", "waiting"]
+    assert printer.wait_for_cut(2, 2)
+
+
+def test_python_m_kiosk_runs_with_a_fake_printer_and_quits_on_sigterm(hall_server, tmp_path, qtbot):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[kiosk]\ntoken = "{hall_server.token("kiosk-3")}"\n'
+                      "idle_timeout_s = 45\n", encoding="utf-8")  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--server", hall_server.url, "--device", "kiosk-3",
+         "--config", str(config), "--printer", "fake", "--orientation", "landscape",
+         "--windowed"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        # It connected, read its (fake) printer and told the server all is well.
+        qtbot.waitUntil(lambda: any(e["device"] == "kiosk-3"
+                                    for e in hall_server.events("device_status")),
+                        timeout=15000)  # fmt: skip
+        assert hall_server.events("device_status")[-1]["status"] == "ok"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0, output
+    assert "fake printer (ok) on /dev/pts/" in output
+
+
+def test_python_m_kiosk_refuses_a_bad_setting():
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--server", "http://nope", "--device", "k", "--token",
+         "t", "--printer", "fake"], check=False, cwd=ROOT, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "server must be a ws:// or wss:// url" in result.stderr
