@@ -65,6 +65,7 @@ from .windows import Look, LookKind, WindowBook, WindowState
 log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT = 5.0
+MAX_DETAIL = 200  # characters of a device_status detail (docs/protocol.md)
 
 
 class Refused(Exception):
@@ -202,7 +203,8 @@ class Bridge:
             if state is LineState.UNKNOWN or not self.client.connected:
                 continue  # reported when the state is known and the server is there
             try:
-                await self._request("device_status", status=state.value, detail=self.line_detail)
+                detail = {"detail": _clip(self.line_detail)} if self.line_detail else {}
+                await self._request("device_status", status=state.value, **detail)
                 log.info("reported %s to the server", state.value)
             except (ServerError, NotConnected, TimeoutError) as exc:
                 log.warning("could not report the bus status %s: %s", state.value, exc)
@@ -345,3 +347,8 @@ class Bridge:
             except Exception:
                 log.exception("window %d: board %s failed to show %s", window,
                               type(board).__name__, look)  # fmt: skip
+
+
+def _clip(text: str) -> str:
+    """At most MAX_DETAIL characters; the end of an OS error says the most, keep it."""
+    return text if len(text) <= MAX_DETAIL else "…" + text[-(MAX_DETAIL - 1) :]

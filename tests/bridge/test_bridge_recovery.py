@@ -1,0 +1,175 @@
+"""The bridge recovers on its own: the server restarting, the serial adapter vanishing and
+coming back, noise on the line; and the boards are redrawn from the server's snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bridgekit import bridged, until
+from hallkit import running
+
+from drivers.bridge import LineState
+from drivers.bus.evaluator import FOUR_KEY
+from drivers.bus.fake import FakeBus, FakeEvaluator, FakeKeypad, FakeWindowDisplay
+from drivers.bus.frame import Frame
+from drivers.bus.keypad import KeypadAction
+
+BLANK = "      "
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].split("/")[0])
+
+
+def test_boards_are_drawn_from_the_snapshot_when_the_bridge_starts(tmp_path, bus, link):
+    keypad = bus.attach(FakeKeypad(1))
+    board_1 = bus.attach(FakeWindowDisplay(0x21))
+    board_2 = bus.attach(FakeWindowDisplay(0x22))
+
+    async def body():
+        async with running(tmp_path) as hall:
+            one = await hall.clerk(1, "s1")
+            two = await hall.clerk(2, "s2")
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_ticket", service="SB", request_id="k-1")
+            await one.request("call_next", window=1)
+            await two.request("pause", window=2)
+            async with bridged(hall, link):
+                await until(bus, lambda: keypad.display == "   001" and board_1.number == "   001")
+                await until(bus, lambda: board_2.number == BLANK)  # paused
+
+    run(body())
+
+
+def test_the_bridge_survives_a_server_restart(tmp_path, bus, link):
+    keypad = bus.attach(FakeKeypad(1))
+    board = bus.attach(FakeWindowDisplay(0x21))
+
+    async def body():
+        async with running(tmp_path) as first:
+            port = port_of(first.url)
+            await first.clerk(1, "s1")
+            kiosk = await first.client("kiosk-1")
+            for n in range(2):
+                await kiosk.request("take_ticket", service="SB", request_id=f"k-{n}")
+            async with bridged(first, link) as bridge:
+                watcher = await first.client("board-1")
+                keypad.press(KeypadAction.CALL_NEXT)
+                await watcher.next_event("ticket_called")
+                await until(bus, lambda: board.number == "   001")
+
+                await first.server.stop()  # the server goes away
+                await bridge.wait_for(lambda: not bridge.online)
+                keypad.press(KeypadAction.CALL_NEXT)  # nobody to ask: beeps
+                await until(bus, lambda: keypad.beeps == 1)
+
+                async with running(tmp_path, port=port) as second:  # same port, same db
+                    await bridge.wait_for(lambda: bridge.online and bridge.syncs >= 2)
+                    watcher = await second.client("board-1")
+                    keypad.press(KeypadAction.CALL_NEXT)
+                    called = await watcher.next_event("ticket_called")
+                    assert (called["window"], called["number"]) == (1, "A002")
+                    await until(
+                        bus, lambda: board.number == "   002" and keypad.display == "   002"
+                    )
+                    clerk = await second.clerk(1, "s1")
+                    await clerk.request("finish", window=1)
+                    await until(bus, lambda: board.number == BLANK)
+
+    run(body())
+
+
+def test_the_bridge_survives_the_serial_adapter_vanishing(tmp_path, bus, link: Path):
+    bus.attach(FakeKeypad(1))
+
+    async def body():
+        async with running(tmp_path) as hall, bridged(hall, link) as bridge:
+            watcher = await hall.client("board-1")
+            await hall.clerk(1, "s1")
+            kiosk = await hall.client("kiosk-1")
+            for n in range(2):
+                await kiosk.request("take_ticket", service="SB", request_id=f"k-{n}")
+
+            bus.stop()  # unplugged: the pty is gone and so is its /dev/serial/by-id link
+            link.unlink()
+            status = await watcher.next_event("device_status")
+            assert (status["device"], status["status"]) == ("bridge-1", "device_missing")
+            assert status["detail"]
+            snap = await watcher.request("snapshot")
+            assert [(d["device"], d["status"]) for d in snap["devices"]] == [
+                ("bridge-1", "device_missing")
+            ]
+            # The clerk's app still works; the bridge catches up when the bus is back.
+            clerk = await hall.clerk(1, "s1")
+            await clerk.request("call_next", window=1)
+
+            with FakeBus() as again:  # plugged in again: a new tty behind the same link
+                keypad = again.attach(FakeKeypad(1))
+                evaluator = again.attach(FakeEvaluator(0x11, FOUR_KEY))
+                board = again.attach(FakeWindowDisplay(0x21))
+                link.symlink_to(again.port_path)
+                status = await watcher.next_event("device_status")
+                assert (status["status"], status["detail"]) == ("ok", "")
+                await until(again, lambda: keypad.display == "   001" and board.number == "   001")
+                keypad.press(KeypadAction.CALL_NEXT)  # ends A001, calls A002
+                assert (await watcher.next_event("ticket_called"))["number"] == "A002"
+                await until(again, lambda: board.number == "   002")
+                keypad.press(KeypadAction.INVITE_RATING)
+                await until(again, lambda: evaluator.start_requests == 1)
+                await bridge.line.stop()  # before the pty goes: no read on a closed fd
+
+    run(body())
+
+
+def test_a_missing_port_at_start_is_reported_and_picked_up_when_it_appears(tmp_path):
+    link = tmp_path / "usb-bus-if00-port0"
+
+    async def body():
+        async with running(tmp_path) as hall:
+            watcher = await hall.client("board-1")
+            async with bridged(hall, link, wait_line=False) as bridge:
+                await bridge.wait_for(lambda: bridge.line.state is LineState.MISSING)
+                status = await watcher.next_event("device_status")
+                assert status["status"] == "device_missing" and str(link) in status["detail"]
+                with FakeBus() as bus:
+                    keypad = bus.attach(FakeKeypad(1))
+                    link.symlink_to(bus.port_path)
+                    assert (await watcher.next_event("device_status"))["status"] == "ok"
+                    await until(bus, lambda: keypad.display == BLANK)  # window 1 closed
+                    keypad.press(KeypadAction.CALL_NEXT)
+                    await until(bus, lambda: keypad.beeps == 1)  # window_closed
+                    await bridge.line.stop()
+
+    run(body())
+
+
+def test_noise_half_frames_and_strangers_on_the_bus_do_no_harm(tmp_path, bus, link):
+    keypad = bus.attach(FakeKeypad(1))
+
+    async def body():
+        async with running(tmp_path) as hall, bridged(hall, link):
+            watcher = await hall.client("board-1")
+            await hall.clerk(1, "s1")
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_ticket", service="SB", request_id="k-1")
+            bus.inject(b"\x00\xff\x68\x03\x03\x68\x01\x01\x0c\x0e")  # half a frame, cut off
+            bus.inject(b"\x13\x37garbage")
+            bus.inject(Frame(0x55, 0x01, b"\x0c").encode())  # a keypad nobody configured
+            bus.inject(Frame(0x56, 0x11, b"\x02").encode())  # an evaluator nobody configured
+            bus.inject(Frame(0x11, 0x11, b"\x09").encode())  # a key the model does not know
+            bus.inject(Frame(1, 0x01, b"\x07\x07").encode())  # no such key: beep
+            await until(bus, lambda: keypad.beeps == 1)
+            keypad.press(KeypadAction.CALL_NEXT)
+            assert (await watcher.next_event("ticket_called"))["number"] == "A001"
+            await until(bus, lambda: keypad.display == "   001")
+            strangers = [f for f in bus.host_frames if f.addr in (0x55, 0x56)]
+            assert [f.func for f in strangers] == [0x01, 0x01]  # acknowledged all the same
+            snap = await watcher.request("snapshot")
+            assert snap["windows"][0]["last_rating"] is None
+
+    run(body())
