@@ -398,7 +398,7 @@ class MainWindow(QWidget):
             button.setEnabled(m.enabled(action_for(command_id, m)))
 
     def tick(self) -> None:
-        """Once a second: the serving counter and the clock."""
+        """On every tick of the app's timer: the serving counter and the clock."""
         now = self.clock()
         self.timer.setText(format_duration(self.model.served_seconds(now)))
         self.clock_label.setText(time.strftime("%Y-%m-%d  %H:%M", time.localtime(now)))

@@ -100,6 +100,8 @@ class Controller(QObject):
             self.notice.emit("error", self._error_text(error))
             if error is not None and error.code == "not_logged_in":
                 self._relogin()
+            elif error is not None and error.code != "offline":
+                self._refresh()  # the screen may have been wrong about the window: resync
             return
         self.model.apply_reply(reply)
         if action is Action.LOGOUT:
