@@ -18,6 +18,9 @@ from drivers.bus.fake import FakeBus
 def no_leftover_threads() -> Iterator[None]:
     before = set(threading.enumerate())
     yield
+    for thread in set(threading.enumerate()) - before:
+        if thread.name.startswith("asyncio-waitpid"):  # asyncio's child watcher, ending
+            thread.join(5)
     assert set(threading.enumerate()) - before == set()
 
 

@@ -1,0 +1,157 @@
+"""The bridge's TOML file: the shipped demo file loads, bad files name the line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drivers.bridge.config import (
+    BridgeConfigError,
+    DisplayType,
+    load_bridge_config,
+    parse_bridge_config,
+)
+from drivers.bus.evaluator import FIVE_KEY, FOUR_KEY
+from queue_server.config import load_hall
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Line numbers below are literal: keep this text's lines where they are.
+GOOD = """\
+[server]
+url = "ws://127.0.0.1:8765/ws"
+device = "bridge-1"
+token = "bridge-token-0001-abcdef"
+
+[bus]
+port = "/dev/serial/by-id/usb-bus"
+baudrate = 9600
+local_echo = true
+
+[evaluator_models.best_first]
+keys = { "0" = 5, "1" = 4, "2" = 1 }
+
+[[keypads]]
+address = 1
+window = 1
+transfer_to = 2
+
+[[evaluators]]
+address = 0x11
+window = 1
+model = "best_first"
+
+[[evaluators]]
+address = 1
+window = 1
+model = "four_key"
+
+[[displays]]
+address = 0x21
+window = 1
+type = "bus"
+
+[[displays]]
+address = 1
+window = 2
+type = "onbon"
+width = 128
+"""
+
+
+def bad(old: str, new: str) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, 1)
+
+
+def test_the_good_file_reads_into_settings():
+    config = parse_bridge_config(GOOD, "bridge.toml")
+    assert (config.server.url, config.server.device) == ("ws://127.0.0.1:8765/ws", "bridge-1")
+    assert (config.bus.port, config.bus.baudrate, config.bus.local_echo) == (
+        "/dev/serial/by-id/usb-bus", 9600, True)  # fmt: skip
+    assert [(k.address, k.window, k.transfer_to) for k in config.keypads] == [(1, 1, 2)]
+    (custom, builtin) = config.evaluators
+    assert dict(custom.model.keys) == {0: 5, 1: 4, 2: 1} and builtin.model is FOUR_KEY
+    assert [(d.address, d.window, d.type, d.width) for d in config.displays] == [
+        (0x21, 1, DisplayType.BUS, 64), (1, 2, DisplayType.ONBON, 128)]  # fmt: skip
+    assert config.windows == [1, 2]
+
+
+def test_the_demo_file_matches_the_demo_hall():
+    config = load_bridge_config(ROOT / "config/demo-bridge.toml")
+    hall = load_hall(ROOT / "config/demo-hall.toml")
+    device = next(d for d in hall.devices if d.id == config.server.device)
+    assert (device.role.value, device.token) == ("bridge", config.server.token)
+    assert {1, 2, 3, 4} <= set(config.windows) <= {w.number for w in hall.windows}
+    assert {k.window for k in config.keypads} >= {1, 2, 3, 4}
+    assert any(e.model is FIVE_KEY for e in config.evaluators)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (bad('[server]\n', '[sever]\n'),
+         ("bridge.toml:1: sever: unknown key (typo?); allowed here: bus, displays, "
+         "evaluator_models, evaluators, keypads, server")),
+        (bad('url = "ws://127.0.0.1:8765/ws"', 'url = "http://127.0.0.1:8765/ws"'),
+         'bridge.toml:2: server.url: must be a ws:// or wss:// address, got "http://127.0.0.1:8765/ws"'),
+        (bad('token = "bridge-token-0001-abcdef"\n', ''),
+         "bridge.toml:1: server.token: required field is missing"),
+        (bad('port = "/dev/serial/by-id/usb-bus"', 'port = ""'),
+         "bridge.toml:7: bus.port: must not be empty"),
+        (bad("baudrate = 9600", 'baudrate = "9600"'),
+         'bridge.toml:8: bus.baudrate: must be a whole number between 300 and 921600, got "9600"'),
+        (bad("local_echo = true", 'local_echo = "yes"'),
+         'bridge.toml:9: bus.local_echo: must be true or false, got "yes"'),
+        (bad('"2" = 1 }', '"2" = 6 }'),
+         ("bridge.toml:12: evaluator_models.best_first.keys: key 2 must map to a level 1-5 "
+         "(5 非常满意 … 1 非常不满意), got 6")),
+        (bad('"2" = 1 }', '"x" = 1 }'),
+         'bridge.toml:12: evaluator_models.best_first.keys: key "x" must be a key code 0-255'),
+        (bad("[evaluator_models.best_first]", "[evaluator_models.four_key]"),
+         "bridge.toml:11: evaluator_models.four_key: four_key is a built-in model; choose another name"),
+        (bad("address = 1\nwindow = 1\ntransfer_to", "address = 1\nwindow = \"1\"\ntransfer_to"),
+         'bridge.toml:16: keypads[0].window: must be a whole number between 1 and 9999, got "1"'),
+        (bad("transfer_to = 2", "transfer_to = 1"),
+         "bridge.toml:17: keypads[0].transfer_to: must be another window than the keypad's own"),
+        (bad("transfer_to = 2", "transfer_to = 2\nwindw = 3"),
+         ("bridge.toml:18: keypads[0].windw: unknown key (typo?); allowed here: address, "
+         "transfer_to, window")),
+        (bad("address = 0x11", "address = 0xAA"),
+         "bridge.toml:20: evaluators[0].address: 0xAA is the bus broadcast address"),
+        (bad("address = 0x11", "address = 256"),
+         "bridge.toml:20: evaluators[0].address: must be between 0 and 255, got 256"),
+        (bad('model = "best_first"', 'model = "six_key"'),
+         ('bridge.toml:22: evaluators[0].model: unknown model "six_key"; use one of best_first, '
+         "five_key, four_key or define [evaluator_models.six_key]")),
+        (bad("address = 1\nwindow = 1\nmodel", "address = 1\nwindow = 2\nmodel"),
+         ("bridge.toml:25: evaluators[1].address: address 1 (0x01) is already used by keypads[0] "
+         "of window 1")),
+        (bad('type = "bus"', 'type = "lcd"'),
+         'bridge.toml:32: displays[0].type: must be "bus" or "onbon", got "lcd"'),
+        (bad('type = "bus"', 'type = "bus"\nwidth = 64'),
+         "bridge.toml:33: displays[0].width: only an onbon board takes this setting"),
+        (bad("width = 128", "width = 128\nencoding = \"utf-8\""),
+         'bridge.toml:39: displays[1].encoding: must be "gb2312", "gbk" or "gb18030", got "utf-8"'),
+        (bad("width = 128", "width = 128\n[[displays]]\naddress = 1\nwindow = 3\ntype = \"onbon\""),
+         "bridge.toml:40: displays[2].address: screen address 1 is already used by displays[1]"),
+        ('[server]\nurl = "ws://x/ws"\ndevice = "b"\ntoken = "t"\n[bus]\nport = "loop://"\n',
+         "bridge.toml: keypads: no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge"),
+        (bad("[[keypads]]\naddress = 1", "[[keypads]]\naddress = 1\naddress = 2"),
+         "bridge.toml:16: TOML syntax error: Cannot overwrite a value"),
+    ],
+)  # fmt: skip
+def test_a_bad_file_is_refused_with_line_and_field(text: str, message: str):
+    with pytest.raises(BridgeConfigError) as caught:
+        parse_bridge_config(text, "bridge.toml")
+    assert str(caught.value) == message
+
+
+def test_an_unreadable_file_is_refused(tmp_path):
+    with pytest.raises(BridgeConfigError, match=r"missing\.toml: cannot read the file"):
+        load_bridge_config(tmp_path / "missing.toml")
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes(GOOD.encode() + b"# caf\xe9\n")
+    with pytest.raises(BridgeConfigError, match=r"latin1\.toml:39: the file is not UTF-8"):
+        load_bridge_config(latin1)
