@@ -1,0 +1,79 @@
+"""The error tree: stable codes, bilingual messages from one place, JSON-able details."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from queue_server.core import (
+    CODES,
+    DomainError,
+    NotFound,
+    RatingRejected,
+    ServiceUnavailable,
+    TicketStateError,
+    WindowStateError,
+)
+from queue_server.core.errors import refusal
+from queue_server.core.texts import ERROR_TEXTS
+
+
+def test_codes() -> None:
+    assert sorted(CODES) == [
+        "already_holding",
+        "already_open",
+        "already_rated",
+        "bad_score",
+        "class_not_allowed",
+        "no_served_ticket",
+        "not_serving_service",
+        "queue_empty",
+        "quota_reached",
+        "rating_expired",
+        "service_closed",
+        "ticket_not_parked",
+        "ticket_not_waiting",
+        "unknown_service",
+        "unknown_staff",
+        "unknown_ticket",
+        "unknown_window",
+        "window_busy",
+        "window_closed",
+        "window_idle",
+        "window_paused",
+    ]
+    assert set(ERROR_TEXTS) == set(CODES)
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [
+        ("unknown_staff", NotFound),
+        ("quota_reached", ServiceUnavailable),
+        ("window_paused", WindowStateError),
+        ("ticket_not_parked", TicketStateError),
+        ("bad_score", RatingRejected),
+    ],
+)
+def test_tree(code: str, cls: type[DomainError]) -> None:
+    error = refusal(code)
+    assert type(error) is cls
+    assert isinstance(error, DomainError)
+    assert error.code == code
+
+
+def test_message_and_dict() -> None:
+    error = refusal("window_busy", window=2, number="B003")
+    assert error.message_zh == "2 号窗口正在办理 B003，请先办结、弃号、挂起或转办"
+    assert error.to_dict() == {
+        "code": "window_busy",
+        "message_zh": "2 号窗口正在办理 B003，请先办结、弃号、挂起或转办",
+        "message_en": "Window 2 is serving B003; finish, no-show, park or transfer it first",
+        "details": {"window": 2, "number": "B003"},
+    }
+    json.dumps(error.to_dict())
+
+
+def test_missing_detail_does_not_break_the_message() -> None:
+    assert refusal("window_closed").message_en == "Window ? is closed"

@@ -1,0 +1,311 @@
+"""Properties of the engine under random command sequences on a monotonic clock.
+
+Numbers are unique per day and restart each day; a ticket is at no more than one window and
+two windows never hold the same ticket; FIFO within class and service; nothing waits past the
+maximum while a younger competing ticket is called; one rating per ticket; refused commands
+change nothing; replaying the emitted events into a fresh engine gives an equal state.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+from core_hall import HALL, T0
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from queue_server.core import (
+    CODES,
+    CallNext,
+    CallNumber,
+    CallParked,
+    CloseWindow,
+    Command,
+    DomainError,
+    Engine,
+    Finish,
+    InviteRating,
+    NoShow,
+    OpenWindow,
+    Park,
+    PauseWindow,
+    Rate,
+    Recall,
+    Result,
+    ResumeWindow,
+    StartDay,
+    TakeTicket,
+    Transfer,
+    VoidTicket,
+)
+from queue_server.core.model import TicketClass, TicketState, WindowState
+
+WINDOWS = st.sampled_from([1, 2, 3])
+SERVICES = st.sampled_from(["tax", "social", "licence"])
+NUMBERS = st.builds(lambda prefix, n: f"{prefix}{n:03d}", st.sampled_from("ABC"), st.integers(1, 6))
+_STEPS = [0, 1, 5, 40, 60, 200, 300, 900, 1800, 3700] * 3 + [30000, 86400]
+STEPS = st.sampled_from(_STEPS)  # mostly within the day; sometimes into the next
+MAX_WAIT = HALL.policy.max_wait_s
+
+# Passing takes seconds; a failure may take a minute or two to shrink to a short example.
+pytestmark = pytest.mark.timeout(600)
+
+
+class HallMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.engine = Engine(HALL)
+        self.now = T0
+        self.events: list[dict[str, Any]] = []
+        self.requests: dict[tuple[str, str], str] = {}
+
+    # -- running commands ------------------------------------------------------------------
+
+    def do(self, command: Command) -> Result | None:
+        before = pickle.dumps(self.engine.state)
+        try:
+            result = self.engine.execute(command, self.now, "prop")
+        except DomainError as exc:
+            assert exc.code in CODES
+            assert exc.message_zh and exc.message_en
+            json.dumps(exc.to_dict())
+            assert pickle.dumps(self.engine.state) == before, "a refused command changed the state"
+            return None
+        json.dumps(result.events)
+        json.dumps(result.reply)
+        for event in result.events:
+            assert event["at"] == self.now
+            assert event["day"] == self.engine.day
+            assert event["actor"] == "prop"
+        if result.error is not None:
+            assert [e["type"] for e in result.events][-1] == "rating_rejected"
+        self.events.extend(result.events)
+        return result
+
+    # -- rules -----------------------------------------------------------------------------
+
+    @initialize(
+        services=st.lists(SERVICES, max_size=6),
+        classes=st.lists(st.sampled_from(list(TicketClass)), min_size=6, max_size=6),
+    )
+    def open_hall(self, services: list[str], classes: list[TicketClass]) -> None:
+        """Windows open and a few tickets issued, so that calls have something to do."""
+        for window, staff in ((1, "s1"), (2, "s2"), (3, "s1")):
+            assert self.do(OpenWindow(window, staff)) is not None
+        for i, (service, ticket_class) in enumerate(zip(services, classes, strict=False)):
+            self.now += 7
+            self.take(service, 10 + i, ticket_class, None)
+
+    @rule(step=STEPS)
+    def tick(self, step: int) -> None:
+        self.now += step
+
+    @rule(
+        service=SERVICES,
+        request=st.integers(0, 15),
+        ticket_class=st.sampled_from(list(TicketClass)),
+        citizen=st.sampled_from([None, "h1", "h2"]),
+    )
+    def take(
+        self, service: str, request: int, ticket_class: TicketClass, citizen: str | None
+    ) -> None:
+        rid = f"r{request}"
+        result = self.do(TakeTicket(service, rid, ticket_class, citizen))
+        if result is None:
+            return
+        day = self.engine.day
+        assert day is not None
+        ticket = result.reply["ticket"]
+        known = self.requests.get((day, rid))
+        if known is not None:
+            assert ticket["id"] == known
+            assert [e["type"] for e in result.events if e["type"] == "ticket_issued"] == []
+        else:
+            self.requests[(day, rid)] = ticket["id"]
+            assert ticket["id"] == f"{day}-{ticket['number']}"
+
+    @rule(
+        rush=st.lists(
+            st.tuples(SERVICES, st.sampled_from(list(TicketClass)), st.sampled_from([0, 1, 30])),
+            min_size=2,
+            max_size=8,
+        )
+    )
+    def rush(self, rush: list[tuple[str, TicketClass, int]]) -> None:
+        """Several citizens take tickets in quick succession (some at the same instant)."""
+        for service, ticket_class, gap in rush:
+            self.now += gap
+            self.take(service, 100 + len(self.events), ticket_class, None)
+
+    @rule(data=st.data())
+    def void(self, data: st.DataObject) -> None:
+        ids = sorted(self.engine.state.tickets) or ["none"]
+        self.do(VoidTicket(data.draw(st.sampled_from(ids)), "print failed"))
+
+    @rule(window=WINDOWS, staff=st.sampled_from(["s1", "s2", "nobody"]))
+    def open(self, window: int, staff: str) -> None:
+        self.do(OpenWindow(window, staff))
+
+    @rule(
+        window=WINDOWS,
+        kind=st.sampled_from([CloseWindow, PauseWindow, ResumeWindow, ResumeWindow]),
+    )
+    def window_state(self, window: int, kind: type[CloseWindow]) -> None:
+        self.do(kind(window))
+
+    @rule(window=WINDOWS)
+    def call_next(self, window: int) -> None:
+        state = self.engine.state
+        same_day = state.day == self.engine.day_of(self.now)
+        config = HALL.window(window)
+        assert config is not None
+        candidates = [
+            t
+            for t in state.waiting()
+            if t.target_window == window
+            or (t.target_window is None and t.service in config.services)
+        ]
+        snapshot = [
+            (t.id, t.ticket_class, t.service, t.target_window, t.issued_at, t.order)
+            for t in candidates
+        ]
+        result = self.do(CallNext(window))
+        if result is None or not same_day:
+            return
+        called = result.events[-1]
+        assert called["type"] == "ticket_called" and not called["recall"]
+        chosen = next(s for s in snapshot if s[0] == called["ticket"])
+        _, cls, service, target, issued, order = chosen
+        for other in snapshot:
+            if other[0] == chosen[0]:
+                continue
+            older = (other[4], other[5]) < (issued, order)
+            if self.now - other[4] >= MAX_WAIT:
+                assert not older, f"{other[0]} waited past the maximum while {chosen[0]} was called"
+            same_lane = other[1] == cls and other[2] == service
+            if same_lane and (other[3] == window) == (target == window):
+                assert not older, f"FIFO broken: {chosen[0]} called before {other[0]}"
+
+    def _numbers(self, data: st.DataObject, state: TicketState) -> str:
+        """Mostly a number in ``state`` today, sometimes any number."""
+        numbers = sorted(t.number for t in self.engine.state.tickets.values() if t.state is state)
+        return str(data.draw(st.sampled_from(numbers) if numbers else NUMBERS))
+
+    @rule(window=WINDOWS, data=st.data())
+    def call_number(self, window: int, data: st.DataObject) -> None:
+        self.do(CallNumber(window, self._numbers(data, TicketState.WAITING)))
+
+    @rule(window=WINDOWS, kind=st.sampled_from([Recall, NoShow, Finish, Park, InviteRating]))
+    def at_window(self, window: int, kind: type[Recall]) -> None:
+        self.do(kind(window))
+
+    @rule(
+        window=WINDOWS,
+        to_service=st.sampled_from([None, "tax", "social", "licence"]),
+        to_window=st.sampled_from([None, 1, 2, 3]),
+    )
+    def transfer(self, window: int, to_service: str | None, to_window: int | None) -> None:
+        self.do(Transfer(window, to_service, to_window))
+
+    @rule(window=WINDOWS, data=st.data())
+    def call_parked(self, window: int, data: st.DataObject) -> None:
+        self.do(CallParked(window, self._numbers(data, TicketState.PARKED)))
+
+    @rule(
+        window=WINDOWS,
+        then=st.sampled_from([Park, NoShow, Recall, Transfer, InviteRating]),
+        to_window=st.sampled_from([None, 1, 2, 3]),
+    )
+    def detour(self, window: int, then: type[Park], to_window: int | None) -> None:
+        """Call next, then something other than finishing."""
+        self.call_next(window)
+        self.now += 30
+        if then is Transfer:
+            self.do(Transfer(window, to_window=to_window))
+        else:
+            self.do(then(window))
+
+    @rule(window=WINDOWS, pause=STEPS, score=st.integers(0, 6))
+    def serve(self, window: int, pause: int, score: int) -> None:
+        """Call next, finish after ``pause`` and rate: the common path at a window."""
+        self.call_next(window)
+        self.now += pause
+        self.do(Finish(window))
+        self.rate(window, score)
+
+    @rule(window=WINDOWS, score=st.integers(0, 6))
+    def rate(self, window: int, score: int) -> None:
+        result = self.do(Rate(window, score))
+        if result is not None and result.error is None:
+            recorded = result.events[-1] if score > 2 else result.events[-2]
+            assert recorded["type"] == "rating_recorded"
+            assert self.engine.state.tickets[recorded["ticket"]].rating == score
+
+    @rule()
+    def start_day(self) -> None:
+        self.do(StartDay())
+
+    # -- invariants ------------------------------------------------------------------------
+
+    @invariant()
+    def one_window_per_ticket(self) -> None:
+        state = self.engine.state
+        held = [w.current for w in state.windows.values() if w.current is not None]
+        assert len(held) == len(set(held)), "two windows hold the same ticket"
+        for status in state.windows.values():
+            if status.state is WindowState.CLOSED:
+                assert status.current is None
+            if status.current is not None:
+                ticket = state.tickets[status.current]
+                assert ticket.state is TicketState.CALLED
+                assert ticket.window == status.number
+        called = {t.id for t in state.tickets.values() if t.state is TicketState.CALLED}
+        assert called == set(held)
+
+    @invariant()
+    def only_today_is_open(self) -> None:
+        state = self.engine.state
+        for t in state.tickets.values():
+            if t.state in (TicketState.WAITING, TicketState.CALLED, TicketState.PARKED):
+                assert t.day == state.day
+
+    @invariant()
+    def numbers_unique_and_restart_each_day(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        counts: dict[tuple[str, str], int] = {}
+        for e in self.events:
+            if e["type"] != "ticket_issued":
+                continue
+            key = (e["day"], e["number"])
+            assert key not in seen, f"number {key} issued twice"
+            seen.add(key)
+            prefix = (e["day"], e["prefix"])
+            counts[prefix] = counts.get(prefix, 0) + 1
+            assert e["sequence"] == counts[prefix]
+            assert e["ticket"] == f"{e['day']}-{e['number']}"
+
+    @invariant()
+    def one_rating_per_ticket(self) -> None:
+        rated = [e["ticket"] for e in self.events if e["type"] == "rating_recorded"]
+        assert len(rated) == len(set(rated))
+
+    def teardown(self) -> None:
+        """Replaying the log into a fresh engine gives the same state and snapshot."""
+        fresh = Engine(HALL)
+        for event in json.loads(json.dumps(self.events)):
+            fresh.apply(event)
+        assert fresh.state == self.engine.state
+        assert fresh.snapshot(self.now) == self.engine.snapshot(self.now)
+
+
+HallMachine.TestCase.settings = settings(
+    max_examples=120,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestHall = HallMachine.TestCase
