@@ -109,7 +109,7 @@ class ServerLink(QObject):
             self._deliver.emit(callback, future.result(), None)
         except ServerError as exc:
             self._deliver.emit(callback, None, exc)
-        except (NotConnected, OSError, TimeoutError, asyncio.TimeoutError):
+        except (NotConnected, OSError, TimeoutError):
             self._deliver.emit(callback, None, ServerError(dict(OFFLINE)))
 
     def _on_deliver(self, callback: Callback, reply: Reply | None, error: ServerError | None) -> None:
