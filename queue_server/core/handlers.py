@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import commands as c
-from .days import add_working_days, is_open
+from .days import add_working_days, is_open, local_time
 from .errors import DomainError, refusal
 from .model import RatingLevel, TicketClass, TicketState, Window, WindowState
 from .policy import choose_next, reason
@@ -419,7 +419,8 @@ def rate(ctx: Context, cmd: c.Rate) -> Decision:
     events = [ctx.event("rating_recorded", **record, source=cmd.source)]
     deadline = None
     if level.is_bad:
-        deadline = add_working_days(ctx.day, ctx.d.hall.ratings.followup_working_days)
+        rated_on = local_time(ctx.now, ctx.d.hall.policy.timezone).date().isoformat()
+        deadline = add_working_days(rated_on, ctx.d.hall.ratings.followup_working_days)
         events.append(
             ctx.event(
                 "followup_opened",

@@ -16,6 +16,11 @@ Within a lane: a ticket reserved for this window first, then the service with th
 window weight, then the earliest issue time. A transfer keeps the original issue time, so a
 transferred ticket keeps its place; its reason then says ``transfer``. Equal issue times are
 broken by the daily issue order, so the order is total and deterministic.
+
+A reason is ``{"rule", "text_zh", "text_en", "waited_s", "lane"}``: ``rule`` is one of
+``max_wait``, ``appointment``, ``transfer``, ``priority``, ``normal``, ``chosen`` (a number
+the window picked) or ``parked`` (called back); ``lane`` is ``"normal"`` or ``"priority"``
+when the ratio rule chose the ticket (it moves the window's counter), else ``None``.
 """
 
 from __future__ import annotations

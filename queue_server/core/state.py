@@ -3,6 +3,31 @@
 :func:`apply_event` is the only code that mutates a :class:`State`. The engine applies the
 events it has just decided with it, and a restarting server replays the stored log through the
 same function, so a live state and a replayed one are equal (``==``).
+
+Every event is a JSON-able dict with ``type``, ``at`` (POSIX seconds), ``actor`` and ``day``
+(the business day), plus ``ticket`` (id) when about a ticket and ``window`` when about a
+window. Keys a store adds (such as its ``seq``) are ignored. The types and their own fields:
+
+======================  ===================================================================
+day_started             previous (the day before, or None)
+ticket_expired          ticket, number, was (its state), window
+ticket_issued           ticket, number, prefix, sequence, order, service, class, request_id,
+                        citizen_hash, appointment_code, ahead, estimated_wait_s
+ticket_voided           ticket, number, service, reason
+window_opened           window, staff
+window_closed           window, staff
+window_paused           window, staff
+window_resumed          window, staff
+ticket_called           ticket, number, window, staff, service, reason (dict), recall (bool)
+ticket_no_show          ticket, number, window, service
+ticket_finished         ticket, number, window, staff, service, duration_s
+ticket_transferred      ticket, number, window, from_service, to_service, to_window
+ticket_parked           ticket, number, window, service
+rating_invited          ticket, number, window
+rating_recorded         ticket, number, service, window, staff, score, level, bad, source
+rating_rejected         reason (code), ticket (or None), window, score, source
+followup_opened         ticket, number, service, window, staff, score, deadline
+======================  ===================================================================
 """
 
 from __future__ import annotations

@@ -220,7 +220,7 @@ class HallMachine(RuleBasedStateMachine):
         then=st.sampled_from([Park, NoShow, Recall, Transfer, InviteRating]),
         to_window=st.sampled_from([None, 1, 2, 3]),
     )
-    def detour(self, window: int, then: type[Park], to_window: int | None) -> None:
+    def detour(self, window: int, then: type[Any], to_window: int | None) -> None:
         """Call next, then something other than finishing."""
         self.call_next(window)
         self.now += 30

@@ -176,3 +176,14 @@ def test_invite_refusals(run: Clerk, setup: str, code: str) -> None:
     with pytest.raises(DomainError) as caught:
         run(InviteRating(1))
     assert caught.value.code == code
+
+
+def test_followup_counts_from_the_calendar_date_of_the_rating(run: Clerk) -> None:
+    run(OpenWindow(1, "s1"))
+    run(TakeTicket("tax", "r1"))
+    run(CallNext(1))
+    run.now = at(24, 1, 59)  # still Monday's business day (it starts at 06:00)
+    run(Finish(1))
+    result = run(Rate(1, 1), after=60)
+    assert result.events[0]["day"] == "2026-11-23"
+    assert result.events[-1]["deadline"] == "2026-11-27"  # Tuesday + 3 working days
