@@ -117,7 +117,11 @@ def estimated_wait(d: Directory, state: State, ticket: Ticket, ahead: int) -> in
 
 
 def position(d: Directory, state: State, t: Ticket, now: float) -> dict[str, Any]:
-    """Where a ticket stands now: for the phone status page and the kiosk."""
+    """Where a ticket stands now: ``state``, ``ahead``, ``estimated_wait_s``, ``window``.
+
+    ``ahead`` and the estimate are live for a waiting ticket, 0 for a called one, else None;
+    ``window`` is set while the ticket is called or parked there.
+    """
     ahead: int | None = None
     wait: int | None = None
     if t.state is TicketState.WAITING:
@@ -126,8 +130,6 @@ def position(d: Directory, state: State, t: Ticket, now: float) -> dict[str, Any
     elif t.state is TicketState.CALLED:
         ahead, wait = 0, 0
     return {
-        "ticket": t.id,
-        "number": t.number,
         "state": t.state.value,
         "ahead": ahead,
         "estimated_wait_s": wait,

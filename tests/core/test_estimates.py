@@ -44,8 +44,6 @@ def test_position_uses_open_windows_and_recent_durations(run: Clerk) -> None:
     run(OpenWindow(1, "s1"))
     run(OpenWindow(3, "s2"))
     assert engine.position(a005, run.now) == {
-        "ticket": a005,
-        "number": "A005",
         "state": "waiting",
         "ahead": 4,
         "estimated_wait_s": 600,  # 4 × 300 / 2 windows
@@ -75,8 +73,6 @@ def test_position_of_called_parked_done(run: Clerk) -> None:
     engine = run.engine
     run(CallNext(1))
     assert engine.position("2026-11-23-A001", run.now) == {
-        "ticket": "2026-11-23-A001",
-        "number": "A001",
         "state": "called",
         "ahead": 0,
         "estimated_wait_s": 0,
