@@ -80,6 +80,10 @@ class _Worker(QObject):
             health = self._after_port_error(exc)
             self.print_failed.emit(ticket_id, health, str(exc))
             return
+        except Exception as exc:  # a bug must not leave the kiosk on "printing" for ever
+            log.exception("printer %s: ticket %s failed", self.printer.url, ticket_id)
+            self.print_failed.emit(ticket_id, self._health_now(), repr(exc))
+            return
         health, detail = health_of(result.status_after)
         if result.confirmed:
             self.printed.emit(ticket_id, health)
@@ -93,11 +97,22 @@ class _Worker(QObject):
             health, detail = health_of(self.printer.status())
         except PrinterError as exc:
             health, detail = self._after_port_error(exc), str(exc)
+        except Exception as exc:
+            log.exception("printer %s: status check failed", self.printer.url)
+            health, detail = PrinterHealth.UNKNOWN, repr(exc)
         self.status_read.emit(health, detail)
 
     @Slot()
     def close(self) -> None:
         self.printer.close()
+
+    def _health_now(self) -> PrinterHealth:
+        try:
+            self._ensure_open()
+            return health_of(self.printer.status())[0]
+        except Exception:
+            log.exception("printer %s: status unreadable", self.printer.url)
+            return PrinterHealth.UNKNOWN
 
     def _ensure_open(self) -> None:
         if not self.printer.is_open:

@@ -1,0 +1,100 @@
+"""The printer worker thread: jobs and checks off the GUI thread, every outcome reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from drivers.printer import PaperWidth, PrintableTicket, SerialPrinter
+from drivers.printer.fake import FakePrinter
+from kiosk.flow import PrinterHealth
+from kiosk.printing import PrinterService
+
+TICKET = PrintableTicket(
+    hall_name="测试县政务服务中心", number="A001", service_name="社保", ticket_class="normal",
+    ahead=2, estimated_wait_s=600, location="一楼 1–4 号窗口",
+    issued_at=dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    footer="过号请重新取号", qr_url="http://hall.example.gov.cn/t/2026-11-22-A001",
+)  # fmt: skip
+
+
+class BuggyPrinter(SerialPrinter):
+    """A printer whose job raises something no driver error covers."""
+
+    def print_ticket(self, ticket, width=PaperWidth.MM80):
+        raise RuntimeError("surprise")
+
+
+@pytest.fixture
+def service_for():
+    services = []
+
+    def make(printer):
+        service = PrinterService(printer)
+        service.start()
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.stop()
+        assert not service._thread.isRunning()
+
+
+def test_a_job_prints_on_the_worker_thread_and_reports_back(qtbot, fake_printer, service_for):
+    service = service_for(SerialPrinter(fake_printer.port_path))
+    with qtbot.waitSignal(service.printed, timeout=3000) as blocker:
+        service.print_ticket("t-1", TICKET)
+    assert blocker.args == ["t-1", PrinterHealth.OK]
+    assert fake_printer.wait_for_cut(1, 1)
+
+
+@pytest.mark.parametrize(
+    ("mode", "health"),
+    [("paper_out", PrinterHealth.PAPER_OUT), ("cover_open", PrinterHealth.COVER_OPEN),
+     ("error", PrinterHealth.ERROR), ("silent", PrinterHealth.UNKNOWN)],
+)  # fmt: skip
+def test_a_printer_that_cannot_print_refuses_the_job(qtbot, fake_printer, service_for, mode,
+                                                    health):  # fmt: skip
+    fake_printer.mode = mode
+    service = service_for(SerialPrinter(fake_printer.port_path, timeout=0.1))
+    with qtbot.waitSignal(service.print_failed, timeout=3000) as blocker:
+        service.print_ticket("t-1", TICKET)
+    assert blocker.args[:2] == ["t-1", health]
+    assert fake_printer.tickets() == []
+
+
+def test_status_checks_report_health_and_a_missing_port(qtbot, fake_printer, service_for):
+    service = service_for(SerialPrinter(fake_printer.port_path))
+    with qtbot.waitSignal(service.status_read, timeout=3000) as blocker:
+        service.check()
+    assert blocker.args[0] is PrinterHealth.OK
+    missing = service_for(SerialPrinter("/dev/no-such-printer"))
+    with qtbot.waitSignal(missing.status_read, timeout=3000) as blocker:
+        missing.check()
+    assert blocker.args[0] is PrinterHealth.MISSING
+    with qtbot.waitSignal(missing.print_failed, timeout=3000) as blocker:
+        missing.print_ticket("t-2", TICKET)
+    assert blocker.args[:2] == ["t-2", PrinterHealth.MISSING]
+
+
+def test_an_unexpected_error_still_ends_the_job(qtbot, fake_printer, service_for):
+    service = service_for(BuggyPrinter(fake_printer.port_path))
+    with qtbot.waitSignal(service.print_failed, timeout=3000) as blocker:
+        service.print_ticket("t-1", TICKET)
+    assert blocker.args == ["t-1", PrinterHealth.OK, "RuntimeError('surprise')"]
+
+
+def test_the_printer_comes_back_after_it_was_unplugged(qtbot, service_for):
+    with FakePrinter("ok") as fake:
+        path = fake.port_path
+        printer = SerialPrinter(path)
+        service = service_for(printer)
+        with qtbot.waitSignal(service.status_read, timeout=3000) as blocker:
+            service.check()
+        assert blocker.args[0] is PrinterHealth.OK
+    with qtbot.waitSignal(service.status_read, timeout=3000) as blocker:
+        service.check()  # the pty is gone: the port fails and is closed
+    assert blocker.args[0] in (PrinterHealth.UNKNOWN, PrinterHealth.MISSING)
+    assert not printer.is_open
