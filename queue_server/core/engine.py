@@ -13,20 +13,44 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import commands as c
+from . import handlers as h
 from .commands import Command
 from .days import business_day
 from .errors import DomainError, refusal
-from .handlers import HANDLERS, Context, day_start_events
+from .handlers import Context, Decision, day_start_events
 from .model import Hall
+from .ratings import invite_rating, rate
 from .state import Event, State, apply_event
 from .views import Directory, position, snapshot, ticket_dict
 
-__all__ = ["Engine", "Result"]
+__all__ = ["HANDLERS", "Engine", "Result"]
 
 logger = logging.getLogger(__name__)
+
+HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
+    c.TakeTicket: h.take_ticket,
+    c.VoidTicket: h.void_ticket,
+    c.OpenWindow: h.open_window,
+    c.CloseWindow: h.close_window,
+    c.PauseWindow: h.pause_window,
+    c.ResumeWindow: h.resume_window,
+    c.CallNext: h.call_next,
+    c.CallNumber: h.call_number,
+    c.Recall: h.recall,
+    c.NoShow: h.no_show,
+    c.Finish: h.finish,
+    c.Transfer: h.transfer,
+    c.Park: h.park,
+    c.CallParked: h.call_parked,
+    c.InviteRating: invite_rating,
+    c.Rate: rate,
+    c.StartDay: h.start_day,
+}
 
 
 @dataclass
@@ -83,7 +107,7 @@ class Engine:
         ctx = Context(self._directory, self._state, now, actor, day)
         try:
             decision = handler(ctx, command)
-        except DomainError:
+        except Exception:  # a refusal (or a fault) leaves the state as it was
             if backup is not None:
                 self._state = backup
             raise

@@ -11,14 +11,34 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import commands as c
-from .days import add_working_days, is_open, local_time
+from .days import is_open
 from .errors import DomainError, refusal
-from .model import RatingLevel, TicketClass, TicketState, Window, WindowState
+from .model import TicketClass, TicketState, Window, WindowState
 from .policy import choose_next, reason
 from .state import OPEN_STATES, Event, State, Ticket, WindowStatus
 from .views import Directory, ahead_of, estimated_wait, ticket_dict, window_dict
 
-__all__ = ["HANDLERS", "Context", "Decision", "day_start_events"]
+__all__ = [
+    "Context",
+    "Decision",
+    "call_next",
+    "call_number",
+    "call_parked",
+    "close_window",
+    "day_start_events",
+    "finish",
+    "no_show",
+    "open_window",
+    "park",
+    "pause_window",
+    "recall",
+    "resume_window",
+    "start_day",
+    "take_ticket",
+    "transfer",
+    "void_ticket",
+    "window_of",
+]
 
 
 @dataclass
@@ -63,7 +83,7 @@ def day_start_events(state: State, day: str, make: Callable[..., Event]) -> list
 # -- look-ups that refuse ---------------------------------------------------------------
 
 
-def _window(ctx: Context, number: int) -> tuple[Window, WindowStatus]:
+def window_of(ctx: Context, number: int) -> tuple[Window, WindowStatus]:
     w = ctx.d.windows.get(number)
     if w is None:
         raise refusal("unknown_window", window=number)
@@ -202,7 +222,7 @@ def void_ticket(ctx: Context, cmd: c.VoidTicket) -> Decision:
 
 def open_window(ctx: Context, cmd: c.OpenWindow) -> Decision:
     """A clerk logs in; the same clerk logging in again changes nothing."""
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     if cmd.staff not in ctx.d.staff:
         raise refusal("unknown_staff", staff=cmd.staff)
     if status.state is not WindowState.CLOSED:
@@ -215,7 +235,7 @@ def open_window(ctx: Context, cmd: c.OpenWindow) -> Decision:
 
 def close_window(ctx: Context, cmd: c.CloseWindow) -> Decision:
     """The clerk logs out; refused while serving. Parked tickets stay parked there."""
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     if status.state is WindowState.CLOSED:
         return Decision([], ctx.window_reply(w))
     if status.current is not None:
@@ -226,7 +246,7 @@ def close_window(ctx: Context, cmd: c.CloseWindow) -> Decision:
 
 
 def pause_window(ctx: Context, cmd: c.PauseWindow) -> Decision:
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     if status.state is WindowState.CLOSED:
         raise refusal("window_closed", window=w.number)
     events = []
@@ -236,7 +256,7 @@ def pause_window(ctx: Context, cmd: c.PauseWindow) -> Decision:
 
 
 def resume_window(ctx: Context, cmd: c.ResumeWindow) -> Decision:
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     if status.state is WindowState.CLOSED:
         raise refusal("window_closed", window=w.number)
     events = []
@@ -249,7 +269,7 @@ def resume_window(ctx: Context, cmd: c.ResumeWindow) -> Decision:
 
 
 def call_next(ctx: Context, cmd: c.CallNext) -> Decision:
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     _ready_to_call(ctx, status)
     choice = choose_next(
         w, status.normal_since_priority, ctx.state.waiting(), ctx.d.hall.policy, ctx.now
@@ -261,7 +281,7 @@ def call_next(ctx: Context, cmd: c.CallNext) -> Decision:
 
 def call_number(ctx: Context, cmd: c.CallNumber) -> Decision:
     """Call a chosen waiting number; a ticket reserved for another window is refused."""
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     _ready_to_call(ctx, status)
     t = _today(ctx, cmd.number)
     if t.state is not TicketState.WAITING:
@@ -274,7 +294,7 @@ def call_number(ctx: Context, cmd: c.CallNumber) -> Decision:
 
 def recall(ctx: Context, cmd: c.Recall) -> Decision:
     """Call the current ticket again; the reason stays that of its call."""
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     if status.state is WindowState.CLOSED:
         raise refusal("window_closed", window=w.number)
     t = _current(ctx, status)
@@ -284,7 +304,7 @@ def recall(ctx: Context, cmd: c.Recall) -> Decision:
 
 
 def call_parked(ctx: Context, cmd: c.CallParked) -> Decision:
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     _ready_to_call(ctx, status)
     t = _today(ctx, cmd.number)
     if t.state is not TicketState.PARKED or t.window != w.number:
@@ -296,7 +316,7 @@ def call_parked(ctx: Context, cmd: c.CallParked) -> Decision:
 
 
 def no_show(ctx: Context, cmd: c.NoShow) -> Decision:
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     t = _current(ctx, status)
     event = ctx.event(
         "ticket_no_show", ticket=t.id, number=t.number, window=w.number, service=t.service
@@ -306,7 +326,7 @@ def no_show(ctx: Context, cmd: c.NoShow) -> Decision:
 
 def finish(ctx: Context, cmd: c.Finish) -> Decision:
     """办结; the duration runs from the call at this window to now."""
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     t = _current(ctx, status)
     duration = max(0.0, ctx.now - (t.called_at if t.called_at is not None else ctx.now))
     event = ctx.event(
@@ -323,7 +343,7 @@ def finish(ctx: Context, cmd: c.Finish) -> Decision:
 
 def transfer(ctx: Context, cmd: c.Transfer) -> Decision:
     """转办: back to waiting with its original issue time, maybe another service or window."""
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     t = _current(ctx, status)
     if cmd.to_service is not None and cmd.to_service not in ctx.d.services:
         raise refusal("unknown_service", service=cmd.to_service)
@@ -342,7 +362,7 @@ def transfer(ctx: Context, cmd: c.Transfer) -> Decision:
 
 
 def park(ctx: Context, cmd: c.Park) -> Decision:
-    w, status = _window(ctx, cmd.window)
+    w, status = window_of(ctx, cmd.window)
     t = _current(ctx, status)
     event = ctx.event(
         "ticket_parked", ticket=t.id, number=t.number, window=w.number, service=t.service
@@ -350,114 +370,6 @@ def park(ctx: Context, cmd: c.Park) -> Decision:
     return Decision([event], ctx.ticket_reply(t.id))
 
 
-# -- ratings (好差评) ---------------------------------------------------------------------
-
-
-def invite_rating(ctx: Context, cmd: c.InviteRating) -> Decision:
-    """Invite a rating of the ticket the window finished last; refused while serving."""
-    w, status = _window(ctx, cmd.window)
-    if status.current is not None:
-        number = ctx.state.tickets[status.current].number
-        raise refusal("window_busy", window=w.number, number=number)
-    if status.last_served is None:
-        raise refusal("no_served_ticket", window=w.number)
-    t = ctx.state.tickets[status.last_served]
-    if t.rating is not None:
-        raise refusal("already_rated", window=w.number, number=t.number)
-    events = []
-    if status.invited != t.id:
-        events.append(ctx.event("rating_invited", ticket=t.id, number=t.number, window=w.number))
-    return Decision(events, ctx.ticket_reply(t.id))
-
-
-def _valid_score(score: object) -> bool:
-    return isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5
-
-
-def rate(ctx: Context, cmd: c.Rate) -> Decision:
-    """一次一评: one rating per served ticket, attached to ticket, service, window and clerk.
-
-    Accepted within ``invite_window_s`` after finish, or until the window's next call when
-    invited. A rejection is recorded (``rating_rejected``) and reported in ``Result.error``.
-    """
-    w, status = _window(ctx, cmd.window)
-    t = ctx.state.tickets.get(status.last_served) if status.last_served else None
-    rejection: DomainError | None = None
-    if not _valid_score(cmd.score):
-        rejection = refusal("bad_score", window=w.number, score=str(cmd.score))
-    elif t is None:
-        rejection = refusal("no_served_ticket", window=w.number)
-    elif t.rating is not None:
-        rejection = refusal("already_rated", window=w.number, number=t.number)
-    elif status.invited != t.id and ctx.now - (status.last_finished_at or 0.0) > (
-        ctx.d.hall.ratings.invite_window_s
-    ):
-        rejection = refusal("rating_expired", window=w.number, number=t.number)
-    if rejection is not None:
-        score = cmd.score if isinstance(cmd.score, (int, float, str)) else repr(cmd.score)
-        event = ctx.event(
-            "rating_rejected",
-            reason=rejection.code,
-            ticket=t.id if t else None,
-            window=w.number,
-            score=score,
-            source=cmd.source,
-        )
-        return Decision([event], lambda: {"rating": None, "rejected": rejection.code}, rejection)
-    assert t is not None
-    level = RatingLevel(cmd.score)
-    record = {
-        "ticket": t.id,
-        "number": t.number,
-        "service": t.service,
-        "window": w.number,
-        "staff": t.staff,
-        "score": level.value,
-        "level": level.name,
-        "bad": level.is_bad,
-    }
-    events = [ctx.event("rating_recorded", **record, source=cmd.source)]
-    deadline = None
-    if level.is_bad:
-        rated_on = local_time(ctx.now, ctx.d.hall.policy.timezone).date().isoformat()
-        deadline = add_working_days(rated_on, ctx.d.hall.ratings.followup_working_days)
-        events.append(
-            ctx.event(
-                "followup_opened",
-                ticket=t.id,
-                number=t.number,
-                service=t.service,
-                window=w.number,
-                staff=t.staff,
-                score=level.value,
-                deadline=deadline,
-            )
-        )
-    reply = {"rating": {**record, "followup_deadline": deadline}}
-    return Decision(events, lambda: reply)
-
-
 def start_day(ctx: Context, cmd: c.StartDay) -> Decision:
     """The engine has already started the day of ``now`` if needed; nothing else to do."""
     return Decision([], lambda: {"day": ctx.state.day})
-
-
-HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
-    c.TakeTicket: take_ticket,
-    c.VoidTicket: void_ticket,
-    c.OpenWindow: open_window,
-    c.CloseWindow: close_window,
-    c.PauseWindow: pause_window,
-    c.ResumeWindow: resume_window,
-    c.CallNext: call_next,
-    c.CallNumber: call_number,
-    c.Recall: recall,
-    c.NoShow: no_show,
-    c.Finish: finish,
-    c.Transfer: transfer,
-    c.Park: park,
-    c.CallParked: call_parked,
-    c.InviteRating: invite_rating,
-    c.Rate: rate,
-    c.StartDay: start_day,
-}

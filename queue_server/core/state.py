@@ -137,8 +137,10 @@ def _leave_window(state: State, ticket: Ticket) -> None:
 def _day_started(state: State, e: Event) -> None:
     previous = state.day
     state.day = e["day"]
-    # Keep the day that just ended (its tickets are expired next), forget older ones.
-    state.tickets = {k: t for k, t in state.tickets.items() if t.day == previous}
+    # Keep the day that just ended (its open tickets are expired next), forget older ones.
+    state.tickets = {
+        k: t for k, t in state.tickets.items() if t.day == previous or t.state in OPEN_STATES
+    }
     state.sequences.clear()
     state.issued.clear()
     state.requests.clear()
