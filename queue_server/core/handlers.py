@@ -280,15 +280,23 @@ def call_next(ctx: Context, cmd: c.CallNext) -> Decision:
 
 
 def call_number(ctx: Context, cmd: c.CallNumber) -> Decision:
-    """Call a chosen waiting number; a ticket reserved for another window is refused."""
+    """Call a chosen waiting number of a service this window serves, or reserved for it.
+
+    A ticket reserved for another window is refused while that window is open or paused;
+    once it is closed, any window serving the ticket's service may choose it.
+    """
     w, status = window_of(ctx, cmd.window)
     _ready_to_call(ctx, status)
     t = _today(ctx, cmd.number)
     if t.state is not TicketState.WAITING:
         raise refusal("ticket_not_waiting", number=t.number, state=t.state.value)
-    reserved_here = t.target_window == w.number
-    if not reserved_here and (t.target_window is not None or t.service not in w.services):
-        raise refusal("not_serving_service", window=w.number, number=t.number, service=t.service)
+    if t.target_window != w.number:
+        target = ctx.state.windows.get(t.target_window) if t.target_window is not None else None
+        held_elsewhere = target is not None and target.state is not WindowState.CLOSED
+        if held_elsewhere or t.service not in w.services:
+            raise refusal(
+                "not_serving_service", window=w.number, number=t.number, service=t.service
+            )
     return _called(ctx, t, status, reason("chosen", t, ctx.now, ctx.d.hall.policy), False)
 
 

@@ -9,6 +9,7 @@ from queue_server.core import (
     CallNext,
     CallNumber,
     CallParked,
+    CloseWindow,
     DomainError,
     Finish,
     NoShow,
@@ -346,3 +347,21 @@ def test_call_parked_refusals(run: Clerk, window: int, number: str) -> None:
     with pytest.raises(DomainError) as caught:
         run(CallParked(window, number))
     assert caught.value.code == "ticket_not_parked"
+
+
+def test_reservation_for_a_closed_window_can_be_chosen_elsewhere(run: Clerk) -> None:
+    run(OpenWindow(1, "s1"))
+    run(OpenWindow(2, "s2"))
+    run(OpenWindow(3, "s1"))
+    take(run, "tax")
+    run(CallNext(1))
+    run(Transfer(1, to_window=2))
+    with pytest.raises(DomainError) as caught:
+        run(CallNumber(3, "A001"))
+    assert caught.value.code == "not_serving_service"
+    run(CloseWindow(2))
+    with pytest.raises(DomainError) as caught:
+        run(CallNext(3))  # still reserved: not a candidate for the call order
+    assert caught.value.code == "queue_empty"
+    called = run(CallNumber(3, "A001")).reply["ticket"]
+    assert (called["state"], called["window"], called["target_window"]) == ("called", 3, None)
