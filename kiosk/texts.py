@@ -29,8 +29,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "weekdays": ("星期一,星期二,星期三,星期四,星期五,星期六,星期日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "connecting_banner": (
-        "正在连接服务器… / Connecting…",
-        "Connecting to the server… / 正在连接服务器…",
+        "正在连接服务器… / Connecting...",
+        "Connecting to the server... / 正在连接服务器…",
     ),
     # home
     "home_title": ("请选择办理类别", "Choose a category"),
@@ -42,8 +42,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "category_waiting": ("{n} 人等候", "{n} waiting"),
     "category_services": ("{n} 项业务", "{n} services"),
     "priority_button": ("绿色通道", "Priority lane"),
-    "priority_hint": ("老年人 · 残疾人 · 孕妇 · 军人", "Elderly · disabled · pregnant · military"),
-    "appointment_button": ("预约签到", "Appointment check-in"),
+    "priority_hint": ("老年人 · 残疾人 · 孕妇 · 军人", "Seniors · disabled · pregnant · military"),
+    "appointment_button": ("预约签到", "Appointment"),
     "appointment_hint": ("输入或扫描预约码", "Enter or scan your code"),
     "cancel_lane": ("取消", "Cancel"),
     "no_services": ("暂无可办理的事项", "No services available"),
@@ -66,7 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key_clear": ("清空", "Clear"),
     "confirm": ("确认取号", "Get ticket"),
     # printing and done
-    "printing_title": ("正在出票…", "Printing your ticket…"),
+    "printing_title": ("正在出票…", "Printing..."),
     "printing_hint": ("请稍候，不要离开", "Please wait a moment"),
     "done_title": ("请取走您的票", "Please take your ticket"),
     "done_ahead": ("前面还有 {n} 人", "{n} ahead of you"),

@@ -36,10 +36,10 @@ class Sizes:
         return round(base * self.scale)
 
     def tile_height(self, orientation: str) -> int:
-        return self.px(230 if orientation == "portrait" else 190)
+        return self.px(260 if orientation == "portrait" else 190)
 
     def service_height(self, orientation: str) -> int:
-        return self.px(200 if orientation == "portrait" else 170)
+        return self.px(220 if orientation == "portrait" else 170)
 
     @property
     def lane_height(self) -> int:

@@ -110,7 +110,7 @@ def test_language_switch_and_back(kiosk):
     assert sb.title.text() == "Social Insurance" and sb.detail.text() == "社保"
     assert window.category.back_button.text() == "Back"
     sb.click()
-    assert window.printing.title.text() == "Printing your ticket…"
+    assert window.printing.title.text() == "Printing..."
     wait_stage(kiosk, Stage.DONE)
     assert window.done.title.text() == "Please take your ticket"
     assert window.done.service.text() == "Social Insurance"
@@ -349,7 +349,7 @@ def test_connecting_banner_before_the_first_connection(
     hall_server.stop()
     rig = make_kiosk()
     assert rig.window.banner.isVisible()
-    assert rig.window.banner.text() == "正在连接服务器… / Connecting…"
+    assert rig.window.banner.text() == "正在连接服务器… / Connecting..."
     hall_server.start()
     rig.wait_ready()
     assert not rig.window.banner.isVisible()
