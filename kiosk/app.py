@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from appkit.link import ServerLink
-from drivers.printer import PrinterEncoding, SerialPrinter
+from drivers.printer import PaperWidth, PrinterEncoding, SerialPrinter
 
 from .config import KioskConfig
 from .controller import KioskController
@@ -36,7 +36,8 @@ def build(config: KioskConfig, printer_url: str | None = None) -> Kiosk:
     printer = SerialPrinter(printer_url or config.printer, baudrate=config.baud,
                             encoding=PrinterEncoding(config.encoding))  # fmt: skip
     link = ServerLink(config.server, "kiosk", config.device, config.token)
-    controller = KioskController(config, link, PrinterService(printer))
+    width = PaperWidth.MM58 if config.paper_mm == 58 else PaperWidth.MM80
+    controller = KioskController(config, link, PrinterService(printer, width))
     window = KioskWindow(controller.flow, controller, config.orientation, controller.tz)
     return Kiosk(controller, window)
 

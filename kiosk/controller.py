@@ -13,11 +13,10 @@ import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from appkit.link import ServerLink
-from drivers.printer import PaperWidth
 from queue_server.client import ServerError
 
 from .config import KioskConfig
@@ -63,14 +62,11 @@ def boot_tag() -> str:
 class KioskController(QObject):
     """Implements the screens' `Actions`; owns the flow, the link and the printer service."""
 
-    effect_done = Signal(object)  # each effect once carried out (tests, benchmarks)
-
     def __init__(self, config: KioskConfig, link: ServerLink, printer: PrinterService,
                  parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.config, self.link, self.printer = config, link, printer
         self.tz = ZoneInfo(config.timezone)
-        self.width = PaperWidth.MM58 if config.paper_mm == 58 else PaperWidth.MM80
         settings = Settings(
             idle_timeout_s=config.idle_timeout_s,
             done_timeout_s=config.done_timeout_s,
@@ -203,7 +199,6 @@ class KioskController(QObject):
                 }
                 self.run(self.flow.take_failed(request.request_id, error.code, error.message,
                                                error.message_en, **extra))  # fmt: skip
-            self.effect_done.emit(TakeTicket(request))
 
         self.link.request("take_ticket", done, **fields)
 
@@ -226,7 +221,6 @@ class KioskController(QObject):
             else:
                 log.warning("void of %s failed: %s", effect.ticket_id, error)
                 self.run(self.flow.void_failed(effect.ticket_id, error.code))
-            self.effect_done.emit(effect)
 
         log.info("voiding %s: %s", effect.ticket_id, effect.reason)
         self.link.request("void_ticket", done, ticket=effect.ticket_id, reason=effect.reason)
@@ -236,7 +230,6 @@ class KioskController(QObject):
             if error is not None:
                 log.warning("device status %s not sent: %s", effect.status, error)
                 self.run(self.flow.report_failed(effect.status))
-            self.effect_done.emit(effect)
 
         self.link.request("device_status", done, status=effect.status,
                           detail=effect.detail[:200])  # fmt: skip
@@ -271,12 +264,10 @@ class KioskController(QObject):
 
     def _on_printed(self, ticket_id: str, health: PrinterHealth) -> None:
         self.run(self.flow.printed(ticket_id, health))
-        self.effect_done.emit(PrintTicket({"id": ticket_id}, self.flow.language))
 
     def _on_print_failed(self, ticket_id: str, health: PrinterHealth, detail: str) -> None:
         log.warning("ticket %s not printed: %s", ticket_id, detail)
         self.run(self.flow.print_failed(ticket_id, health, detail))
-        self.effect_done.emit(PrintTicket({"id": ticket_id}, self.flow.language))
 
     def _on_status(self, health: PrinterHealth, detail: str) -> None:
         self.run(self.flow.printer_status(health, detail))

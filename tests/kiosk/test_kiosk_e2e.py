@@ -110,3 +110,15 @@ def test_python_m_kiosk_refuses_a_bad_setting():
     )  # fmt: skip
     assert result.returncode == 2
     assert "server must be a ws:// or wss:// url" in result.stderr
+
+
+def test_58_mm_paper_is_honoured(make_kiosk, qtbot):
+    rig = make_kiosk(paper_mm=58)
+    rig.wait_ready()
+    rig.window.home.category_buttons["社会保障"].click()
+    rig.window.category.service_buttons["SB"].click()
+    qtbot.waitUntil(lambda: rig.flow.stage is Stage.DONE, timeout=5000)
+    assert rig.printer.wait_for_cut(1, 2)
+    [size] = [e.raw[-1] for e in parse(rig.printer.tickets()[0])
+              if e.kind is Kind.QR and e.qr_function == 67]  # fmt: skip
+    assert size == 6  # QR module dots for 58 mm paper (8 on 80 mm)
