@@ -272,7 +272,7 @@ def call_next(ctx: Context, cmd: c.CallNext) -> Decision:
     w, status = window_of(ctx, cmd.window)
     _ready_to_call(ctx, status)
     choice = choose_next(
-        w, status.normal_since_priority, ctx.state.waiting(), ctx.d.hall.policy, ctx.now
+        w, status.normal_since_priority, ctx.state.waiting_any_order(), ctx.d.hall.policy, ctx.now
     )
     if choice is None:
         raise refusal("queue_empty", window=w.number)

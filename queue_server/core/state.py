@@ -109,6 +109,9 @@ class State:
     requests: dict[str, str] = field(default_factory=dict)  # request id -> ticket id today
     issue_order: int = 0
     durations: dict[str, list[float]] = field(default_factory=dict)  # service -> recent
+    # Index of the waiting tickets by service, kept by `apply_event` alone, so that taking a
+    # ticket or calling one never scans the whole day's tickets.
+    queues: dict[str, dict[str, Ticket]] = field(default_factory=dict)
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -118,8 +121,15 @@ class State:
 
     def waiting(self) -> list[Ticket]:
         """Today's waiting tickets in issue order."""
-        found = [t for t in self.tickets.values() if t.state is TicketState.WAITING]
-        return sorted(found, key=lambda t: (t.issued_at, t.order))
+        return sorted(self.waiting_any_order(), key=lambda t: (t.issued_at, t.order))
+
+    def waiting_any_order(self) -> list[Ticket]:
+        return [t for queue in self.queues.values() for t in queue.values()]
+
+    def waiting_in(self, service: str) -> list[Ticket]:
+        """The waiting tickets of one service, in no particular order."""
+        queue = self.queues.get(service)
+        return list(queue.values()) if queue else []
 
 
 def _keep_recent(values: list[float], value: float) -> None:
@@ -318,4 +328,21 @@ def apply_event(state: State, event: Event) -> None:
         applier = APPLIERS[event["type"]]
     except KeyError:
         raise ValueError(f"unknown event type: {event.get('type')!r}") from None
+    ticket_id = event.get("ticket")
+    before = state.tickets.get(ticket_id) if ticket_id else None
+    if before is not None:
+        state.queues.get(before.service, {}).pop(before.id, None)
     applier(state, event)
+    if event["type"] == "day_started":
+        _rebuild_queues(state)
+    elif ticket_id:
+        after = state.tickets.get(ticket_id)
+        if after is not None and after.state is TicketState.WAITING:
+            state.queues.setdefault(after.service, {})[after.id] = after
+
+
+def _rebuild_queues(state: State) -> None:
+    state.queues = {}
+    for t in state.tickets.values():
+        if t.state is TicketState.WAITING:
+            state.queues.setdefault(t.service, {})[t.id] = t

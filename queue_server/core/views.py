@@ -9,7 +9,7 @@ from statistics import fmean
 from typing import Any
 
 from .days import is_open
-from .model import Hall, Service, TicketState, Window, WindowState
+from .model import CallPolicy, Hall, Service, TicketClass, TicketState, Window, WindowState
 from .policy import queue_order
 from .state import State, Ticket
 
@@ -96,15 +96,45 @@ def ahead_of(d: Directory, state: State, ticket: Ticket, now: float) -> int:
     tickets reserved for that window. ``ticket`` itself need not be in the state yet.
     """
     if ticket.target_window is not None:
-        peers = [t for t in state.waiting() if t.target_window == ticket.target_window]
+        peers = [t for t in state.waiting_any_order() if t.target_window == ticket.target_window]
     else:
-        peers = [
-            t for t in state.waiting() if t.service == ticket.service and t.target_window is None
-        ]
+        peers = [t for t in state.waiting_in(ticket.service) if t.target_window is None]
+    if ticket.id not in state.tickets:
+        # A ticket being issued is the youngest of its peers: count instead of ordering.
+        return ahead_of_youngest(peers, ticket, d.hall.policy, now)
     if all(p.id != ticket.id for p in peers):
         peers.append(ticket)
     order = queue_order(peers, d.hall.policy, now)
     return next(i for i, p in enumerate(order) if p.id == ticket.id)
+
+
+def ahead_of_youngest(peers: list[Ticket], ticket: Ticket, policy: CallPolicy, now: float) -> int:
+    """``ahead_of`` for a ticket issued after all ``peers``, in one pass over them.
+
+    Same answer as its index in ``queue_order(peers + [ticket])``: the overdue and the
+    appointments go first; in the ratio lanes (``r`` normal : 1 priority, counting from 0) the
+    (k+1)-th normal follows min(P, k // r) priority tickets, and the (p+1)-th priority follows
+    min(N, (p+1) · r) normal tickets.
+    """
+    overdue = appointments = priority = normal = 0
+    for t in peers:
+        if now - t.issued_at >= policy.max_wait_s:
+            overdue += 1
+        elif t.ticket_class is TicketClass.APPOINTMENT:
+            appointments += 1
+        elif t.ticket_class is TicketClass.PRIORITY:
+            priority += 1
+        else:
+            normal += 1
+    first = overdue + appointments
+    if now - ticket.issued_at >= policy.max_wait_s:
+        return overdue
+    if ticket.ticket_class is TicketClass.APPOINTMENT:
+        return first
+    ratio = policy.normal_per_priority
+    if ticket.ticket_class is TicketClass.PRIORITY:
+        return first + priority + min(normal, (priority + 1) * ratio)
+    return first + normal + min(priority, normal // ratio)
 
 
 def estimated_wait(d: Directory, state: State, ticket: Ticket, ahead: int) -> int:
@@ -169,7 +199,7 @@ def closed_reason(d: Directory, state: State, s: Service, now: float) -> str | N
 
 
 def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str, Any]:
-    waiting = [t for t in state.waiting() if t.service == s.code]
+    waiting = state.waiting_in(s.code)
     reason = closed_reason(d, state, s, now)
     untargeted = sum(1 for t in waiting if t.target_window is None)
     open_count = max(1, open_windows(d, state, s.code))

@@ -267,6 +267,19 @@ class HallMachine(RuleBasedStateMachine):
         assert called == set(held)
 
     @invariant()
+    def waiting_index_matches_the_tickets(self) -> None:
+        """The per-service index of waiting tickets is exactly what a full scan finds."""
+        state = self.engine.state
+        scanned = {
+            (t.service, t.id) for t in state.tickets.values() if t.state is TicketState.WAITING
+        }
+        indexed = {(service, tid) for service, queue in state.queues.items() for tid in queue}
+        assert indexed == scanned
+        for queue in state.queues.values():
+            for tid, t in queue.items():
+                assert state.tickets[tid] is t
+
+    @invariant()
     def only_today_is_open(self) -> None:
         state = self.engine.state
         for t in state.tickets.values():
