@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from appkit.fonts import cjk_family
 from appkit.link import ServerLink
@@ -48,11 +48,13 @@ class ClerkApp(QObject):
         self.model = ClerkModel(window)
         self.link = ServerLink(server, "clerk", device, token, parent=self)
         self.controller = Controller(self.link, self.model, self.texts, clock, parent=self)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.setStyleSheet(style_sheet(cjk_family(), digit_family()))
         self.main = MainWindow(self.model, self.texts, clock)
         self.compact = CompactBar(self.model, self.texts, clock)
+        # On the app's own windows (dialogs inherit it), not the QApplication: other apps'
+        # widgets in the same process keep their look.
+        sheet = style_sheet(cjk_family(), digit_family())
+        self.main.setStyleSheet(sheet)
+        self.compact.setStyleSheet(sheet)
         self.compact_mode = compact
         self.ask_transfer = dialogs.ask_transfer
         self.ask_number = dialogs.ask_number
@@ -101,12 +103,13 @@ class ClerkApp(QObject):
         """Stop the timers and the link, close the windows (before the QApplication quits)."""
         self.ticker.stop()
         self.grace.stop()
+        self.controller.stop()
         self.link.stop()
         self.compact.close()
         self.main.close()
 
     def timers_active(self) -> bool:
-        return self.ticker.isActive() or self.grace.isActive()
+        return self.ticker.isActive() or self.grace.isActive() or self.controller.retry.isActive()
 
     # -- the clerk ---------------------------------------------------------------------------
 

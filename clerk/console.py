@@ -354,7 +354,10 @@ class MainWindow(QWidget):
             self.service_line.setText("")
             self.class_tag.setVisible(False)
             self.reason.setText("")
-            self.hint.setText(t("paused_hint") if mode is WindowMode.PAUSED else t("idle_hint"))
+            if m.link is not LinkState.SIGNED_IN:
+                self.hint.setText(t("offline_hint"))
+            else:
+                self.hint.setText(t("paused_hint") if paused else t("idle_hint"))
         serving = current is not None
         for widget in (self.service_line, self.timer_title, self.timer, self.reason):
             widget.setVisible(serving)

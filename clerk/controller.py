@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from appkit.link import ServerLink
 from clerk.model import Action, ClerkModel, LinkState
@@ -22,6 +22,12 @@ from queue_server.client import ServerError
 log = logging.getLogger(__name__)
 
 Reply = dict[str, Any]
+
+# A silent re-login refused for one of these will not work by retrying: back to the login page.
+FINAL_LOGIN_ERRORS = frozenset(
+    {"bad_pin", "already_open", "unknown_staff", "unknown_window", "wrong_window", "forbidden"}
+)
+RELOGIN_RETRY_MS = 3000  # after a passing failure (server busy, could not save)
 
 # What to say when an action succeeded.
 DONE_TEXT = {
@@ -51,9 +57,16 @@ class Controller(QObject):
         super().__init__(parent)
         self.link, self.model, self.texts, self.clock = link, model, texts, clock
         self._credentials: tuple[str, str] | None = None  # this session only, never stored
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(RELOGIN_RETRY_MS)
+        self.retry.timeout.connect(self._relogin)
         link.online.connect(self._on_online)
         link.welcomed.connect(self._on_welcomed)
         link.event.connect(self._on_event)
+
+    def stop(self) -> None:
+        self.retry.stop()
 
     # -- the clerk ---------------------------------------------------------------------------
 
@@ -99,6 +112,7 @@ class Controller(QObject):
             self.model.changed()
             self.notice.emit("error", self._error_text(error))
             if error is not None and error.code == "not_logged_in":
+                self.model.set_link(LinkState.ONLINE)  # the server forgot this session's login
                 self._relogin()
             elif error is not None and error.code != "offline":
                 self._refresh()  # the screen may have been wrong about the window: resync
@@ -129,6 +143,7 @@ class Controller(QObject):
     def _on_online(self, online: bool) -> None:
         if not online:
             self.model.set_link(LinkState.OFFLINE)
+            self.notice.emit("error", self.texts("offline_short"))
 
     def _on_welcomed(self, welcome: Reply) -> None:
         self.model.apply_welcome(welcome)
@@ -143,7 +158,7 @@ class Controller(QObject):
 
     def _relogin(self) -> None:
         """Log in again silently with the session's credentials, then re-render from a snapshot."""
-        if self._credentials is None:
+        if self._credentials is None or self.model.link in (LinkState.UNKNOWN, LinkState.OFFLINE):
             return
         staff, pin = self._credentials
         self.notice.emit("info", self.texts("restoring"))
@@ -153,6 +168,10 @@ class Controller(QObject):
                 if error is not None and error.code == "offline":
                     return  # the next welcome tries again
                 log.warning("silent re-login failed: %s", error)
+                if error is not None and error.code not in FINAL_LOGIN_ERRORS:
+                    self.notice.emit("error", self._error_text(error))
+                    self.retry.start()
+                    return
                 self._credentials = None
                 self.model.signed_out()
                 self.login_error.emit(self.texts("relogin_failed", reason=self._error_text(error)))

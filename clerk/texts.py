@@ -49,6 +49,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "current": ("当前号码", "Current number"),
     "no_current": ("暂无办理", "No one at the window"),
     "idle_hint": ("按 F1 叫号", "Press F1 to call the next number"),
+    "offline_hint": ("网络恢复后即可继续叫号", "Calling resumes when the network is back"),
     "paused_hint": ("窗口已暂停，按 F9 恢复服务", "Window paused, press F9 to resume"),
     "served_for": ("办理时长", "Serving for"),
     "waiting": ("等候人数", "Waiting"),
