@@ -32,6 +32,8 @@ followup_opened         ticket, number, service, window, staff, score, deadline
 
 from __future__ import annotations
 
+import heapq
+
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,6 +114,11 @@ class State:
     # Index of the waiting tickets by service, kept by `apply_event` alone, so that taking a
     # ticket or calling one never scans the whole day's tickets.
     queues: dict[str, dict[str, Ticket]] = field(default_factory=dict)
+    # Per service, the waiting tickets not reserved for a window: counts by class, and a heap
+    # of (issued_at, order, id) whose stale entries are dropped when looked at. The heap is a
+    # cache: which stale entries it still holds depends on when it was read, not on the state.
+    lane_counts: dict[str, dict[TicketClass, int]] = field(default_factory=dict)
+    oldest: dict[str, list[tuple[float, int, str]]] = field(default_factory=dict, compare=False)
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -125,6 +132,18 @@ class State:
 
     def waiting_any_order(self) -> list[Ticket]:
         return [t for queue in self.queues.values() for t in queue.values()]
+
+    def oldest_waiting_at(self, service: str) -> float | None:
+        """Issue time of the longest-waiting unreserved ticket of a service (amortised O(1))."""
+        heap = self.oldest.get(service)
+        queue = self.queues.get(service, {})
+        while heap:
+            issued_at, _, tid = heap[0]
+            t = queue.get(tid)
+            if t is not None and t.target_window is None and t.issued_at == issued_at:
+                return issued_at
+            heapq.heappop(heap)
+        return None
 
     def waiting_in(self, service: str) -> list[Ticket]:
         """The waiting tickets of one service, in no particular order."""
@@ -331,18 +350,32 @@ def apply_event(state: State, event: Event) -> None:
     ticket_id = event.get("ticket")
     before = state.tickets.get(ticket_id) if ticket_id else None
     if before is not None:
-        state.queues.get(before.service, {}).pop(before.id, None)
+        _unqueue(state, before)
     applier(state, event)
     if event["type"] == "day_started":
         _rebuild_queues(state)
     elif ticket_id:
         after = state.tickets.get(ticket_id)
         if after is not None and after.state is TicketState.WAITING:
-            state.queues.setdefault(after.service, {})[after.id] = after
+            _enqueue(state, after)
+
+
+def _enqueue(state: State, t: Ticket) -> None:
+    state.queues.setdefault(t.service, {})[t.id] = t
+    if t.target_window is None:
+        counts = state.lane_counts.setdefault(t.service, {})
+        counts[t.ticket_class] = counts.get(t.ticket_class, 0) + 1
+        heapq.heappush(state.oldest.setdefault(t.service, []), (t.issued_at, t.order, t.id))
+
+
+def _unqueue(state: State, t: Ticket) -> None:
+    """Take a ticket out of the index, as it is before the event changes it."""
+    if state.queues.get(t.service, {}).pop(t.id, None) is not None and t.target_window is None:
+        state.lane_counts[t.service][t.ticket_class] -= 1
 
 
 def _rebuild_queues(state: State) -> None:
-    state.queues = {}
+    state.queues, state.lane_counts, state.oldest = {}, {}, {}
     for t in state.tickets.values():
         if t.state is TicketState.WAITING:
-            state.queues.setdefault(t.service, {})[t.id] = t
+            _enqueue(state, t)

@@ -95,13 +95,24 @@ def ahead_of(d: Directory, state: State, ticket: Ticket, now: float) -> int:
     Peers are the waiting tickets of its service, or, for a ticket reserved for a window, the
     tickets reserved for that window. ``ticket`` itself need not be in the state yet.
     """
+    policy = d.hall.policy
+    new = ticket.id not in state.tickets
+    if new and ticket.target_window is None:
+        # A ticket being issued is the youngest of its peers: when none of them is overdue,
+        # the kept counts by class give its place at once.
+        oldest = state.oldest_waiting_at(ticket.service)
+        if oldest is None or now - oldest < policy.max_wait_s:
+            counts = state.lane_counts.get(ticket.service, {})
+            return place_of_youngest(
+                ticket.ticket_class, 0, counts.get(TicketClass.APPOINTMENT, 0),
+                counts.get(TicketClass.PRIORITY, 0), counts.get(TicketClass.NORMAL, 0), policy,
+            )  # fmt: skip
     if ticket.target_window is not None:
         peers = [t for t in state.waiting_any_order() if t.target_window == ticket.target_window]
     else:
         peers = [t for t in state.waiting_in(ticket.service) if t.target_window is None]
-    if ticket.id not in state.tickets:
-        # A ticket being issued is the youngest of its peers: count instead of ordering.
-        return ahead_of_youngest(peers, ticket, d.hall.policy, now)
+    if new:
+        return ahead_of_youngest(peers, ticket, policy, now)
     if all(p.id != ticket.id for p in peers):
         peers.append(ticket)
     order = queue_order(peers, d.hall.policy, now)
@@ -126,13 +137,19 @@ def ahead_of_youngest(peers: list[Ticket], ticket: Ticket, policy: CallPolicy, n
             priority += 1
         else:
             normal += 1
-    first = overdue + appointments
     if now - ticket.issued_at >= policy.max_wait_s:
         return overdue
-    if ticket.ticket_class is TicketClass.APPOINTMENT:
+    return place_of_youngest(ticket.ticket_class, overdue, appointments, priority, normal, policy)
+
+
+def place_of_youngest(cls: TicketClass, overdue: int, appointments: int, priority: int,
+                      normal: int, policy: CallPolicy) -> int:  # fmt: skip
+    """The place of a new ticket of class ``cls`` behind peers counted by lane."""
+    first = overdue + appointments
+    if cls is TicketClass.APPOINTMENT:
         return first
     ratio = policy.normal_per_priority
-    if ticket.ticket_class is TicketClass.PRIORITY:
+    if cls is TicketClass.PRIORITY:
         return first + priority + min(normal, (priority + 1) * ratio)
     return first + normal + min(priority, normal // ratio)
 

@@ -278,6 +278,12 @@ class HallMachine(RuleBasedStateMachine):
         for queue in state.queues.values():
             for tid, t in queue.items():
                 assert state.tickets[tid] is t
+        for service, counts in state.lane_counts.items():
+            unreserved = [t for t in state.waiting_in(service) if t.target_window is None]
+            for cls, n in counts.items():
+                assert n == sum(1 for t in unreserved if t.ticket_class is cls)
+            oldest = min((t.issued_at for t in unreserved), default=None)
+            assert state.oldest_waiting_at(service) == oldest
 
     @invariant()
     def only_today_is_open(self) -> None:
