@@ -65,6 +65,8 @@ from .windows import Look, LookKind, WindowBook, WindowState
 log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT = 5.0
+#: Presses of one window waiting for the previous one's reply; more are refused (a stuck key).
+MAX_PENDING_PRESSES = 4
 MAX_DETAIL = 200  # characters of a device_status detail (docs/protocol.md)
 
 
@@ -114,6 +116,7 @@ class Bridge:
         self._status_dirty = asyncio.Event()
         self._stopping = asyncio.Event()
         self._window_locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._pending: dict[int, int] = defaultdict(int)  # presses queued per window
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -124,7 +127,7 @@ class Bridge:
                  self.config.server.url, self.config.bus.port)  # fmt: skip
         self.line.start()
         loops = [
-            asyncio.create_task(self.client.run_forever(self._on_server, self.max_backoff)),
+            asyncio.create_task(self._stay_connected()),
             asyncio.create_task(self._follow_events()),
             asyncio.create_task(self._report_status()),
         ]
@@ -158,23 +161,41 @@ class Bridge:
 
     # -- server side ---------------------------------------------------------------------------
 
+    async def _stay_connected(self) -> None:
+        """`HallClient.run_forever`, restarted if a message it cannot read ends it."""
+        delay = self.line.min_backoff
+        while not self._stopping.is_set():
+            try:
+                await self.client.run_forever(self._on_server, self.max_backoff)
+            except Exception:
+                log.exception("connection to %s failed; reconnecting", self.config.server.url)
+            await asyncio.sleep(delay)  # backoff, not a wait for something
+            delay = min(self.max_backoff, delay * 2)
+
     async def _on_server(self, online: bool) -> None:
         self.online = online
-        if online:
-            welcome = self.client.welcome or {}
-            self._synced_seq = welcome.get("seq", 0)
-            self.book.resync(welcome.get("snapshot", {}).get("windows", []))
-            self.syncs += 1
-            log.info("connected to %s; boards redrawn from the snapshot (seq %s)",
-                     self.config.server.url, self._synced_seq)  # fmt: skip
-            self._redraw_all()
-            self._status_dirty.set()
-        else:
-            # The snapshot of the next welcome is the truth; a replay of missed events would
-            # only redraw old calls.
-            self.client.last_seq = None
-            log.warning("lost the server %s; reconnecting", self.config.server.url)
+        try:
+            if online:
+                self._resync()
+            else:
+                # The next welcome's snapshot is the truth; a replay of missed events would
+                # only redraw old calls.
+                self.client.last_seq = None
+                log.warning("lost the server %s; reconnecting", self.config.server.url)
+        except Exception:
+            log.exception("welcome not understood: %r", self.client.welcome)
         await self._notify()
+
+    def _resync(self) -> None:
+        welcome = self.client.welcome or {}
+        self._synced_seq = welcome.get("seq", 0)
+        snapshot = welcome.get("snapshot")
+        self.book.resync(snapshot.get("windows") if isinstance(snapshot, dict) else None)
+        self.syncs += 1
+        log.info("connected to %s; boards redrawn from the snapshot (seq %s)",
+                 self.config.server.url, self._synced_seq)  # fmt: skip
+        self._redraw_all()
+        self._status_dirty.set()
 
     _synced_seq = 0
 
@@ -235,6 +256,12 @@ class Bridge:
             log.warning("key %s from 0x%02X, which is no configured keypad", press.action,
                         press.addr)  # fmt: skip
             return
+        if self._pending[keypad.window] >= MAX_PENDING_PRESSES:
+            log.warning("window %d: %d presses still pending; %s dropped", keypad.window,
+                        self._pending[keypad.window], press.action)  # fmt: skip
+            self._beep(keypad)
+            return
+        self._pending[keypad.window] += 1
         self._spawn(self._press(keypad, press))
 
     async def _rate(self, window: int, press: EvaluatorPress) -> None:
@@ -258,6 +285,7 @@ class Bridge:
         window = keypad.window
         async with self._window_locks[window]:  # one window's presses run in order
             try:
+                self._pending[window] -= 1
                 await self._act(keypad, press)
             except ServerError as exc:
                 log.info("window %d: %s refused: %s", window, press.action, exc)

@@ -135,6 +135,17 @@ class BusLine:
             log.debug("event loop closed; %s not delivered", args)
 
     def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._supervise()
+            except Exception as exc:  # a bug must not leave the bus unread for good
+                log.exception("bus %s reader failed", self.port.url)
+                self.port.close()
+                self._report(LineState.MISSING, f"bus reader failed: {exc!r}")
+                self._stop.wait(self.max_backoff)
+        log.debug("bus %s reader stopped", self.port.url)
+
+    def _supervise(self) -> None:
         delay = self.min_backoff
         last = LineState.UNKNOWN
         while not self._stop.is_set():
@@ -158,7 +169,6 @@ class BusLine:
             self._report(LineState.MISSING, detail)
             last = LineState.MISSING
             self._stop.wait(delay)
-        log.debug("bus %s reader stopped", self.port.url)
 
     def _read_until_lost(self) -> str:
         """Read, ack and hand over frames until the port fails; returns why."""

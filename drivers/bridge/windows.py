@@ -76,33 +76,49 @@ class WindowBook:
     def __getitem__(self, window: int) -> WindowView:
         return self.windows[window]
 
-    def resync(self, snapshot_windows: list[dict[str, Any]]) -> None:
-        """Take the windows of a snapshot as the truth (after a (re)connect)."""
-        seen = set()
+    def resync(self, snapshot_windows: object) -> None:
+        """Take the windows of a snapshot as the truth (after a (re)connect).
+
+        Entries it cannot read are skipped (logged); their windows become unknown.
+        """
+        if not isinstance(snapshot_windows, list):
+            log.warning("snapshot windows are not a list: %r", snapshot_windows)
+            snapshot_windows = []
+        fresh = {w: WindowView(w) for w in self.windows}
         for entry in snapshot_windows:
-            view = self.windows.get(entry.get("number"))  # type: ignore[arg-type]
+            number = entry.get("number") if isinstance(entry, dict) else None
+            view = fresh.get(number) if isinstance(number, int) else None
             if view is None:
+                if not isinstance(number, int):
+                    log.warning("snapshot window not understood: %r", entry)
                 continue
-            seen.add(view.number)
+            assert isinstance(entry, dict)
             try:
                 view.state = WindowState(str(entry.get("state")))
             except ValueError:
                 log.warning("window %d: unknown state %r", view.number, entry.get("state"))
-                view.state = WindowState.UNKNOWN
             current = entry.get("current")
-            view.current = current.get("number") if isinstance(current, dict) else None
-            view.parked = [str(n) for n in entry.get("parked") or []]
-        for number in sorted(set(self.windows) - seen):
-            log.warning("window %d is configured on the bus but unknown to the server", number)
-            self.windows[number] = WindowView(number)
+            if isinstance(current, dict) and isinstance(current.get("number"), str):
+                view.current = current["number"]
+            parked = entry.get("parked")
+            view.parked = (
+                [n for n in parked if isinstance(n, str)] if isinstance(parked, list) else []
+            )
+        for number, view in fresh.items():
+            if view.state is WindowState.UNKNOWN:
+                log.warning("window %d is configured on the bus but unknown to the server", number)
+        self.windows = fresh
 
     def apply(self, event: dict[str, Any]) -> int | None:
         """Move on by one event; the window whose look may have changed, else None."""
-        kind = event.get("kind")
-        view = self.windows.get(event.get("window"))  # type: ignore[arg-type]
-        if view is None:
+        window, number = event.get("window"), event.get("number")
+        if not isinstance(window, int) or window not in self.windows:
             return None
-        number = event.get("number")
+        if number is not None and not isinstance(number, str):
+            log.warning("event with a number that is no ticket number: %r", event)
+            return None
+        view = self.windows[window]
+        kind = event.get("kind")
         if kind in _WINDOW_STATES:
             view.state = _WINDOW_STATES[kind]
             if kind == "window_closed":
@@ -116,7 +132,7 @@ class WindowBook:
         elif kind in _ENDS_SERVICE:
             if view.current == number:
                 view.current = None
-            if kind == "ticket_parked" and isinstance(number, str):
+            if kind == "ticket_parked" and number is not None:
                 view.parked.append(number)
         elif kind == "ticket_expired":
             if view.current == number:

@@ -205,6 +205,7 @@ def test_park_call_back_and_transfer(tmp_path, bus, link):
             keypad.press(KeypadAction.CALL_NEXT)
             assert (await watcher.next_event("ticket_called"))["number"] == "A002"
             keypad.press(KeypadAction.CALL_BACK)  # ends A002, calls the parked A001 back
+            assert (await watcher.next_event("ticket_finished"))["number"] == "A002"
             back = await watcher.next_event("ticket_called")
             assert (back["number"], back["reason"]["rule"]) == ("A001", "parked")
             window = (await watcher.request("snapshot"))["windows"][0]

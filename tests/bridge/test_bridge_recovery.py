@@ -4,8 +4,11 @@ coming back, noise on the line; and the boards are redrawn from the server's sna
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import websockets.asyncio.server
 from bridgekit import bridged, until
 from hallkit import running
 
@@ -88,7 +91,7 @@ def test_the_bridge_survives_the_serial_adapter_vanishing(tmp_path, bus, link: P
     bus.attach(FakeKeypad(1))
 
     async def body():
-        async with running(tmp_path) as hall, bridged(hall, link) as bridge:
+        async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")
             kiosk = await hall.client("kiosk-1")
@@ -121,7 +124,6 @@ def test_the_bridge_survives_the_serial_adapter_vanishing(tmp_path, bus, link: P
                 await until(again, lambda: board.number == "   002")
                 keypad.press(KeypadAction.INVITE_RATING)
                 await until(again, lambda: evaluator.start_requests == 1)
-                await bridge.line.stop()  # before the pty goes: no read on a closed fd
 
     run(body())
 
@@ -143,7 +145,6 @@ def test_a_missing_port_at_start_is_reported_and_picked_up_when_it_appears(tmp_p
                     await until(bus, lambda: keypad.display == BLANK)  # window 1 closed
                     keypad.press(KeypadAction.CALL_NEXT)
                     await until(bus, lambda: keypad.beeps == 1)  # window_closed
-                    await bridge.line.stop()
 
     run(body())
 
@@ -173,3 +174,43 @@ def test_noise_half_frames_and_strangers_on_the_bus_do_no_harm(tmp_path, bus, li
             assert snap["windows"][0]["last_rating"] is None
 
     run(body())
+
+
+def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link):
+    """A server (here a fake one) that sends nonsense: the bridge logs, reconnects, goes on."""
+    keypad = bus.attach(FakeKeypad(1))
+    board = bus.attach(FakeWindowDisplay(0x21))
+    hellos: list[dict] = []
+    window_1 = {"number": 1, "state": "open", "current": {"number": "A007"}, "parked": []}
+
+    async def serve(ws) -> None:
+        hello = json.loads(await ws.recv())
+        hellos.append(hello)
+        snapshot = {"windows": [window_1, {"number": 2, "state": "sideways"}, "junk"]}
+        if len(hellos) == 1:
+            snapshot = {"windows": "not a list"}  # a welcome it cannot use
+        await ws.send(json.dumps({"type": "welcome", "re": hello["id"], "seq": 10,
+                                  "snapshot": snapshot}))  # fmt: skip
+        await ws.send(json.dumps({"type": "event", "seq": 11, "kind": "ticket_called",
+                                  "window": [1], "number": 5}))  # fmt: skip
+        await ws.send(json.dumps({"type": "event", "seq": 12, "kind": "window_paused",
+                                  "window": None}))  # fmt: skip
+        if len(hellos) < 3:
+            await ws.send("{not json")  # the client's reader gives up on this connection
+        async for raw in ws:  # answer the keypad's requests with errors of unknown shape
+            request = json.loads(raw)
+            await ws.send(json.dumps({"type": "error", "re": request["id"], "code": 42}))
+
+    async def body():
+        async with websockets.asyncio.server.serve(serve, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            hall = SimpleNamespace(url=f"ws://127.0.0.1:{port}/ws", token=lambda _: "t" * 16)
+            async with bridged(hall, link) as bridge:  # type: ignore[arg-type]
+                await bridge.wait_for(lambda: len(hellos) == 3 and bridge.online)
+                assert bridge.syncs == 3  # the unusable welcome counts: its windows unknown
+                await until(bus, lambda: board.number == "   007")  # the good snapshot
+                keypad.press(KeypadAction.CALL_NEXT)
+                await until(bus, lambda: keypad.beeps == 1)
+                assert (bridge.book[1].current, bridge.book[2].state) == ("A007", "unknown")
+
+    asyncio.run(body())
