@@ -136,5 +136,7 @@ QComboBox {{ font-size: 16px; padding: 6px 8px; border: 1px solid #b9c7d8; borde
 QListWidget {{ font-size: 20px; font-weight: bold; border: 1px solid #b9c7d8; border-radius: 6px; }}
 QListWidget::item {{ padding: 6px; }}
 QListWidget::item:selected {{ background: {BLUE}; color: white; }}
-QDialogButtonBox QPushButton {{ font-size: 15px; padding: 7px 20px; min-width: 72px; }}
+QDialogButtonBox QPushButton {{ font-size: 15px; padding: 7px 20px; min-width: 72px;
+    color: {BLUE}; background: white; border: 1px solid #9db7d8; border-radius: 6px; }}
+QDialogButtonBox QPushButton:default {{ color: white; background: {BLUE}; border-color: {BLUE}; }}
 """

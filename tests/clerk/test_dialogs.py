@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from clerkkit import screenshot
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -11,13 +12,25 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QRadioButton,
+    QWidget,
 )
 
+from appkit.fonts import cjk_family
 from clerk.dialogs import TransferChoice, ask_number, ask_parked, ask_transfer
 from clerk.texts import Texts
+from clerk.theme import style_sheet
 
 SERVICES = [("YB", "医保"), ("HJ", "户籍")]
 WINDOWS = [(1, "1号窗口"), (4, "4号窗口")]
+
+
+@pytest.fixture
+def parent(qtbot):
+    """A window with the app's style sheet, as the dialogs get it in the app."""
+    window = QWidget()
+    window.setStyleSheet(style_sheet(cjk_family()))
+    qtbot.addWidget(window)
+    return window
 
 
 def answer(qtbot, act, shot: str | None = None) -> None:
@@ -33,7 +46,7 @@ def answer(qtbot, act, shot: str | None = None) -> None:
     QTimer.singleShot(0, run)
 
 
-def test_transfer_to_a_window(qtbot):
+def test_transfer_to_a_window(qtbot, parent):
     def choose(dialog):
         to_window = next(r for r in dialog.findChildren(QRadioButton) if r.text() == "转到窗口")
         to_window.setChecked(True)
@@ -42,7 +55,9 @@ def test_transfer_to_a_window(qtbot):
         dialog.accept()
 
     answer(qtbot, choose, "zh-9-transfer-dialog")
-    assert ask_transfer(None, Texts("zh"), "A001", SERVICES, WINDOWS) == TransferChoice(to_window=4)
+    assert ask_transfer(parent, Texts("zh"), "A001", SERVICES, WINDOWS) == TransferChoice(
+        to_window=4
+    )
 
 
 def test_transfer_to_a_service_and_cancel(qtbot):
@@ -74,8 +89,8 @@ def test_choose_a_number_from_the_list_or_typed(qtbot):
     assert ask_number(None, Texts("zh"), ["A001"]) == "C003"
 
 
-def test_choose_a_parked_number(qtbot):
+def test_choose_a_parked_number(qtbot, parent):
     answer(qtbot, lambda dialog: dialog.accept(), "zh-10-parked-dialog")
-    assert ask_parked(None, Texts("zh"), ["A002", "A007"]) == "A002"
+    assert ask_parked(parent, Texts("zh"), ["A002", "A007"]) == "A002"
     answer(qtbot, lambda dialog: dialog.reject())
     assert ask_parked(None, Texts("zh"), ["A002"]) is None
