@@ -111,6 +111,7 @@ class Bridge:
         self.online = False
         self.syncs = 0  # welcomes taken as the truth
         self.line_detail = ""
+        self.reported: LineState | None = None  # the line state the server last accepted
         self.changed = asyncio.Condition()  # notified when online/syncs/line state change
         self._shown: dict[int, Look] = {}
         self._status_dirty = asyncio.Event()
@@ -227,6 +228,8 @@ class Bridge:
                 detail = {"detail": _clip(self.line_detail)} if self.line_detail else {}
                 await self._request("device_status", status=state.value, **detail)
                 log.info("reported %s to the server", state.value)
+                self.reported = state
+                await self._notify()
             except (ServerError, NotConnected, TimeoutError) as exc:
                 log.warning("could not report the bus status %s: %s", state.value, exc)
 

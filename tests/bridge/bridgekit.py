@@ -81,8 +81,10 @@ async def bridged(hall: Running, port: str | Path, devices: str = DEVICES,
     bridge = Bridge(config, min_backoff=0.05, max_backoff=0.3)
     task = asyncio.create_task(bridge.run())
     try:
+        # With the line: until the server knows it is fine, so that a test's watcher sees
+        # only the device_status events the test itself causes.
         await bridge.wait_for(lambda: bridge.syncs >= 1 and (
-            not wait_line or bridge.line.state is LineState.OK))  # fmt: skip
+            not wait_line or bridge.reported is LineState.OK))  # fmt: skip
         yield bridge
     finally:
         bridge.stop()

@@ -205,8 +205,10 @@ def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link)
         async with websockets.asyncio.server.serve(serve, "127.0.0.1", 0) as server:
             port = server.sockets[0].getsockname()[1]
             hall = SimpleNamespace(url=f"ws://127.0.0.1:{port}/ws", token=lambda _: "t" * 16)
-            async with bridged(hall, link) as bridge:  # type: ignore[arg-type]
-                await bridge.wait_for(lambda: len(hellos) == 3 and bridge.online)
+            async with bridged(hall, link, wait_line=False) as bridge:  # type: ignore[arg-type]
+                await bridge.wait_for(
+                    lambda: len(hellos) == 3 and bridge.online and bridge.line.state == "ok"
+                )
                 assert bridge.syncs == 3  # the unusable welcome counts: its windows unknown
                 await until(bus, lambda: board.number == "   007")  # the good snapshot
                 keypad.press(KeypadAction.CALL_NEXT)
