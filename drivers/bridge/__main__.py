@@ -1,5 +1,7 @@
 """Run the bus bridge: `python -m drivers.bridge --config BRIDGE.toml [--log-level INFO]`.
 
+`--check` only reads and checks the file (exit 0, or 2 naming the line of the problem).
+
 It owns the serial port, speaks to the queue server as the `bridge` role and reconnects both
 sides on its own. SIGTERM or SIGINT stop it cleanly. Exit status 2: bad configuration.
 """
@@ -22,6 +24,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m drivers.bridge", description=__doc__)
     parser.add_argument("--config", required=True, help="the bridge's TOML file")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--check", action="store_true", help="check the file and exit")
     return parser.parse_args(argv)
 
 
@@ -44,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     except BridgeConfigError as exc:
         log.error("配置文件有误 / bad configuration: %s", exc)
         return 2
+    if args.check:
+        return 0
     asyncio.run(serve(Bridge(config)))
     return 0
 

@@ -77,14 +77,12 @@ class Refused(Exception):
 class Bridge:
     """The bridge process's state. `run` until `stop`."""
 
-    def __init__(self, config: BridgeConfig, *, port: BusPort | None = None,
-                 min_backoff: float = 0.2, max_backoff: float = 5.0) -> None:  # fmt: skip
+    def __init__(self, config: BridgeConfig, *, min_backoff: float = 0.2,
+                 max_backoff: float = 5.0) -> None:  # fmt: skip
         self.config = config
         s = config.server
         self.client = HallClient(s.url, "bridge", s.device, s.token)
-        self.port = port or BusPort(
-            config.bus.port, config.bus.baudrate, local_echo=config.bus.local_echo
-        )
+        self.port = BusPort(config.bus.port, config.bus.baudrate, local_echo=config.bus.local_echo)
         self.line = BusLine(self.port, self._on_frame, self._on_line_state,
                             min_backoff=min_backoff, max_backoff=max_backoff)  # fmt: skip
         self.max_backoff = max_backoff

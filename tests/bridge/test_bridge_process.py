@@ -72,3 +72,16 @@ def test_a_bad_config_exits_with_status_2_naming_the_line(tmp_path):
         )
 
     asyncio.run(body())
+
+
+def test_check_only_reads_the_file():
+    async def body():
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "drivers.bridge", "--config", "config/demo-bridge.toml",
+            "--check", stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, stderr.decode()
+        assert "4 keypads, 4 evaluators, 5 displays" in stderr.decode()
+
+    asyncio.run(body())
