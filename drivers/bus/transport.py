@@ -114,10 +114,15 @@ class BusPort:
             if self._port is not port:
                 return
             self._port = None
+            # pyserial 3.5's socket:// close() skips closing its socket when shutdown() fails
+            # (the peer has already gone) and drops the reference: close it ourselves.
+            sock = getattr(port, "_socket", None)
             try:
                 port.close()
             except (serial.SerialException, OSError) as exc:
                 log.warning("bus port %s: close failed: %s", self.url, exc)
+            if sock is not None:
+                sock.close()  # closing a closed socket does nothing
         log.info("bus port %s closed", self.url)
 
     def __enter__(self) -> Self:
