@@ -49,7 +49,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from drivers.bus import BusPort, EvaluatorPress, Frame, KeypadAction, KeypadPress, decode_press
@@ -112,7 +112,8 @@ class Bridge:
         self.reported: LineState | None = None  # the line state the server last accepted
         self.changed = asyncio.Condition()  # notified when online/syncs/line state change
         self._shown: dict[int, Look] = {}
-        self._status_dirty = asyncio.Event()
+        # Line states still to report, in order; after a reconnect just the current one.
+        self._to_report: asyncio.Queue[tuple[LineState, str]] = asyncio.Queue()
         self._stopping = asyncio.Event()
         self._window_locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._pending: dict[int, int] = defaultdict(int)  # presses queued per window
@@ -153,7 +154,7 @@ class Bridge:
         async with self.changed:
             self.changed.notify_all()
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -194,7 +195,10 @@ class Bridge:
         log.info("connected to %s; boards redrawn from the snapshot (seq %s)",
                  self.config.server.url, self._synced_seq)  # fmt: skip
         self._redraw_all()
-        self._status_dirty.set()
+        while not self._to_report.empty():  # older states: the current one says it all
+            self._to_report.get_nowait()
+        self.reported = None
+        self._to_report.put_nowait((self.line.state, self.line_detail))
 
     _synced_seq = 0
 
@@ -215,16 +219,17 @@ class Bridge:
         return await self.client.request(kind, timeout=REQUEST_TIMEOUT, **fields)
 
     async def _report_status(self) -> None:
-        """Tell the server the line's health: the latest state, in order, after reconnects."""
+        """Tell the server each change of the line's health, in order; the current state
+        again after every reconnect (changes while the server was away are not replayed)."""
         while True:
-            await self._status_dirty.wait()
-            self._status_dirty.clear()
-            state = self.line.state
-            if state is LineState.UNKNOWN or not self.client.connected:
-                continue  # reported when the state is known and the server is there
+            state, detail = await self._to_report.get()
+            if state is LineState.UNKNOWN or state is self.reported:
+                continue
+            if not self.client.connected:
+                continue  # the current state is queued again on reconnect
             try:
-                detail = {"detail": _clip(self.line_detail)} if self.line_detail else {}
-                await self._request("device_status", status=state.value, **detail)
+                extra = {"detail": _clip(detail)} if detail else {}
+                await self._request("device_status", status=state.value, **extra)
                 log.info("reported %s to the server", state.value)
                 self.reported = state
                 await self._notify()
@@ -234,13 +239,17 @@ class Bridge:
     # -- bus side ------------------------------------------------------------------------------
 
     def _on_line_state(self, state: LineState, detail: str) -> None:
+        if self._stopping.is_set():
+            return
         self.line_detail = detail
         if state is LineState.OK:
             self._redraw_all()  # the boards may have been restarted, or missed updates
-        self._status_dirty.set()
+        self._to_report.put_nowait((state, detail))
         self._spawn(self._notify())
 
     def _on_frame(self, frame: Frame) -> None:
+        if self._stopping.is_set():
+            return  # read just before the port closed; acknowledged, not acted on
         try:
             press = decode_press(frame, self.models)
         except Exception:

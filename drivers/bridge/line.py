@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -48,12 +49,19 @@ class BusLine:
         *,
         min_backoff: float = 0.2,
         max_backoff: float = 5.0,
+        stable_after: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.port = port
         self.state = LineState.UNKNOWN
         self._on_frame = on_frame
         self._on_state = on_state
         self.min_backoff, self.max_backoff = min_backoff, max_backoff
+        # The backoff starts again from min_backoff only after the port stayed up this long:
+        # a device that opens and fails at once is retried ever more slowly, not 5 times a
+        # second (each loss is a device_status in the server's log).
+        self.stable_after = stable_after
+        self._clock = clock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -158,17 +166,20 @@ class BusLine:
                 self._stop.wait(delay)  # backoff before the next try
                 delay = min(self.max_backoff, delay * 2)
                 continue
-            delay = self.min_backoff
             self._write_error = ""
             self._report(LineState.OK, "")
             last = LineState.OK
+            opened = self._clock()
             detail = self._read_until_lost()
             self.port.close()
             if self._stop.is_set():
                 break
             self._report(LineState.MISSING, detail)
             last = LineState.MISSING
+            if self._clock() - opened >= self.stable_after:
+                delay = self.min_backoff
             self._stop.wait(delay)
+            delay = min(self.max_backoff, delay * 2)
 
     def _read_until_lost(self) -> str:
         """Read, ack and hand over frames until the port fails; returns why."""

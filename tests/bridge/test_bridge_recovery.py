@@ -216,3 +216,49 @@ def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link)
                 assert (bridge.book[1].current, bridge.book[2].state) == ("A007", "unknown")
 
     asyncio.run(body())
+
+
+def test_a_serial_server_dropping_the_connection_is_a_missing_device_until_it_answers(tmp_path):
+    """socket://: an RS-485 to Ethernet converter (串口服务器) that drops the TCP connection."""
+    press = Frame(1, 0x01, b"\x0c").encode()  # keypad 1: 呼叫
+    connections: list[asyncio.StreamWriter] = []
+    acked = asyncio.Event()
+
+    async def converter(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)
+        if len(connections) == 1:  # the first connection: one press, its ack, then dropped
+            # pyserial's socket:// open() discards what arrives while it opens: press a key
+            # once the bridge draws the boards, i.e. once the port is open.
+            heard = await reader.read(256)
+            writer.write(press)
+            while press not in heard:  # the ack is the frame echoed
+                chunk = await reader.read(256)
+                assert chunk, f"the bridge hung up before acknowledging; it sent {heard.hex()}"
+                heard += chunk
+            acked.set()
+            writer.close()
+        await reader.read()  # later ones: stay until the bridge closes
+        writer.close()
+
+    async def body():
+        server = await asyncio.start_server(converter, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server, running(tmp_path) as hall:
+            watcher = await hall.client("board-1")
+            await hall.clerk(1, "s1")
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_ticket", service="SB", request_id="k-1")
+            async with bridged(hall, f"socket://127.0.0.1:{port}", wait_line=False) as bridge:
+                statuses, called = [], []
+                while len(statuses) < 3 or not called:  # in any order between the two kinds
+                    event = await watcher.next_event()
+                    if event["kind"] == "device_status":
+                        statuses.append((event["status"], event["detail"]))
+                    elif event["kind"] == "ticket_called":
+                        called.append(event["number"])
+                assert acked.is_set() and called == ["A001"]
+                assert [status for status, _ in statuses] == ["ok", "device_missing", "ok"]
+                assert f"socket://127.0.0.1:{port}" in statuses[1][1]
+                assert len(connections) == 2 and bridge.line.state is LineState.OK
+
+    asyncio.run(body())
