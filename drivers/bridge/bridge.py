@@ -65,7 +65,8 @@ from .windows import Look, LookKind, WindowBook, WindowState
 log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT = 5.0
-#: Presses of one window waiting for the previous one's reply; more are refused (a stuck key).
+#: Presses of one window in hand at once (one waiting for its reply, the others for their
+#: turn); more are refused with a beep (a stuck key, a server that does not answer).
 MAX_PENDING_PRESSES = 4
 MAX_DETAIL = 200  # characters of a device_status detail (docs/protocol.md)
 
@@ -116,7 +117,7 @@ class Bridge:
         self._to_report: asyncio.Queue[tuple[LineState, str]] = asyncio.Queue()
         self._stopping = asyncio.Event()
         self._window_locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._pending: dict[int, int] = defaultdict(int)  # presses queued per window
+        self._pending: dict[int, int] = defaultdict(int)  # presses in hand, per window
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -293,23 +294,27 @@ class Bridge:
 
     async def _press(self, keypad: KeypadSettings, press: KeypadPress) -> None:
         window = keypad.window
-        async with self._window_locks[window]:  # one window's presses run in order
-            try:
-                self._pending[window] -= 1
-                await self._act(keypad, press)
-            except ServerError as exc:
-                log.info("window %d: %s refused: %s", window, press.action, exc)
-                self._beep(keypad)
-            except Refused as exc:
-                log.info("window %d: %s refused: %s", window, press.action, exc)
-                self._beep(keypad)
-            except (NotConnected, TimeoutError) as exc:
-                log.warning("window %d: %s not done, server unreachable (%s)",
-                            window, press.action, type(exc).__name__)  # fmt: skip
-                self._beep(keypad)
-            except Exception:
-                log.exception("window %d: %s failed", window, press.action)
-                self._beep(keypad)
+        try:
+            async with self._window_locks[window]:  # one window's presses run in order
+                await self._handle(keypad, press)
+        finally:
+            self._pending[window] -= 1
+
+    async def _handle(self, keypad: KeypadSettings, press: KeypadPress) -> None:
+        """Act on a press; anything that goes wrong beeps the keypad and is logged."""
+        window = keypad.window
+        try:
+            await self._act(keypad, press)
+        except (ServerError, Refused) as exc:
+            log.info("window %d: %s refused: %s", window, press.action, exc)
+            self._beep(keypad)
+        except (NotConnected, TimeoutError) as exc:
+            log.warning("window %d: %s not done, server unreachable (%s)",
+                        window, press.action, type(exc).__name__)  # fmt: skip
+            self._beep(keypad)
+        except Exception:
+            log.exception("window %d: %s failed", window, press.action)
+            self._beep(keypad)
 
     async def _act(self, keypad: KeypadSettings, press: KeypadPress) -> None:
         window = keypad.window

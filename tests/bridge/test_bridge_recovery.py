@@ -13,6 +13,7 @@ from bridgekit import bridged, until
 from hallkit import running
 
 from drivers.bridge import LineState
+from drivers.bridge.bridge import MAX_PENDING_PRESSES
 from drivers.bus.evaluator import FOUR_KEY
 from drivers.bus.fake import FakeBus, FakeEvaluator, FakeKeypad, FakeWindowDisplay
 from drivers.bus.frame import Frame
@@ -260,5 +261,36 @@ def test_a_serial_server_dropping_the_connection_is_a_missing_device_until_it_an
                 assert [status for status, _ in statuses] == ["ok", "device_missing", "ok"]
                 assert f"socket://127.0.0.1:{port}" in statuses[1][1]
                 assert len(connections) == 2 and bridge.line.state is LineState.OK
+
+    asyncio.run(body())
+
+
+def test_a_stuck_key_against_a_silent_server_is_bounded(tmp_path, bus, link):
+    """A server that never answers: a window holds at most MAX_PENDING_PRESSES presses."""
+    keypad = bus.attach(FakeKeypad(1))
+    requests: list[str] = []
+    called = asyncio.Event()
+
+    async def serve(ws) -> None:
+        hello = json.loads(await ws.recv())
+        await ws.send(json.dumps({"type": "welcome", "re": hello["id"], "seq": 0,
+                                  "snapshot": {"windows": []}}))  # fmt: skip
+        async for raw in ws:  # never answers
+            requests.append(json.loads(raw)["type"])
+            if requests[-1] == "call_next":
+                called.set()
+
+    async def body():
+        async with websockets.asyncio.server.serve(serve, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            hall = SimpleNamespace(url=f"ws://127.0.0.1:{port}/ws", token=lambda _: "t" * 16)
+            async with bridged(hall, link, wait_line=False) as bridge:  # type: ignore[arg-type]
+                await bridge.wait_for(lambda: bridge.line.state == "ok")
+                for _ in range(10):
+                    keypad.press(KeypadAction.CALL_NEXT)
+                await until(bus, lambda: len(keypad.acks) == 10)  # every frame acknowledged
+                await until(bus, lambda: keypad.beeps == 10 - MAX_PENDING_PRESSES)
+                await asyncio.wait_for(called.wait(), 5)
+                assert requests.count("call_next") == 1  # the others wait for their turn
 
     asyncio.run(body())
