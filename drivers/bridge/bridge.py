@@ -39,9 +39,9 @@ and closed blank the digit boards and show their text on text boards. After ever
 (re)connect the boards are redrawn from the welcome's snapshot, and after the port comes
 back they are redrawn from what the bridge knows.
 
-The line's health is reported to the server as this device's ``device_status``:
-``device_missing`` (with the reason) while the port is away, ``ok`` when it is back, and
-again after every reconnect.
+The line's health is reported to the server as this device's ``device_status``, each
+change in order: ``device_missing`` (with the reason) when the port goes away or cannot be
+opened, ``ok`` when it is back; and the current state again after every reconnect.
 """
 
 from __future__ import annotations
@@ -109,6 +109,7 @@ class Bridge:
             self.displays[d.window].append(board)
         self.online = False
         self.syncs = 0  # welcomes taken as the truth
+        self._synced_seq = 0  # the seq of the last welcome: older events are in its snapshot
         self.line_detail = ""
         self.reported: LineState | None = None  # the line state the server last accepted
         self.changed = asyncio.Condition()  # notified when online/syncs/line state change
@@ -200,8 +201,6 @@ class Bridge:
             self._to_report.get_nowait()
         self.reported = None
         self._to_report.put_nowait((self.line.state, self.line_detail))
-
-    _synced_seq = 0
 
     async def _follow_events(self) -> None:
         while True:
