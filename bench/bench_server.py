@@ -176,8 +176,8 @@ def median_of(rounds: list[dict[str, float]], key: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--kiosks", type=int, default=8)
-    parser.add_argument("--in-flight", type=int, default=8, help="requests in flight per kiosk")
+    parser.add_argument("--kiosks", type=int, default=16)
+    parser.add_argument("--in-flight", type=int, default=4, help="requests in flight per kiosk")
     parser.add_argument("--tickets", type=int, default=4000)
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--calls", type=int, default=50)

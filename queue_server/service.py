@@ -41,7 +41,10 @@ class Outbox(Protocol):
 
     def send(self, message: dict[str, Any]) -> None: ...
 
-    def send_text(self, data: bytes) -> None: ...
+    def send_frames(self, frames: list[bytes]) -> None: ...
+
+    def settled(self) -> None:
+        """A request of this outbox has been answered (flow control)."""
 
 
 Command = Callable[[Engine, float], "core.Result"]
@@ -59,6 +62,7 @@ class Job:
     after: Callable[[dict[str, Any]], None] | None = None  # runs once the reply is known
     events: list[Event] = field(default_factory=list)
     reply: dict[str, Any] | None = None
+    settled: bool = False
 
 
 class HallService:
@@ -139,7 +143,10 @@ class HallService:
             except Exception:  # never let one bad batch stop the hall
                 log.exception("batch of %d requests failed", len(batch))
                 for job in batch:
-                    job.outbox.send(_error(job.re, "internal", "服务器内部错误", "internal server error"))
+                    if not job.settled:
+                        job.outbox.send(_error(job.re, "internal", "服务器内部错误",
+                                               "internal server error"))  # fmt: skip
+                        _settle(job)
             finally:
                 for _ in batch:
                     self.queue.task_done()
@@ -170,30 +177,35 @@ class HallService:
             for job in batch:
                 job.outbox.send(_error(job.re, "unavailable", "服务器暂时无法保存，请稍后重试",
                                        "server cannot save right now, retry"))  # fmt: skip
+                _settle(job)
             return
         # Order matters: command replies, then this batch's events to the subscribers, then
         # reads. A read (a welcome's snapshot) already includes the batch, so a connection that
-        # subscribes there must not get the batch's events again.
+        # subscribes there must not get the batch's events again. Each connection's replies and
+        # events of the batch leave in one write.
+        out: dict[Outbox, list[bytes]] = {}
         for job in batch:
             if job.read is None:
-                self._reply(job)
+                assert job.reply is not None
+                job.reply.setdefault("type", "ok")
+                out.setdefault(job.outbox, []).append(encode(job.reply).encode())
         for event in events:
-            self.broadcast(event_message(event))
+            data = encode(event_message(event)).encode()  # once, for every subscriber
+            for subscriber in self.subscribers:
+                out.setdefault(subscriber, []).append(data)
+        for outbox, frames in out.items():
+            outbox.send_frames(frames)
         for job in batch:
-            if job.read is not None:
+            if job.read is None:
+                _settle(job)
+            else:
                 try:
                     job.reply = {"re": job.re, **job.read(self.engine, now)}
                 except DomainError as exc:
                     job.reply = _domain_error(job.re, exc)
-                self._reply(job)
-
-    @staticmethod
-    def _reply(job: Job) -> None:
-        assert job.reply is not None
-        job.reply.setdefault("type", "ok")
-        job.outbox.send(job.reply)
-        if job.after is not None:
-            job.after(job.reply)
+                job.reply.setdefault("type", "ok")
+                job.outbox.send(job.reply)
+                _settle(job)
 
     async def _commit(self, events: list[Event]) -> bool:
         tickets = {}
@@ -256,7 +268,7 @@ class HallService:
     def broadcast(self, message: dict[str, Any]) -> None:
         data = encode(message).encode()  # once, for every subscriber
         for subscriber in list(self.subscribers):
-            subscriber.send_text(data)
+            subscriber.send_frames([data])
 
 
 class _Nobody:
@@ -265,11 +277,24 @@ class _Nobody:
     def send(self, message: dict[str, Any]) -> None:
         pass
 
-    def send_text(self, data: bytes) -> None:
+    def send_frames(self, frames: list[bytes]) -> None:
+        pass
+
+    def settled(self) -> None:
         pass
 
 
 _NOBODY = _Nobody()
+
+
+def _settle(job: Job) -> None:
+    """A job's reply has gone out: release its place and run what waits for it."""
+    if job.settled:
+        return
+    job.settled = True
+    job.outbox.settled()
+    if job.after is not None and job.reply is not None:
+        job.after(job.reply)
 
 
 def _device_entry(event: Event) -> dict[str, Any]:
