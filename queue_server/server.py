@@ -20,6 +20,7 @@ from typing import Any
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
@@ -36,7 +37,7 @@ from queue_server.protocol import (
     event_message,
     parse_request,
 )
-from queue_server.service import HallService, Job
+from queue_server.service import HallService, Job, Shared
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,13 @@ class Session:
         """One of this connection's queued requests has been answered."""
         self.pending -= 1
 
-    def send_frames(self, frames: list[bytes]) -> None:
-        """Write UTF-8 text frames without waiting, in one write; cut off a backed-up client.
+    def send_frames(self, frames: list[bytes], shared: Shared | None = None) -> None:
+        """Write text frames without waiting, in one write; cut off a backed-up client.
 
-        Like `websockets.broadcast`, frames go through the connection's sans-I/O protocol;
-        unlike it, a batch of frames leaves in one write rather than one syscall per frame.
+        The server's frames are neither masked nor compressed, so a batch's events have the
+        same bytes on every connection: they are framed once (`shared.wire`) and only
+        written per connection. The library's own frames (pings, close) are written whole
+        by the library, so frame boundaries never interleave.
         """
         ws = self.ws
         if ws.protocol.state is not State.OPEN or ws.send_in_progress is not None:
@@ -82,15 +85,13 @@ class Session:
             log.warning("closing %s: output backed up (slow consumer)", self.name)
             asyncio.ensure_future(ws.close(1008, "too slow: reconnect with last_seq"))
             return
-        for frame in frames:
-            ws.protocol.send_text(frame)
-        chunks = ws.protocol.data_to_send()
-        transport.write(b"".join(chunks))
-        if not all(chunks):  # the protocol asked for the end of the stream
-            if transport.can_write_eof():
-                transport.write_eof()
-            else:
-                transport.close()
+        data = b"".join(_frame(payload) for payload in frames)
+        if shared is not None and shared.payloads:
+            if shared.wire is None:
+                shared.wire = b"".join(_frame(payload) for payload in shared.payloads)
+            data += shared.wire
+        if data:
+            transport.write(data)
 
     @property
     def name(self) -> str:
@@ -125,7 +126,7 @@ class HallServer:
             port,
             process_request=self.http,
             max_size=1024 * 1024,  # hard cap; requests over MAX_MESSAGE_BYTES get `too_large`
-            compression=None,  # LAN, small messages: cheaper fan-out to many subscribers
+            compression=None,  # LAN, small messages; and frames can be shared (send_frames)
             ping_interval=20,
             ping_timeout=20,
         )
@@ -324,6 +325,11 @@ class HallServer:
                 f"<p>{html.escape(ticket.get('service_name_zh') or ticket['service'])}</p>"
                 f"<p class=state>{html.escape(state[0])}</p><p>{html.escape(state[1])}</p>")  # fmt: skip
         return _response(HTTPStatus.OK, _page(self.hall.name_zh, body), "text/html")
+
+
+def _frame(payload: bytes) -> bytes:
+    """One unmasked, uncompressed text frame (RFC 6455 §5.2), as a server sends it."""
+    return Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])
 
 
 def _page(title: str, body: str) -> str:

@@ -36,12 +36,26 @@ CHECKPOINT_EVERY = 20_000  # events between state checkpoints (fast start-up)
 DAY_CHECK_S = 30.0  # how often an idle hall checks whether the business day has changed
 
 
+class Shared:
+    """The frames every subscriber gets from one batch (its events).
+
+    Encoded once; an outbox may keep its wire form in `wire` for the next subscriber.
+    """
+
+    __slots__ = ("payloads", "wire")
+
+    def __init__(self, payloads: list[bytes]) -> None:
+        self.payloads = payloads
+        self.wire: bytes | None = None
+
+
 class Outbox(Protocol):
     """Where a job's reply goes: a connection session (see server.py)."""
 
     def send(self, message: dict[str, Any]) -> None: ...
 
-    def send_frames(self, frames: list[bytes]) -> None: ...
+    def send_frames(self, frames: list[bytes], shared: Shared | None = None) -> None:
+        """Send `frames` (text payloads), then the batch's `shared` frames, in one write."""
 
     def settled(self) -> None:
         """A request of this outbox has been answered (flow control)."""
@@ -189,12 +203,12 @@ class HallService:
                 assert job.reply is not None
                 job.reply.setdefault("type", "ok")
                 out.setdefault(job.outbox, []).append(encode(job.reply).encode())
-        for event in events:
-            data = encode(event_message(event)).encode()  # once, for every subscriber
+        shared = Shared([encode(event_message(event)).encode() for event in events])
+        if events:
             for subscriber in self.subscribers:
-                out.setdefault(subscriber, []).append(data)
+                out.setdefault(subscriber, [])
         for outbox, frames in out.items():
-            outbox.send_frames(frames)
+            outbox.send_frames(frames, shared)
         for job in batch:
             if job.read is None:
                 _settle(job)
@@ -266,9 +280,9 @@ class HallService:
         return snap
 
     def broadcast(self, message: dict[str, Any]) -> None:
-        data = encode(message).encode()  # once, for every subscriber
+        shared = Shared([encode(message).encode()])  # once, for every subscriber
         for subscriber in list(self.subscribers):
-            subscriber.send_frames([data])
+            subscriber.send_frames([], shared)
 
 
 class _Nobody:
@@ -277,7 +291,7 @@ class _Nobody:
     def send(self, message: dict[str, Any]) -> None:
         pass
 
-    def send_frames(self, frames: list[bytes]) -> None:
+    def send_frames(self, frames: list[bytes], shared: Shared | None = None) -> None:
         pass
 
     def settled(self) -> None:
