@@ -35,7 +35,6 @@ from .flow import (
     VoidTicket,
 )
 from .printing import PrinterService
-from .refguard import GUARD
 from .ticket import printable_ticket
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,6 @@ log = logging.getLogger(__name__)
 QUIET_EVENTS = frozenset({"rating_invited", "rating_recorded", "rating_rejected",
                           "followup_opened", "device_status"})  # fmt: skip
 SNAPSHOT_DEBOUNCE_MS = 250
-GUARD_INTERVAL_MS = 10_000
 TOUCH_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
                           QEvent.Type.KeyPress})  # fmt: skip
 
@@ -79,8 +77,6 @@ class KioskController(QObject):
         self.refresh_timer = self._timer(single=False, slot=self._ask_snapshot)
         self.refresh_timer.setInterval(round(config.snapshot_refresh_s * 1000))
         self.poll_timer = self._timer(single=False, slot=self._poll_printer)
-        self.guard_timer = self._timer(single=False, slot=GUARD.top_up)
-        self.guard_timer.setInterval(GUARD_INTERVAL_MS)
         self._idle_key: tuple[Stage, float | None] | None = None
         self._snapshot_in_flight = False
         self._started = False
@@ -101,8 +97,6 @@ class KioskController(QObject):
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
-        if GUARD.probe():  # a PySide6 that loses references on emit: keep a reserve
-            self.guard_timer.start()
         self._started = True
         self.printer.start()
         self.printer.check()
@@ -118,8 +112,7 @@ class KioskController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        timers = (self.idle_timer, self.snapshot_timer, self.refresh_timer, self.poll_timer,
-                  self.guard_timer)  # fmt: skip
+        timers = (self.idle_timer, self.snapshot_timer, self.refresh_timer, self.poll_timer)
         for timer in timers:
             timer.stop()
         self.link.stop()

@@ -1,0 +1,38 @@
+"""The Qt binding must not lose references to Python's singletons.
+
+PySide6 6.12.0 under Python 3.11 takes one reference from `True` on every `emit()`, one from
+`None` per `None` inside an emitted dict and one from `None` per `processEvents()`; after some
+thousands the process aborts ("Fatal Python error: bool_dealloc"). The apps emit on every
+server event, so such a binding would stop a kiosk within a day: pyproject keeps it out, and
+this test fails if one comes back.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+
+class Chatty(QObject):
+    number = Signal(int)
+    record = Signal(dict)
+
+
+def test_emits_and_event_loop_turns_keep_true_and_none_alive(qapp):
+    chatty = Chatty()
+    got: list[object] = []
+    chatty.number.connect(got.append)
+    chatty.record.connect(got.append)
+    before = {s: sys.getrefcount(s) for s in (True, None)}
+    for n in range(2000):
+        chatty.number.emit(n)
+        chatty.record.emit({"n": n, "window": None, "ok": True})
+        QApplication.processEvents()
+    assert len(got) == 4000
+    got.clear()
+    after = {s: sys.getrefcount(s) for s in (True, None)}
+    # Other code may take or drop a few references meanwhile; a leak loses thousands.
+    assert after[True] >= before[True] - 50, (before, after)
+    assert after[None] >= before[None] - 50, (before, after)
