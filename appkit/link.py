@@ -29,11 +29,11 @@ OFFLINE = {"type": "error", "code": "offline", "message": "未连接到服务器
 
 
 class ServerLink(QObject):
-    """Signals: `online(bool)`, `welcomed(dict)` (after each (re)connect), `event(dict)`."""
+    """Signals: `online(bool)`, `welcomed(dict)` (after each (re)connect), `pushed(dict)`."""
 
     online = Signal(bool)
     welcomed = Signal(dict)
-    event = Signal(dict)
+    pushed = Signal(dict)  # an event the server pushed
     _deliver = Signal(object, object, object)  # callback, reply, error -> app thread
 
     def __init__(self, url: str, role: str, device: str, token: str,
@@ -88,7 +88,7 @@ class ServerLink(QObject):
 
     async def _pump_events(self) -> None:
         while True:
-            self.event.emit(await self.client.events.get())
+            self.pushed.emit(await self.client.events.get())
 
     # -- requests ------------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ class Controller(QObject):
         self.retry.timeout.connect(self._relogin)
         link.online.connect(self._on_online)
         link.welcomed.connect(self._on_welcomed)
-        link.event.connect(self._on_event)
+        link.pushed.connect(self._on_event)
 
     def stop(self) -> None:
         self.retry.stop()

@@ -82,7 +82,7 @@ class KioskController(QObject):
         self._started = False
         link.online.connect(self._on_online)
         link.welcomed.connect(self._on_welcome)
-        link.event.connect(self._on_event)
+        link.pushed.connect(self._on_event)
         printer.printed.connect(self._on_printed)
         printer.print_failed.connect(self._on_print_failed)
         printer.status_read.connect(self._on_status)

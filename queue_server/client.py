@@ -49,6 +49,7 @@ class HallClient:
         self._waiting: dict[Any, asyncio.Future[dict[str, Any]]] = {}
         self._reader: asyncio.Task[None] | None = None
         self._closed = False
+        self._closing: asyncio.Event | None = None  # set by close(); ends a backoff at once
 
     @property
     def connected(self) -> bool:
@@ -67,8 +68,6 @@ class HallClient:
         except BaseException:
             await self._drop()
             raise
-        if self.last_seq is None or not self.welcome.get("replay"):
-            self.last_seq = self.welcome["seq"]
         return self.welcome
 
     async def request(self, kind: str, timeout: float = 10, **fields: Any) -> dict[str, Any]:
@@ -92,20 +91,28 @@ class HallClient:
 
     async def close(self) -> None:
         self._closed = True
+        if self._closing is not None:
+            self._closing.set()
         await self._drop()
 
     async def run_forever(self, on_state: Callable[[bool], Awaitable[None] | None] | None = None,
-                          max_backoff: float = 10) -> None:  # fmt: skip
+                          max_backoff: float = 10, first_backoff: float = 0.2) -> None:  # fmt: skip
         """Stay connected: reconnect with exponential backoff and jitter after any loss."""
-        delay = 0.2
+        delay = first_backoff
+        self._closing = asyncio.Event()
         while not self._closed:
             try:
                 await self.connect()
-                delay = 0.2
+                delay = first_backoff
                 await _call(on_state, True)
                 assert self._reader is not None
                 await asyncio.shield(self._reader)
-            except (OSError, ConnectionClosed, TimeoutError, ServerError, NotConnected) as exc:
+            except ServerError as exc:
+                if exc.code == "bad_token":
+                    log.error("the server refuses this device (%s): check its id and token", exc)
+                else:
+                    log.warning("the server refused the hello: %s", exc)
+            except (OSError, ConnectionClosed, TimeoutError, NotConnected) as exc:
                 log.info("connection to %s lost or refused: %s", self.url, exc)
             finally:
                 was = self.welcome is not None
@@ -114,7 +121,10 @@ class HallClient:
                     await _call(on_state, False)
             if self._closed:
                 break
-            await asyncio.sleep(delay * (0.8 + 0.4 * random.random()))  # backoff, not a wait
+            try:  # back off, unless close() comes first
+                await asyncio.wait_for(self._closing.wait(), delay * (0.8 + 0.4 * random.random()))
+            except TimeoutError:
+                pass
             delay = min(max_backoff, delay * 2)
 
     # -- inside ----------------------------------------------------------------------------
@@ -138,11 +148,23 @@ class HallClient:
     async def _read(self, ws: ClientConnection) -> None:
         try:
             async for raw in ws:
-                message = json.loads(raw)
+                try:
+                    message = json.loads(raw)
+                    if not isinstance(message, dict):
+                        raise ValueError("not an object")
+                except ValueError as exc:
+                    log.warning("skipped a malformed message from the server: %s", exc)
+                    continue
                 if message.get("type") == "event":
+                    if not isinstance(message.get("seq"), int):
+                        log.warning("skipped an event without seq: %.200s", raw)
+                        continue
                     self.last_seq = message["seq"]
                     self.events.put_nowait(message)
                     continue
+                if message.get("type") == "welcome" and not message.get("replay"):
+                    # Here, in message order: events right behind the welcome move it on.
+                    self.last_seq = message.get("seq", self.last_seq)
                 future = self._waiting.get(message.get("re"))
                 if future is not None and not future.done():
                     future.set_result(message)

@@ -190,9 +190,13 @@ def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
     staff = d.staff.get(status.staff) if status and status.staff else None
     parked = [
         t.number
-        for t in sorted(state.tickets.values(), key=lambda t: (t.issued_at, t.order))
-        if t.state is TicketState.PARKED and t.window == w.number
-    ]
+        for t in sorted(
+            (t for t in state.tickets.values()
+             if t.state is TicketState.PARKED and t.window == w.number),
+            key=lambda t: (t.issued_at, t.order),
+        )
+    ]  # fmt: skip
+    last = state.tickets.get(status.last_served) if status and status.last_served else None
     return {
         "number": w.number,
         "name": w.name,
@@ -203,7 +207,12 @@ def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
         "services": list(w.services),
         "parked": parked,
         "last_rating": dict(status.last_rating) if status and status.last_rating else None,
-    }
+        # The ticket a rating would attach to now (一次一评: `rated` once it has one).
+        "last_served": {
+            "id": last.id, "number": last.number, "finished_at": last.finished_at,
+            "rated": last.rating is not None, "invited": status is not None and status.invited == last.id,
+        } if last else None,
+    }  # fmt: skip
 
 
 def closed_reason(d: Directory, state: State, s: Service, now: float) -> str | None:

@@ -38,6 +38,7 @@ def test_open_window(run: Clerk) -> None:
             "services": ["tax", "social"],
             "parked": [],
             "last_rating": None,
+            "last_served": None,
         }
     }
 

@@ -312,3 +312,21 @@ def test_one_connection_may_send_many_requests_over_time(tmp_path):
             assert session.pending == 0
 
     run(body())
+
+
+def test_the_snapshot_says_which_ticket_a_rating_would_attach_to(tmp_path):
+    async def body():
+        async with running(tmp_path) as hall:
+            kiosk = await hall.client("kiosk-1")
+            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
+            clerk = await hall.clerk(1, "s1")
+            await clerk.request("call_next", window=1)
+            await clerk.request("finish", window=1)
+            window = (await clerk.request("snapshot"))["windows"][0]
+            assert window["last_served"]["id"] == ticket["id"] and not window["last_served"]["rated"]
+            bridge = await hall.client("bridge-1")
+            await bridge.request("rate", window=1, score=4)
+            window = (await clerk.request("snapshot"))["windows"][0]
+            assert window["last_served"]["rated"] is True
+
+    run(body())
