@@ -121,7 +121,7 @@ def parse_hall(text: str, source: str = "<config>") -> Hall:
             line = max(1, len(text.splitlines()))
         problem = message[: match.start()] if match else message
         raise ConfigError(source, line, None, f"TOML syntax error: {problem}") from exc
-    return _Checker(source, _LineIndex(text)).hall(doc)
+    return _Checker(source, LineIndex(text)).hall(doc)
 
 
 # --- where things are in the text --------------------------------------------------------
@@ -138,7 +138,7 @@ def _parts(dotted: str) -> list[str]:
     return [p.strip("\"'") for p in _PART.findall(dotted)]
 
 
-class _LineIndex:
+class LineIndex:
     """Line numbers of table headers, keys and array elements, by field path.
 
     A small scanner over the text (tomllib keeps no positions): it follows ``[table]`` and
@@ -260,7 +260,7 @@ def _show(value: object) -> str:
 class _Checker:
     """Turns the parsed TOML document into model records, failing at the first problem."""
 
-    def __init__(self, source: str, lines: _LineIndex) -> None:
+    def __init__(self, source: str, lines: LineIndex) -> None:
         self.source, self.lines = source, lines
 
     def fail(self, field: str, problem: str) -> ConfigError:

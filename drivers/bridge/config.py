@@ -36,7 +36,7 @@ from drivers.bus.frame import BROADCAST
 
 # The hall configuration's scanner of TOML positions (tomllib keeps none); one scanner for
 # every config file of the product, so both name lines the same way.
-from queue_server.config import _LineIndex
+from queue_server.config import LineIndex
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def parse_bridge_config(text: str, source: str = "<config>") -> BridgeConfig:
             line = int(tail.split(",")[0])
             message = head.strip()
         raise BridgeConfigError(source, line, None, f"TOML syntax error: {message}") from exc
-    config = _Checker(source, _LineIndex(text)).config(doc)
+    config = _Checker(source, LineIndex(text)).config(doc)
     log.info(
         "bridge configuration %s: %d keypads, %d evaluators, %d displays on %s",
         source, len(config.keypads), len(config.evaluators), len(config.displays),
@@ -172,7 +172,7 @@ def _join(path: str, key: str) -> str:
 
 
 class _Checker:
-    def __init__(self, source: str, lines: _LineIndex) -> None:
+    def __init__(self, source: str, lines: LineIndex) -> None:
         self.source, self.lines = source, lines
 
     def fail(self, field: str, problem: str) -> BridgeConfigError:
