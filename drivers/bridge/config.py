@@ -23,11 +23,9 @@ the same window only (a keypad and its evaluator often are one unit).
 from __future__ import annotations
 
 import logging
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from os import PathLike
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -36,7 +34,15 @@ from drivers.bus.frame import BROADCAST
 
 # The hall configuration's scanner of TOML positions (tomllib keeps none); one scanner for
 # every config file of the product, so both name lines the same way.
-from queue_server.config import LineIndex
+from queue_server.tomlcheck import (
+    ConfigError,
+    LineIndex,
+    TomlChecker,
+    join,
+    parse_toml,
+    read_text,
+    show,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +55,8 @@ class DisplayType(StrEnum):
     ONBON = "onbon"  # Onbon BX text board on the same line
 
 
-class BridgeConfigError(Exception):
+class BridgeConfigError(ConfigError):
     """The bridge configuration cannot be used; says where (source, line, field) and why."""
-
-    def __init__(self, source: str, line: int | None, field: str | None, problem: str) -> None:
-        self.source, self.line, self.field, self.problem = source, line, field, problem
-        where = source if line is None else f"{source}:{line}"
-        super().__init__(f"{where}: {problem}" if field is None else f"{where}: {field}: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,33 +115,12 @@ class BridgeConfig:
 
 def load_bridge_config(path: str | PathLike[str]) -> BridgeConfig:
     """Read and validate the bridge configuration file at ``path``."""
-    source = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BridgeConfigError(
-            source, None, None, f"cannot read the file: {exc.strerror}"
-        ) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BridgeConfigError(source, line, None, "the file is not UTF-8") from exc
-    return parse_bridge_config(text, source)
+    return parse_bridge_config(read_text(path, BridgeConfigError), str(path))
 
 
 def parse_bridge_config(text: str, source: str = "<config>") -> BridgeConfig:
     """Validate TOML ``text``; ``source`` names it in error messages."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        line = None
-        if "(at line " in message:
-            head, _, tail = message.rpartition("(at line ")
-            line = int(tail.split(",")[0])
-            message = head.strip()
-        raise BridgeConfigError(source, line, None, f"TOML syntax error: {message}") from exc
+    doc = parse_toml(text, source, BridgeConfigError)
     config = _Checker(source, LineIndex(text)).config(doc)
     log.info(
         "bridge configuration %s: %d keypads, %d evaluators, %d displays on %s",
@@ -153,81 +133,19 @@ def parse_bridge_config(text: str, source: str = "<config>") -> BridgeConfig:
 # --- checking ----------------------------------------------------------------------------
 
 
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return type(value).__name__
+class _Checker(TomlChecker):
+    error = BridgeConfigError
 
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-class _Checker:
-    def __init__(self, source: str, lines: LineIndex) -> None:
-        self.source, self.lines = source, lines
-
-    def fail(self, field: str, problem: str) -> BridgeConfigError:
-        return BridgeConfigError(self.source, self.lines.line_of(field), field, problem)
-
-    def table(
-        self, value: object, path: str, required: set[str], optional: set[str]
-    ) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(path, f"must be a table, got {_show(value)}")
-        for key in value:
-            if key not in required | optional:
-                allowed = ", ".join(sorted(required | optional))
-                raise self.fail(_join(path, key), f"unknown key (typo?); allowed here: {allowed}")
-        for key in sorted(required):
-            if key not in value:
-                problem = (
-                    f"required table [{key}] is missing"
-                    if not path
-                    else "required field is missing"
-                )
-                raise self.fail(_join(path, key), problem)
-        return value
-
-    def tables(self, doc: dict[str, Any], name: str) -> list[tuple[str, Any]]:
-        items = doc.get(name, [])
-        if not isinstance(items, list):
-            raise self.fail(name, f"must be an array of tables written [[{name}]]")
-        return [(f"{name}[{i}]", item) for i, item in enumerate(items)]
-
-    def text(self, t: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
-        value = t.get(key, default)
-        if not isinstance(value, str):
-            hint = f' (quote it: "{value}")' if isinstance(value, int | float) else ""
-            raise self.fail(_join(path, key), f"must be a string, got {_show(value)}{hint}")
-        if not value.strip():
-            raise self.fail(_join(path, key), "must not be empty")
-        return value
-
-    def integer(self, t: dict[str, Any], key: str, path: str, low: int, high: int,
+    def number(self, t: dict[str, Any], key: str, path: str, low: int, high: int,
                 default: int | None = None) -> int:  # fmt: skip
         value = t.get(key, default)
-        field = _join(path, key)
+        field = join(path, key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.fail(
-                field, f"must be a whole number between {low} and {high}, got {_show(value)}"
+                field, f"must be a whole number between {low} and {high}, got {show(value)}"
             )
         if not low <= value <= high:
             raise self.fail(field, f"must be between {low} and {high}, got {value}")
-        return value
-
-    def flag(self, t: dict[str, Any], key: str, path: str, default: bool) -> bool:
-        value = t.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(_join(path, key), f"must be true or false, got {_show(value)}")
         return value
 
     # the document
@@ -239,13 +157,13 @@ class _Checker:
         bus = self.bus(doc["bus"])
         models = self.models(doc.get("evaluator_models", {}))
         owners: dict[int, tuple[str, int]] = {}  # bus address -> (first user, its window)
-        keypads = tuple(self.keypad(path, t, owners) for path, t in self.tables(doc, "keypads"))
+        keypads = tuple(self.keypad(path, t, owners) for path, t in self.tables(doc, "keypads", required=False))
         evaluators = tuple(
-            self.evaluator(path, t, models, owners) for path, t in self.tables(doc, "evaluators")
+            self.evaluator(path, t, models, owners) for path, t in self.tables(doc, "evaluators", required=False)
         )
         screens: dict[int, str] = {}
         displays = tuple(
-            self.display(path, t, owners, screens) for path, t in self.tables(doc, "displays")
+            self.display(path, t, owners, screens) for path, t in self.tables(doc, "displays", required=False)
         )
         if not (keypads or evaluators or displays):
             raise self.fail(
@@ -257,7 +175,7 @@ class _Checker:
         t = self.table(value, "server", {"url", "device", "token"}, set())
         url = self.text(t, "url", "server")
         if not url.startswith(("ws://", "wss://")):
-            raise self.fail("server.url", f"must be a ws:// or wss:// address, got {_show(url)}")
+            raise self.fail("server.url", f"must be a ws:// or wss:// address, got {show(url)}")
         return ServerSettings(
             url, self.text(t, "device", "server"), self.text(t, "token", "server")
         )
@@ -266,13 +184,13 @@ class _Checker:
         t = self.table(value, "bus", {"port"}, {"baudrate", "local_echo"})
         return BusSettings(
             port=self.text(t, "port", "bus"),
-            baudrate=self.integer(t, "baudrate", "bus", 300, 921600, 9600),
+            baudrate=self.number(t, "baudrate", "bus", 300, 921600, 9600),
             local_echo=self.flag(t, "local_echo", "bus", False),
         )
 
     def models(self, value: object) -> dict[str, EvaluatorModel]:
         if not isinstance(value, dict):
-            raise self.fail("evaluator_models", f"must be a table, got {_show(value)}")
+            raise self.fail("evaluator_models", f"must be a table, got {show(value)}")
         models = dict(BUILTIN_MODELS)
         for name, body in value.items():
             path = f"evaluator_models.{name}"
@@ -283,20 +201,20 @@ class _Checker:
             if not isinstance(keys, dict) or not keys:
                 raise self.fail(
                     f"{path}.keys",
-                    f'must be a table like {{ "0" = 2, "1" = 3 }}, got {_show(keys)}',
+                    f'must be a table like {{ "0" = 2, "1" = 3 }}, got {show(keys)}',
                 )
             for key, level in keys.items():
                 if not key.isdigit() or int(key) > 0xFF:
-                    raise self.fail(f"{path}.keys", f"key {_show(key)} must be a key code 0-255")
+                    raise self.fail(f"{path}.keys", f"key {show(key)} must be a key code 0-255")
                 if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
                     raise self.fail(f"{path}.keys", f"key {key} must map to a level 1-5 "
-                                    f"(5 非常满意 … 1 非常不满意), got {_show(level)}")  # fmt: skip
+                                    f"(5 非常满意 … 1 非常不满意), got {show(level)}")  # fmt: skip
             models[name] = EvaluatorModel.from_config(name, keys)
         return models
 
     def address(self, t: dict[str, Any], path: str, window: int,
                 owners: dict[int, tuple[str, int]]) -> int:  # fmt: skip
-        address = self.integer(t, "address", path, 0, 0xFF)
+        address = self.number(t, "address", path, 0, 0xFF)
         if address == BROADCAST:
             raise self.fail(f"{path}.address", f"0x{BROADCAST:02X} is the bus broadcast address")
         first = owners.setdefault(address, (path, window))
@@ -309,7 +227,7 @@ class _Checker:
         self, path: str, value: object, owners: dict[int, tuple[str, int]]
     ) -> KeypadSettings:
         t = self.table(value, path, {"address", "window"}, {"transfer_to"})
-        window = self.integer(t, "window", path, 1, MAX_WINDOW)
+        window = self.number(t, "window", path, 1, MAX_WINDOW)
         for other_path, other_window in owners.values():
             if other_path.startswith("keypads[") and other_window == window:
                 raise self.fail(
@@ -318,7 +236,7 @@ class _Checker:
         address = self.address(t, path, window, owners)
         transfer_to = None
         if "transfer_to" in t:
-            transfer_to = self.integer(t, "transfer_to", path, 1, MAX_WINDOW)
+            transfer_to = self.number(t, "transfer_to", path, 1, MAX_WINDOW)
             if transfer_to == window:
                 raise self.fail(
                     f"{path}.transfer_to", "must be another window than the keypad's own"
@@ -328,27 +246,27 @@ class _Checker:
     def evaluator(self, path: str, value: object, models: dict[str, EvaluatorModel],
                   owners: dict[int, tuple[str, int]]) -> EvaluatorSettings:  # fmt: skip
         t = self.table(value, path, {"address", "window", "model"}, set())
-        window = self.integer(t, "window", path, 1, MAX_WINDOW)
+        window = self.number(t, "window", path, 1, MAX_WINDOW)
         address = self.address(t, path, window, owners)
         name = self.text(t, "model", path)
         if name not in models:
-            raise self.fail(f"{path}.model", f"unknown model {_show(name)}; use one of "
+            raise self.fail(f"{path}.model", f"unknown model {show(name)}; use one of "
                             f"{', '.join(sorted(models))} or define [evaluator_models.{name}]")  # fmt: skip
         return EvaluatorSettings(address, window, models[name])
 
     def display(self, path: str, value: object, owners: dict[int, tuple[str, int]],
                 screens: dict[int, str]) -> DisplaySettings:  # fmt: skip
         t = self.table(value, path, {"address", "window", "type"}, {"width", "height", "encoding"})
-        window = self.integer(t, "window", path, 1, MAX_WINDOW)
+        window = self.number(t, "window", path, 1, MAX_WINDOW)
         kind = self.text(t, "type", path)
         if kind not in {d.value for d in DisplayType}:
-            raise self.fail(f"{path}.type", f'must be "bus" or "onbon", got {_show(kind)}')
+            raise self.fail(f"{path}.type", f'must be "bus" or "onbon", got {show(kind)}')
         if kind == DisplayType.BUS:
             for key in ("width", "height", "encoding"):
                 if key in t:
                     raise self.fail(f"{path}.{key}", "only an onbon board takes this setting")
             return DisplaySettings(self.address(t, path, window, owners), window, DisplayType.BUS)
-        address = self.integer(t, "address", path, 1, 0xFFFF)
+        address = self.number(t, "address", path, 1, 0xFFFF)
         if address in screens:
             raise self.fail(
                 f"{path}.address", f"screen address {address} is already used by {screens[address]}"
@@ -357,11 +275,11 @@ class _Checker:
         encoding = self.text(t, "encoding", path, "gb2312")
         if encoding.lower() not in ("gb2312", "gbk", "gb18030"):
             raise self.fail(
-                f"{path}.encoding", f'must be "gb2312", "gbk" or "gb18030", got {_show(encoding)}'
+                f"{path}.encoding", f'must be "gb2312", "gbk" or "gb18030", got {show(encoding)}'
             )
         return DisplaySettings(
             address, window, DisplayType.ONBON,
-            width=self.integer(t, "width", path, 8, 4096, 64),
-            height=self.integer(t, "height", path, 8, 4096, 16),
+            width=self.number(t, "width", path, 8, 4096, 64),
+            height=self.number(t, "height", path, 8, 4096, 16),
             encoding=encoding.lower(),
         )  # fmt: skip
