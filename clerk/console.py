@@ -404,4 +404,4 @@ class MainWindow(QWidget):
         """On every tick of the app's timer: the serving counter and the clock."""
         now = self.clock()
         self.timer.setText(format_duration(self.model.served_seconds(now)))
-        self.clock_label.setText(time.strftime("%Y-%m-%d  %H:%M", time.localtime(now)))
+        self.clock_label.setText(self.model.hall_clock(now))

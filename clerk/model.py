@@ -13,12 +13,14 @@ that turns out older than they are (a reconnect can deliver them in either order
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,7 @@ class ClerkModel:
     # The hall.
     hall_zh: str = ""
     hall_en: str = ""
+    hall_tz: dt.tzinfo | None = None  # None: the machine's own zone until the welcome says
     catalogue: dict[str, ServiceInfo] = field(default_factory=dict)
     windows: dict[int, str] = field(default_factory=dict)  # number -> name
     waiting: dict[str, Ticket] = field(default_factory=dict)  # id -> ticket, all services
@@ -248,9 +251,14 @@ class ClerkModel:
 
     # -- what the server says --------------------------------------------------------------
 
+    def hall_clock(self, now: float) -> str:
+        """The date and time in the hall's own time zone (the machine's may differ)."""
+        return dt.datetime.fromtimestamp(now, self.hall_tz).strftime("%Y-%m-%d  %H:%M")
+
     def apply_welcome(self, welcome: Message) -> None:
         hall = welcome.get("hall") or {}
         self.hall_zh, self.hall_en = hall.get("name_zh", ""), hall.get("name_en", "")
+        self.hall_tz = _zone(hall.get("timezone"))
         self.link = LinkState.ONLINE
         self.busy = False
         self.apply_snapshot(welcome["snapshot"], welcome["seq"])
@@ -452,3 +460,14 @@ class ClerkModel:
             self.rate_target = None
         if self.invited == e["ticket"]:
             self.invited = None
+
+
+def _zone(name: object) -> dt.tzinfo | None:
+    """The hall's time zone from the welcome; None (the machine's zone) if missing or unknown."""
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        log.warning("unknown hall time zone %r; showing the machine's time", name)
+        return None

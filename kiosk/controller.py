@@ -36,6 +36,7 @@ from .flow import (
 )
 from .printing import PrinterService
 from .ticket import printable_ticket
+from .widgets import hall_zone
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +231,7 @@ class KioskController(QObject):
     # -- news from the link and the printer ------------------------------------------------
 
     def _on_welcome(self, welcome: dict[str, Any]) -> None:
+        self.tz = hall_zone(welcome.get("hall") or {}, self.tz)  # for the printed ticket
         snapshot = welcome.get("snapshot") or {}
         self.run(self.flow.load(snapshot.get("services") or [], snapshot.get("day"),
                                 welcome.get("hall")))  # fmt: skip

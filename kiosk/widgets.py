@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from .texts import text
+
+log = logging.getLogger(__name__)
 
 
 def styled(widget: QWidget, role: str) -> QWidget:
@@ -140,6 +143,17 @@ class TileGrid(QWidget):
         return self.tiles
 
 
+def hall_zone(hall: dict[str, str], fallback: ZoneInfo) -> ZoneInfo:
+    """The hall's time zone as the server's welcome gives it, else `fallback`."""
+    name = hall.get("timezone")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ValueError, ZoneInfoNotFoundError):
+            log.warning("unknown hall time zone %r; keeping %s", name, fallback)
+    return fallback
+
+
 class TopBar(QWidget):
     """Hall name, clock, the language switch and the large-text switch."""
 
@@ -173,6 +187,7 @@ class TopBar(QWidget):
         self.timer.timeout.connect(self.tick)
 
     def refresh(self, hall: dict[str, str], lang: str, large_text: bool) -> None:
+        self.tz = hall_zone(hall, self.tz)
         self._lang = lang
         name = hall.get("name_en") if lang == "en" else hall.get("name_zh")
         self.hall.setText(name or hall.get("name_zh") or text("app_title", lang))

@@ -203,7 +203,8 @@ class HallServer:
             reply: dict[str, Any] = {
                 "type": "welcome", "protocol": PROTOCOL_VERSION, "seq": self.service.seq,
                 "device": device.id, "role": device.role.value, "window": device.window,
-                "hall": {"name_zh": self.hall.name_zh, "name_en": self.hall.name_en},
+                "hall": {"name_zh": self.hall.name_zh, "name_en": self.hall.name_en,
+                         "timezone": self.hall.policy.timezone},
                 "snapshot": self.service.snapshot(now),
             }  # fmt: skip
             if last_seq is not None:

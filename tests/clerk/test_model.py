@@ -278,3 +278,14 @@ def test_logout_only_when_idle_and_signed_out_clears_the_session():
     assert m.enabled(Action.LOGOUT)
     m.signed_out()
     assert not m.logged_in and m.link is LinkState.ONLINE and m.enabled_actions() == frozenset()
+
+
+def test_the_clock_shows_the_halls_time_whatever_the_machines_zone():
+    m = ClerkModel(3)
+    hello = welcome(snapshot())
+    hello["hall"]["timezone"] = "Asia/Shanghai"
+    m.apply_welcome(hello)
+    assert m.hall_clock(1795312800.0) == "2026-11-22  10:00"  # 02:00 UTC
+    hello["hall"]["timezone"] = "Mars/Olympus_Mons"  # unknown: the machine's own zone
+    m.apply_welcome(hello)
+    assert m.hall_tz is None

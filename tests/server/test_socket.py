@@ -29,6 +29,7 @@ def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path):
             assert reply["type"] == "ticket"
             assert (ticket["number"], ticket["service"], ticket["class"]) == ("A001", "SB", "normal")
             assert ticket["ahead"] == 0 and ticket["estimated_wait_s"] >= 0
+            assert kiosk.welcome["hall"]["timezone"] == "Asia/Shanghai"  # the apps show hall time
             event = await board.next_event("ticket_issued")
             assert event["ticket"] == ticket["id"] and event["seq"] == hall.server.service.seq
             snap = await board.request("snapshot")
