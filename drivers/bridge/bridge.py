@@ -164,15 +164,8 @@ class Bridge:
     # -- server side ---------------------------------------------------------------------------
 
     async def _stay_connected(self) -> None:
-        """`HallClient.run_forever`, restarted if a message it cannot read ends it."""
-        delay = self.line.min_backoff
-        while not self._stopping.is_set():
-            try:
-                await self.client.run_forever(self._on_server, self.max_backoff)
-            except Exception:
-                log.exception("connection to %s failed; reconnecting", self.config.server.url)
-            await asyncio.sleep(delay)  # backoff, not a wait for something
-            delay = min(self.max_backoff, delay * 2)
+        """Connected to the server until stopped: `HallClient.run_forever` reconnects itself."""
+        await self.client.run_forever(self._on_server, self.max_backoff)
 
     async def _on_server(self, online: bool) -> None:
         self.online = online
