@@ -100,8 +100,13 @@ class HallService:
     # -- start-up ------------------------------------------------------------------------
 
     def _rebuild(self) -> Engine:
-        """The engine state after every stored event: from the newest usable checkpoint on."""
+        """The engine state after every stored event: from the newest usable checkpoint on.
+
+        Device health is read from the log itself (each device's last status, however old),
+        so a status whose commit failed is forgotten and one before a checkpoint is not.
+        """
         engine, after = Engine(self.hall), 0
+        self.devices = {e["device"]: _device_entry(e) for e in self.store.latest("device_status")}
         for seq, blob in self.store.checkpoints(self._version):
             try:
                 engine, after = pickle.loads(blob), seq
@@ -110,9 +115,7 @@ class HallService:
                 log.warning("checkpoint at seq %d unreadable; trying an older one", seq)
         count = 0
         for event in self.store.iter_events(after):
-            if event["type"] in SERVER_EVENTS:
-                self.devices[event["device"]] = _device_entry(event)
-            else:
+            if event["type"] not in SERVER_EVENTS:
                 engine.apply(event)
             count += 1
         log.info("state rebuilt from checkpoint seq %d and %d events", after, count)

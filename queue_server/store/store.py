@@ -153,6 +153,15 @@ class Store:
                 yield _event(data, seq)
             after = rows[-1][1]
 
+    def latest(self, kind: str) -> list[Event]:
+        """The newest event of `kind` from each actor (e.g. each device's last status)."""
+        rows = self.db.execute(
+            "SELECT data, seq FROM events WHERE seq IN"
+            " (SELECT max(seq) FROM events WHERE type = ? GROUP BY actor) ORDER BY seq",
+            [kind],
+        ).fetchall()
+        return [_event(data, seq) for data, seq in rows]
+
     def ticket(self, ticket_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT data FROM tickets WHERE id = ?", [ticket_id]).fetchone()
         return None if row is None else dict(json.loads(row[0]))

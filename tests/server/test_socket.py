@@ -8,7 +8,7 @@ import sqlite3
 import urllib.request
 
 import pytest
-from hallkit import running
+from hallkit import make_hall, running
 from websockets.asyncio.client import connect
 
 from queue_server.client import HallClient, ServerError
@@ -329,5 +329,25 @@ def test_the_snapshot_says_which_ticket_a_rating_would_attach_to(tmp_path):
             await bridge.request("rate", window=1, score=4)
             window = (await clerk.request("snapshot"))["windows"][0]
             assert window["last_served"]["rated"] is True
+
+    run(body())
+
+
+def test_device_health_survives_a_restart_after_a_checkpoint(tmp_path):
+    """A printer reported out of paper is still shown so after the server restarts."""
+
+    config = make_hall()  # the same configuration, so the checkpoint stays valid
+
+    async def body():
+        async with running(tmp_path, config) as hall:
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("device_status", status="printer_paper_out", detail="缺纸")
+            await kiosk.request("take_ticket", service="SB", request_id="r1")
+            hall.server.service._checkpoint()  # start-up will replay only what follows
+        async with running(tmp_path, config) as hall:
+            assert hall.server.service.store.checkpoints(hall.server.service._version)
+            board = await hall.client("board-1")
+            devices = {d["device"]: d["status"] for d in board.welcome["snapshot"]["devices"]}
+            assert devices == {"kiosk-1": "printer_paper_out"}
 
     run(body())
