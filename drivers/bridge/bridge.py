@@ -68,7 +68,7 @@ REQUEST_TIMEOUT = 5.0
 #: Presses of one window in hand at once (one waiting for its reply, the others for their
 #: turn); more are refused with a beep (a stuck key, a server that does not answer).
 MAX_PENDING_PRESSES = 4
-MAX_DETAIL = 200  # characters of a device_status detail (docs/protocol.md)
+MAX_DETAIL = 200  # UTF-8 bytes of a device_status detail (the server's text limit)
 
 
 class Refused(Exception):
@@ -385,5 +385,9 @@ class Bridge:
 
 
 def _clip(text: str) -> str:
-    """At most MAX_DETAIL characters; the end of an OS error says the most, keep it."""
-    return text if len(text) <= MAX_DETAIL else "…" + text[-(MAX_DETAIL - 1) :]
+    """At most MAX_DETAIL UTF-8 bytes; the end of an OS error says the most, keep it."""
+    if len(text.encode()) <= MAX_DETAIL:
+        return text
+    room = MAX_DETAIL - len("…".encode())
+    tail = text.encode()[-room:].decode(errors="ignore")  # no half character at the cut
+    return "…" + tail
