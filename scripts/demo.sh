@@ -1,34 +1,147 @@
 #!/usr/bin/env bash
 # Set everything up and run the demo hall: the queue server on its embedded SQLite with the demo
 # configuration and, when a screen is available, a kiosk (with a fake printer) and the clerk
-# app of window 1. Ctrl-C stops everything.
+# app of window 1. It checks that each part really runs: the server answers /health, and each
+# app's window is mapped on the X display; if one does not come up it says which, shows the end
+# of its log and exits non-zero. Ctrl-C (or SIGTERM) stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
 
+usage() {
+  cat <<'EOF'
+usage: bash scripts/demo.sh [options]
+
+  --host ADDR     address the server listens on (default 127.0.0.1: this machine only);
+                  for a hall LAN use 0.0.0.0 or the server's LAN address
+  --port N        the server's port (default 8765; 0 picks a free one)
+  --config FILE   the hall's TOML file (default config/demo-hall.toml)
+  --db FILE       the SQLite file (default var/demo-hall.sqlite)
+  --logs DIR      where the server's and the apps' logs go (default var/log)
+  --windowed      the kiosk in a window instead of full screen
+  --no-apps       only the server, even when a screen is available
+  --wait SECONDS  how long each part may take to come up (default 60)
+  -h, --help      this text
+
+The environment variables HALL_HOST, HALL_PORT, HALL_CONFIG and HALL_DB give the defaults.
+EOF
+}
+
+HOST=${HALL_HOST:-127.0.0.1}
 PORT=${HALL_PORT:-8765}
 CONFIG=${HALL_CONFIG:-config/demo-hall.toml}
 DB=${HALL_DB:-var/demo-hall.sqlite}
+LOGS=var/log
+KIOSK_FLAGS=()
+APPS=1
+WAIT=60
+
+need_value() {
+  if [ "$#" -lt 2 ] || [ -z "$2" ]; then
+    echo "demo: $1 needs a value (see --help)" >&2
+    exit 2
+  fi
+}
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --host) need_value "$@"; HOST=$2; shift 2 ;;
+    --port) need_value "$@"; PORT=$2; shift 2 ;;
+    --config) need_value "$@"; CONFIG=$2; shift 2 ;;
+    --db) need_value "$@"; DB=$2; shift 2 ;;
+    --logs) need_value "$@"; LOGS=$2; shift 2 ;;
+    --wait) need_value "$@"; WAIT=$2; shift 2 ;;
+    --windowed) KIOSK_FLAGS=(--windowed); shift ;;
+    --no-apps) APPS=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "demo: unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$PORT" =~ ^[0-9]+$ ]] || { echo "demo: --port must be a number: $PORT" >&2; exit 2; }
+[[ "$WAIT" =~ ^[0-9]+$ ]] || { echo "demo: --wait must be whole seconds: $WAIT" >&2; exit 2; }
+
+bash scripts/setup.sh
 PY=.venv/bin/python
 
+# -- children: started in the background, all stopped when the demo ends ---------------------
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+names=()
+stopping=0
+cleanup() {
+  [ "$stopping" -eq 1 ] && return
+  stopping=1
+  local p i
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  # Each part stops cleanly on SIGTERM; one that is still there after 10 s is killed.
+  for ((i = 0; i < 100; i++)); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'echo "hall: stopping"; cleanup; exit 130' INT
+trap 'echo "hall: stopping"; cleanup; exit 143' TERM
 
-mkdir -p var
+show_log() {  # name, log file
+  echo "---- last lines of $2 ($1) ----" >&2
+  tail -n 30 "$2" >&2 || true
+  echo "----" >&2
+}
+fail() {  # name, log file, message
+  echo "hall: FAILED: $3" >&2
+  show_log "$1" "$2"
+  exit 1
+}
+
+mkdir -p "$LOGS" "$(dirname "$DB")"
+SERVER_LOG=$LOGS/demo-server.log
+KIOSK_LOG=$LOGS/demo-kiosk.log
+CLERK_LOG=$LOGS/demo-clerk.log
+
+# -- the server ---------------------------------------------------------------------------------
 fifo=$(mktemp -u "${TMPDIR:-/tmp}/hall-server.XXXXXX")
 mkfifo "$fifo"
-"$PY" -m queue_server --config "$CONFIG" --db "$DB" --port "$PORT" > "$fifo" &
+"$PY" -m queue_server --config "$CONFIG" --db "$DB" --host "$HOST" --port "$PORT" \
+  >"$fifo" 2>"$SERVER_LOG" &
 pids+=($!)
+names+=(server)
+server_pid=$!
 exec 3<"$fifo"
 rm -f "$fifo"
-# The server prints one line on stdout when it listens (its log goes to stderr).
-if ! read -r -t 60 line <&3 || [[ "$line" != listening* ]]; then
-  echo "the server did not start; see the messages above" >&2
-  exit 1
+# The server prints one line on stdout when it listens: "listening on ws://HOST:PORT/ws".
+line=""
+read_status=0
+read -r -t "$WAIT" line <&3 || read_status=$?
+if [ "$read_status" -gt 128 ]; then
+  fail server "$SERVER_LOG" "the server did not start listening within ${WAIT}s"
+elif [ "$read_status" -ne 0 ] || [[ "$line" != listening* ]]; then
+  fail server "$SERVER_LOG" "the server exited before listening on $HOST:$PORT"
 fi
-URL="ws://127.0.0.1:$PORT/ws"
-echo "hall: server listening on $URL (health: http://127.0.0.1:$PORT/health)"
+PORT=${line##*:}
+PORT=${PORT%%/*}
+# Clients on this machine reach a server listening on every interface through loopback.
+case "$HOST" in
+  0.0.0.0 | "" | "::") CLIENT_HOST=127.0.0.1 ;;
+  *:*) CLIENT_HOST="[$HOST]" ;;
+  *) CLIENT_HOST=$HOST ;;
+esac
+URL="ws://$CLIENT_HOST:$PORT/ws"
+HEALTH="http://$CLIENT_HOST:$PORT/health"
+
+health_ok() {
+  "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2).read()' \
+    "$HEALTH" 2>/dev/null
+}
+deadline=$((SECONDS + WAIT))
+until health_ok; do
+  kill -0 "$server_pid" 2>/dev/null || fail server "$SERVER_LOG" "the server exited"
+  [ "$SECONDS" -lt "$deadline" ] \
+    || fail server "$SERVER_LOG" "the server did not answer $HEALTH within ${WAIT}s"
+  sleep 0.2
+done
+echo "hall: server up on $URL (listening on $HOST, health: $HEALTH, log: $SERVER_LOG)"
 
 # Device tokens and a demo login, read from the configuration.
 eval "$("$PY" - "$CONFIG" <<'PYEOF'
@@ -47,17 +160,78 @@ for k, v in dict(KIOSK=kiosk.id, KIOSK_TOKEN=kiosk.token, CLERK=clerk.id, CLERK_
 PYEOF
 )"
 
-if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  "$PY" -m kiosk --server "$URL" --device "$KIOSK" --token "$KIOSK_TOKEN" --printer fake &
-  pids+=($!)
-  "$PY" -m clerk --server "$URL" --window "$WINDOW" --device "$CLERK" --token "$CLERK_TOKEN" &
-  pids+=($!)
-  echo "hall: kiosk ($KIOSK, fake printer) and clerk app (window $WINDOW) started"
-else
-  echo "hall: no screen here, so only the server runs. On a machine with a screen:"
-  echo "  $PY -m kiosk --server $URL --device $KIOSK --token $KIOSK_TOKEN --printer fake"
-  echo "  $PY -m clerk --server $URL --window $WINDOW --device $CLERK --token $CLERK_TOKEN"
+# -- the apps -----------------------------------------------------------------------------------
+# On an X display (XWayland included) the apps run on X, so that their windows can be checked.
+CHECK_WINDOWS=0
+if [ -n "${DISPLAY:-}" ] && command -v xdotool >/dev/null 2>&1; then
+  CHECK_WINDOWS=1
+  export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-xcb}
 fi
-[ -n "$STAFF" ] && echo "hall: demo clerk login: staff $STAFF, PIN $PIN (see the comments in $CONFIG)"
-echo "hall: press Ctrl-C to stop"
-wait "${pids[0]}"
+
+# Wait until the app's process has a mapped window; fail if it exits or takes too long.
+wait_window() {  # name, pid, log file
+  local name=$1 pid=$2 log=$3 win="" title
+  local deadline=$((SECONDS + WAIT))
+  while :; do
+    kill -0 "$pid" 2>/dev/null || fail "$name" "$log" "the $name exited before showing its window"
+    if [ "$CHECK_WINDOWS" -eq 1 ]; then
+      win=$(xdotool search --onlyvisible --pid "$pid" 2>/dev/null | head -n 1 || true)
+      if [ -n "$win" ]; then
+        title=$(xdotool getwindowname "$win" 2>/dev/null || true)
+        echo "hall: $name window up: \"$title\" (X window $win, pid $pid, log: $log)"
+        return 0
+      fi
+    elif [ "$SECONDS" -ge "$deadline" ]; then
+      # Without xdotool or X, the best that can be said is that the process stays up.
+      echo "hall: $name running (pid $pid; its window was not checked: no X display or" \
+        "no xdotool; log: $log)"
+      return 0
+    fi
+    [ "$SECONDS" -lt "$deadline" ] \
+      || fail "$name" "$log" "the $name's window did not appear within ${WAIT}s"
+    sleep 0.2
+  done
+}
+
+if [ "$APPS" -eq 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  [ "$CHECK_WINDOWS" -eq 1 ] || WAIT=$((WAIT < 5 ? WAIT : 5))
+  "$PY" -m kiosk --server "$URL" --device "$KIOSK" --token "$KIOSK_TOKEN" --printer fake \
+    "${KIOSK_FLAGS[@]}" >"$KIOSK_LOG" 2>&1 3<&- &
+  pids+=($!)
+  names+=(kiosk)
+  kiosk_pid=$!
+  HALL_TOKEN=$CLERK_TOKEN "$PY" -m clerk --server "$URL" --window "$WINDOW" --device "$CLERK" \
+    >"$CLERK_LOG" 2>&1 3<&- &
+  pids+=($!)
+  names+=("clerk app")
+  clerk_pid=$!
+  wait_window kiosk "$kiosk_pid" "$KIOSK_LOG"
+  wait_window "clerk app" "$clerk_pid" "$CLERK_LOG"
+  echo "hall: kiosk ($KIOSK, fake printer) and clerk app (window $WINDOW) are up"
+else
+  [ "$APPS" -eq 1 ] && echo "hall: no screen here, so only the server runs."
+  echo "hall: to run the apps (on this or another machine of the LAN):"
+  echo "  $PY -m kiosk --server $URL --device $KIOSK --token $KIOSK_TOKEN --printer fake"
+  echo "  HALL_TOKEN=$CLERK_TOKEN $PY -m clerk --server $URL --window $WINDOW --device $CLERK"
+fi
+if [ -n "$STAFF" ]; then
+  echo "hall: demo clerk login: staff $STAFF, PIN $PIN (see the comments in $CONFIG)"
+fi
+echo "hall: ready; press Ctrl-C to stop"
+
+# Run until a part ends (or a signal arrives); then say which and stop the rest.
+status=0
+ended=""
+wait -n -p ended "${pids[@]}" || status=$?
+for i in "${!pids[@]}"; do
+  if [ "${pids[$i]}" = "$ended" ]; then
+    echo "hall: the ${names[$i]} ended (exit status $status); stopping the demo" >&2
+    case "${names[$i]}" in
+      server) show_log server "$SERVER_LOG" ;;
+      kiosk) show_log kiosk "$KIOSK_LOG" ;;
+      *) show_log "${names[$i]}" "$CLERK_LOG" ;;
+    esac
+  fi
+done
+cleanup
+exit $((status == 0 ? 1 : status))
