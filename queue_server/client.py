@@ -129,7 +129,9 @@ class HallClient:
 
     # -- inside ----------------------------------------------------------------------------
 
-    async def _request(self, ws: ClientConnection, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    async def _request(
+        self, ws: ClientConnection, kind: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
         re = next(self._ids)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[re] = future

@@ -12,6 +12,7 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
                  timezone? (IANA name)
     [ratings]?   invite_window_seconds?, followup_working_days?
     [[services]] code, name_zh, name_en, prefix, category, location_zh, location_en?,
+                 category_en?,
                  daily_quota?, hours?, priority?, appointments?
     [[windows]]  number, name, services = { CODE = weight, ... }
     [[staff]]    id, name, pin_hash (from ``python -m queue_server.pins``)
@@ -188,7 +189,14 @@ class _Checker(TomlChecker):
 
     def services(self, doc: Table, day_start: dt.time) -> tuple[Service, ...]:
         required = {"code", "name_zh", "name_en", "prefix", "category", "location_zh"}
-        optional = {"location_en", "daily_quota", "hours", "priority", "appointments"}
+        optional = {
+            "location_en",
+            "category_en",
+            "daily_quota",
+            "hours",
+            "priority",
+            "appointments",
+        }
         codes: dict[str, str] = {}
         prefixes: dict[str, str] = {}
         result = []
@@ -214,6 +222,7 @@ class _Checker(TomlChecker):
                     name_en=self.text(t, "name_en", path),
                     prefix=prefix,
                     category=self.text(t, "category", path),
+                    category_en=self.text(t, "category_en", path, ""),
                     location_zh=self.text(t, "location_zh", path),
                     location_en=self.text(t, "location_en", path, ""),
                     daily_quota=quota,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from queue_server import core
-from queue_server.core.model import TicketClass
+from queue_server.core.model import PauseReason, TicketClass
 
 Message = dict[str, Any]
 
@@ -21,7 +22,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Message], Any]]] = {
     "take_ticket": ("ticket", lambda m: core.TakeTicket(
         service=m["service"], request_id=m["request_id"],
         ticket_class=TicketClass(m.get("class") or TicketClass.NORMAL),
-        citizen_hash=m.get("citizen_hash"), appointment_code=m.get("appointment_code"))),
+        citizen_hash=m.get("citizen_hash"), appointment_code=m.get("appointment_code"),
+        token=secrets.token_urlsafe(16))),
     "void_ticket": ("voided", lambda m: core.VoidTicket(ticket=m["ticket"], reason=m["reason"])),
     "logout": ("window", lambda m: core.CloseWindow(window=_w(m))),
     "call_next": ("called", lambda m: core.CallNext(window=_w(m))),
@@ -33,7 +35,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Message], Any]]] = {
         window=_w(m), to_service=m.get("to_service"), to_window=m.get("to_window"))),
     "park": ("parked", lambda m: core.Park(window=_w(m))),
     "call_parked": ("called", lambda m: core.CallParked(window=_w(m), number=m["number"])),
-    "pause": ("window", lambda m: core.PauseWindow(window=_w(m))),
+    "pause": ("window", lambda m: core.PauseWindow(
+        window=_w(m), reason=PauseReason(m.get("reason") or PauseReason.AWAY))),
     "resume": ("window", lambda m: core.ResumeWindow(window=_w(m))),
     "invite_rating": ("rating_invited", lambda m: core.InviteRating(window=_w(m))),
     "rate": ("rating", lambda m: core.Rate(

@@ -243,11 +243,25 @@ class HallServer:
             return
         session.pending += 1
         if kind == "snapshot":
-            self.service.submit(Job(session, re, read=lambda e, now: {
-                "type": "snapshot", "seq": self.service.seq, **self.service.snapshot(now)}))
+            self.service.submit(
+                Job(
+                    session,
+                    re,
+                    read=lambda e, now: {
+                        "type": "snapshot",
+                        "seq": self.service.seq,
+                        **self.service.snapshot(now),
+                    },
+                )
+            )
         elif kind == "ping":
-            self.service.submit(Job(session, re, read=lambda e, now: {
-                "type": "pong", "seq": self.service.seq, "time": now}))
+            self.service.submit(
+                Job(
+                    session,
+                    re,
+                    read=lambda e, now: {"type": "pong", "seq": self.service.seq, "time": now},
+                )
+            )
         elif kind == "position":
             self.service.submit(Job(session, re, read=lambda e, now: self.position(e, msg, now)))
         elif kind == "device_status":
@@ -268,7 +282,9 @@ class HallServer:
         staff = next((s for s in self.hall.staff if s.id == staff_id), None)
         ok = staff is not None and await asyncio.to_thread(verify_pin, msg["pin"], staff.pin_hash)
         if not ok:
-            log.warning("refused login at window %s for staff %r: wrong id or PIN", window, staff_id[:40])
+            log.warning(
+                "refused login at window %s for staff %r: wrong id or PIN", window, staff_id[:40]
+            )
             session.settled()
             session.send(ProtocolError("bad_pin", staff_id[:40], re).to_message())
             return
@@ -313,8 +329,11 @@ class HallServer:
                              "text/html")  # fmt: skip
         pos = engine.position(ticket_id, self.service.clock())
         state = {
-            "waiting": ("等候中", f"前面还有 {pos.get('ahead', 0)} 人，预计等候约 "
-                                  f"{max(1, round((pos.get('estimated_wait_s') or 0) / 60))} 分钟"),
+            "waiting": (
+                "等候中",
+                f"前面还有 {pos.get('ahead', 0)} 人，预计等候约 "
+                f"{max(1, round((pos.get('estimated_wait_s') or 0) / 60))} 分钟",
+            ),
             "called": ("请到窗口办理", f"请到 {ticket.get('window')} 号窗口办理"),
             "parked": ("已挂起", "请留意叫号"),
             "done": ("已办结", "感谢您的耐心等候，欢迎评价"),

@@ -234,9 +234,13 @@ class HallService:
                     tickets[ticket_id] = ticket
         loop = asyncio.get_running_loop()
         try:
-            self.seq = await loop.run_in_executor(self._executor, self.store.append, events, tickets)
+            self.seq = await loop.run_in_executor(
+                self._executor, self.store.append, events, tickets
+            )
         except Exception:
-            log.exception("could not commit %d events; rebuilding state from the store", len(events))
+            log.exception(
+                "could not commit %d events; rebuilding state from the store", len(events)
+            )
             self.engine = self._rebuild()
             self.seq = self.store.last_seq()
             return False

@@ -33,7 +33,6 @@ class ConfigError(Exception):
         super().__init__(f"{where}: {problem}" if field is None else f"{where}: {field}: {problem}")
 
 
-
 def read_text(path: str | PathLike[str], error: type[ConfigError] = ConfigError) -> str:
     """The file's text; an unreadable or non-UTF-8 file is an `error` naming its line."""
     source = str(path)
@@ -280,4 +279,3 @@ class TomlChecker:
         if not isinstance(value, bool):
             raise self.fail(join(path, key), f"must be true or false, got {show(value)}")
         return value
-

@@ -31,6 +31,7 @@ from .errors import (
     RatingRejected,
     ServiceUnavailable,
     TicketStateError,
+    UnstorableValue,
     WindowStateError,
 )
 from .state import Event
@@ -62,6 +63,7 @@ __all__ = [
     "StartDay",
     "TakeTicket",
     "TicketStateError",
+    "UnstorableValue",
     "Transfer",
     "VoidTicket",
     "WindowStateError",

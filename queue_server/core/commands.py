@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import TicketClass
+from .model import PauseReason, TicketClass
 
 __all__ = [
     "COMMANDS",
@@ -41,11 +41,15 @@ class TakeTicket:
     ticket_class: TicketClass = TicketClass.NORMAL
     citizen_hash: str | None = None
     appointment_code: str | None = None
+    token: str | None = None  # unguessable, for the ticket's phone page (made by the server)
 
 
 @dataclass(frozen=True)
 class VoidTicket:
-    """Printing failed: the ticket (by id) is voided and never called."""
+    """Printing failed: the ticket (by id) is voided and never called.
+
+    Only the device that issued a ticket may void it (the actor must be its issuer).
+    """
 
     ticket: str
     reason: str
@@ -69,6 +73,7 @@ class CloseWindow:
 @dataclass(frozen=True)
 class PauseWindow:
     window: int
+    reason: PauseReason = PauseReason.AWAY
 
 
 @dataclass(frozen=True)

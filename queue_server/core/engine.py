@@ -26,6 +26,7 @@ from .handlers import Context, Decision, day_start_events
 from .model import Hall
 from .ratings import invite_rating, rate
 from .state import Event, State, apply_event
+from .storable import unstorable
 from .views import Directory, position, snapshot, ticket_dict
 
 __all__ = ["HANDLERS", "Engine", "Result"]
@@ -107,6 +108,10 @@ class Engine:
         ctx = Context(self._directory, self._state, now, actor, day)
         try:
             decision = handler(ctx, command)
+            for event in decision.events:
+                bad = unstorable(event)
+                if bad is not None:
+                    raise refusal("unstorable_value", field=bad.lstrip("."))
         except Exception:  # a refusal (or a fault) leaves the state as it was
             if backup is not None:
                 self._state = backup

@@ -14,9 +14,11 @@ Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able 
     ├── ServiceUnavailable      service_closed, quota_reached, class_not_allowed,
     │                           already_holding
     ├── WindowStateError        window_closed, window_paused, window_busy, window_idle,
-    │                           already_open, not_serving_service
+    │                           already_open, not_serving_service, staff_busy_elsewhere
     ├── TicketStateError        queue_empty, ticket_not_waiting, ticket_not_parked
-    └── RatingRejected          no_served_ticket, already_rated, rating_expired, bad_score
+    ├── RatingRejected          no_served_ticket, already_rated, rating_expired, bad_score
+    └── UnstorableValue         unstorable_value (text that is not valid UTF-8, an integer
+                                too large to store: refused before it reaches the log)
 
 """
 
@@ -33,6 +35,7 @@ __all__ = [
     "RatingRejected",
     "ServiceUnavailable",
     "TicketStateError",
+    "UnstorableValue",
     "WindowStateError",
     "refusal",
 ]
@@ -81,6 +84,10 @@ class RatingRejected(DomainError):
     """A rating (好差评) that cannot be attached to a served ticket."""
 
 
+class UnstorableValue(DomainError):
+    """A command would put a value in the log that the log cannot hold faithfully."""
+
+
 _CLASSES: dict[str, type[DomainError]] = {
     **dict.fromkeys(
         ("unknown_service", "unknown_window", "unknown_ticket", "unknown_staff"), NotFound
@@ -97,6 +104,7 @@ _CLASSES: dict[str, type[DomainError]] = {
             "window_idle",
             "already_open",
             "not_serving_service",
+            "staff_busy_elsewhere",
         ),
         WindowStateError,
     ),
@@ -104,6 +112,7 @@ _CLASSES: dict[str, type[DomainError]] = {
     **dict.fromkeys(
         ("no_served_ticket", "already_rated", "rating_expired", "bad_score"), RatingRejected
     ),
+    "unstorable_value": UnstorableValue,
 }
 
 CODES: frozenset[str] = frozenset(_CLASSES)

@@ -16,7 +16,14 @@ from .errors import DomainError, refusal
 from .model import TicketClass, TicketState, Window, WindowState
 from .policy import choose_next, reason
 from .state import OPEN_STATES, Event, State, Ticket, WindowStatus
-from .views import Directory, ahead_of, estimated_wait, ticket_dict, window_dict
+from .views import (
+    Directory,
+    ahead_of,
+    estimated_wait,
+    open_windows_for,
+    ticket_dict,
+    window_dict,
+)
 
 __all__ = [
     "Context",
@@ -143,9 +150,9 @@ def _called(
 
 def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
     """Issue a ticket; a known request id returns its ticket again and emits nothing."""
-    known = ctx.state.requests.get(cmd.request_id)
+    known = ctx.state.requests.get((ctx.actor, cmd.request_id))
     if known is not None:
-        return Decision([], ctx.ticket_reply(known))
+        return Decision([], _issued_reply(ctx, known))
     service = ctx.d.services.get(cmd.service)
     if service is None:
         raise refusal("unknown_service", service=cmd.service)
@@ -171,7 +178,9 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
                 and t.service == service.code
                 and t.state in OPEN_STATES
             ):
-                raise refusal("already_holding", number=t.number, ticket=ticket_dict(ctx.d, t))
+                raise refusal(
+                    "already_holding", number=t.number, ticket=_issued_reply(ctx, t.id)()["ticket"]
+                )
     seq = ctx.state.sequences.get(service.prefix, 0) + 1
     number = f"{service.prefix}{seq:03d}"
     draft = Ticket(
@@ -200,14 +209,27 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
         appointment_code=cmd.appointment_code,
         ahead=ahead,
         estimated_wait_s=estimated_wait(ctx.d, ctx.state, draft, ahead),
+        token=cmd.token,
     )
-    return Decision([event], ctx.ticket_reply(draft.id))
+    return Decision([event], _issued_reply(ctx, draft.id))
+
+
+def _issued_reply(ctx: Context, ticket_id: str) -> Callable[[], dict[str, Any]]:
+    """The issuing kiosk's reply: the ticket and how many windows serving it are open."""
+
+    def reply() -> dict[str, Any]:
+        t = ctx.state.tickets[ticket_id]
+        ticket = ticket_dict(ctx.d, t)
+        ticket["open_windows"] = open_windows_for(ctx.d, ctx.state, t)
+        return {"ticket": ticket}
+
+    return reply
 
 
 def void_ticket(ctx: Context, cmd: c.VoidTicket) -> Decision:
     """Printing failed: a waiting ticket that was never called is voided; its quota is freed."""
     t = ctx.state.tickets.get(cmd.ticket)
-    if t is None:
+    if t is None or t.issuer != ctx.actor:  # another device's ticket is as good as unknown
         raise refusal("unknown_ticket", ticket=cmd.ticket)
     if t.state is not TicketState.WAITING or t.calls:
         raise refusal("ticket_not_waiting", number=t.number, state=t.state.value)
@@ -221,7 +243,11 @@ def void_ticket(ctx: Context, cmd: c.VoidTicket) -> Decision:
 
 
 def open_window(ctx: Context, cmd: c.OpenWindow) -> Decision:
-    """A clerk logs in; the same clerk logging in again changes nothing."""
+    """A clerk logs in; the same clerk logging in again changes nothing.
+
+    A clerk is at one window at a time: logging in at another window moves them there (the
+    old window closes), unless a ticket is being served at the old one.
+    """
     w, status = window_of(ctx, cmd.window)
     if cmd.staff not in ctx.d.staff:
         raise refusal("unknown_staff", staff=cmd.staff)
@@ -229,8 +255,19 @@ def open_window(ctx: Context, cmd: c.OpenWindow) -> Decision:
         if status.staff == cmd.staff:
             return Decision([], ctx.window_reply(w))
         raise refusal("already_open", window=w.number, staff=status.staff)
-    event = ctx.event("window_opened", window=w.number, staff=cmd.staff)
-    return Decision([event], ctx.window_reply(w))
+    events = []
+    for other in ctx.state.windows.values():
+        if other.staff == cmd.staff and other.number != w.number:
+            if other.current is not None:
+                number = ctx.state.tickets[other.current].number
+                raise refusal(
+                    "staff_busy_elsewhere", staff=cmd.staff, window=other.number, number=number
+                )
+            events.append(
+                ctx.event("window_closed", window=other.number, staff=cmd.staff, moved_to=w.number)
+            )
+    events.append(ctx.event("window_opened", window=w.number, staff=cmd.staff))
+    return Decision(events, ctx.window_reply(w))
 
 
 def close_window(ctx: Context, cmd: c.CloseWindow) -> Decision:
@@ -250,8 +287,12 @@ def pause_window(ctx: Context, cmd: c.PauseWindow) -> Decision:
     if status.state is WindowState.CLOSED:
         raise refusal("window_closed", window=w.number)
     events = []
-    if status.state is WindowState.OPEN:
-        events.append(ctx.event("window_paused", window=w.number, staff=status.staff))
+    if status.state is WindowState.OPEN or (
+        status.state is WindowState.PAUSED and status.pause_reason != cmd.reason
+    ):
+        events.append(
+            ctx.event("window_paused", window=w.number, staff=status.staff, reason=cmd.reason)
+        )
     return Decision(events, ctx.window_reply(w))
 
 

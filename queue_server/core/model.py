@@ -35,6 +35,16 @@ class WindowState(StrEnum):
     PAUSED = "paused"
 
 
+class PauseReason(StrEnum):
+    """Why a window is paused, shown on the boards (texts in ``texts.PAUSE_REASON_TEXTS``)."""
+
+    LUNCH = "lunch"  # 午休
+    AWAY = "away"  # 临时离开
+    MEETING = "meeting"  # 会议
+    FAULT = "fault"  # 系统故障
+    OTHER = "other"  # 其他
+
+
 class Role(StrEnum):
     KIOSK = "kiosk"
     CLERK = "clerk"
@@ -78,6 +88,7 @@ class Service:
     category: str  # category / area shown on the kiosk's first screen
     location_zh: str  # where to go, e.g. "二楼东区 3–6 号窗口"
     location_en: str = ""
+    category_en: str = ""  # the category's English name; empty: the Chinese one
     daily_quota: int | None = None  # None: no quota
     hours: tuple[OpeningPeriod, ...] = ()  # empty: open around the clock
     priority: bool = True  # whether 绿色通道 tickets may be taken

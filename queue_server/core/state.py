@@ -11,12 +11,13 @@ window. Keys a store adds (such as its ``seq``) are ignored. The types and their
 ======================  ===================================================================
 day_started             previous (the day before, or None)
 ticket_expired          ticket, number, was (its state), window
-ticket_issued           ticket, number, prefix, sequence, order, service, class, request_id,
-                        citizen_hash, appointment_code, ahead, estimated_wait_s
+ticket_issued           ticket, number, prefix, sequence, order, service, class, request_id
+                        (scoped to the issuing device, the event's actor), citizen_hash,
+                        appointment_code, ahead, estimated_wait_s, token (for the phone page)
 ticket_voided           ticket, number, service, reason
 window_opened           window, staff
-window_closed           window, staff
-window_paused           window, staff
+window_closed           window, staff, moved_to (the window the clerk moved to, or absent)
+window_paused           window, staff, reason (a PauseReason code)
 window_resumed          window, staff
 ticket_called           ticket, number, window, staff, service, reason (dict), recall (bool)
 ticket_no_show          ticket, number, window, service
@@ -72,6 +73,8 @@ class Ticket:
     request_id: str
     citizen_hash: str | None = None
     appointment_code: str | None = None
+    issuer: str = ""  # the device that issued it (the only one that may void it)
+    token: str | None = None  # unguessable key of its phone page
     ahead: int = 0  # at issue
     estimated_wait_s: int = 0  # at issue
     state: TicketState = TicketState.WAITING
@@ -92,6 +95,7 @@ class WindowStatus:
     number: int
     state: WindowState = WindowState.CLOSED
     staff: str | None = None
+    pause_reason: str | None = None  # a PauseReason code while paused
     current: str | None = None  # ticket id being served
     normal_since_priority: int = 0  # normal calls since the last priority call (ratio rule)
     last_served: str | None = None  # ticket id finished last, for ratings
@@ -108,7 +112,9 @@ class State:
     windows: dict[int, WindowStatus] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)  # prefix -> last seq today
     issued: dict[str, int] = field(default_factory=dict)  # service -> non-voided today
-    requests: dict[str, str] = field(default_factory=dict)  # request id -> ticket id today
+    # (issuing device, request id) -> ticket id today: a request id is the device's own.
+    requests: dict[tuple[str, str], str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # phone-page token -> ticket id
     issue_order: int = 0
     durations: dict[str, list[float]] = field(default_factory=dict)  # service -> recent
     # Index of the waiting tickets by service, kept by `apply_event` alone, so that taking a
@@ -170,6 +176,7 @@ def _day_started(state: State, e: Event) -> None:
     state.tickets = {
         k: t for k, t in state.tickets.items() if t.day == previous or t.state in OPEN_STATES
     }
+    state.tokens = {t.token: k for k, t in state.tickets.items() if t.token}
     state.sequences.clear()
     state.issued.clear()
     state.requests.clear()
@@ -194,6 +201,8 @@ def _ticket_issued(state: State, e: Event) -> None:
         request_id=e["request_id"],
         citizen_hash=e.get("citizen_hash"),
         appointment_code=e.get("appointment_code"),
+        issuer=e.get("actor", ""),
+        token=e.get("token"),
         ahead=e["ahead"],
         estimated_wait_s=e["estimated_wait_s"],
     )
@@ -201,7 +210,9 @@ def _ticket_issued(state: State, e: Event) -> None:
     prefix = e["prefix"]
     state.sequences[prefix] = max(state.sequences.get(prefix, 0), e["sequence"])
     state.issued[t.service] = state.issued.get(t.service, 0) + 1
-    state.requests[t.request_id] = t.id
+    state.requests[(t.issuer, t.request_id)] = t.id
+    if t.token:
+        state.tokens[t.token] = t.id
     state.issue_order = max(state.issue_order, t.order)
 
 
@@ -221,14 +232,19 @@ def _window_closed(state: State, e: Event) -> None:
     status = state.window(e["window"])
     status.state = WindowState.CLOSED
     status.staff = None
+    status.pause_reason = None
 
 
 def _window_paused(state: State, e: Event) -> None:
-    state.window(e["window"]).state = WindowState.PAUSED
+    status = state.window(e["window"])
+    status.state = WindowState.PAUSED
+    status.pause_reason = e.get("reason") or "other"
 
 
 def _window_resumed(state: State, e: Event) -> None:
-    state.window(e["window"]).state = WindowState.OPEN
+    status = state.window(e["window"])
+    status.state = WindowState.OPEN
+    status.pause_reason = None
 
 
 def _ticket_called(state: State, e: Event) -> None:

@@ -39,6 +39,14 @@ ERROR_TEXTS: dict[str, tuple[str, str]] = {
         "{window} 号窗口已由其他工作人员登录",
         "Window {window} is already open for another clerk",
     ),
+    "staff_busy_elsewhere": (
+        "工号 {staff} 正在 {window} 号窗口办理 {number}，请先在该窗口办结或签退",
+        "Staff {staff} is serving {number} at window {window}; finish or log out there first",
+    ),
+    "unstorable_value": (
+        "请求含有无法保存的内容：{field}",
+        "The request holds a value that cannot be stored: {field}",
+    ),
     "not_serving_service": (
         "{window} 号窗口不办理 {number} 所属事项",
         "Window {window} does not serve the service of {number}",
@@ -56,6 +64,15 @@ ERROR_TEXTS: dict[str, tuple[str, str]] = {
     "already_rated": ("{number} 已评价（一次一评）", "{number} has already been rated"),
     "rating_expired": ("{number} 的评价时间已过", "The time to rate {number} has passed"),
     "bad_score": ("评价分值无效：{score}（应为 1–5）", "Invalid score: {score} (must be 1–5)"),
+}
+
+# pause reason code -> (zh, en), as the boards and the clerk app show it.
+PAUSE_REASON_TEXTS: dict[str, tuple[str, str]] = {
+    "lunch": ("午休", "Lunch break"),
+    "away": ("临时离开", "Away briefly"),
+    "meeting": ("会议", "In a meeting"),
+    "fault": ("系统故障", "System fault"),
+    "other": ("其他", "Other"),
 }
 
 # rule -> (zh, en); fields: waited_min, ratio.

@@ -35,6 +35,7 @@ class Directory:
         self.services = {s.code: s for s in hall.services}
         self.windows = {w.number: w for w in hall.windows}
         self.staff = {s.id: s for s in hall.staff}
+        self.public_base = hall.public_url.rstrip("/")
 
     def windows_serving(self, service: str) -> list[Window]:
         return [w for w in self.hall.windows if service in w.services]
@@ -61,6 +62,9 @@ def ticket_dict(d: Directory, t: Ticket) -> dict[str, Any]:
         "estimated_wait_s": t.estimated_wait_s,
         "location_zh": service.location_zh if service else "",
         "location_en": service.location_en if service else "",
+        "issuer": t.issuer,
+        "token": t.token,
+        "status_url": f"{d.public_base}/t/{t.token}" if t.token else None,
         "rating": t.rating,
         "calls": t.calls,
         "reason": t.reason,
@@ -87,6 +91,14 @@ def open_windows(d: Directory, state: State, service: str) -> int:
         for w in d.windows_serving(service)
         if (status := state.windows.get(w.number)) is not None and status.state is WindowState.OPEN
     )
+
+
+def open_windows_for(d: Directory, state: State, t: Ticket) -> int:
+    """Open windows that could call ``t`` now: its reserved window, else its service's."""
+    if t.target_window is not None:
+        status = state.windows.get(t.target_window)
+        return int(status is not None and status.state is WindowState.OPEN)
+    return open_windows(d, state, t.service)
 
 
 def ahead_of(d: Directory, state: State, ticket: Ticket, now: float) -> int:
@@ -180,6 +192,7 @@ def position(d: Directory, state: State, t: Ticket, now: float) -> dict[str, Any
         "state": t.state.value,
         "ahead": ahead,
         "estimated_wait_s": wait,
+        "open_windows": open_windows_for(d, state, t),
         "window": t.window if t.state in (TicketState.CALLED, TicketState.PARKED) else None,
     }
 
@@ -201,6 +214,7 @@ def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
         "number": w.number,
         "name": w.name,
         "state": (status.state if status else WindowState.CLOSED).value,
+        "pause_reason": status.pause_reason if status else None,
         "staff": status.staff if status else None,
         "staff_name": staff.name if staff else None,
         "current": ticket_dict(d, current) if current else None,
@@ -235,6 +249,7 @@ def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str
         "name_en": s.name_en,
         "prefix": s.prefix,
         "category": s.category,
+        "category_en": s.category_en or s.category,
         "location_zh": s.location_zh,
         "location_en": s.location_en,
         "waiting": len(waiting),

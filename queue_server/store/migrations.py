@@ -89,7 +89,9 @@ def _initial(db: sqlite_utils.Database) -> None:
             rejected TEXT                -- NULL when accepted, else the reason code
         )"""
     )
-    db.execute("CREATE UNIQUE INDEX ratings_one_per_ticket ON ratings(ticket) WHERE rejected IS NULL")
+    db.execute(
+        "CREATE UNIQUE INDEX ratings_one_per_ticket ON ratings(ticket) WHERE rejected IS NULL"
+    )
     db.execute(
         """
         CREATE TABLE followups (

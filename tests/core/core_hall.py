@@ -72,7 +72,11 @@ HALL = Hall(
         Window(2, "2号窗口", {"social": 1, "licence": 1}),
         Window(3, "3号窗口", {"tax": 1, "licence": 2}),
     ),
-    staff=(Staff("s1", "张三", "scrypt$00$00"), Staff("s2", "李四", "scrypt$00$00")),
+    staff=(
+        Staff("s1", "张三", "scrypt$00$00"),
+        Staff("s2", "李四", "scrypt$00$00"),
+        Staff("s3", "王五", "scrypt$00$00"),
+    ),
     policy=CallPolicy(
         normal_per_priority=2,
         max_wait_s=3600,

@@ -39,7 +39,15 @@ def test_literal_places():
     normal = [_ticket(n, TicketClass.NORMAL, NOW - 10 + n) for n in range(5)]
     one_priority = [_ticket(9, TicketClass.PRIORITY, NOW - 20)]
     # N N P N N N(new): two normals, the priority, three more normals.
-    assert ahead_of_youngest(normal + one_priority, _ticket(10, TicketClass.NORMAL, NOW), policy, NOW) == 6
+    assert (
+        ahead_of_youngest(normal + one_priority, _ticket(10, TicketClass.NORMAL, NOW), policy, NOW)
+        == 6
+    )
     # The second priority follows min(5, 2·2) = 4 normals and the first priority.
-    assert ahead_of_youngest(normal + one_priority, _ticket(10, TicketClass.PRIORITY, NOW), policy, NOW) == 5
+    assert (
+        ahead_of_youngest(
+            normal + one_priority, _ticket(10, TicketClass.PRIORITY, NOW), policy, NOW
+        )
+        == 5
+    )
     assert ahead_of_youngest(normal, _ticket(10, TicketClass.APPOINTMENT, NOW), policy, NOW) == 0

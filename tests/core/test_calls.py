@@ -183,7 +183,7 @@ def test_call_number(run: Clerk) -> None:
 def test_call_number_refusals(run: Clerk, window: int, number: str, code: str) -> None:
     run(OpenWindow(1, "s1"))
     run(OpenWindow(2, "s2"))
-    run(OpenWindow(3, "s1"))
+    run(OpenWindow(3, "s3"))
     take(run, "tax")
     take(run, "tax")
     run(CallNumber(3, "A002"))
@@ -288,7 +288,7 @@ def test_transfer_to_service_keeps_issue_time(run: Clerk) -> None:
 def test_transfer_to_window_reserves_it(run: Clerk) -> None:
     run(OpenWindow(1, "s1"))
     run(OpenWindow(2, "s2"))
-    run(OpenWindow(3, "s1"))
+    run(OpenWindow(3, "s3"))
     take(run, "social")  # B001 waits before
     take(run, "tax")  # A001
     take(run, "tax")  # A002
@@ -352,7 +352,7 @@ def test_call_parked_refusals(run: Clerk, window: int, number: str) -> None:
 def test_reservation_for_a_closed_window_can_be_chosen_elsewhere(run: Clerk) -> None:
     run(OpenWindow(1, "s1"))
     run(OpenWindow(2, "s2"))
-    run(OpenWindow(3, "s1"))
+    run(OpenWindow(3, "s3"))
     take(run, "tax")
     run(CallNext(1))
     run(Transfer(1, to_window=2))

@@ -47,6 +47,7 @@ def test_position_uses_open_windows_and_recent_durations(run: Clerk) -> None:
         "state": "waiting",
         "ahead": 4,
         "estimated_wait_s": 600,  # 4 × 300 / 2 windows
+        "open_windows": 2,
         "window": None,
     }
     assert run(CallNext(1)).reply["ticket"]["number"] == "A004"
@@ -55,6 +56,9 @@ def test_position_uses_open_windows_and_recent_durations(run: Clerk) -> None:
     assert (position["ahead"], position["estimated_wait_s"]) == (3, 150)  # 3 × 100 / 2
     run(PauseWindow(3))
     assert engine.position(a005, run.now)["estimated_wait_s"] == 300  # 3 × 100 / 1
+    assert engine.position(a005, run.now)["open_windows"] == 1
+    run(PauseWindow(1))
+    assert engine.position(a005, run.now)["open_windows"] == 0
 
 
 def test_service_without_history_uses_its_windows_history(run: Clerk) -> None:
@@ -76,6 +80,7 @@ def test_position_of_called_parked_done(run: Clerk) -> None:
         "state": "called",
         "ahead": 0,
         "estimated_wait_s": 0,
+        "open_windows": 1,
         "window": 1,
     }
     assert engine.position("2026-11-23-A002", run.now)["ahead"] == 0
@@ -106,6 +111,7 @@ def test_snapshot_services(run: Clerk) -> None:
         "name_en": "Business licence",
         "prefix": "C",
         "category": "市场监管",
+        "category_en": "市场监管",  # no English name configured: the Chinese one
         "location_zh": "二楼",
         "location_en": "",
         "waiting": 3,

@@ -38,6 +38,7 @@ def test_first_ticket_starts_the_day_and_is_numbered_a001(run: Clerk) -> None:
         "appointment_code": None,
         "ahead": 0,
         "estimated_wait_s": 0,
+        "token": None,
     }
     assert result.error is None
     assert result.reply["ticket"] == {
@@ -62,6 +63,10 @@ def test_first_ticket_starts_the_day_and_is_numbered_a001(run: Clerk) -> None:
         "rating": None,
         "calls": 0,
         "reason": None,
+        "issuer": "kiosk-1",
+        "token": None,
+        "status_url": None,
+        "open_windows": 0,
     }
 
 

@@ -32,6 +32,7 @@ def test_open_window(run: Clerk) -> None:
             "number": 1,
             "name": "1号窗口",
             "state": "open",
+            "pause_reason": None,
             "staff": "s1",
             "staff_name": "张三",
             "current": None,
