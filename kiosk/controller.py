@@ -257,8 +257,8 @@ class KioskController(QObject):
 
         self.link.request("snapshot", done)
 
-    def _on_printed(self, ticket_id: str, health: PrinterHealth) -> None:
-        self.run(self.flow.printed(ticket_id, health))
+    def _on_printed(self, ticket_id: str, health: PrinterHealth, detail: str = "") -> None:
+        self.run(self.flow.printed(ticket_id, health, detail))
 
     def _on_print_failed(self, ticket_id: str, health: PrinterHealth, detail: str) -> None:
         log.warning("ticket %s not printed: %s", ticket_id, detail)

@@ -503,14 +503,18 @@ class KioskFlow:
 
     # -- news from the printer -------------------------------------------------------------
 
-    def printed(self, ticket_id: str, health: PrinterHealth = PrinterHealth.OK) -> list[Effect]:
+    def printed(
+        self, ticket_id: str, health: PrinterHealth = PrinterHealth.OK, detail: str = ""
+    ) -> list[Effect]:
+        """The ticket came out and was cut. `health` is the printer after the cut: a roll that
+        ended just after this ticket is reported and stops the next citizen, not this one."""
         if (
             self.stage is not Stage.PRINTING
             or self.ticket is None
             or self.ticket.get("id") != ticket_id
         ):
             return []
-        self.printer = health
+        self.printer, self.printer_detail = health, detail
         self.stage = Stage.DONE
         effects = self._report()
         self._changed()

@@ -58,7 +58,7 @@ def health_of(status: PrinterStatus) -> tuple[PrinterHealth, str]:
 
 
 class _Worker(QObject):
-    printed = Signal(str, object)  # ticket id, PrinterHealth after the job
+    printed = Signal(str, object, str)  # ticket id, PrinterHealth after the job, detail
     print_failed = Signal(str, object, str)  # ticket id, PrinterHealth, detail
     status_read = Signal(object, str)  # PrinterHealth, detail
 
@@ -84,10 +84,11 @@ class _Worker(QObject):
             log.exception("printer %s: ticket %s failed", self.printer.url, ticket_id)
             self.print_failed.emit(ticket_id, self._health_now(), repr(exc))
             return
-        health, detail = health_of(result.status_after)
-        if result.confirmed:
-            self.printed.emit(ticket_id, health)
-        else:  # sent, but the printer stopped: the ticket may be missing or cut short
+        if result.confirmed:  # out, cut: what the printer says now is for the next ticket
+            health, detail = health_of(result.status_after)
+            self.printed.emit(ticket_id, health, detail)
+        else:  # the printer stopped while printing: the ticket may be missing or cut short
+            health, detail = health_of(result.status_during)
             self.print_failed.emit(ticket_id, health, detail)
 
     @Slot()
@@ -129,7 +130,7 @@ class _Worker(QObject):
 class PrinterService(QObject):
     """Print and check from the app's thread; results arrive as signals on the app's thread."""
 
-    printed = Signal(str, object)
+    printed = Signal(str, object, str)
     print_failed = Signal(str, object, str)
     status_read = Signal(object, str)
     _print = Signal(str, object)

@@ -48,6 +48,11 @@ class FakeMode(StrEnum):
     ERROR = "error"  # autocutter error
     SILENT = "silent"  # answers nothing, like a printer that is off or wired TX-only
 
+    @property
+    def prints(self) -> bool:
+        """Paper moves and the cutter cuts (a silent printer may still print: TX-only)."""
+        return self in (FakeMode.OK, FakeMode.PAPER_NEAR_END, FakeMode.SILENT)
+
 
 _F = REPLY_FIXED_BITS
 #: Reply to DLE EOT 1..4 in each mode (a real printer's bits, see status.py).
@@ -92,6 +97,8 @@ class FakePrinter:
         self._last_byte_at: float | None = None
         self._parser = EscPosParser()
         self._held = False
+        self._paper_left: int | None = None  # print bytes until the roll ends
+        self._cuts_left: int | None = None  # cuts until the roll ends
         self._master: int | None = None
         self._slave: int | None = None
         self._wake: tuple[int, int] | None = None
@@ -200,6 +207,18 @@ class FakePrinter:
         with self._cond:
             return self._cond.wait_for(lambda: len(self._queries) >= count, timeout)
 
+    def run_out_of_paper(
+        self, *, after_bytes: int | None = None, after_cuts: int | None = None
+    ) -> None:
+        """Let the roll end later, at an exact place in the stream: once `after_bytes` more
+        bytes of print data have come in, or just after the `after_cuts`-th cut from now.
+
+        From there on the fake answers as `paper_out` and, like a printer that stopped, cuts
+        nothing: a job that was cut short is not among `tickets()`.
+        """
+        with self._cond:
+            self._paper_left, self._cuts_left = after_bytes, after_cuts
+
     def clear(self) -> None:
         """Forget what was received (not the mode)."""
         with self._cond:
@@ -262,15 +281,17 @@ class FakePrinter:
                     continue
                 if event.kind is Kind.REALTIME:
                     continue
+                self._use_paper(len(event.raw))
                 self._print_data += event.raw
                 if event.kind is Kind.UNKNOWN:
                     self._unknown.append(event.raw)
                     log.warning("fake printer: unknown command %s", event.raw.hex(" "))
-                if event.kind is Kind.CUT:
+                if event.kind is Kind.CUT and self._mode.prints:
                     start = self._ticket_ends[-1] if self._ticket_ends else 0
                     self._ticket_ends.append(len(self._print_data))
                     self._cut_times.append(now)
                     finished.append(bytes(self._print_data[start:]))
+                    self._count_cut()
             self._cond.notify_all()
         if replies and self._master is not None:
             try:
@@ -283,6 +304,24 @@ class FakePrinter:
                     self._on_ticket(ticket)
                 except Exception:
                     log.exception("fake printer: on_ticket callback failed")
+
+    def _use_paper(self, size: int) -> None:
+        """Called with `_cond` held, before an event of `size` print bytes is printed."""
+        if self._paper_left is None:
+            return
+        self._paper_left -= size
+        if self._paper_left < 0:
+            self._paper_left = self._cuts_left = None
+            self._mode = FakeMode.PAPER_OUT
+
+    def _count_cut(self) -> None:
+        """Called with `_cond` held, after a cut."""
+        if self._cuts_left is None:
+            return
+        self._cuts_left -= 1
+        if self._cuts_left <= 0:
+            self._paper_left = self._cuts_left = None
+            self._mode = FakeMode.PAPER_OUT
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,6 +61,10 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: The end of every job: feed the footer past the cutter, then cut.
+CUT_TAIL: bytes = ESC + b"d" + bytes([FEED_LINES_BEFORE_CUT]) + PARTIAL_CUT  # ESC d n, GS V 1
+
+
 def character_size(width_mag: int, height_mag: int) -> bytes:
     """GS ! n: n = (width - 1) << 4 | (height - 1), each 1..8."""
     if not (1 <= width_mag <= 8 and 1 <= height_mag <= 8):
@@ -153,5 +157,5 @@ def render_ticket(
     if ticket.footer.strip():
         out += _para(ticket.footer, cols, encoding)
 
-    out += feed_lines(FEED_LINES_BEFORE_CUT) + PARTIAL_CUT
+    out += CUT_TAIL
     return bytes(out)

@@ -19,7 +19,7 @@ from typing import Self
 import serial
 
 from .errors import PrinterIOError, PrinterWriteTimeout, not_ready_error, state_message
-from .render import render_ticket
+from .render import CUT_TAIL, render_ticket
 from .status import (
     STATUS_QUERIES,
     PrinterState,
@@ -45,24 +45,39 @@ except ImportError:  # not POSIX
 class PrintResult:
     """What happened to one ticket job.
 
-    `confirmed` is True when the printer could print both before and after the job. When it is
-    False the bytes were sent but the ticket may be missing or cut short (paper ran out, cover
-    opened, printer went silent): `status_after` says why.
+    The job is sent in two parts: the ticket, then the feed and the cut. The status is read
+    before the job, between the two parts (while the ticket prints) and after the cut.
+
+    `confirmed`: the ticket came out. Every byte up to and including the cut was delivered and
+    the printer reported no problem before or while printing. A problem read only after the cut
+    (the roll ended just after this ticket) does not unprint it: `status_after` says what the
+    next ticket will meet. When `confirmed` is False the ticket may be missing or cut short:
+    `status_during` says why (and `cut_sent` is False: the cut was not sent).
     """
 
     bytes_sent: int
     status_before: PrinterStatus
+    status_during: PrinterStatus
     status_after: PrinterStatus
     duration_s: float
+    cut_sent: bool = True
+    require_status: bool = True
 
     @property
     def confirmed(self) -> bool:
-        return self.status_after.can_print
+        return self.cut_sent and not reports_problem(self.status_during, self.require_status)
 
     @property
     def needs_attention(self) -> bool:
         """The printer wants staff: paper low, or anything worse."""
         return self.status_after.state is not PrinterState.ONLINE
+
+
+def reports_problem(status: PrinterStatus, require_status: bool = True) -> bool:
+    """The printer said it cannot print (or, when a status is required, said nothing)."""
+    if status.state is PrinterState.UNKNOWN:
+        return require_status
+    return not status.can_print
 
 
 class SerialPrinter:
@@ -230,27 +245,45 @@ class SerialPrinter:
     def print_ticket(
         self, ticket: PrintableTicket, width: PaperWidth = PaperWidth.MM80
     ) -> PrintResult:
-        """Check status, send the ticket, wait for it to drain, check status again.
+        """Check status, send the ticket, check status, send the feed and cut, check again.
 
         Raises a `PrinterNotReady` subclass (nothing sent) when the printer cannot print, and
-        `PrinterIOError` when the port fails.
+        `PrinterIOError` when the port fails. A problem reported between the ticket and its cut
+        keeps the cut back and leaves the result unconfirmed (see `PrintResult`).
         """
         data = render_ticket(ticket, width, self.encoding)
+        body, tail = split_cut(data)
         with self._lock:
             started = time.perf_counter()
             before = self._status()
-            refuse = not before.can_print and not (
-                before.state is PrinterState.UNKNOWN and not self.require_status
-            )
-            if refuse:
+            if reports_problem(before, self.require_status):
                 log.warning(
                     "printer: refused ticket %s: %s", ticket.number, state_message(before.state)
                 )
                 raise not_ready_error(before)
-            self._write(data)
-            after = self._status()
-            result = PrintResult(len(data), before, after, time.perf_counter() - started)
-        if result.confirmed:
+            self._write(body)
+            during = self._status()
+            cut = not reports_problem(during, self.require_status)
+            if cut:
+                self._write(tail)
+                after = self._status()
+            else:  # the ticket stopped short: no cut, nothing more to learn
+                after = during
+            sent = len(body) + (len(tail) if cut else 0)
+            result = PrintResult(
+                sent,
+                before,
+                during,
+                after,
+                time.perf_counter() - started,
+                cut_sent=cut,
+                require_status=self.require_status,
+            )
+        if not result.confirmed:
+            log.warning(
+                "printer: ticket %s not confirmed: %s", ticket.number, state_message(during.state)
+            )
+        elif result.status_after.can_print:
             log.info(
                 "printer: ticket %s printed (%d bytes, %.0f ms)",
                 ticket.number,
@@ -259,8 +292,15 @@ class SerialPrinter:
             )
         else:
             log.warning(
-                "printer: ticket %s sent but not confirmed: %s",
+                "printer: ticket %s printed, then: %s",
                 ticket.number,
-                state_message(after.state),
+                state_message(result.status_after.state),
             )
         return result
+
+
+def split_cut(data: bytes) -> tuple[bytes, bytes]:
+    """A rendered job → (the ticket, the feed and cut that end it)."""
+    if not data.endswith(CUT_TAIL):
+        raise ValueError("a ticket job must end with the feed and the cut")
+    return data[: -len(CUT_TAIL)], CUT_TAIL

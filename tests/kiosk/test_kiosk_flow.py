@@ -352,6 +352,18 @@ def test_printed_with_paper_near_end_reports_it_and_still_done():
     assert flow.stage is Stage.DONE
 
 
+def test_paper_out_after_the_cut_keeps_the_ticket_and_stops_the_next_citizen():
+    flow = ready()
+    request = tap_sb(flow)
+    flow.ticket_taken(request.request_id, ticket())
+    effects = flow.printed(ticket()["id"], PrinterHealth.PAPER_OUT, "打印机缺纸")
+    assert effects == [ReportDevice("printer_paper_out", "打印机缺纸")]  # no VoidTicket
+    assert flow.stage is Stage.DONE and flow.ticket == ticket()
+    assert flow.pending_voids == {}
+    flow.home()
+    assert flow.stage is Stage.OUT_OF_SERVICE and not flow.voided_here
+
+
 def test_going_offline_pauses_taking_and_coming_back_resumes():
     flow = ready()
     flow.choose_category("社会保障")

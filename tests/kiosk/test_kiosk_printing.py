@@ -46,8 +46,30 @@ def test_a_job_prints_on_the_worker_thread_and_reports_back(qtbot, fake_printer,
     service = service_for(SerialPrinter(fake_printer.port_path))
     with qtbot.waitSignal(service.printed, timeout=3000) as blocker:
         service.print_ticket("t-1", TICKET)
-    assert blocker.args == ["t-1", PrinterHealth.OK]
+    assert blocker.args[:2] == ["t-1", PrinterHealth.OK]
     assert fake_printer.wait_for_cut(1, 1)
+
+
+def test_paper_out_just_after_the_cut_is_printed_and_reported_as_paper_out(
+    qtbot, fake_printer, service_for
+):
+    fake_printer.run_out_of_paper(after_cuts=1)
+    service = service_for(SerialPrinter(fake_printer.port_path))
+    failures = []
+    service.print_failed.connect(lambda *args: failures.append(args))
+    with qtbot.waitSignal(service.printed, timeout=3000) as blocker:
+        service.print_ticket("t-1", TICKET)
+    assert blocker.args[:2] == ["t-1", PrinterHealth.PAPER_OUT]
+    assert len(fake_printer.tickets()) == 1 and failures == []
+
+
+def test_paper_out_while_printing_fails_the_job(qtbot, fake_printer, service_for):
+    fake_printer.run_out_of_paper(after_bytes=30)
+    service = service_for(SerialPrinter(fake_printer.port_path))
+    with qtbot.waitSignal(service.print_failed, timeout=3000) as blocker:
+        service.print_ticket("t-1", TICKET)
+    assert blocker.args[:2] == ["t-1", PrinterHealth.PAPER_OUT]
+    assert fake_printer.tickets() == []
 
 
 @pytest.mark.parametrize(

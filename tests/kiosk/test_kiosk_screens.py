@@ -300,6 +300,37 @@ def test_paper_out_voids_the_ticket_and_goes_out_of_service_until_refilled(kiosk
     assert kiosk.window.home.category_buttons["社会保障"].isEnabled()
 
 
+def test_paper_out_just_after_the_cut_keeps_the_ticket_and_stops_the_next_citizen(kiosk, qtbot):
+    """The roll ends right after a complete ticket: the citizen holds a valid ticket."""
+    kiosk.printer.run_out_of_paper(after_cuts=1)
+    take_sb(kiosk)
+    wait_stage(kiosk, Stage.DONE)
+    assert kiosk.window.screen_now is kiosk.window.done
+    assert kiosk.window.done.number.text() == "A001"
+    assert len(kiosk.printer.tickets()) == 1
+
+    def reported() -> bool:
+        return kiosk.server.events("device_status")[-1]["status"] == "printer_paper_out"
+
+    qtbot.waitUntil(reported, timeout=3000)
+    [ticket] = kiosk.server.tickets()
+    assert ticket["state"] == "waiting" and kiosk.server.events("ticket_voided") == []
+    kiosk.window.done.done_button.click()  # the next citizen meets the empty printer
+    oos = kiosk.window.out_of_service
+    assert kiosk.window.screen_now is oos
+    assert oos.reason.text() == "打印机缺纸" and not oos.voided.isVisible()
+    assert kiosk.server.ticket(ticket["id"])["state"] == "waiting"
+
+
+def test_paper_out_while_printing_voids_the_ticket(kiosk, qtbot):
+    kiosk.printer.run_out_of_paper(after_bytes=60)
+    take_sb(kiosk)
+    wait_stage(kiosk, Stage.OUT_OF_SERVICE)
+    assert kiosk.window.out_of_service.voided.isVisible()
+    qtbot.waitUntil(lambda: kiosk.server.tickets()[0]["state"] == "voided", timeout=3000)
+    assert kiosk.printer.tickets() == []
+
+
 @pytest.mark.parametrize(
     ("mode", "reason", "status"),
     [("cover_open", "打印机纸仓盖未关好", "printer_cover_open"),

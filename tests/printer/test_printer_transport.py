@@ -24,6 +24,7 @@ from drivers.printer import (
     render_ticket,
 )
 from drivers.printer.fake import FakePrinter
+from drivers.printer.transport import split_cut
 
 MakeTicket = Callable[..., PrintableTicket]
 QUERIES = b"\x10\x04\x01\x10\x04\x02\x10\x04\x03\x10\x04\x04"
@@ -71,7 +72,9 @@ def test_print_ok_sends_exactly_the_rendered_bytes(
     expected = render_ticket(ticket, PaperWidth.MM58)
     assert fake.wait_for_cut(1, timeout=5)
     assert fake.tickets() == [expected]
-    assert fake.received == QUERIES + expected + QUERIES
+    body, tail = split_cut(expected)
+    assert tail == b"\x1bd\x04\x1dV\x01"  # ESC d 4, GS V 1: feed past the cutter, cut
+    assert fake.received == QUERIES + body + QUERIES + tail + QUERIES
     assert fake.unknown_commands == []
     assert result.confirmed and not result.needs_attention
     assert result.bytes_sent == len(expected)
@@ -136,25 +139,47 @@ def test_paper_near_end_prints_and_asks_for_attention(
     assert fake.wait_for_cut(1, timeout=5)
 
 
-class PaperRunsOutAtTheCut(FakePrinter):
-    """Answers "ok" until it has cut one ticket, then reports paper out."""
-
-    def _handle(self, data: bytes, now: float) -> None:
-        super()._handle(data, now)
-        if self.cut_times:
-            self.mode = "paper_out"
-
-
-def test_paper_out_mid_run_is_detected_after_printing(make_ticket: MakeTicket) -> None:
-    with PaperRunsOutAtTheCut() as fake, SerialPrinter(fake.port_path) as printer:
+def test_paper_out_just_after_the_cut_does_not_unprint_the_ticket(
+    fake: FakePrinter, make_ticket: MakeTicket
+) -> None:
+    fake.run_out_of_paper(after_cuts=1)
+    with SerialPrinter(fake.port_path) as printer:
         result = printer.print_ticket(make_ticket())
-        assert fake.wait_for_cut(1, timeout=5)
-        assert result.status_before.state is PrinterState.ONLINE
-        assert result.status_after.state is PrinterState.PAPER_OUT
-        assert not result.confirmed
+        assert fake.tickets() == [render_ticket(make_ticket())]  # it came out, cut
+        assert result.status_before.state is result.status_during.state is PrinterState.ONLINE
+        assert result.status_after.state is PrinterState.PAPER_OUT  # for the next one
+        assert result.confirmed and result.cut_sent and result.needs_attention
         with pytest.raises(PaperOut):  # the next ticket is refused
             printer.print_ticket(make_ticket(number="A002"))
-        assert len(fake.tickets()) == 1
+    assert len(fake.tickets()) == 1
+
+
+def test_paper_out_while_printing_keeps_the_cut_back_and_is_not_confirmed(
+    fake: FakePrinter, make_ticket: MakeTicket
+) -> None:
+    fake.run_out_of_paper(after_bytes=40)  # the roll ends in the middle of the ticket
+    with SerialPrinter(fake.port_path) as printer:
+        result = printer.print_ticket(make_ticket())
+    body, _ = split_cut(render_ticket(make_ticket()))
+    assert result.status_during.state is PrinterState.PAPER_OUT
+    assert not result.confirmed and not result.cut_sent
+    assert result.bytes_sent == len(body)
+    assert fake.print_data == body and fake.tickets() == []
+
+
+def test_a_printer_that_goes_silent_while_printing_is_not_confirmed(
+    fake: FakePrinter, make_ticket: MakeTicket
+) -> None:
+    class SilentAfterTheTicket(FakePrinter):
+        def _handle(self, data: bytes, now: float) -> None:
+            if len(self.print_data) > 40:
+                self.mode = "silent"
+            super()._handle(data, now)
+
+    with SilentAfterTheTicket() as silent, SerialPrinter(silent.port_path, timeout=0.2) as p:
+        result = p.print_ticket(make_ticket())
+    assert result.status_during.state is PrinterState.UNKNOWN
+    assert not result.confirmed
 
 
 def test_mode_switched_between_tickets(fake: FakePrinter, make_ticket: MakeTicket) -> None:
@@ -190,10 +215,11 @@ def test_loop_url_writes(make_ticket: MakeTicket) -> None:
         printer.port.reset_input_buffer()
         printer.write(data)
         assert printer.port.read(len(data)) == data
-        # ... and a printer wired transmit-only may still print when told so
+        # ... and a printer wired transmit-only may still print when told so: it reported no
+        # problem, so the ticket counts as printed
         result = printer.print_ticket(ticket)
         assert result.bytes_sent == len(data)
-        assert not result.confirmed
+        assert result.confirmed
         assert result.status_after.state is PrinterState.UNKNOWN
 
 
