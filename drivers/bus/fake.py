@@ -4,8 +4,8 @@
 as it would /dev/ttyUSB0. A reader thread decodes what the host writes and hands every frame
 to the attached devices, which react as the hardware does:
 
-* `FakeKeypad` sends key frames (`press`), shows FUNC 0x02 numbers (`display`), counts
-  beeps and records the host's acks (the echo of its frame);
+* `FakeKeypad` sends key frames (`press`), shows FUNC 0x02 numbers and codes (`display`,
+  all of them in `shown`), counts beeps and records the host's acks (the echo of its frame);
 * `FakeEvaluator` sends ratings (`press`), records FUNC 0x01 DATA 0x0B start requests and
   acks (FUNC 0x01 + the key). As on the real bus, the host's echo of a keypad's 评价 key is
   byte for byte a start request, so an evaluator at the keypad's address sees one;
@@ -91,6 +91,7 @@ class FakeKeypad(FakeDevice):
     def __init__(self, addr: int) -> None:
         super().__init__(addr)
         self.display: str | None = None  # what it shows now ("   012"); None: never set
+        self.shown: list[str] = []  # everything it was told to show, in order
         self.beeps = 0
 
     def press(self, action: KeypadAction, digits: str = "") -> Frame:
@@ -102,6 +103,7 @@ class FakeKeypad(FakeDevice):
     def _handle(self, frame: Frame) -> None:
         if frame.func == FUNC_SHOW_NUMBER:
             self.display = read_number(frame)
+            self.shown.append(self.display)
         elif frame.func == FUNC_BEEP:
             self.beeps += 1
 

@@ -232,7 +232,8 @@ def number_cells(text: str) -> bytes:
 
     So "123" gives 0A 0A 0A 01 02 03 (the HARDWARE.md example) and "A012" gives
     0A 0A 0A 00 01 02, exactly what the source program sends for ticket A012. A012 and B012
-    look the same on a keypad; the window and hall boards show the full number.
+    would look the same: the bridge turns the prefix into digits first (A012 -> "1012", its
+    ``[prefix_codes]``) and hands this function digits only.
     """
     digits = [ord(c) - 0x30 for c in text if "0" <= c <= "9"]
     if len(digits) != len(text):
@@ -263,6 +264,17 @@ def show_number(addr: int, text: str) -> Frame:
     An empty `text` blanks the display.
     """
     return Frame(addr, FUNC_SHOW_NUMBER, number_cells(text))
+
+
+def show_code(addr: int, code: str) -> Frame:
+    """Show a short status code (digits) left-aligned, the other cells blank: "21" -> "21    ".
+
+    Ticket numbers are right-aligned, so a code never looks like a number being called.
+    """
+    if not code.isdigit() or not code.isascii() or len(code) > DISPLAY_CELLS:
+        raise ValueError(f"a code is 1 to {DISPLAY_CELLS} digits, not {code!r}")
+    cells = [int(c) for c in code] + [BLANK] * (DISPLAY_CELLS - len(code))
+    return Frame(addr, FUNC_SHOW_NUMBER, bytes(cells))
 
 
 def show_waiting(addr: int, count: int) -> Frame:

@@ -16,6 +16,7 @@ from drivers.bus.frame import (
     number_cells,
     read_number,
     show_cells,
+    show_code,
     show_number,
     show_waiting,
     start_evaluation,
@@ -130,6 +131,14 @@ def test_show_waiting_uses_the_left_three_cells() -> None:
     assert show_waiting(1, 7).data == bytes.fromhex("00 00 07 0A 0A 0A")
     assert show_waiting(1, 1234).data == bytes.fromhex("09 09 09 0A 0A 0A")
     assert show_waiting(1, -3).data == bytes.fromhex("00 00 00 0A 0A 0A")
+
+
+def test_show_code_is_left_aligned_so_it_never_looks_like_a_number() -> None:
+    assert show_code(1, "21").data == bytes.fromhex("02 01 0A 0A 0A 0A")
+    assert read_number(show_code(1, "21")) == "21    "
+    for bad in ("", "2a", "1234567", "²"):
+        with pytest.raises(ValueError):
+            show_code(1, bad)
 
 
 def test_show_cells_validates() -> None:
