@@ -1,7 +1,8 @@
 """The app's small modal dialogs, each behind one function a test can replace.
 
-`ask_transfer`, `ask_number` and `ask_parked` show a dialog and return the clerk's choice, or
-None when cancelled. The app calls them through its attributes of the same names.
+`ask_transfer`, `ask_number`, `ask_parked` and `ask_pause_reason` show a dialog and return the
+clerk's choice, or None when cancelled; `confirm_no_show` returns whether the clerk confirmed.
+The app calls them through its attributes of the same names.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from clerk.texts import Texts
+from clerk.texts import DEFAULT_PAUSE_REASON, PAUSE_REASONS, Texts
 
 
 @dataclass(frozen=True)
@@ -130,3 +132,62 @@ def ask_parked(parent: QWidget | None, texts: Texts, numbers: list[str]) -> str 
     """Which parked number to call back."""
     return _pick(parent, texts, texts("choose_parked_title"), texts("choose_parked_hint"),
                  numbers, typed=False)  # fmt: skip
+
+
+def confirm_no_show(parent: QWidget | None, texts: Texts, number: str) -> bool:
+    """Whether `number` really did not come (弃号 cannot be undone). Enter or Esc cancels."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(texts("no_show_title", number=number))
+    dialog.setMinimumWidth(380)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(24, 20, 24, 16)
+    layout.setSpacing(16)
+    question = QLabel(texts("no_show_question", number=number))
+    question.setObjectName("dialogQuestion")
+    question.setWordWrap(True)
+    layout.addWidget(question)
+    box = QDialogButtonBox()
+    confirm = box.addButton(texts("no_show_confirm"), QDialogButtonBox.ButtonRole.AcceptRole)
+    confirm.setObjectName("dangerButton")
+    cancel = box.addButton(texts("cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+    # A second key press by mistake must not confirm: the safe button is the default.
+    cancel.setDefault(True)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    layout.addWidget(box)
+    cancel.setFocus(Qt.FocusReason.OtherFocusReason)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def ask_pause_reason(parent: QWidget | None, texts: Texts) -> str | None:
+    """Why the window pauses: one click on one of the reasons; Enter takes 临时离开."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(texts("pause_title"))
+    dialog.setMinimumWidth(360)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(24, 20, 24, 16)
+    layout.setSpacing(8)
+    layout.addWidget(QLabel(texts("pause_hint")))
+    chosen: list[str] = []
+
+    def choose(code: str) -> None:
+        chosen.append(code)
+        dialog.accept()
+
+    for code in PAUSE_REASONS:
+        button = QPushButton(texts.pause_reason(code))
+        button.setObjectName("reasonButton")
+        button.setProperty("reason", code)
+        button.clicked.connect(lambda _checked=False, c=code: choose(c))
+        layout.addWidget(button)
+        if code == DEFAULT_PAUSE_REASON:
+            button.setDefault(True)
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(texts("cancel"))
+    box.rejected.connect(dialog.reject)
+    layout.addSpacing(6)
+    layout.addWidget(box)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not chosen:
+        return None
+    return chosen[-1]

@@ -45,12 +45,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mode_idle": ("空闲", "Idle"),
     "mode_serving": ("办理中", "Serving"),
     "mode_paused": ("暂停服务", "Paused"),
+    "paused_because": ("暂停中 · {reason}", "Paused · {reason}"),
     # console
     "current": ("当前号码", "Current number"),
     "no_current": ("暂无办理", "No one at the window"),
     "idle_hint": ("按 F1 叫号", "Press F1 to call the next number"),
     "offline_hint": ("网络恢复后即可继续叫号", "Calling resumes when the network is back"),
     "paused_hint": ("窗口已暂停，按 F9 恢复服务", "Window paused, press F9 to resume"),
+    "paused_reason_hint": (
+        "暂停原因：{reason}，按 F9 恢复服务",
+        "Paused: {reason}. Press F9 to resume",
+    ),
     "served_for": ("办理时长", "Serving for"),
     "waiting": ("等候人数", "Waiting"),
     "waiting_unit": ("人", "in queue"),
@@ -98,6 +103,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "choose_number_hint": ("选择或输入要呼叫的号码", "Pick or type the number to call"),
     "choose_parked_title": ("回呼挂起号", "Call back a parked number"),
     "choose_parked_hint": ("选择要回呼的挂起号", "Pick the parked number to call back"),
+    "no_show_title": ("弃号 {number}", "No-show {number}"),
+    "no_show_question": (
+        "{number} 未到窗口，确认弃号？\n弃号后该号码不再呼叫。",
+        "{number} did not come: mark it as a no-show?\nIt will not be called again.",
+    ),
+    "no_show_confirm": ("确认弃号", "Mark no-show"),
+    "pause_title": ("暂停服务", "Pause the window"),
+    "pause_hint": ("请选择暂停原因：", "Why is the window pausing?"),
     "ok": ("确定", "OK"),
     "cancel": ("取消", "Cancel"),
     # ticket classes
@@ -114,6 +127,16 @@ RATING_LEVELS: dict[int, tuple[str, str]] = {
     2: ("不满意", "Dissatisfied"),
     1: ("非常不满意", "Very dissatisfied"),
 }
+
+# Why a window pauses: the codes the server accepts on `pause` (`reason`) and reports back.
+PAUSE_REASONS: dict[str, tuple[str, str]] = {
+    "lunch": ("午休", "Lunch break"),
+    "away": ("临时离开", "Away briefly"),
+    "meeting": ("会议", "In a meeting"),
+    "fault": ("系统故障", "System fault"),
+    "other": ("其他", "Other"),
+}
+DEFAULT_PAUSE_REASON = "away"
 
 # Error codes the app words itself; every other code shows the server's own message.
 OWN_ERRORS: dict[str, tuple[str, str]] = {
@@ -152,6 +175,11 @@ class Texts:
     def rating(self, score: int) -> str:
         pair = RATING_LEVELS.get(score)
         return pair[self._i] if pair else str(score)
+
+    def pause_reason(self, code: str) -> str:
+        """The words for a pause reason code; an unknown code shows as it is."""
+        pair = PAUSE_REASONS.get(code)
+        return pair[self._i] if pair else code
 
     def ticket_class(self, value: str | None) -> str:
         key = f"class_{value}"

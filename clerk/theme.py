@@ -139,4 +139,11 @@ QListWidget::item:selected {{ background: {BLUE}; color: white; }}
 QDialogButtonBox QPushButton {{ font-size: 15px; padding: 7px 20px; min-width: 72px;
     color: {BLUE}; background: white; border: 1px solid #9db7d8; border-radius: 6px; }}
 QDialogButtonBox QPushButton:default {{ color: white; background: {BLUE}; border-color: {BLUE}; }}
+QDialogButtonBox QPushButton#dangerButton {{ color: white; background: {RED};
+    border-color: {RED}; }}
+QDialog #dialogQuestion {{ font-size: 17px; }}
+#reasonButton {{ font-size: 17px; padding: 10px; color: {INK}; background: white;
+    border: 1px solid #9db7d8; border-radius: 8px; }}
+#reasonButton:hover {{ background: {BLUE_LIGHT}; }}
+#reasonButton:default {{ color: white; background: {BLUE}; border-color: {BLUE}; }}
 """

@@ -1,22 +1,31 @@
-"""The real dialogs behind `ask_transfer`, `ask_number` and `ask_parked`, answered by a timer."""
+"""The real dialogs behind the app's `ask_…` and `confirm_…` functions, answered by a timer."""
 
 from __future__ import annotations
 
 import pytest
 from clerkkit import screenshot
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
     QLineEdit,
     QListWidget,
+    QPushButton,
     QRadioButton,
     QWidget,
 )
 
 from appkit.fonts import cjk_family
-from clerk.dialogs import TransferChoice, ask_number, ask_parked, ask_transfer
+from clerk.dialogs import (
+    TransferChoice,
+    ask_number,
+    ask_parked,
+    ask_pause_reason,
+    ask_transfer,
+    confirm_no_show,
+)
 from clerk.texts import Texts
 from clerk.theme import style_sheet
 
@@ -94,3 +103,42 @@ def test_choose_a_parked_number(qtbot, parent):
     assert ask_parked(parent, Texts("zh"), ["A002", "A007"]) == "A002"
     answer(qtbot, lambda dialog: dialog.reject())
     assert ask_parked(None, Texts("zh"), ["A002"]) is None
+
+
+def button(dialog, text: str) -> QPushButton:
+    return next(b for b in dialog.findChildren(QPushButton) if b.text() == text)
+
+
+def test_no_show_is_confirmed_only_by_its_own_button(qtbot, parent):
+    def look(dialog):
+        assert dialog.windowTitle() == "弃号 A001"
+        assert button(dialog, "取消").isDefault() and not button(dialog, "确认弃号").isDefault()
+        button(dialog, "确认弃号").click()
+
+    answer(qtbot, look, "zh-12-no-show-confirm")
+    assert confirm_no_show(parent, Texts("zh"), "A001") is True
+    answer(qtbot, lambda dialog: QTest.keyClick(dialog, Qt.Key.Key_Return))  # F3, then Enter
+    assert confirm_no_show(parent, Texts("zh"), "A001") is False
+    answer(qtbot, lambda dialog: QTest.keyClick(dialog, Qt.Key.Key_Escape))
+    assert confirm_no_show(parent, Texts("zh"), "A001") is False
+    answer(qtbot, lambda dialog: button(dialog, "Mark no-show").click(), "en-6-no-show-confirm")
+    assert confirm_no_show(parent, Texts("en"), "B012") is True
+
+
+def test_a_pause_reason_is_one_click_and_enter_takes_away_briefly(qtbot, parent):
+    def look(dialog):
+        names = [
+            b.text() for b in dialog.findChildren(QPushButton) if b.objectName() == "reasonButton"
+        ]
+        assert names == ["午休", "临时离开", "会议", "系统故障", "其他"]
+        assert button(dialog, "临时离开").isDefault()
+        button(dialog, "午休").click()
+
+    answer(qtbot, look, "zh-13-pause-reason")
+    assert ask_pause_reason(parent, Texts("zh")) == "lunch"
+    answer(qtbot, lambda dialog: QTest.keyClick(dialog, Qt.Key.Key_Return))
+    assert ask_pause_reason(parent, Texts("zh")) == "away"
+    answer(qtbot, lambda dialog: button(dialog, "取消").click())
+    assert ask_pause_reason(parent, Texts("zh")) is None
+    answer(qtbot, lambda dialog: button(dialog, "System fault").click(), "en-7-pause-reason")
+    assert ask_pause_reason(parent, Texts("en")) == "fault"
