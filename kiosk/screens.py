@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from .flow import APPOINTMENT_CODE, Failure, KioskFlow, Lane, ServiceInfo, Stage
 from .texts import error_text, text
 from .theme import sizes
+from .ticket import wait_text
 from .widgets import TileButton, TileGrid, button, label, repolish, styled
 
 MARGIN = 48
@@ -44,10 +45,6 @@ class Actions(Protocol):
 def columns(orientation: str, large_text: bool) -> int:
     """Tile columns; large text keeps them (one long column would need scrolling)."""
     return 3 if orientation == "landscape" else 2
-
-
-def wait_minutes(seconds: int | None) -> int | None:
-    return None if seconds is None else -(-int(seconds) // 60)
 
 
 def lane_chip(lane: Lane, lang: str) -> tuple[str, str]:
@@ -389,8 +386,7 @@ class DoneScreen(Page):
         self.number = label("number", wrap=False)
         self.service = label("service")
         self.chip = label("lane-chip-priority", wrap=False)
-        self.ahead = label("fact")
-        self.wait = label("fact")
+        self.wait = label("fact")  # people ahead and the estimate, in the hall's wording
         self.location = label("fact")
         self.hint = label("note")
         chip_row = QHBoxLayout()
@@ -404,7 +400,7 @@ class DoneScreen(Page):
         if orientation == "landscape":  # the number on the left, what to do next on the right
             facts = Card()
             facts.column.addStretch(1)
-            for part in (self.ahead, self.wait, self.location, self.hint):
+            for part in (self.wait, self.location, self.hint):
                 facts.column.addWidget(part)
             facts.column.addStretch(1)
             row = QHBoxLayout()
@@ -415,7 +411,7 @@ class DoneScreen(Page):
             self.column.addLayout(row)
             self.column.addStretch(1)
         else:
-            for part in (self.ahead, self.wait, self.location, self.hint):
+            for part in (self.wait, self.location, self.hint):
                 card.column.addWidget(part)
             centered(self, card)
         self.column.addWidget(self.done_button)
@@ -437,12 +433,7 @@ class DoneScreen(Page):
             self.chip.setProperty("role", role)
             self.chip.setText(chip)
             repolish(self.chip)
-        self.ahead.setText(text("done_ahead", lang, n=int(t.get("ahead") or 0)))
-        minutes = wait_minutes(t.get("estimated_wait_s"))
-        self.wait.setVisible(minutes is not None)
-        if minutes is not None:
-            self.wait.setText(text("done_wait", lang, m=minutes) if minutes > 0
-                              else text("done_no_wait", lang))  # fmt: skip
+        self.wait.setText(wait_text(t, lang) if t else "")
         place = (
             t.get("location_en") if lang == "en" and t.get("location_en") else t.get("location_zh")
         )

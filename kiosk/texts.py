@@ -1,7 +1,8 @@
 """Every user-facing string of the kiosk, Simplified Chinese first, English second.
 
 Screens and the printed ticket take their words from here only: `text(key, lang, **fields)`
-fills a `str.format` template. Server errors are shown by their stable `code`; a code not listed
+fills a `str.format` template. The one exception is where a ticket stands in the queue: the
+hall words it once (`queue_server.wording.wait_phrase`) for the screen, the paper and the phone. Server errors are shown by their stable `code`; a code not listed
 here falls back to the server's own message.
 """
 
@@ -69,9 +70,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "printing_title": ("正在出票…", "Printing..."),
     "printing_hint": ("请稍候，不要离开", "Please wait a moment"),
     "done_title": ("请取走您的票", "Please take your ticket"),
-    "done_ahead": ("前面还有 {n} 人", "{n} ahead of you"),
-    "done_wait": ("预计等候约 {m} 分钟", "Estimated wait: about {m} min"),
-    "done_no_wait": ("预计无需等候", "Little or no wait"),
     "done_location": ("请到：{location}", "Please go to: {location}"),
     "done_hint": ("请留意大厅屏幕和语音叫号", "Watch the hall screens and listen for your number"),
     "done_again": ("完成", "Done"),

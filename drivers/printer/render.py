@@ -116,6 +116,18 @@ def _para(text: str, columns: int, encoding: PrinterEncoding) -> bytes:
     return join_lines(wrap_text(text, columns, encoding))
 
 
+def _wait_lines(
+    ticket: PrintableTicket, labels: dict[str, str], cols: int, encoding: PrinterEncoding
+) -> bytes:
+    """People ahead and the estimate, for a ticket that brings no `wait_text`."""
+    out = _para(labels["ahead"].format(n=ticket.ahead), cols, encoding)
+    if ticket.estimated_wait_s is not None:
+        minutes = wait_minutes(ticket.estimated_wait_s)
+        wait = labels["wait"].format(m=minutes) if minutes > 0 else labels["no_wait"]
+        out += _para(wait, cols, encoding)
+    return out
+
+
 def render_ticket(
     ticket: PrintableTicket,
     width: PaperWidth = PaperWidth.MM80,
@@ -142,11 +154,10 @@ def render_ticket(
     if ticket.ticket_class in ("priority", "appointment"):
         out += BOLD_ON + _para(labels[ticket.ticket_class], cols, encoding) + BOLD_OFF
 
-    out += _para(labels["ahead"].format(n=ticket.ahead), cols, encoding)
-    if ticket.estimated_wait_s is not None:
-        minutes = wait_minutes(ticket.estimated_wait_s)
-        wait = labels["wait"].format(m=minutes) if minutes > 0 else labels["no_wait"]
-        out += _para(wait, cols, encoding)
+    if ticket.wait_text.strip():
+        out += _para(ticket.wait_text, cols, encoding)
+    else:
+        out += _wait_lines(ticket, labels, cols, encoding)
     if ticket.location.strip():
         out += _para(labels["location"].format(location=ticket.location), cols, encoding)
     issued = ticket.issued_at.strftime("%Y-%m-%d %H:%M:%S")

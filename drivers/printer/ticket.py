@@ -58,6 +58,9 @@ class PrintableTicket:
     service_name_en: str | None = None
     qr_url: str | None = None
     language: Language = "zh"
+    #: The line about the wait in the hall's own wording (the same words the screen and the
+    #: phone page use). Empty: the renderer words `ahead` and `estimated_wait_s` itself.
+    wait_text: str = ""
 
     def __post_init__(self) -> None:
         if self.ticket_class not in TICKET_CLASSES:
@@ -73,11 +76,12 @@ class PrintableTicket:
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
             raise ValueError("issued_at must be timezone-aware")
         if self.qr_url is not None:
-            _check_qr_url(self.qr_url)
+            check_qr_url(self.qr_url)
 
 
-def _check_qr_url(url: str) -> None:
-    """The QR payload is printable ASCII (percent-encode anything else) and fits the paper."""
+def check_qr_url(url: str) -> None:
+    """Raise ValueError unless `url` is printable ASCII (percent-encode anything else) and
+    fits the paper as a QR code."""
     if not url:
         raise ValueError("qr_url must be None or non-empty")
     if not all(0x21 <= ord(c) <= 0x7E for c in url):

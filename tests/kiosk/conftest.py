@@ -92,6 +92,7 @@ class HallThread:
         self.db = tmp_path / "hall.sqlite"
         self.port = 0
         self.server: HallServer | None = None
+        self.clerks: list[HallClient] = []
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="test-hall-server",
                                         daemon=True)  # fmt: skip
@@ -113,7 +114,22 @@ class HallThread:
 
         self.run(start())
 
+    def open_window(self, window: int, staff: str) -> None:
+        """A clerk logs in at `window` and stays connected (the window is open)."""
+        from hallkit import PINS
+
+        async def login() -> HallClient:
+            client = HallClient(self.url, "clerk", f"clerk-{window}", self.token(f"clerk-{window}"))
+            await client.connect()
+            await client.request("login", window=window, staff=staff, pin=PINS[staff])
+            return client
+
+        self.clerks.append(self.run(login()))
+
     def stop(self) -> None:
+        for client in self.clerks:
+            self.run(client.close())
+        self.clerks.clear()
         server, self.server = self.server, None
         if server is not None:
             self.run(server.stop())

@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.config import ConfigError, load
 from kiosk.ticket import printable_ticket, public_base_from_server, ticket_url
+from queue_server.wording import wait_phrase
 
 BASE = ["--server", "ws://10.0.0.2:8765/ws", "--device", "kiosk-1", "--token", "t0k3n",
         "--printer", "/dev/ttyUSB0"]  # fmt: skip
@@ -81,3 +82,37 @@ def test_the_printed_ticket_in_english_keeps_the_chinese_too():
     assert t.location == "一楼 1–4 号窗口 (Floor 1, windows 1–4)"
     assert t.ticket_class == "normal" and t.estimated_wait_s is None
     assert t.footer.startswith("过号请重新取号 / ")
+
+
+def test_the_qr_code_is_the_servers_status_url_never_built_from_the_ticket_id():
+    tz = ZoneInfo("Asia/Shanghai")
+    url = "https://zwfw.example.gov.cn/t/Zk3qv9XbT0aLr2Yw8sPq1A"
+    t = printable_ticket({**TICKET, "status_url": url}, HALL, "zh", "http://h", tz)
+    assert t.qr_url == url
+    # A ticket without a token has no page: no QR, and no link made up from its id.
+    assert (
+        printable_ticket({**TICKET, "status_url": None}, HALL, "zh", "http://h", tz).qr_url is None
+    )
+    # A link no QR code can carry (not ASCII, too long) leaves the QR out, not the ticket.
+    for bad in ("https://政务.example.cn/t/abc", "https://h/t/" + "x" * 300):
+        assert (
+            printable_ticket({**TICKET, "status_url": bad}, HALL, "zh", "http://h", tz).qr_url
+            is None
+        )
+    # Only a server too old to send `status_url` gets the old link.
+    assert (
+        printable_ticket(TICKET, HALL, "zh", "http://h", tz).qr_url == "http://h/t/2026-11-22-A007"
+    )
+
+
+def test_the_printed_wait_uses_the_halls_one_wording():
+    tz = ZoneInfo("Asia/Shanghai")
+    closed = printable_ticket({**TICKET, "open_windows": 0}, HALL, "zh", "http://h", tz)
+    assert closed.wait_text == "暂无窗口开放，开放后按顺序叫号"
+    open_ = printable_ticket({**TICKET, "open_windows": 2}, HALL, "en", "http://h", tz)
+    assert open_.wait_text == wait_phrase(3, 610, 2)[1]
+    nonsense = {**TICKET, "ahead": "many", "estimated_wait_s": -5, "open_windows": None}
+    assert (
+        printable_ticket(nonsense, HALL, "zh", "http://h", tz).wait_text
+        == wait_phrase(None, 0, 1)[0]
+    )

@@ -32,12 +32,14 @@ def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(
     assert printer.wait_for_cut(1, 2)
     [job] = printer.tickets()
     events = parse(job)
-    assert [e.qr_data for e in events if e.kind is Kind.QR and e.qr_function == 80] == [
-        f"http://hall.example.gov.cn/t/{ticket['id']}".encode()
-    ]
+    [qr] = [e.qr_data.decode() for e in events if e.kind is Kind.QR and e.qr_function == 80]
+    # The hall's public address and the ticket's unguessable token, as the server gave them;
+    # not the kiosk's --server or --public-url, and never the ticket's id.
+    assert qr == kiosk.flow.ticket["status_url"] == f"{server.hall.public_url}/t/{ticket['token']}"
+    assert ticket["id"] not in qr and ticket["number"] not in qr and len(ticket["token"]) >= 16
     text = to_text(job)
     issued = dt.datetime.fromtimestamp(ticket["issued_at"], ZoneInfo("Asia/Shanghai"))
-    for line in ("测试县政务服务中心", "C001", "户籍", "前面还有 0 人", "请到：二楼 5 号窗口",
+    for line in ("测试县政务服务中心", "C001", "户籍", "暂无窗口开放，开放后按顺序叫号", "请到：二楼 5 号窗口",
                  f"取号时间：{issued:%Y-%m-%d %H:%M:%S}", "过号请重新取号"):  # fmt: skip
         assert line in text, (line, text)
     assert "户籍".encode("gb18030") in job and b"\x1c&" in job  # FS &: Chinese mode, GB18030

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from drivers.printer.stream import to_text
 from kiosk.flow import Stage
 from kiosk.screens import columns
 from kiosk.theme import sizes
+from queue_server.wording import wait_minutes, wait_phrase
 
 RICH = pytest.mark.parametrize("hall_server", ["rich"], indirect=True)
 
@@ -76,11 +78,42 @@ def test_two_taps_show_printing_then_done_with_the_number_big(kiosk):
     assert kiosk.window.screen_now is done
     assert done.title.text() == "请取走您的票"
     assert done.number.text() == "A001" and done.service.text() == "社保"
-    assert done.ahead.text() == "前面还有 0 人" and done.location.text() == "请到：一楼 1–4 号窗口"
+    assert done.location.text() == "请到：一楼 1–4 号窗口"
     assert not done.chip.isVisible()
     assert kiosk.printer.wait_for_cut(1, 2)
     done.done_button.click()
     assert kiosk.window.screen_now is kiosk.window.home
+
+
+def printed_text(rig, n):
+    """What the n-th printed ticket says, one line each."""
+    assert rig.printer.wait_for_cut(n + 1, 2)
+    return to_text(rig.printer.tickets()[n]).splitlines()
+
+
+def test_no_open_window_is_said_on_screen_and_paper_then_one_estimate_in_one_wording(kiosk):
+    take_sb(kiosk)
+    wait_stage(kiosk, Stage.DONE)
+    done = kiosk.window.done
+    assert done.wait.text() == "暂无窗口开放，开放后按顺序叫号"  # never "预计等候约 5 分钟"
+    assert "暂无窗口开放，开放后按顺序叫号" in printed_text(kiosk, 0)
+    assert not any("分钟" in line for line in printed_text(kiosk, 0))
+    done.done_button.click()
+
+    kiosk.server.open_window(1, "s1")  # window 1 serves SB
+    take_sb(kiosk)
+    wait_stage(kiosk, Stage.DONE)
+    ticket = kiosk.flow.ticket
+    zh, _ = wait_phrase(ticket["ahead"], ticket["estimated_wait_s"], ticket["open_windows"])
+    assert (ticket["ahead"], ticket["open_windows"]) == (1, 1)
+    assert (
+        done.wait.text()
+        == zh
+        == f"前面还有 1 人，预计等候约 {wait_minutes(ticket['estimated_wait_s'])} 分钟"
+    )
+    assert zh in printed_text(kiosk, 1)
+    kiosk.window.topbar.language_button.click()
+    assert done.wait.text() == wait_phrase(1, ticket["estimated_wait_s"], 1)[1]
 
 
 def test_a_double_tap_takes_one_ticket(kiosk):
