@@ -255,3 +255,10 @@ def test_a_full_ticket_stays_under_600_bytes(
 def test_render_is_pure(make_ticket: MakeTicket) -> None:
     ticket = make_ticket(qr_url=QR_URL)
     assert render_ticket(ticket) == render_ticket(ticket)
+
+
+def test_a_worded_wait_replaces_the_renderers_own_lines(make_ticket: MakeTicket) -> None:
+    words = "暂无窗口开放，开放后按顺序叫号"
+    data = render_ticket(make_ticket(wait_text=words))
+    assert words.encode("gb18030") + b"\n" in data
+    assert "前面还有".encode("gb18030") not in data and "分钟".encode("gb18030") not in data
