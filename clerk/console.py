@@ -301,10 +301,21 @@ class MainWindow(QWidget):
         self.logout_button.setVisible(m.logged_in)
         self.logout_button.setEnabled(m.enabled(Action.LOGOUT))
         self._render_banner()
-        self.pages.setCurrentWidget(self.console if m.logged_in else self.login_page)
+        self._show_page(self.console if m.logged_in else self.login_page)
         self._render_login()
         self._render_console()
         self.tick()
+
+    def _show_page(self, page: QWidget) -> None:
+        """Switch pages; the PIN typed on the login page never outlives the switch."""
+        if page is self.pages.currentWidget():
+            return
+        self.pin_edit.clear()
+        self.pages.setCurrentWidget(page)
+        if page is self.login_page:
+            self.login_error.setText("")  # a later error (a refused re-login) sets its own
+            self.staff_edit.selectAll()  # the next clerk types over the last one's staff id
+            self.staff_edit.setFocus()
 
     def _render_mode(self) -> None:
         mode = self.model.mode if self.model.logged_in else WindowMode.CLOSED

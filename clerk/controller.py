@@ -2,7 +2,9 @@
 
 It keeps the staff id and PIN of the current session in memory only, so that after a reconnect
 the window is logged in again without asking, and the screen is re-rendered from a fresh
-snapshot. While the link is down nothing is sent (the model disables every action).
+snapshot. It forgets them as soon as the session ends, however it ends (签退, a keypad or a
+manager closing the window, a refused re-login), so the next person cannot be logged in as the
+last clerk. While the link is down nothing is sent (the model disables every action).
 """
 
 from __future__ import annotations
@@ -64,9 +66,15 @@ class Controller(QObject):
         link.online.connect(self._on_online)
         link.welcomed.connect(self._on_welcomed)
         link.pushed.connect(self._on_event)
+        model.subscribe(self._on_model)
 
     def stop(self) -> None:
         self.retry.stop()
+
+    @property
+    def remembers_login(self) -> bool:
+        """Whether a staff id and PIN are held for a silent re-login after a reconnect."""
+        return self._credentials is not None
 
     # -- the clerk ---------------------------------------------------------------------------
 
@@ -137,6 +145,10 @@ class Controller(QObject):
         if fields.get("to_service") is not None:
             return self.model.service_name(fields["to_service"], self.texts.lang)
         return ""
+
+    def _on_model(self) -> None:
+        if not self.model.logged_in:
+            self._credentials = None  # the session is over: nothing of it stays
 
     # -- the link ----------------------------------------------------------------------------
 
