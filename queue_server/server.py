@@ -13,7 +13,9 @@ import hmac
 import html
 import json
 import logging
+import re as regex
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -28,16 +30,22 @@ from queue_server import dispatch
 from queue_server.core import Engine
 from queue_server.core.model import Device, Hall, Role
 from queue_server.pins import verify_pin
+from queue_server.core.errors import refusal
+from queue_server.guard import AddressGuard, PinGuard
 from queue_server.protocol import (
+    ERRORS,
     MAX_MESSAGE_BYTES,
     PERMISSIONS,
     PROTOCOL_VERSION,
     ProtocolError,
+    _show,
     encode,
     event_message,
     parse_request,
 )
 from queue_server.service import HallService, Job, Shared
+from queue_server.views import PUBLIC, VIEWS, View
+from queue_server.wording import wait_phrase
 
 log = logging.getLogger(__name__)
 
@@ -45,22 +53,30 @@ MAX_OUTPUT_BUFFER = 8 * 1024 * 1024  # a subscriber this far behind is cut off
 MAX_PENDING = 256  # requests a connection may have queued at once
 RATE = 400.0  # requests per second a connection may sustain …
 BURST = 800.0  # … with this burst
-MAX_REFUSED = 2000  # refused requests in a row before the connection is closed
+FLOOD_WINDOW_S = 10.0  # a connection refused more than MAX_REFUSED times in this window …
+MAX_REFUSED = 1000  # … is closed: every frame counts, bad JSON included
 MAX_MISSED_REPLAY = 50_000  # past this a reconnecting client gets the snapshot only
+HELLO_DEADLINE_S = 10.0  # a connection that has not said hello by then is closed
+MAX_BAD_HELLOS_PER_CONNECTION = 3
+MAX_CONNECTIONS = 2000
 
 
 class Session:
-    """One connection: who it is, what it may do, and its request budget."""
+    """One connection: who it is, what it may see and do, and its request budget."""
 
     def __init__(self, ws: ServerConnection) -> None:
         self.ws = ws
         self.device: Device | None = None
+        self.view: View = PUBLIC  # until hello says who it is
+        self.own: str | None = None
         self.staff: dict[int, str] = {}  # window -> staff logged in through this connection
         self.pending = 0
         self.tokens = BURST
         self.stamp = time.monotonic()
-        self.refused = 0
+        self.refused = 0  # refusals in the current flood window
+        self.refused_since = self.stamp
         self.bad_hellos = 0
+        self.logging_in = False
 
     def send(self, message: dict[str, Any]) -> None:
         self.send_frames([encode(message).encode()])
@@ -73,9 +89,9 @@ class Session:
         """Write text frames without waiting, in one write; cut off a backed-up client.
 
         The server's frames are neither masked nor compressed, so a batch's events have the
-        same bytes on every connection: they are framed once (`shared.wire`) and only
-        written per connection. The library's own frames (pings, close) are written whole
-        by the library, so frame boundaries never interleave.
+        same bytes on every connection of a view: they are framed once (`shared.wire`) and
+        only written per connection. The library's own frames (pings, close) are written
+        whole by the library, so frame boundaries never interleave.
         """
         ws = self.ws
         if ws.protocol.state is not State.OPEN or ws.send_in_progress is not None:
@@ -95,27 +111,41 @@ class Session:
 
     @property
     def name(self) -> str:
-        return self.device.id if self.device else str(self.ws.remote_address)
+        return self.device.id if self.device else _address(self.ws)
 
     def allow(self) -> bool:
-        """Token bucket: RATE per second, BURST at once."""
+        """Token bucket: RATE per second, BURST at once, MAX_PENDING queued."""
         now = time.monotonic()
         self.tokens = min(BURST, self.tokens + (now - self.stamp) * RATE)
         self.stamp = now
         if self.tokens >= 1 and self.pending < MAX_PENDING:
             self.tokens -= 1
-            self.refused = 0
             return True
-        self.refused += 1
         return False
+
+    def refuse(self) -> int:
+        """Count a refused frame; return the refusals in the current window (1: the first)."""
+        now = time.monotonic()
+        if now - self.refused_since >= FLOOD_WINDOW_S:
+            if self.refused > 1:
+                log.warning("%s: %d refused requests in %.0f s", self.name, self.refused,
+                            now - self.refused_since)  # fmt: skip
+            self.refused, self.refused_since = 0, now
+        self.refused += 1
+        return self.refused
 
 
 class HallServer:
-    def __init__(self, service: HallService) -> None:
+    def __init__(self, service: HallService, max_connections: int = MAX_CONNECTIONS) -> None:
         self.service = service
         self.hall: Hall = service.hall
         self.devices = {d.id: d for d in self.hall.devices}
+        self.staff = {s.id: s for s in self.hall.staff}
         self.server: Server | None = None
+        self.sessions: set[Session] = set()
+        self.max_connections = max_connections
+        self.pins = PinGuard(service.clock)
+        self.addresses = AddressGuard(time.monotonic)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self, host: str, port: int) -> int:
@@ -138,36 +168,60 @@ class HallServer:
         if self.server is not None:
             self.server.close(close_connections=True)
             await self.server.wait_closed()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.service.stop()
 
     # -- WebSocket -----------------------------------------------------------------------
 
     async def handle(self, ws: ServerConnection) -> None:
         session = Session(ws)
+        self.sessions.add(session)
+        deadline = asyncio.get_running_loop().call_later(
+            HELLO_DEADLINE_S, self._hello_overdue, session
+        )
         try:
             async for raw in ws:
-                self.receive(session, raw)
+                try:
+                    self.receive(session, raw)
+                except Exception:  # a fault of ours in one request ends neither it nor us
+                    log.exception("unexpected fault handling a request from %s", session.name)
+                    session.send(ProtocolError("internal").to_message())
                 if session.refused > MAX_REFUSED:
-                    log.warning("closing %s: flooding", session.name)
+                    log.warning("closing %s: flooding (%d refused in %.0f s)", session.name,
+                                session.refused, FLOOD_WINDOW_S)  # fmt: skip
                     await ws.close(1008, "too many requests")
                     break
         except ConnectionClosed:
             pass
         finally:
+            deadline.cancel()
+            self.sessions.discard(session)
             self.service.subscribers.discard(session)
             log.info("disconnected: %s", session.name)
 
+    @staticmethod
+    def _hello_overdue(session: Session) -> None:
+        if session.device is None:
+            log.info("closing %s: no hello within %.0f s", session.name, HELLO_DEADLINE_S)
+            asyncio.ensure_future(session.ws.close(1008, "hello expected"))
+
     def receive(self, session: Session, raw: str | bytes) -> None:
+        if not session.allow():  # every frame counts, a malformed one too
+            if session.refuse() == 1:
+                log.warning("refused requests from %s: rate limited", session.name)
+            session.send(ProtocolError("rate_limited").to_message())
+            return
         try:
             msg = parse_request(raw)
         except ProtocolError as exc:
-            log.warning("bad request from %s: %s", session.name, exc)
+            if session.refuse() == 1:
+                log.warning("bad request from %s: %s", session.name, exc)
             session.send(exc.to_message())
             return
         re, kind = msg["id"], msg["type"]
         try:
-            if not session.allow():
-                raise ProtocolError("rate_limited", re=re)
             if kind == "hello":
                 self.hello(session, msg)
                 return
@@ -177,7 +231,7 @@ class HallServer:
                 raise ProtocolError("forbidden", f"{session.device.role.value} → {kind}", re)
             self.route(session, msg)
         except ProtocolError as exc:
-            if exc.code != "rate_limited" or session.refused == 1:
+            if session.refuse() == 1:
                 log.warning("refused %s from %s: %s", kind, session.name, exc)
             session.send(exc.to_message())
 
@@ -191,21 +245,24 @@ class HallServer:
             or device.role.value != msg["role"]
             or not hmac.compare_digest(device.token.encode(), msg["token"].encode())
         ):
-            session.bad_hellos += 1
-            if session.bad_hellos >= 5:
-                asyncio.ensure_future(session.ws.close(1008, "authentication failed"))
-            raise ProtocolError("bad_token", msg["device"][:40], re)
+            self._bad_hello(session)
+            raise ProtocolError("bad_token", _show(msg["device"], 40), re)
         session.device = device
+        session.view = VIEWS[device.role]
+        session.own = device.id
         last_seq = msg.get("last_seq")
         log.info("hello from %s (%s)", device.id, device.role.value)
 
         def welcome(engine: Engine, now: float) -> dict[str, Any]:
+            snapshot = self.service.snapshot(now)
+            if device.role is Role.MANAGER:
+                snapshot["lockouts"] = self.pins.lockouts()
             reply: dict[str, Any] = {
                 "type": "welcome", "protocol": PROTOCOL_VERSION, "seq": self.service.seq,
                 "device": device.id, "role": device.role.value, "window": device.window,
                 "hall": {"name_zh": self.hall.name_zh, "name_en": self.hall.name_en,
                          "timezone": self.hall.policy.timezone},
-                "snapshot": self.service.snapshot(now),
+                "snapshot": snapshot,
             }  # fmt: skip
             if last_seq is not None:
                 missed = self.service.seq - last_seq
@@ -218,11 +275,22 @@ class HallServer:
             # Runs in the writer right after the welcome is sent: missed events first, then live.
             if reply.get("replay"):
                 for event in self.service.store.events_after(last_seq or 0):
-                    session.send(event_message(event))
+                    session.send(session.view.of(event_message(event)))
             self.service.subscribers.add(session)
 
         session.pending += 1
         self.service.submit(Job(session, re, read=welcome, after=subscribe))
+
+    def _bad_hello(self, session: Session) -> None:
+        """A wrong token: bounded logging, and an address that keeps guessing is blocked."""
+        session.bad_hellos += 1
+        address = _host(session.ws)
+        first, unlogged = self.addresses.failed(address)
+        if first:
+            log.warning("wrong device token from %s%s", address,
+                        f" ({unlogged} more in the last minute)" if unlogged else "")  # fmt: skip
+        if session.bad_hellos >= MAX_BAD_HELLOS_PER_CONNECTION or self.addresses.blocked(address):
+            asyncio.ensure_future(session.ws.close(1008, "authentication failed"))
 
     def route(self, session: Session, msg: dict[str, Any]) -> None:
         assert session.device is not None
@@ -230,38 +298,21 @@ class HallServer:
         window = msg.get("window")
         if window is not None and device.window is not None and window != device.window:
             raise ProtocolError("wrong_window", f"{device.id} → {window}", re)
-        actor = device.id
-        if device.role is Role.CLERK and window is not None:
-            if kind == "login":
-                self.login(session, msg)
-                return
-            if window not in session.staff:
-                raise ProtocolError("not_logged_in", str(window), re)
-            actor = session.staff[window]
-        elif kind == "login":
+        if kind == "login":
             self.login(session, msg)
             return
+        actor = device.id
+        if window is not None and device.role in (Role.CLERK, Role.BRIDGE):
+            staff = self._staff_at(session, window)
+            if staff is None and device.role is Role.CLERK:
+                raise ProtocolError("not_logged_in", str(window), re)
+            actor = staff or device.id  # a bridge acts as itself until a keypad login
         session.pending += 1
         if kind == "snapshot":
-            self.service.submit(
-                Job(
-                    session,
-                    re,
-                    read=lambda e, now: {
-                        "type": "snapshot",
-                        "seq": self.service.seq,
-                        **self.service.snapshot(now),
-                    },
-                )
-            )
+            self.service.submit(Job(session, re, read=self.snapshot_reply(device)))
         elif kind == "ping":
-            self.service.submit(
-                Job(
-                    session,
-                    re,
-                    read=lambda e, now: {"type": "pong", "seq": self.service.seq, "time": now},
-                )
-            )
+            self.service.submit(Job(session, re, read=lambda e, now: {
+                "type": "pong", "seq": self.service.seq, "time": now}))  # fmt: skip
         elif kind == "position":
             self.service.submit(Job(session, re, read=lambda e, now: self.position(e, msg, now)))
         elif kind == "device_status":
@@ -270,8 +321,35 @@ class HallServer:
         else:
             self.service.submit(Job(session, re, command=dispatch.command_job(msg, actor)))
 
+    def _staff_at(self, session: Session, window: int) -> str | None:
+        """The clerk this connection logged in at ``window``, while still the one there.
+
+        A clerk who has since logged in at another window (and so left this one), or been
+        replaced, no longer acts here through this connection.
+        """
+        staff = session.staff.get(window)
+        if staff is None:
+            return None
+        status = self.service.engine.state.windows.get(window)
+        if status is None or status.staff != staff:
+            del session.staff[window]
+            return None
+        return staff
+
+    def snapshot_reply(self, device: Device) -> Callable[[Engine, float], dict[str, Any]]:
+        def read(engine: Engine, now: float) -> dict[str, Any]:
+            snapshot = self.service.snapshot(now)
+            if device.role is Role.MANAGER:
+                snapshot["lockouts"] = self.pins.lockouts()
+            return {"type": "snapshot", "seq": self.service.seq, **snapshot}
+
+        return read
+
     def login(self, session: Session, msg: dict[str, Any]) -> None:
         """Check the PIN on a thread (scrypt takes tens of ms), then open the window."""
+        if session.logging_in:  # one attempt at a time per device: no parallel guessing
+            raise ProtocolError("rate_limited", "one login at a time", msg["id"])
+        session.logging_in = True
         session.pending += 1
         task = asyncio.get_running_loop().create_task(self._login(session, msg))
         self._tasks.add(task)
@@ -279,15 +357,41 @@ class HallServer:
 
     async def _login(self, session: Session, msg: dict[str, Any]) -> None:
         re, window, staff_id = msg["id"], msg["window"], msg["staff"]
-        staff = next((s for s in self.hall.staff if s.id == staff_id), None)
-        ok = staff is not None and await asyncio.to_thread(verify_pin, msg["pin"], staff.pin_hash)
-        if not ok:
-            log.warning(
-                "refused login at window %s for staff %r: wrong id or PIN", window, staff_id[:40]
+        assert session.device is not None
+        device = session.device.id
+        try:
+            staff = self.staff.get(staff_id)
+            until = self.pins.locked_until(staff_id)
+            if until is not None:
+                await asyncio.sleep(self.pins.delay(device))  # deliberate: slows guessing
+                self._refuse_login(session, "staff_locked", staff_id, re, until=until)
+                return
+            ok = staff is not None and await asyncio.to_thread(
+                verify_pin, msg["pin"], staff.pin_hash
             )
+            if not ok:
+                locked = self.pins.failed(staff_id if staff else "", device)
+                if locked is not None and staff is not None:
+                    log.warning("staff %s locked until %s after wrong PINs at %s",
+                                staff_id, time.strftime("%H:%M", time.localtime(locked)),
+                                device)  # fmt: skip
+                    self.service.record_staff_locked(staff_id, device, window, locked)
+                await asyncio.sleep(self.pins.delay(device))  # deliberate: slows guessing
+                if locked is not None and staff is not None:
+                    self._refuse_login(session, "staff_locked", staff_id, re, until=locked)
+                else:
+                    self._refuse_login(session, "bad_pin", staff_id, re)
+                return
+            self.pins.succeeded(staff_id, device)
+        except asyncio.CancelledError:
             session.settled()
-            session.send(ProtocolError("bad_pin", staff_id[:40], re).to_message())
+            raise
+        except Exception:
+            log.exception("login check failed at window %s", window)
+            self._refuse_login(session, "internal", "", re)
             return
+        finally:
+            session.logging_in = False
 
         def remember(reply: dict[str, Any]) -> None:
             if reply.get("type") != "error":
@@ -297,11 +401,18 @@ class HallServer:
                                 after=remember))  # fmt: skip
 
     @staticmethod
+    def _refuse_login(session: Session, code: str, staff: str, re: Any, **extra: Any) -> None:
+        if code == "bad_pin" and session.refuse() == 1:
+            log.warning("refused login from %s for staff %s", session.name, _show(staff, 40))
+        session.settled()
+        message = ProtocolError(code, _show(staff, 40), re).to_message()
+        session.send({**message, **extra})
+
+    @staticmethod
     def position(engine: Engine, msg: dict[str, Any], now: float) -> dict[str, Any]:
         ticket = engine.ticket(msg["ticket"])
         if ticket is None:
-            return {"type": "error", "code": "unknown_ticket", "message": "没有这张票",
-                    "message_en": "no such ticket"}  # fmt: skip
+            raise refusal("unknown_ticket", ticket=msg["ticket"])
         return {"type": "position", "ticket": ticket, **engine.position(msg["ticket"], now)}
 
     # -- plain HTTP ----------------------------------------------------------------------
@@ -309,42 +420,108 @@ class HallServer:
     def http(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
         if path == "/ws":
+            if self.addresses.blocked(_host(connection)):
+                return _response(HTTPStatus.TOO_MANY_REQUESTS,
+                                 "设备令牌错误次数过多，请稍后再试 / too many wrong tokens, retry later\n",
+                                 "text/plain")  # fmt: skip
+            if len(self.sessions) >= self.max_connections:
+                log.warning("refused a connection from %s: %d open", _host(connection),
+                            len(self.sessions))  # fmt: skip
+                zh, en = ERRORS["too_many_connections"]
+                return _response(HTTPStatus.SERVICE_UNAVAILABLE, f"{zh} / {en}\n", "text/plain")
             return None
         if path == "/health":
-            body = {
-                "status": "ok", "seq": self.service.seq, "day": self.service.engine.day,
-                "connections": len(self.service.subscribers), "queued": self.service.queue.qsize(),
-            }  # fmt: skip
-            return _response(HTTPStatus.OK, json.dumps(body), "application/json")
+            return self.health()
         if path.startswith("/t/"):
             return self.ticket_page(path[3:])
         return _response(HTTPStatus.NOT_FOUND, "404 未找到 / Not Found\n", "text/plain")
 
-    def ticket_page(self, ticket_id: str) -> Response:
-        """The page a citizen's phone opens from the ticket's QR code."""
+    def health(self) -> Response:
+        """What a supervisor or a load balancer checks: 503 unless the hall can commit."""
+        service = self.service
+        body = {
+            "status": "ok" if service.healthy else "unavailable",
+            "writer": "running" if service.writer_alive else "stopped",
+            "store": "ok" if service.store_ok else "failing",
+            "seq": service.seq,
+            "day": service.engine.day,
+            "connections": len(self.sessions),
+            "subscribers": len(service.subscribers),
+            "queued": service.queue.qsize(),
+        }
+        status = HTTPStatus.OK if service.healthy else HTTPStatus.SERVICE_UNAVAILABLE
+        return _response(status, json.dumps(body), "application/json")
+
+    def ticket_page(self, token: str) -> Response:
+        """The page a citizen's phone opens from the ticket's QR code, by its unguessable token.
+
+        A wrong, old or guessed token gets the same plain page as any other: it never says
+        whether such a ticket exists.
+        """
         engine = self.service.engine
-        ticket = engine.ticket(ticket_id)
-        if ticket is None:
-            return _response(HTTPStatus.NOT_FOUND, _page("没有找到这张票 / Ticket not found", ""),
-                             "text/html")  # fmt: skip
+        ticket_id = engine.state.tokens.get(token) if _TOKEN.fullmatch(token) else None
+        ticket = engine.ticket(ticket_id) if ticket_id else None
+        if ticket_id is None or ticket is None:
+            body = "<p class=state>没有找到这个号</p><p class=en>Ticket not found</p>"
+            return _response(HTTPStatus.NOT_FOUND, _page(self.hall.name_zh, self.hall.name_en,
+                                                          body), "text/html")  # fmt: skip
         pos = engine.position(ticket_id, self.service.clock())
-        state = {
-            "waiting": (
-                "等候中",
-                f"前面还有 {pos.get('ahead', 0)} 人，预计等候约 "
-                f"{max(1, round((pos.get('estimated_wait_s') or 0) / 60))} 分钟",
-            ),
-            "called": ("请到窗口办理", f"请到 {ticket.get('window')} 号窗口办理"),
-            "parked": ("已挂起", "请留意叫号"),
-            "done": ("已办结", "感谢您的耐心等候，欢迎评价"),
-            "no_show": ("已过号", "过号请重新取号"),
-            "voided": ("已作废", "请重新取号"),
-            "expired": ("已过期", "请重新取号"),
-        }.get(str(ticket["state"]), (str(ticket["state"]), ""))
+        state = str(ticket["state"])
+        window = ticket.get("window")
+        headline = _STATE_TEXTS.get(state, (state, state))
+        if state == "waiting":
+            detail = wait_phrase(pos.get("ahead"), pos.get("estimated_wait_s"),
+                                 int(pos.get("open_windows") or 0))  # fmt: skip
+        elif state == "called":
+            detail = (f"请到 {window} 号窗口办理", f"Please go to window {window}")
+        else:
+            detail = _STATE_DETAILS.get(state, ("", ""))
+        where = ""
+        if state in ("waiting", "parked") and ticket.get("location_zh"):
+            where = (f"<p class=where>办理地点：{html.escape(ticket['location_zh'])}"
+                     f"<br><span class=en>Where: "
+                     f"{html.escape(ticket.get('location_en') or ticket['location_zh'])}</span></p>")  # fmt: skip
         body = (f"<p class=number>{html.escape(ticket['number'])}</p>"
-                f"<p>{html.escape(ticket.get('service_name_zh') or ticket['service'])}</p>"
-                f"<p class=state>{html.escape(state[0])}</p><p>{html.escape(state[1])}</p>")  # fmt: skip
-        return _response(HTTPStatus.OK, _page(self.hall.name_zh, body), "text/html")
+                f"<p>{html.escape(ticket.get('service_name_zh') or '')}"
+                f"<br><span class=en>{html.escape(ticket.get('service_name_en') or '')}</span></p>"
+                f"<p class=state>{html.escape(headline[0])}"
+                f"<br><span class=en>{html.escape(headline[1])}</span></p>"
+                f"<p>{html.escape(detail[0])}<br><span class=en>{html.escape(detail[1])}</span></p>"
+                f"{where}")  # fmt: skip
+        return _response(HTTPStatus.OK, _page(self.hall.name_zh, self.hall.name_en, body),
+                         "text/html")  # fmt: skip
+
+
+_TOKEN = regex.compile(r"[A-Za-z0-9_-]{16,64}")
+
+_STATE_TEXTS: dict[str, tuple[str, str]] = {
+    "waiting": ("等候中", "Waiting"),
+    "called": ("请到窗口办理", "Your number is called"),
+    "parked": ("已挂起", "Set aside"),
+    "done": ("已办结", "Done"),
+    "no_show": ("已过号", "Missed"),
+    "voided": ("已作废", "Cancelled"),
+    "expired": ("已过期", "Expired"),
+}
+_STATE_DETAILS: dict[str, tuple[str, str]] = {
+    "parked": ("请留意叫号", "Please watch the board: you will be called back"),
+    "done": ("感谢您的耐心等候，欢迎评价", "Thank you; please rate our service"),
+    "no_show": ("过号请重新取号", "Please take a new number"),
+    "voided": ("请重新取号", "Please take a new number"),
+    "expired": ("请重新取号", "Please take a new number"),
+}
+
+
+def _host(ws: ServerConnection) -> str:
+    address = ws.remote_address
+    return str(address[0]) if isinstance(address, tuple) and address else str(address)
+
+
+def _address(ws: ServerConnection) -> str:
+    address = ws.remote_address
+    if isinstance(address, tuple) and len(address) >= 2:
+        return f"{address[0]}:{address[1]}"
+    return str(address)
 
 
 def _frame(payload: bytes) -> bytes:
@@ -352,14 +529,16 @@ def _frame(payload: bytes) -> bytes:
     return Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, title_en: str, body: str) -> str:
     return (
         "<!doctype html><html lang=zh-CN><meta charset=utf-8>"
         "<meta name=viewport content='width=device-width,initial-scale=1'>"
         "<meta http-equiv=refresh content=15>"
         f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;text-align:center;"
         "margin:2em}.number{font-size:4em;font-weight:bold;margin:.2em}.state{font-size:1.6em}"
-        f"</style><h3>{html.escape(title)}</h3>{body}</html>"
+        ".en{color:#555;font-size:.85em}.where{margin-top:1.5em}"
+        f"</style><h3>{html.escape(title)}<br><span class=en>{html.escape(title_en)}</span></h3>"
+        f"{body}</html>"
     )
 
 

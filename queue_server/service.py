@@ -4,8 +4,14 @@ Requests from all connections go into one queue. The writer takes everything tha
 (a batch), runs each command on the engine, commits all their events to SQLite in one
 transaction (group commit: durable and fast), and only then sends the replies and broadcasts
 the events. Reads in a batch are answered after the commit, from the committed state. If the
-commit fails, the engine is rebuilt from the store and every request of the batch is told
-`unavailable`: nothing is acknowledged that is not on disk.
+commit fails, the engine is rebuilt from the store (on the store's thread, not the event
+loop) and every request of the batch is told `unavailable`: nothing is acknowledged that is
+not on disk. Until a commit succeeds again the service reports itself unhealthy, and a probe
+retries the store every second.
+
+The writer must never end while the hall runs: a fault in one request is that request's
+error, a fault in a batch is the batch's. Should it end all the same, `fatal` is set, the
+health check says so, and the process exits non-zero so that its supervisor restarts it.
 """
 
 from __future__ import annotations
@@ -26,14 +32,16 @@ from queue_server.core import DomainError, Engine
 from queue_server.core.model import Hall
 from queue_server.protocol import encode, event_message
 from queue_server.store import Event, Store
+from queue_server.views import MANAGER, View
 
 log = logging.getLogger(__name__)
 
 # Events the server itself writes; the engine does not replay them.
-SERVER_EVENTS = frozenset({"device_status"})
+SERVER_EVENTS = frozenset({"device_status", "staff_locked"})
 MAX_BATCH = 1024
 CHECKPOINT_EVERY = 20_000  # events between state checkpoints (fast start-up)
 DAY_CHECK_S = 30.0  # how often an idle hall checks whether the business day has changed
+PROBE_S = 1.0  # how often a store that failed to commit is tried again
 
 
 class Shared:
@@ -51,6 +59,9 @@ class Shared:
 
 class Outbox(Protocol):
     """Where a job's reply goes: a connection session (see server.py)."""
+
+    view: View  # what of the hall this connection may see
+    own: str | None  # its device id: its own tickets keep their phone token
 
     def send(self, message: dict[str, Any]) -> None: ...
 
@@ -96,6 +107,17 @@ class HallService:
         self._since_checkpoint = 0
         self._writer: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._prober: asyncio.Task[None] | None = None
+        self.store_ok = True  # False from a failed commit until the store takes one again
+        self.fatal: asyncio.Event | None = None  # set if the writer ever ends
+
+    @property
+    def writer_alive(self) -> bool:
+        return self._writer is not None and not self._writer.done()
+
+    @property
+    def healthy(self) -> bool:
+        return self.writer_alive and self.store_ok
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -123,8 +145,20 @@ class HallService:
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
+        self.fatal = asyncio.Event()
         self._writer = loop.create_task(self._run(), name="hall-writer")
+        self._writer.add_done_callback(self._writer_ended)
         self._ticker = loop.create_task(self._tick(), name="hall-day-ticker")
+
+    def _writer_ended(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled() and self._stopping:
+            return
+        error = None if task.cancelled() else task.exception()
+        log.critical("the writer has stopped (%r): the hall cannot serve; exiting", error)
+        if self.fatal is not None:
+            self.fatal.set()
+
+    _stopping = False
 
     async def _tick(self) -> None:
         """Start the new business day on time even when the hall is idle (boards update)."""
@@ -135,10 +169,13 @@ class HallService:
 
     async def stop(self) -> None:
         """Finish what is queued, then stop the writer and close the store."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-        await self.queue.join()
-        for task in (self._writer, self._ticker):
+        self._stopping = True
+        for task in (self._ticker, self._prober):
+            if task is not None:
+                task.cancel()
+        if self.writer_alive:
+            await self.queue.join()
+        for task in (self._writer, self._ticker, self._prober):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
@@ -157,13 +194,14 @@ class HallService:
                 batch.append(self.queue.get_nowait())
             try:
                 await self._process(batch)
+            except asyncio.CancelledError:
+                raise
             except Exception:  # never let one bad batch stop the hall
                 log.exception("batch of %d requests failed", len(batch))
                 for job in batch:
                     if not job.settled:
-                        job.outbox.send(_error(job.re, "internal", "服务器内部错误",
-                                               "internal server error"))  # fmt: skip
-                        _settle(job)
+                        _reply(job, _error(job.re, "internal", "服务器内部错误",
+                                           "internal server error"))  # fmt: skip
             finally:
                 for _ in batch:
                     self.queue.task_done()
@@ -192,9 +230,8 @@ class HallService:
                 job.reply = {"re": job.re, **result.reply}
         if events and not await self._commit(events):
             for job in batch:
-                job.outbox.send(_error(job.re, "unavailable", "服务器暂时无法保存，请稍后重试",
-                                       "server cannot save right now, retry"))  # fmt: skip
-                _settle(job)
+                _reply(job, _error(job.re, "unavailable", "服务器暂时无法保存，请稍后重试",
+                                   "server cannot save right now, retry"))  # fmt: skip
             return
         # Order matters: command replies, then this batch's events to the subscribers, then
         # reads. A read (a welcome's snapshot) already includes the batch, so a connection that
@@ -205,13 +242,17 @@ class HallService:
             if job.read is None:
                 assert job.reply is not None
                 job.reply.setdefault("type", "ok")
-                out.setdefault(job.outbox, []).append(encode(job.reply).encode())
-        shared = Shared([encode(event_message(event)).encode() for event in events])
+                view = job.outbox.view.of(job.reply, job.outbox.own)
+                out.setdefault(job.outbox, []).append(encode(view).encode())
+        shared: dict[str, Shared] = {}
         if events:
             for subscriber in self.subscribers:
                 out.setdefault(subscriber, [])
         for outbox, frames in out.items():
-            outbox.send_frames(frames, shared)
+            try:
+                outbox.send_frames(frames, self._shared(shared, outbox.view, events))
+            except Exception:
+                log.exception("could not write to a connection")
         for job in batch:
             if job.read is None:
                 _settle(job)
@@ -220,9 +261,23 @@ class HallService:
                     job.reply = {"re": job.re, **job.read(self.engine, now)}
                 except DomainError as exc:
                     job.reply = _domain_error(job.re, exc)
+                except Exception:
+                    log.exception("read failed: %r", job.re)
+                    job.reply = _error(
+                        job.re, "internal", "服务器内部错误", "internal server error"
+                    )
                 job.reply.setdefault("type", "ok")
-                job.outbox.send(job.reply)
-                _settle(job)
+                _reply(job, job.outbox.view.of(job.reply, job.outbox.own))
+
+    @staticmethod
+    def _shared(shared: dict[str, Shared], view: View, events: list[Event]) -> Shared:
+        """The batch's events as one view sees them, encoded once for all its connections."""
+        frames = shared.get(view.name)
+        if frames is None:
+            frames = shared[view.name] = Shared(
+                [encode(view.of(event_message(event))).encode() for event in events]
+            )
+        return frames
 
     async def _commit(self, events: list[Event]) -> bool:
         tickets = {}
@@ -241,15 +296,32 @@ class HallService:
             log.exception(
                 "could not commit %d events; rebuilding state from the store", len(events)
             )
-            self.engine = self._rebuild()
-            self.seq = self.store.last_seq()
+            self.store_ok = False
+            self.engine = await loop.run_in_executor(self._executor, self._rebuild)
+            self.seq = await loop.run_in_executor(self._executor, self.store.last_seq)
+            if self._prober is None or self._prober.done():
+                self._prober = loop.create_task(self._probe(), name="hall-store-probe")
             return False
+        self.store_ok = True
         self._since_checkpoint += len(events)
         if self._since_checkpoint >= CHECKPOINT_EVERY or any(
             e["type"] == "day_started" for e in events
         ):
             self._checkpoint()
         return True
+
+    async def _probe(self) -> None:
+        """Try the store every PROBE_S until it takes a write again; then report healthy."""
+        loop = asyncio.get_running_loop()
+        while not self.store_ok:
+            await asyncio.sleep(PROBE_S)  # a retry timer, not a wait for an event
+            try:
+                await loop.run_in_executor(self._executor, self.store.probe)
+            except Exception as exc:  # still failing: the next probe tries again
+                log.warning("store still cannot commit: %s", exc)
+                continue
+            log.info("store commits again")
+            self.store_ok = True
 
     def _checkpoint(self) -> None:
         try:
@@ -281,19 +353,38 @@ class HallService:
 
         self.submit(Job(outbox, re, command=command))
 
+    def record_staff_locked(self, staff: str, device: str, window: int, until: float) -> None:
+        """Too many wrong PINs locked a staff id: in the log, and live on the manager's wall."""
+
+        def command(engine: Engine, now: float) -> Any:
+            event = {"type": "staff_locked", "at": now, "day": engine.day_of(now),
+                     "actor": device, "staff": staff, "device": device, "window": window,
+                     "until": until}  # fmt: skip
+            return core.Result(events=[event], reply={}, error=None)
+
+        self.submit(Job(_NOBODY, None, command=command))
+
     def snapshot(self, now: float | None = None) -> dict[str, Any]:
         snap = dict(self.engine.snapshot(self.clock() if now is None else now))
         snap["devices"] = sorted(self.devices.values(), key=lambda d: d["device"])
         return snap
 
     def broadcast(self, message: dict[str, Any]) -> None:
-        shared = Shared([encode(message).encode()])  # once, for every subscriber
+        shared: dict[str, Shared] = {}
         for subscriber in list(self.subscribers):
-            subscriber.send_frames([], shared)
+            frames = shared.get(subscriber.view.name)
+            if frames is None:
+                frames = shared[subscriber.view.name] = Shared(
+                    [encode(subscriber.view.of(message)).encode()]
+                )
+            subscriber.send_frames([], frames)
 
 
 class _Nobody:
     """The outbox of the server's own jobs: their replies go nowhere."""
+
+    view: View = MANAGER
+    own: str | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         pass
@@ -308,6 +399,15 @@ class _Nobody:
 _NOBODY = _Nobody()
 
 
+def _reply(job: Job, message: dict[str, Any]) -> None:
+    """Send a job's reply and settle it; a failing connection never stops the writer."""
+    try:
+        job.outbox.send(message)
+    except Exception:
+        log.exception("could not send a reply to %r", job.re)
+    _settle(job)
+
+
 def _settle(job: Job) -> None:
     """A job's reply has gone out: release its place and run what waits for it."""
     if job.settled:
@@ -315,7 +415,10 @@ def _settle(job: Job) -> None:
     job.settled = True
     job.outbox.settled()
     if job.after is not None and job.reply is not None:
-        job.after(job.reply)
+        try:
+            job.after(job.reply)
+        except Exception:
+            log.exception("after-reply step failed for %r", job.re)
 
 
 def _device_entry(event: Event) -> dict[str, Any]:

@@ -98,6 +98,11 @@ class Store:
                 )
         return seq
 
+    def probe(self) -> None:
+        """Raise if the database cannot take a write now (locked, read-only, disk gone)."""
+        with transaction(self.db):
+            self.db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _probe (x)")
+
     def _project(self, event: Event) -> None:
         """Keep the report tables (ratings, follow-ups) in step with the log."""
         kind = event["type"]

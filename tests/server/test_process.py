@@ -86,12 +86,15 @@ def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path):
         # After restart: retries return the same tickets, new numbers never repeat.
         proc, url = await start_server(db)
         try:
-            client = kiosks(url, 1)[0]
-            await client.connect()
+            again_clients = kiosks(url, 4)  # a request id is its kiosk's: retry from there
+            for c in again_clients:
+                await c.connect()
+            client = again_clients[0]
             for rid in list(acked)[:20]:
-                n = int(rid.split("-")[1])
-                again = await client.request("take_ticket", service=codes[n % len(codes)],
-                                             request_id=rid)  # fmt: skip
+                k, n = (int(part) for part in rid[1:].split("-"))
+                again = await again_clients[k].request(
+                    "take_ticket", service=codes[n % len(codes)], request_id=rid
+                )
                 assert again["ticket"]["number"] == acked[rid]
             fresh = []
             for n in range(len(codes) * 3):
@@ -103,7 +106,8 @@ def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path):
                 before = max(int(v[1:]) for v in stored.values() if v[0] == code_prefix)
                 after = sorted(int(v[1:]) for v in fresh if v[0] == code_prefix)
                 assert after[0] == before + 1  # numbering continues where it stopped
-            await client.close()
+            for c in again_clients:
+                await c.close()
         finally:
             proc.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(proc.wait(), 30) == 0

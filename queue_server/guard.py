@@ -1,0 +1,102 @@
+"""Limits on guessing: wrong PINs lock a staff id, wrong tokens block an address for a while.
+
+Pure bookkeeping with the clock passed in, so the rules are tested without sockets. The
+numbers are the protocol's (``docs/protocol.md``, "Limits"): a hall would rather make a clerk
+wait a quarter of an hour, or ask the manager, than let a four-digit PIN be found by trying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = ["AddressGuard", "PinGuard"]
+
+MAX_PIN_FAILURES = 5  # wrong PINs for one staff id within PIN_WINDOW_S lock it …
+PIN_WINDOW_S = 15 * 60.0
+LOCK_S = 15 * 60.0  # … for this long
+MAX_DEVICE_DELAY_S = 8.0  # a device's failed attempt is answered after up to this long
+
+MAX_BAD_HELLOS = 20  # wrong tokens from one address within HELLO_WINDOW_S block it …
+HELLO_WINDOW_S = 60.0
+BLOCK_S = 60.0  # … for this long
+
+
+@dataclass
+class _Count:
+    n: int = 0
+    since: float = 0.0
+    until: float = 0.0  # locked or blocked until (0: not)
+    logged: int = 0  # failures already logged in this window
+    times: list[float] = field(default_factory=list)
+
+
+class PinGuard:
+    """Wrong PINs per staff id (lock) and per device (a growing delay before each answer)."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self._staff: dict[str, _Count] = {}
+        self._devices: dict[str, int] = {}
+
+    def locked_until(self, staff: str) -> float | None:
+        entry = self._staff.get(staff)
+        if entry is None or entry.until <= self.clock():
+            return None
+        return entry.until
+
+    def failed(self, staff: str, device: str) -> float | None:
+        """Count a wrong PIN; return the time the staff id is locked until, if it now is."""
+        now = self.clock()
+        self._devices[device] = self._devices.get(device, 0) + 1
+        entry = self._staff.setdefault(staff, _Count())
+        entry.times = [t for t in entry.times if now - t < PIN_WINDOW_S]
+        entry.times.append(now)
+        if len(entry.times) >= MAX_PIN_FAILURES and entry.until <= now:
+            entry.until = now + LOCK_S
+            entry.times.clear()
+            return entry.until
+        return None
+
+    def succeeded(self, staff: str, device: str) -> None:
+        self._staff.pop(staff, None)
+        self._devices.pop(device, None)
+
+    def delay(self, device: str) -> float:
+        """How long to hold the answer to this device's failed attempt: 0.25 s, doubling."""
+        n = self._devices.get(device, 0)
+        return 0.0 if n == 0 else min(MAX_DEVICE_DELAY_S, 0.25 * 2 ** (n - 1))
+
+    def lockouts(self) -> list[dict[str, object]]:
+        """The staff ids locked now, for the manager's view."""
+        now = self.clock()
+        return [
+            {"staff": staff, "until": entry.until}
+            for staff, entry in sorted(self._staff.items())
+            if entry.until > now
+        ]
+
+
+class AddressGuard:
+    """Wrong device tokens per remote address; too many in a minute block the address."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self._addresses: dict[str, _Count] = {}
+
+    def blocked(self, address: str) -> bool:
+        entry = self._addresses.get(address)
+        return entry is not None and entry.until > self.clock()
+
+    def failed(self, address: str) -> tuple[bool, int]:
+        """Count a wrong token; return (log this one?, failures not logged before it)."""
+        now = self.clock()
+        entry = self._addresses.get(address)
+        if entry is None or now - entry.since >= HELLO_WINDOW_S:
+            unlogged = entry.n - entry.logged if entry is not None else 0
+            self._addresses[address] = _Count(n=1, since=now, logged=1)
+            return True, unlogged
+        entry.n += 1
+        if entry.n >= MAX_BAD_HELLOS and entry.until <= now:
+            entry.until = now + BLOCK_S
+        return False, 0

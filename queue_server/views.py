@@ -1,0 +1,61 @@
+"""What each role may see of the hall: the same messages, with private fields taken out.
+
+The engine's events and dicts carry everything (who did it, the citizen's hash, the ticket's
+phone token); a board on a corridor wall or a kiosk must not receive those. Each connection
+gets its role's view of every reply and event: boards and kiosks see numbers, windows and
+services and the clerks' names, never staff ids, citizen hashes, request ids or phone tokens;
+clerks and bridges see staff ids; the manager sees staff and devices. A phone token only
+ever reaches the kiosk that issued its ticket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from queue_server.core.model import Role
+
+__all__ = ["VIEWS", "View"]
+
+# Whose ticket it is, and the key to its phone page: for its issuing kiosk alone.
+_OWN_ONLY = frozenset({"token", "status_url"})
+_CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
+_STAFF_IDS = frozenset({"staff", "actor", "issuer"})
+
+
+@dataclass(frozen=True)
+class View:
+    """Keys a role never receives; ``_OWN_ONLY`` keys only on tickets it issued itself."""
+
+    name: str
+    hidden: frozenset[str]
+
+    def of(self, message: Any, own: str | None = None) -> Any:
+        """``message`` without the hidden keys (a copy; the original is not changed)."""
+        return _scrub(message, self.hidden, own)
+
+
+def _scrub(value: Any, hidden: frozenset[str], own: str | None) -> Any:
+    if isinstance(value, dict):
+        mine = own is not None and value.get("issuer") == own
+        return {
+            k: _scrub(v, hidden, own)
+            for k, v in value.items()
+            if k not in hidden and (mine or k not in _OWN_ONLY)
+        }
+    if isinstance(value, list):
+        return [_scrub(v, hidden, own) for v in value]
+    return value
+
+
+PUBLIC = View("public", _CITIZEN | _STAFF_IDS)
+STAFF = View("staff", _CITIZEN | frozenset({"issuer"}))
+MANAGER = View("manager", frozenset())
+
+VIEWS: dict[Role, View] = {
+    Role.KIOSK: PUBLIC,
+    Role.DISPLAY: PUBLIC,
+    Role.CLERK: STAFF,
+    Role.BRIDGE: STAFF,
+    Role.MANAGER: MANAGER,
+}
