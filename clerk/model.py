@@ -68,7 +68,7 @@ ALLOWED: dict[WindowMode, frozenset[Action]] = {
                                 Action.PAUSE, Action.INVITE_RATING, Action.LOGOUT}),
     WindowMode.SERVING: frozenset({Action.RECALL, Action.NO_SHOW, Action.FINISH,
                                    Action.TRANSFER, Action.PARK}),
-    WindowMode.PAUSED: frozenset({Action.RESUME}),
+    WindowMode.PAUSED: frozenset({Action.RESUME, Action.LOGOUT}),
 }  # fmt: skip
 
 
@@ -203,6 +203,8 @@ class ClerkModel:
             return bool(self.parked)
         if action is Action.INVITE_RATING:
             return self.rate_target is not None
+        if action is Action.LOGOUT:
+            return self.current is None  # the server refuses to close a window while serving
         return True
 
     def enabled_actions(self) -> frozenset[Action]:

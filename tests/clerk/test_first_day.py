@@ -7,12 +7,28 @@ from __future__ import annotations
 
 from clerkkit import login
 
-from clerk.model import LinkState
+from clerk.model import LinkState, WindowMode
 
 
 def window_3(hall) -> dict:
     snap = hall.request(hall.client("board-1"), "snapshot")
     return next(w for w in snap["windows"] if w["number"] == 3)
+
+
+def click(qtbot, app, command: str) -> None:
+    """Click a button and wait until its request, if one was sent, has been answered."""
+    button = app.main.buttons[command]
+    assert button.isEnabled(), f"{command} is off"
+    button.click()
+    qtbot.waitUntil(lambda: not app.model.busy)
+
+
+def serving(qtbot, hall, app, count: int = 1) -> None:
+    for _ in range(count):
+        hall.take("SB")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == str(count))
+    click(qtbot, app, "call_next")
+    assert app.model.mode is WindowMode.SERVING
 
 
 # -- 签退 leaves nothing behind -------------------------------------------------------------
@@ -64,3 +80,27 @@ def test_a_refused_relogin_returns_to_an_empty_login_form(qtbot, hall, make_cler
     assert main.pages.currentWidget() is main.login_page
     assert main.pin_edit.text() == "" and not app.controller.remembers_login
     assert window_3(hall)["staff"] == "s1"
+
+
+# -- 签退 while paused --------------------------------------------------------------------------
+
+
+def test_sign_out_while_paused(qtbot, hall, make_clerk):
+    app = make_clerk()
+    main = app.main
+    login(qtbot, app)
+    click(qtbot, app, "pause_resume")
+    assert app.model.mode is WindowMode.PAUSED
+    assert main.logout_button.isEnabled()
+    main.logout_button.click()
+    qtbot.waitUntil(lambda: main.pages.currentWidget() is main.login_page)
+    assert main.notice.text() == "已签退" and window_3(hall)["state"] == "closed"
+
+
+def test_no_sign_out_while_a_paused_window_still_serves(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    serving(qtbot, hall, app)
+    hall.request(hall.client("bridge-1"), "pause", window=3, reason="fault")
+    qtbot.waitUntil(lambda: app.model.mode is WindowMode.PAUSED)
+    assert not app.main.logout_button.isEnabled()

@@ -183,13 +183,20 @@ def test_parked_ticket_called_back_leaves_the_parked_list():
     assert m.parked == ["A001"] and m.current.number == "A004"
 
 
-def test_pause_allows_only_resume():
+def test_pause_allows_only_resume_and_sign_out():
     m = signed_in(waiting=[ticket("A001")], parked=["A009"])
     m.apply_event(event(11, "window_paused", window=3, staff="s3"))
     assert m.mode is WindowMode.PAUSED
-    assert m.enabled_actions() == {Action.RESUME}
+    assert m.enabled_actions() == {Action.RESUME, Action.LOGOUT}
     m.apply_event(event(12, "window_resumed", window=3, staff="s3"))
     assert m.mode is WindowMode.IDLE and m.enabled(Action.CALL_NEXT) and m.enabled(Action.PAUSE)
+
+
+def test_no_sign_out_while_a_paused_window_still_serves():
+    """A keypad can pause a window in the middle of a ticket; the server refuses to close it."""
+    m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
+    m.apply_event(event(11, "window_paused", window=3, staff="s3", reason="fault"))
+    assert m.mode is WindowMode.PAUSED and m.enabled_actions() == {Action.RESUME}
 
 
 def test_ratings_for_this_window_show_and_bad_ones_are_marked():
