@@ -141,7 +141,8 @@ until health_ok; do
     || fail server "$SERVER_LOG" "the server did not answer $HEALTH within ${WAIT}s"
   sleep 0.2
 done
-echo "hall: server up on $URL (listening on $HOST, health: $HEALTH, log: $SERVER_LOG)"
+echo "hall: server up on $URL (listening on $HOST, pid $server_pid, health: $HEALTH," \
+  "log: $SERVER_LOG)"
 
 # Device tokens and a demo login, read from the configuration.
 eval "$("$PY" - "$CONFIG" <<'PYEOF'
