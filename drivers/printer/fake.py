@@ -292,12 +292,13 @@ class FakePrinter:
                     self._cut_times.append(now)
                     finished.append(bytes(self._print_data[start:]))
                     self._count_cut()
+            # Answer before waking waiters: whoever saw a query counted may expect its reply.
+            if replies and self._master is not None:
+                try:
+                    os.write(self._master, bytes(replies))
+                except BlockingIOError:  # the app never reads its replies: drop, do not hang
+                    log.warning("fake printer: reply dropped, the port's input is full")
             self._cond.notify_all()
-        if replies and self._master is not None:
-            try:
-                os.write(self._master, bytes(replies))
-            except BlockingIOError:  # the app never reads its replies: drop, do not hang
-                log.warning("fake printer: reply dropped, the port's input is full")
         if self._on_ticket is not None:
             for ticket in finished:
                 try:
