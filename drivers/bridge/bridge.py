@@ -34,7 +34,8 @@ and logged here; a press while the server is away is logged and lost, never repl
 (it could land on another citizen's ticket).
 
 Server events drive the boards: a call shows the number on the window's keypad display and
-its window boards ("请A012号到3号窗口"); pause, idle (finished, no-show, parked, transferred)
+its window boards ("请A012号到3号窗口"; digit displays show it by its prefix code, A012 ->
+1012, see `numbers`); pause, idle (finished, no-show, parked, transferred)
 and closed blank the digit boards and show their text on text boards. After every
 (re)connect the boards are redrawn from the welcome's snapshot, and after the port comes
 back they are redrawn from what the bridge knows.
@@ -60,6 +61,7 @@ from queue_server.client import HallClient, NotConnected, ServerError
 from . import texts
 from .config import BridgeConfig, DisplayType, KeypadSettings
 from .line import BusLine, LineState
+from .numbers import DigitNumbers
 from .windows import Look, LookKind, WindowBook, WindowState
 
 log = logging.getLogger(__name__)
@@ -97,11 +99,12 @@ class Bridge:
         self.evaluators_of: dict[int, list[int]] = defaultdict(list)
         for e in config.evaluators:
             self.evaluators_of[e.window].append(e.address)
+        self.numbers = DigitNumbers(config.prefix_codes)  # A001 -> 1001 on digit displays
         self.displays: dict[int, list[WindowDisplay]] = defaultdict(list)
         for d in config.displays:
             board: WindowDisplay
             if d.type is DisplayType.BUS:
-                board = BusWindowDisplay(self.line, {d.window: d.address})
+                board = BusWindowDisplay(self.line, {d.window: d.address}, self.numbers.digits)
             else:
                 area = OnbonArea(width=d.width, height=d.height)
                 board = OnbonWindowDisplay(self.line, {d.window: d.address}, area=area,
@@ -186,6 +189,7 @@ class Bridge:
         self._synced_seq = welcome.get("seq", 0)
         snapshot = welcome.get("snapshot")
         self.book.resync(snapshot.get("windows") if isinstance(snapshot, dict) else None)
+        self._check_prefixes(snapshot.get("services") if isinstance(snapshot, dict) else None)
         self.syncs += 1
         log.info("connected to %s; boards redrawn from the snapshot (seq %s)",
                  self.config.server.url, self._synced_seq)  # fmt: skip
@@ -194,6 +198,20 @@ class Bridge:
             self._to_report.get_nowait()
         self.reported = None
         self._to_report.put_nowait((self.line.state, self.line_detail))
+
+    def _check_prefixes(self, services: object) -> None:
+        """Say at once if the hall has prefixes the digit displays cannot show."""
+        if not isinstance(services, list):
+            return
+        prefixes = [s.get("prefix") for s in services if isinstance(s, dict)]
+        missing = self.numbers.missing(p for p in prefixes if isinstance(p, str))
+        if missing:
+            where = f"[prefix_codes] of {self.config.source}"
+            log.error(
+                "prefixes %s have no code in %s: their numbers show blank on digit displays",
+                ", ".join(missing),
+                where,
+            )
 
     async def _follow_events(self) -> None:
         while True:
@@ -368,7 +386,7 @@ class Bridge:
             return
         self._shown[window] = look
         for addr in self.keypad_of.get(window, []):
-            self.line.write_frame(show_number(addr, look.number))
+            self.line.write_frame(show_number(addr, self.numbers.digits(look.number)))
         for board in self.displays.get(window, []):
             try:
                 if look.kind is LookKind.CALL:

@@ -10,27 +10,36 @@ Schema (see ``config/demo-bridge.toml`` for a complete, commented file)::
     [bus]           port (device path, /dev/serial/by-id/… link, socket://, loop://, pty),
                     baudrate? (9600), local_echo? (false)
     [evaluator_models.NAME]?   keys = { "0" = 2, "1" = 3, … }   (key -> level 1-5)
-    [[keypads]]     address, window, transfer_to? (window for 转移 with no digits typed)
+    [prefix_codes]? A = 1, B = 2, …  (ticket prefix -> digits on digit displays; default
+                    A = 1 … Z = 26; a table given here replaces the default)
+    [[keypads]]     address, window, transfer_to? (window for 转移 with no digits typed),
+                    digits? (cells its display shows, 4-6, default 6)
     [[evaluators]]  address, window, model ("four_key" | "five_key" | a NAME above)
     [[displays]]    address, window, type ("bus" digit board | "onbon" BX text board),
-                    width? height? encoding? (onbon only)
+                    digits? (bus only, 4-6), width? height? encoding? (onbon only)
 
 Addresses are bus addresses 0-255 (0xAA is the broadcast address and is refused); an Onbon
 board's address is its screen address 1-65535. One bus address may be shared by devices of
 the same window only (a keypad and its evaluator often are one unit).
+
+Prefix codes make a number unambiguous on digit displays (`numbers`): codes must differ,
+and every digit display (keypads, bus boards) must have the cells for the longest code and
+three sequence digits; a file that breaks either is refused.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from os import PathLike
 from types import MappingProxyType
 from typing import Any
 
 from drivers.bus.evaluator import FIVE_KEY, FOUR_KEY, EvaluatorModel
-from drivers.bus.frame import BROADCAST
+from drivers.bus.frame import BROADCAST, DISPLAY_CELLS
 
 # The hall configuration's scanner of TOML positions (tomllib keeps none); one scanner for
 # every config file of the product, so both name lines the same way.
@@ -44,10 +53,14 @@ from queue_server.tomlcheck import (
     show,
 )
 
+from .numbers import DEFAULT_CODES, MAX_CODE, MIN_CODE, SEQUENCE_DIGITS, digits_needed
+
 log = logging.getLogger(__name__)
 
 BUILTIN_MODELS = MappingProxyType({"four_key": FOUR_KEY, "five_key": FIVE_KEY})
 MAX_WINDOW = 9999  # as in the hall configuration
+MIN_DIGITS = 1 + SEQUENCE_DIGITS  # a one-digit code and the sequence
+_PREFIX = re.compile(r"[A-Z]{1,2}")  # as the hall configuration's ticket prefixes
 
 
 class DisplayType(StrEnum):
@@ -78,6 +91,7 @@ class KeypadSettings:
     address: int
     window: int
     transfer_to: int | None = None
+    digits: int = DISPLAY_CELLS  # cells its display shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +106,7 @@ class DisplaySettings:
     address: int
     window: int
     type: DisplayType
+    digits: int = DISPLAY_CELLS  # bus: cells the board shows
     width: int = 64  # onbon: area size in pixels
     height: int = 16
     encoding: str = "gb2312"
@@ -105,6 +120,7 @@ class BridgeConfig:
     evaluators: tuple[EvaluatorSettings, ...] = ()
     displays: tuple[DisplaySettings, ...] = ()
     source: str = "<config>"
+    prefix_codes: Mapping[str, int] = field(default_factory=lambda: DEFAULT_CODES)
 
     @property
     def windows(self) -> list[int]:
@@ -135,6 +151,7 @@ def parse_bridge_config(text: str, source: str = "<config>") -> BridgeConfig:
 
 class _Checker(TomlChecker):
     error = BridgeConfigError
+    codes: dict[str, int]  # the prefix codes, read before the displays that must fit them
 
     def number(self, t: dict[str, Any], key: str, path: str, low: int, high: int,
                 default: int | None = None) -> int:  # fmt: skip
@@ -151,25 +168,31 @@ class _Checker(TomlChecker):
     # the document
 
     def config(self, doc: dict[str, Any]) -> BridgeConfig:
-        self.table(doc, "", {"server", "bus"},
-                   {"evaluator_models", "keypads", "evaluators", "displays"})  # fmt: skip
+        optional = {"evaluator_models", "prefix_codes", "keypads", "evaluators", "displays"}
+        self.table(doc, "", {"server", "bus"}, optional)
         server = self.server(doc["server"])
         bus = self.bus(doc["bus"])
         models = self.models(doc.get("evaluator_models", {}))
+        self.codes = self.prefix_codes(doc)
         owners: dict[int, tuple[str, int]] = {}  # bus address -> (first user, its window)
-        keypads = tuple(self.keypad(path, t, owners) for path, t in self.tables(doc, "keypads", required=False))
+        keypads = tuple(
+            self.keypad(path, t, owners) for path, t in self.tables(doc, "keypads", required=False)
+        )
         evaluators = tuple(
-            self.evaluator(path, t, models, owners) for path, t in self.tables(doc, "evaluators", required=False)
+            self.evaluator(path, t, models, owners)
+            for path, t in self.tables(doc, "evaluators", required=False)
         )
         screens: dict[int, str] = {}
         displays = tuple(
-            self.display(path, t, owners, screens) for path, t in self.tables(doc, "displays", required=False)
+            self.display(path, t, owners, screens)
+            for path, t in self.tables(doc, "displays", required=False)
         )
         if not (keypads or evaluators or displays):
             raise self.fail(
                 "keypads", "no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge"
             )
-        return BridgeConfig(server, bus, keypads, evaluators, displays, self.source)
+        codes = MappingProxyType(self.codes)
+        return BridgeConfig(server, bus, keypads, evaluators, displays, self.source, codes)
 
     def server(self, value: object) -> ServerSettings:
         t = self.table(value, "server", {"url", "device", "token"}, set())
@@ -212,6 +235,47 @@ class _Checker(TomlChecker):
             models[name] = EvaluatorModel.from_config(name, keys)
         return models
 
+    def prefix_codes(self, doc: dict[str, Any]) -> dict[str, int]:
+        """The ticket prefix -> digits table; the default unless the file has its own."""
+        if "prefix_codes" not in doc:
+            return dict(DEFAULT_CODES)
+        value = doc["prefix_codes"]
+        if not isinstance(value, dict):
+            raise self.fail("prefix_codes", f"must be a table like A = 1, got {show(value)}")
+        if not value:
+            raise self.fail("prefix_codes", "is empty: give each ticket prefix a code, A = 1 …")
+        codes: dict[str, int] = {}
+        first: dict[int, str] = {}  # code -> the prefix that has it
+        for prefix in value:
+            field = f"prefix_codes.{prefix}"
+            if _PREFIX.fullmatch(prefix) is None:
+                raise self.fail(
+                    field, f"{show(prefix)} is no ticket prefix (1–2 uppercase Latin letters)"
+                )
+            code = self.number(value, prefix, "prefix_codes", MIN_CODE, MAX_CODE)
+            if code in first:
+                raise self.fail(
+                    field,
+                    f"code {code} is already the code of {first[code]}: "
+                    f"{first[code]}001 and {prefix}001 would both show as {code}001",
+                )
+            first[code] = prefix
+            codes[prefix] = code
+        return codes
+
+    def digits(self, t: dict[str, Any], path: str) -> int:
+        """The cells a digit display shows; they must hold every prefix code's numbers."""
+        digits = self.number(t, "digits", path, MIN_DIGITS, DISPLAY_CELLS, DISPLAY_CELLS)
+        if digits < digits_needed(self.codes):
+            prefix, code = max(self.codes.items(), key=lambda item: len(str(item[1])))
+            room = digits - SEQUENCE_DIGITS
+            raise self.fail(
+                f"{path}.digits",
+                f"{digits} digits cannot show {prefix}001 as {code}001; "
+                f"give every prefix a code of at most {room} digit(s) in [prefix_codes]",
+            )
+        return digits
+
     def address(self, t: dict[str, Any], path: str, window: int,
                 owners: dict[int, tuple[str, int]]) -> int:  # fmt: skip
         address = self.number(t, "address", path, 0, 0xFF)
@@ -226,7 +290,7 @@ class _Checker(TomlChecker):
     def keypad(
         self, path: str, value: object, owners: dict[int, tuple[str, int]]
     ) -> KeypadSettings:
-        t = self.table(value, path, {"address", "window"}, {"transfer_to"})
+        t = self.table(value, path, {"address", "window"}, {"transfer_to", "digits"})
         window = self.number(t, "window", path, 1, MAX_WINDOW)
         for other_path, other_window in owners.values():
             if other_path.startswith("keypads[") and other_window == window:
@@ -241,7 +305,7 @@ class _Checker(TomlChecker):
                 raise self.fail(
                     f"{path}.transfer_to", "must be another window than the keypad's own"
                 )
-        return KeypadSettings(address, window, transfer_to)
+        return KeypadSettings(address, window, transfer_to, self.digits(t, path))
 
     def evaluator(self, path: str, value: object, models: dict[str, EvaluatorModel],
                   owners: dict[int, tuple[str, int]]) -> EvaluatorSettings:  # fmt: skip
@@ -256,7 +320,8 @@ class _Checker(TomlChecker):
 
     def display(self, path: str, value: object, owners: dict[int, tuple[str, int]],
                 screens: dict[int, str]) -> DisplaySettings:  # fmt: skip
-        t = self.table(value, path, {"address", "window", "type"}, {"width", "height", "encoding"})
+        onbon_keys = {"width", "height", "encoding"}
+        t = self.table(value, path, {"address", "window", "type"}, onbon_keys | {"digits"})
         window = self.number(t, "window", path, 1, MAX_WINDOW)
         kind = self.text(t, "type", path)
         if kind not in {d.value for d in DisplayType}:
@@ -265,7 +330,10 @@ class _Checker(TomlChecker):
             for key in ("width", "height", "encoding"):
                 if key in t:
                     raise self.fail(f"{path}.{key}", "only an onbon board takes this setting")
-            return DisplaySettings(self.address(t, path, window, owners), window, DisplayType.BUS)
+            address = self.address(t, path, window, owners)
+            return DisplaySettings(address, window, DisplayType.BUS, self.digits(t, path))
+        if "digits" in t:
+            raise self.fail(f"{path}.digits", "only a digit board (bus) takes this setting")
         address = self.number(t, "address", path, 1, 0xFFFF)
         if address in screens:
             raise self.fail(

@@ -161,6 +161,7 @@ class FakeBus:
         self.condition = threading.Condition()
         self.devices: list[FakeDevice] = []
         self.host_frames: list[Frame] = []  # every frame the host wrote, in order
+        self.host_bytes = bytearray()  # every byte the host wrote (other boards' packets too)
         self.port_path = ""
         self._decoder = FrameDecoder()
         self._master = -1
@@ -257,6 +258,7 @@ class FakeBus:
                     self.inject(chunk)
                 frames = self._decoder.feed(chunk)
                 with self.condition:
+                    self.host_bytes += chunk
                     for frame in frames:
                         self.host_frames.append(frame)
                         for device in self.devices:

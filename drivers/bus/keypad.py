@@ -92,6 +92,7 @@ def decode_key(frame: Frame) -> KeypadPress:
         log.warning("keypad 0x%02X: bytes before the key 0x%02X are not digits", frame.addr, key)
         return KeypadPress(frame.addr, KeypadAction.UNKNOWN, key=key)
     digits = "".join(str(b) for b in prefix)
+    action: KeypadAction | None
     if key == KEY_CONFIRM:
         function = _CONFIRM_DIGITS.get(prefix[0]) if len(prefix) == 1 else None
         action = KeypadAction.ENTER if function is None else function

@@ -96,6 +96,6 @@ def test_an_adapter_with_local_echo_does_not_hear_its_acks_as_presses(tmp_path):
                 recalled = await watcher.next_event()
                 assert (recalled["kind"], recalled["number"], recalled["recall"]) == (
                     "ticket_called", "A001", True)  # fmt: skip
-                await until(bus, lambda: keypad.display == "   001")
+                await until(bus, lambda: keypad.display == "  1001")
 
     asyncio.run(body())

@@ -65,6 +65,11 @@ def bad(old: str, new: str) -> str:
     return GOOD.replace(old, new, 1)
 
 
+def with_codes(table: str) -> str:
+    """GOOD with a [prefix_codes] table at line 14 (its first entry on line 15)."""
+    return bad("[[keypads]]", f"[prefix_codes]\n{table}\n\n[[keypads]]")
+
+
 def test_the_good_file_reads_into_settings():
     config = parse_bridge_config(GOOD, "bridge.toml")
     assert (config.server.url, config.server.device) == ("ws://127.0.0.1:8765/ws", "bridge-1")
@@ -76,6 +81,18 @@ def test_the_good_file_reads_into_settings():
     assert [(d.address, d.window, d.type, d.width) for d in config.displays] == [
         (0x21, 1, DisplayType.BUS, 64), (1, 2, DisplayType.ONBON, 128)]  # fmt: skip
     assert config.windows == [1, 2]
+    codes = config.prefix_codes
+    assert (codes["A"], codes["B"], codes["Z"]) == (1, 2, 26)  # the default: alphabet places
+    assert [k.digits for k in config.keypads] == [6] and config.displays[0].digits == 6
+
+
+def test_prefix_codes_replace_the_default_and_fit_four_digit_displays():
+    text = with_codes("A = 1\nB = 2\nAB = 9").replace(
+        "transfer_to = 2", "transfer_to = 2\ndigits = 4"
+    )
+    config = parse_bridge_config(text.replace('type = "bus"', 'type = "bus"\ndigits = 4'))
+    assert dict(config.prefix_codes) == {"A": 1, "B": 2, "AB": 9}
+    assert config.keypads[0].digits == config.displays[0].digits == 4
 
 
 def test_the_demo_file_matches_the_demo_hall():
@@ -86,6 +103,9 @@ def test_the_demo_file_matches_the_demo_hall():
     assert {1, 2, 3, 4} <= set(config.windows) <= {w.number for w in hall.windows}
     assert {k.window for k in config.keypads} >= {1, 2, 3, 4}
     assert any(e.model is FIVE_KEY for e in config.evaluators)
+    # Every prefix of the hall has its own digits on the keypads and digit boards.
+    shown = [config.prefix_codes.get(s.prefix) for s in hall.services]
+    assert None not in shown and len(set(shown)) == len(shown)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +113,7 @@ def test_the_demo_file_matches_the_demo_hall():
     [
         (bad('[server]\n', '[sever]\n'),
          ("bridge.toml:1: sever: unknown key (typo?); allowed here: bus, displays, "
-         "evaluator_models, evaluators, keypads, server")),
+         "evaluator_models, evaluators, keypads, prefix_codes, server")),
         (bad('url = "ws://127.0.0.1:8765/ws"', 'url = "http://127.0.0.1:8765/ws"'),
          'bridge.toml:2: server.url: must be a ws:// or wss:// address, got "http://127.0.0.1:8765/ws"'),
         (bad('token = "bridge-token-0001-abcdef"\n', ''),
@@ -117,7 +137,7 @@ def test_the_demo_file_matches_the_demo_hall():
          "bridge.toml:17: keypads[0].transfer_to: must be another window than the keypad's own"),
         (bad("transfer_to = 2", "transfer_to = 2\nwindw = 3"),
          ("bridge.toml:18: keypads[0].windw: unknown key (typo?); allowed here: address, "
-         "transfer_to, window")),
+         "digits, transfer_to, window")),
         (bad("address = 0x11", "address = 0xAA"),
          "bridge.toml:20: evaluators[0].address: 0xAA is the bus broadcast address"),
         (bad("address = 0x11", "address = 256"),
@@ -138,6 +158,25 @@ def test_the_demo_file_matches_the_demo_hall():
          "bridge.toml:40: displays[2].address: screen address 1 is already used by displays[1]"),
         ('[server]\nurl = "ws://x/ws"\ndevice = "b"\ntoken = "t"\n[bus]\nport = "loop://"\n',
          "bridge.toml: keypads: no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge"),
+        (with_codes("A = 1\nB = 1"),
+         ("bridge.toml:16: prefix_codes.B: code 1 is already the code of A: A001 and B001 "
+          "would both show as 1001")),
+        (with_codes('A = "1"'),
+         'bridge.toml:15: prefix_codes.A: must be a whole number between 1 and 999, got "1"'),
+        (with_codes("A = 0"), "bridge.toml:15: prefix_codes.A: must be between 1 and 999, got 0"),
+        (with_codes("a = 1"),
+         'bridge.toml:15: prefix_codes.a: "a" is no ticket prefix (1–2 uppercase Latin letters)'),
+        (with_codes(""), "bridge.toml:14: prefix_codes: is empty: give each ticket prefix a code, A = 1 …"),
+        (bad("transfer_to = 2", "transfer_to = 2\ndigits = 4"),
+         ("bridge.toml:18: keypads[0].digits: 4 digits cannot show J001 as 10001; give every "
+          "prefix a code of at most 1 digit(s) in [prefix_codes]")),
+        (with_codes("A = 1\nB = 100").replace("transfer_to = 2", "transfer_to = 2\ndigits = 5"),
+         ("bridge.toml:22: keypads[0].digits: 5 digits cannot show B001 as 100001; give every "
+          "prefix a code of at most 2 digit(s) in [prefix_codes]")),
+        (bad('type = "bus"', 'type = "bus"\ndigits = 7'),
+         "bridge.toml:33: displays[0].digits: must be between 4 and 6, got 7"),
+        (bad("width = 128", "width = 128\ndigits = 6"),
+         "bridge.toml:39: displays[1].digits: only a digit board (bus) takes this setting"),
         (bad("[[keypads]]\naddress = 1", "[[keypads]]\naddress = 1\naddress = 2"),
          "bridge.toml:16: TOML syntax error: Cannot overwrite a value"),
     ],

@@ -43,7 +43,7 @@ def test_the_process_bridges_and_stops_cleanly_on_a_signal(tmp_path, link, bus: 
                 assert (status["device"], status["status"]) == ("bridge-1", "ok")
                 keypad.press(KeypadAction.CALL_NEXT)
                 assert (await watcher.next_event("ticket_called"))["number"] == "A001"
-                await until(bus, lambda: keypad.display == "   001")
+                await until(bus, lambda: keypad.display == "  1001")
                 proc.send_signal(sig)
                 _, stderr = await asyncio.wait_for(proc.communicate(), 10)
             finally:

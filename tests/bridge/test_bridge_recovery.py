@@ -44,7 +44,7 @@ def test_boards_are_drawn_from_the_snapshot_when_the_bridge_starts(tmp_path, bus
             await one.request("call_next", window=1)
             await two.request("pause", window=2)
             async with bridged(hall, link):
-                await until(bus, lambda: keypad.display == "   001" and board_1.number == "   001")
+                await until(bus, lambda: keypad.display == "  1001" and board_1.number == "  1001")
                 await until(bus, lambda: board_2.number == BLANK)  # paused
 
     run(body())
@@ -65,7 +65,7 @@ def test_the_bridge_survives_a_server_restart(tmp_path, bus, link):
                 watcher = await first.client("board-1")
                 keypad.press(KeypadAction.CALL_NEXT)
                 await watcher.next_event("ticket_called")
-                await until(bus, lambda: board.number == "   001")
+                await until(bus, lambda: board.number == "  1001")
 
                 await first.server.stop()  # the server goes away
                 await bridge.wait_for(lambda: not bridge.online)
@@ -79,7 +79,7 @@ def test_the_bridge_survives_a_server_restart(tmp_path, bus, link):
                     called = await watcher.next_event("ticket_called")
                     assert (called["window"], called["number"]) == (1, "A002")
                     await until(
-                        bus, lambda: board.number == "   002" and keypad.display == "   002"
+                        bus, lambda: board.number == "  1002" and keypad.display == "  1002"
                     )
                     clerk = await second.clerk(1, "s1")
                     await clerk.request("finish", window=1)
@@ -119,10 +119,10 @@ def test_the_bridge_survives_the_serial_adapter_vanishing(tmp_path, bus, link: P
                 link.symlink_to(again.port_path)
                 status = await watcher.next_event("device_status")
                 assert (status["status"], status["detail"]) == ("ok", "")
-                await until(again, lambda: keypad.display == "   001" and board.number == "   001")
+                await until(again, lambda: keypad.display == "  1001" and board.number == "  1001")
                 keypad.press(KeypadAction.CALL_NEXT)  # ends A001, calls A002
                 assert (await watcher.next_event("ticket_called"))["number"] == "A002"
-                await until(again, lambda: board.number == "   002")
+                await until(again, lambda: board.number == "  1002")
                 keypad.press(KeypadAction.INVITE_RATING)
                 await until(again, lambda: evaluator.start_requests == 1)
 
@@ -168,7 +168,7 @@ def test_noise_half_frames_and_strangers_on_the_bus_do_no_harm(tmp_path, bus, li
             await until(bus, lambda: keypad.beeps == 1)
             keypad.press(KeypadAction.CALL_NEXT)
             assert (await watcher.next_event("ticket_called"))["number"] == "A001"
-            await until(bus, lambda: keypad.display == "   001")
+            await until(bus, lambda: keypad.display == "  1001")
             strangers = [f for f in bus.host_frames if f.addr in (0x55, 0x56)]
             assert [f.func for f in strangers] == [0x01, 0x01]  # acknowledged all the same
             snap = await watcher.request("snapshot")
@@ -213,7 +213,7 @@ def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link)
                     lambda: len(hellos) == 3 and bridge.online and bridge.line.state == "ok"
                 )
                 assert bridge.syncs == 3  # the unusable welcome counts: its windows unknown
-                await until(bus, lambda: board.number == "   007")  # the good snapshot
+                await until(bus, lambda: board.number == "  1007")  # the good snapshot
                 keypad.press(KeypadAction.CALL_NEXT)
                 await until(bus, lambda: keypad.beeps == 1)
                 assert (bridge.book[1].current, bridge.book[2].state) == ("A007", "unknown")
