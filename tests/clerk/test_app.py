@@ -47,8 +47,8 @@ def test_login_with_a_wrong_pin_says_so_and_the_right_one_opens_the_window(qtbot
     assert "职员s3" in main.staff_line.text()
     assert main.number.text() == "暂无办理"
     assert main.notice.text() == "欢迎，职员s3"
-    # The server recorded the window as open under that clerk.
-    snap = hall.request(hall.client("board-1"), "snapshot")
+    # The server recorded the window as open under that clerk (staff ids: the manager's view).
+    snap = hall.request(hall.client("manager-1"), "snapshot")
     assert snap["windows"][2]["state"] == "open" and snap["windows"][2]["staff"] == "s3"
 
 

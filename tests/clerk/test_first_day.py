@@ -11,7 +11,8 @@ from clerk.model import LinkState, WindowMode
 
 
 def window_3(hall) -> dict:
-    snap = hall.request(hall.client("board-1"), "snapshot")
+    """Window 3 as the manager sees it (boards are not told staff ids)."""
+    snap = hall.request(hall.client("manager-1"), "snapshot")
     return next(w for w in snap["windows"] if w["number"] == 3)
 
 
