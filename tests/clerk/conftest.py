@@ -33,6 +33,18 @@ def hall(tmp_path: Path) -> Iterator[HallThread]:
     server.close()
 
 
+DIALOGS = ("ask_transfer", "ask_number", "ask_parked", "ask_pause_reason", "confirm_no_show")
+
+
+def no_dialog(name: str) -> Callable[..., Any]:
+    """Stands in for a real modal dialog, which would wait forever for a click in a test."""
+
+    def unexpected(*args: Any) -> Any:
+        raise AssertionError(f"{name} was asked, but the test did not answer it")
+
+    return unexpected
+
+
 @pytest.fixture
 def make_clerk(qtbot: Any, hall: HallThread) -> Iterator[Callable[..., ClerkApp]]:
     apps: list[ClerkApp] = []
@@ -42,6 +54,8 @@ def make_clerk(qtbot: Any, hall: HallThread) -> Iterator[Callable[..., ClerkApp]
         kwargs = {"clock": clock} if clock else {}
         app = ClerkApp(hall.url, window, f"clerk-{window}", hall.token(f"clerk-{window}"), lang,
                        compact, **kwargs)  # fmt: skip
+        for name in DIALOGS:
+            setattr(app, name, no_dialog(name))
         apps.append(app)
         qtbot.addWidget(app.main)
         qtbot.addWidget(app.compact)

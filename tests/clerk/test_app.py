@@ -140,6 +140,7 @@ def test_no_show_park_and_call_back(qtbot, hall, make_clerk):
         hall.take("SB")
     qtbot.waitUntil(lambda: app.main.waiting_count.text() == "3")
     click(qtbot, app, "call_next")
+    app.confirm_no_show = lambda parent, texts, number: True
     click(qtbot, app, "no_show")
     assert app.main.notice.text() == "A001 已弃号" and app.model.mode is WindowMode.IDLE
 
@@ -279,6 +280,7 @@ def test_shortcuts_trigger_the_actions(qtbot, hall, make_clerk):
     qtbot.waitUntil(lambda: main.notice.text() == "A002 已转移至 医保")
     key(Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: main.number.text() == "A002")
+    app.confirm_no_show = lambda parent, texts, number: True
     key(Qt.Key.Key_F3)
     qtbot.waitUntil(lambda: main.notice.text() == "A002 已弃号")
 

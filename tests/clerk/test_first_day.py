@@ -6,6 +6,8 @@ The clerk app (offscreen) against a real queue server on localhost with a real S
 from __future__ import annotations
 
 from clerkkit import login
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from clerk.model import LinkState, WindowMode
 
@@ -21,6 +23,14 @@ def click(qtbot, app, command: str) -> None:
     button = app.main.buttons[command]
     assert button.isEnabled(), f"{command} is off"
     button.click()
+    qtbot.waitUntil(lambda: not app.model.busy)
+
+
+def press(qtbot, app, key) -> None:
+    main = app.main
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)
+    QTest.keyClick(main, key)
     qtbot.waitUntil(lambda: not app.model.busy)
 
 
@@ -81,6 +91,68 @@ def test_a_refused_relogin_returns_to_an_empty_login_form(qtbot, hall, make_cler
     assert main.pages.currentWidget() is main.login_page
     assert main.pin_edit.text() == "" and not app.controller.remembers_login
     assert window_3(hall)["staff"] == "s1"
+
+
+# -- 弃号 asks first --------------------------------------------------------------------------
+
+
+def test_no_show_asks_first_and_a_no_sends_nothing(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    serving(qtbot, hall, app)
+    asked = []
+    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or False
+    seq = hall.server.service.seq
+    app.main.buttons["no_show"].click()
+    assert asked == ["A001"] and not app.model.busy
+    assert hall.server.service.seq == seq and app.main.number.text() == "A001"
+
+    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or True
+    click(qtbot, app, "no_show")
+    assert asked == ["A001", "A001"] and app.main.notice.text() == "A001 已弃号"
+    assert app.model.mode is WindowMode.IDLE
+
+
+def test_f3_asks_too_and_so_does_the_compact_strip(qtbot, hall, make_clerk):
+    app = make_clerk()
+    login(qtbot, app)
+    serving(qtbot, hall, app, count=2)
+    asked = []
+    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or False
+    seq = hall.server.service.seq
+    press(qtbot, app, Qt.Key.Key_F3)
+    assert asked == ["A001"] and hall.server.service.seq == seq
+    app.set_compact(True)
+    qtbot.waitExposed(app.compact)
+    app.compact.buttons["no_show"].click()
+    assert asked == ["A001", "A001"] and hall.server.service.seq == seq
+    app.set_compact(False)
+
+    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or True
+    press(qtbot, app, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: app.main.notice.text() == "A001 已弃号")
+
+
+def test_a_yes_to_one_number_never_drops_the_next(qtbot, hall, make_clerk):
+    """While the dialog is up, the desk keypad marks A001 itself and calls A002."""
+    app = make_clerk()
+    login(qtbot, app)
+    serving(qtbot, hall, app, count=2)
+    keypad = hall.client("bridge-1")
+
+    def meanwhile(parent, texts, number):
+        hall.request(keypad, "no_show", window=3)
+        hall.request(keypad, "call_next", window=3)
+        qtbot.waitUntil(
+            lambda: app.model.current is not None and app.model.current.number == "A002"
+        )
+        return True
+
+    app.confirm_no_show = meanwhile
+    seq = hall.server.service.seq
+    app.main.buttons["no_show"].click()
+    assert hall.server.service.seq == seq + 2 and not app.model.busy
+    assert window_3(hall)["current"]["number"] == "A002"
 
 
 # -- 签退 while paused --------------------------------------------------------------------------
