@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
+  # the virtual environment (a fresh Debian has python3 without venv/ensurepip)
+  python3-venv
   # fonts, Qt's runtime libraries and the voice
   fonts-wqy-microhei fontconfig libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
   libglib2.0-0 espeak-ng
@@ -15,7 +17,8 @@ APT_PACKAGES=(
   libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
-  # tests and the demo check: a virtual X server, window lookup, screenshots, the SQLite shell
+  # tests, the demo's checks and operations: a virtual X server, window lookup, screenshots,
+  # the SQLite shell (backups), curl (/health)
   xvfb xdotool imagemagick sqlite3 curl
   # browser tests
   chromium chromium-driver
