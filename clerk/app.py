@@ -37,8 +37,8 @@ def digit_family() -> str | None:
 class ClerkApp(QObject):
     """One window's clerk app. `start()` connects and shows it; `shutdown()` ends everything.
 
-    `ask_transfer`, `ask_number`, `ask_parked` and `confirm_no_show` are the dialogs'
-    functions (see `clerk.dialogs`); a test replaces them.
+    `ask_transfer`, `ask_number`, `ask_parked`, `ask_pause_reason` and `confirm_no_show` are
+    the dialogs' functions (see `clerk.dialogs`); a test replaces them.
     """
 
     def __init__(self, server: str, window: int, device: str, token: str, lang: str = "zh",
@@ -59,6 +59,7 @@ class ClerkApp(QObject):
         self.ask_transfer = dialogs.ask_transfer
         self.ask_number = dialogs.ask_number
         self.ask_parked = dialogs.ask_parked
+        self.ask_pause_reason = dialogs.ask_pause_reason
         self.confirm_no_show = dialogs.confirm_no_show
 
         self.actions: dict[str, QAction] = {}
@@ -174,6 +175,9 @@ class ClerkApp(QObject):
                 return None
             # While the dialog was up the keypad may have moved on to another number.
             return {} if m.current is not None and m.current.id == asked.id else None
+        if action is Action.PAUSE:
+            reason = self.ask_pause_reason(parent, self.texts)
+            return {"reason": reason} if reason else None
         return {}
 
     # -- observing ---------------------------------------------------------------------------

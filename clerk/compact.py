@@ -56,6 +56,7 @@ class CompactBar(QWidget):
         info = QVBoxLayout()
         info.setSpacing(2)
         self.service = label("", "compactInfo")
+        self.service.setWordWrap(True)  # a long service name or pause reason takes two lines
         self.timer = label("", "compactInfo")
         self.waiting = label("", "compactInfo")
         self.offline = label("", "compactOffline")
@@ -126,7 +127,11 @@ class CompactBar(QWidget):
         else:
             paused = m.mode is WindowMode.PAUSED
             self.number.setText("——")
-            self.service.setText(t("mode_paused") if paused else t("mode_idle"))
+            if paused and m.pause_reason:
+                reason = t.pause_reason(m.pause_reason)
+                self.service.setText(t("compact_paused_because", reason=reason))
+            else:
+                self.service.setText(t("mode_paused") if paused else t("mode_idle"))
         set_style_property(self.number, "empty", "false" if current else "true")
         self.timer.setVisible(current is not None and not offline)
         self.waiting.setVisible(not offline)

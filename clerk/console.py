@@ -319,7 +319,13 @@ class MainWindow(QWidget):
 
     def _render_mode(self) -> None:
         mode = self.model.mode if self.model.logged_in else WindowMode.CLOSED
-        self.mode_pill.setText(self.texts(f"mode_{mode.value}"))
+        reason = self.model.pause_reason
+        if mode is WindowMode.PAUSED and reason:
+            self.mode_pill.setText(
+                self.texts("paused_because", reason=self.texts.pause_reason(reason))
+            )
+        else:
+            self.mode_pill.setText(self.texts(f"mode_{mode.value}"))
         set_style_property(self.mode_pill, "mode", mode.value)
         self.mode_pill.setVisible(self.model.logged_in)
 
@@ -367,6 +373,9 @@ class MainWindow(QWidget):
             self.reason.setText("")
             if m.link is not LinkState.SIGNED_IN:
                 self.hint.setText(t("offline_hint"))
+            elif paused and m.pause_reason:
+                reason = t.pause_reason(m.pause_reason)
+                self.hint.setText(t("paused_reason_hint", reason=reason))
             else:
                 self.hint.setText(t("paused_hint") if paused else t("idle_hint"))
         serving = current is not None

@@ -124,6 +124,7 @@ class ClerkModel:
     busy: bool = False  # an action is on its way to the server
     # What the server said about the window.
     window_state: str = "unknown"  # "closed" | "open" | "paused" | "unknown"
+    pause_reason: str | None = None  # why the window is paused (a code), if the server says
     window_name: str = ""
     server_staff: str | None = None
     services: tuple[str, ...] = ()  # services this window serves
@@ -312,6 +313,9 @@ class ClerkModel:
 
     def _apply_window(self, w: Message) -> None:
         self.window_state = w.get("state", "unknown")
+        self.pause_reason = (
+            _reason(w.get("pause_reason")) if self.window_state == "paused" else None
+        )
         self.window_name = w.get("name", "") or self.window_name
         self.server_staff = w.get("staff")
         if self.staff is not None and self.server_staff == self.staff:
@@ -388,11 +392,13 @@ class ClerkModel:
     def _on_window_opened(self, e: Message) -> None:
         if self._mine(e):
             self.window_state = "open"
+            self.pause_reason = None
             self.server_staff = e.get("staff")
 
     def _on_window_closed(self, e: Message) -> None:
         if self._mine(e):
             self.window_state = "closed"
+            self.pause_reason = None
             self.server_staff = None
             if self.staff is not None:  # signed out elsewhere (a keypad, a manager)
                 self.staff = self.staff_name = None
@@ -402,10 +408,12 @@ class ClerkModel:
     def _on_window_paused(self, e: Message) -> None:
         if self._mine(e):
             self.window_state = "paused"
+            self.pause_reason = _reason(e.get("reason"))
 
     def _on_window_resumed(self, e: Message) -> None:
         if self._mine(e):
             self.window_state = "open"
+            self.pause_reason = None
 
     def _on_ticket_called(self, e: Message) -> None:
         waiting = self.waiting.pop(e["ticket"], None)
@@ -462,6 +470,11 @@ class ClerkModel:
             self.rate_target = None
         if self.invited == e["ticket"]:
             self.invited = None
+
+
+def _reason(code: object) -> str | None:
+    """A pause reason code as the server sent it; anything but a short string counts as none."""
+    return code if isinstance(code, str) and 0 < len(code) <= 40 else None
 
 
 def _zone(name: object) -> dt.tzinfo | None:

@@ -46,6 +46,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mode_serving": ("办理中", "Serving"),
     "mode_paused": ("暂停服务", "Paused"),
     "paused_because": ("暂停中 · {reason}", "Paused · {reason}"),
+    "compact_paused_because": ("暂停中 · {reason}", "Paused\n{reason}"),  # the narrow strip
     # console
     "current": ("当前号码", "Current number"),
     "no_current": ("暂无办理", "No one at the window"),

@@ -227,8 +227,9 @@ def test_pause_leaves_only_resume(qtbot, hall, make_clerk):
     hall.take("SB")
     qtbot.waitUntil(lambda: app.main.waiting_count.text() == "1")
     assert app.main.buttons["pause_resume"].label_text() == "暂停"
+    app.ask_pause_reason = lambda parent, texts: "away"
     click(qtbot, app, "pause_resume")
-    assert app.model.mode is WindowMode.PAUSED and app.main.mode_pill.text() == "暂停服务"
+    assert app.model.mode is WindowMode.PAUSED and app.main.mode_pill.text() == "暂停中 · 临时离开"
     assert enabled(app) == {"pause_resume"}
     assert app.main.buttons["pause_resume"].label_text() == "恢复"
     assert app.main.logout_button.isEnabled()  # 签退 needs no resume first
@@ -265,6 +266,7 @@ def test_shortcuts_trigger_the_actions(qtbot, hall, make_clerk):
     qtbot.waitUntil(lambda: app.model.mode is WindowMode.IDLE)
     key(Qt.Key.Key_F10)
     qtbot.waitUntil(lambda: main.notice.text() == "已邀请 A001 评价")
+    app.ask_pause_reason = lambda parent, texts: "meeting"
     key(Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: app.model.mode is WindowMode.PAUSED)
     seq = hall.server.service.seq

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from clerk.model import LinkState, WindowMode
+from clerk.texts import PAUSE_REASONS
+from queue_server import protocol
 
 
 def window_3(hall) -> dict:
@@ -162,6 +164,7 @@ def test_sign_out_while_paused(qtbot, hall, make_clerk):
     app = make_clerk()
     main = app.main
     login(qtbot, app)
+    app.ask_pause_reason = lambda parent, texts: "lunch"
     click(qtbot, app, "pause_resume")
     assert app.model.mode is WindowMode.PAUSED
     assert main.logout_button.isEnabled()
@@ -177,3 +180,47 @@ def test_no_sign_out_while_a_paused_window_still_serves(qtbot, hall, make_clerk)
     hall.request(hall.client("bridge-1"), "pause", window=3, reason="fault")
     qtbot.waitUntil(lambda: app.model.mode is WindowMode.PAUSED)
     assert not app.main.logout_button.isEnabled()
+
+
+# -- why a window pauses ----------------------------------------------------------------------
+
+
+def test_the_app_knows_the_servers_pause_reasons():
+    assert set(PAUSE_REASONS) == set(protocol.PAUSE_REASONS)
+
+
+def test_pause_asks_why_sends_it_and_shows_it(qtbot, hall, make_clerk):
+    app = make_clerk()
+    main, compact = app.main, app.compact
+    login(qtbot, app)
+    asked = []
+    app.ask_pause_reason = lambda parent, texts: asked.append(parent) or None  # cancelled
+    seq = hall.server.service.seq
+    main.buttons["pause_resume"].click()
+    assert asked == [main] and hall.server.service.seq == seq and app.model.mode is WindowMode.IDLE
+
+    app.ask_pause_reason = lambda parent, texts: "lunch"
+    click(qtbot, app, "pause_resume")
+    assert window_3(hall)["pause_reason"] == "lunch"
+    assert main.mode_pill.text() == "暂停中 · 午休"
+    assert main.hint.text() == "暂停原因：午休，按 F9 恢复服务"
+    assert compact.service.text() == "暂停中 · 午休"
+
+    click(qtbot, app, "pause_resume")  # resume
+    assert app.model.mode is WindowMode.IDLE and main.mode_pill.text() == "空闲"
+    app.ask_pause_reason = lambda parent, texts: "meeting"
+    press(qtbot, app, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: main.mode_pill.text() == "暂停中 · 会议")
+    assert window_3(hall)["pause_reason"] == "meeting"
+
+
+def test_a_pause_at_the_keypad_shows_its_reason_too(qtbot, hall, make_clerk):
+    app = make_clerk(lang="en")
+    login(qtbot, app)
+    keypad = hall.client("bridge-1")
+    hall.request(keypad, "pause", window=3, reason="fault")
+    qtbot.waitUntil(lambda: app.main.mode_pill.text() == "Paused · System fault")
+    assert app.compact.service.text() == "Paused\nSystem fault"
+    hall.request(keypad, "resume", window=3)
+    qtbot.waitUntil(lambda: app.main.mode_pill.text() == "Idle")
+    assert app.compact.service.text() == "Idle"

@@ -12,10 +12,12 @@ from clerk.model import Action, ClerkModel, LinkState, WindowMode
 DAY = "2026-11-22"
 
 
-def window(state="open", current=None, parked=(), last_rating=None, staff="s3"):
-    return {"number": 3, "name": "3号窗口", "state": state, "staff": staff, "staff_name": "职员s3",
-            "current": current, "services": ["SB", "YB", "HJ"], "parked": list(parked),
-            "last_rating": last_rating}  # fmt: skip
+def window(state="open", current=None, parked=(), last_rating=None, staff="s3", pause_reason=None):
+    w = {"number": 3, "name": "3号窗口", "state": state, "staff": staff, "staff_name": "职员s3",
+         "current": current, "services": ["SB", "YB", "HJ"], "parked": list(parked),
+         "last_rating": last_rating}  # fmt: skip
+    w["pause_reason"] = pause_reason
+    return w
 
 
 def ticket(number, service="SB", state="waiting", window_no=None, called_at=None, cls="normal",
@@ -197,6 +199,31 @@ def test_no_sign_out_while_a_paused_window_still_serves():
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     m.apply_event(event(11, "window_paused", window=3, staff="s3", reason="fault"))
     assert m.mode is WindowMode.PAUSED and m.enabled_actions() == {Action.RESUME}
+
+
+def test_the_pause_reason_comes_from_the_window_and_the_events():
+    m = signed_in(state="paused", pause_reason="lunch")
+    assert m.pause_reason == "lunch"
+    m.apply_event(event(11, "window_resumed", window=3, staff="s3"))
+    assert m.pause_reason is None
+    m.apply_event(event(12, "window_paused", window=3, staff="s3", reason="meeting"))
+    assert m.pause_reason == "meeting"
+    m.apply_event(event(13, "window_paused", window=4, staff="s4", reason="fault"))
+    assert m.pause_reason == "meeting"  # another window's
+    m.apply_reply({"type": "window", "window": window(state="paused", pause_reason="away")})
+    assert m.pause_reason == "away"
+    m.apply_event(event(14, "window_closed", window=3, staff="s3"))
+    assert m.pause_reason is None
+
+
+@pytest.mark.parametrize("sent", [None, "", 7, ["lunch"], "x" * 500])
+def test_a_missing_or_malformed_pause_reason_counts_as_none(sent):
+    m = signed_in(state="paused", pause_reason=sent)
+    assert m.mode is WindowMode.PAUSED and m.pause_reason is None
+    m.apply_event(event(11, "window_paused", window=3, staff="s3", reason=sent))
+    assert m.pause_reason is None
+    m = signed_in(state="open", pause_reason="lunch")  # not paused: no reason, whatever it says
+    assert m.pause_reason is None
 
 
 def test_ratings_for_this_window_show_and_bad_ones_are_marked():

@@ -64,9 +64,14 @@ def test_chinese_screens(qtbot, hall, make_clerk):
     app.set_compact(False)
 
     click(qtbot, app, "finish")
+    app.ask_pause_reason = lambda parent, texts: "lunch"
     click(qtbot, app, "pause_resume")
-    assert app.model.mode is WindowMode.PAUSED
+    assert app.model.mode is WindowMode.PAUSED and main.mode_pill.text() == "暂停中 · 午休"
     screenshot(main, "zh-5-paused")
+    app.set_compact(True)
+    qtbot.waitExposed(app.compact)
+    screenshot(app.compact, "zh-7-compact-paused")
+    app.set_compact(False)
     click(qtbot, app, "pause_resume")
 
     hall.stop()
@@ -78,6 +83,11 @@ def test_chinese_screens(qtbot, hall, make_clerk):
     app.set_compact(False)
     hall.start()
     qtbot.waitUntil(lambda: app.model.link is LinkState.SIGNED_IN, timeout=20_000)
+
+    main.logout_button.click()
+    qtbot.waitUntil(lambda: main.pages.currentWidget() is main.login_page)
+    assert main.pin_edit.text() == ""
+    screenshot(main, "zh-11-login-after-sign-out")
 
 
 def test_english_screens(qtbot, hall, make_clerk):
@@ -95,3 +105,13 @@ def test_english_screens(qtbot, hall, make_clerk):
     app.set_compact(True)
     qtbot.waitExposed(app.compact)
     screenshot(app.compact, "en-3-compact")
+    app.set_compact(False)
+
+    click(qtbot, app, "finish")
+    app.ask_pause_reason = lambda parent, texts: "away"
+    click(qtbot, app, "pause_resume")
+    assert main.mode_pill.text() == "Paused · Away briefly"
+    screenshot(main, "en-4-paused")
+    app.set_compact(True)
+    qtbot.waitExposed(app.compact)
+    screenshot(app.compact, "en-5-compact-paused")
