@@ -13,11 +13,18 @@ DAY = "2026-11-22"
 
 
 def window(state="open", current=None, parked=(), last_rating=None, staff="s3", pause_reason=None):
-    w = {"number": 3, "name": "3号窗口", "state": state, "staff": staff, "staff_name": "职员s3",
-         "current": current, "services": ["SB", "YB", "HJ"], "parked": list(parked),
-         "last_rating": last_rating}  # fmt: skip
-    w["pause_reason"] = pause_reason
-    return w
+    return {
+        "number": 3,
+        "name": "3号窗口",
+        "state": state,
+        "staff": staff,
+        "staff_name": "职员s3",
+        "current": current,
+        "services": ["SB", "YB", "HJ"],
+        "parked": list(parked),
+        "last_rating": last_rating,
+        "pause_reason": pause_reason,
+    }
 
 
 def ticket(number, service="SB", state="waiting", window_no=None, called_at=None, cls="normal",
