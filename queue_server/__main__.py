@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Callable
 
 from queue_server.config import ConfigError, load_hall
 from queue_server.server import HallServer
@@ -20,13 +21,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m queue_server", description=__doc__)
     parser.add_argument("--config", required=True, help="the hall's TOML file")
     parser.add_argument("--db", default="var/hall.sqlite", help="SQLite file (created if missing)")
-    parser.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    parser.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="address to listen on (0.0.0.0: every interface of the hall LAN; 127.0.0.1: this PC)",
+    )
     parser.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
 
-async def serve(args: argparse.Namespace) -> int:
+async def serve(
+    args: argparse.Namespace, started: Callable[[HallServer], None] | None = None
+) -> int:
+    """Run until SIGTERM/SIGINT (exit 0) or until the writer stops (exit 1: restart me)."""
     try:
         hall = load_hall(args.config)
     except ConfigError as exc:
@@ -41,11 +49,23 @@ async def serve(args: argparse.Namespace) -> int:
     log.info("%s: %d services, %d windows, db %s", hall.name_zh, len(hall.services),
              len(hall.windows), args.db)  # fmt: skip
 
+    if started is not None:
+        started(server)
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    fatal = server.service.fatal
+    assert fatal is not None
+    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(fatal.wait())]
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in waits:
+        waiter.cancel()
+    if fatal.is_set():
+        log.critical("the writer stopped: exiting with status 1 for the supervisor to restart")
+        await server.stop()
+        return 1
     log.info("shutting down")
     await server.stop()
     log.info("stopped cleanly")

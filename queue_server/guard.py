@@ -34,8 +34,9 @@ class _Count:
 class PinGuard:
     """Wrong PINs per staff id (lock) and per device (a growing delay before each answer)."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], base_delay_s: float = 0.25) -> None:
         self.clock = clock
+        self.base_delay_s = base_delay_s
         self._staff: dict[str, _Count] = {}
         self._devices: dict[str, int] = {}
 
@@ -64,8 +65,8 @@ class PinGuard:
 
     def delay(self, device: str) -> float:
         """How long to hold the answer to this device's failed attempt: 0.25 s, doubling."""
-        n = self._devices.get(device, 0)
-        return 0.0 if n == 0 else min(MAX_DEVICE_DELAY_S, 0.25 * 2 ** (n - 1))
+        n = min(self._devices.get(device, 0), 16)
+        return 0.0 if n == 0 else min(MAX_DEVICE_DELAY_S, self.base_delay_s * 2 ** (n - 1))
 
     def lockouts(self) -> list[dict[str, object]]:
         """The staff ids locked now, for the manager's view."""
@@ -80,8 +81,9 @@ class PinGuard:
 class AddressGuard:
     """Wrong device tokens per remote address; too many in a minute block the address."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], limit: int = MAX_BAD_HELLOS) -> None:
         self.clock = clock
+        self.limit = limit
         self._addresses: dict[str, _Count] = {}
 
     def blocked(self, address: str) -> bool:
@@ -97,6 +99,6 @@ class AddressGuard:
             self._addresses[address] = _Count(n=1, since=now, logged=1)
             return True, unlogged
         entry.n += 1
-        if entry.n >= MAX_BAD_HELLOS and entry.until <= now:
+        if entry.n >= self.limit and entry.until <= now:
             entry.until = now + BLOCK_S
         return False, 0

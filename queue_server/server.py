@@ -136,7 +136,13 @@ class Session:
 
 
 class HallServer:
-    def __init__(self, service: HallService, max_connections: int = MAX_CONNECTIONS) -> None:
+    def __init__(
+        self,
+        service: HallService,
+        max_connections: int = MAX_CONNECTIONS,
+        hello_deadline_s: float = HELLO_DEADLINE_S,
+        pin_delay_s: float = 0.25,
+    ) -> None:
         self.service = service
         self.hall: Hall = service.hall
         self.devices = {d.id: d for d in self.hall.devices}
@@ -144,7 +150,8 @@ class HallServer:
         self.server: Server | None = None
         self.sessions: set[Session] = set()
         self.max_connections = max_connections
-        self.pins = PinGuard(service.clock)
+        self.hello_deadline_s = hello_deadline_s
+        self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -179,7 +186,7 @@ class HallServer:
         session = Session(ws)
         self.sessions.add(session)
         deadline = asyncio.get_running_loop().call_later(
-            HELLO_DEADLINE_S, self._hello_overdue, session
+            self.hello_deadline_s, self._hello_overdue, session
         )
         try:
             async for raw in ws:
@@ -201,10 +208,9 @@ class HallServer:
             self.service.subscribers.discard(session)
             log.info("disconnected: %s", session.name)
 
-    @staticmethod
-    def _hello_overdue(session: Session) -> None:
+    def _hello_overdue(self, session: Session) -> None:
         if session.device is None:
-            log.info("closing %s: no hello within %.0f s", session.name, HELLO_DEADLINE_S)
+            log.info("closing %s: no hello within %.0f s", session.name, self.hello_deadline_s)
             asyncio.ensure_future(session.ws.close(1008, "hello expected"))
 
     def receive(self, session: Session, raw: str | bytes) -> None:

@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 from queue_server.client import HallClient
@@ -61,8 +62,6 @@ def make_hall() -> Hall:
     )
 
 
-
-
 @dataclass
 class Running:
     server: HallServer
@@ -91,11 +90,12 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def running(tmp_path: Path, hall: Hall | None = None, clock: Callable[[], float] | None = None,
-                  day_check_s: float = 30.0, port: int = 0) -> AsyncIterator[Running]:  # fmt: skip
+                  day_check_s: float = 30.0, port: int = 0,
+                  **server_options: Any) -> AsyncIterator[Running]:  # fmt: skip
     hall = hall or make_hall()
     db = tmp_path / "hall.sqlite"
     service = HallService(hall, Store.open(db), clock or time.time, day_check_s)
-    server = HallServer(service)
+    server = HallServer(service, **server_options)
     port = await server.start("127.0.0.1", port)
     run = Running(server, f"ws://127.0.0.1:{port}/ws", hall, db)
     try:

@@ -1,0 +1,449 @@
+"""Hostile and broken input against a real server: each case once broke or could break the hall.
+
+Every request gets an answer, one connection's fault is never another's, and nothing that
+cannot be stored faithfully reaches the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hallkit import PINS, Running, running
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from queue_server.client import HallClient, ServerError
+from queue_server.server import MAX_PENDING, MAX_REFUSED, HallServer
+
+
+def run(coro: Any) -> None:
+    asyncio.run(coro)
+
+
+async def raw(hall: Running, device: str | None = None) -> ClientConnection:
+    ws = await connect(hall.url)
+    if device is not None:
+        await ws.send(json.dumps({"type": "hello", "id": 0, "role": hall.role(device),
+                                  "device": device, "token": hall.token(device)}))  # fmt: skip
+        assert json.loads(await ws.recv())["type"] == "welcome"
+    return ws
+
+
+async def ask(ws: ClientConnection, text: str | bytes) -> dict[str, Any]:
+    await ws.send(text)
+    reply: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    return reply
+
+
+def http_get(hall: Running, path: str) -> tuple[int, str]:
+    base = hall.url.replace("ws://", "http://").removesuffix("/ws")
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def stored_texts(hall: Running) -> list[str]:
+    conn = sqlite3.connect(hall.db)
+    try:
+        rows = conn.execute("SELECT data FROM events UNION ALL SELECT data FROM tickets").fetchall()
+    finally:
+        conn.close()
+    return [r[0] for r in rows]
+
+
+# -- one message must not stop the hall ---------------------------------------------------
+
+
+def test_a_lone_surrogate_id_is_answered_and_the_writer_lives_on(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            ws = await raw(hall, "kiosk-1")
+            reply = await ask(ws, '{"type":"ping","id":"\\ud800"}')
+            assert (reply["code"], reply["re"]) == ("bad_message", None)
+            taken = await ask(ws, '{"type":"take_ticket","id":"\\udfff","service":"SB",'
+                                  '"request_id":"r1"}')  # fmt: skip
+            assert taken["code"] == "bad_message"
+            # The writer still serves this connection and every other one.
+            assert (await ask(ws, '{"type":"ping","id":1}'))["type"] == "pong"
+            other = await hall.client("kiosk-2")
+            ticket = (await other.request("take_ticket", service="SB", request_id="x"))["ticket"]
+            assert ticket["number"] == "A001"  # the surrogate request committed nothing
+            assert (await asyncio.to_thread(http_get, hall, "/health"))[0] == 200
+            await ws.close()
+
+    run(body())
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("request_id", "r\ud800"),
+        ("citizen_hash", "\udc00abc"),
+        ("appointment_code", "12\ud83d"),
+        ("request_id", "a\x00b"),
+        ("request_id", "长" * 70),  # 210 bytes: over the limit in bytes, not characters
+    ],
+)
+def test_bad_text_in_a_stored_field_is_that_request_s_error_only(tmp_path, field, value):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            bad = await raw(hall, "kiosk-1")
+            good = await hall.client("kiosk-2")
+            message = {"type": "take_ticket", "id": 7, "service": "SB", "request_id": "r1",
+                       field: value}  # fmt: skip
+            text = json.dumps(message)  # ASCII escapes: surrogates survive the wire as sent
+            await bad.send(text)
+            numbers = await asyncio.gather(*(
+                good.request("take_ticket", service="SB", request_id=f"g{i}") for i in range(5)
+            ))  # fmt: skip
+            reply = json.loads(await bad.recv())
+            assert (reply["code"], reply["re"]) == ("bad_field", 7)
+            assert field in reply["message_en"]
+            assert sorted(n["ticket"]["number"] for n in numbers) == [
+                "A001", "A002", "A003", "A004", "A005"]  # fmt: skip
+            for text in stored_texts(hall):
+                text.encode("utf-8")  # every stored row is valid UTF-8
+            await bad.close()
+
+    run(body())
+
+
+def test_a_huge_score_is_refused_at_the_edge(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            bridge = await raw(hall, "bridge-1")
+            reply = await ask(bridge, json.dumps({"type": "rate", "id": 1, "window": 1,
+                                                  "score": 10**30}))  # fmt: skip
+            assert reply["code"] == "bad_field" and "score" in reply["message_en"]
+            reply = await ask(bridge, '{"type":"call_next","id":2,"window":1e400}')
+            assert reply["code"] == "bad_field"
+            await bridge.close()
+            board = await hall.client("board-1")
+            assert (await board.request("ping"))["type"] == "pong"
+
+    run(body())
+
+
+def test_deep_nesting_is_bad_json_and_the_connection_stays(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            ws = await raw(hall, "kiosk-1")
+            assert (await ask(ws, "[" * 5000))["code"] == "bad_json"
+            assert (await ask(ws, '{"a":' * 1200 + "1" + "}" * 1200))["code"] == "bad_json"
+            assert (await ask(ws, b"\xff\xfe{"))["code"] == "bad_json"
+            assert (await ask(ws, '{"type":"ping","id":1}'))["type"] == "pong"
+            await ws.close()
+
+    run(body())
+
+
+@pytest.mark.parametrize(
+    "hello",
+    [
+        {"type": "hel\ud800lo", "id": 1},
+        {"type": "hello", "id": 1, "role": "kiosk", "device": "kiosk-1\ud800", "token": "x"},
+        {"type": "hello", "id": 1, "role": "kiosk", "device": "kiosk-1", "token": "\udfff"},
+        {"type": "hello", "id": 1, "role": "kios\udfffk", "device": "kiosk-1", "token": "x"},
+    ],
+)
+def test_a_surrogate_in_hello_is_refused_and_the_connection_can_still_say_hello(tmp_path, hello):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            ws = await raw(hall)
+            reply = await ask(ws, json.dumps(hello))
+            assert reply["type"] == "error"
+            assert reply["code"] in ("bad_message", "bad_field")
+            good = {"type": "hello", "id": 2, "role": "kiosk", "device": "kiosk-1",
+                    "token": hall.token("kiosk-1")}  # fmt: skip
+            assert (await ask(ws, json.dumps(good)))["type"] == "welcome"
+            await ws.close()
+
+    run(body())
+
+
+def test_a_surrogate_pin_leaks_no_pending_slot(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            ws = await raw(hall, "clerk-1")
+            for i in range(MAX_PENDING + 10):
+                reply = await ask(ws, json.dumps({"type": "login", "id": i, "window": 1,
+                                                  "staff": "s1", "pin": "\ud800"}))  # fmt: skip
+                assert reply["code"] == "bad_field"
+            login = {"type": "login", "id": "ok", "window": 1, "staff": "s1", "pin": PINS["s1"]}
+            assert (await ask(ws, json.dumps(login)))["type"] == "logged_in"
+            await ws.close()
+
+    run(body())
+
+
+# -- floods and guessing --------------------------------------------------------------------
+
+
+def test_a_bad_json_flood_is_cut_off_with_bounded_logging(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="queue_server")
+
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            calm = await hall.client("kiosk-2")
+            ws = await raw(hall, "kiosk-1")
+            with pytest.raises(ConnectionClosed) as closed:
+                for _ in range(MAX_REFUSED * 20):
+                    await ws.send("{nope")
+                async for _ in ws:  # drain the refusals until the server closes
+                    pass
+                raise AssertionError("the flood was not cut off")
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+            ticket = (await calm.request("take_ticket", service="SB", request_id="c"))["ticket"]
+            assert ticket["number"] == "A001"
+
+    run(body())
+    lines = [r for r in caplog.records if "kiosk-1" in r.getMessage()]
+    assert 1 <= len(lines) <= 5, [r.getMessage() for r in lines]
+
+
+def test_guessing_tokens_closes_the_connection_then_blocks_the_address(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="queue_server")
+
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            attempts = 0
+            blocked = False
+            for _ in range(30):
+                try:
+                    ws = await connect(hall.url)
+                except InvalidStatus as exc:
+                    assert exc.response.status_code == 429
+                    blocked = True
+                    break
+                for n in range(5):
+                    try:
+                        reply = await ask(ws, json.dumps({"type": "hello", "id": n,
+                                                          "role": "kiosk", "device": "kiosk-1",
+                                                          "token": f"guess-{attempts:08d}"}))  # fmt: skip
+                    except ConnectionClosed:
+                        break
+                    attempts += 1
+                    assert reply["code"] == "bad_token"
+                else:
+                    raise AssertionError("a guessing connection was not closed")
+                await ws.close()
+            assert blocked and attempts <= 25
+            # A real kiosk from elsewhere is unaffected... and this address only for a minute.
+            assert hall.server.addresses.blocked("127.0.0.1")
+
+    run(body())
+    guesses = [r for r in caplog.records if "wrong device token" in r.getMessage()]
+    assert len(guesses) == 1
+
+
+def test_a_connection_that_never_says_hello_is_closed(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path, hello_deadline_s=0.2) as hall:
+            ws = await raw(hall)
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 10)
+            assert closed.value.rcvd is not None and closed.value.rcvd.reason == "hello expected"
+            kiosk = await hall.client("kiosk-1")  # says hello in time: stays
+            assert (await kiosk.request("ping"))["type"] == "pong"
+
+    run(body())
+
+
+def test_connections_are_capped_and_health_counts_them_all(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path, max_connections=3) as hall:
+            first = await raw(hall, "kiosk-1")
+            silent = [await raw(hall), await raw(hall)]  # not yet said hello: counted too
+            status, text = await asyncio.to_thread(http_get, hall, "/health")
+            assert status == 200 and json.loads(text)["connections"] == 3
+            with pytest.raises(InvalidStatus) as refused:
+                await raw(hall)
+            assert refused.value.response.status_code == 503
+            for ws in (first, *silent):
+                await ws.close()
+
+    run(body())
+
+
+def test_wrong_pins_lock_the_staff_id_and_the_manager_sees_it(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path, pin_delay_s=0.001) as hall:
+            manager = await hall.client("manager-1")
+            clerk = await hall.client("clerk-1")
+            codes = []
+            for pin in ("0000", "1111", "2222", "3333", "4444"):
+                with pytest.raises(ServerError) as refused:
+                    await clerk.request("login", window=1, staff="s1", pin=pin)
+                codes.append(refused.value.code)
+            assert codes == ["bad_pin"] * 4 + ["staff_locked"]
+            assert refused.value.reply["until"] > 0
+            # Locked: even the right PIN is refused, at any window.
+            with pytest.raises(ServerError) as still:
+                await clerk.request("login", window=1, staff="s1", pin=PINS["s1"])
+            assert still.value.code == "staff_locked"
+            event = await manager.next_event("staff_locked")
+            assert (event["staff"], event["device"], event["window"]) == ("s1", "clerk-1", 1)
+            snapshot = await manager.request("snapshot")
+            assert [lock["staff"] for lock in snapshot["lockouts"]] == ["s1"]
+            # Another clerk is not locked out.
+            other = await hall.client("clerk-2")
+            assert (await other.request("login", window=2, staff="s2", pin=PINS["s2"]))["type"] \
+                == "logged_in"  # fmt: skip
+            # The device that guessed is slowed: each failure waits longer.
+            assert hall.server.pins.delay("clerk-1") > hall.server.pins.delay("clerk-2")
+
+    run(body())
+
+
+# -- whose ticket, who sees what --------------------------------------------------------------
+
+
+def test_a_kiosk_cannot_void_or_reuse_another_kiosk_s_ticket(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            one, two = await hall.client("kiosk-1"), await hall.client("kiosk-2")
+            mine = (await one.request("take_ticket", service="SB", request_id="same"))["ticket"]
+            theirs = (await two.request("take_ticket", service="SB", request_id="same"))["ticket"]
+            assert (mine["number"], theirs["number"]) == ("A001", "A002")
+            with pytest.raises(ServerError) as refused:
+                await two.request("void_ticket", ticket=mine["id"], reason="printer_failed")
+            assert refused.value.code == "unknown_ticket"
+            voided = await one.request("void_ticket", ticket=mine["id"], reason="printer_failed")
+            assert voided["ticket"]["state"] == "voided"
+
+    run(body())
+
+
+PRIVATE = {"citizen_hash", "request_id", "appointment_code", "token", "status_url", "issuer"}
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_each_role_gets_its_view(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            board = await hall.client("board-1")
+            watcher = await hall.client("kiosk-2")
+            manager = await hall.client("manager-1")
+            kiosk = await hall.client("kiosk-1")
+            clerk = await hall.clerk(1, "s1")
+            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1",
+                                          citizen_hash="c" * 64))["ticket"]  # fmt: skip
+            assert ticket["token"] and ticket["status_url"]  # the issuing kiosk's own
+            await clerk.request("call_next", window=1)
+            for client in (board, watcher):
+                issued = await client.next_event("ticket_issued")
+                called = await client.next_event("ticket_called")
+                assert not _keys([issued, called]) & (PRIVATE | {"staff", "actor"})
+                assert called["number"] == "A001" and called["window"] == 1
+                snap = await client.request("snapshot")
+                assert not _keys(snap) & (PRIVATE | {"staff", "actor"})
+                assert snap["windows"][0]["staff_name"] == "职员s1"  # names, as halls show
+            issued = await manager.next_event("ticket_issued")
+            called = await manager.next_event("ticket_called")
+            assert issued["citizen_hash"] == "c" * 64 and called["staff"] == "s1"
+            clerk_view = await clerk.request("snapshot")
+            assert not _keys(clerk_view) & PRIVATE
+            assert clerk_view["windows"][0]["staff"] == "s1"
+
+    run(body())
+
+
+def test_a_clerk_at_a_second_window_moves_and_the_first_connection_stops_acting(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            first = await hall.clerk(1, "s1")
+            second = await hall.clerk(3, "s1")  # the same clerk, at window 3 now
+            board = await hall.client("board-1")
+            snap = {w["number"]: w for w in (await board.request("snapshot"))["windows"]}
+            assert (snap[1]["state"], snap[3]["state"]) == ("closed", "open")
+            with pytest.raises(ServerError) as refused:
+                await first.request("call_next", window=1)
+            assert refused.value.code == "not_logged_in"
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_ticket", service="HJ", request_id="r")
+            await second.request("call_next", window=3)
+            with pytest.raises(ServerError) as busy:
+                await first.request("login", window=1, staff="s1", pin=PINS["s1"])
+            assert busy.value.code == "staff_busy_elsewhere"
+
+    run(body())
+
+
+# -- health -----------------------------------------------------------------------------
+
+
+def test_health_goes_503_while_the_store_cannot_commit_and_returns(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            kiosk = await hall.client("kiosk-1")
+            store = hall.server.service.store
+            store.db.conn.execute("PRAGMA busy_timeout=50")
+            blocker = sqlite3.connect(hall.db, isolation_level=None)
+            blocker.execute("BEGIN EXCLUSIVE")  # another process holds the database
+            with pytest.raises(ServerError) as refused:
+                await kiosk.request("take_ticket", service="SB", request_id="r1")
+            assert refused.value.code == "unavailable"
+            status, text = await asyncio.to_thread(http_get, hall, "/health")
+            assert status == 503 and json.loads(text)["store"] == "failing"
+            blocker.execute("ROLLBACK")
+            blocker.close()
+            for _ in range(100):  # the store is probed every second; a supervisor polls too
+                status, text = await asyncio.to_thread(http_get, hall, "/health")
+                if status == 200:
+                    break
+                await asyncio.sleep(0.1)
+            assert status == 200 and json.loads(text)["store"] == "ok"
+            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
+            assert ticket["number"] == "A001"  # nothing of the failed batch was kept
+
+    run(body())
+
+
+def test_a_stopped_writer_makes_health_503(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            service = hall.server.service
+            assert service._writer is not None
+            service._writer.cancel()  # as if the writer had died
+            assert service.fatal is not None
+            await asyncio.wait_for(service.fatal.wait(), 5)
+            status, text = await asyncio.to_thread(http_get, hall, "/health")
+            assert status == 503 and json.loads(text)["writer"] == "stopped"
+
+    run(body())
+
+
+def test_the_process_exits_non_zero_when_the_writer_stops(tmp_path, capsys):
+    from queue_server.__main__ import parse_args, serve
+
+    config = Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml"
+    args = parse_args(["--config", str(config), "--db", str(tmp_path / "hall.sqlite"),
+                       "--host", "127.0.0.1", "--port", "0"])  # fmt: skip
+
+    async def body() -> int:
+        started: asyncio.Future[HallServer] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(serve(args, started.set_result))
+        server = await asyncio.wait_for(started, 30)
+        assert server.service._writer is not None
+        server.service._writer.cancel()  # as if the writer had died
+        return await asyncio.wait_for(task, 30)
+
+    assert asyncio.run(body()) == 1
+    assert "listening on" in capsys.readouterr().out
