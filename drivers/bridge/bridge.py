@@ -2,8 +2,20 @@
 
 One asyncio loop. The server side is a `HallClient` kept connected by `run_forever`; the
 bus side is a `BusLine` (a reader thread that keeps the port open). The bridge acts on any
-window with its `bridge` role: no clerk login of its own, but a clerk must have logged in
-at the window (the window open) for calls to work.
+window with its `bridge` role; a clerk must have logged in at the window (the window open)
+for calls to work: at the counter app, or on the keypad itself (see `signin`):
+
+==============  =============================================================================
+工号+确认       at a closed window: the staff number; the keypad shows 10 (enter the PIN)
+密码+确认       the PIN: ``login {window, staff, pin}``; the keypad shows 11 signed in, 20
+                wrong staff number or PIN, 21 staff number locked, 22 refused otherwise, 23
+                server unreachable (2x also beep). The PIN is never shown or logged.
+9+确认          ``logout`` (退出); the keypad shows 12
+取消            drops a half-typed sign-in
+==============  =============================================================================
+
+A code stays on the keypad's display until its next key, or until a number is called at
+its window.
 
 Keypad keys (HARDWARE.md; the keypad has no 办结 key, so a call ends the current service):
 
@@ -54,7 +66,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from drivers.bus import BusPort, EvaluatorPress, Frame, KeypadAction, KeypadPress, decode_press
-from drivers.bus.frame import beep, show_number, start_evaluation
+from drivers.bus.frame import beep, show_code, show_number, start_evaluation
+from drivers.bus.keypad import KEY_CONFIRM
 from drivers.leddisplay import BusWindowDisplay, OnbonArea, OnbonWindowDisplay, WindowDisplay
 from queue_server.client import HallClient, NotConnected, ServerError
 
@@ -62,11 +75,15 @@ from . import texts
 from .config import BridgeConfig, DisplayType, KeypadSettings
 from .line import BusLine, LineState
 from .numbers import DigitNumbers
+from .signin import AskPin, Cancelled, SignIn, SignIns, Step
 from .windows import Look, LookKind, WindowBook, WindowState
 
 log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT = 5.0
+#: A login's answer is held back by the server after wrong PINs (up to 8 s, growing with
+#: each failure from this device) to slow guessing; wait that long, and the PIN check.
+LOGIN_TIMEOUT = 20.0
 #: Presses of one window in hand at once (one waiting for its reply, the others for their
 #: turn); more are refused with a beep (a stuck key, a server that does not answer).
 MAX_PENDING_PRESSES = 4
@@ -117,6 +134,11 @@ class Bridge:
         self.reported: LineState | None = None  # the line state the server last accepted
         self.changed = asyncio.Condition()  # notified when online/syncs/line state change
         self._shown: dict[int, Look] = {}
+        self.signins = SignIns(config.keypad_staff)
+        # The server checks one login per device at a time; keypads of all windows take turns.
+        self._login_lock = asyncio.Lock()
+        # Keypad address -> the sign-in code its display shows instead of its window's look.
+        self.prompts: dict[int, texts.KeypadCode] = {}
         # Line states still to report, in order; after a reconnect just the current one.
         self._to_report: asyncio.Queue[tuple[LineState, str]] = asyncio.Queue()
         self._stopping = asyncio.Event()
@@ -329,8 +351,13 @@ class Bridge:
     async def _act(self, keypad: KeypadSettings, press: KeypadPress) -> None:
         window = keypad.window
         action = press.action
-        log.info("window %d: key %s%s", window, action,
-                 f" after digits {press.digits}" if press.digits else "")  # fmt: skip
+        if self._signing_in(keypad, press):
+            await self._sign_in(keypad, press)
+            return
+        # Never the digits typed before the key: they may be a PIN ended with the wrong key.
+        log.info("window %d: key %s", window, action)
+        self.signins.cancel(keypad.address)  # any other key ends a half-typed sign-in
+        self._prompt(keypad, None)  # and the display shows the window again
         if action is KeypadAction.CALL_NEXT:
             await self._ending_current(window, "call_next")
         elif action is KeypadAction.RECALL:
@@ -357,8 +384,85 @@ class Bridge:
             for addr in self.evaluators_of.get(window, []):
                 if addr != keypad.address:  # that one was started by the ack
                     self.line.write_frame(start_evaluation(addr))
+        elif action is KeypadAction.SIGN_OUT:
+            await self._request("logout", window=window)
+            log.info("window %d: signed out on keypad 0x%02X", window, keypad.address)
+            self._prompt(keypad, texts.SIGNED_OUT)
+        elif action is KeypadAction.CANCEL:
+            pass  # nothing half-typed: the display shows the window again
+        elif action is KeypadAction.ENTER:
+            raise Refused("digits + 确认 sign in at a closed window only")
         else:
-            raise Refused(f"unknown key {press.key!r} (digits {press.digits!r})")
+            raise Refused(f"unknown key {press.key!r} after {len(press.digits)} digits")
+
+    # -- signing in on the keypad --------------------------------------------------------------
+
+    def _signing_in(self, keypad: KeypadSettings, press: KeypadPress) -> bool:
+        """Whether the press belongs to a sign-in: 取消, or any 确认 at a closed window or
+        after a staff number (so 6 + 确认 there is the staff number 6, not 弃号)."""
+        if self.signins.waiting_for_pin(keypad.address):
+            return press.key == KEY_CONFIRM or press.action is KeypadAction.CANCEL
+        closed = self.book[keypad.window].state is WindowState.CLOSED
+        return closed and press.key == KEY_CONFIRM
+
+    async def _sign_in(self, keypad: KeypadSettings, press: KeypadPress) -> None:
+        window, addr = keypad.window, keypad.address
+        step: Step = (
+            self.signins.cancel(addr)
+            if press.key != KEY_CONFIRM
+            else self.signins.enter(addr, press.digits)
+        )
+        if isinstance(step, Cancelled):
+            log.info("window %d: sign-in on keypad 0x%02X cancelled", window, addr)
+            self._prompt(keypad, None)
+        elif isinstance(step, AskPin):
+            log.info(
+                "window %d: staff number typed on keypad 0x%02X; asking for the PIN", window, addr
+            )
+            self._prompt(keypad, texts.ASK_PIN)
+        else:
+            code = await self._log_in(window, step)
+            self._prompt(keypad, code)
+            if code is not texts.SIGNED_IN:
+                self._beep(keypad)
+
+    async def _log_in(self, window: int, step: SignIn) -> texts.KeypadCode:
+        """Send the ``login``; the code the keypad shows for the answer."""
+        try:
+            async with self._login_lock:
+                await self.client.request(
+                    "login", timeout=LOGIN_TIMEOUT, window=window, staff=step.staff, pin=step.pin
+                )
+        except ServerError as exc:
+            code = _SIGN_IN_ERRORS.get(exc.code, texts.REFUSED)
+            log.warning("window %d: keypad sign-in refused: %s (%s)", window, exc.code, code.en)
+            return code
+        except (NotConnected, TimeoutError) as exc:
+            log.warning(
+                "window %d: keypad sign-in not done, server unreachable (%s)",
+                window,
+                type(exc).__name__,
+            )
+            return texts.OFFLINE
+        log.info("window %d: staff %s signed in on the keypad", window, step.staff)
+        return texts.SIGNED_IN
+
+    def _prompt(self, keypad: KeypadSettings, code: texts.KeypadCode | None) -> None:
+        """Show `code` on the keypad's display until its next key, or its window's look."""
+        if code is None and keypad.address not in self.prompts:
+            return
+        if code is None:
+            del self.prompts[keypad.address]
+        else:
+            self.prompts[keypad.address] = code
+        self._show_on_keypad(keypad.address, self.book[keypad.window].look())
+
+    def _show_on_keypad(self, addr: int, look: Look) -> None:
+        code = self.prompts.get(addr)
+        if code is not None:
+            self.line.write_frame(show_code(addr, code.code))
+        elif look.kind is not LookKind.UNKNOWN:
+            self.line.write_frame(show_number(addr, self.numbers.digits(look.number)))
 
     async def _ending_current(self, window: int, kind: str, **fields: Any) -> dict[str, Any]:
         """`kind` at `window`; if the window still serves someone, finish that first."""
@@ -386,7 +490,9 @@ class Bridge:
             return
         self._shown[window] = look
         for addr in self.keypad_of.get(window, []):
-            self.line.write_frame(show_number(addr, self.numbers.digits(look.number)))
+            if look.kind is LookKind.CALL:
+                self.prompts.pop(addr, None)  # a number called here matters more than a code
+            self._show_on_keypad(addr, look)
         for board in self.displays.get(window, []):
             try:
                 if look.kind is LookKind.CALL:
@@ -400,6 +506,13 @@ class Bridge:
             except Exception:
                 log.exception("window %d: board %s failed to show %s", window,
                               type(board).__name__, look)  # fmt: skip
+
+
+_SIGN_IN_ERRORS = {
+    "bad_pin": texts.BAD_PIN,
+    "unknown_staff": texts.BAD_PIN,
+    "staff_locked": texts.LOCKED,
+}
 
 
 def _clip(text: str) -> str:

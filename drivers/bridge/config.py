@@ -12,6 +12,8 @@ Schema (see ``config/demo-bridge.toml`` for a complete, commented file)::
     [evaluator_models.NAME]?   keys = { "0" = 2, "1" = 3, … }   (key -> level 1-5)
     [prefix_codes]? A = 1, B = 2, …  (ticket prefix -> digits on digit displays; default
                     A = 1 … Z = 26; a table given here replaces the default)
+    [keypad_staff]? "1001" = "S001", …  (number typed on a keypad to sign in -> staff id,
+                    for staff ids that are not digits; other numbers are sent as typed)
     [[keypads]]     address, window, transfer_to? (window for 转移 with no digits typed),
                     digits? (cells its display shows, 4-6, default 6)
     [[evaluators]]  address, window, model ("four_key" | "five_key" | a NAME above)
@@ -61,6 +63,8 @@ BUILTIN_MODELS = MappingProxyType({"four_key": FOUR_KEY, "five_key": FIVE_KEY})
 MAX_WINDOW = 9999  # as in the hall configuration
 MIN_DIGITS = 1 + SEQUENCE_DIGITS  # a one-digit code and the sequence
 _PREFIX = re.compile(r"[A-Z]{1,2}")  # as the hall configuration's ticket prefixes
+_STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # as the hall configuration's
+MAX_TYPED = 12  # digits of a staff number typed on a keypad
 
 
 class DisplayType(StrEnum):
@@ -121,6 +125,7 @@ class BridgeConfig:
     displays: tuple[DisplaySettings, ...] = ()
     source: str = "<config>"
     prefix_codes: Mapping[str, int] = field(default_factory=lambda: DEFAULT_CODES)
+    keypad_staff: Mapping[str, str] = field(default_factory=dict)  # typed -> staff id
 
     @property
     def windows(self) -> list[int]:
@@ -168,7 +173,14 @@ class _Checker(TomlChecker):
     # the document
 
     def config(self, doc: dict[str, Any]) -> BridgeConfig:
-        optional = {"evaluator_models", "prefix_codes", "keypads", "evaluators", "displays"}
+        optional = {
+            "evaluator_models",
+            "prefix_codes",
+            "keypad_staff",
+            "keypads",
+            "evaluators",
+            "displays",
+        }
         self.table(doc, "", {"server", "bus"}, optional)
         server = self.server(doc["server"])
         bus = self.bus(doc["bus"])
@@ -192,7 +204,8 @@ class _Checker(TomlChecker):
                 "keypads", "no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge"
             )
         codes = MappingProxyType(self.codes)
-        return BridgeConfig(server, bus, keypads, evaluators, displays, self.source, codes)
+        staff = MappingProxyType(self.keypad_staff(doc.get("keypad_staff", {})))
+        return BridgeConfig(server, bus, keypads, evaluators, displays, self.source, codes, staff)
 
     def server(self, value: object) -> ServerSettings:
         t = self.table(value, "server", {"url", "device", "token"}, set())
@@ -262,6 +275,32 @@ class _Checker(TomlChecker):
             first[code] = prefix
             codes[prefix] = code
         return codes
+
+    def keypad_staff(self, value: object) -> dict[str, str]:
+        """Numbers typed on a keypad to sign in -> the staff ids they stand for."""
+        if not isinstance(value, dict):
+            raise self.fail(
+                "keypad_staff", f'must be a table like "1001" = "S001", got {show(value)}'
+            )
+        staff: dict[str, str] = {}
+        first: dict[str, str] = {}  # staff id -> the number that stands for it
+        for typed, staff_id in value.items():
+            field = f"keypad_staff.{typed}"
+            if not (typed.isascii() and typed.isdigit() and len(typed) <= MAX_TYPED):
+                raise self.fail(
+                    field, f"{show(typed)} cannot be typed on a keypad: use 1 to {MAX_TYPED} digits"
+                )
+            if not isinstance(staff_id, str) or _STAFF_ID.fullmatch(staff_id) is None:
+                raise self.fail(
+                    field,
+                    "must be a staff id of the hall (letters, digits, _ . or -), "
+                    f"got {show(staff_id)}",
+                )
+            if staff_id in first:
+                raise self.fail(field, f"{staff_id} already has the number {first[staff_id]}")
+            first[staff_id] = typed
+            staff[typed] = staff_id
+        return staff
 
     def digits(self, t: dict[str, Any], path: str) -> int:
         """The cells a digit display shows; they must hold every prefix code's numbers."""

@@ -96,7 +96,8 @@ class BusLine:
             return
         if self._outbox.qsize() >= MAX_QUEUED:
             dropped = self._outbox.get_nowait()
-            log.warning("bus %s not draining: dropped %s", self.port.url, dropped.hex(" "))
+            # A count, not the bytes: an acknowledgement echoes a keypad's typed PIN.
+            log.warning("bus %s not draining: dropped %d bytes", self.port.url, len(dropped))
         self._outbox.put_nowait(data)
 
     def write_frame(self, frame: Frame) -> None:

@@ -65,6 +65,11 @@ def bad(old: str, new: str) -> str:
     return GOOD.replace(old, new, 1)
 
 
+def with_staff(table: str) -> str:
+    """GOOD with a [keypad_staff] table at line 14 (its first entry on line 15)."""
+    return bad("[[keypads]]", f"[keypad_staff]\n{table}\n\n[[keypads]]")
+
+
 def with_codes(table: str) -> str:
     """GOOD with a [prefix_codes] table at line 14 (its first entry on line 15)."""
     return bad("[[keypads]]", f"[prefix_codes]\n{table}\n\n[[keypads]]")
@@ -84,6 +89,12 @@ def test_the_good_file_reads_into_settings():
     codes = config.prefix_codes
     assert (codes["A"], codes["B"], codes["Z"]) == (1, 2, 26)  # the default: alphabet places
     assert [k.digits for k in config.keypads] == [6] and config.displays[0].digits == 6
+
+
+def test_keypad_staff_maps_numbers_typed_on_a_keypad_to_staff_ids():
+    config = parse_bridge_config(with_staff('"1001" = "S001"\n2002 = "wang.fang"'))
+    assert dict(config.keypad_staff) == {"1001": "S001", "2002": "wang.fang"}
+    assert parse_bridge_config(GOOD).keypad_staff == {}  # numbers typed are the staff ids
 
 
 def test_prefix_codes_replace_the_default_and_fit_four_digit_displays():
@@ -113,7 +124,7 @@ def test_the_demo_file_matches_the_demo_hall():
     [
         (bad('[server]\n', '[sever]\n'),
          ("bridge.toml:1: sever: unknown key (typo?); allowed here: bus, displays, "
-         "evaluator_models, evaluators, keypads, prefix_codes, server")),
+         "evaluator_models, evaluators, keypad_staff, keypads, prefix_codes, server")),
         (bad('url = "ws://127.0.0.1:8765/ws"', 'url = "http://127.0.0.1:8765/ws"'),
          'bridge.toml:2: server.url: must be a ws:// or wss:// address, got "http://127.0.0.1:8765/ws"'),
         (bad('token = "bridge-token-0001-abcdef"\n', ''),
@@ -173,6 +184,16 @@ def test_the_demo_file_matches_the_demo_hall():
         (with_codes("A = 1\nB = 100").replace("transfer_to = 2", "transfer_to = 2\ndigits = 5"),
          ("bridge.toml:22: keypads[0].digits: 5 digits cannot show B001 as 100001; give every "
           "prefix a code of at most 2 digit(s) in [prefix_codes]")),
+        (with_staff('"1001" = "S001"\n"1002" = "S001"'),
+         "bridge.toml:16: keypad_staff.1002: S001 already has the number 1001"),
+        (with_staff('"10a1" = "S001"'),
+         'bridge.toml:15: keypad_staff.10a1: "10a1" cannot be typed on a keypad: use 1 to 12 digits'),
+        (with_staff('"1001" = 1001'),
+         ("bridge.toml:15: keypad_staff.1001: must be a staff id of the hall (letters, digits, "
+          "_ . or -), got 1001")),
+        (with_staff('"1001" = "张三"'),
+         ("bridge.toml:15: keypad_staff.1001: must be a staff id of the hall (letters, digits, "
+          '_ . or -), got "张三"')),
         (bad('type = "bus"', 'type = "bus"\ndigits = 7'),
          "bridge.toml:33: displays[0].digits: must be between 4 and 6, got 7"),
         (bad("width = 128", "width = 128\ndigits = 6"),
