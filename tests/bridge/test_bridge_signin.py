@@ -71,16 +71,21 @@ def test_a_half_typed_sign_in_is_dropped_by_cancel_an_empty_entry_or_waiting():
 WITH_STAFF = DEVICES + '\n[keypad_staff]\n"11" = "s1"\n"22" = "s2"\n'
 
 
-def opened_by(db: Path, window: int) -> list[str]:
+def logged(db: Path, kind: str, window: int) -> list[tuple[str, dict]]:
+    """(actor, event) of the `kind` events at `window` in the server's event log."""
     conn = sqlite3.connect(db)
     try:
         rows = conn.execute(
-            "SELECT data FROM events WHERE type = 'window_opened' AND window = ? ORDER BY seq",
-            (window,),
+            "SELECT actor, data FROM events WHERE type = ? AND window = ? ORDER BY seq",
+            (kind, window),
         ).fetchall()
     finally:
         conn.close()
-    return [json.loads(data)["staff"] for (data,) in rows]
+    return [(actor, json.loads(data)) for actor, data in rows]
+
+
+def opened_by(db: Path, window: int) -> list[str]:
+    return [event["staff"] for _, event in logged(db, "window_opened", window)]
 
 
 def test_a_window_with_only_a_keypad_opens_when_a_clerk_signs_in_on_it(
@@ -113,6 +118,8 @@ def test_a_window_with_only_a_keypad_opens_when_a_clerk_signs_in_on_it(
             keypad.press(A.CALL_NEXT)  # the window is open: calls work
             assert (await watcher.next_event("ticket_called"))["number"] == "A001"
             await until(bus, lambda: keypad.display == board.number == "  1001")
+            # The server records the keypad's actions under the clerk who signed in on it.
+            assert [actor for actor, _ in logged(hall.db, "ticket_called", 1)] == ["s1"]
             keypad.press(A.SIGN_OUT)  # still serving A001: refused
             await until(bus, lambda: keypad.beeps == 2)
             keypad.press(A.NO_SHOW)
