@@ -219,3 +219,31 @@ def test_a_staff_id_locked_by_wrong_pins_shows_21_even_with_the_right_pin(
             assert snap["windows"][0]["state"] == "closed"
 
     asyncio.run(body())
+
+
+def test_a_sign_in_while_the_server_is_away_shows_23_and_works_when_it_is_back(
+    tmp_path, bus: FakeBus, link
+):
+    keypad = bus.attach(FakeKeypad(1))
+
+    async def body():
+        async with running(tmp_path) as first:
+            port = int(first.url.rsplit(":", 1)[1].split("/")[0])
+            async with bridged(first, link, WITH_STAFF) as bridge:
+                await first.server.stop()  # the server goes away; window 1 was closed
+                await bridge.wait_for(lambda: not bridge.online)
+                keypad.press(A.ENTER, "11")
+                await until(bus, lambda: keypad.display == ASK_PIN)
+                keypad.press(A.ENTER, PINS["s1"])
+                await until(bus, lambda: keypad.display == "23    " and keypad.beeps == 1)
+
+                async with running(tmp_path, port=port) as second:  # same port, same db
+                    await bridge.wait_for(lambda: bridge.online and bridge.syncs >= 2)
+                    watcher = await second.client("board-1")
+                    keypad.press(A.ENTER, "11")
+                    await until(bus, lambda: keypad.display == ASK_PIN)
+                    keypad.press(A.ENTER, PINS["s1"])
+                    assert (await watcher.next_event("window_opened"))["window"] == 1
+                    await until(bus, lambda: keypad.display == SIGNED_IN)
+
+    asyncio.run(body())
