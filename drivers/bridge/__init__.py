@@ -2,7 +2,9 @@
 
 Run it as ``python -m drivers.bridge --config config/demo-bridge.toml``. `config` reads and
 checks its TOML file, `line` keeps the serial port open in a reader thread, `windows` keeps
-what the server says of each window, and `bridge.Bridge` joins them in one asyncio loop.
+what the server says of each window, `numbers` turns ticket numbers into digits for digit
+displays (A001 -> 1001), `signin` follows a clerk signing in on a keypad, and
+`bridge.Bridge` joins them in one asyncio loop.
 """
 
 from .bridge import Bridge
