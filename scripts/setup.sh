@@ -13,7 +13,7 @@ APT_PACKAGES=(
   fonts-wqy-microhei fontconfig libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
   libglib2.0-0 espeak-ng
   # what Qt's xcb platform plugin (libqxcb.so, libQt6XcbQpa) loads on a real X display; without
-  # them the kiosk and the clerk app abort at start with "could not load the Qt platform plugin"
+  # them the kiosk and the clerk app abort at start ("no Qt platform plugin could be initialized")
   libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
