@@ -117,6 +117,9 @@ def test_the_demo_file_matches_the_demo_hall():
     # Every prefix of the hall has its own digits on the keypads and digit boards.
     shown = [config.prefix_codes.get(s.prefix) for s in hall.services]
     assert None not in shown and len(set(shown)) == len(shown)
+    # Every clerk can sign in on a keypad: the id is digits, or [keypad_staff] has a number.
+    mapped = set(config.keypad_staff.values())
+    assert [s.id for s in hall.staff if not (s.id.isdigit() or s.id in mapped)] == []
 
 
 @pytest.mark.parametrize(
