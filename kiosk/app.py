@@ -7,11 +7,14 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from PySide6.QtGui import QGuiApplication
+
 from appkit.link import ServerLink
 from drivers.printer import PaperWidth, PrinterEncoding, SerialPrinter
 
 from .config import KioskConfig
 from .controller import KioskController
+from .layout import fit_screen
 from .printing import PrinterService
 from .window import KioskWindow
 
@@ -31,14 +34,34 @@ class Kiosk:
         self.controller.stop()
 
 
-def build(config: KioskConfig, printer_url: str | None = None) -> Kiosk:
-    """A kiosk ready to `start()`; `printer_url` overrides `config.printer` (a fake's pty)."""
-    printer = SerialPrinter(printer_url or config.printer, baudrate=config.baud,
-                            encoding=PrinterEncoding(config.encoding))  # fmt: skip
+def screen_size(windowed: bool = False) -> tuple[int, int]:
+    """The primary screen's size in device-independent pixels (the part left free by panels
+    when `windowed`); (0, 0) when there is no screen."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 0, 0
+    rect = screen.availableGeometry() if windowed else screen.geometry()
+    return rect.width(), rect.height()
+
+
+def build(
+    config: KioskConfig, printer_url: str | None = None, screen: tuple[int, int] | None = None
+) -> Kiosk:
+    """A kiosk ready to `start()`; `printer_url` overrides `config.printer` (a fake's pty),
+    `screen` the size of the screen to fill (by default the primary screen's)."""
+    printer = SerialPrinter(
+        printer_url or config.printer,
+        baudrate=config.baud,
+        encoding=PrinterEncoding(config.encoding),
+    )
     link = ServerLink(config.server, "kiosk", config.device, config.token)
     width = PaperWidth.MM58 if config.paper_mm == 58 else PaperWidth.MM80
     controller = KioskController(config, link, PrinterService(printer, width))
-    window = KioskWindow(controller.flow, controller, config.orientation, controller.tz)
+    fit = fit_screen(config.orientation, *(screen or screen_size(config.windowed)))
+    log.info(
+        "screen %d×%d: %s layout at scale %.2f", fit.width, fit.height, fit.orientation, fit.scale
+    )
+    window = KioskWindow(controller.flow, controller, fit, controller.tz)
     return Kiosk(controller, window)
 
 

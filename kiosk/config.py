@@ -1,8 +1,11 @@
 """The kiosk's settings: command line over an optional TOML file over defaults. No Qt.
 
     python -m kiosk --server ws://10.0.0.2:8765/ws --device kiosk-1 --token … \
-        --printer /dev/ttyUSB0 [--baud 9600] [--orientation portrait|landscape] \
+        --printer /dev/ttyUSB0 [--baud 9600] [--orientation auto|portrait|landscape] \
         [--lang zh|en] [--public-url http://…] [--config kiosk.toml]
+
+`--orientation auto` (the default) follows the screen: landscape on a wide screen, portrait on
+a tall one. Either way the kiosk fills the screen it is on (see `layout.py`).
 
 The TOML file holds the same keys (dashes or underscores) in a `[kiosk]` table, plus the ones
 that have no option: `idle_timeout_s`, `done_timeout_s`, `printer_poll_s`,
@@ -20,8 +23,7 @@ from typing import Any
 
 from .ticket import public_base_from_server
 
-ORIENTATIONS = ("portrait", "landscape")
-SCREEN_SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+ORIENTATIONS = ("auto", "portrait", "landscape")
 
 
 class ConfigError(ValueError):
@@ -35,9 +37,9 @@ class KioskConfig:
     token: str = ""
     printer: str = ""
     baud: int = 9600
-    orientation: str = "portrait"
+    orientation: str = "auto"  # follow the screen
     lang: str = "zh"
-    public_url: str = ""  # empty: derived from `server`
+    public_url: str = ""  # QR link for a server that sends no status_url; empty: from `server`
     idle_timeout_s: float = 60.0
     done_timeout_s: float = 15.0
     printer_poll_s: float = 30.0  # status check while healthy
@@ -52,10 +54,6 @@ class KioskConfig:
     def public_base(self) -> str:
         return (self.public_url or public_base_from_server(self.server)).rstrip("/")
 
-    @property
-    def screen_size(self) -> tuple[int, int]:
-        return SCREEN_SIZES[self.orientation]
-
     def check(self) -> KioskConfig:
         for name in ("server", "device", "token", "printer"):
             if not getattr(self, name):
@@ -63,7 +61,9 @@ class KioskConfig:
         if not self.server.startswith(("ws://", "wss://")):
             raise ConfigError(f"server must be a ws:// or wss:// url: {self.server}")
         if self.orientation not in ORIENTATIONS:
-            raise ConfigError(f"orientation must be portrait or landscape: {self.orientation}")
+            raise ConfigError(
+                f"orientation must be auto, portrait or landscape: {self.orientation}"
+            )
         if self.lang not in ("zh", "en"):
             raise ConfigError(f"lang must be zh or en: {self.lang}")
         if self.paper_mm not in (58, 80):
@@ -103,9 +103,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help="this kiosk's token (better kept in the config file)")
     p.add_argument("--printer", help="serial port or pyserial url; 'fake' for a fake printer")
     p.add_argument("--baud", type=int)
-    p.add_argument("--orientation", choices=ORIENTATIONS)
+    p.add_argument("--orientation", choices=ORIENTATIONS, help="default: follow the screen")
     p.add_argument("--lang", choices=("zh", "en"), help="language a new citizen starts with")
-    p.add_argument("--public-url", help="base of the ticket page in the QR code")
+    p.add_argument("--public-url", help="QR link base for an old server without status_url")
     p.add_argument("--windowed", action="store_true", default=None, help="not full screen")
     return p
 

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from .flow import APPOINTMENT_CODE, Failure, KioskFlow, Lane, ServiceInfo, Stage
+from .layout import ScreenFit
 from .texts import error_text, text
-from .theme import sizes
+from .theme import Sizes, sizes
 from .ticket import wait_text
 from .widgets import TileButton, TileGrid, button, label, repolish, styled
 
@@ -57,14 +58,19 @@ def lane_chip(lane: Lane, lang: str) -> tuple[str, str]:
 
 
 class Page(QWidget):
-    """A screen: a column with page margins."""
+    """A screen: a column with page margins, drawn for `fit` (the screen's size)."""
 
-    def __init__(self, role: str = "page") -> None:
+    def __init__(self, fit: ScreenFit, role: str = "page") -> None:
         super().__init__()
         styled(self, role)
+        self.fit, self.orientation = fit, fit.orientation
+        px = sizes(False, fit.scale).px
         self.column = QVBoxLayout(self)
-        self.column.setContentsMargins(MARGIN, 36, MARGIN, 36)
-        self.column.setSpacing(24)
+        self.column.setContentsMargins(px(MARGIN), px(36), px(MARGIN), px(36))
+        self.column.setSpacing(px(24))
+
+    def sizes(self, flow: KioskFlow) -> Sizes:
+        return sizes(flow.large_text, self.fit.scale)
 
     def refresh(self, flow: KioskFlow) -> None:
         """Show what `flow` says."""
@@ -98,9 +104,9 @@ def scrolling(content: QWidget) -> QScrollArea:
 class HomeScreen(Page):
     """Categories as big tiles, then the 绿色通道 and 预约签到 lanes."""
 
-    def __init__(self, actions: Actions, orientation: str) -> None:
-        super().__init__()
-        self.taps, self.orientation = actions, orientation
+    def __init__(self, actions: Actions, fit: ScreenFit) -> None:
+        super().__init__(fit)
+        self.taps = actions
         self.title = label("title")
         self.chip = label("lane-chip-priority", wrap=False)
         self.cancel_lane = button("nav", "", lambda: actions.tap_back())
@@ -133,7 +139,7 @@ class HomeScreen(Page):
         self.taps.tap_lane(Lane(key))
 
     def refresh(self, flow: KioskFlow) -> None:
-        lang, s = flow.language, sizes(flow.large_text)
+        lang, s = flow.language, self.sizes(flow)
         titles = {Lane.PRIORITY: "home_title_priority", Lane.APPOINTMENT: "home_title_appointment"}
         self.title.setText(text(titles.get(flow.lane, "home_title"), lang))
         role, chip = lane_chip(flow.lane, lang)
@@ -167,7 +173,7 @@ class HomeScreen(Page):
         for tile, key in ((self.priority_button, "priority"),
                           (self.appointment_button, "appointment")):  # fmt: skip
             tile.set_content(text(f"{key}_button", lang), text(f"{key}_hint", lang))
-            tile.setFixedHeight(s.lane_height)
+            tile.setMinimumHeight(s.lane_height)
             tile.setVisible(lane_normal)
             tile.setEnabled(calm and flow.online and flow.printer.can_print)
 
@@ -183,9 +189,9 @@ def _reason_text(service: ServiceInfo, lane: Lane, lang: str) -> str:
 class CategoryScreen(Page):
     """The services of the chosen category, with waiting counts or why they are closed."""
 
-    def __init__(self, actions: Actions, orientation: str) -> None:
-        super().__init__()
-        self.taps, self.orientation = actions, orientation
+    def __init__(self, actions: Actions, fit: ScreenFit) -> None:
+        super().__init__(fit)
+        self.taps = actions
         self.title = label("title")
         self.subtitle = label("subtitle")
         self.chip = label("lane-chip-priority", wrap=False)
@@ -206,7 +212,7 @@ class CategoryScreen(Page):
         return self.grid.tiles
 
     def refresh(self, flow: KioskFlow) -> None:
-        lang, s = flow.language, sizes(flow.large_text)
+        lang, s = flow.language, self.sizes(flow)
         self.title.setText(text("services_title", lang))
         self.subtitle.setText(flow.category or "")
         role, chip = lane_chip(flow.lane, lang)
@@ -240,8 +246,8 @@ class AppointmentScreen(Page):
 
     KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete")
 
-    def __init__(self, actions: Actions, orientation: str) -> None:
-        super().__init__()
+    def __init__(self, actions: Actions, fit: ScreenFit) -> None:
+        super().__init__(fit)
         self.taps = actions
         self._lang = "zh"
         self.title = label("title")
@@ -270,7 +276,7 @@ class AppointmentScreen(Page):
         entry.addWidget(self.subtitle)
         entry.addWidget(self.code)
         entry.addWidget(self.error)
-        if orientation == "landscape":  # code on the left, keypad on the right
+        if fit.orientation == "landscape":  # code on the left, keypad on the right
             entry.addStretch(1)
             entry.addWidget(self.confirm_button)
             body = QHBoxLayout()
@@ -314,7 +320,7 @@ class AppointmentScreen(Page):
         self.taps.tap_appointment(code)
 
     def refresh(self, flow: KioskFlow) -> None:
-        lang, s = flow.language, sizes(flow.large_text)
+        lang, s = flow.language, self.sizes(flow)
         self._lang = lang
         self.title.setText(text("appointment_title", lang))
         service = flow.service.name(lang) if flow.service else ""
@@ -338,12 +344,13 @@ class AppointmentScreen(Page):
 class Card(QWidget):
     """A white card in the middle of the page."""
 
-    def __init__(self) -> None:
+    def __init__(self, fit: ScreenFit) -> None:
         super().__init__()
         styled(self, "card")
+        px = sizes(False, fit.scale).px
         self.column = QVBoxLayout(self)
-        self.column.setContentsMargins(56, 48, 56, 48)
-        self.column.setSpacing(22)
+        self.column.setContentsMargins(px(56), px(48), px(56), px(48))
+        self.column.setSpacing(px(22))
 
 
 def centered(page: Page, card: QWidget) -> None:
@@ -357,9 +364,9 @@ def centered(page: Page, card: QWidget) -> None:
 
 
 class PrintingScreen(Page):
-    def __init__(self) -> None:
-        super().__init__()
-        card = Card()
+    def __init__(self, fit: ScreenFit) -> None:
+        super().__init__(fit)
+        card = Card(fit)
         self.title = label("big-title")
         self.service = label("service")
         self.hint = label("subtitle")
@@ -379,9 +386,9 @@ class PrintingScreen(Page):
 class DoneScreen(Page):
     """请取走您的票, the number big, and what the ticket says."""
 
-    def __init__(self, actions: Actions, orientation: str = "portrait") -> None:
-        super().__init__()
-        card = Card()
+    def __init__(self, actions: Actions, fit: ScreenFit) -> None:
+        super().__init__(fit)
+        card = Card(fit)
         self.title = label("big-title")
         self.number = label("number", wrap=False)
         self.service = label("service")
@@ -397,8 +404,8 @@ class DoneScreen(Page):
         for part in (self.title, self.number, self.service):
             card.column.addWidget(part)
         card.column.addLayout(chip_row)
-        if orientation == "landscape":  # the number on the left, what to do next on the right
-            facts = Card()
+        if fit.orientation == "landscape":  # the number on the left, what to do next on the right
+            facts = Card(fit)
             facts.column.addStretch(1)
             for part in (self.wait, self.location, self.hint):
                 facts.column.addWidget(part)
@@ -441,15 +448,15 @@ class DoneScreen(Page):
         self.location.setText(text("done_location", lang, location=place or ""))
         self.hint.setText(text("done_hint", lang))
         self.done_button.setText(text("done_again", lang))
-        self.done_button.setFixedHeight(sizes(flow.large_text).nav_height)
+        self.done_button.setFixedHeight(self.sizes(flow).nav_height)
 
 
 class FailedScreen(Page):
     """Why no ticket was issued, in plain words, with 重试 when trying again can help."""
 
-    def __init__(self, actions: Actions) -> None:
-        super().__init__()
-        card = Card()
+    def __init__(self, actions: Actions, fit: ScreenFit) -> None:
+        super().__init__(fit)
+        card = Card(fit)
         self.title = label("fail-title")
         self.message = label("message")
         card.column.addWidget(self.title)
@@ -479,7 +486,7 @@ class FailedScreen(Page):
         self.retry_button.setEnabled(flow.online)
         self.home_button.setText(text("home", lang))
         for b in (self.retry_button, self.home_button):
-            b.setFixedHeight(sizes(flow.large_text).nav_height)
+            b.setFixedHeight(self.sizes(flow).nav_height)
 
 
 def _fields(flow: KioskFlow) -> dict[str, object]:
@@ -493,10 +500,11 @@ def _fields(flow: KioskFlow) -> dict[str, object]:
 class OutOfServiceScreen(Page):
     """暂停服务: the printer needs staff. Says why, and whether a ticket was voided."""
 
-    def __init__(self) -> None:
-        super().__init__("oos")
+    def __init__(self, fit: ScreenFit) -> None:
+        super().__init__(fit, "oos")
         self.icon = label("oos-icon", "!", wrap=False)
-        self.icon.setFixedSize(180, 180)
+        icon = sizes(False, fit.scale).px(180)
+        self.icon.setFixedSize(icon, icon)
         self.title = label("oos-title")
         self.reason = label("oos-reason")
         self.voided = label("oos-message")

@@ -1,4 +1,5 @@
-"""The kiosk's look: a government-blue stylesheet, sizes in pixels scaled for large text.
+"""The kiosk's look: a government-blue stylesheet, sizes in pixels scaled for the screen and
+for large text.
 
 Widgets say what they are with a `role` property; the stylesheet gives each role its size and
 colours. The font family is named explicitly so Chinese never falls back to boxes.
@@ -28,12 +29,21 @@ LARGE_TEXT_SCALE = 1.3
 
 @dataclass(frozen=True)
 class Sizes:
-    """Pixel sizes for one scale; the layouts read these too."""
+    """Pixel sizes for one scale; the layouts read these too.
+
+    `screen` scales the design (1080×1920 or 1920×1080) to the screen; `scale` is `screen`
+    times the large-text factor. `screen_px` is for what large text leaves alone (the top
+    bar, so its switches stay where they were, and the ticket number, already huge).
+    """
 
     scale: float
+    screen: float = 1.0
 
     def px(self, base: float) -> int:
         return round(base * self.scale)
+
+    def screen_px(self, base: float) -> int:
+        return round(base * self.screen)
 
     def tile_height(self, orientation: str) -> int:
         return self.px(260 if orientation == "portrait" else 190)
@@ -58,25 +68,25 @@ class Sizes:
         return self.px(220)
 
 
-def sizes(large_text: bool) -> Sizes:
-    return Sizes(LARGE_TEXT_SCALE if large_text else 1.0)
+def sizes(large_text: bool, screen: float = 1.0) -> Sizes:
+    return Sizes((LARGE_TEXT_SCALE if large_text else 1.0) * screen, screen)
 
 
-def stylesheet(family: str, large_text: bool) -> str:
+def stylesheet(family: str, large_text: bool, screen: float = 1.0) -> str:
     """The whole stylesheet; the top bar keeps its size so the switches stay where they were."""
-    s = sizes(large_text)
-    px = s.px
+    s = sizes(large_text, screen)
+    px, fixed = s.px, s.screen_px
     return f"""
 * {{ font-family: "{family}"; color: {INK}; }}
 QWidget#KioskWindow, QStackedWidget, QScrollArea, QWidget[role="page"] {{ background: {PAPER}; }}
 QScrollArea {{ border: none; }}
 
 QWidget[role="topbar"] {{ background: {BLUE}; }}
-QLabel[role="hall"] {{ color: white; font-size: 40px; font-weight: bold; }}
-QLabel[role="clock"] {{ color: #d6e4f5; font-size: 30px; }}
+QLabel[role="hall"] {{ color: white; font-size: {fixed(40)}px; font-weight: bold; }}
+QLabel[role="clock"] {{ color: #d6e4f5; font-size: {fixed(30)}px; }}
 QPushButton[role="toggle"] {{
     color: white; background: transparent; border: 2px solid #7fa6d3; border-radius: 12px;
-    font-size: 30px; padding: 10px 24px; min-height: 64px;
+    font-size: {fixed(30)}px; padding: {fixed(10)}px {fixed(24)}px; min-height: {fixed(64)}px;
 }}
 QPushButton[role="toggle"]:checked {{ background: white; color: {BLUE}; border-color: white; }}
 
@@ -141,14 +151,15 @@ QLabel[role="error"] {{ font-size: {px(30)}px; color: {RED}; }}
 
 QWidget[role="card"] {{ background: white; border: 2px solid {LINE}; border-radius: {px(24)}px; }}
 QLabel[role="big-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {BLUE_DARK}; }}
-QLabel[role="number"] {{ font-size: 210px; font-weight: bold; color: {BLUE}; }}
+QLabel[role="number"] {{ font-size: {fixed(210)}px; font-weight: bold; color: {BLUE}; }}
 QLabel[role="service"] {{ font-size: {px(48)}px; font-weight: bold; }}
 QLabel[role="fact"] {{ font-size: {px(38)}px; }}
 QLabel[role="fail-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {RED}; }}
 QLabel[role="message"] {{ font-size: {px(40)}px; }}
 QWidget[role="oos"] {{ background: #4a5566; }}
 QLabel[role="oos-icon"] {{
-    color: #4a5566; background: #ffd9a8; border-radius: 90px; font-size: 120px; font-weight: bold;
+    color: #4a5566; background: #ffd9a8; border-radius: {fixed(90)}px; font-size: {fixed(120)}px;
+    font-weight: bold;
 }}
 QLabel[role="oos-title"] {{ color: white; font-size: {px(110)}px; font-weight: bold; }}
 QLabel[role="oos-reason"] {{ color: #ffd9a8; font-size: {px(48)}px; font-weight: bold; }}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -58,7 +59,9 @@ def repolish(widget: QWidget) -> None:
 class TileButton(QPushButton):
     """A large touch target with a title, a detail line and a badge (waiting or why closed).
 
-    `text()` holds all three, one per line, for tests and accessibility; the labels paint them.
+    `accessibleName()` holds all three, for tests and accessibility; the labels paint them. A
+    tile is at least its minimum height and grows to show long (English, large) text whole:
+    its labels wrap, and its layout gives the height for the width it gets.
     """
 
     def __init__(self, role: str, title_role: str, detail_role: str, key: str,
@@ -67,11 +70,13 @@ class TileButton(QPushButton):
         self.key = key
         self.setProperty("role", role)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.title = label(title_role)
         self.detail = label(detail_role)
         self.badge = label("tile-badge" if role == "tile" else detail_role)
-        box = QVBoxLayout(self)
+        self.box = box = QVBoxLayout(self)
         box.setContentsMargins(28, 14, 20, 14)
         box.setSpacing(4)
         box.addStretch(1)
@@ -79,7 +84,41 @@ class TileButton(QPushButton):
             part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
             box.addWidget(part)
         box.addStretch(1)
+        # A title's longest word decides its font when it is wider than the tile (see _fit_title);
+        # the label never asks for more width than the tile has.
+        ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        ignored.setHeightForWidth(True)
+        self.title.setSizePolicy(ignored)
+        self._base_px = 0  # the stylesheet's title size while the title is shrunk, else 0
         self.clicked.connect(lambda: on_click(self.key))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """Shrink the title's font just enough that its widest word fits across the tile: a
+        long English word in large text must not be cut off at the tile's edge."""
+        margins = self.box.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 4
+        words = self.title.text().split()
+        if room <= 0 or not words:
+            return
+        font = QFont(self.title.font())
+        base = self._base_px or font.pixelSize()
+        if base <= 0:
+            return
+        font.setPixelSize(base)
+        widest = max(QFontMetrics(font).horizontalAdvance(word) for word in words)
+        fitted = base if widest <= room else max(12, base * room // widest)
+        if fitted == self.title.font().pixelSize():
+            return
+        if fitted == base:
+            self._base_px = 0
+            self.title.setStyleSheet("")
+        else:
+            self._base_px = base
+            self.title.setStyleSheet(f"font-size: {fitted}px;")
 
     def set_content(self, title: str, detail: str = "", badge: str = "",
                     closed: bool = False) -> None:  # fmt: skip
@@ -87,7 +126,9 @@ class TileButton(QPushButton):
         if self.badge.property("closed") != closed:
             self.badge.setProperty("closed", closed)
             repolish(self.badge)
-        self.title.setText(title)
+        if title != self.title.text():
+            self.title.setText(title)
+            self._fit_title()
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
         self.badge.setText(badge)
@@ -131,7 +172,7 @@ class TileGrid(QWidget):
         self.tiles = {}
         for i, key in enumerate(keys):
             tile = make(key)
-            tile.setFixedHeight(height)
+            tile.setMinimumHeight(height)
             self.grid.addWidget(tile, i // columns, i % columns)
             self.tiles[key] = tile
         for c in range(columns):
@@ -162,12 +203,13 @@ class TopBar(QWidget):
         super().__init__()
         styled(self, "topbar")
         self.tz = tz
-        self.hall = label("hall", wrap=False, align=Qt.AlignmentFlag.AlignLeft
-                          | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
-        self.clock = label("clock", wrap=False, align=Qt.AlignmentFlag.AlignLeft
-                           | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
-        for name in (self.hall, self.clock):  # a long hall name is clipped, never widens
-            name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self.hall = label("hall", align=left)
+        self.clock = label("clock", align=left)
+        for name in (self.hall, self.clock):  # a long hall name wraps, never widens the bar
+            policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            policy.setHeightForWidth(True)
+            name.setSizePolicy(policy)
         self.language_button = button("toggle", "", on_language)
         self.large_text_button = button("toggle", "", on_large_text)
         self.large_text_button.setCheckable(True)

@@ -1,8 +1,9 @@
 """The kiosk's window: top bar, offline banner, and one screen per stage of the flow.
 
 It observes the flow (`flow.subscribe`) and shows the screen for the current stage; taps go to
-`actions` (the controller). Portrait 1080×1920 and landscape 1920×1080 share the screens; the
-number of tile columns follows the orientation and the large-text mode.
+`actions` (the controller). The window takes the size of its screen (`layout.ScreenFit`):
+portrait and landscape share the screens, the number of tile columns follows the orientation,
+and every size follows the screen's scale and the large-text mode.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from appkit.fonts import cjk_family
 
 from .flow import KioskFlow, Stage
+from .layout import DESIGN_SIZES, ScreenFit, fit_screen
 from .screens import (
     Actions,
     AppointmentScreen,
@@ -29,27 +31,36 @@ from .texts import text
 from .theme import stylesheet
 from .widgets import TopBar, label
 
-SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+#: The design sizes (kept for callers that size a window by orientation).
+SIZES = DESIGN_SIZES
 
 
 class KioskWindow(QWidget):
-    def __init__(self, flow: KioskFlow, actions: Actions, orientation: str = "portrait",
-                 tz: ZoneInfo | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        flow: KioskFlow,
+        actions: Actions,
+        fit: ScreenFit | None = None,
+        tz: ZoneInfo | None = None,
+    ) -> None:
+        """`fit`: the screen to fill; by default a portrait 1080×1920 one."""
         super().__init__()
         self.setObjectName("KioskWindow")
-        self.flow, self.taps, self.orientation = flow, actions, orientation
+        self.fit = fit or fit_screen("portrait", *DESIGN_SIZES["portrait"])
+        self.flow, self.taps, self.orientation = flow, actions, self.fit.orientation
         self.family = cjk_family()
-        self.topbar = TopBar(actions.tap_language, actions.tap_large_text,
-                             tz or ZoneInfo("Asia/Shanghai"))  # fmt: skip
+        self.topbar = TopBar(
+            actions.tap_language, actions.tap_large_text, tz or ZoneInfo("Asia/Shanghai")
+        )
         self.banner = label("banner")
         self.banner.hide()
-        self.home = HomeScreen(actions, orientation)
-        self.category = CategoryScreen(actions, orientation)
-        self.appointment = AppointmentScreen(actions, orientation)
-        self.printing = PrintingScreen()
-        self.done = DoneScreen(actions, orientation)
-        self.failed = FailedScreen(actions)
-        self.out_of_service = OutOfServiceScreen()
+        self.home = HomeScreen(actions, self.fit)
+        self.category = CategoryScreen(actions, self.fit)
+        self.appointment = AppointmentScreen(actions, self.fit)
+        self.printing = PrintingScreen(self.fit)
+        self.done = DoneScreen(actions, self.fit)
+        self.failed = FailedScreen(actions, self.fit)
+        self.out_of_service = OutOfServiceScreen(self.fit)
         self.stack = QStackedWidget()
         for screen in (self.home, self.category, self.appointment, self.printing, self.done,
                        self.failed, self.out_of_service):  # fmt: skip
@@ -66,7 +77,7 @@ class KioskWindow(QWidget):
         column.addWidget(self.topbar)
         column.addWidget(self.banner)
         column.addWidget(self.stack, 1)
-        self.resize(*SIZES[orientation])
+        self.resize(*self.fit.size)
         self._large_text: bool | None = None
         flow.subscribe(self.refresh)
         self.refresh(flow)
@@ -79,7 +90,7 @@ class KioskWindow(QWidget):
     def refresh(self, flow: KioskFlow) -> None:
         if flow.large_text != self._large_text:
             self._large_text = flow.large_text
-            self.setStyleSheet(stylesheet(self.family, flow.large_text))
+            self.setStyleSheet(stylesheet(self.family, flow.large_text, self.fit.scale))
         lang = flow.language
         self.setWindowTitle(text("app_title", lang))
         self.topbar.refresh(flow.hall, lang, flow.large_text)

@@ -84,6 +84,13 @@ def rich_hall() -> Hall:
     return dataclasses.replace(hall, services=(sb, *extra))
 
 
+def demo_hall() -> Hall:
+    """The demonstration hall of config/demo-hall.toml (long English names, many services)."""
+    from queue_server.config import load_hall
+
+    return load_hall(Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml")
+
+
 class HallThread:
     """A `HallServer` on 127.0.0.1 in a thread with its own event loop."""
 
@@ -181,8 +188,9 @@ class HallThread:
 @pytest.fixture
 def hall_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HallThread]:
     """The server; `@pytest.mark.parametrize("hall_server", ["rich"], indirect=True)` gives
-    the richer hall."""
-    hall = rich_hall() if getattr(request, "param", None) == "rich" else None
+    the richer hall, `["demo"]` the demonstration hall."""
+    param = getattr(request, "param", None)
+    hall = rich_hall() if param == "rich" else demo_hall() if param == "demo" else None
     server = HallThread(tmp_path, hall)
     server.start()
     yield server
@@ -209,11 +217,21 @@ def kiosk_config(server: HallThread, fake: FakePrinter, **overrides: Any) -> Kio
 class KioskRig:
     """A started kiosk plus what it talks to."""
 
-    def __init__(self, qtbot: Any, server: HallThread, fake: FakePrinter,
-                 **overrides: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        qtbot: Any,
+        server: HallThread,
+        fake: FakePrinter,
+        screen: tuple[int, int] | None = None,
+        **overrides: Any,
+    ) -> None:
+        """`screen`: the size of the screen the kiosk fills (by default the design size of
+        the orientation asked for, portrait when none)."""
         self.qtbot, self.server, self.printer = qtbot, server, fake
         self.config = kiosk_config(server, fake, **overrides)
-        self.kiosk: Kiosk = build(self.config)
+        if screen is None:
+            screen = (1920, 1080) if self.config.orientation == "landscape" else (1080, 1920)
+        self.kiosk: Kiosk = build(self.config, screen=screen)
         self.window = self.kiosk.window
         self.controller = self.kiosk.controller
         self.flow = self.controller.flow

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.config import ConfigError, load
+from kiosk.layout import ScreenFit, fit_screen
 from kiosk.ticket import printable_ticket, public_base_from_server, ticket_url
 from queue_server.wording import wait_phrase
 
@@ -17,13 +18,28 @@ BASE = ["--server", "ws://10.0.0.2:8765/ws", "--device", "kiosk-1", "--token", "
 
 def test_command_line_defaults_and_the_derived_public_url():
     config = load(BASE)
-    assert (config.baud, config.orientation, config.lang) == (9600, "portrait", "zh")
+    assert (config.baud, config.orientation, config.lang) == (9600, "auto", "zh")
     assert config.public_base == "http://10.0.0.2:8765"
-    assert config.screen_size == (1080, 1920)
     config = load([*BASE, "--public-url", "https://zwfw.example.gov.cn/q/", "--baud", "115200",
                    "--orientation", "landscape", "--lang", "en"])  # fmt: skip
     assert config.public_base == "https://zwfw.example.gov.cn/q"
-    assert (config.baud, config.screen_size, config.lang) == (115200, (1920, 1080), "en")
+    assert (config.baud, config.orientation, config.lang) == (115200, "landscape", "en")
+
+
+@pytest.mark.parametrize(
+    ("setting", "screen", "fit"),
+    [
+        ("auto", (1920, 1080), ScreenFit("landscape", 1920, 1080, 1.0)),
+        ("auto", (1080, 1920), ScreenFit("portrait", 1080, 1920, 1.0)),
+        ("auto", (1366, 768), ScreenFit("landscape", 1366, 768, 0.711)),
+        ("auto", (768, 1366), ScreenFit("portrait", 768, 1366, 0.711)),
+        ("auto", (3840, 2160), ScreenFit("landscape", 3840, 2160, 2.0)),
+        ("portrait", (1920, 1080), ScreenFit("portrait", 1920, 1080, 0.562)),
+        ("landscape", (0, 0), ScreenFit("landscape", 1920, 1080, 1.0)),
+    ],
+)
+def test_the_kiosk_fills_its_screen_in_the_screens_orientation_unless_told(setting, screen, fit):
+    assert fit_screen(setting, *screen) == fit
 
 
 def test_the_toml_file_and_the_command_line_over_it(tmp_path):

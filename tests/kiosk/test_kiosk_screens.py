@@ -161,7 +161,9 @@ def test_large_text_mode_makes_everything_bigger(kiosk):
     assert kiosk.flow.large_text and window.topbar.large_text_button.isChecked()
     assert window.topbar.large_text_button.text() == "长者模式 · 已开启"
     tile = window.home.category_buttons["社会保障"]
-    assert tile.height() == sizes(True).tile_height("portrait") > normal_height
+    large = sizes(True).tile_height("portrait")
+    assert tile.minimumHeight() == large > normal_height
+    kiosk.qtbot.waitUntil(lambda: tile.height() == large, timeout=2000)  # laid out
     assert "font-size: 65px" in window.styleSheet()  # 50 px titles × 1.3
     assert columns("portrait", True) == 2  # one long column would need scrolling
     grid = window.home.grid.grid
