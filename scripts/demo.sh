@@ -89,9 +89,12 @@ show_log() {  # name, log file
   tail -n 30 "$2" >&2 || true
   echo "----" >&2
 }
-fail() {  # name, log file, message
+report() {  # name, log file, message
   echo "hall: FAILED: $3" >&2
   show_log "$1" "$2"
+}
+fail() {  # name, log file, message
+  report "$@"
   exit 1
 }
 
@@ -169,12 +172,16 @@ if [ -n "${DISPLAY:-}" ] && command -v xdotool >/dev/null 2>&1; then
   export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-xcb}
 fi
 
-# Wait until the app's process has a mapped window; fail if it exits or takes too long.
+# Wait until the app's process has a mapped window; report it (status 1) if it exits first or
+# takes too long.
 wait_window() {  # name, pid, log file
   local name=$1 pid=$2 log=$3 win="" title
   local deadline=$((SECONDS + WAIT))
   while :; do
-    kill -0 "$pid" 2>/dev/null || fail "$name" "$log" "the $name exited before showing its window"
+    if ! kill -0 "$pid" 2>/dev/null; then
+      report "$name" "$log" "the $name exited before showing its window"
+      return 1
+    fi
     if [ "$CHECK_WINDOWS" -eq 1 ]; then
       win=$(xdotool search --onlyvisible --pid "$pid" 2>/dev/null | head -n 1 || true)
       if [ -n "$win" ]; then
@@ -188,8 +195,10 @@ wait_window() {  # name, pid, log file
         "no xdotool; log: $log)"
       return 0
     fi
-    [ "$SECONDS" -lt "$deadline" ] \
-      || fail "$name" "$log" "the $name's window did not appear within ${WAIT}s"
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      report "$name" "$log" "the $name's window did not appear within ${WAIT}s"
+      return 1
+    fi
     sleep 0.2
   done
 }
@@ -206,8 +215,10 @@ if [ "$APPS" -eq 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   pids+=($!)
   names+=("clerk app")
   clerk_pid=$!
-  wait_window kiosk "$kiosk_pid" "$KIOSK_LOG"
-  wait_window "clerk app" "$clerk_pid" "$CLERK_LOG"
+  failed=0
+  wait_window kiosk "$kiosk_pid" "$KIOSK_LOG" || failed=1
+  wait_window "clerk app" "$clerk_pid" "$CLERK_LOG" || failed=1
+  [ "$failed" -eq 0 ] || exit 1
   echo "hall: kiosk ($KIOSK, fake printer) and clerk app (window $WINDOW) are up"
 else
   [ "$APPS" -eq 1 ] && echo "hall: no screen here, so only the server runs."

@@ -27,10 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "artifacts" / "screenshots" / "demo-xvfb.png"
 UP = re.compile(r"^hall: (kiosk|clerk app) window up: \"(.*)\" \(X window (\d+), pid (\d+)")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed"),
-]
+pytestmark = pytest.mark.slow
+needs_xvfb = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
 
 
 def free_display() -> int:
@@ -78,10 +76,13 @@ def xvfb() -> Iterator[str]:
 class Demo:
     """`scripts/demo.sh` in its own process group, its output read line by line."""
 
-    def __init__(self, display: str, tmp: Path) -> None:
-        env = dict(os.environ, DISPLAY=display)
+    def __init__(self, display: str | None, tmp: Path, *options: str) -> None:
+        env = dict(os.environ)
         env.pop("QT_QPA_PLATFORM", None)  # the tests' default is offscreen; the demo needs X
         env.pop("WAYLAND_DISPLAY", None)
+        env.pop("DISPLAY", None)
+        if display is not None:
+            env["DISPLAY"] = display
         self.proc = subprocess.Popen(
             [
                 "bash",
@@ -94,6 +95,7 @@ class Demo:
                 str(tmp / "log"),
                 "--wait",
                 "90",
+                *options,
             ],
             cwd=ROOT,
             env=env,
@@ -132,6 +134,17 @@ class Demo:
             if line.startswith(prefix):
                 return line
         pytest.fail(f"no {prefix!r} from demo.sh within {timeout}s:\n" + "\n".join(self.lines))
+
+    def all_lines(self) -> list[str]:
+        """Every line of the demo's output, once it has ended."""
+        self._reader.join(timeout=10)
+        while True:
+            try:
+                line = self._queue.get_nowait()
+            except queue.Empty:
+                return self.lines
+            if line is not None:
+                self.lines.append(line)
 
     def close(self) -> None:
         """Make sure the demo has ended, then release its output pipe."""
@@ -231,6 +244,7 @@ def screenshot(display: str, boxes: list[Box]) -> list[float]:
         time.sleep(0.5)
 
 
+@needs_xvfb
 @pytest.mark.timeout(400)
 def test_demo_shows_the_kiosk_and_the_clerk_app_on_x(xvfb: str, tmp_path: Path) -> None:
     assert shutil.which("xdotool"), "xdotool is missing: run scripts/setup.sh"
@@ -293,3 +307,40 @@ def test_demo_shows_the_kiosk_and_the_clerk_app_on_x(xvfb: str, tmp_path: Path) 
         for pid in pids.values():
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.timeout(400)
+def test_demo_says_which_app_failed_and_stops_the_rest(tmp_path: Path) -> None:
+    # A display with no X server behind it: both apps exit at once, as with a missing library.
+    n = free_display()
+    demo = Demo(f":{n}", tmp_path)
+    try:
+        server = demo.wait_for("hall: server up on ", timeout=300)
+        server_pid = int(re.findall(r"pid (\d+)", server)[0])
+        demo.wait_for("hall: FAILED: the kiosk exited before showing its window", timeout=120)
+        assert demo.proc.wait(timeout=60) == 1
+        output = "\n".join(demo.all_lines())
+        assert "demo-kiosk.log (kiosk)" in output  # the end of the kiosk's log is shown
+        assert "hall: FAILED: the clerk app exited before showing its window" in output
+        assert "demo-clerk.log (clerk app)" in output
+        assert "hall: ready" not in output
+        assert not alive(server_pid), "the server survived the demo's failure"
+    finally:
+        demo.close()
+
+
+@pytest.mark.timeout(400)
+def test_demo_without_a_screen_runs_the_server_and_stops_on_sigint(tmp_path: Path) -> None:
+    demo = Demo(None, tmp_path)
+    try:
+        server = demo.wait_for("hall: server up on ", timeout=300)
+        server_pid = int(re.findall(r"pid (\d+)", server)[0])
+        demo.wait_for("hall: no screen here", timeout=30)
+        demo.wait_for("hall: ready", timeout=30)
+        demo.proc.send_signal(signal.SIGINT)
+        assert demo.proc.wait(timeout=60) == 128 + signal.SIGINT
+        assert not alive(server_pid)
+        log = (tmp_path / "log" / "demo-server.log").read_text(encoding="utf-8")
+        assert "stopped cleanly" in log, log[-2000:]
+    finally:
+        demo.close()
