@@ -119,6 +119,7 @@ class ServiceInfo:
     name_zh: str
     name_en: str
     category: str
+    category_en: str = ""  # empty: the hall named the category in Chinese only
     waiting: int = 0
     open: bool = True
     closed_reason: str | None = None  # "closed" | "quota"
@@ -135,6 +136,7 @@ class ServiceInfo:
             name_zh=str(d.get("name_zh") or d["code"]),
             name_en=str(d.get("name_en") or d.get("name_zh") or d["code"]),
             category=str(d.get("category") or ""),
+            category_en=str(d.get("category_en") or ""),
             waiting=int(d.get("waiting") or 0),
             open=bool(d.get("open", True)),
             closed_reason=d.get("closed_reason"),
@@ -266,6 +268,13 @@ class KioskFlow:
     def categories(self) -> list[str]:
         """Categories in the order their first service is configured."""
         return list(dict.fromkeys(s.category for s in self.services))
+
+    def category_name(self, category: str, lang: str) -> str:
+        """A category (keyed by its Chinese name) as the citizen reads it in `lang`."""
+        if lang == "en":
+            english = next((s.category_en for s in self.services_in(category) if s.category_en), "")
+            return english or category
+        return category
 
     def services_in(self, category: str | None) -> list[ServiceInfo]:
         return [s for s in self.services if s.category == category]

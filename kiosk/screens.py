@@ -167,7 +167,7 @@ class HomeScreen(Page):
                 badge = text("category_waiting", lang, n=sum(x.waiting for x in takeable))
             else:
                 badge = _reason_text(services[0], flow.lane, lang) if services else ""
-            tile.set_content(name, detail, badge, closed=not takeable)
+            tile.set_content(flow.category_name(name, lang), detail, badge, closed=not takeable)
             tile.setEnabled(calm and bool(takeable) and flow.can_take(takeable[0]))
         lane_normal = flow.lane is Lane.NORMAL
         for tile, key in ((self.priority_button, "priority"),
@@ -214,7 +214,7 @@ class CategoryScreen(Page):
     def refresh(self, flow: KioskFlow) -> None:
         lang, s = flow.language, self.sizes(flow)
         self.title.setText(text("services_title", lang))
-        self.subtitle.setText(flow.category or "")
+        self.subtitle.setText(flow.category_name(flow.category, lang) if flow.category else "")
         role, chip = lane_chip(flow.lane, lang)
         self.chip.setVisible(bool(chip))
         if chip:

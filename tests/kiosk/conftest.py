@@ -84,6 +84,16 @@ def rich_hall() -> Hall:
     return dataclasses.replace(hall, services=(sb, *extra))
 
 
+def english_hall() -> Hall:
+    """hallkit's hall with an English name for one category; 公安服务 has none (old config)."""
+    hall = make_hall()
+    names = {"社会保障": "Social Security"}
+    services = tuple(
+        dataclasses.replace(s, category_en=names.get(s.category, "")) for s in hall.services
+    )
+    return dataclasses.replace(hall, services=services)
+
+
 def demo_hall() -> Hall:
     """The demonstration hall of config/demo-hall.toml (long English names, many services)."""
     from queue_server.config import load_hall
@@ -188,9 +198,10 @@ class HallThread:
 @pytest.fixture
 def hall_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HallThread]:
     """The server; `@pytest.mark.parametrize("hall_server", ["rich"], indirect=True)` gives
-    the richer hall, `["demo"]` the demonstration hall."""
+    the richer hall, `["demo"]` the demonstration hall, `["english"]` English categories."""
     param = getattr(request, "param", None)
-    hall = rich_hall() if param == "rich" else demo_hall() if param == "demo" else None
+    halls = {"rich": rich_hall, "demo": demo_hall, "english": english_hall}
+    hall = halls[param]() if param else None
     server = HallThread(tmp_path, hall)
     server.start()
     yield server

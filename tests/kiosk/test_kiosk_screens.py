@@ -153,6 +153,21 @@ def test_language_switch_and_back(kiosk):
     assert window.done.title.text() == "请取走您的票"
 
 
+@pytest.mark.parametrize("hall_server", ["english"], indirect=True)
+def test_english_mode_shows_categories_in_english_or_chinese_when_they_have_no_english(kiosk):
+    window = kiosk.window
+    window.topbar.language_button.click()
+    social, police = (window.home.category_buttons[c] for c in ("社会保障", "公安服务"))
+    assert social.title.text() == "Social Security"
+    assert police.title.text() == "公安服务"  # no English name configured
+    social.click()
+    assert window.category.subtitle.text() == "Social Security"
+    window.topbar.language_button.click()
+    assert window.category.subtitle.text() == "社会保障"
+    window.category.back_button.click()
+    assert window.home.category_buttons["社会保障"].title.text() == "社会保障"
+
+
 def test_large_text_mode_makes_everything_bigger(kiosk):
     window = kiosk.window
     tile = window.home.category_buttons["社会保障"]
