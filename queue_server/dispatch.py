@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Message], Any]]] = {
         window=_w(m), reason=PauseReason(m.get("reason") or PauseReason.AWAY))),
     "resume": ("window", lambda m: core.ResumeWindow(window=_w(m))),
     "invite_rating": ("rating_invited", lambda m: core.InviteRating(window=_w(m))),
+    "device_status": ("device_status", lambda m: core.ReportDeviceStatus(
+        device=m["device"], role=m["role"], status=m["status"], detail=m.get("detail") or "")),
     "rate": ("rating", lambda m: core.Rate(
         window=_w(m), score=m["score"], source=m.get("source") or "evaluator")),
 }  # fmt: skip

@@ -308,11 +308,16 @@ class HallServer:
             self.login(session, msg)
             return
         actor = device.id
-        if window is not None and device.role in (Role.CLERK, Role.BRIDGE):
+        if window is not None and device.role is Role.CLERK:
             staff = self._staff_at(session, window)
-            if staff is None and device.role is Role.CLERK:
+            if staff is None:
                 raise ProtocolError("not_logged_in", str(window), re)
-            actor = staff or device.id  # a bridge acts as itself until a keypad login
+            actor = staff
+        elif window is not None and device.role is Role.BRIDGE:
+            # A bridge serves keypads: it acts for whoever is on duty at the window (signed in
+            # on the keypad, or before a reconnect), and as itself at a closed window.
+            status = self.service.engine.state.windows.get(window)
+            actor = (status.staff if status is not None else None) or device.id
         session.pending += 1
         if kind == "snapshot":
             self.service.submit(Job(session, re, read=self.snapshot_reply(device)))
@@ -322,8 +327,8 @@ class HallServer:
         elif kind == "position":
             self.service.submit(Job(session, re, read=lambda e, now: self.position(e, msg, now)))
         elif kind == "device_status":
-            self.service.record_device_status(device.id, device.role.value, msg["status"],
-                                              msg.get("detail") or "", re, session)  # fmt: skip
+            report = {**msg, "device": device.id, "role": device.role.value}
+            self.service.submit(Job(session, re, command=dispatch.command_job(report, device.id)))
         else:
             self.service.submit(Job(session, re, command=dispatch.command_job(msg, actor)))
 
@@ -364,7 +369,10 @@ class HallServer:
     async def _login(self, session: Session, msg: dict[str, Any]) -> None:
         re, window, staff_id = msg["id"], msg["window"], msg["staff"]
         assert session.device is not None
+        # Wrong PINs slow the device; a bridge's keypads each count as a device of their own.
         device = session.device.id
+        if session.device.role is Role.BRIDGE:
+            device = f"{device}#{window}"
         try:
             staff = self.staff.get(staff_id)
             until = self.pins.locked_until(staff_id)

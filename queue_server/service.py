@@ -36,8 +36,6 @@ from queue_server.views import MANAGER, View
 
 log = logging.getLogger(__name__)
 
-# Events the server itself writes; the engine does not replay them.
-SERVER_EVENTS = frozenset({"device_status", "staff_locked"})
 MAX_BATCH = 1024
 CHECKPOINT_EVERY = 20_000  # events between state checkpoints (fast start-up)
 DAY_CHECK_S = 30.0  # how often an idle hall checks whether the business day has changed
@@ -97,7 +95,6 @@ class HallService:
         self.day_check_s = day_check_s
         self.store = store
         self.clock = clock
-        self.devices: dict[str, dict[str, Any]] = {}  # device id -> last reported status
         self.subscribers: set[Outbox] = set()
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="store-writer")
@@ -122,13 +119,8 @@ class HallService:
     # -- start-up ------------------------------------------------------------------------
 
     def _rebuild(self) -> Engine:
-        """The engine state after every stored event: from the newest usable checkpoint on.
-
-        Device health is read from the log itself (each device's last status, however old),
-        so a status whose commit failed is forgotten and one before a checkpoint is not.
-        """
+        """The engine state after every stored event: from the newest usable checkpoint on."""
         engine, after = Engine(self.hall), 0
-        self.devices = {e["device"]: _device_entry(e) for e in self.store.latest("device_status")}
         for seq, blob in self.store.checkpoints(self._version):
             try:
                 engine, after = pickle.loads(blob), seq
@@ -137,8 +129,7 @@ class HallService:
                 log.warning("checkpoint at seq %d unreadable; trying an older one", seq)
         count = 0
         for event in self.store.iter_events(after):
-            if event["type"] not in SERVER_EVENTS:
-                engine.apply(event)
+            engine.apply(event)
             count += 1
         log.info("state rebuilt from checkpoint seq %d and %d events", after, count)
         return engine
@@ -340,19 +331,6 @@ class HallService:
 
     # -- outside world -------------------------------------------------------------------
 
-    def record_device_status(self, device: str, role: str, status: str, detail: str, re: Any,
-                             outbox: Outbox) -> None:  # fmt: skip
-        """A device's health (printer out of paper, kiosk out of service) goes into the log."""
-
-        def command(engine: Engine, now: float) -> Any:
-            event = {"type": "device_status", "at": now, "day": engine.day_of(now),
-                     "actor": device, "device": device, "role": role, "status": status,
-                     "detail": detail}  # fmt: skip
-            self.devices[device] = _device_entry(event)
-            return core.Result(events=[event], reply={"type": "device_status"}, error=None)
-
-        self.submit(Job(outbox, re, command=command))
-
     def record_staff_locked(self, staff: str, device: str, window: int, until: float) -> None:
         """Too many wrong PINs locked a staff id: in the log, and live on the manager's wall."""
 
@@ -365,9 +343,7 @@ class HallService:
         self.submit(Job(_NOBODY, None, command=command))
 
     def snapshot(self, now: float | None = None) -> dict[str, Any]:
-        snap = dict(self.engine.snapshot(self.clock() if now is None else now))
-        snap["devices"] = sorted(self.devices.values(), key=lambda d: d["device"])
-        return snap
+        return self.engine.snapshot(self.clock() if now is None else now)
 
     def broadcast(self, message: dict[str, Any]) -> None:
         shared: dict[str, Shared] = {}
@@ -419,10 +395,6 @@ def _settle(job: Job) -> None:
             job.after(job.reply)
         except Exception:
             log.exception("after-reply step failed for %r", job.re)
-
-
-def _device_entry(event: Event) -> dict[str, Any]:
-    return {k: event.get(k) for k in ("device", "role", "status", "detail", "at")}
 
 
 def _domain_error(re: Any, exc: DomainError) -> dict[str, Any]:

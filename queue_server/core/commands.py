@@ -24,6 +24,7 @@ __all__ = [
     "PauseWindow",
     "Rate",
     "Recall",
+    "ReportDeviceStatus",
     "ResumeWindow",
     "StartDay",
     "TakeTicket",
@@ -162,6 +163,16 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class ReportDeviceStatus:
+    """A device reports its health (printer out of paper, evaluator missing, all well)."""
+
+    device: str
+    role: str
+    status: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class StartDay:
     """Make sure the business day of ``now`` has started (expire and restart numbering)."""
 
@@ -183,6 +194,7 @@ Command = (
     | CallParked
     | InviteRating
     | Rate
+    | ReportDeviceStatus
     | StartDay
 )
 
@@ -203,5 +215,6 @@ COMMANDS: tuple[type[Command], ...] = (
     CallParked,
     InviteRating,
     Rate,
+    ReportDeviceStatus,
     StartDay,
 )

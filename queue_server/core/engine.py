@@ -50,6 +50,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.CallParked: h.call_parked,
     c.InviteRating: invite_rating,
     c.Rate: rate,
+    c.ReportDeviceStatus: h.report_device_status,
     c.StartDay: h.start_day,
 }
 

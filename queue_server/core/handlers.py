@@ -39,6 +39,7 @@ __all__ = [
     "park",
     "pause_window",
     "recall",
+    "report_device_status",
     "resume_window",
     "start_day",
     "take_ticket",
@@ -417,6 +418,14 @@ def park(ctx: Context, cmd: c.Park) -> Decision:
         "ticket_parked", ticket=t.id, number=t.number, window=w.number, service=t.service
     )
     return Decision([event], ctx.ticket_reply(t.id))
+
+
+def report_device_status(ctx: Context, cmd: c.ReportDeviceStatus) -> Decision:
+    """A device's health goes into the log; the last one of each device is in the state."""
+    event = ctx.event(
+        "device_status", device=cmd.device, role=cmd.role, status=cmd.status, detail=cmd.detail
+    )
+    return Decision([event], lambda: {})
 
 
 def start_day(ctx: Context, cmd: c.StartDay) -> Decision:

@@ -28,6 +28,9 @@ rating_invited          ticket, number, window
 rating_recorded         ticket, number, service, window, staff, score, level, bad, source
 rating_rejected         reason (code), ticket (or None), window, score, source
 followup_opened         ticket, number, service, window, staff, score, deadline
+device_status           device, role, status, detail (a device's health; the last one of
+                        each device is kept across days)
+staff_locked            staff, device, window, until (wrong PINs; for the log and managers)
 ======================  ===================================================================
 """
 
@@ -115,6 +118,7 @@ class State:
     # (issuing device, request id) -> ticket id today: a request id is the device's own.
     requests: dict[tuple[str, str], str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # phone-page token -> ticket id
+    devices: dict[str, dict[str, Any]] = field(default_factory=dict)  # device -> last status
     issue_order: int = 0
     durations: dict[str, list[float]] = field(default_factory=dict)  # service -> recent
     # Index of the waiting tickets by service, kept by `apply_event` alone, so that taking a
@@ -336,6 +340,20 @@ def _ticket_expired(state: State, e: Event) -> None:
     t.state = TicketState.EXPIRED
 
 
+def _device_status(state: State, e: Event) -> None:
+    state.devices[e["device"]] = {
+        "device": e["device"],
+        "role": e.get("role"),
+        "status": e.get("status"),
+        "detail": e.get("detail"),
+        "at": e["at"],
+    }
+
+
+def _staff_locked(state: State, e: Event) -> None:
+    """Recorded for the log and the manager; the lock itself is the server's to time."""
+
+
 APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "day_started": _day_started,
     "ticket_issued": _ticket_issued,
@@ -354,6 +372,8 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "rating_rejected": _rating_rejected,
     "followup_opened": _followup_opened,
     "ticket_expired": _ticket_expired,
+    "device_status": _device_status,
+    "staff_locked": _staff_locked,
 }
 
 

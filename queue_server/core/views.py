@@ -270,4 +270,5 @@ def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
         "waiting": [ticket_dict(d, t) for t in state.waiting()],
         "windows": [window_dict(d, state, w) for w in d.hall.windows],
         "services": [service_dict(d, state, s, now) for s in d.hall.services],
+        "devices": [dict(state.devices[k]) for k in sorted(state.devices)],
     }

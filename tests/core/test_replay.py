@@ -98,8 +98,8 @@ def test_engine_survives_pickling(run: Clerk) -> None:
 
 
 def test_unknown_event_type_is_an_error(engine: Engine) -> None:
-    with pytest.raises(ValueError, match="device_status"):
-        engine.apply({"type": "device_status", "at": 0.0, "day": "2026-11-23"})
+    with pytest.raises(ValueError, match="printer_exploded"):
+        engine.apply({"type": "printer_exploded", "at": 0.0, "day": "2026-11-23"})
 
 
 def test_execute_rejects_what_is_not_a_command(engine: Engine) -> None:

@@ -447,3 +447,20 @@ def test_the_process_exits_non_zero_when_the_writer_stops(tmp_path, capsys):
 
     assert asyncio.run(body()) == 1
     assert "listening on" in capsys.readouterr().out
+
+
+def test_a_reconnected_bridge_still_acts_for_the_clerk_on_duty(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            manager = await hall.client("manager-1")
+            kiosk = await hall.client("kiosk-1")
+            bridge = await hall.client("bridge-1")
+            await bridge.request("login", window=1, staff="s1", pin=PINS["s1"])  # on a keypad
+            await bridge.close()
+            again = await hall.client("bridge-1")  # a new connection: no login of its own
+            await kiosk.request("take_ticket", service="SB", request_id="r")
+            await again.request("call_next", window=1)
+            called = await manager.next_event("ticket_called")
+            assert (called["actor"], called["staff"]) == ("s1", "s1")
+
+    run(body())
