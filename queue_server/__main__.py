@@ -28,6 +28,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--check", action="store_true", help="check the configuration, print a summary, exit"
+    )
     return parser.parse_args(argv)
 
 
@@ -40,9 +43,21 @@ async def serve(
     except ConfigError as exc:
         log.error("配置文件有误 / bad configuration: %s", exc)
         return 2
+    if args.check:
+        sys.stdout.write(
+            f"配置正确 / configuration OK: {hall.name_zh}: {len(hall.services)} services, "
+            f"{len(hall.windows)} windows, {len(hall.staff)} staff, {len(hall.devices)} devices\n"
+        )
+        return 0
     store = Store.open(args.db)
     server = HallServer(HallService(hall, store))
-    port = await server.start(args.host, args.port)
+    try:
+        port = await server.start(args.host, args.port)
+    except OSError as exc:
+        log.error("无法监听 %s:%s / cannot listen on %s:%s: %s", args.host, args.port,
+                  args.host, args.port, exc.strerror or exc)  # fmt: skip
+        await server.stop()
+        return 2
     # The one line on stdout: scripts and tests read the port from it.
     sys.stdout.write(f"listening on ws://{args.host}:{port}/ws\n")
     sys.stdout.flush()
