@@ -159,15 +159,19 @@ class HomeScreen(Page):
         for name, tile in tiles.items():
             services = flow.services_in(name)
             takeable = [x for x in services if x.unavailable_reason(flow.lane) is None]
-            if lang == "en":
+            title = flow.category_name(name, lang)
+            if lang == "en" and title == name:  # no English name: say what is inside
                 detail = " · ".join(x.name_en for x in services)
             else:
-                detail = text("category_services", lang, n=len(services))
+                many = len(services) != 1
+                detail = text(
+                    "category_services" if many else "category_one_service", lang, n=len(services)
+                )
             if takeable:
                 badge = text("category_waiting", lang, n=sum(x.waiting for x in takeable))
             else:
                 badge = _reason_text(services[0], flow.lane, lang) if services else ""
-            tile.set_content(flow.category_name(name, lang), detail, badge, closed=not takeable)
+            tile.set_content(title, detail, badge, closed=not takeable)
             tile.setEnabled(calm and bool(takeable) and flow.can_take(takeable[0]))
         lane_normal = flow.lane is Lane.NORMAL
         for tile, key in ((self.priority_button, "priority"),

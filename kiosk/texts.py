@@ -42,6 +42,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "category_waiting": ("{n} 人等候", "{n} waiting"),
     "category_services": ("{n} 项业务", "{n} services"),
+    "category_one_service": ("1 项业务", "1 service"),
     "priority_button": ("绿色通道", "Priority lane"),
     "priority_hint": ("老年人 · 残疾人 · 孕妇 · 军人", "Seniors · disabled · pregnant · military"),
     "appointment_button": ("预约签到", "Appointment"),

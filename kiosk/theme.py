@@ -72,14 +72,19 @@ def sizes(large_text: bool, screen: float = 1.0) -> Sizes:
     return Sizes((LARGE_TEXT_SCALE if large_text else 1.0) * screen, screen)
 
 
-def stylesheet(family: str, large_text: bool, screen: float = 1.0) -> str:
-    """The whole stylesheet; the top bar keeps its size so the switches stay where they were."""
+def stylesheet(family: str, large_text: bool, screen: float = 1.0, lang: str = "zh") -> str:
+    """The whole stylesheet; the top bar keeps its size so the switches stay where they were.
+    English tile titles are a size smaller: a Latin name is many times as wide as a Chinese one."""
     s = sizes(large_text, screen)
     px, fixed = s.px, s.screen_px
+    tile_title = 42 if lang == "en" else 50
     return f"""
 * {{ font-family: "{family}"; color: {INK}; }}
 QWidget#KioskWindow, QStackedWidget, QScrollArea, QWidget[role="page"] {{ background: {PAPER}; }}
 QScrollArea {{ border: none; }}
+QScrollBar:vertical {{ background: {BLUE_LIGHT}; width: {px(20)}px; border-radius: {px(10)}px; }}
+QScrollBar::handle:vertical {{ background: {LINE}; min-height: {px(80)}px; border-radius: {px(10)}px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
 
 QWidget[role="topbar"] {{ background: {BLUE}; }}
 QLabel[role="hall"] {{ color: white; font-size: {fixed(40)}px; font-weight: bold; }}
@@ -103,7 +108,7 @@ QPushButton[role="tile"] {{
 }}
 QPushButton[role="tile"]:pressed {{ background: {BLUE_LIGHT}; border-color: {BLUE}; }}
 QPushButton[role="tile"]:disabled {{ background: {DISABLED_BG}; }}
-QLabel[role="tile-title"] {{ font-size: {px(50)}px; font-weight: bold; color: {BLUE_DARK}; }}
+QLabel[role="tile-title"] {{ font-size: {px(tile_title)}px; font-weight: bold; color: {BLUE_DARK}; }}
 QLabel[role="tile-detail"] {{ font-size: {px(30)}px; color: {MUTED}; }}
 QLabel[role="tile-badge"] {{ font-size: {px(30)}px; font-weight: bold; color: {BLUE}; }}
 QLabel[role="tile-title"]:disabled, QLabel[role="tile-detail"]:disabled {{ color: {DISABLED_INK}; }}

@@ -78,7 +78,7 @@ class KioskWindow(QWidget):
         column.addWidget(self.banner)
         column.addWidget(self.stack, 1)
         self.resize(*self.fit.size)
-        self._large_text: bool | None = None
+        self._look: tuple[bool, str] | None = None  # what the stylesheet was made for
         flow.subscribe(self.refresh)
         self.refresh(flow)
         self.topbar.timer.start()
@@ -88,9 +88,12 @@ class KioskWindow(QWidget):
         return self.stack.currentWidget()
 
     def refresh(self, flow: KioskFlow) -> None:
-        if flow.large_text != self._large_text:
-            self._large_text = flow.large_text
-            self.setStyleSheet(stylesheet(self.family, flow.large_text, self.fit.scale))
+        look = (flow.large_text, flow.language)
+        if look != self._look:
+            self._look = look
+            self.setStyleSheet(
+                stylesheet(self.family, flow.large_text, self.fit.scale, flow.language)
+            )
         lang = flow.language
         self.setWindowTitle(text("app_title", lang))
         self.topbar.refresh(flow.hall, lang, flow.large_text)

@@ -7,6 +7,7 @@ going away and coming back; then the real `python -m kiosk` process.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -103,6 +104,65 @@ def test_python_m_kiosk_runs_with_a_fake_printer_and_quits_on_sigterm(hall_serve
         output, _ = process.communicate(timeout=15)
     assert process.returncode == 0, output
     assert "fake printer (ok) on /dev/pts/" in output
+
+
+def test_python_m_kiosk_fills_a_landscape_screen_in_landscape(hall_server, tmp_path, qtbot):
+    """No --orientation: on a 1920×1080 screen the kiosk is a landscape 1920×1080 window."""
+    screens = tmp_path / "screens.json"
+    screens.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "kiosk",
+                        "x": 0,
+                        "y": 0,
+                        "width": 1920,
+                        "height": 1080,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )  # the offscreen platform's screen, as a real one would report it
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={screens}",
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--server",
+            hall_server.url,
+            "--device",
+            "kiosk-4",
+            "--token",
+            hall_server.token("kiosk-4"),
+            "--printer",
+            "fake",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        qtbot.waitUntil(
+            lambda: any(e["device"] == "kiosk-4" for e in hall_server.events("device_status")),
+            timeout=15000,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0, output
+    assert "screen 1920×1080: landscape layout at scale 1.00" in output
 
 
 def test_python_m_kiosk_refuses_a_bad_setting():

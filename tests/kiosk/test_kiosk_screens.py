@@ -159,7 +159,9 @@ def test_english_mode_shows_categories_in_english_or_chinese_when_they_have_no_e
     window.topbar.language_button.click()
     social, police = (window.home.category_buttons[c] for c in ("社会保障", "公安服务"))
     assert social.title.text() == "Social Security"
-    assert police.title.text() == "公安服务"  # no English name configured
+    assert police.title.text() == "公安服务"  # no English name configured ...
+    assert police.detail.text() == "Household Registration"  # ... so what is inside is said
+    assert social.detail.text() == "2 services"
     social.click()
     assert window.category.subtitle.text() == "Social Security"
     window.topbar.language_button.click()

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fitcheck import check
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
 
 from kiosk.flow import Stage
 from kiosk.window import SIZES
@@ -34,10 +34,8 @@ def test_screenshots(make_kiosk, hall_server, orientation, lang):
     saved: list[str] = []
 
     def shot(name: str) -> None:
-        QApplication.processEvents()  # let new tiles show and the layouts settle
         qtbot.waitUntil(lambda: window.size() == size, timeout=1000)
-        assert window.minimumSizeHint().height() <= size.height(), name
-        assert window.minimumSizeHint().width() <= size.width(), name
+        check(qtbot, window, name)  # settled, all on the glass, nothing cut off
         path = OUT / f"{orientation}-{lang}-{name}.png"
         assert window.grab().save(str(path))
         saved.append(path.name)
@@ -85,3 +83,56 @@ def test_screenshots(make_kiosk, hall_server, orientation, lang):
     qtbot.waitUntil(window.banner.isVisible, timeout=5000)
     shot("offline")
     assert len(saved) == 10
+
+
+@pytest.mark.parametrize("hall_server", ["rich"], indirect=True)
+@pytest.mark.parametrize("screen", [(1920, 1080), (1366, 768)])
+def test_screenshots_on_a_landscape_screen(make_kiosk, hall_server, screen):
+    """The kiosk on a wide screen, orientation not set: it follows the screen."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    rig = make_kiosk(screen=screen)
+    rig.wait_ready()
+    window, qtbot = rig.window, rig.qtbot
+    assert window.orientation == "landscape"
+    prefix = f"screen-{screen[0]}x{screen[1]}"
+
+    def shot(name: str) -> None:
+        check(qtbot, window, name)  # settled, all on the glass, nothing cut off
+        assert window.grab().save(str(OUT / f"{prefix}-{name}.png"))
+
+    for lane in (window.home.priority_button, window.home.appointment_button):
+        qtbot.waitUntil(lambda lane=lane: lane.geometry().bottom() < window.stack.height())
+    shot("home")
+    window.home.category_buttons["社会保障"].click()
+    shot("services")
+    window.category.service_buttons["SB"].click()
+    qtbot.waitUntil(lambda: rig.flow.stage is Stage.DONE, timeout=5000)
+    shot("done")
+    window.done.done_button.click()
+    window.topbar.large_text_button.click()
+    shot("home-large")
+
+
+@pytest.mark.parametrize("hall_server", ["demo"], indirect=True)
+@pytest.mark.parametrize("screen", [(1080, 1920), (1920, 1080)])
+def test_screenshots_in_english_large_text(make_kiosk, hall_server, screen):
+    """The demonstration hall's long English names in large text: categories, the services
+    of 公安服务 (with "Traffic Violation Handling") and the done screen."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    rig = make_kiosk(screen=screen, lang="en")
+    rig.wait_ready()
+    window, qtbot = rig.window, rig.qtbot
+    window.topbar.large_text_button.click()
+    prefix = f"{window.orientation}-en-large-demo"
+
+    def shot(name: str) -> None:
+        check(qtbot, window, name)  # settled, all on the glass, nothing cut off
+        assert window.grab().save(str(OUT / f"{prefix}-{name}.png"))
+
+    shot("categories")
+    window.home.category_buttons["公安服务"].click()
+    assert window.category.service_buttons["JJ"].title.text() == "Traffic Violation Handling"
+    shot("services")
+    window.category.service_buttons["JJ"].click()
+    qtbot.waitUntil(lambda: rig.flow.stage is Stage.DONE, timeout=5000)
+    shot("done")
