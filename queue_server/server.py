@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import html
-import json
 import logging
-import re as regex
 import time
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request, Response
@@ -45,7 +41,7 @@ from queue_server.protocol import (
 )
 from queue_server.service import HallService, Job, Shared
 from queue_server.views import PUBLIC, VIEWS, View
-from queue_server.wording import wait_phrase
+from queue_server.web import Web, response
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +83,13 @@ class Session:
 
     def send_frames(self, frames: list[bytes], shared: Shared | None = None) -> None:
         """Write text frames without waiting, in one write; cut off a backed-up client.
+
+        Why not websockets' own `send` or `broadcast`: both frame every message once per
+        connection and write it on its own, and `send` awaits; at 200 boards a call's frames
+        would be built 200 times and written in 200 × N pieces. This writes only in the
+        OPEN state and never while the library itself is sending a fragmented message, so
+        the library's framing stays intact; the dependency's upper bound in pyproject.toml is
+        the version this was tested with.
 
         The server's frames are neither masked nor compressed, so a batch's events have the
         same bytes on every connection of a view: they are framed once (`shared.wire`) and
@@ -154,6 +157,8 @@ class HallServer:
         self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
         self._tasks: set[asyncio.Task[None]] = set()
+        self.web = Web(service)
+        self.web.connections = lambda: len(self.sessions)
 
     async def start(self, host: str, port: int) -> int:
         self.service.start()
@@ -431,99 +436,20 @@ class HallServer:
 
     # -- plain HTTP ----------------------------------------------------------------------
 
-    def http(self, connection: ServerConnection, request: Request) -> Response | None:
+    async def http(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
-        if path == "/ws":
-            if self.addresses.blocked(_host(connection)):
-                return _response(HTTPStatus.TOO_MANY_REQUESTS,
-                                 "设备令牌错误次数过多，请稍后再试 / too many wrong tokens, retry later\n",
-                                 "text/plain")  # fmt: skip
-            if len(self.sessions) >= self.max_connections:
-                log.warning("refused a connection from %s: %d open", _host(connection),
-                            len(self.sessions))  # fmt: skip
-                zh, en = ERRORS["too_many_connections"]
-                return _response(HTTPStatus.SERVICE_UNAVAILABLE, f"{zh} / {en}\n", "text/plain")
-            return None
-        if path == "/health":
-            return self.health()
-        if path.startswith("/t/"):
-            return self.ticket_page(path[3:])
-        return _response(HTTPStatus.NOT_FOUND, "404 未找到 / Not Found\n", "text/plain")
-
-    def health(self) -> Response:
-        """What a supervisor or a load balancer checks: 503 unless the hall can commit."""
-        service = self.service
-        body = {
-            "status": "ok" if service.healthy else "unavailable",
-            "writer": "running" if service.writer_alive else "stopped",
-            "store": "ok" if service.store_ok else "failing",
-            "seq": service.seq,
-            "day": service.engine.day,
-            "connections": len(self.sessions),
-            "subscribers": len(service.subscribers),
-            "queued": service.queue.qsize(),
-        }
-        status = HTTPStatus.OK if service.healthy else HTTPStatus.SERVICE_UNAVAILABLE
-        return _response(status, json.dumps(body), "application/json")
-
-    def ticket_page(self, token: str) -> Response:
-        """The page a citizen's phone opens from the ticket's QR code, by its unguessable token.
-
-        A wrong, old or guessed token gets the same plain page as any other: it never says
-        whether such a ticket exists.
-        """
-        engine = self.service.engine
-        ticket_id = engine.state.tokens.get(token) if _TOKEN.fullmatch(token) else None
-        ticket = engine.ticket(ticket_id) if ticket_id else None
-        if ticket_id is None or ticket is None:
-            body = "<p class=state>没有找到这个号</p><p class=en>Ticket not found</p>"
-            return _response(HTTPStatus.NOT_FOUND, _page(self.hall.name_zh, self.hall.name_en,
-                                                          body), "text/html")  # fmt: skip
-        pos = engine.position(ticket_id, self.service.clock())
-        state = str(ticket["state"])
-        window = ticket.get("window")
-        headline = _STATE_TEXTS.get(state, (state, state))
-        if state == "waiting":
-            detail = wait_phrase(pos.get("ahead"), pos.get("estimated_wait_s"),
-                                 int(pos.get("open_windows") or 0))  # fmt: skip
-        elif state == "called":
-            detail = (f"请到 {window} 号窗口办理", f"Please go to window {window}")
-        else:
-            detail = _STATE_DETAILS.get(state, ("", ""))
-        where = ""
-        if state in ("waiting", "parked") and ticket.get("location_zh"):
-            where = (f"<p class=where>办理地点：{html.escape(ticket['location_zh'])}"
-                     f"<br><span class=en>Where: "
-                     f"{html.escape(ticket.get('location_en') or ticket['location_zh'])}</span></p>")  # fmt: skip
-        body = (f"<p class=number>{html.escape(ticket['number'])}</p>"
-                f"<p>{html.escape(ticket.get('service_name_zh') or '')}"
-                f"<br><span class=en>{html.escape(ticket.get('service_name_en') or '')}</span></p>"
-                f"<p class=state>{html.escape(headline[0])}"
-                f"<br><span class=en>{html.escape(headline[1])}</span></p>"
-                f"<p>{html.escape(detail[0])}<br><span class=en>{html.escape(detail[1])}</span></p>"
-                f"{where}")  # fmt: skip
-        return _response(HTTPStatus.OK, _page(self.hall.name_zh, self.hall.name_en, body),
-                         "text/html")  # fmt: skip
-
-
-_TOKEN = regex.compile(r"[A-Za-z0-9_-]{16,64}")
-
-_STATE_TEXTS: dict[str, tuple[str, str]] = {
-    "waiting": ("等候中", "Waiting"),
-    "called": ("请到窗口办理", "Your number is called"),
-    "parked": ("已挂起", "Set aside"),
-    "done": ("已办结", "Done"),
-    "no_show": ("已过号", "Missed"),
-    "voided": ("已作废", "Cancelled"),
-    "expired": ("已过期", "Expired"),
-}
-_STATE_DETAILS: dict[str, tuple[str, str]] = {
-    "parked": ("请留意叫号", "Please watch the board: you will be called back"),
-    "done": ("感谢您的耐心等候，欢迎评价", "Thank you; please rate our service"),
-    "no_show": ("过号请重新取号", "Please take a new number"),
-    "voided": ("请重新取号", "Please take a new number"),
-    "expired": ("请重新取号", "Please take a new number"),
-}
+        if path != "/ws":
+            return await self.web.respond(request)
+        if self.addresses.blocked(_host(connection)):
+            return response(HTTPStatus.TOO_MANY_REQUESTS,
+                            "设备令牌错误次数过多，请稍后再试 / too many wrong tokens, retry later\n",
+                            "text/plain")  # fmt: skip
+        if len(self.sessions) >= self.max_connections:
+            log.warning("refused a connection from %s: %d open", _host(connection),
+                        len(self.sessions))  # fmt: skip
+            zh, en = ERRORS["too_many_connections"]
+            return response(HTTPStatus.SERVICE_UNAVAILABLE, f"{zh} / {en}\n", "text/plain")
+        return None
 
 
 def _host(ws: ServerConnection) -> str:
@@ -541,28 +467,6 @@ def _address(ws: ServerConnection) -> str:
 def _frame(payload: bytes) -> bytes:
     """One unmasked, uncompressed text frame (RFC 6455 §5.2), as a server sends it."""
     return Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])
-
-
-def _page(title: str, title_en: str, body: str) -> str:
-    return (
-        "<!doctype html><html lang=zh-CN><meta charset=utf-8>"
-        "<meta name=viewport content='width=device-width,initial-scale=1'>"
-        "<meta http-equiv=refresh content=15>"
-        f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;text-align:center;"
-        "margin:2em}.number{font-size:4em;font-weight:bold;margin:.2em}.state{font-size:1.6em}"
-        ".en{color:#555;font-size:.85em}.where{margin-top:1.5em}"
-        f"</style><h3>{html.escape(title)}<br><span class=en>{html.escape(title_en)}</span></h3>"
-        f"{body}</html>"
-    )
-
-
-def _response(status: HTTPStatus, body: str, content_type: str) -> Response:
-    data = body.encode()
-    headers = Headers(
-        [("Content-Type", f"{content_type}; charset=utf-8"), ("Content-Length", str(len(data))),
-         ("Cache-Control", "no-store")]
-    )  # fmt: skip
-    return Response(status.value, status.phrase, headers, data)
 
 
 __all__ = ["MAX_MESSAGE_BYTES", "HallServer"]
