@@ -3,6 +3,8 @@
 The app opens `port_path` like a real serial printer. A reader thread records every byte,
 parses the stream like a printer (commands with their parameters, so a 0x10 0x04 inside
 `GS ( k` data is no status query), answers `DLE EOT n` according to `mode` and counts cuts.
+`run_out_of_paper()` ends the roll at an exact place in the stream: in the middle of a ticket
+(the cut never happens) or just after a cut (the ticket is whole, the next one is refused).
 
     python -m drivers.printer.fake [--mode ok] [--encoding gb18030]
 
