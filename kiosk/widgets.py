@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -95,6 +95,13 @@ class TileButton(QPushButton):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_title()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() is QEvent.Type.StyleChange and self._base_px:
+            self._base_px = 0  # a new stylesheet (large text): measure from its size again
+            self.title.setStyleSheet("")
+            self._fit_title()
 
     def _fit_title(self) -> None:
         """Shrink the title's font just enough that its widest word fits across the tile: a

@@ -12,6 +12,7 @@ import pytest
 from fitcheck import check, rect_in
 
 from kiosk.flow import PrinterHealth, Stage
+from kiosk.widgets import TileButton
 
 SCREENS = [(1920, 1080), (1366, 768), (1080, 1920)]
 
@@ -78,3 +79,26 @@ def test_long_english_names_fit_in_large_text(make_kiosk, screen, large_text):
     assert rig.window.category.service_buttons["JJ"].title.text() == "Traffic Violation Handling"
     rig.window.category.home_button.click()
     walk(rig, "公安服务", "JJ")
+
+
+def test_a_word_wider_than_its_tile_shrinks_the_title_just_enough(qtbot):
+    tile = TileButton("tile", "tile-title", "tile-detail", "k", lambda key: None)
+    qtbot.addWidget(tile)
+    tile.setStyleSheet('QLabel[role="tile-title"] { font-size: 50px; }')
+    tile.set_content("Telecommunications", "电信")
+    tile.resize(300, 200)
+    tile.show()
+
+    def fits() -> bool:
+        advance = tile.title.fontMetrics().horizontalAdvance("Telecommunications")
+        return advance <= tile.title.contentsRect().width()
+
+    qtbot.waitUntil(fits)
+    assert 12 <= tile.title.font().pixelSize() < 50
+    tile.resize(1200, 200)  # room again: the stylesheet's size
+    qtbot.waitUntil(lambda: tile.title.font().pixelSize() == 50)
+    tile.resize(300, 200)
+    qtbot.waitUntil(fits)
+    tile.setStyleSheet('QLabel[role="tile-title"] { font-size: 65px; }')  # large text
+    tile.resize(1200, 200)
+    qtbot.waitUntil(lambda: tile.title.font().pixelSize() == 65)
