@@ -36,6 +36,7 @@ def walk(rig, category: str, service: str) -> None:
     window.home.appointment_button.click()
     check(rig.qtbot, rig.window, f"home, appointment lane {size}")
     window.home.category_buttons[category].click()
+    check(rig.qtbot, rig.window, f"services, appointment lane {size}")
     window.category.service_buttons[service].click()
     for key in "20261122":
         window.appointment.keys[key].click()
