@@ -1,4 +1,4 @@
-"""From a validated protocol request to an engine command, and the reply type it answers with."""
+"""From a decoded request (``contract.requests``) to an engine command, and its reply type."""
 
 from __future__ import annotations
 
@@ -7,62 +7,74 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from contract import requests as rq
 from queue_server import core
 from queue_server.core.model import PauseReason, TicketClass
 
-Message = dict[str, Any]
 
-
-def _w(msg: Message) -> int:
-    return int(msg["window"])
+def _take(r: rq.TakeTicket) -> core.TakeTicket:
+    return core.TakeTicket(
+        service=r.service,
+        request_id=r.request_id,
+        ticket_class=TicketClass(r.ticket_class or TicketClass.NORMAL),
+        citizen_hash=r.citizen_hash,
+        appointment_code=r.appointment_code,
+        token=secrets.token_urlsafe(16),  # the phone page's key: unguessable
+    )
 
 
 # request type -> (reply type, builder of the engine command)
-COMMANDS: dict[str, tuple[str, Callable[[Message], Any]]] = {
-    "take_ticket": ("ticket", lambda m: core.TakeTicket(
-        service=m["service"], request_id=m["request_id"],
-        ticket_class=TicketClass(m.get("class") or TicketClass.NORMAL),
-        citizen_hash=m.get("citizen_hash"), appointment_code=m.get("appointment_code"),
-        token=secrets.token_urlsafe(16))),
-    "void_ticket": ("voided", lambda m: core.VoidTicket(ticket=m["ticket"], reason=m["reason"])),
-    "logout": ("window", lambda m: core.CloseWindow(window=_w(m))),
-    "call_next": ("called", lambda m: core.CallNext(window=_w(m))),
-    "call_number": ("called", lambda m: core.CallNumber(window=_w(m), number=m["number"])),
-    "recall": ("called", lambda m: core.Recall(window=_w(m))),
-    "no_show": ("no_show", lambda m: core.NoShow(window=_w(m))),
-    "finish": ("finished", lambda m: core.Finish(window=_w(m))),
-    "transfer": ("transferred", lambda m: core.Transfer(
-        window=_w(m), to_service=m.get("to_service"), to_window=m.get("to_window"))),
-    "park": ("parked", lambda m: core.Park(window=_w(m))),
-    "call_parked": ("called", lambda m: core.CallParked(window=_w(m), number=m["number"])),
-    "pause": ("window", lambda m: core.PauseWindow(
-        window=_w(m), reason=PauseReason(m.get("reason") or PauseReason.AWAY))),
-    "resume": ("window", lambda m: core.ResumeWindow(window=_w(m))),
-    "invite_rating": ("rating_invited", lambda m: core.InviteRating(window=_w(m))),
-    "device_status": ("device_status", lambda m: core.ReportDeviceStatus(
-        device=m["device"], role=m["role"], status=m["status"], detail=m.get("detail") or "")),
-    "rate": ("rating", lambda m: core.Rate(
-        window=_w(m), score=m["score"], source=m.get("source") or "evaluator")),
-}  # fmt: skip
+COMMANDS: dict[type[rq.Request], tuple[str, Callable[[Any], Any]]] = {
+    rq.TakeTicket: ("ticket", _take),
+    rq.VoidTicket: ("voided", lambda r: core.VoidTicket(ticket=r.ticket, reason=r.reason)),
+    rq.Logout: ("window", lambda r: core.CloseWindow(window=r.window)),
+    rq.CallNext: ("called", lambda r: core.CallNext(window=r.window)),
+    rq.CallNumber: ("called", lambda r: core.CallNumber(window=r.window, number=r.number)),
+    rq.Recall: ("called", lambda r: core.Recall(window=r.window)),
+    rq.NoShow: ("no_show", lambda r: core.NoShow(window=r.window)),
+    rq.Finish: ("finished", lambda r: core.Finish(window=r.window)),
+    rq.Transfer: (
+        "transferred",
+        lambda r: core.Transfer(window=r.window, to_service=r.to_service, to_window=r.to_window),
+    ),
+    rq.Park: ("parked", lambda r: core.Park(window=r.window)),
+    rq.CallParked: ("called", lambda r: core.CallParked(window=r.window, number=r.number)),
+    rq.Pause: (
+        "window",
+        lambda r: core.PauseWindow(window=r.window, reason=PauseReason(r.reason or "away")),
+    ),
+    rq.Resume: ("window", lambda r: core.ResumeWindow(window=r.window)),
+    rq.InviteRating: ("rating_invited", lambda r: core.InviteRating(window=r.window)),
+    rq.Rate: (
+        "rating",
+        lambda r: core.Rate(window=r.window, score=r.score, source=r.source or "evaluator"),
+    ),
+}
 
 
-def command_job(msg: Message, actor: str) -> Callable[[core.Engine, float], core.Result]:
+def command_job(request: rq.Request, actor: str) -> Callable[[core.Engine, float], core.Result]:
     """The function the writer runs for this request: execute, then name the reply."""
-    reply_type, build = COMMANDS[msg["type"]]
-    command = build(msg)
+    reply_type, build = COMMANDS[type(request)]
+    return _job(build(request), actor, reply_type)
 
-    def run(engine: core.Engine, now: float) -> core.Result:
-        result = engine.execute(command, now, actor)
-        return replace(result, reply={"type": reply_type, **result.reply})
 
-    return run
+def device_status_job(
+    request: rq.ReportStatus, device: str, role: str
+) -> Callable[[core.Engine, float], core.Result]:
+    command = core.ReportDeviceStatus(
+        device=device, role=role, status=request.status, detail=request.detail or ""
+    )
+    return _job(command, device, "device_status")
 
 
 def open_window_job(window: int, staff: str) -> Callable[[core.Engine, float], core.Result]:
     """A clerk's login (PIN already checked) opens the window."""
+    return _job(core.OpenWindow(window=window, staff=staff), staff, "logged_in")
 
+
+def _job(command: Any, actor: str, reply_type: str) -> Callable[[core.Engine, float], core.Result]:
     def run(engine: core.Engine, now: float) -> core.Result:
-        result = engine.execute(core.OpenWindow(window=window, staff=staff), now, staff)
-        return replace(result, reply={"type": "logged_in", **result.reply})
+        result = engine.execute(command, now, actor)
+        return replace(result, reply={"type": reply_type, **result.reply})
 
     return run

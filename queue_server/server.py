@@ -22,6 +22,8 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
+from contract import requests as rq
+from contract.requests import ContractError, decode_request, request_type, show
 from queue_server import dispatch
 from queue_server.core import Engine
 from queue_server.core.model import Device, Hall, Role
@@ -34,10 +36,8 @@ from queue_server.protocol import (
     PERMISSIONS,
     PROTOCOL_VERSION,
     ProtocolError,
-    _show,
     encode,
     event_message,
-    parse_request,
 )
 from queue_server.service import HallService, Job, Shared
 from queue_server.views import PUBLIC, VIEWS, View
@@ -225,15 +225,16 @@ class HallServer:
             session.send(ProtocolError("rate_limited").to_message())
             return
         try:
-            msg = parse_request(raw)
-        except ProtocolError as exc:
+            msg = decode_request(raw)
+        except ContractError as exc:
+            refused = ProtocolError(exc.code, exc.detail, exc.re)
             if session.refuse() == 1:
-                log.warning("bad request from %s: %s", session.name, exc)
-            session.send(exc.to_message())
+                log.warning("bad request from %s: %s", session.name, refused)
+            session.send(refused.to_message())
             return
-        re, kind = msg["id"], msg["type"]
+        re, kind = msg.id, request_type(msg)
         try:
-            if kind == "hello":
+            if isinstance(msg, rq.Hello):
                 self.hello(session, msg)
                 return
             if session.device is None:
@@ -246,22 +247,22 @@ class HallServer:
                 log.warning("refused %s from %s: %s", kind, session.name, exc)
             session.send(exc.to_message())
 
-    def hello(self, session: Session, msg: dict[str, Any]) -> None:
-        re = msg["id"]
+    def hello(self, session: Session, msg: rq.Hello) -> None:
+        re = msg.id
         if session.device is not None:
             raise ProtocolError("already_authenticated", re=re)
-        device = self.devices.get(msg["device"])
+        device = self.devices.get(msg.device)
         if (
             device is None
-            or device.role.value != msg["role"]
-            or not hmac.compare_digest(device.token.encode(), msg["token"].encode())
+            or device.role.value != msg.role
+            or not hmac.compare_digest(device.token.encode(), msg.token.encode())
         ):
             self._bad_hello(session)
-            raise ProtocolError("bad_token", _show(msg["device"], 40), re)
+            raise ProtocolError("bad_token", show(msg.device, 40), re)
         session.device = device
         session.view = VIEWS[device.role]
         session.own = device.id
-        last_seq = msg.get("last_seq")
+        last_seq = msg.last_seq
         log.info("hello from %s (%s)", device.id, device.role.value)
 
         def welcome(engine: Engine, now: float) -> dict[str, Any]:
@@ -303,13 +304,13 @@ class HallServer:
         if session.bad_hellos >= MAX_BAD_HELLOS_PER_CONNECTION or self.addresses.blocked(address):
             asyncio.ensure_future(session.ws.close(1008, "authentication failed"))
 
-    def route(self, session: Session, msg: dict[str, Any]) -> None:
+    def route(self, session: Session, msg: rq.Request) -> None:
         assert session.device is not None
-        device, re, kind = session.device, msg["id"], msg["type"]
-        window = msg.get("window")
+        device, re = session.device, msg.id
+        window = msg.window if isinstance(msg, rq.WindowRequest) else None
         if window is not None and device.window is not None and window != device.window:
             raise ProtocolError("wrong_window", f"{device.id} → {window}", re)
-        if kind == "login":
+        if isinstance(msg, rq.Login):
             self.login(session, msg)
             return
         actor = device.id
@@ -324,16 +325,17 @@ class HallServer:
             status = self.service.engine.state.windows.get(window)
             actor = (status.staff if status is not None else None) or device.id
         session.pending += 1
-        if kind == "snapshot":
+        if isinstance(msg, rq.Snapshot):
             self.service.submit(Job(session, re, read=self.snapshot_reply(device)))
-        elif kind == "ping":
+        elif isinstance(msg, rq.Ping):
             self.service.submit(Job(session, re, read=lambda e, now: {
                 "type": "pong", "seq": self.service.seq, "time": now}))  # fmt: skip
-        elif kind == "position":
-            self.service.submit(Job(session, re, read=lambda e, now: self.position(e, msg, now)))
-        elif kind == "device_status":
-            report = {**msg, "device": device.id, "role": device.role.value}
-            self.service.submit(Job(session, re, command=dispatch.command_job(report, device.id)))
+        elif isinstance(msg, rq.Position):
+            ticket = msg.ticket
+            self.service.submit(Job(session, re, read=lambda e, now: self.position(e, ticket, now)))
+        elif isinstance(msg, rq.ReportStatus):
+            job = dispatch.device_status_job(msg, device.id, device.role.value)
+            self.service.submit(Job(session, re, command=job))
         else:
             self.service.submit(Job(session, re, command=dispatch.command_job(msg, actor)))
 
@@ -361,18 +363,18 @@ class HallServer:
 
         return read
 
-    def login(self, session: Session, msg: dict[str, Any]) -> None:
+    def login(self, session: Session, msg: rq.Login) -> None:
         """Check the PIN on a thread (scrypt takes tens of ms), then open the window."""
         if session.logging_in:  # one attempt at a time per device: no parallel guessing
-            raise ProtocolError("rate_limited", "one login at a time", msg["id"])
+            raise ProtocolError("rate_limited", "one login at a time", msg.id)
         session.logging_in = True
         session.pending += 1
         task = asyncio.get_running_loop().create_task(self._login(session, msg))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _login(self, session: Session, msg: dict[str, Any]) -> None:
-        re, window, staff_id = msg["id"], msg["window"], msg["staff"]
+    async def _login(self, session: Session, msg: rq.Login) -> None:
+        re, window, staff_id = msg.id, msg.window, msg.staff
         assert session.device is not None
         # Wrong PINs slow the device; a bridge's keypads each count as a device of their own.
         device = session.device.id
@@ -385,9 +387,7 @@ class HallServer:
                 await asyncio.sleep(self.pins.delay(device))  # deliberate: slows guessing
                 self._refuse_login(session, "staff_locked", staff_id, re, until=until)
                 return
-            ok = staff is not None and await asyncio.to_thread(
-                verify_pin, msg["pin"], staff.pin_hash
-            )
+            ok = staff is not None and await asyncio.to_thread(verify_pin, msg.pin, staff.pin_hash)
             if not ok:
                 locked = self.pins.failed(staff_id if staff else "", device)
                 if locked is not None and staff is not None:
@@ -422,17 +422,17 @@ class HallServer:
     @staticmethod
     def _refuse_login(session: Session, code: str, staff: str, re: Any, **extra: Any) -> None:
         if code == "bad_pin" and session.refuse() == 1:
-            log.warning("refused login from %s for staff %s", session.name, _show(staff, 40))
+            log.warning("refused login from %s for staff %s", session.name, show(staff, 40))
         session.settled()
-        message = ProtocolError(code, _show(staff, 40), re).to_message()
+        message = ProtocolError(code, show(staff, 40), re).to_message()
         session.send({**message, **extra})
 
     @staticmethod
-    def position(engine: Engine, msg: dict[str, Any], now: float) -> dict[str, Any]:
-        ticket = engine.ticket(msg["ticket"])
+    def position(engine: Engine, ticket_id: str, now: float) -> dict[str, Any]:
+        ticket = engine.ticket(ticket_id)
         if ticket is None:
-            raise refusal("unknown_ticket", ticket=msg["ticket"])
-        return {"type": "position", "ticket": ticket, **engine.position(msg["ticket"], now)}
+            raise refusal("unknown_ticket", ticket=ticket_id)
+        return {"type": "position", "ticket": ticket, **engine.position(ticket_id, now)}
 
     # -- plain HTTP ----------------------------------------------------------------------
 

@@ -25,8 +25,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from queue_server.core import Engine
+from contract.requests import REQUEST_TYPES
 from queue_server.guard import AddressGuard
-from queue_server.protocol import REQUESTS
 from queue_server.server import HallServer
 from queue_server.service import HallService
 from queue_server.store import Store
@@ -108,10 +108,11 @@ ids = st.one_of(text, st.integers(min_value=-(2**60), max_value=2**60), json_val
 @st.composite
 def requests(draw: st.DrawFn) -> tuple[str | None, dict[str, Any]]:
     device = draw(st.sampled_from(ROLES))
-    kind = draw(st.sampled_from(sorted(REQUESTS)))
+    kind = draw(st.sampled_from(sorted(REQUEST_TYPES)))
     message: dict[str, Any] = {"type": kind, "id": draw(ids)}
-    for name in REQUESTS[kind]:
-        if draw(st.booleans()):
+    cls = REQUEST_TYPES[kind]
+    for name in cls.__struct_encode_fields__:
+        if name != "id" and draw(st.booleans()):
             message[name] = draw(json_values)
     if draw(st.booleans()):
         message[draw(text)] = draw(json_values)  # a field nobody asked for

@@ -1,4 +1,4 @@
-"""Request validation: literal messages in, a request or a stable error code out."""
+"""Request validation by the contract: literal messages in, a typed request or a stable code out."""
 
 from __future__ import annotations
 
@@ -7,12 +7,34 @@ import json
 import pytest
 
 from queue_server.core.model import Role
-from queue_server.protocol import MAX_MESSAGE_BYTES, PERMISSIONS, ProtocolError, parse_request
+from contract.requests import (
+    MAX_MESSAGE_BYTES,
+    CallNext,
+    ContractError,
+    TakeTicket,
+    decode_request,
+    encode_request,
+)
+from queue_server.protocol import PERMISSIONS, ProtocolError
 
 
 def test_valid_take_ticket():
-    msg = parse_request('{"type":"take_ticket","id":7,"service":"SB","request_id":"k1-0001"}')
-    assert msg == {"type": "take_ticket", "id": 7, "service": "SB", "request_id": "k1-0001"}
+    msg = decode_request('{"type":"take_ticket","id":7,"service":"SB","request_id":"k1-0001"}')
+    assert msg == TakeTicket(id=7, service="SB", request_id="k1-0001")
+
+
+def test_a_client_builds_what_the_server_reads():
+    request = TakeTicket(id="x", service="SB", request_id="r", ticket_class="priority")
+    wire = encode_request(request)
+    assert b'"type":"take_ticket"' in wire and b'"class":"priority"' in wire
+    assert decode_request(wire) == request
+    assert decode_request(encode_request(CallNext(id=1, window=3))) == CallNext(id=1, window=3)
+
+
+def test_text_is_normalised_and_unknown_fields_dropped():
+    msg = decode_request('{"type":"take_ticket","id":1,"service":"SB","request_id":"e\u0301",'
+                         '"extra":[[[1]]]}')  # fmt: skip
+    assert isinstance(msg, TakeTicket) and msg.request_id == "\u00e9"
 
 
 @pytest.mark.parametrize(
@@ -34,22 +56,30 @@ def test_valid_take_ticket():
         ('{"type": "hello", "id": 4, "role": "admin", "device": "d", "token": "t"}', "bad_field", 4),
         ('{"type": "transfer", "id": 5, "window": 1}', "missing_field", 5),
         ('{"type": "device_status", "id": 6, "status": "on fire"}', "bad_field", 6),
+        ('{"type": "ping", "id": "\\ud800"}', "bad_message", None),
+        ('{"type": "take_ticket", "id": 8, "service": "SB", "request_id": "\\udfff"}',
+         "bad_field", 8),
+        ('{"type": "call_next", "id": 9, "window": 1e400}', "bad_field", 9),
+        ('{"type": "rate", "id": 9, "window": 1, "score": 1000000000000000000000000000000}',
+         "bad_field", 9),
+        ("[" * 5000, "bad_json", None),
+        ('{"type": "pause", "id": 10, "window": 1, "reason": "nap"}', "bad_field", 10),
     ],
 )  # fmt: skip
 def test_bad_requests_get_stable_codes(raw, code, re):
-    with pytest.raises(ProtocolError) as info:
-        parse_request(raw)
+    with pytest.raises(ContractError) as info:
+        decode_request(raw)
     assert info.value.code == code
     assert info.value.re == re
-    reply = info.value.to_message()
+    reply = ProtocolError(info.value.code, info.value.detail, info.value.re).to_message()
     assert reply["type"] == "error" and reply["code"] == code and reply["re"] == re
     assert reply["message"] and reply["message_en"]
 
 
 def test_oversize_is_refused_before_parsing():
     raw = json.dumps({"type": "snapshot", "id": 1, "pad": "x" * MAX_MESSAGE_BYTES})
-    with pytest.raises(ProtocolError) as info:
-        parse_request(raw)
+    with pytest.raises(ContractError) as info:
+        decode_request(raw)
     assert info.value.code == "too_large"
 
 

@@ -1,0 +1,294 @@
+"""Every request a client may send, as a msgspec tagged union on ``type``.
+
+``decode_request`` turns the bytes of a WebSocket frame into one of these or raises
+:class:`ContractError` with a stable code (``bad_json``, ``bad_message``, ``unknown_type``,
+``missing_field``, ``bad_field``, ``too_large``) and the request's ``id`` when it could be read.
+Everything is checked here, at the edge: sizes in bytes, text that is valid UTF-8 without
+control characters (normalised to NFC), integers within their field's bounds, enumerations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Annotated, Any, ClassVar, Literal
+
+import msgspec
+
+__all__ = [
+    "MAX_ID_BYTES",
+    "MAX_MESSAGE_BYTES",
+    "MAX_TEXT_BYTES",
+    "REQUEST_TYPES",
+    "ContractError",
+    "Request",
+    "decode_request",
+    "encode_request",
+    "request_type",
+    "show",
+    "text_fault",
+]
+
+MAX_MESSAGE_BYTES = 8 * 1024  # larger requests are refused with `too_large` (bytes)
+MAX_TEXT_BYTES = 200  # a text field's UTF-8 length
+MAX_ID_BYTES = 64  # a request id's
+MAX_SAFE_INT = 2**53  # integers a JSON client can hold exactly
+
+Id = str | Annotated[int, msgspec.Meta(ge=-MAX_SAFE_INT, le=MAX_SAFE_INT)]
+WindowNo = Annotated[int, msgspec.Meta(ge=1, le=9999)]
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+Role = Literal["kiosk", "clerk", "display", "bridge", "manager"]
+TicketClass = Literal["normal", "priority", "appointment"]
+DeviceStatus = Literal[
+    "ok", "out_of_service", "printer_paper_out", "printer_paper_near_end", "printer_cover_open",
+    "printer_offline", "printer_unknown", "device_missing",
+]  # fmt: skip
+PauseReason = Literal["lunch", "away", "meeting", "fault", "other"]
+
+
+class ContractError(Exception):
+    """A request refused by the contract: ``code`` is stable, ``detail`` names what is wrong."""
+
+    def __init__(self, code: str, detail: str = "", re: Any = None) -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code, self.detail, self.re = code, detail, re
+
+
+class Request(msgspec.Struct, tag_field="type", kw_only=True, frozen=True):
+    """Every request has a ``type`` (its tag) and an ``id`` its reply carries back as ``re``."""
+
+    id: Id
+    window_op: ClassVar[bool] = False  # acts on a window (carries `window`)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.id, str):
+            fault = text_fault(self.id, MAX_ID_BYTES)
+            if fault is not None:
+                raise ValueError(f"id: {fault}")
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if isinstance(value, str) and name != "id":
+                fault = text_fault(value, MAX_TEXT_BYTES)
+                if fault is not None:
+                    raise ValueError(f"{name}: {fault}")
+                normal = unicodedata.normalize("NFC", value)
+                if normal != value:
+                    msgspec.structs.force_setattr(self, name, normal)
+
+
+class WindowRequest(Request, frozen=True):
+    window: WindowNo
+    window_op: ClassVar[bool] = True
+
+
+# -- every role -------------------------------------------------------------------------
+
+
+class Hello(Request, tag="hello", frozen=True):
+    role: Role
+    device: Text
+    token: Text
+    last_seq: Annotated[int, msgspec.Meta(ge=0, le=2**62)] | None = None
+
+
+class Ping(Request, tag="ping", frozen=True):
+    pass
+
+
+class Snapshot(Request, tag="snapshot", frozen=True):
+    pass
+
+
+class Position(Request, tag="position", frozen=True):
+    ticket: Text
+
+
+class ReportStatus(Request, tag="device_status", frozen=True):
+    status: DeviceStatus
+    detail: str | None = None
+
+
+# -- kiosk ------------------------------------------------------------------------------
+
+
+class TakeTicket(Request, tag="take_ticket", frozen=True):
+    service: Text
+    request_id: Text
+    ticket_class: TicketClass | None = msgspec.field(default=None, name="class")
+    citizen_hash: str | None = None
+    appointment_code: str | None = None
+
+
+class VoidTicket(Request, tag="void_ticket", frozen=True):
+    ticket: Text
+    reason: Text
+
+
+# -- windows (clerk app, bus bridge) ----------------------------------------------------
+
+
+class Login(WindowRequest, tag="login", frozen=True):
+    staff: Text
+    pin: Text
+
+
+class Logout(WindowRequest, tag="logout", frozen=True):
+    pass
+
+
+class CallNext(WindowRequest, tag="call_next", frozen=True):
+    pass
+
+
+class CallNumber(WindowRequest, tag="call_number", frozen=True):
+    number: Text
+
+
+class Recall(WindowRequest, tag="recall", frozen=True):
+    pass
+
+
+class NoShow(WindowRequest, tag="no_show", frozen=True):
+    pass
+
+
+class Finish(WindowRequest, tag="finish", frozen=True):
+    pass
+
+
+class Transfer(WindowRequest, tag="transfer", frozen=True):
+    to_service: str | None = None
+    to_window: WindowNo | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.to_service is None and self.to_window is None:
+            raise ValueError("missing to_service or to_window")
+
+
+class Park(WindowRequest, tag="park", frozen=True):
+    pass
+
+
+class CallParked(WindowRequest, tag="call_parked", frozen=True):
+    number: Text
+
+
+class Pause(WindowRequest, tag="pause", frozen=True):
+    reason: PauseReason | None = None
+
+
+class Resume(WindowRequest, tag="resume", frozen=True):
+    pass
+
+
+class InviteRating(WindowRequest, tag="invite_rating", frozen=True):
+    pass
+
+
+class Rate(WindowRequest, tag="rate", frozen=True):
+    score: Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31)]
+    source: str | None = None
+
+
+AnyRequest = (
+    Hello | Ping | Snapshot | Position | ReportStatus | TakeTicket | VoidTicket | Login | Logout
+    | CallNext | CallNumber | Recall | NoShow | Finish | Transfer | Park | CallParked | Pause
+    | Resume | InviteRating | Rate
+)  # fmt: skip
+
+REQUEST_TYPES: dict[str, type[Request]] = {
+    str(cls.__struct_config__.tag): cls
+    for cls in (Hello, Ping, Snapshot, Position, ReportStatus, TakeTicket, VoidTicket, Login,
+                Logout, CallNext, CallNumber, Recall, NoShow, Finish, Transfer, Park, CallParked,
+                Pause, Resume, InviteRating, Rate)
+}  # fmt: skip
+
+_DECODER = msgspec.json.Decoder(AnyRequest)
+_ENCODER = msgspec.json.Encoder()
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def text_fault(value: str, max_bytes: int) -> str | None:
+    """Why ``value`` is not acceptable text, or ``None``."""
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "not valid UTF-8 text"
+    if size == 0:
+        return "must not be empty"
+    if size > max_bytes:
+        return f"longer than {max_bytes} bytes"
+    if _CONTROL.search(value) or any(unicodedata.category(ch) == "Cc" for ch in value):
+        return "holds control characters"
+    return None
+
+
+def request_type(request: Request) -> str:
+    """The ``type`` of a request (its tag)."""
+    return str(request.__struct_config__.tag)
+
+
+def encode_request(request: Request) -> bytes:
+    """A request as a client sends it."""
+    return _ENCODER.encode(request)
+
+
+def decode_request(raw: str | bytes) -> AnyRequest:
+    """Decode and validate one request, or raise :class:`ContractError`."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise ContractError("too_large", f"{len(data)} > {MAX_MESSAGE_BYTES} bytes")
+    try:
+        return _DECODER.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+        pass  # find out why, with the request's id where it has one
+    try:
+        message = json.loads(data)  # Python's reader keeps lone surrogates to name the field
+    except (ValueError, RecursionError) as exc:
+        raise ContractError("bad_json", show(str(exc), 80)) from None
+    if not isinstance(message, dict):
+        raise ContractError("bad_message", "not an object")
+    re_ = message.get("id")
+    if isinstance(re_, bool) or not isinstance(re_, (str, int)):
+        raise ContractError("bad_message", "id must be a string or an integer")
+    if isinstance(re_, int) and abs(re_) > MAX_SAFE_INT:
+        raise ContractError("bad_message", "id must be a safe integer")
+    if isinstance(re_, str) and text_fault(re_, MAX_ID_BYTES) is not None:
+        raise ContractError("bad_message", f"id: {text_fault(re_, MAX_ID_BYTES)}")
+    kind = message.get("type")
+    if not isinstance(kind, str) or text_fault(kind, 40) is not None:
+        raise ContractError("bad_message", "type must be a short text", re_)
+    cls = REQUEST_TYPES.get(kind)
+    if cls is None:
+        raise ContractError("unknown_type", show(kind, 40), re_)
+    for name in cls.__struct_encode_fields__:
+        value = message.get(name)
+        if isinstance(value, str) and text_fault(value, 1 << 20) == "not valid UTF-8 text":
+            raise ContractError("bad_field", f"{name}: not valid UTF-8 text", re_)
+    try:
+        request: AnyRequest = msgspec.convert(message, cls)  # type: ignore[assignment]
+    except msgspec.ValidationError as exc:
+        raise _refusal(str(exc), re_) from None
+    except UnicodeEncodeError:  # a lone surrogate deeper inside a field
+        raise ContractError("bad_field", "text that is not valid UTF-8", re_) from None
+    return request
+
+
+def _refusal(text: str, re_: Any) -> ContractError:
+    missing = re.match(r"Object missing required field `(\w+)`", text)
+    if missing:
+        return ContractError("missing_field", missing.group(1), re_)
+    if text.startswith("missing "):
+        return ContractError("missing_field", text.removeprefix("missing "), re_)
+    field = re.search(r"at `\$\.(\w+)`", text)
+    if field:
+        return ContractError("bad_field", f"{field.group(1)}: {text.split(' - at ')[0]}", re_)
+    return ContractError("bad_field", show(text, 120), re_)
+
+
+def show(text: str, limit: int) -> str:
+    """A bounded, always encodable rendering of untrusted text for messages and logs."""
+    shown = text[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
+    return shown + ("…" if len(text) > limit else "")

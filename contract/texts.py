@@ -1,0 +1,132 @@
+"""Every user-facing text of the protocol, Simplified Chinese first, English second: one table.
+
+Error messages are templates filled from an error's details (``str.format`` fields), so no
+layer builds a sentence itself. The engine's refusals and the protocol layer's own errors share
+one table of codes (``ERROR_TEXTS``); a code has one text wherever it is raised.
+"""
+
+from __future__ import annotations
+
+# code -> (zh, en); fields come from the error's details.
+ENGINE_ERRORS: dict[str, tuple[str, str]] = {
+    "unknown_service": ("没有这个事项：{service}", "Unknown service: {service}"),
+    "unknown_window": ("没有这个窗口：{window}", "Unknown window: {window}"),
+    "unknown_ticket": ("没有这个号：{ticket}", "Unknown ticket: {ticket}"),
+    "unknown_staff": ("没有这位工作人员：{staff}", "Unknown staff: {staff}"),
+    "service_closed": (
+        "该事项当前不在办理时间",
+        "This service is not open at this time",
+    ),
+    "quota_reached": (
+        "该事项今日号源已取完",
+        "Today's tickets for this service are all taken",
+    ),
+    "class_not_allowed": (
+        "该事项不支持此取号方式（{ticket_class}）",
+        "This service does not take {ticket_class} tickets",
+    ),
+    "already_holding": (
+        "您已有该事项的号：{number}",
+        "You already hold a ticket for this service: {number}",
+    ),
+    "window_closed": ("{window} 号窗口未开窗", "Window {window} is closed"),
+    "window_paused": ("{window} 号窗口暂停服务中", "Window {window} is paused"),
+    "window_busy": (
+        "{window} 号窗口正在办理 {number}，请先办结、弃号、挂起或转办",
+        "Window {window} is serving {number}; finish, no-show, park or transfer it first",
+    ),
+    "window_idle": ("{window} 号窗口当前没有在办的号", "Window {window} is not serving a ticket"),
+    "already_open": (
+        "{window} 号窗口已由其他工作人员登录",
+        "Window {window} is already open for another clerk",
+    ),
+    "staff_busy_elsewhere": (
+        "工号 {staff} 正在 {window} 号窗口办理 {number}，请先在该窗口办结或签退",
+        "Staff {staff} is serving {number} at window {window}; finish or log out there first",
+    ),
+    "unstorable_value": (
+        "请求含有无法保存的内容：{field}",
+        "The request holds a value that cannot be stored: {field}",
+    ),
+    "not_serving_service": (
+        "{window} 号窗口不办理 {number} 所属事项",
+        "Window {window} does not serve the service of {number}",
+    ),
+    "queue_empty": ("{window} 号窗口没有等候的号", "No ticket is waiting for window {window}"),
+    "ticket_not_waiting": ("{number} 不在等候中", "{number} is not waiting"),
+    "ticket_not_parked": (
+        "{number} 没有挂起在 {window} 号窗口",
+        "{number} is not parked at window {window}",
+    ),
+    "no_served_ticket": (
+        "{window} 号窗口没有可评价的办结号",
+        "Window {window} has no finished ticket to rate",
+    ),
+    "already_rated": ("{number} 已评价（一次一评）", "{number} has already been rated"),
+    "rating_expired": ("{number} 的评价时间已过", "The time to rate {number} has passed"),
+    "bad_score": ("评价分值无效：{score}（应为 1–5）", "Invalid score: {score} (must be 1–5)"),
+}
+
+# pause reason code -> (zh, en), as the boards and the clerk app show it.
+PAUSE_REASON_TEXTS: dict[str, tuple[str, str]] = {
+    "lunch": ("午休", "Lunch break"),
+    "away": ("临时离开", "Away briefly"),
+    "meeting": ("会议", "In a meeting"),
+    "fault": ("系统故障", "System fault"),
+    "other": ("其他", "Other"),
+}
+
+# rule -> (zh, en); fields: waited_min, ratio.
+REASON_TEXTS: dict[str, tuple[str, str]] = {
+    "max_wait": (
+        "已等候 {waited_min} 分钟，超过最长等候时间，优先呼叫",
+        "Waited {waited_min} min, over the maximum wait: called first",
+    ),
+    "appointment": ("预约号优先呼叫", "Appointment check-ins are called first"),
+    "transfer": (
+        "转办号，按原取号时间排队",
+        "Transferred ticket keeps its place by original issue time",
+    ),
+    "priority": (
+        "绿色通道：每 {ratio} 个普通号后呼叫 1 个优先号",
+        "Priority lane: one priority ticket after every {ratio} normal tickets",
+    ),
+    "normal": ("按取号先后顺序呼叫", "Called in order of arrival"),
+    "chosen": ("窗口选号呼叫", "Chosen by the window"),
+    "parked": ("挂起号回呼", "Parked ticket called back"),
+}
+
+
+# Stable error codes of the protocol layer itself (a request refused before the engine sees it).
+PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
+    "bad_json": ("消息不是有效的 JSON", "message is not valid JSON"),
+    "bad_message": (
+        "消息必须是带 type 和 id 的 JSON 对象",
+        "message must be a JSON object with type and id",
+    ),
+    "unknown_type": ("未知的消息类型", "unknown message type"),
+    "missing_field": ("缺少字段", "missing field"),
+    "bad_field": ("字段取值错误", "bad field value"),
+    "too_large": ("消息过大", "message too large"),
+    "not_authenticated": ("请先发送 hello 登记设备", "send hello first"),
+    "bad_token": ("设备或令牌无效", "unknown device or wrong token"),
+    "already_authenticated": ("设备已登记", "already authenticated"),
+    "forbidden": ("此设备无权执行该操作", "this device may not do that"),
+    "wrong_window": ("此设备不属于该窗口", "this device does not belong to that window"),
+    "not_logged_in": ("窗口尚未登录", "no clerk is logged in at this window"),
+    "bad_pin": ("工号或密码错误", "wrong staff id or PIN"),
+    "staff_locked": (
+        "密码错误次数过多，该工号已暂时锁定，请稍后再试或联系大厅管理员",
+        "too many wrong PINs: this staff id is locked for a while; ask the hall manager",
+    ),
+    "too_many_connections": (
+        "服务器连接数已满，请稍后再试",
+        "the server has too many connections; retry later",
+    ),
+    "rate_limited": ("请求过于频繁，请稍后再试", "too many requests, slow down"),
+    "unavailable": ("服务器暂时无法保存，请稍后重试", "server cannot save right now, retry"),
+    "internal": ("服务器内部错误", "internal server error"),
+}
+
+ERROR_TEXTS: dict[str, tuple[str, str]] = {**ENGINE_ERRORS, **PROTOCOL_ERRORS}
+assert len(ERROR_TEXTS) == len(ENGINE_ERRORS) + len(PROTOCOL_ERRORS), "a code is in both tables"
