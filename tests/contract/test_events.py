@@ -1,0 +1,90 @@
+"""Every event the engine emits reads as its contract type, in every role's view."""
+
+from __future__ import annotations
+
+import msgspec
+from hallkit import make_hall
+
+from contract.events import EVENT_TYPES, TicketCalled, TicketIssued, UnknownEvent, decode_event
+from queue_server import core
+from queue_server.core.model import PauseReason
+from queue_server.core.state import APPLIERS
+from queue_server.protocol import event_message
+from queue_server.views import VIEWS
+
+T0 = 1795312800.0  # a weekday morning in Asia/Shanghai
+
+
+def every_kind_of_event() -> list[dict[str, object]]:
+    engine = core.Engine(make_hall())
+    events: list[dict[str, object]] = []
+    now = T0
+
+    def run(command: object, actor: str = "kiosk-1", after: float = 1.0) -> core.Result:
+        nonlocal now
+        now += after
+        result = engine.execute(command, now, actor)  # type: ignore[arg-type]
+        events.extend(result.events)
+        return result
+
+    ticket = run(core.TakeTicket("SB", "r1", citizen_hash="h" * 8, token="t" * 22))
+    run(core.TakeTicket("SB", "r2"))
+    run(core.TakeTicket("SB", "r3"))
+    run(core.VoidTicket(ticket.reply["ticket"]["id"], "printer_paper_out"))
+    run(core.OpenWindow(1, "s1"), "s1")
+    run(core.CallNext(1), "s1")
+    run(core.Recall(1), "s1")
+    run(core.Park(1), "s1")
+    run(core.CallNext(1), "s1")
+    run(core.Transfer(1, to_window=2), "s1")
+    run(core.TakeTicket("SB", "r4"))
+    run(core.CallNext(1), "s1")
+    run(core.NoShow(1), "s1")
+    run(core.TakeTicket("SB", "r5"))
+    run(core.CallNext(1), "s1")
+    run(core.Finish(1), "s1")
+    run(core.InviteRating(1), "s1")
+    run(core.Rate(1, 1), "bridge-1")  # 差评: a follow-up opens
+    run(core.Rate(1, 4), "bridge-1")  # one rating per ticket: rejected
+    run(core.PauseWindow(1, PauseReason.LUNCH), "s1")
+    run(core.ResumeWindow(1), "s1")
+    run(core.CloseWindow(1), "s1")
+    run(core.ReportDeviceStatus("kiosk-1", "kiosk", "printer_paper_out"), "kiosk-1")
+    run(core.TakeTicket("SB", "r6"), after=86400)  # the next day: leftovers expire
+    events.append({"type": "staff_locked", "at": now, "day": engine.day, "actor": "clerk-1",
+                   "staff": "s1", "device": "clerk-1", "window": 1, "until": now + 900})  # fmt: skip
+    return [{**e, "seq": i} for i, e in enumerate(events, 1)]
+
+
+def test_the_contract_has_a_type_for_every_event_the_engine_applies() -> None:
+    assert set(EVENT_TYPES) == set(APPLIERS)
+
+
+def test_every_event_decodes_in_every_view() -> None:
+    events = every_kind_of_event()
+    assert {e["type"] for e in events} == set(EVENT_TYPES)
+    for view in set(VIEWS.values()):
+        for event in events:
+            message = view.of(event_message(event))
+            decoded = decode_event(message)
+            assert type(decoded) is EVENT_TYPES[str(event["type"])], event
+            assert msgspec.structs.asdict(decoded)["seq"] == event["seq"]
+
+
+def test_the_public_view_reads_without_private_fields() -> None:
+    events = every_kind_of_event()
+    public = VIEWS[next(iter(r for r in VIEWS if r.value == "display"))]
+    issued = next(e for e in events if e["type"] == "ticket_issued")
+    decoded = decode_event(public.of(event_message(issued)))
+    assert isinstance(decoded, TicketIssued)
+    assert (decoded.citizen_hash, decoded.token, decoded.request_id, decoded.actor) == (
+        None, None, None, None)  # fmt: skip
+    called = next(e for e in events if e["type"] == "ticket_called")
+    decoded_call = decode_event(public.of(event_message(called)))
+    assert isinstance(decoded_call, TicketCalled) and decoded_call.staff is None
+
+
+def test_an_unknown_kind_is_kept_not_refused() -> None:
+    assert decode_event({"type": "event", "kind": "board_exploded", "seq": 9}) == UnknownEvent(
+        kind="board_exploded", seq=9
+    )
