@@ -21,7 +21,7 @@ import hashlib
 import logging
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ from queue_server import core
 from queue_server.core import DomainError, Engine
 from queue_server.core.model import Hall
 from queue_server.protocol import encode, event_message
-from queue_server.store import Event, Store
+from queue_server.store import Event, EventStore, Projection, RatingsProjection, SQLiteStore
 from queue_server.views import MANAGER, View
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,9 @@ class Job:
 
 
 class HallService:
-    def __init__(self, hall: Hall, store: Store, clock: Callable[[], float] = time.time,
-                 day_check_s: float = DAY_CHECK_S) -> None:  # fmt: skip
+    def __init__(self, hall: Hall, store: EventStore, clock: Callable[[], float] = time.time,
+                 day_check_s: float = DAY_CHECK_S,
+                 projections: Sequence[Projection] | None = None) -> None:  # fmt: skip
         self.hall = hall
         self.day_check_s = day_check_s
         self.store = store
@@ -101,6 +102,11 @@ class HallService:
         self._version = _code_version(hall)
         self.engine = self._rebuild()
         self.seq = store.last_seq()
+        if projections is None:
+            projections = [RatingsProjection(store)] if isinstance(store, SQLiteStore) else []
+        self.projections = list(projections)
+        for projection in self.projections:
+            self._catch_up(projection)
         self._since_checkpoint = 0
         self._writer: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
@@ -219,7 +225,8 @@ class HallService:
                 job.reply = _domain_error(job.re, result.error)
             else:
                 job.reply = {"re": job.re, **result.reply}
-        if events and not await self._commit(events):
+        stored = await self._commit(events) if events else []
+        if stored is None:
             for job in batch:
                 _reply(job, _error(job.re, "unavailable", "服务器暂时无法保存，请稍后重试",
                                    "server cannot save right now, retry"))  # fmt: skip
@@ -236,12 +243,12 @@ class HallService:
                 view = job.outbox.view.of(job.reply, job.outbox.own)
                 out.setdefault(job.outbox, []).append(encode(view).encode())
         shared: dict[str, Shared] = {}
-        if events:
+        if stored:
             for subscriber in self.subscribers:
                 out.setdefault(subscriber, [])
         for outbox, frames in out.items():
             try:
-                outbox.send_frames(frames, self._shared(shared, outbox.view, events))
+                outbox.send_frames(frames, self._shared(shared, outbox.view, stored))
             except Exception:
                 log.exception("could not write to a connection")
         for job in batch:
@@ -270,7 +277,8 @@ class HallService:
             )
         return frames
 
-    async def _commit(self, events: list[Event]) -> bool:
+    async def _commit(self, events: list[Event]) -> list[Event] | None:
+        """Commit a batch's events; return them as stored (with `seq`), or None if it failed."""
         tickets = {}
         for event in events:
             ticket_id = event.get("ticket")
@@ -280,9 +288,7 @@ class HallService:
                     tickets[ticket_id] = ticket
         loop = asyncio.get_running_loop()
         try:
-            self.seq = await loop.run_in_executor(
-                self._executor, self.store.append, events, tickets
-            )
+            stored = await loop.run_in_executor(self._executor, self.store.append, events, tickets)
         except Exception:
             log.exception(
                 "could not commit %d events; rebuilding state from the store", len(events)
@@ -292,14 +298,44 @@ class HallService:
             self.seq = await loop.run_in_executor(self._executor, self.store.last_seq)
             if self._prober is None or self._prober.done():
                 self._prober = loop.create_task(self._probe(), name="hall-store-probe")
-            return False
+            return None
         self.store_ok = True
+        self.seq = stored[-1]["seq"]
+        if self.projections:
+            await loop.run_in_executor(self._executor, self._project, stored)
         self._since_checkpoint += len(events)
         if self._since_checkpoint >= CHECKPOINT_EVERY or any(
             e["type"] == "day_started" for e in events
         ):
             self._checkpoint()
-        return True
+        return stored
+
+    def _project(self, stored: list[Event]) -> None:
+        """Feed the committed batch to each projection, in order (on the store's thread)."""
+        for projection in self.projections:
+            try:
+                if projection.position() < stored[0]["seq"] - 1:
+                    self._catch_up(projection, until=stored[0]["seq"] - 1)
+                projection.apply(stored)
+            except Exception:  # it catches up from its position after the next commit
+                log.exception("projection %s failed at seq %d", projection.name, stored[-1]["seq"])
+
+    def _catch_up(self, projection: Projection, until: int | None = None) -> None:
+        """Apply to a projection the committed events it has not seen yet."""
+        after = projection.position()
+        chunk: list[Event] = []
+        for event in self.store.iter_events(after):
+            if until is not None and event["seq"] > until:
+                break
+            chunk.append(event)
+            if len(chunk) >= 5000:
+                projection.apply(chunk)
+                chunk = []
+        if chunk:
+            projection.apply(chunk)
+        if projection.position() > after:
+            log.info("projection %s caught up from seq %d to %d", projection.name, after,
+                     projection.position())  # fmt: skip
 
     async def _probe(self) -> None:
         """Try the store every PROBE_S until it takes a write again; then report healthy."""

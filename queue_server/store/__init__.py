@@ -1,5 +1,8 @@
-"""Persistence of the hall: SQLite through sqlite-utils, one writer, an append-only event log."""
+"""Persistence of the hall: an event store interface, and SQLite as its embedded implementation."""
 
-from .store import Event, Store
+from .base import Event, EventStore, Projection
+from .sqlite import RatingsProjection, SQLiteStore
 
-__all__ = ["Event", "Store"]
+Store = SQLiteStore  # the embedded default
+
+__all__ = ["Event", "EventStore", "Projection", "RatingsProjection", "SQLiteStore", "Store"]

@@ -113,6 +113,17 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration("0002_hall_id_and_projections")
+def _hall_and_projections(db: sqlite_utils.Database) -> None:
+    """Events carry their hall's id (for a central store); projections keep their position."""
+    db.execute("ALTER TABLE events ADD COLUMN hall TEXT")
+    db.execute("CREATE TABLE projections (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)")
+    # Until now ratings were projected inside each commit: they are complete up to here.
+    db.execute(
+        "INSERT INTO projections (name, seq) SELECT 'ratings', coalesce(max(seq), 0) FROM events"
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:
     """Apply every migration not yet recorded; return the names applied."""
     db.execute(

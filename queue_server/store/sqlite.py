@@ -1,8 +1,9 @@
 """The hall's SQLite store: an append-only event log beside the current-state tables.
 
-One connection, used by one writer at a time (the server runs it on a single thread). The
-database is in WAL mode with `synchronous=FULL`, so a batch is on disk when `append` returns:
-the server acknowledges nothing before that.
+The embedded implementation of :class:`~queue_server.store.base.EventStore`, and the only module
+with SQLite's own SQL in it. One connection, used by one writer at a time (the server runs it
+on a single thread). The database is in WAL mode with `synchronous=FULL`, so a batch is on disk
+when `append` returns: the server acknowledges nothing before that.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,16 @@ _TICKET_COLUMNS = (
 )  # fmt: skip
 
 
-class Store:
-    """Persistence of one hall. Create with `Store.open(path)`; close with `close()`."""
+class SQLiteStore:
+    """Persistence of one hall. Create with `SQLiteStore.open(path)`; close with `close()`."""
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str, hall: str = "hall") -> None:
         self.db = db
         self.path = path
+        self.hall = hall
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(cls, path: str | Path, hall: str = "hall") -> SQLiteStore:
         """Open (creating when needed) the database file and bring its schema up to date."""
         path = str(path)
         if path != ":memory:":
@@ -48,12 +50,12 @@ class Store:
         conn.execute("PRAGMA busy_timeout=5000")
         db = sqlite_utils.Database(conn)
         apply_migrations(db)
-        return cls(db, path)
+        return cls(db, path, hall)
 
     def close(self) -> None:
         self.db.conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -61,23 +63,27 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
 
-    def append(self, events: list[Event], tickets: Mapping[str, Mapping[str, Any]]) -> int:
-        """Commit a batch: the events (each gets its `seq`) and the tickets' current rows.
+    def append(
+        self, events: Sequence[Event], tickets: Mapping[str, Mapping[str, Any]]
+    ) -> list[Event]:
+        """Commit a batch: the events and the tickets' current rows; return the events stored.
 
-        `tickets` maps ticket id to the ticket's state after the batch. Returns the last seq.
-        All or nothing: on any error the transaction is rolled back and nothing is written.
+        Each stored event is a copy of the given one with its `seq` and the hall's id; the
+        given dicts are not changed. `tickets` maps ticket id to the ticket's state after the
+        batch. All or nothing: on any error the transaction is rolled back.
         """
         conn = self.db.conn
+        stored: list[Event] = []
         with transaction(self.db):
             seq = self.last_seq()
             for event in events:
                 if "seq" in event:
                     raise ValueError(f"event {event['type']} already has a seq: it is the log's")
                 seq += 1
-                event["seq"] = seq
+                row = {**event, "seq": seq, "hall": self.hall}
                 conn.execute(
-                    "INSERT INTO events (seq, at, day, type, actor, ticket, window, data)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         seq,
                         event["at"],
@@ -86,50 +92,23 @@ class Store:
                         event.get("actor", ""),
                         event.get("ticket"),
                         event.get("window"),
+                        self.hall,
                         json.dumps(event, ensure_ascii=False, separators=(",", ":")),
                     ),
                 )
-                self._project(event)
+                stored.append(row)
             if tickets:
                 conn.executemany(
                     f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"
                     f" VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})",
                     [_ticket_row(t, seq) for t in tickets.values()],
                 )
-        return seq
+        return stored
 
     def probe(self) -> None:
         """Raise if the database cannot take a write now (locked, read-only, disk gone)."""
         with transaction(self.db):
             self.db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _probe (x)")
-
-    def _project(self, event: Event) -> None:
-        """Keep the report tables (ratings, follow-ups) in step with the log."""
-        kind = event["type"]
-        if kind == "rating_recorded":
-            self.db.conn.execute(
-                "INSERT INTO ratings (seq, at, day, ticket, service, window, staff, score, bad)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event["seq"], event["at"], event["day"], event.get("ticket"),
-                    event.get("service"), event.get("window"), event.get("staff"),
-                    event.get("score"), int(bool(event.get("bad"))),
-                ),
-            )  # fmt: skip
-        elif kind == "rating_rejected":
-            self.db.conn.execute(
-                "INSERT INTO ratings (seq, at, day, ticket, window, score, rejected)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event["seq"], event["at"], event["day"], event.get("ticket"),
-                    event.get("window"), event.get("score"), event.get("reason", "rejected"),
-                ),
-            )  # fmt: skip
-        elif kind == "followup_opened":
-            self.db.conn.execute(
-                "INSERT INTO followups (ticket, opened_seq, opened_at, deadline) VALUES (?, ?, ?, ?)",
-                (event["ticket"], event["seq"], event["at"], event["deadline"]),
-            )
 
     # -- reading -------------------------------------------------------------------------
 
@@ -139,23 +118,24 @@ class Store:
 
     def events_after(self, seq: int, limit: int | None = None) -> list[Event]:
         """The events with a sequence number above `seq`, oldest first."""
-        sql = "SELECT data, seq FROM events WHERE seq > ? ORDER BY seq"
+        sql = "SELECT data, seq, hall FROM events WHERE seq > ? ORDER BY seq"
         params: list[Any] = [seq]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [_event(data, s) for data, s in self.db.execute(sql, params).fetchall()]
+        return [_event(*row) for row in self.db.execute(sql, params).fetchall()]
 
     def iter_events(self, after: int = 0, chunk: int = 5000) -> Iterator[Event]:
         """Every event after `after`, in order, read in chunks (for start-up replay)."""
         while True:
             rows = self.db.execute(
-                "SELECT data, seq FROM events WHERE seq > ? ORDER BY seq LIMIT ?", [after, chunk]
+                "SELECT data, seq, hall FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                [after, chunk],
             ).fetchall()
             if not rows:
                 return
-            for data, seq in rows:
-                yield _event(data, seq)
+            for row in rows:
+                yield _event(*row)
             after = rows[-1][1]
 
     def latest(self, kind: str) -> list[Event]:
@@ -207,9 +187,11 @@ class Store:
         return [(int(s), bytes(b)) for s, b in rows]
 
 
-def _event(data: str, seq: int) -> Event:
+def _event(data: str, seq: int, hall: str | None = None) -> Event:
     event: Event = json.loads(data)
     event["seq"] = seq
+    if hall is not None:
+        event["hall"] = hall
     return event
 
 
@@ -229,3 +211,60 @@ def _ticket_row(ticket: Mapping[str, Any], seq: int) -> tuple[Any, ...]:
         json.dumps(ticket, ensure_ascii=False, separators=(",", ":")),
         seq,
     )
+
+
+class RatingsProjection:
+    """Ratings and follow-ups (好差评) as report tables, kept in step with the log.
+
+    A projection of committed events: the writer applies each batch after its commit, and at
+    start-up it catches up on what it missed (its position is stored with its rows, in one
+    transaction, so nothing is projected twice or skipped).
+    """
+
+    name = "ratings"
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+
+    def position(self) -> int:
+        row = self.store.db.execute(
+            "SELECT seq FROM projections WHERE name = ?", [self.name]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def apply(self, events: Sequence[Event]) -> None:
+        conn = self.store.db.conn
+        with transaction(self.store.db):
+            for event in events:
+                kind = event["type"]
+                if kind == "rating_recorded":
+                    conn.execute(
+                        "INSERT OR IGNORE INTO ratings"
+                        " (seq, at, day, ticket, service, window, staff, score, bad)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            event["seq"], event["at"], event["day"], event.get("ticket"),
+                            event.get("service"), event.get("window"), event.get("staff"),
+                            event.get("score"), int(bool(event.get("bad"))),
+                        ),
+                    )  # fmt: skip
+                elif kind == "rating_rejected":
+                    conn.execute(
+                        "INSERT OR IGNORE INTO ratings (seq, at, day, ticket, window, score, rejected)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            event["seq"], event["at"], event["day"], event.get("ticket"),
+                            event.get("window"), event.get("score"), event.get("reason", "rejected"),
+                        ),
+                    )  # fmt: skip
+                elif kind == "followup_opened":
+                    conn.execute(
+                        "INSERT OR IGNORE INTO followups (ticket, opened_seq, opened_at, deadline)"
+                        " VALUES (?, ?, ?, ?)",
+                        (event["ticket"], event["seq"], event["at"], event["deadline"]),
+                    )
+            if events:
+                conn.execute(
+                    "INSERT OR REPLACE INTO projections (name, seq) VALUES (?, ?)",
+                    (self.name, events[-1]["seq"]),
+                )
