@@ -60,8 +60,9 @@ MAX_CONNECTIONS = 2000
 class Session:
     """One connection: who it is, what it may see and do, and its request budget."""
 
-    def __init__(self, ws: ServerConnection) -> None:
+    def __init__(self, ws: ServerConnection, max_output: int = MAX_OUTPUT_BUFFER) -> None:
         self.ws = ws
+        self.max_output = max_output
         self.device: Device | None = None
         self.view: View = PUBLIC  # until hello says who it is
         self.own: str | None = None
@@ -100,9 +101,12 @@ class Session:
         if ws.protocol.state is not State.OPEN or ws.send_in_progress is not None:
             return
         transport = ws.transport
-        if transport.get_write_buffer_size() > MAX_OUTPUT_BUFFER:
-            log.warning("closing %s: output backed up (slow consumer)", self.name)
-            asyncio.ensure_future(ws.close(1008, "too slow: reconnect with last_seq"))
+        if transport.get_write_buffer_size() > self.max_output:
+            # A close frame could not get through a full pipe: drop the connection at once and
+            # free what it held; the client reconnects with its last seq and catches up.
+            log.warning("cutting off %s: %d bytes not read (slow consumer)", self.name,
+                        transport.get_write_buffer_size())  # fmt: skip
+            transport.abort()
             return
         data = b"".join(_frame(payload) for payload in frames)
         if shared is not None and shared.payloads:
@@ -145,6 +149,7 @@ class HallServer:
         max_connections: int = MAX_CONNECTIONS,
         hello_deadline_s: float = HELLO_DEADLINE_S,
         pin_delay_s: float = 0.25,
+        max_output_buffer: int = MAX_OUTPUT_BUFFER,
     ) -> None:
         self.service = service
         self.hall: Hall = service.hall
@@ -154,6 +159,7 @@ class HallServer:
         self.sessions: set[Session] = set()
         self.max_connections = max_connections
         self.hello_deadline_s = hello_deadline_s
+        self.max_output_buffer = max_output_buffer
         self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -188,7 +194,7 @@ class HallServer:
     # -- WebSocket -----------------------------------------------------------------------
 
     async def handle(self, ws: ServerConnection) -> None:
-        session = Session(ws)
+        session = Session(ws, self.max_output_buffer)
         self.sessions.add(session)
         deadline = asyncio.get_running_loop().call_later(
             self.hello_deadline_s, self._hello_overdue, session

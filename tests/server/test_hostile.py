@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import sqlite3
 import urllib.error
 import urllib.request
@@ -464,3 +465,33 @@ def test_a_reconnected_bridge_still_acts_for_the_clerk_on_duty(tmp_path):
             assert (called["actor"], called["staff"]) == ("s1", "s1")
 
     run(body())
+
+
+def test_a_client_that_stops_reading_is_cut_off_and_the_hall_goes_on(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="queue_server")
+
+    async def body() -> None:
+        async with running(tmp_path, max_output_buffer=256 * 1024) as hall:
+            kiosk = await hall.client("kiosk-1")
+            for i in range(150):  # a long waiting list makes every snapshot large
+                await kiosk.request("take_ticket", service="SB", request_id=f"r{i}")
+            port = int(hall.url.rsplit(":", 1)[1].split("/")[0])
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            slow = await connect(hall.url, sock=sock, max_queue=1)
+            await slow.send(json.dumps({"type": "hello", "id": 0, "role": "display",
+                                        "device": "board-1", "token": hall.token("board-1")}))  # fmt: skip
+            for i in range(400):  # asks, never reads
+                await slow.send(json.dumps({"type": "snapshot", "id": i}))
+            for _ in range(300):  # the server drops it once its output passes the limit
+                if not any(s.device and s.device.id == "board-1" for s in hall.server.sessions):
+                    break
+                await asyncio.sleep(0.05)
+            assert not any(s.device and s.device.id == "board-1" for s in hall.server.sessions)
+            ticket = await kiosk.request("take_ticket", service="SB", request_id="after")
+            assert ticket["ticket"]["number"] == "A151"
+            slow.transport.abort()
+
+    run(body())
+    cut = [r for r in caplog.records if "slow consumer" in r.getMessage()]
+    assert len(cut) == 1
