@@ -1,8 +1,10 @@
 """The hall configuration: one TOML file, validated at start into a `Hall`.
 
-A bad file is refused with a `ConfigError` naming the file, the line, the field and the
-problem, e.g. ``config/demo-hall.toml:57: services[3].prefix: must be 1–2 uppercase Latin
-letters, got "a1"``. Field paths count entries from 0: ``services[3]`` is the fourth
+The file is decoded by msgspec into the types below (`tomlcheck.decode`: types, bounds,
+patterns, unknown keys), then the rules across fields are checked (unique codes, windows of
+known services, opening hours). A bad file is refused with a `ConfigError` naming the file,
+the line, the field and the problem, e.g. ``config/demo-hall.toml:57: services[3].prefix:
+must be 1–2 uppercase Latin letters, got "a1"``. Field paths count entries from 0: ``services[3]`` is the fourth
 ``[[services]]`` table. Checking stops at the first problem.
 
 Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
@@ -30,9 +32,11 @@ import datetime as dt
 import logging
 import re
 import zoneinfo
+from collections.abc import Mapping
 from os import PathLike
-from typing import TypeVar
-from urllib.parse import urlsplit
+from typing import Annotated, ClassVar, TypeVar
+
+from msgspec import Meta
 
 from queue_server.core.model import (
     CallPolicy,
@@ -47,10 +51,11 @@ from queue_server.core.model import (
 )
 from queue_server.pins import is_pin_hash
 from queue_server.tomlcheck import (
+    SECRET,
     ConfigError,
     LineIndex,
-    Table,
-    TomlChecker,
+    TomlTable,
+    decode,
     parse_toml,
     read_text,
     show,
@@ -65,12 +70,10 @@ T = TypeVar("T")
 MIN_TOKEN_CHARS = 16
 MAX_FOLLOWUP_WORKING_DAYS = 15  # 好差评 (国办发〔2019〕51号): 差评 rectified within 15 working days
 
-_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_PREFIX = re.compile(r"[A-Z]{1,2}")
 _HHMM = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
-_TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces
 _DAY_NAMES = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
+_DAYS_RULE = 'must be ISO weekdays like "1-5", "6" or "mon-fri" (1 = Monday … 7 = Sunday)'
+_POLICY, _RATINGS = CallPolicy(), RatingPolicy()
 
 
 def load_hall(path: str | PathLike[str]) -> Hall:
@@ -91,18 +94,143 @@ def load_hall(path: str | PathLike[str]) -> Hall:
 
 def parse_hall(text: str, source: str = "<config>") -> Hall:
     """Validate TOML ``text`` into a `Hall`; ``source`` names the text in error messages."""
-    return _Checker(source, LineIndex(text)).hall(parse_toml(text, source))
+    lines = LineIndex(text)
+    return _Rules(source, lines).hall(decode(parse_toml(text, source), _HallFile, source, lines))
 
 
-class _Checker(TomlChecker):
-    """Turns the parsed TOML document into model records, failing at the first problem."""
+# --- the file's types (decoded by msgspec) ------------------------------------------------
 
-    def clock(self, value: object, field: str) -> dt.time:
+
+class Clock(dt.time):
+    """A time of day: "HH:MM" or a TOML local time, in whole minutes."""
+
+    @classmethod
+    def from_toml(cls, value: object) -> Clock:
         if isinstance(value, dt.time) and value.tzinfo is None and not value.second:
-            return value.replace(microsecond=0)
+            return cls(value.hour, value.minute)
         if isinstance(value, str) and (match := _HHMM.fullmatch(value)):
-            return dt.time(int(match[1]), int(match[2]))
-        raise self.fail(field, f'must be a time "HH:MM" (00:00–23:59), got {show(value)}')
+            return cls(int(match[1]), int(match[2]))
+        raise ValueError(f'must be a time "HH:MM" (00:00–23:59), got {show(value)}')
+
+
+Text = Annotated[str, Meta(pattern=r"\S")]  # not empty
+Code = Annotated[
+    str,
+    Meta(
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$",
+        description="a letter then up to 31 letters, digits, _ or -",
+    ),
+]
+Id = Annotated[
+    str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="letters, digits, _ . or -")
+]
+Prefix = Annotated[str, Meta(pattern=r"^[A-Z]{1,2}$", description="1–2 uppercase Latin letters")]
+Number = Annotated[int, Meta(ge=1, le=9999)]  # window numbers, daily quotas
+Token = Annotated[
+    str,
+    Meta(
+        min_length=MIN_TOKEN_CHARS,
+        pattern=r"^[\x21-\x7e]+$",
+        description="printable ASCII without spaces",
+        extra=SECRET,
+    ),
+]
+
+
+class _Head(TomlTable, frozen=True):
+    name_zh: Text
+    name_en: Text
+    public_url: Annotated[
+        str,
+        Meta(pattern=r"(?i)^https?://[^/?#\s]", description="an http:// or https:// address"),
+    ] = "http://localhost:8765"
+
+
+class _Policy(TomlTable, frozen=True):
+    normal_per_priority: Annotated[int, Meta(ge=1, le=100)] = _POLICY.normal_per_priority
+    max_wait_minutes: Annotated[int, Meta(ge=1, le=24 * 60)] = _POLICY.max_wait_s // 60
+    day_start: Clock = Clock(0, 0)
+    timezone: Text = _POLICY.timezone
+
+
+class _Ratings(TomlTable, frozen=True):
+    invite_window_seconds: Annotated[int, Meta(ge=10, le=3600)] = _RATINGS.invite_window_s
+    followup_working_days: Annotated[int, Meta(ge=1, le=MAX_FOLLOWUP_WORKING_DAYS)] = (
+        _RATINGS.followup_working_days
+    )
+
+
+class _Hours(TomlTable, frozen=True):
+    days: str  # parsed by `_Rules.weekdays`
+    start: Clock
+    end: Clock
+
+
+class _Service(TomlTable, frozen=True):
+    code: Code
+    name_zh: Text
+    name_en: Text
+    prefix: Prefix
+    category: Text
+    location_zh: Text
+    location_en: Text = ""
+    category_en: Text = ""
+    daily_quota: Number | None = None
+    hours: Annotated[
+        tuple[_Hours, ...],
+        Meta(description='an array like [{days = "1-5", start = "09:00", end = "12:00"}]'),
+    ] = ()
+    priority: bool = True
+    appointments: bool = True
+
+
+class _Window(TomlTable, frozen=True):
+    number: Number
+    name: Text
+    services: Annotated[
+        dict[str, Annotated[int, Meta(ge=1, le=1000)]],
+        Meta(min_length=1, description="a table of service code = weight, like { SB = 3, YB = 1 }"),
+    ]
+
+
+class _Staff(TomlTable, frozen=True):
+    id: Id
+    name: Text
+    pin_hash: Text
+    hints: ClassVar[Mapping[str, str]] = {
+        "pin": "a plain PIN must not be stored; hash it with `python -m queue_server.pins` "
+        "and write the printed pin_hash line instead"
+    }
+
+
+class _Device(TomlTable, frozen=True):
+    id: Id
+    role: Role
+    token: Token
+    window: Number | None = None
+
+
+class _HallFile(TomlTable, frozen=True):
+    hall: _Head
+    services: Annotated[tuple[_Service, ...], Meta(min_length=1)]
+    windows: Annotated[tuple[_Window, ...], Meta(min_length=1)]
+    policy: _Policy = _Policy()
+    ratings: _Ratings = _Ratings()
+    staff: tuple[_Staff, ...] = ()
+    devices: tuple[_Device, ...] = ()
+
+
+# --- the rules across fields --------------------------------------------------------------
+
+
+class _Rules:
+    """Turns the decoded file into model records, failing at the first broken rule."""
+
+    def __init__(self, source: str, lines: LineIndex) -> None:
+        self.source, self.lines = source, lines
+
+    def fail(self, field: str, problem: str) -> ConfigError:
+        return ConfigError(self.source, self.lines.line_of(field), field, problem)
 
     def unique(
         self, seen: dict[T, str], value: T, field: str, what: str, reveal: bool = True
@@ -115,135 +243,74 @@ class _Checker(TomlChecker):
             raise self.fail(field, f"duplicate {what}{shown}, already used by {at}")
         seen[value] = field.rsplit(".", 1)[0]
 
-    # the document
-
-    def hall(self, doc: Table) -> Hall:
-        self.table(
-            doc,
-            "",
-            {"hall"},
-            {"policy", "ratings", "services", "windows", "staff", "devices"},
-        )
-        head = self.table(doc["hall"], "hall", {"name_zh", "name_en"}, {"public_url"})
-        public_url = self.text(head, "public_url", "hall", "http://localhost:8765")
-        url = urlsplit(public_url)
-        if url.scheme not in ("http", "https") or not url.netloc:
-            raise self.fail(
-                "hall.public_url",
-                f"must be an http:// or https:// address, got {show(public_url)}",
-            )
-        policy = self.policy(doc.get("policy", {}))
-        services = self.services(doc, policy.day_start)
-        windows = self.windows(doc, services)
+    def hall(self, file: _HallFile) -> Hall:
+        policy = self.policy(file.policy)
+        services = self.services(file.services, policy.day_start)
+        windows = self.windows(file.windows, services)
         return Hall(
-            name_zh=self.text(head, "name_zh", "hall"),
-            name_en=self.text(head, "name_en", "hall"),
+            name_zh=file.hall.name_zh,
+            name_en=file.hall.name_en,
             services=services,
             windows=windows,
-            staff=self.staff(doc),
-            devices=self.devices(doc, {w.number for w in windows}),
+            staff=self.staff(file.staff),
+            devices=self.devices(file.devices, {w.number for w in windows}),
             policy=policy,
-            ratings=self.ratings(doc.get("ratings", {})),
-            public_url=public_url.rstrip("/"),
+            ratings=RatingPolicy(
+                invite_window_s=file.ratings.invite_window_seconds,
+                followup_working_days=file.ratings.followup_working_days,
+            ),
+            public_url=file.hall.public_url.rstrip("/"),
         )
 
-    def policy(self, value: object) -> CallPolicy:
-        keys = {"normal_per_priority", "max_wait_minutes", "day_start", "timezone"}
-        t = self.table(value, "policy", set(), keys)
-        default = CallPolicy()
-        timezone = self.text(t, "timezone", "policy", default.timezone)
+    def policy(self, policy: _Policy) -> CallPolicy:
         try:
-            zoneinfo.ZoneInfo(timezone)
+            zoneinfo.ZoneInfo(policy.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise self.fail(
                 "policy.timezone",
-                f'unknown time zone {show(timezone)}; use an IANA name like "Asia/Shanghai"',
+                f'unknown time zone {show(policy.timezone)}; use an IANA name like "Asia/Shanghai"',
             ) from None
         return CallPolicy(
-            normal_per_priority=self.integer(
-                t, "normal_per_priority", "policy", default.normal_per_priority, 1, 100
-            ),
-            max_wait_s=60
-            * self.integer(t, "max_wait_minutes", "policy", default.max_wait_s // 60, 1, 24 * 60),
-            day_start=self.clock(t.get("day_start", "00:00"), "policy.day_start"),
-            timezone=timezone,
+            normal_per_priority=policy.normal_per_priority,
+            max_wait_s=60 * policy.max_wait_minutes,
+            day_start=dt.time(policy.day_start.hour, policy.day_start.minute),
+            timezone=policy.timezone,
         )
 
-    def ratings(self, value: object) -> RatingPolicy:
-        keys = {"invite_window_seconds", "followup_working_days"}
-        t = self.table(value, "ratings", set(), keys)
-        default = RatingPolicy()
-        return RatingPolicy(
-            invite_window_s=self.integer(
-                t, "invite_window_seconds", "ratings", default.invite_window_s, 10, 3600
-            ),
-            followup_working_days=self.integer(
-                t,
-                "followup_working_days",
-                "ratings",
-                default.followup_working_days,
-                1,
-                MAX_FOLLOWUP_WORKING_DAYS,
-            ),
-        )
-
-    def services(self, doc: Table, day_start: dt.time) -> tuple[Service, ...]:
-        required = {"code", "name_zh", "name_en", "prefix", "category", "location_zh"}
-        optional = {
-            "location_en",
-            "category_en",
-            "daily_quota",
-            "hours",
-            "priority",
-            "appointments",
-        }
+    def services(self, items: tuple[_Service, ...], day_start: dt.time) -> tuple[Service, ...]:
         codes: dict[str, str] = {}
         prefixes: dict[str, str] = {}
         result = []
-        for path, value in self.tables(doc, "services", required=True):
-            t = self.table(value, path, required, optional)
-            code = self.pattern(
-                t, "code", path, _CODE, "a letter then up to 31 letters, digits, _ or -"
-            )
-            self.unique(codes, code, f"{path}.code", "service code")
-            prefix = self.text(t, "prefix", path)
-            if _PREFIX.fullmatch(prefix) is None:
-                raise self.fail(
-                    f"{path}.prefix", f"must be 1–2 uppercase Latin letters, got {show(prefix)}"
-                )
-            self.unique(prefixes, prefix, f"{path}.prefix", "ticket prefix")
-            quota = t.get("daily_quota")
-            if quota is not None:
-                quota = self.integer(t, "daily_quota", path, 0, 1, 9999)
+        for index, s in enumerate(items):
+            path = f"services[{index}]"
+            self.unique(codes, s.code, f"{path}.code", "service code")
+            self.unique(prefixes, s.prefix, f"{path}.prefix", "ticket prefix")
             result.append(
                 Service(
-                    code=code,
-                    name_zh=self.text(t, "name_zh", path),
-                    name_en=self.text(t, "name_en", path),
-                    prefix=prefix,
-                    category=self.text(t, "category", path),
-                    category_en=self.text(t, "category_en", path, ""),
-                    location_zh=self.text(t, "location_zh", path),
-                    location_en=self.text(t, "location_en", path, ""),
-                    daily_quota=quota,
-                    hours=self.hours(t.get("hours", []), f"{path}.hours", day_start),
-                    priority=self.flag(t, "priority", path, True),
-                    appointments=self.flag(t, "appointments", path, True),
+                    code=s.code,
+                    name_zh=s.name_zh,
+                    name_en=s.name_en,
+                    prefix=s.prefix,
+                    category=s.category,
+                    category_en=s.category_en,
+                    location_zh=s.location_zh,
+                    location_en=s.location_en,
+                    daily_quota=s.daily_quota,
+                    hours=self.hours(s.hours, f"{path}.hours", day_start),
+                    priority=s.priority,
+                    appointments=s.appointments,
                 )
             )
         return tuple(result)
 
-    def hours(self, value: object, path: str, day_start: dt.time) -> tuple[OpeningPeriod, ...]:
-        if not isinstance(value, list):
-            raise self.fail(
-                path, 'must be an array like [{days = "1-5", start = "09:00", end = "12:00"}]'
-            )
+    def hours(
+        self, items: tuple[_Hours, ...], path: str, day_start: dt.time
+    ) -> tuple[OpeningPeriod, ...]:
         periods: list[OpeningPeriod] = []
-        for index, item in enumerate(value):
+        for index, item in enumerate(items):
             where = f"{path}[{index}]"
-            t = self.table(item, where, {"days", "start", "end"}, set())
-            start = self.clock(t["start"], f"{where}.start")
-            end = self.clock(t["end"], f"{where}.end")
+            start = dt.time(item.start.hour, item.start.minute)
+            end = dt.time(item.end.hour, item.end.minute)
             if start >= end:
                 raise self.fail(
                     where, f"start {start:%H:%M} must be before end {end:%H:%M} (same day)"
@@ -252,7 +319,7 @@ class _Checker(TomlChecker):
                 raise self.fail(
                     where, f"must not span the start of the business day {day_start:%H:%M}"
                 )
-            period = OpeningPeriod(self.weekdays(t["days"], f"{where}.days"), start, end)
+            period = OpeningPeriod(self.weekdays(item.days, f"{where}.days"), start, end)
             for other_index, other in enumerate(periods):
                 common = period.weekdays & other.weekdays
                 if common and start < other.end and other.start < end:
@@ -262,16 +329,12 @@ class _Checker(TomlChecker):
             periods.append(period)
         return tuple(periods)
 
-    def weekdays(self, value: object, field: str) -> frozenset[int]:
-        rule = 'must be ISO weekdays like "1-5", "6" or "mon-fri" (1 = Monday … 7 = Sunday)'
-        if not isinstance(value, str):
-            raise self.fail(field, f"{rule}, got {show(value)}")
-
+    def weekdays(self, value: str, field: str) -> frozenset[int]:
         def day(name: str) -> int:
             name = name.strip().lower()
             number = _DAY_NAMES.get(name) or (int(name) if name.isdigit() else 0)
             if not 1 <= number <= 7:
-                raise self.fail(field, f"{rule}, got {show(value)}")
+                raise self.fail(field, f"{_DAYS_RULE}, got {show(value)}")
             return number
 
         days: set[int] = set()
@@ -279,89 +342,50 @@ class _Checker(TomlChecker):
             first, _, last = part.partition("-")
             low, high = day(first), day(last) if last else day(first)
             if low > high:
-                raise self.fail(field, f"{rule}, got {show(value)}")
+                raise self.fail(field, f"{_DAYS_RULE}, got {show(value)}")
             days.update(range(low, high + 1))
         return frozenset(days)
 
-    def windows(self, doc: Table, services: tuple[Service, ...]) -> tuple[Window, ...]:
+    def windows(
+        self, items: tuple[_Window, ...], services: tuple[Service, ...]
+    ) -> tuple[Window, ...]:
         known = {s.code for s in services}
         numbers: dict[int, str] = {}
         result = []
-        for path, value in self.tables(doc, "windows", required=True):
-            t = self.table(value, path, {"number", "name", "services"}, set())
-            number = self.integer(t, "number", path, 0, 1, 9999)
-            self.unique(numbers, number, f"{path}.number", "window number")
-            served = t["services"]
-            if not isinstance(served, dict) or not served:
-                raise self.fail(
-                    f"{path}.services",
-                    f"must be a table of service code = weight, like {{ SB = 3, YB = 1 }}, "
-                    f"got {show(served)}",
-                )
-            weights = {}
-            for code in served:
-                field = f"{path}.services.{code}"
+        for index, w in enumerate(items):
+            path = f"windows[{index}]"
+            self.unique(numbers, w.number, f"{path}.number", "window number")
+            for code in w.services:
                 if code not in known:
-                    raise self.fail(field, f"unknown service code {show(code)}")
-                weights[code] = self.integer(served, code, f"{path}.services", 0, 1, 1000)
-            result.append(Window(number, self.text(t, "name", path), weights))
+                    raise self.fail(f"{path}.services.{code}", f"unknown service code {show(code)}")
+            result.append(Window(w.number, w.name, dict(w.services)))
         served_codes = {code for w in result for code in w.services}
         for index, service in enumerate(services):
             if service.code not in served_codes:
                 raise self.fail(f"services[{index}].code", "no window serves this service")
         return tuple(result)
 
-    def staff(self, doc: Table) -> tuple[Staff, ...]:
-        plain_pin = (
-            "a plain PIN must not be stored; hash it with `python -m queue_server.pins` "
-            "and write the printed pin_hash line instead"
-        )
+    def staff(self, items: tuple[_Staff, ...]) -> tuple[Staff, ...]:
         ids: dict[str, str] = {}
-        result = []
-        for path, value in self.tables(doc, "staff", required=False):
-            t = self.table(value, path, {"id", "name", "pin_hash"}, set(), {"pin": plain_pin})
-            staff_id = self.pattern(t, "id", path, _ID, "letters, digits, _ . or -")
-            self.unique(ids, staff_id, f"{path}.id", "staff id")
-            pin_hash = self.text(t, "pin_hash", path)
-            if not is_pin_hash(pin_hash):
+        for index, s in enumerate(items):
+            self.unique(ids, s.id, f"staff[{index}].id", "staff id")
+            if not is_pin_hash(s.pin_hash):
                 raise self.fail(
-                    f"{path}.pin_hash",
+                    f"staff[{index}].pin_hash",
                     'must look like "scrypt$<salt hex>$<hash hex>"; '
                     "make one with `python -m queue_server.pins`",
                 )
-            result.append(Staff(staff_id, self.text(t, "name", path), pin_hash))
-        return tuple(result)
+        return tuple(Staff(s.id, s.name, s.pin_hash) for s in items)
 
-    def devices(self, doc: Table, windows: set[int]) -> tuple[Device, ...]:
-        roles = ", ".join(r.value for r in Role)
+    def devices(self, items: tuple[_Device, ...], windows: set[int]) -> tuple[Device, ...]:
         ids: dict[str, str] = {}
         tokens: dict[str, str] = {}
-        result = []
-        for path, value in self.tables(doc, "devices", required=False):
-            t = self.table(value, path, {"id", "role", "token"}, {"window"})
-            device_id = self.pattern(t, "id", path, _ID, "letters, digits, _ . or -")
-            self.unique(ids, device_id, f"{path}.id", "device id")
-            role_name = self.text(t, "role", path)
-            if role_name not in {r.value for r in Role}:
-                raise self.fail(f"{path}.role", f"must be one of {roles}, got {show(role_name)}")
-            role = Role(role_name)
-            token = self.text(t, "token", path)
-            if len(token) < MIN_TOKEN_CHARS:
-                raise self.fail(
-                    f"{path}.token",
-                    f"must be at least {MIN_TOKEN_CHARS} characters, got {len(token)}",
-                )
-            if _TOKEN.fullmatch(token) is None:
-                raise self.fail(f"{path}.token", "must be printable ASCII without spaces")
-            self.unique(tokens, token, f"{path}.token", "token", reveal=False)
-            window = None
-            if "window" in t:
-                window = self.integer(t, "window", path, 0, 1, 9999)
-                if role in (Role.KIOSK, Role.MANAGER):
-                    raise self.fail(
-                        f"{path}.window", f"a {role} device does not belong to a window"
-                    )
-                if window not in windows:
-                    raise self.fail(f"{path}.window", f"no [[windows]] entry has number {window}")
-            result.append(Device(device_id, role, token, window))
-        return tuple(result)
+        for index, d in enumerate(items):
+            path = f"devices[{index}]"
+            self.unique(ids, d.id, f"{path}.id", "device id")
+            self.unique(tokens, d.token, f"{path}.token", "token", reveal=False)
+            if d.window is not None and d.role in (Role.KIOSK, Role.MANAGER):
+                raise self.fail(f"{path}.window", f"a {d.role} device does not belong to a window")
+            if d.window is not None and d.window not in windows:
+                raise self.fail(f"{path}.window", f"no [[windows]] entry has number {d.window}")
+        return tuple(Device(d.id, d.role, d.token, d.window) for d in items)

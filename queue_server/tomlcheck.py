@@ -1,22 +1,31 @@
 """Reading TOML configuration files that refuse a bad value with its line and field.
 
-Shared by the hall configuration (`queue_server.config`) and the bus bridge's
-(`drivers.bridge.config`): reading and decoding the file, TOML syntax errors with their line,
-where each field stands in the text (`LineIndex`, since tomllib keeps no positions), and the
-checks of generic shapes (`TomlChecker`), each failing with the field path and the problem.
+Shared by the hall configuration (`queue_server.config`), the bus bridge's
+(`drivers.bridge.config`) and the kiosk's (`kiosk.config`): reading the file, TOML syntax
+errors with their line, where each field stands in the text (`LineIndex`, since tomllib keeps
+no positions), and decoding the document into msgspec types (`decode`): msgspec checks types,
+bounds, patterns and unknown keys and names the failing value by its path
+(``$.services[1].prefix``); `explain` puts that path and the problem in words.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import json
 import re
 import tomllib
-from collections.abc import Iterator
+import types
+import typing
+from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args, get_origin
+
+import msgspec
 
 Table = dict[str, Any]
+T = TypeVar("T")
 
 _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)$")
 
@@ -182,9 +191,6 @@ def join(table: str, key: str) -> str:
     return f"{table}.{key}" if table else key
 
 
-# --- checking values ---------------------------------------------------------------------
-
-
 def show(value: object) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
@@ -199,83 +205,245 @@ def show(value: object) -> str:
     return type(value).__name__
 
 
-class TomlChecker:
-    """Checks of generic shapes; a subclass turns a whole document into its records."""
+# --- decoding into types -----------------------------------------------------------------
 
-    error: type[ConfigError] = ConfigError
+SECRET = {"secret": True}  # msgspec.Meta(extra=SECRET): a problem never shows the value
 
-    def __init__(self, source: str, lines: LineIndex) -> None:
-        self.source, self.lines = source, lines
 
-    def fail(self, field: str, problem: str) -> ConfigError:
-        return self.error(self.source, self.lines.line_of(field), field, problem)
+class TomlTable(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """A table of a TOML file as a type; unknown keys are refused (typos).
 
-    def table(
-        self,
-        value: object,
-        path: str,
-        required: set[str],
-        optional: set[str],
-        hints: dict[str, str] | None = None,
-    ) -> Table:
-        if not isinstance(value, dict):
-            raise self.fail(path, f"must be a table, got {show(value)}")
-        for key in value:
-            if key in (hints or {}):
-                raise self.fail(join(path, key), (hints or {})[key])
-            if key not in required | optional:
-                allowed = ", ".join(sorted(required | optional))
-                raise self.fail(join(path, key), f"unknown key (typo?); allowed here: {allowed}")
-        for key in sorted(required):
-            if key not in value:
-                missing = (
-                    f"required table [{key}] is missing"
-                    if not path
-                    else "required field is missing"
-                )
-                raise self.fail(join(path, key), missing)
-        return value
+    ``hints`` gives the problem text for keys refused on purpose (a plain PIN, a setting of
+    another kind of device). A field type with a ``from_toml(value)`` class method reads
+    itself; its ValueError is the problem text.
+    """
 
-    def tables(self, doc: Table, name: str, *, required: bool) -> Iterator[tuple[str, Any]]:
-        items = doc.get(name)
-        if items is None:
-            if required:
-                raise self.fail(name, f"at least one [[{name}]] table is required")
-            return
-        if not isinstance(items, list):
-            raise self.fail(name, f"must be an array of tables written [[{name}]]")
-        if required and not items:
-            raise self.fail(name, f"at least one [[{name}]] table is required")
-        for index, item in enumerate(items):
-            yield f"{name}[{index}]", item
+    hints: ClassVar[Mapping[str, str]] = {}
 
-    def text(self, t: Table, key: str, path: str, default: str | None = None) -> str:
-        value = t.get(key, default)
-        field = join(path, key)
-        if not isinstance(value, str):
-            hint = f' (quote it: "{value}")' if isinstance(value, int | float) else ""
-            raise self.fail(field, f"must be a string, got {show(value)}{hint}")
-        if key in t and not value.strip():
-            raise self.fail(field, "must not be empty")
-        return value
 
-    def pattern(self, t: Table, key: str, path: str, regex: re.Pattern[str], rule: str) -> str:
-        value = self.text(t, key, path)
-        if regex.fullmatch(value) is None:
-            raise self.fail(join(path, key), f"must be {rule}, got {show(value)}")
-        return value
+def decode(
+    doc: object,
+    type_: type[T],
+    source: str,
+    lines: LineIndex,
+    error: type[ConfigError] = ConfigError,
+) -> T:
+    """``doc`` (from `parse_toml`) as ``type_``; a value that does not fit is an ``error``."""
+    try:
+        return msgspec.convert(doc, type_, builtin_types=_BUILTIN, dec_hook=_from_toml)
+    except msgspec.ValidationError as exc:
+        field, problem = explain(exc, doc, type_)
+        raise error(source, lines.line_of(field), field or None, problem) from None
 
-    def integer(self, t: Table, key: str, path: str, default: int, low: int, high: int) -> int:
-        value = t.get(key, default)
-        field = join(path, key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(field, f"must be a whole number, got {show(value)}")
-        if not low <= value <= high:
-            raise self.fail(field, f"must be between {low} and {high}, got {value}")
-        return value
 
-    def flag(self, t: Table, key: str, path: str, default: bool) -> bool:
-        value = t.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(join(path, key), f"must be true or false, got {show(value)}")
-        return value
+def explain(exc: msgspec.ValidationError, doc: object, type_: object) -> tuple[str, str]:
+    """The field path (``services[1].prefix``) and the problem in words of a refusal."""
+    match = _REFUSAL.fullmatch(str(exc))
+    assert match is not None
+    message, in_key, steps = match[1], match[2], match[3] or ""
+    field, tp = "", type_
+    value: Any = doc
+    for step in _STEP.finditer(steps):
+        tp = _unwrap(tp, value)[0]
+        if step[1] is not None:
+            field, tp = join(field, step[1]), _field_type(tp, step[1])
+            value = value.get(step[1]) if isinstance(value, dict) else None
+        elif step[2] is not None:
+            field, tp = f"{field}[{step[2]}]", get_args(tp)[0]
+            value = value[int(step[2])] if isinstance(value, list) else None
+        else:  # a value in a table of free keys, which msgspec does not name
+            tp = get_args(tp)[1]
+            key = _first_misfit(value, tp)
+            field, value = join(field, key), value[key]
+    if in_key:
+        key_type = get_args(_unwrap(tp, value)[0])[0]
+        key = _first_misfit(list(value), key_type)
+        rule = _description(_unwrap(key_type)[1]) or "allowed here"
+        return join(field, key), f"{show(key)} is not {rule}"
+    missing = re.fullmatch(r"Object missing required field `(\w+)`", message)
+    if missing:
+        name = missing[1]
+        if field:
+            return join(field, name), "required field is missing"
+        if _is_array_of_tables(_unwrap(_field_type(tp, name))[0]):
+            return name, f"at least one [[{name}]] table is required"
+        return name, f"required table [{name}] is missing"
+    unknown = re.fullmatch(r"Object contains unknown field `(\w+)`", message)
+    if unknown:
+        table, name = _unwrap(tp, value)[0], unknown[1]
+        hints: Mapping[str, str] = getattr(table, "hints", {})
+        if name in hints:
+            return join(field, name), hints[name]
+        config = table.__struct_config__
+        allowed = sorted([*table.__struct_fields__, *([config.tag_field] if config.tag else [])])
+        return join(field, name), f"unknown key (typo?); allowed here: {', '.join(allowed)}"
+    return field, _misfit(message, field, tp, value)
+
+
+_BUILTIN = (dt.datetime, dt.date, dt.time)  # TOML dates and times pass through as they are
+_REFUSAL = re.compile(r"(?s)(.*?)(?: - at `(key` in `)?\$([^`]*)`)?")
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]|\[\.\.\.\]")
+_TYPE_ERROR = re.compile(r"Expected `[^`]*`, got `")
+
+
+def _from_toml(type_: type, value: object) -> object:
+    read = getattr(type_, "from_toml", None)
+    if read is None:
+        raise NotImplementedError
+    return read(value)
+
+
+def _misfit(message: str, field: str, tp: object, value: object) -> str:
+    """The problem with ``value``, a misfit of type ``tp`` refused with msgspec's ``message``."""
+    if not message.startswith(("Expected `", "Invalid enum value", "Invalid value")):
+        return message  # from a from_toml reader: in words already
+    tp, metas = _unwrap(tp, value)
+    wrong_type = _TYPE_ERROR.match(message) is not None
+    secret = any(m.extra and m.extra.get("secret") for m in metas)
+    got = "" if secret else f", got {show(value)}"
+    description = _description(metas)
+    origin = get_origin(tp) or tp
+    container = isinstance(origin, type) and issubclass(
+        origin, list | tuple | dict | msgspec.Struct
+    )
+    if _is_array_of_tables(tp) and "." not in field and "[" not in field:
+        if wrong_type:
+            return f"must be an array of tables written [[{field}]]"
+        return f"at least one [[{field}]] table is required"
+    if isinstance(value, str) and not wrong_type:
+        if not value.strip():
+            return "must not be empty"
+        if " of length " in message:
+            return (
+                f"must be {_limits(metas, 'min_length', 'max_length')} characters, got {len(value)}"
+            )
+    if description and (container or not wrong_type):
+        return f"must be {description}{got}"
+    choices = _choices(tp)
+    if choices:
+        shown = [show(c) for c in choices]
+        return (
+            f"must be {', '.join(shown[:-1])} or {shown[-1]}{got}"
+            if shown[1:]
+            else f"must be {shown[0]}{got}"
+        )
+    if tp is bool:
+        return f"must be true or false{got}"
+    if tp is int:
+        limits = _limits(metas, "ge", "le", "gt", "lt", whole=True)
+        if not wrong_type:
+            return f"must be {limits}{got}"
+        between = f" {limits}" if limits.startswith("between") else ""
+        return f"must be a whole number{between}{got}"
+    if tp is float:
+        return (
+            f"must be a number{got}"
+            if wrong_type
+            else f"must be {_limits(metas, 'ge', 'le', 'gt', 'lt')}{got}"
+        )
+    if tp is str:
+        if wrong_type:
+            hint = (
+                f' (quote it: "{value}")' if isinstance(value, int | float) and not secret else ""
+            )
+            return f"must be a string{got}{hint}"
+        pattern = next((m.pattern for m in metas if m.pattern), "")
+        return f"must match {pattern}{got}"
+    if container:
+        if wrong_type:
+            return f"must be {'an array' if origin in (list, tuple) else 'a table'}{got}"
+        return "must not be empty"
+    return message
+
+
+def _unwrap(tp: Any, value: object = None) -> tuple[Any, list[msgspec.Meta]]:
+    """The type under ``Annotated`` and ``| None`` (a union of tables: the one whose tag
+    ``value`` has), and the constraints met on the way."""
+    metas: list[msgspec.Meta] = []
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp, *extras = get_args(tp)
+            metas += [m for m in extras if isinstance(m, msgspec.Meta)]
+        elif origin in (typing.Union, types.UnionType):
+            members = [m for m in get_args(tp) if m is not type(None)]
+            tagged = [m for m in members if _tag_of(m, value)]
+            if len(members) > 1 and not tagged:
+                return tp, metas
+            tp = (tagged or members)[0]
+        else:
+            return tp, metas
+
+
+def _tag_of(tp: Any, value: object) -> bool:
+    config = getattr(tp, "__struct_config__", None)
+    return bool(
+        config is not None
+        and config.tag_field
+        and isinstance(value, dict)
+        and value.get(config.tag_field) == config.tag
+    )
+
+
+def _field_type(tp: Any, name: str) -> Any:
+    """The type of field ``name`` of table type ``tp``; a tag field: the tuple of its tags."""
+    tables = [m for m in get_args(tp) if hasattr(m, "__struct_config__")] or [tp]
+    tags = tuple(t.__struct_config__.tag for t in tables if t.__struct_config__.tag_field == name)
+    if tags:
+        return tags
+    return typing.get_type_hints(tp, include_extras=True)[name]
+
+
+def _first_misfit(values: Any, tp: Any) -> Any:
+    """The first of ``values`` (a table's keys or a table: its values) that ``tp`` refuses."""
+    for key in values:
+        try:
+            msgspec.convert(
+                values[key] if isinstance(values, dict) else key,
+                tp,
+                builtin_types=_BUILTIN,
+                dec_hook=_from_toml,
+            )
+        except msgspec.ValidationError:
+            return key
+    return next(iter(values))
+
+
+def _is_array_of_tables(tp: Any) -> bool:
+    return get_origin(tp) in (list, tuple) and hasattr(
+        _unwrap(get_args(tp)[0])[0], "__struct_fields__"
+    )
+
+
+def _description(metas: list[msgspec.Meta]) -> str | None:
+    return next((m.description for m in metas if m.description), None)
+
+
+def _choices(tp: Any) -> tuple[Any, ...]:
+    if isinstance(tp, tuple):
+        return tp
+    if get_origin(tp) is Literal:
+        return get_args(tp)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tuple(member.value for member in tp)
+    return ()
+
+
+def _limits(metas: list[msgspec.Meta], *names: str, whole: bool = False) -> str:
+    """The bounds in ``metas`` in words: "between 1 and 9999", "more than 0", "at least 16"."""
+    bounds = {n: getattr(m, n) for m in metas for n in names if getattr(m, n) is not None}
+    if whole and "gt" in bounds:
+        bounds["ge"] = bounds.pop("gt") + 1
+    if whole and "lt" in bounds:
+        bounds["le"] = bounds.pop("lt") - 1
+    low = bounds.get("ge", bounds.get("min_length"))
+    high = bounds.get("le", bounds.get("max_length"))
+    if low is not None and high is not None:
+        return f"between {_number(low)} and {_number(high)}"
+    words = {"ge": "at least", "min_length": "at least", "gt": "more than"}
+    words |= {"le": "at most", "max_length": "at most", "lt": "less than"}
+    return " and ".join(f"{words[n]} {_number(b)}" for n, b in bounds.items())
+
+
+def _number(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"

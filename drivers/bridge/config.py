@@ -24,6 +24,9 @@ Addresses are bus addresses 0-255 (0xAA is the broadcast address and is refused)
 board's address is its screen address 1-65535. One bus address may be shared by devices of
 the same window only (a keypad and its evaluator often are one unit).
 
+The file is decoded by msgspec (`tomlcheck.decode`: types, bounds, patterns, unknown keys, the
+display `type` choosing the keys a display takes); the rules across entries are code below.
+
 Prefix codes make a number unambiguous on digit displays (`numbers`): codes must differ,
 and every digit display (keypads, bus boards) must have the cells for the longest code and
 three sequence digits; a file that breaks either is refused.
@@ -32,24 +35,26 @@ three sequence digits; a file that breaks either is refused.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from os import PathLike
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, ClassVar
+
+import msgspec
+from msgspec import Meta
 
 from drivers.bus.evaluator import FIVE_KEY, FOUR_KEY, EvaluatorModel
 from drivers.bus.frame import BROADCAST, DISPLAY_CELLS
 
-# The hall configuration's scanner of TOML positions (tomllib keeps none); one scanner for
-# every config file of the product, so both name lines the same way.
+# The hall configuration's reader of TOML (positions, decoding, messages): one for every
+# config file of the product, so all name lines and fields the same way.
 from queue_server.tomlcheck import (
     ConfigError,
     LineIndex,
-    TomlChecker,
-    join,
+    TomlTable,
+    decode,
     parse_toml,
     read_text,
     show,
@@ -62,8 +67,6 @@ log = logging.getLogger(__name__)
 BUILTIN_MODELS = MappingProxyType({"four_key": FOUR_KEY, "five_key": FIVE_KEY})
 MAX_WINDOW = 9999  # as in the hall configuration
 MIN_DIGITS = 1 + SEQUENCE_DIGITS  # a one-digit code and the sequence
-_PREFIX = re.compile(r"[A-Z]{1,2}")  # as the hall configuration's ticket prefixes
-_STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # as the hall configuration's
 MAX_TYPED = 12  # digits of a staff number typed on a keypad
 
 
@@ -141,170 +144,203 @@ def load_bridge_config(path: str | PathLike[str]) -> BridgeConfig:
 
 def parse_bridge_config(text: str, source: str = "<config>") -> BridgeConfig:
     """Validate TOML ``text``; ``source`` names it in error messages."""
+    lines = LineIndex(text)
     doc = parse_toml(text, source, BridgeConfigError)
-    config = _Checker(source, LineIndex(text)).config(doc)
+    config = _Rules(source, lines).config(
+        decode(doc, _BridgeFile, source, lines, BridgeConfigError)
+    )
     log.info(
         "bridge configuration %s: %d keypads, %d evaluators, %d displays on %s",
-        source, len(config.keypads), len(config.evaluators), len(config.displays),
+        source,
+        len(config.keypads),
+        len(config.evaluators),
+        len(config.displays),
         config.bus.port,
-    )  # fmt: skip
+    )
     return config
 
 
-# --- checking ----------------------------------------------------------------------------
+# --- the file's types (decoded by msgspec) ------------------------------------------------
+
+Text = Annotated[str, Meta(pattern=r"\S")]  # not empty
+WindowNo = Annotated[int, Meta(ge=1, le=MAX_WINDOW)]
+BusAddress = Annotated[int, Meta(ge=0, le=0xFF)]
+Digits = Annotated[int, Meta(ge=MIN_DIGITS, le=DISPLAY_CELLS)]
+Pixels = Annotated[int, Meta(ge=8, le=4096)]
+KeyCode = Annotated[
+    str, Meta(pattern=r"^0*(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$", description="a key code 0-255")
+]
+Level = Annotated[int, Meta(ge=1, le=5, description="a level 1-5 (5 非常满意 … 1 非常不满意)")]
+# as the hall configuration's ticket prefixes and staff ids
+Prefix = Annotated[
+    str,
+    Meta(pattern=r"^[A-Z]{1,2}$", description="a ticket prefix (1–2 uppercase Latin letters)"),
+]
+StaffId = Annotated[
+    str,
+    Meta(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        description="a staff id of the hall (letters, digits, _ . or -)",
+    ),
+]
+Typed = Annotated[
+    str,
+    Meta(
+        pattern=rf"^[0-9]{{1,{MAX_TYPED}}}$",
+        description=f"a number typed on a keypad (1 to {MAX_TYPED} digits)",
+    ),
+]
 
 
-class _Checker(TomlChecker):
-    error = BridgeConfigError
+class _Server(TomlTable, frozen=True):
+    url: Annotated[str, Meta(pattern=r"^wss?://", description="a ws:// or wss:// address")]
+    device: Text
+    token: Text
+
+
+class _Bus(TomlTable, frozen=True):
+    port: Text
+    baudrate: Annotated[int, Meta(ge=300, le=921600)] = 9600
+    local_echo: bool = False
+
+
+class _Model(TomlTable, frozen=True):
+    keys: Annotated[
+        dict[KeyCode, Level],
+        Meta(min_length=1, description='a table like { "0" = 2, "1" = 3 }'),
+    ]
+
+
+class _Keypad(TomlTable, frozen=True):
+    address: BusAddress
+    window: WindowNo
+    transfer_to: WindowNo | None = None
+    digits: Digits = DISPLAY_CELLS
+
+
+class _Evaluator(TomlTable, frozen=True):
+    address: BusAddress
+    window: WindowNo
+    model: Text
+
+
+class _BusDisplay(TomlTable, frozen=True, tag_field="type", tag=DisplayType.BUS.value):
+    address: BusAddress
+    window: WindowNo
+    digits: Digits = DISPLAY_CELLS
+    hints: ClassVar[Mapping[str, str]] = dict.fromkeys(
+        ("width", "height", "encoding"), "only an onbon board takes this setting"
+    )
+
+
+class _OnbonDisplay(TomlTable, frozen=True, tag_field="type", tag=DisplayType.ONBON.value):
+    address: Annotated[int, Meta(ge=1, le=0xFFFF)]  # the screen address
+    window: WindowNo
+    width: Pixels = 64
+    height: Pixels = 16
+    encoding: Annotated[
+        str,
+        Meta(pattern=r"(?i)^(gb2312|gbk|gb18030)$", description='"gb2312", "gbk" or "gb18030"'),
+    ] = "gb2312"
+    hints: ClassVar[Mapping[str, str]] = {"digits": "only a digit board (bus) takes this setting"}
+
+
+class _BridgeFile(TomlTable, frozen=True):
+    server: _Server
+    bus: _Bus
+    evaluator_models: dict[str, _Model] = msgspec.field(default_factory=dict)
+    prefix_codes: (
+        Annotated[
+            dict[Prefix, Annotated[int, Meta(ge=MIN_CODE, le=MAX_CODE)]],
+            Meta(description="a table like A = 1"),
+        ]
+        | None
+    ) = None
+    keypad_staff: Annotated[
+        dict[Typed, StaffId], Meta(description='a table like "1001" = "S001"')
+    ] = msgspec.field(default_factory=dict)
+    keypads: tuple[_Keypad, ...] = ()
+    evaluators: tuple[_Evaluator, ...] = ()
+    displays: tuple[_BusDisplay | _OnbonDisplay, ...] = ()
+
+
+# --- the rules across entries -------------------------------------------------------------
+
+
+class _Rules:
+    """Turns the decoded file into settings, failing at the first broken rule."""
+
     codes: dict[str, int]  # the prefix codes, read before the displays that must fit them
 
-    def number(self, t: dict[str, Any], key: str, path: str, low: int, high: int,
-                default: int | None = None) -> int:  # fmt: skip
-        value = t.get(key, default)
-        field = join(path, key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(
-                field, f"must be a whole number between {low} and {high}, got {show(value)}"
-            )
-        if not low <= value <= high:
-            raise self.fail(field, f"must be between {low} and {high}, got {value}")
-        return value
+    def __init__(self, source: str, lines: LineIndex) -> None:
+        self.source, self.lines = source, lines
 
-    # the document
+    def fail(self, field: str, problem: str) -> BridgeConfigError:
+        return BridgeConfigError(self.source, self.lines.line_of(field), field, problem)
 
-    def config(self, doc: dict[str, Any]) -> BridgeConfig:
-        optional = {
-            "evaluator_models",
-            "prefix_codes",
-            "keypad_staff",
-            "keypads",
-            "evaluators",
-            "displays",
-        }
-        self.table(doc, "", {"server", "bus"}, optional)
-        server = self.server(doc["server"])
-        bus = self.bus(doc["bus"])
-        models = self.models(doc.get("evaluator_models", {}))
-        self.codes = self.prefix_codes(doc)
+    def config(self, file: _BridgeFile) -> BridgeConfig:
+        server = ServerSettings(file.server.url, file.server.device, file.server.token)
+        bus = BusSettings(file.bus.port, file.bus.baudrate, file.bus.local_echo)
+        models = self.models(file.evaluator_models)
+        self.codes = self.prefix_codes(file.prefix_codes)
         owners: dict[int, tuple[str, int]] = {}  # bus address -> (first user, its window)
-        keypads = tuple(
-            self.keypad(path, t, owners) for path, t in self.tables(doc, "keypads", required=False)
-        )
+        keypads = tuple(self.keypad(f"keypads[{i}]", k, owners) for i, k in enumerate(file.keypads))
         evaluators = tuple(
-            self.evaluator(path, t, models, owners)
-            for path, t in self.tables(doc, "evaluators", required=False)
+            self.evaluator(f"evaluators[{i}]", e, models, owners)
+            for i, e in enumerate(file.evaluators)
         )
         screens: dict[int, str] = {}
         displays = tuple(
-            self.display(path, t, owners, screens)
-            for path, t in self.tables(doc, "displays", required=False)
+            self.display(f"displays[{i}]", d, owners, screens) for i, d in enumerate(file.displays)
         )
         if not (keypads or evaluators or displays):
             raise self.fail(
                 "keypads", "no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge"
             )
         codes = MappingProxyType(self.codes)
-        staff = MappingProxyType(self.keypad_staff(doc.get("keypad_staff", {})))
+        staff = MappingProxyType(self.keypad_staff(file.keypad_staff))
         return BridgeConfig(server, bus, keypads, evaluators, displays, self.source, codes, staff)
 
-    def server(self, value: object) -> ServerSettings:
-        t = self.table(value, "server", {"url", "device", "token"}, set())
-        url = self.text(t, "url", "server")
-        if not url.startswith(("ws://", "wss://")):
-            raise self.fail("server.url", f"must be a ws:// or wss:// address, got {show(url)}")
-        return ServerSettings(
-            url, self.text(t, "device", "server"), self.text(t, "token", "server")
-        )
-
-    def bus(self, value: object) -> BusSettings:
-        t = self.table(value, "bus", {"port"}, {"baudrate", "local_echo"})
-        return BusSettings(
-            port=self.text(t, "port", "bus"),
-            baudrate=self.number(t, "baudrate", "bus", 300, 921600, 9600),
-            local_echo=self.flag(t, "local_echo", "bus", False),
-        )
-
-    def models(self, value: object) -> dict[str, EvaluatorModel]:
-        if not isinstance(value, dict):
-            raise self.fail("evaluator_models", f"must be a table, got {show(value)}")
+    def models(self, defined: dict[str, _Model]) -> dict[str, EvaluatorModel]:
         models = dict(BUILTIN_MODELS)
-        for name, body in value.items():
-            path = f"evaluator_models.{name}"
+        for name, model in defined.items():
             if name in BUILTIN_MODELS:
-                raise self.fail(path, f"{name} is a built-in model; choose another name")
-            t = self.table(body, path, {"keys"}, set())
-            keys = t["keys"]
-            if not isinstance(keys, dict) or not keys:
                 raise self.fail(
-                    f"{path}.keys",
-                    f'must be a table like {{ "0" = 2, "1" = 3 }}, got {show(keys)}',
+                    f"evaluator_models.{name}", f"{name} is a built-in model; choose another name"
                 )
-            for key, level in keys.items():
-                if not key.isdigit() or int(key) > 0xFF:
-                    raise self.fail(f"{path}.keys", f"key {show(key)} must be a key code 0-255")
-                if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
-                    raise self.fail(f"{path}.keys", f"key {key} must map to a level 1-5 "
-                                    f"(5 非常满意 … 1 非常不满意), got {show(level)}")  # fmt: skip
-            models[name] = EvaluatorModel.from_config(name, keys)
+            models[name] = EvaluatorModel.from_config(name, model.keys)
         return models
 
-    def prefix_codes(self, doc: dict[str, Any]) -> dict[str, int]:
+    def prefix_codes(self, given: dict[str, int] | None) -> dict[str, int]:
         """The ticket prefix -> digits table; the default unless the file has its own."""
-        if "prefix_codes" not in doc:
+        if given is None:
             return dict(DEFAULT_CODES)
-        value = doc["prefix_codes"]
-        if not isinstance(value, dict):
-            raise self.fail("prefix_codes", f"must be a table like A = 1, got {show(value)}")
-        if not value:
+        if not given:
             raise self.fail("prefix_codes", "is empty: give each ticket prefix a code, A = 1 …")
-        codes: dict[str, int] = {}
         first: dict[int, str] = {}  # code -> the prefix that has it
-        for prefix in value:
-            field = f"prefix_codes.{prefix}"
-            if _PREFIX.fullmatch(prefix) is None:
-                raise self.fail(
-                    field, f"{show(prefix)} is no ticket prefix (1–2 uppercase Latin letters)"
-                )
-            code = self.number(value, prefix, "prefix_codes", MIN_CODE, MAX_CODE)
+        for prefix, code in given.items():
             if code in first:
                 raise self.fail(
-                    field,
+                    f"prefix_codes.{prefix}",
                     f"code {code} is already the code of {first[code]}: "
                     f"{first[code]}001 and {prefix}001 would both show as {code}001",
                 )
             first[code] = prefix
-            codes[prefix] = code
-        return codes
+        return dict(given)
 
-    def keypad_staff(self, value: object) -> dict[str, str]:
+    def keypad_staff(self, given: dict[str, str]) -> dict[str, str]:
         """Numbers typed on a keypad to sign in -> the staff ids they stand for."""
-        if not isinstance(value, dict):
-            raise self.fail(
-                "keypad_staff", f'must be a table like "1001" = "S001", got {show(value)}'
-            )
-        staff: dict[str, str] = {}
         first: dict[str, str] = {}  # staff id -> the number that stands for it
-        for typed, staff_id in value.items():
-            field = f"keypad_staff.{typed}"
-            if not (typed.isascii() and typed.isdigit() and len(typed) <= MAX_TYPED):
-                raise self.fail(
-                    field, f"{show(typed)} cannot be typed on a keypad: use 1 to {MAX_TYPED} digits"
-                )
-            if not isinstance(staff_id, str) or _STAFF_ID.fullmatch(staff_id) is None:
-                raise self.fail(
-                    field,
-                    "must be a staff id of the hall (letters, digits, _ . or -), "
-                    f"got {show(staff_id)}",
-                )
+        for typed, staff_id in given.items():
             if staff_id in first:
-                raise self.fail(field, f"{staff_id} already has the number {first[staff_id]}")
+                raise self.fail(
+                    f"keypad_staff.{typed}", f"{staff_id} already has the number {first[staff_id]}"
+                )
             first[staff_id] = typed
-            staff[typed] = staff_id
-        return staff
+        return dict(given)
 
-    def digits(self, t: dict[str, Any], path: str) -> int:
+    def digits(self, digits: int, path: str) -> int:
         """The cells a digit display shows; they must hold every prefix code's numbers."""
-        digits = self.number(t, "digits", path, MIN_DIGITS, DISPLAY_CELLS, DISPLAY_CELLS)
         if digits < digits_needed(self.codes):
             prefix, code = max(self.codes.items(), key=lambda item: len(str(item[1])))
             room = digits - SEQUENCE_DIGITS
@@ -315,78 +351,68 @@ class _Checker(TomlChecker):
             )
         return digits
 
-    def address(self, t: dict[str, Any], path: str, window: int,
-                owners: dict[int, tuple[str, int]]) -> int:  # fmt: skip
-        address = self.number(t, "address", path, 0, 0xFF)
+    def address(
+        self, address: int, path: str, window: int, owners: dict[int, tuple[str, int]]
+    ) -> int:
         if address == BROADCAST:
             raise self.fail(f"{path}.address", f"0x{BROADCAST:02X} is the bus broadcast address")
         first = owners.setdefault(address, (path, window))
         if first[1] != window:
-            raise self.fail(f"{path}.address", f"address {address} (0x{address:02X}) is already "
-                            f"used by {first[0]} of window {first[1]}")  # fmt: skip
+            raise self.fail(
+                f"{path}.address",
+                f"address {address} (0x{address:02X}) is already used by {first[0]} "
+                f"of window {first[1]}",
+            )
         return address
 
-    def keypad(
-        self, path: str, value: object, owners: dict[int, tuple[str, int]]
-    ) -> KeypadSettings:
-        t = self.table(value, path, {"address", "window"}, {"transfer_to", "digits"})
-        window = self.number(t, "window", path, 1, MAX_WINDOW)
+    def keypad(self, path: str, k: _Keypad, owners: dict[int, tuple[str, int]]) -> KeypadSettings:
         for other_path, other_window in owners.values():
-            if other_path.startswith("keypads[") and other_window == window:
+            if other_path.startswith("keypads[") and other_window == k.window:
                 raise self.fail(
-                    f"{path}.window", f"window {window} already has a keypad ({other_path})"
+                    f"{path}.window", f"window {k.window} already has a keypad ({other_path})"
                 )
-        address = self.address(t, path, window, owners)
-        transfer_to = None
-        if "transfer_to" in t:
-            transfer_to = self.number(t, "transfer_to", path, 1, MAX_WINDOW)
-            if transfer_to == window:
-                raise self.fail(
-                    f"{path}.transfer_to", "must be another window than the keypad's own"
-                )
-        return KeypadSettings(address, window, transfer_to, self.digits(t, path))
+        address = self.address(k.address, path, k.window, owners)
+        if k.transfer_to == k.window:
+            raise self.fail(f"{path}.transfer_to", "must be another window than the keypad's own")
+        return KeypadSettings(address, k.window, k.transfer_to, self.digits(k.digits, path))
 
-    def evaluator(self, path: str, value: object, models: dict[str, EvaluatorModel],
-                  owners: dict[int, tuple[str, int]]) -> EvaluatorSettings:  # fmt: skip
-        t = self.table(value, path, {"address", "window", "model"}, set())
-        window = self.number(t, "window", path, 1, MAX_WINDOW)
-        address = self.address(t, path, window, owners)
-        name = self.text(t, "model", path)
-        if name not in models:
-            raise self.fail(f"{path}.model", f"unknown model {show(name)}; use one of "
-                            f"{', '.join(sorted(models))} or define [evaluator_models.{name}]")  # fmt: skip
-        return EvaluatorSettings(address, window, models[name])
+    def evaluator(
+        self,
+        path: str,
+        e: _Evaluator,
+        models: dict[str, EvaluatorModel],
+        owners: dict[int, tuple[str, int]],
+    ) -> EvaluatorSettings:
+        address = self.address(e.address, path, e.window, owners)
+        if e.model not in models:
+            raise self.fail(
+                f"{path}.model",
+                f"unknown model {show(e.model)}; use one of {', '.join(sorted(models))} "
+                f"or define [evaluator_models.{e.model}]",
+            )
+        return EvaluatorSettings(address, e.window, models[e.model])
 
-    def display(self, path: str, value: object, owners: dict[int, tuple[str, int]],
-                screens: dict[int, str]) -> DisplaySettings:  # fmt: skip
-        onbon_keys = {"width", "height", "encoding"}
-        t = self.table(value, path, {"address", "window", "type"}, onbon_keys | {"digits"})
-        window = self.number(t, "window", path, 1, MAX_WINDOW)
-        kind = self.text(t, "type", path)
-        if kind not in {d.value for d in DisplayType}:
-            raise self.fail(f"{path}.type", f'must be "bus" or "onbon", got {show(kind)}')
-        if kind == DisplayType.BUS:
-            for key in ("width", "height", "encoding"):
-                if key in t:
-                    raise self.fail(f"{path}.{key}", "only an onbon board takes this setting")
-            address = self.address(t, path, window, owners)
-            return DisplaySettings(address, window, DisplayType.BUS, self.digits(t, path))
-        if "digits" in t:
-            raise self.fail(f"{path}.digits", "only a digit board (bus) takes this setting")
-        address = self.number(t, "address", path, 1, 0xFFFF)
-        if address in screens:
+    def display(
+        self,
+        path: str,
+        d: _BusDisplay | _OnbonDisplay,
+        owners: dict[int, tuple[str, int]],
+        screens: dict[int, str],
+    ) -> DisplaySettings:
+        if isinstance(d, _BusDisplay):
+            address = self.address(d.address, path, d.window, owners)
+            return DisplaySettings(address, d.window, DisplayType.BUS, self.digits(d.digits, path))
+        if d.address in screens:
             raise self.fail(
-                f"{path}.address", f"screen address {address} is already used by {screens[address]}"
+                f"{path}.address",
+                f"screen address {d.address} is already used by {screens[d.address]}",
             )
-        screens[address] = path
-        encoding = self.text(t, "encoding", path, "gb2312")
-        if encoding.lower() not in ("gb2312", "gbk", "gb18030"):
-            raise self.fail(
-                f"{path}.encoding", f'must be "gb2312", "gbk" or "gb18030", got {show(encoding)}'
-            )
+        screens[d.address] = path
         return DisplaySettings(
-            address, window, DisplayType.ONBON,
-            width=self.number(t, "width", path, 8, 4096, 64),
-            height=self.number(t, "height", path, 8, 4096, 16),
-            encoding=encoding.lower(),
-        )  # fmt: skip
+            d.address,
+            d.window,
+            DisplayType.ONBON,
+            width=d.width,
+            height=d.height,
+            encoding=d.encoding.lower(),
+        )

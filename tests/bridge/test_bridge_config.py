@@ -139,10 +139,10 @@ def test_the_demo_file_matches_the_demo_hall():
         (bad("local_echo = true", 'local_echo = "yes"'),
          'bridge.toml:9: bus.local_echo: must be true or false, got "yes"'),
         (bad('"2" = 1 }', '"2" = 6 }'),
-         ("bridge.toml:12: evaluator_models.best_first.keys: key 2 must map to a level 1-5 "
+         ("bridge.toml:12: evaluator_models.best_first.keys.2: must be a level 1-5 "
          "(5 非常满意 … 1 非常不满意), got 6")),
         (bad('"2" = 1 }', '"x" = 1 }'),
-         'bridge.toml:12: evaluator_models.best_first.keys: key "x" must be a key code 0-255'),
+         'bridge.toml:12: evaluator_models.best_first.keys.x: "x" is not a key code 0-255'),
         (bad("[evaluator_models.best_first]", "[evaluator_models.four_key]"),
          "bridge.toml:11: evaluator_models.four_key: four_key is a built-in model; choose another name"),
         (bad("address = 1\nwindow = 1\ntransfer_to", "address = 1\nwindow = \"1\"\ntransfer_to"),
@@ -179,7 +179,7 @@ def test_the_demo_file_matches_the_demo_hall():
          'bridge.toml:15: prefix_codes.A: must be a whole number between 1 and 999, got "1"'),
         (with_codes("A = 0"), "bridge.toml:15: prefix_codes.A: must be between 1 and 999, got 0"),
         (with_codes("a = 1"),
-         'bridge.toml:15: prefix_codes.a: "a" is no ticket prefix (1–2 uppercase Latin letters)'),
+         'bridge.toml:15: prefix_codes.a: "a" is not a ticket prefix (1–2 uppercase Latin letters)'),
         (with_codes(""), "bridge.toml:14: prefix_codes: is empty: give each ticket prefix a code, A = 1 …"),
         (bad("transfer_to = 2", "transfer_to = 2\ndigits = 4"),
          ("bridge.toml:18: keypads[0].digits: 4 digits cannot show J001 as 10001; give every "
@@ -190,10 +190,10 @@ def test_the_demo_file_matches_the_demo_hall():
         (with_staff('"1001" = "S001"\n"1002" = "S001"'),
          "bridge.toml:16: keypad_staff.1002: S001 already has the number 1001"),
         (with_staff('"10a1" = "S001"'),
-         'bridge.toml:15: keypad_staff.10a1: "10a1" cannot be typed on a keypad: use 1 to 12 digits'),
+         ('bridge.toml:15: keypad_staff.10a1: "10a1" is not a number typed on a keypad '
+          "(1 to 12 digits)")),
         (with_staff('"1001" = 1001'),
-         ("bridge.toml:15: keypad_staff.1001: must be a staff id of the hall (letters, digits, "
-          "_ . or -), got 1001")),
+         'bridge.toml:15: keypad_staff.1001: must be a string, got 1001 (quote it: "1001")'),
         (with_staff('"1001" = "张三"'),
          ("bridge.toml:15: keypad_staff.1001: must be a staff id of the hall (letters, digits, "
           '_ . or -), got "张三"')),
