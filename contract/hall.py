@@ -1,0 +1,548 @@
+"""One live model of the hall for every client, built from ``welcome`` and moved on by events.
+
+``HallModel`` keeps what the server's snapshot has (``contract.records``): the day, the waiting
+tickets in issue order, the tickets at windows (called or parked, when it saw them), every
+window (state, pause reason, clerk, current ticket, parked numbers, last served and rated),
+every service with its counts (waiting, issued today, open windows, quota reached), the
+devices' health and, for managers, the staff ids locked out. It applies each event as the
+server's ``queue_server.core.state.apply_event`` does, so a model fed a welcome and the events
+after it equals one built from a ``snapshot`` of the same moment, except for what events do
+not carry:
+
+- ``Service.estimated_wait_s`` (the server's recent service times) and ``Service.open`` /
+  ``closed_reason == "closed"`` (opening hours on the server's clock) stay as the last
+  snapshot said; reaching or freeing a daily quota is followed.
+- ``Window.staff_name`` of a clerk who logs in after the snapshot is known only when an
+  earlier snapshot named that staff id (public views carry no staff ids) or the event
+  carries ``staff_name``.
+- ``Ticket.status_url`` of newly issued tickets (the hall's public URL is the server's), and
+  the issue time and names of a parked ticket the model never saw waiting.
+- Lockouts end at ``until`` on the server's clock: ask ``lockouts_at(now)``.
+
+A client that shows these sends ``snapshot`` now and then (a board showing waits: every
+minute or so) and hands the reply to ``apply_snapshot``; ``position`` answers for one ticket.
+
+Events must follow each other by ``seq``. A replayed event with ``seq`` at or below the last
+one is ignored; an event past a gap (or one that does not read as its kind) stops the model:
+``needs_resync`` is set, observers get a ``Change`` with ``resync``, and ``on_resync(last_seq)``
+asks the client to send ``snapshot`` (to ``apply_snapshot``) or to reconnect with ``hello`` and
+``last_seq`` (to ``apply_welcome``). Events that arrive meanwhile are held and applied after
+the snapshot if they follow it. Unknown kinds move ``seq`` on and change nothing.
+
+Observers (``observe``) get one ``Change`` per step naming what changed — windows, services,
+tickets, devices, the day, lockouts, or everything — so a board redraws one window, not the
+hall (the napari split: the model knows no Qt, views observe it). Pure and deterministic: no
+Qt, no asyncio, no I/O; call it from one thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from . import events as ev
+from .records import (
+    Device,
+    HallInfo,
+    LastRating,
+    LastServed,
+    Lockout,
+    Service,
+    Snapshot,
+    Ticket,
+    TicketClass,
+    TicketState,
+    Welcome,
+    Window,
+    WindowState,
+    decode_snapshot,
+    decode_welcome,
+)
+
+__all__ = ["MAX_HELD_EVENTS", "Change", "HallModel", "Observer"]
+
+log = logging.getLogger(__name__)
+
+MAX_HELD_EVENTS = 10_000  # events held while waiting for a resync; past that, dropped
+_AT_WINDOW = (TicketState.WAITING, TicketState.CALLED, TicketState.PARKED)  # still kept
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one step changed; ``event`` is the event applied (None for a welcome/snapshot)."""
+
+    seq: int
+    event: ev.AnyEvent | ev.UnknownEvent | None = None
+    windows: frozenset[int] = frozenset()
+    services: frozenset[str] = frozenset()
+    tickets: frozenset[str] = frozenset()  # ticket ids
+    devices: frozenset[str] = frozenset()
+    day: bool = False
+    lockouts: bool = False
+    everything: bool = False  # a welcome or snapshot replaced the model: redraw it all
+    resync: bool = False  # a gap: the model is stale until the next welcome or snapshot
+
+
+Observer = Callable[[Change], None]
+
+
+@dataclass(slots=True)
+class _Touched:
+    windows: set[int] = field(default_factory=set)
+    services: set[str] = field(default_factory=set)
+    tickets: set[str] = field(default_factory=set)
+    devices: set[str] = field(default_factory=set)
+    day: bool = False
+    lockouts: bool = False
+
+
+class HallModel:
+    """The hall as this client knows it: ``apply_welcome``, then ``apply_event`` each event."""
+
+    def __init__(self, on_resync: Callable[[int], None] | None = None) -> None:
+        self.on_resync = on_resync
+        self.welcome: Welcome | None = None
+        self.seq = 0  # the last event applied (or the seq of the welcome/snapshot)
+        self.synced = False  # a welcome or snapshot has been applied
+        self.needs_resync = False
+        self.day: str | None = None
+        self.windows: dict[int, Window] = {}
+        self.services: dict[str, Service] = {}
+        self.tickets: dict[str, Ticket] = {}  # open tickets by id: waiting, called, parked
+        self.devices: dict[str, Device] = {}
+        self.lockouts: dict[str, Lockout] = {}
+        self._observers: list[Observer] = []
+        self._rank: dict[str, tuple[float, int]] = {}  # ticket id -> issue order key
+        self._ranks = 0
+        self._parked_at: dict[str, int] = {}  # ticket number -> seq of its ticket_parked
+        self._staff_names: dict[str, str] = {}  # staff id -> name, from snapshots
+        self._held: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_welcome(
+        cls, message: dict[str, Any], on_resync: Callable[[int], None] | None = None
+    ) -> HallModel:
+        model = cls(on_resync)
+        model.apply_welcome(message)
+        return model
+
+    # -- what it knows ---------------------------------------------------------------------
+
+    @property
+    def hall(self) -> HallInfo:
+        return self.welcome.hall if self.welcome is not None else HallInfo()
+
+    def waiting(self, service: str | None = None) -> list[Ticket]:
+        """The waiting tickets (of one service) in issue order, as the snapshot lists them."""
+        found = [
+            t
+            for t in self.tickets.values()
+            if t.state is TicketState.WAITING and (service is None or t.service == service)
+        ]
+        return sorted(found, key=lambda t: self._rank.get(t.id, (t.issued_at, 0)))
+
+    def ticket_by_number(self, number: str) -> Ticket | None:
+        return next((t for t in self.tickets.values() if t.number == number), None)
+
+    def last_parked(self, window: int) -> str | None:
+        """The number parked last at ``window`` (before the snapshot: the latest issued)."""
+        w = self.windows.get(window)
+        if w is None or not w.parked:
+            return None
+        order = {n: (self._parked_at.get(n, -1), i) for i, n in enumerate(w.parked)}
+        return max(w.parked, key=order.__getitem__)
+
+    def lockouts_at(self, now: float) -> list[Lockout]:
+        return [lock for _, lock in sorted(self.lockouts.items()) if lock.until > now]
+
+    def snapshot(self) -> Snapshot:
+        """The model as a snapshot record (with its ``seq``), e.g. to compare with the server."""
+        return Snapshot(
+            day=self.day,
+            waiting=tuple(self.waiting()),
+            windows=tuple(self.windows.values()),
+            services=tuple(self.services.values()),
+            devices=tuple(self.devices[k] for k in sorted(self.devices)),
+            lockouts=tuple(lock for _, lock in sorted(self.lockouts.items())),
+            seq=self.seq,
+        )
+
+    def observe(self, callback: Observer) -> Callable[[], None]:
+        """Call ``callback(change)`` after every step; returns the function that stops it."""
+        self._observers.append(callback)
+
+        def stop() -> None:
+            if callback in self._observers:
+                self._observers.remove(callback)
+
+        return stop
+
+    # -- what it is told -------------------------------------------------------------------
+
+    def apply_welcome(self, message: dict[str, Any]) -> Welcome:
+        """Take a ``welcome`` as the truth at its ``seq`` (after every (re)connect).
+
+        Replayed events that follow it are already in its snapshot and are ignored. A welcome
+        that does not read leaves the model empty and raises ``msgspec.ValidationError``.
+        """
+        try:
+            welcome = decode_welcome(message)
+        except msgspec.ValidationError:
+            self.welcome, self._held = None, []
+            self._load(Snapshot(), 0)
+            self.synced = False
+            raise
+        self.welcome = welcome
+        self._load(welcome.snapshot, welcome.seq)
+        return welcome
+
+    def apply_snapshot(self, message: dict[str, Any]) -> bool:
+        """Take a ``snapshot`` reply as the truth at its ``seq``; False if older than the model."""
+        snapshot = decode_snapshot(message)
+        if snapshot.seq is None:
+            raise ValueError("a snapshot reply without seq")
+        if self.synced and not self.needs_resync and snapshot.seq < self.seq:
+            return False
+        self._load(snapshot, snapshot.seq)
+        return True
+
+    def apply_event(self, message: dict[str, Any]) -> bool:
+        """Apply one event message (decoded JSON); False if it was not applied.
+
+        Not applied: a replay at or below ``seq`` (ignored), and anything while the model is
+        not in step (before a welcome, past a gap; held for the next snapshot).
+        """
+        seq = message.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            log.warning("event without seq skipped: %.200r", message)
+            return False
+        if self.synced and seq <= self.seq:
+            return False
+        if not self.synced or self.needs_resync:
+            self._hold(message)
+            return False
+        if seq != self.seq + 1:
+            log.warning("events %d to %d missed: resync", self.seq + 1, seq - 1)
+            self._hold(message)
+            self._lost()
+            return False
+        touched = _Touched()
+        try:
+            event = ev.decode_event(message)
+            if not isinstance(event, ev.UnknownEvent):
+                self._apply(event, message, touched)
+        except ValueError as exc:  # msgspec.ValidationError, or a value of a newer server
+            log.warning("event %d not understood (%s): resync", seq, exc)
+            self._lost()
+            return False
+        self.seq = seq
+        self._notify(
+            Change(
+                seq=seq,
+                event=event,
+                windows=frozenset(touched.windows),
+                services=frozenset(touched.services),
+                tickets=frozenset(touched.tickets),
+                devices=frozenset(touched.devices),
+                day=touched.day,
+                lockouts=touched.lockouts,
+            )
+        )
+        return True
+
+    # -- inside ----------------------------------------------------------------------------
+
+    def _notify(self, change: Change) -> None:
+        for callback in list(self._observers):
+            try:
+                callback(change)
+            except Exception:
+                log.exception("hall model observer %r failed on %r", callback, change)
+
+    def _hold(self, message: dict[str, Any]) -> None:
+        if len(self._held) < MAX_HELD_EVENTS:
+            self._held.append(message)
+
+    def _lost(self) -> None:
+        """Out of step with the server: say so once, until a welcome or snapshot."""
+        if self.needs_resync:
+            return
+        self.needs_resync = True
+        self._notify(Change(seq=self.seq, resync=True))
+        if self.on_resync is not None:
+            self.on_resync(self.seq)
+
+    def _load(self, snapshot: Snapshot, seq: int) -> None:
+        self.seq, self.synced, self.needs_resync = seq, True, False
+        self.day = snapshot.day
+        self.windows = {w.number: w for w in snapshot.windows}
+        self.services = {s.code: s for s in snapshot.services}
+        self.devices = {d.device: d for d in snapshot.devices}
+        self.lockouts = {lock.staff: lock for lock in snapshot.lockouts if lock.staff}
+        self.tickets, self._rank, self._parked_at = {}, {}, {}
+        for i, t in enumerate(snapshot.waiting):
+            self.tickets[t.id] = t
+            self._rank[t.id] = (t.issued_at, i)
+        for w in snapshot.windows:
+            if w.current is not None:
+                self.tickets[w.current.id] = w.current
+                self._rank[w.current.id] = (w.current.issued_at, len(self._rank))
+            if w.staff is not None and w.staff_name is not None:
+                self._staff_names[w.staff] = w.staff_name
+        self._ranks = len(self._rank)
+        self._notify(Change(seq=seq, everything=True))
+        held, self._held = sorted(self._held, key=lambda m: int(m["seq"])), []
+        for message in held:
+            if message["seq"] > self.seq:
+                self.apply_event(message)
+
+    # Windows and services.
+
+    def _set_window(self, number: int, touched: _Touched, **changes: Any) -> Window | None:
+        w = self.windows.get(number)
+        if w is None:
+            return None
+        new = msgspec.structs.replace(w, **changes)
+        self.windows[number] = new
+        touched.windows.add(number)
+        if new.state is not w.state:
+            for code in new.services:
+                count = sum(
+                    1
+                    for x in self.windows.values()
+                    if x.state is WindowState.OPEN and code in x.services
+                )
+                self._set_service(code, touched, open_windows=count)
+        return new
+
+    def _set_service(self, code: str, touched: _Touched, **changes: Any) -> None:
+        s = self.services.get(code)
+        if s is None:
+            return
+        new = msgspec.structs.replace(s, **changes)
+        quota = new.quota
+        if quota is not None:  # a reached daily quota closes the service to kiosks
+            if new.issued_today >= quota and new.closed_reason is None:
+                new = msgspec.structs.replace(new, open=False, closed_reason="quota")
+            elif new.issued_today < quota and new.closed_reason == "quota":
+                new = msgspec.structs.replace(new, open=True, closed_reason=None)
+        if new != s:
+            self.services[code] = new
+            touched.services.add(code)
+
+    def _count(self, code: str, touched: _Touched, waiting: int = 0, issued: int = 0) -> None:
+        s = self.services.get(code)
+        if s is not None:
+            self._set_service(
+                code, touched, waiting=s.waiting + waiting, issued_today=s.issued_today + issued
+            )
+
+    # Tickets.
+
+    def _named(self, t: Ticket, code: str) -> Ticket:
+        """``t`` in service ``code``, with that service's names and place."""
+        s = self.services.get(code)
+        if s is None:
+            return msgspec.structs.replace(t, service=code)
+        return msgspec.structs.replace(
+            t,
+            service=code,
+            service_name_zh=s.name_zh,
+            service_name_en=s.name_en,
+            location_zh=s.location_zh,
+            location_en=s.location_en,
+        )
+
+    def _known(self, ticket: str, number: str, service: str | None = None) -> Ticket:
+        """The ticket as kept, or as much as an event says of one never seen."""
+        t = self.tickets.get(ticket)
+        if t is not None:
+            return t
+        return self._named(Ticket(id=ticket, number=number, service=service or ""), service or "")
+
+    def _put(self, before: Ticket | None, after: Ticket, touched: _Touched) -> None:
+        """``after`` replaces ``before``: waiting counts, windows' current, kept or dropped."""
+        if before is not None and before.state is TicketState.WAITING:
+            self._count(before.service, touched, waiting=-1)
+        if after.state is TicketState.WAITING:
+            self._count(after.service, touched, waiting=+1)
+        touched.tickets.add(after.id)
+        if after.state in _AT_WINDOW:
+            self.tickets[after.id] = after
+            if after.id not in self._rank:
+                self._rank[after.id] = (after.issued_at, self._ranks)
+                self._ranks += 1
+        else:
+            self.tickets.pop(after.id, None)
+            self._rank.pop(after.id, None)
+        numbers = {after.window, before.window if before is not None else None}
+        for w in [self.windows[n] for n in numbers if n is not None and n in self.windows]:
+            if after.state is TicketState.CALLED and after.window == w.number:
+                self._set_window(w.number, touched, current=after)
+            elif w.current is not None and w.current.id == after.id:
+                self._set_window(w.number, touched, current=None)
+
+    def _unpark(self, window: int | None, number: str, touched: _Touched) -> None:
+        w = self.windows.get(window) if window is not None else None
+        self._parked_at.pop(number, None)
+        if w is not None and number in w.parked:
+            parked = tuple(n for n in w.parked if n != number)
+            self._set_window(w.number, touched, parked=parked)
+
+    def _park(self, window: int, t: Ticket, touched: _Touched) -> None:
+        w = self.windows.get(window)
+        if w is None:
+            return
+        self._parked_at[t.number] = self.seq
+
+        def key(n: str) -> tuple[float, int]:
+            kept = self.ticket_by_number(n)
+            return self._rank.get(kept.id, (kept.issued_at, 0)) if kept else (float("-inf"), 0)
+
+        parked = tuple(sorted((*(n for n in w.parked if n != t.number), t.number), key=key))
+        self._set_window(window, touched, parked=parked)
+
+    # Events.
+
+    def _apply(self, e: ev.AnyEvent, raw: dict[str, Any], touched: _Touched) -> None:
+        """Change the model by one event, as ``queue_server.core.state`` does."""
+        if isinstance(e, ev.DayStarted):
+            self.day = e.day
+            touched.day = True
+            for code in list(self.services):
+                self._set_service(code, touched, issued_today=0)
+            for w in list(self.windows.values()):
+                if w.last_served is not None:
+                    self._set_window(w.number, touched, last_served=None)
+        elif isinstance(e, ev.TicketIssued):
+            t = Ticket(
+                id=e.ticket,
+                number=e.number,
+                service=e.service,
+                ticket_class=TicketClass(e.ticket_class),
+                issued_at=e.at,
+                ahead=e.ahead,
+                estimated_wait_s=e.estimated_wait_s,
+                request_id=e.request_id,
+                token=e.token,
+                # who issued it: hidden from exactly the views that lose request ids
+                issuer=e.actor if e.request_id is not None else None,
+            )
+            self._count(e.service, touched, issued=+1)
+            self._put(None, self._named(t, e.service), touched)
+        elif isinstance(e, ev.TicketVoided):
+            before = self._known(e.ticket, e.number, e.service)
+            self._count(before.service, touched, issued=-1)
+            self._put(self.tickets.get(e.ticket), _as(before, TicketState.VOIDED), touched)
+        elif isinstance(e, ev.WindowOpened):
+            name = raw.get("staff_name")
+            if not isinstance(name, str):
+                name = self._staff_names.get(e.staff) if e.staff else None
+            self._set_window(
+                e.window, touched, state=WindowState.OPEN, staff=e.staff, staff_name=name
+            )
+        elif isinstance(e, ev.WindowClosed):
+            self._set_window(
+                e.window,
+                touched,
+                state=WindowState.CLOSED,
+                staff=None,
+                staff_name=None,
+                pause_reason=None,
+            )
+        elif isinstance(e, ev.WindowPaused):
+            self._set_window(
+                e.window, touched, state=WindowState.PAUSED, pause_reason=e.reason or "other"
+            )
+        elif isinstance(e, ev.WindowResumed):
+            self._set_window(e.window, touched, state=WindowState.OPEN, pause_reason=None)
+        elif isinstance(e, ev.TicketCalled):
+            self._called(e, touched)
+        elif isinstance(e, ev.TicketNoShow | ev.TicketFinished):
+            before = self._known(e.ticket, e.number, e.service)
+            done = isinstance(e, ev.TicketFinished)
+            after = _as(
+                before,
+                TicketState.DONE if done else TicketState.NO_SHOW,
+                finished_at=e.at,
+                window=e.window,
+            )
+            self._put(self.tickets.get(e.ticket), after, touched)
+            if done:
+                served = LastServed(id=e.ticket, number=e.number, finished_at=e.at)
+                self._set_window(e.window, touched, last_served=served)
+        elif isinstance(e, ev.TicketTransferred):
+            before = self._known(e.ticket, e.number, e.from_service)
+            after = _as(
+                self._named(before, e.to_service),
+                TicketState.WAITING,
+                target_window=e.to_window,
+                called_at=None,
+            )
+            self._put(self.tickets.get(e.ticket), after, touched)
+        elif isinstance(e, ev.TicketParked):
+            before = self._known(e.ticket, e.number, e.service)
+            after = _as(before, TicketState.PARKED, window=e.window)
+            self._put(self.tickets.get(e.ticket), after, touched)
+            self._park(e.window, after, touched)
+        elif isinstance(e, ev.TicketExpired):
+            before = self._known(e.ticket, e.number)
+            self._put(self.tickets.get(e.ticket), _as(before, TicketState.EXPIRED), touched)
+            self._unpark(e.window, e.number, touched)
+        elif isinstance(e, ev.RatingInvited):
+            self._last_served(e.window, e.ticket, touched, invited=True)
+        elif isinstance(e, ev.RatingRecorded):
+            rating = LastRating(
+                ticket=e.ticket, number=e.number, score=e.score, level=e.level, bad=e.bad, at=e.at
+            )
+            self._set_window(e.window, touched, last_rating=rating)
+            self._last_served(e.window, e.ticket, touched, rated=True)
+        elif isinstance(e, ev.DeviceStatus):
+            self.devices[e.device] = Device(
+                device=e.device, role=e.role, status=e.status, detail=e.detail, at=e.at
+            )
+            touched.devices.add(e.device)
+        elif isinstance(e, ev.StaffLocked) and e.staff is not None:  # managers only
+            self.lockouts[e.staff] = Lockout(staff=e.staff, until=e.until)
+            touched.lockouts = True
+        # rating_rejected and followup_opened change nothing a snapshot shows.
+
+    def _called(self, e: ev.TicketCalled, touched: _Touched) -> None:
+        before = self.tickets.get(e.ticket)
+        t = self._known(e.ticket, e.number, e.service)
+        if e.recall and before is not None and before.state is TicketState.CALLED:
+            after = msgspec.structs.replace(t, calls=t.calls + 1, reason=e.reason)
+        else:
+            after = _as(
+                t,
+                TicketState.CALLED,
+                window=e.window,
+                staff=e.staff,
+                called_at=e.at,
+                target_window=None,
+                calls=t.calls + 1,
+                reason=e.reason,
+            )
+            self._unpark(t.window, e.number, touched)
+            self._unpark(e.window, e.number, touched)
+        self._put(before, after, touched)
+        self._last_served(e.window, None, touched, invited=False)  # an invitation lapses
+
+    def _last_served(
+        self, window: int, ticket: str | None, touched: _Touched, **changes: bool
+    ) -> None:
+        w = self.windows.get(window)
+        last = w.last_served if w is not None else None
+        if last is None or (ticket is not None and last.id != ticket):
+            return
+        new = msgspec.structs.replace(last, **changes)
+        if new != last:
+            self._set_window(window, touched, last_served=new)
+
+
+def _as(t: Ticket, state: TicketState, **changes: Any) -> Ticket:
+    return msgspec.structs.replace(t, state=state, **changes)
