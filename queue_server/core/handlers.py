@@ -313,9 +313,7 @@ def resume_window(ctx: Context, cmd: c.ResumeWindow) -> Decision:
 def call_next(ctx: Context, cmd: c.CallNext) -> Decision:
     w, status = window_of(ctx, cmd.window)
     _ready_to_call(ctx, status)
-    choice = choose_next(
-        w, status.normal_since_priority, ctx.state.waiting_any_order(), ctx.d.hall.policy, ctx.now
-    )
+    choice = choose_next(w, status.normal_since_priority, ctx.state, ctx.d.hall.policy, ctx.now)
     if choice is None:
         raise refusal("queue_empty", window=w.number)
     return _called(ctx, choice.ticket, status, choice.reason, recall=False)

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import CallPolicy, TicketClass, Window
-from .state import Ticket
+from .state import State, Ticket
 from .texts import REASON_TEXTS
 
-__all__ = ["Choice", "candidates", "choose_next", "queue_order", "reason"]
+__all__ = ["Choice", "candidates", "choose_next", "choose_next_scan", "queue_order", "reason"]
 
 
 @dataclass(frozen=True)
@@ -79,13 +79,56 @@ def _lane_key(window: Window, t: Ticket) -> tuple[int, int, float, int]:
 
 
 def choose_next(
+    window: Window, normal_since_priority: int, state: State, policy: CallPolicy, now: float
+) -> Choice | None:
+    """The ticket ``window`` calls next at ``now`` and why; ``None`` when none waits.
+
+    Reads only the heads of the window's lanes (per service and class, by issue time) and the
+    tickets reserved for it, so its cost does not grow with the queue: the same choice as
+    :func:`choose_next_scan` over every waiting ticket (checked by the property tests).
+    """
+    reserved = list(state.reserved.get(window.number, {}).values())
+    heads: dict[TicketClass, list[Ticket]] = {cls: [] for cls in TicketClass}
+    for service in window.services:
+        for cls in TicketClass:
+            head = state.lane_head(service, cls)
+            if head is not None:
+                heads[cls].append(head)
+    everyone = reserved + [t for lane in heads.values() for t in lane]
+    if not everyone:
+        return None
+    earliest = min(everyone, key=_issue_key)
+    if now - earliest.issued_at >= policy.max_wait_s:
+        return Choice(earliest, reason("max_wait", earliest, now, policy))
+
+    def first(cls: TicketClass) -> Ticket | None:
+        mine = [t for t in reserved if t.ticket_class is cls]
+        pool = mine or heads[cls]
+        return min(pool, key=lambda t: _lane_key(window, t)) if pool else None
+
+    appointment = first(TicketClass.APPOINTMENT)
+    if appointment is not None:
+        return Choice(appointment, reason("appointment", appointment, now, policy))
+    priority, normal = first(TicketClass.PRIORITY), first(TicketClass.NORMAL)
+    if priority is not None and (
+        normal is None or normal_since_priority >= policy.normal_per_priority
+    ):
+        chosen, rule = priority, "priority"
+    else:
+        assert normal is not None
+        chosen, rule = normal, "normal"
+    shown = "transfer" if chosen.transfers else rule
+    return Choice(chosen, reason(shown, chosen, now, policy, lane=rule))
+
+
+def choose_next_scan(
     window: Window,
     normal_since_priority: int,
     waiting: Iterable[Ticket],
     policy: CallPolicy,
     now: float,
 ) -> Choice | None:
-    """The ticket ``window`` calls next at ``now`` and why; ``None`` when none waits."""
+    """:func:`choose_next` by a full scan of ``waiting``: the reference the index must match."""
     pool = candidates(window, waiting)
     if not pool:
         return None

@@ -129,6 +129,14 @@ class State:
     # cache: which stale entries it still holds depends on when it was read, not on the state.
     lane_counts: dict[str, dict[TicketClass, int]] = field(default_factory=dict)
     oldest: dict[str, list[tuple[float, int, str]]] = field(default_factory=dict, compare=False)
+    # The call order's lanes: per service and class, a heap of the unreserved waiting tickets
+    # by issue time (a cache like `oldest`); per window, the tickets a transfer reserved for
+    # it; per window, its parked tickets. Calling next reads heads, never the whole queue.
+    lanes: dict[tuple[str, TicketClass], list[tuple[float, int, str]]] = field(
+        default_factory=dict, compare=False
+    )
+    reserved: dict[int, dict[str, Ticket]] = field(default_factory=dict)
+    parked: dict[int, dict[str, Ticket]] = field(default_factory=dict)
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -154,6 +162,32 @@ class State:
                 return issued_at
             heapq.heappop(heap)
         return None
+
+    def lane_head(self, service: str, cls: TicketClass) -> Ticket | None:
+        """The earliest unreserved waiting ticket of a service and class (amortised O(1))."""
+        heap = self.lanes.get((service, cls))
+        if not heap:
+            return None
+        queue = self.queues.get(service, {})
+        while heap:
+            issued_at, _, tid = heap[0]
+            t = queue.get(tid)
+            if (
+                t is not None
+                and t.target_window is None
+                and t.ticket_class is cls
+                and t.issued_at == issued_at
+            ):
+                return t
+            heapq.heappop(heap)
+        return None
+
+    def parked_at(self, window: int) -> list[Ticket]:
+        """The tickets parked at a window, in issue order."""
+        parked = self.parked.get(window)
+        if not parked:
+            return []
+        return sorted(parked.values(), key=lambda t: (t.issued_at, t.order))
 
     def waiting_in(self, service: str) -> list[Ticket]:
         """The waiting tickets of one service, in no particular order."""
@@ -387,6 +421,8 @@ def apply_event(state: State, event: Event) -> None:
     before = state.tickets.get(ticket_id) if ticket_id else None
     if before is not None:
         _unqueue(state, before)
+        if before.state is TicketState.PARKED and before.window is not None:
+            state.parked.get(before.window, {}).pop(before.id, None)
     applier(state, event)
     if event["type"] == "day_started":
         _rebuild_queues(state)
@@ -394,6 +430,8 @@ def apply_event(state: State, event: Event) -> None:
         after = state.tickets.get(ticket_id)
         if after is not None and after.state is TicketState.WAITING:
             _enqueue(state, after)
+        elif after is not None and after.state is TicketState.PARKED and after.window is not None:
+            state.parked.setdefault(after.window, {})[after.id] = after
 
 
 def _enqueue(state: State, t: Ticket) -> None:
@@ -401,17 +439,27 @@ def _enqueue(state: State, t: Ticket) -> None:
     if t.target_window is None:
         counts = state.lane_counts.setdefault(t.service, {})
         counts[t.ticket_class] = counts.get(t.ticket_class, 0) + 1
-        heapq.heappush(state.oldest.setdefault(t.service, []), (t.issued_at, t.order, t.id))
+        entry = (t.issued_at, t.order, t.id)
+        heapq.heappush(state.oldest.setdefault(t.service, []), entry)
+        heapq.heappush(state.lanes.setdefault((t.service, t.ticket_class), []), entry)
+    else:
+        state.reserved.setdefault(t.target_window, {})[t.id] = t
 
 
 def _unqueue(state: State, t: Ticket) -> None:
     """Take a ticket out of the index, as it is before the event changes it."""
-    if state.queues.get(t.service, {}).pop(t.id, None) is not None and t.target_window is None:
-        state.lane_counts[t.service][t.ticket_class] -= 1
+    if state.queues.get(t.service, {}).pop(t.id, None) is not None:
+        if t.target_window is None:
+            state.lane_counts[t.service][t.ticket_class] -= 1
+        else:
+            state.reserved.get(t.target_window, {}).pop(t.id, None)
 
 
 def _rebuild_queues(state: State) -> None:
     state.queues, state.lane_counts, state.oldest = {}, {}, {}
+    state.lanes, state.reserved, state.parked = {}, {}, {}
     for t in state.tickets.values():
         if t.state is TicketState.WAITING:
             _enqueue(state, t)
+        elif t.state is TicketState.PARKED and t.window is not None:
+            state.parked.setdefault(t.window, {})[t.id] = t

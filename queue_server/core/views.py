@@ -120,7 +120,7 @@ def ahead_of(d: Directory, state: State, ticket: Ticket, now: float) -> int:
                 counts.get(TicketClass.PRIORITY, 0), counts.get(TicketClass.NORMAL, 0), policy,
             )  # fmt: skip
     if ticket.target_window is not None:
-        peers = [t for t in state.waiting_any_order() if t.target_window == ticket.target_window]
+        peers = list(state.reserved.get(ticket.target_window, {}).values())
     else:
         peers = [t for t in state.waiting_in(ticket.service) if t.target_window is None]
     if new:
@@ -201,14 +201,7 @@ def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
     status = state.windows.get(w.number)
     current = state.tickets.get(status.current) if status and status.current else None
     staff = d.staff.get(status.staff) if status and status.staff else None
-    parked = [
-        t.number
-        for t in sorted(
-            (t for t in state.tickets.values()
-             if t.state is TicketState.PARKED and t.window == w.number),
-            key=lambda t: (t.issued_at, t.order),
-        )
-    ]  # fmt: skip
+    parked = [t.number for t in state.parked_at(w.number)]
     last = state.tickets.get(status.last_served) if status and status.last_served else None
     return {
         "number": w.number,

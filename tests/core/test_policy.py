@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from queue_server.core.model import CallPolicy, TicketClass, Window
-from queue_server.core.policy import choose_next, queue_order
-from queue_server.core.state import Ticket
+from queue_server.core.policy import Choice, choose_next, choose_next_scan, queue_order
+from queue_server.core.state import State, Ticket, _rebuild_queues
 
 POLICY = CallPolicy(normal_per_priority=2, max_wait_s=600)
 WINDOW = Window(1, "1号窗口", {"a": 1, "b": 3})
@@ -26,14 +26,23 @@ def ticket(number: str, at: float, cls: str = "normal", service: str = "a", **kw
     )
 
 
+def both(tickets: list[Ticket], now: float, counter: int) -> Choice | None:
+    """The indexed choice, checked against the full scan it must equal."""
+    state = State(tickets={t.id: t for t in tickets})
+    _rebuild_queues(state)
+    indexed = choose_next(WINDOW, counter, state, POLICY, now)
+    assert indexed == choose_next_scan(WINDOW, counter, tickets, POLICY, now)
+    return indexed
+
+
 def pick(tickets: list[Ticket], now: float = 100.0, counter: int = 0) -> tuple[str, str]:
-    choice = choose_next(WINDOW, counter, tickets, POLICY, now)
+    choice = both(tickets, now, counter)
     assert choice is not None
     return choice.ticket.number, choice.reason["rule"]
 
 
 def test_nothing_to_call() -> None:
-    assert choose_next(WINDOW, 0, [ticket("C001", 0, service="c")], POLICY, 10) is None
+    assert both([ticket("C001", 0, service="c")], 10, 0) is None
 
 
 def test_weight_then_issue_time() -> None:
