@@ -48,9 +48,11 @@ and logged here; a press while the server is away is logged and lost, never repl
 Server events drive the boards: a call shows the number on the window's keypad display and
 its window boards ("请A012号到3号窗口"; digit displays show it by its prefix code, A012 ->
 1012, see `numbers`); pause, idle (finished, no-show, parked, transferred)
-and closed blank the digit boards and show their text on text boards. After every
-(re)connect the boards are redrawn from the welcome's snapshot, and after the port comes
-back they are redrawn from what the bridge knows.
+and closed blank the digit boards and show their text on text boards. What the bridge
+knows of the hall is a `contract.hall.HallModel`, built from each welcome and moved on by
+the events; it names the windows each event changed, and those are redrawn. After every
+(re)connect the boards are redrawn from the welcome's snapshot, after a gap in the events
+from a fresh ``snapshot``, and after the port comes back from what the model knows.
 
 The line's health is reported to the server as this device's ``device_status``, each
 change in order: ``device_missing`` (with the reason) when the port goes away or cannot be
@@ -65,6 +67,11 @@ from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import msgspec
+
+from contract.events import TicketCalled
+from contract.hall import Change, HallModel
+from contract.records import Window, WindowState
 from drivers.bus import BusPort, EvaluatorPress, Frame, KeypadAction, KeypadPress, decode_press
 from drivers.bus.frame import beep, show_code, show_number, start_evaluation
 from drivers.bus.keypad import KEY_CONFIRM
@@ -76,7 +83,7 @@ from .config import BridgeConfig, DisplayType, KeypadSettings
 from .line import BusLine, LineState
 from .numbers import DigitNumbers
 from .signin import AskPin, Cancelled, SignIn, SignIns, Step
-from .windows import Look, LookKind, WindowBook, WindowState
+from .windows import Look, LookKind, look
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +113,9 @@ class Bridge:
         self.line = BusLine(self.port, self._on_frame, self._on_line_state,
                             min_backoff=min_backoff, max_backoff=max_backoff)  # fmt: skip
         self.max_backoff = max_backoff
-        self.book = WindowBook(config.windows)
+        self.hall = HallModel(on_resync=self._on_gap)  # the server's state, as told
+        self.hall.observe(self._on_change)
+        self.drawn = frozenset(config.windows)  # windows with a keypad or board on this bus
         self.keypads = {k.address: k for k in config.keypads}
         self.evaluators = {e.address: e for e in config.evaluators}
         self.models = {e.address: e.model for e in config.evaluators}
@@ -129,7 +138,6 @@ class Bridge:
             self.displays[d.window].append(board)
         self.online = False
         self.syncs = 0  # welcomes taken as the truth
-        self._synced_seq = 0  # the seq of the last welcome: older events are in its snapshot
         self.line_detail = ""
         self.reported: LineState | None = None  # the line state the server last accepted
         self.changed = asyncio.Condition()  # notified when online/syncs/line state change
@@ -207,26 +215,26 @@ class Bridge:
         await self._notify()
 
     def _resync(self) -> None:
-        welcome = self.client.welcome or {}
-        self._synced_seq = welcome.get("seq", 0)
-        snapshot = welcome.get("snapshot")
-        self.book.resync(snapshot.get("windows") if isinstance(snapshot, dict) else None)
-        self._check_prefixes(snapshot.get("services") if isinstance(snapshot, dict) else None)
         self.syncs += 1
-        log.info("connected to %s; boards redrawn from the snapshot (seq %s)",
-                 self.config.server.url, self._synced_seq)  # fmt: skip
-        self._redraw_all()
+        try:
+            self.hall.apply_welcome(self.client.welcome or {})  # the model redraws the boards
+        except msgspec.ValidationError as exc:
+            log.error("welcome not understood (%s): the windows are unknown", exc)
+        else:
+            url, seq = self.config.server.url, self.hall.seq
+            log.info("connected to %s; boards redrawn from the snapshot (seq %d)", url, seq)
+            self._check_prefixes()
+        for window in self.config.windows:
+            if window not in self.hall.windows:
+                log.warning("window %d is configured on the bus but unknown to the server", window)
         while not self._to_report.empty():  # older states: the current one says it all
             self._to_report.get_nowait()
         self.reported = None
         self._to_report.put_nowait((self.line.state, self.line_detail))
 
-    def _check_prefixes(self, services: object) -> None:
+    def _check_prefixes(self) -> None:
         """Say at once if the hall has prefixes the digit displays cannot show."""
-        if not isinstance(services, list):
-            return
-        prefixes = [s.get("prefix") for s in services if isinstance(s, dict)]
-        missing = self.numbers.missing(p for p in prefixes if isinstance(p, str))
+        missing = self.numbers.missing(s.prefix for s in self.hall.services.values())
         if missing:
             where = f"[prefix_codes] of {self.config.source}"
             log.error(
@@ -239,14 +247,31 @@ class Bridge:
         while True:
             event = await self.client.events.get()
             try:
-                if event.get("seq", 0) <= self._synced_seq:
-                    continue  # the snapshot already has it
-                window = self.book.apply(event)
-                if window is not None:
-                    recall = event.get("kind") == "ticket_called" and event.get("recall")
-                    self._draw(window, force=bool(recall))
+                self.hall.apply_event(event)  # older than the welcome: ignored, in its snapshot
             except Exception:
                 log.exception("event not understood: %r", event)
+
+    def _on_change(self, change: Change) -> None:
+        """Redraw what the model says changed; a recall shows its number again."""
+        if change.everything:
+            self._redraw_all()
+            return
+        recall = isinstance(change.event, TicketCalled) and change.event.recall
+        for window in change.windows & self.drawn:
+            self._draw(window, force=recall)
+
+    def _on_gap(self, last_seq: int) -> None:
+        log.warning("events after seq %d missed; asking the server for a snapshot", last_seq)
+        self._spawn(self._fetch_snapshot())
+
+    async def _fetch_snapshot(self) -> None:
+        """After a gap: the server's snapshot; if it cannot be had, the next welcome."""
+        try:
+            self.hall.apply_snapshot(await self._request("snapshot"))
+        except (ServerError, NotConnected, TimeoutError) as exc:
+            log.warning("no snapshot after a gap (%s); boards wait for a reconnect", exc)
+        except Exception:
+            log.exception("snapshot not understood")
 
     async def _request(self, kind: str, **fields: Any) -> dict[str, Any]:
         return await self.client.request(kind, timeout=REQUEST_TIMEOUT, **fields)
@@ -367,12 +392,12 @@ class Bridge:
         elif action is KeypadAction.PARK:
             await self._request("park", window=window)
         elif action is KeypadAction.CALL_BACK:
-            parked = self.book[window].parked
-            if not parked:
+            parked = self.hall.last_parked(window)
+            if parked is None:
                 raise Refused("no ticket is parked at this window")
-            await self._ending_current(window, "call_parked", number=parked[-1])
+            await self._ending_current(window, "call_parked", number=parked)
         elif action is KeypadAction.PAUSE:
-            paused = self.book[window].state is WindowState.PAUSED
+            paused = self._state(window) is WindowState.PAUSED
             await self._request("resume" if paused else "pause", window=window)
         elif action is KeypadAction.TRANSFER:
             target = int(press.digits) if press.digits else keypad.transfer_to
@@ -402,7 +427,7 @@ class Bridge:
         after a staff number (so 6 + 确认 there is the staff number 6, not 弃号)."""
         if self.signins.waiting_for_pin(keypad.address):
             return press.key == KEY_CONFIRM or press.action is KeypadAction.CANCEL
-        closed = self.book[keypad.window].state is WindowState.CLOSED
+        closed = self._state(keypad.window) is WindowState.CLOSED
         return closed and press.key == KEY_CONFIRM
 
     async def _sign_in(self, keypad: KeypadSettings, press: KeypadPress) -> None:
@@ -455,7 +480,7 @@ class Bridge:
             del self.prompts[keypad.address]
         else:
             self.prompts[keypad.address] = code
-        self._show_on_keypad(keypad.address, self.book[keypad.window].look())
+        self._show_on_keypad(keypad.address, self._look(keypad.window))
 
     def _show_on_keypad(self, addr: int, look: Look) -> None:
         code = self.prompts.get(addr)
@@ -479,33 +504,40 @@ class Bridge:
 
     # -- boards --------------------------------------------------------------------------------
 
+    def _state(self, window: int) -> WindowState | None:
+        record: Window | None = self.hall.windows.get(window)
+        return record.state if record is not None else None
+
+    def _look(self, window: int) -> Look:
+        return look(self.hall.windows.get(window))
+
     def _redraw_all(self) -> None:
-        for window in self.book.windows:
+        for window in self.drawn:
             self._draw(window, force=True)
 
     def _draw(self, window: int, *, force: bool = False) -> None:
         """Show the window's look on its keypad display and boards, if it changed."""
-        look = self.book[window].look()
-        if look.kind is LookKind.UNKNOWN or (not force and self._shown.get(window) == look):
+        now = self._look(window)
+        if now.kind is LookKind.UNKNOWN or (not force and self._shown.get(window) == now):
             return
-        self._shown[window] = look
+        self._shown[window] = now
         for addr in self.keypad_of.get(window, []):
-            if look.kind is LookKind.CALL:
+            if now.kind is LookKind.CALL:
                 self.prompts.pop(addr, None)  # a number called here matters more than a code
-            self._show_on_keypad(addr, look)
+            self._show_on_keypad(addr, now)
         for board in self.displays.get(window, []):
             try:
-                if look.kind is LookKind.CALL:
-                    board.show_call(window, look.number, texts.call_text(look.number, window))
-                elif look.kind is LookKind.IDLE:
+                if now.kind is LookKind.CALL:
+                    board.show_call(window, now.number, texts.call_text(now.number, window))
+                elif now.kind is LookKind.IDLE:
                     board.show_idle(window, texts.IDLE.zh)
-                elif look.kind is LookKind.PAUSED:
+                elif now.kind is LookKind.PAUSED:
                     board.show_paused(window, texts.PAUSED.zh)
                 else:  # closed: the interface has no closed state; "not serving" is paused
                     board.show_paused(window, texts.CLOSED.zh)
             except Exception:
                 log.exception("window %d: board %s failed to show %s", window,
-                              type(board).__name__, look)  # fmt: skip
+                              type(board).__name__, now)  # fmt: skip
 
 
 _SIGN_IN_ERRORS = {
