@@ -11,43 +11,56 @@ The TOML file holds the same keys (dashes or underscores) in a `[kiosk]` table, 
 that have no option: `idle_timeout_s`, `done_timeout_s`, `printer_poll_s`,
 `out_of_service_poll_s`, `paper_mm` (58 or 80), `encoding`, `timezone`.
 `--printer fake` (or `fake:paper_out` …) starts a fake printer in the process, for demos.
+
+Each setting's type and bounds are in `KioskConfig`'s annotations; msgspec checks the file
+against them, and a bad value names the file, the line and the key, like the hall's files
+(``kiosk.toml:7: idle_timeout_s: must be a number, got "abc"``).
 """
 
 from __future__ import annotations
 
 import argparse
-import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args, get_type_hints
+
+import msgspec
+from msgspec import Meta
+
+from queue_server import tomlcheck
+from queue_server.tomlcheck import LineIndex, explain, join, parse_toml, read_text, show
 
 from .ticket import public_base_from_server
 
-ORIENTATIONS = ("auto", "portrait", "landscape")
+Orientation = Literal["auto", "portrait", "landscape"]
+ORIENTATIONS: tuple[str, ...] = get_args(Orientation)
+REQUIRED = ("server", "device", "token", "printer")
+Seconds = Annotated[float, Meta(gt=0)]
 
 
-class ConfigError(ValueError):
-    """A setting is missing or wrong; the message names it."""
+class ConfigError(tomlcheck.ConfigError, ValueError):
+    """A setting is missing or wrong; says where (the file and line, else the settings) and
+    which."""
 
 
 @dataclass(frozen=True)
 class KioskConfig:
-    server: str = ""
+    server: Annotated[str, Meta(pattern=r"^wss?://", description="a ws:// or wss:// url")] = ""
     device: str = ""
     token: str = ""
     printer: str = ""
-    baud: int = 9600
-    orientation: str = "auto"  # follow the screen
-    lang: str = "zh"
+    baud: Annotated[int, Meta(ge=1)] = 9600
+    orientation: Orientation = "auto"  # follow the screen
+    lang: Literal["zh", "en"] = "zh"
     public_url: str = ""  # QR link for a server that sends no status_url; empty: from `server`
-    idle_timeout_s: float = 60.0
-    done_timeout_s: float = 15.0
-    printer_poll_s: float = 30.0  # status check while healthy
-    out_of_service_poll_s: float = 3.0  # status check while waiting for staff to fix it
-    snapshot_refresh_s: float = 30.0  # re-read the snapshot (opening hours change with time)
-    paper_mm: int = 80
-    encoding: str = "gb18030"
-    timezone: str = "Asia/Shanghai"
+    idle_timeout_s: Seconds = 60.0
+    done_timeout_s: Seconds = 15.0
+    printer_poll_s: Seconds = 30.0  # status check while healthy
+    out_of_service_poll_s: Seconds = 3.0  # status check while waiting for staff to fix it
+    snapshot_refresh_s: Seconds = 30.0  # re-read the snapshot (opening hours change with time)
+    paper_mm: Literal[58, 80] = 80
+    encoding: Literal["gb18030", "gbk", "big5"] = "gb18030"
+    timezone: Annotated[str, Meta(pattern=r"\S")] = "Asia/Shanghai"
     windowed: bool = False  # a window instead of full screen (for a desk)
 
     @property
@@ -55,44 +68,52 @@ class KioskConfig:
         return (self.public_url or public_base_from_server(self.server)).rstrip("/")
 
     def check(self) -> KioskConfig:
-        for name in ("server", "device", "token", "printer"):
+        """Every required setting given, every setting of its type (from the command line or
+        code: the file's were checked with their lines on reading)."""
+        for name in REQUIRED:
             if not getattr(self, name):
-                raise ConfigError(f"missing setting: {name}")
-        if not self.server.startswith(("ws://", "wss://")):
-            raise ConfigError(f"server must be a ws:// or wss:// url: {self.server}")
-        if self.orientation not in ORIENTATIONS:
-            raise ConfigError(
-                f"orientation must be auto, portrait or landscape: {self.orientation}"
-            )
-        if self.lang not in ("zh", "en"):
-            raise ConfigError(f"lang must be zh or en: {self.lang}")
-        if self.paper_mm not in (58, 80):
-            raise ConfigError(f"paper_mm must be 58 or 80: {self.paper_mm}")
-        if self.encoding not in ("gb18030", "gbk", "big5"):
-            raise ConfigError(f"encoding must be gb18030, gbk or big5: {self.encoding}")
-        for name in ("idle_timeout_s", "done_timeout_s", "printer_poll_s",
-                     "out_of_service_poll_s", "snapshot_refresh_s"):  # fmt: skip
-            if float(getattr(self, name)) <= 0:
-                raise ConfigError(f"{name} must be > 0")
-        if self.baud <= 0:
-            raise ConfigError(f"baud must be > 0: {self.baud}")
+                problem = f"is missing; give --{name} or set it in the file"
+                raise ConfigError("kiosk settings", None, name, problem)
+        values = asdict(self)
+        try:
+            msgspec.convert(values, _Settings)
+        except msgspec.ValidationError as exc:
+            field, problem = explain(exc, values, _Settings)
+            raise ConfigError("kiosk settings", None, field or None, problem) from None
         return self
 
 
+# The settings as msgspec checks them: KioskConfig's fields, no other key.
+_Settings = msgspec.defstruct(
+    "KioskSettings",
+    [
+        (f.name, get_type_hints(KioskConfig, include_extras=True)[f.name], f.default)
+        for f in fields(KioskConfig)
+    ],
+    forbid_unknown_fields=True,
+    frozen=True,
+)
+
+
 def _from_toml(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    """The settings the file gives, checked; a bad one is refused naming its line and key."""
+    source = str(path)
+    text = read_text(path, ConfigError)
+    data = parse_toml(text, source, ConfigError)
+    lines = LineIndex(text)
+    at = "kiosk" if "kiosk" in data else ""
     table = data.get("kiosk", data)
-    known = {f.name: f for f in fields(KioskConfig)}
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        name = key.replace("-", "_")
-        if name not in known:
-            raise ConfigError(f"{path}: unknown setting {key!r}")
-        values[name] = value
-    return values
+    if not isinstance(table, dict):
+        raise ConfigError(source, lines.line_of(at), at, f"must be a table, got {show(table)}")
+    written = {key.replace("-", "_"): key for key in table}  # setting -> key as written
+    values = {name: table[key] for name, key in written.items()}
+    try:
+        settings = msgspec.convert(values, _Settings)
+    except msgspec.ValidationError as exc:
+        field, problem = explain(exc, values, _Settings)
+        key = written.get(field, field)
+        raise ConfigError(source, lines.line_of(join(at, key)), key or None, problem) from None
+    return {name: getattr(settings, name) for name in values}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -115,12 +136,8 @@ def load(argv: list[str] | None = None) -> KioskConfig:
     values: dict[str, Any] = {}
     if args.config is not None:
         values.update(_from_toml(args.config))
-    for name in ("server", "device", "token", "printer", "baud", "orientation", "lang",
-                 "public_url", "windowed"):  # fmt: skip
+    for name in (*REQUIRED, "baud", "orientation", "lang", "public_url", "windowed"):
         value = getattr(args, name)
         if value is not None:
             values[name] = value
-    try:
-        return replace(KioskConfig(), **values).check()
-    except TypeError as exc:
-        raise ConfigError(str(exc)) from exc
+    return replace(KioskConfig(), **values).check()

@@ -314,33 +314,22 @@ def _misfit(message: str, field: str, tp: object, value: object) -> str:
         if not value.strip():
             return "must not be empty"
         if " of length " in message:
-            return (
-                f"must be {_limits(metas, 'min_length', 'max_length')} characters, got {len(value)}"
-            )
+            return f"must be {_limits(metas)} characters, got {len(value)}"
     if description and (container or not wrong_type):
         return f"must be {description}{got}"
-    choices = _choices(tp)
+    choices = [show(c) for c in _choices(tp)]
     if choices:
-        shown = [show(c) for c in choices]
-        return (
-            f"must be {', '.join(shown[:-1])} or {shown[-1]}{got}"
-            if shown[1:]
-            else f"must be {shown[0]}{got}"
-        )
+        either = f"{', '.join(choices[:-1])} or " if choices[1:] else ""
+        return f"must be {either}{choices[-1]}{got}"
     if tp is bool:
         return f"must be true or false{got}"
+    if tp in (int, float) and not wrong_type:
+        return f"must be {_limits(metas)}{got}"
     if tp is int:
-        limits = _limits(metas, "ge", "le", "gt", "lt", whole=True)
-        if not wrong_type:
-            return f"must be {limits}{got}"
-        between = f" {limits}" if limits.startswith("between") else ""
+        between = f" {_limits(metas)}" if _limits(metas).startswith("between") else ""
         return f"must be a whole number{between}{got}"
     if tp is float:
-        return (
-            f"must be a number{got}"
-            if wrong_type
-            else f"must be {_limits(metas, 'ge', 'le', 'gt', 'lt')}{got}"
-        )
+        return f"must be a number{got}"
     if tp is str:
         if wrong_type:
             hint = (
@@ -367,7 +356,7 @@ def _unwrap(tp: Any, value: object = None) -> tuple[Any, list[msgspec.Meta]]:
             metas += [m for m in extras if isinstance(m, msgspec.Meta)]
         elif origin in (typing.Union, types.UnionType):
             members = [m for m in get_args(tp) if m is not type(None)]
-            tagged = [m for m in members if _tag_of(m, value)]
+            tagged = [m for m in members if _tagged(m, value)]
             if len(members) > 1 and not tagged:
                 return tp, metas
             tp = (tagged or members)[0]
@@ -375,13 +364,14 @@ def _unwrap(tp: Any, value: object = None) -> tuple[Any, list[msgspec.Meta]]:
             return tp, metas
 
 
-def _tag_of(tp: Any, value: object) -> bool:
+def _tagged(tp: Any, value: object) -> bool:
+    """Whether ``value`` is a table with the tag of table type ``tp``."""
     config = getattr(tp, "__struct_config__", None)
-    return bool(
-        config is not None
-        and config.tag_field
-        and isinstance(value, dict)
-        and value.get(config.tag_field) == config.tag
+    return (
+        isinstance(value, dict)
+        and config is not None
+        and config.tag is not None
+        and (value.get(config.tag_field) == config.tag)
     )
 
 
@@ -429,21 +419,15 @@ def _choices(tp: Any) -> tuple[Any, ...]:
     return ()
 
 
-def _limits(metas: list[msgspec.Meta], *names: str, whole: bool = False) -> str:
+_BOUNDS = {"ge": "at least", "min_length": "at least", "gt": "more than"}
+_BOUNDS |= {"le": "at most", "max_length": "at most", "lt": "less than"}
+
+
+def _limits(metas: list[msgspec.Meta]) -> str:
     """The bounds in ``metas`` in words: "between 1 and 9999", "more than 0", "at least 16"."""
-    bounds = {n: getattr(m, n) for m in metas for n in names if getattr(m, n) is not None}
-    if whole and "gt" in bounds:
-        bounds["ge"] = bounds.pop("gt") + 1
-    if whole and "lt" in bounds:
-        bounds["le"] = bounds.pop("lt") - 1
+    bounds = {n: getattr(m, n) for m in metas for n in _BOUNDS if getattr(m, n) is not None}
     low = bounds.get("ge", bounds.get("min_length"))
     high = bounds.get("le", bounds.get("max_length"))
     if low is not None and high is not None:
-        return f"between {_number(low)} and {_number(high)}"
-    words = {"ge": "at least", "min_length": "at least", "gt": "more than"}
-    words |= {"le": "at most", "max_length": "at most", "lt": "less than"}
-    return " and ".join(f"{words[n]} {_number(b)}" for n, b in bounds.items())
-
-
-def _number(value: float) -> str:
-    return str(value) if isinstance(value, int) else f"{value:g}"
+        return f"between {low} and {high}"
+    return " and ".join(f"{_BOUNDS[name]} {bound}" for name, bound in bounds.items())

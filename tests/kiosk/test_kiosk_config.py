@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -53,18 +54,77 @@ def test_the_toml_file_and_the_command_line_over_it(tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "toml", "message"),
-    [(["--device", "k"], "", "missing setting: server"),
-     ([*BASE[:1], "http://x", *BASE[2:]], "", "ws:// or wss://"),
-     (BASE, "paper_mm = 57", "paper_mm must be 58 or 80"),
-     (BASE, "idle_timeout_s = 0", "idle_timeout_s must be > 0"),
-     (BASE, "colour = 'blue'", "unknown setting 'colour'"),
-     (BASE, "idle_timeout_s = ", "kiosk.toml")],
-)  # fmt: skip
-def test_a_bad_setting_is_named(tmp_path, args, toml, message):
+    [
+        (
+            ["--device", "k"],
+            "",
+            "kiosk settings: server: is missing; give --server or set it in the file",
+        ),
+        (
+            [*BASE[:1], "http://x", *BASE[2:]],
+            "",
+            'kiosk settings: server: must be a ws:// or wss:// url, got "http://x"',
+        ),
+        ([*BASE, "--baud", "0"], "", "kiosk settings: baud: must be at least 1, got 0"),
+        (BASE, "paper_mm = 57", "{file}:2: paper_mm: must be 58 or 80, got 57"),
+        (BASE, "idle_timeout_s = 0", "{file}:2: idle_timeout_s: must be more than 0, got 0"),
+        (BASE, "idle-timeout-s = -1", "{file}:2: idle-timeout-s: must be more than 0, got -1"),
+        (
+            BASE,
+            "colour = 'blue'",
+            "{file}:2: colour: unknown key (typo?); allowed here: baud, device, done_timeout_s, ",
+        ),
+        (BASE, "idle_timeout_s = ", "{file}:2: TOML syntax error: "),
+        (BASE, 'baud = "9600"', '{file}:2: baud: must be a whole number, got "9600"'),
+        (BASE, 'windowed = "yes"', '{file}:2: windowed: must be true or false, got "yes"'),
+        (
+            BASE,
+            'orientation = "sideways"',
+            '{file}:2: orientation: must be "auto", "portrait" or "landscape", got "sideways"',
+        ),
+        (
+            BASE,
+            'encoding = "utf-8"',
+            '{file}:2: encoding: must be "gb18030", "gbk" or "big5", got "utf-8"',
+        ),
+        (BASE, "device = 7", '{file}:2: device: must be a string, got 7 (quote it: "7")'),
+        (BASE, 'timezone = ""', "{file}:2: timezone: must not be empty"),
+        (BASE, "[kiosk.extra]", "{file}:2: extra: unknown key (typo?)"),
+    ],
+)
+def test_a_bad_setting_is_named_with_its_line(tmp_path, args, toml, message):
     path = tmp_path / "kiosk.toml"
     path.write_text(f"[kiosk]\n{toml}\n", "utf-8")
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError) as caught:
         load([*args, "--config", str(path)])
+    assert str(caught.value).startswith(message.format(file=path)), str(caught.value)
+
+
+def test_a_setting_of_the_wrong_type_names_line_and_key_not_a_bare_value_error(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    lines = ["[kiosk]", 'server = "wss://hall/ws"', 'device = "kiosk-2"', 'token = "abc"']
+    lines += ['printer = "fake"', "paper_mm = 58", 'idle_timeout_s = "abc"']
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load(["--config", str(path)])
+    assert str(caught.value) == f'{path}:7: idle_timeout_s: must be a number, got "abc"'
+    assert (caught.value.line, caught.value.field) == (7, "idle_timeout_s")
+
+
+def test_settings_made_in_code_are_checked_too():
+    config = dataclasses.replace(load(BASE), idle_timeout_s="abc")
+    with pytest.raises(ConfigError, match='idle_timeout_s: must be a number, got "abc"'):
+        config.check()
+
+
+def test_a_config_file_without_a_kiosk_table_holds_the_settings(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text("paper_mm = 58\nlang = 'en'\n", "utf-8")
+    config = load([*BASE, "--config", str(path)])
+    assert (config.paper_mm, config.lang) == (58, "en")
+    path.write_text("kiosk = 3\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"kiosk\.toml:1: kiosk: must be a table, got 3"):
+        load([*BASE, "--config", str(path)])
 
 
 def test_public_base_from_the_server_url():
