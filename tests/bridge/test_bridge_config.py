@@ -164,6 +164,16 @@ def test_the_demo_file_matches_the_demo_hall():
          "of window 1")),
         (bad('type = "bus"', 'type = "lcd"'),
          'bridge.toml:32: displays[0].type: must be "bus" or "onbon", got "lcd"'),
+        (bad('type = "bus"', 'typ = "bus"'),
+         "bridge.toml:29: displays[0].type: required field is missing"),
+        (bad('type = "bus"', "type = 3"),
+         'bridge.toml:32: displays[0].type: must be "bus" or "onbon", got 3'),
+        (bad('keys = { "0" = 5, "1" = 4, "2" = 1 }', "keys = {}"),
+         ('bridge.toml:12: evaluator_models.best_first.keys: must be a table like '
+          '{ "0" = 2, "1" = 3 }, got a table')),
+        (bad("[[keypads]]", "keypad_staff = 5\n[[keypads]]"),
+         ("bridge.toml:14: evaluator_models.best_first.keypad_staff: unknown key (typo?); "
+          "allowed here: keys")),
         (bad('type = "bus"', 'type = "bus"\nwidth = 64'),
          "bridge.toml:33: displays[0].width: only an onbon board takes this setting"),
         (bad("width = 128", "width = 128\nencoding = \"utf-8\""),
@@ -209,6 +219,11 @@ def test_a_bad_file_is_refused_with_line_and_field(text: str, message: str):
     with pytest.raises(BridgeConfigError) as caught:
         parse_bridge_config(text, "bridge.toml")
     assert str(caught.value) == message
+
+
+def test_an_onbon_encoding_is_read_in_any_case():
+    config = parse_bridge_config(bad("width = 128", 'width = 128\nencoding = "GBK"'))
+    assert config.displays[1].encoding == "gbk"
 
 
 def test_an_unreadable_file_is_refused(tmp_path):
