@@ -295,10 +295,14 @@ class HallModel:
                 self._staff_names[w.staff] = w.staff_name
         self._ranks = len(self._rank)
         self._notify(Change(seq=seq, everything=True))
+        # Held events that follow on are applied; one that does not means events were lost
+        # for good (they arrive in order): it is dropped, and the model asks again.
         held, self._held = sorted(self._held, key=lambda m: int(m["seq"])), []
         for message in held:
-            if message["seq"] > self.seq:
-                self.apply_event(message)
+            if message["seq"] > self.seq + 1:
+                self._lost()
+                break
+            self.apply_event(message)
 
     # Windows and services.
 

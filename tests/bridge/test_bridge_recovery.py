@@ -156,6 +156,35 @@ def test_a_missing_port_at_start_is_reported_and_picked_up_when_it_appears(tmp_p
     run(body())
 
 
+def test_an_event_lost_on_the_way_is_made_good_from_a_snapshot(tmp_path, bus, link):
+    """A gap in the events (here the model is made to miss a call): the bridge fetches a
+    snapshot and the window's display shows the number after all."""
+    keypad = bus.attach(FakeKeypad(1))
+    board = bus.attach(FakeWindowDisplay(0x21))
+
+    async def body():
+        async with running(tmp_path) as hall, bridged(hall, link) as bridge:
+            clerk = await hall.clerk(1, "s1")
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_ticket", service="SB", request_id="k-1")
+            apply, lost = bridge.hall.apply_event, []
+
+            def lossy(message):
+                if message["kind"] == "ticket_called" and not lost:
+                    lost.append(message["seq"])
+                    return False
+                return apply(message)
+
+            bridge.hall.apply_event = lossy
+            await clerk.request("call_next", window=1)
+            await kiosk.request("take_ticket", service="SB", request_id="k-2")  # the gap shows
+            await until(bus, lambda: keypad.display == board.number == "  1001")
+            assert lost and not bridge.hall.needs_resync
+            assert bridge.hall.seq > lost[0] and bridge.hall.services["SB"].waiting == 1
+
+    run(body())
+
+
 def test_noise_half_frames_and_strangers_on_the_bus_do_no_harm(tmp_path, bus, link):
     keypad = bus.attach(FakeKeypad(1))
 

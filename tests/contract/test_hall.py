@@ -539,6 +539,17 @@ def test_a_gap_asks_for_a_resync_and_the_events_after_the_snapshot_are_applied()
     assert model.apply_snapshot({**reply, "seq": 12}) is False  # older than the model
 
 
+def test_a_held_event_that_does_not_follow_the_snapshot_asks_again_once() -> None:
+    model = HallModel.from_welcome(welcome())
+    recorder = Recorder(model)
+    model.apply_event(issued(15, "A009", "SB"))  # 11 to 14 lost
+    reply = {**welcome()["snapshot"], "type": "snapshot", "seq": 12}
+    model.apply_snapshot(reply)  # still short of 15: asked again, 15 dropped
+    assert model.needs_resync and recorder.resyncs == [10, 12]
+    model.apply_snapshot({**reply, "seq": 15})
+    assert not model.needs_resync and recorder.resyncs == [10, 12] and model.seq == 15
+
+
 def test_a_replayed_duplicate_is_ignored() -> None:
     model = HallModel.from_welcome(welcome())
     recorder = Recorder(model)
