@@ -313,18 +313,23 @@ class HallService:
     def _project(self, stored: list[Event]) -> None:
         """Feed the committed batch to each projection, in order (on the store's thread)."""
         for projection in self.projections:
+            kinds = projection.kinds
+            mine = stored if kinds is None else [e for e in stored if e["type"] in kinds]
+            if not mine:
+                continue
             try:
-                if projection.position() < stored[0]["seq"] - 1:
-                    self._catch_up(projection, until=stored[0]["seq"] - 1)
-                projection.apply(stored)
+                self._catch_up(projection, until=mine[0]["seq"] - 1)
+                projection.apply(mine)
             except Exception:  # it catches up from its position after the next commit
-                log.exception("projection %s failed at seq %d", projection.name, stored[-1]["seq"])
+                log.exception("projection %s failed at seq %d", projection.name, mine[-1]["seq"])
 
     def _catch_up(self, projection: Projection, until: int | None = None) -> None:
-        """Apply to a projection the committed events it has not seen yet."""
+        """Apply to a projection the committed events (of its kinds) it has not seen yet."""
         after = projection.position()
+        if until is not None and after >= until:
+            return
         chunk: list[Event] = []
-        for event in self.store.iter_events(after):
+        for event in self.store.iter_events(after, kinds=projection.kinds):
             if until is not None and event["seq"] > until:
                 break
             chunk.append(event)

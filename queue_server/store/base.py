@@ -29,7 +29,11 @@ class EventStore(Protocol):
 
     def events_after(self, seq: int, limit: int | None = None) -> list[Event]: ...
 
-    def iter_events(self, after: int = 0, chunk: int = 5000) -> Iterator[Event]: ...
+    def iter_events(
+        self, after: int = 0, chunk: int = 5000, kinds: frozenset[str] | None = None
+    ) -> Iterator[Event]:
+        """Every event after `after` in order, or only those of `kinds`."""
+        ...
 
     def ticket(self, ticket_id: str) -> dict[str, Any] | None: ...
 
@@ -49,11 +53,13 @@ class EventStore(Protocol):
 class Projection(Protocol):
     """An in-process consumer of committed events (reports, KPIs, the announcer, a shipper).
 
-    The writer calls `apply` after each commit with the batch's stored events, in order; at
-    start-up, and after a failed `apply`, it first catches the projection up from `position`.
+    The writer calls `apply` after each commit with the batch's stored events of its `kinds`,
+    in order (a batch with none of them costs nothing); at start-up, and after a failed
+    `apply`, it first catches the projection up from `position`.
     """
 
     name: str
+    kinds: frozenset[str] | None  # the event types it reads; None: every event
 
     def position(self) -> int:
         """The `seq` of the last event applied (durable where the projection is)."""

@@ -125,12 +125,18 @@ class SQLiteStore:
             params.append(limit)
         return [_event(*row) for row in self.db.execute(sql, params).fetchall()]
 
-    def iter_events(self, after: int = 0, chunk: int = 5000) -> Iterator[Event]:
-        """Every event after `after`, in order, read in chunks (for start-up replay)."""
+    def iter_events(
+        self, after: int = 0, chunk: int = 5000, kinds: frozenset[str] | None = None
+    ) -> Iterator[Event]:
+        """Every event after `after` (or only those of `kinds`), in order, read in chunks."""
+        where, params = "", []
+        if kinds is not None:
+            where = f" AND type IN ({', '.join('?' * len(kinds))})"
+            params = sorted(kinds)
         while True:
             rows = self.db.execute(
-                "SELECT data, seq, hall FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-                [after, chunk],
+                f"SELECT data, seq, hall FROM events WHERE seq > ?{where} ORDER BY seq LIMIT ?",
+                [after, *params, chunk],
             ).fetchall()
             if not rows:
                 return
@@ -222,15 +228,17 @@ class RatingsProjection:
     """
 
     name = "ratings"
+    kinds: frozenset[str] | None = frozenset(
+        {"rating_recorded", "rating_rejected", "followup_opened"}
+    )
 
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
+        row = store.db.execute("SELECT seq FROM projections WHERE name = ?", [self.name]).fetchone()
+        self._position = int(row[0]) if row else 0
 
     def position(self) -> int:
-        row = self.store.db.execute(
-            "SELECT seq FROM projections WHERE name = ?", [self.name]
-        ).fetchone()
-        return int(row[0]) if row else 0
+        return self._position
 
     def apply(self, events: Sequence[Event]) -> None:
         conn = self.store.db.conn
@@ -268,3 +276,5 @@ class RatingsProjection:
                     "INSERT OR REPLACE INTO projections (name, seq) VALUES (?, ?)",
                     (self.name, events[-1]["seq"]),
                 )
+        if events:
+            self._position = max(self._position, events[-1]["seq"])

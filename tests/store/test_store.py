@@ -28,7 +28,11 @@ def test_open_sets_wal_full_sync_and_migrates_once(tmp_path):
         assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     with Store.open(path) as store:
         names = [r[0] for r in store.db.execute("SELECT name FROM _migrations")]
-        assert names == ["0001_event_log_and_state", "0002_hall_id_and_projections"]
+        assert names == [
+            "0001_event_log_and_state",
+            "0002_hall_id_and_projections",
+            "0003_events_by_type",
+        ]
 
 
 def test_append_assigns_seq_and_is_visible_to_another_connection(tmp_path):
