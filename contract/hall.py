@@ -311,6 +311,8 @@ class HallModel:
         if w is None:
             return None
         new = msgspec.structs.replace(w, **changes)
+        if new == w:
+            return w
         self.windows[number] = new
         touched.windows.add(number)
         if new.state is not w.state:
