@@ -28,7 +28,7 @@ import msgspec
 from msgspec import Meta
 
 from queue_server import tomlcheck
-from queue_server.tomlcheck import LineIndex, explain, join, parse_toml, read_text, show
+from queue_server.tomlcheck import LineIndex, Text, explain, join, parse_toml, read_text, show
 
 from .ticket import public_base_from_server
 
@@ -60,7 +60,7 @@ class KioskConfig:
     snapshot_refresh_s: Seconds = 30.0  # re-read the snapshot (opening hours change with time)
     paper_mm: Literal[58, 80] = 80
     encoding: Literal["gb18030", "gbk", "big5"] = "gb18030"
-    timezone: Annotated[str, Meta(pattern=r"\S")] = "Asia/Shanghai"
+    timezone: Text = "Asia/Shanghai"
     windowed: bool = False  # a window instead of full screen (for a desk)
 
     @property

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from os import PathLike
 from typing import Annotated, ClassVar, TypeVar
 
+import msgspec
 from msgspec import Meta
 
 from queue_server.core.model import (
@@ -54,6 +55,7 @@ from queue_server.tomlcheck import (
     SECRET,
     ConfigError,
     LineIndex,
+    Text,
     TomlTable,
     decode,
     parse_toml,
@@ -73,6 +75,11 @@ MAX_FOLLOWUP_WORKING_DAYS = 15  # 好差评 (国办发〔2019〕51号): 差评 r
 _HHMM = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _DAY_NAMES = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
 _DAYS_RULE = 'must be ISO weekdays like "1-5", "6" or "mon-fri" (1 = Monday … 7 = Sunday)'
+_CODE = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$", "a letter then up to 31 letters, digits, _ or -"
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", "letters, digits, _ . or -"
+_URL = r"(?i)^https?://[^/?#\s]", "an http:// or https:// address"
+_HOURS = 'an array like [{days = "1-5", start = "09:00", end = "12:00"}]'
+_WEIGHTS = "a table of service code = weight, like { SB = 3, YB = 1 }"
 _POLICY, _RATINGS = CallPolicy(), RatingPolicy()
 
 
@@ -113,19 +120,11 @@ class Clock(dt.time):
         raise ValueError(f'must be a time "HH:MM" (00:00–23:59), got {show(value)}')
 
 
-Text = Annotated[str, Meta(pattern=r"\S")]  # not empty
-Code = Annotated[
-    str,
-    Meta(
-        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$",
-        description="a letter then up to 31 letters, digits, _ or -",
-    ),
-]
-Id = Annotated[
-    str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="letters, digits, _ . or -")
-]
+Code = Annotated[str, Meta(pattern=_CODE[0], description=_CODE[1])]
+Id = Annotated[str, Meta(pattern=_ID[0], description=_ID[1])]
 Prefix = Annotated[str, Meta(pattern=r"^[A-Z]{1,2}$", description="1–2 uppercase Latin letters")]
 Number = Annotated[int, Meta(ge=1, le=9999)]  # window numbers, daily quotas
+Weight = Annotated[int, Meta(ge=1, le=1000)]
 Token = Annotated[
     str,
     Meta(
@@ -140,10 +139,7 @@ Token = Annotated[
 class _Head(TomlTable, frozen=True):
     name_zh: Text
     name_en: Text
-    public_url: Annotated[
-        str,
-        Meta(pattern=r"(?i)^https?://[^/?#\s]", description="an http:// or https:// address"),
-    ] = "http://localhost:8765"
+    public_url: Annotated[str, Meta(pattern=_URL[0], description=_URL[1])] = "http://localhost:8765"
 
 
 class _Policy(TomlTable, frozen=True):
@@ -176,10 +172,7 @@ class _Service(TomlTable, frozen=True):
     location_en: Text = ""
     category_en: Text = ""
     daily_quota: Number | None = None
-    hours: Annotated[
-        tuple[_Hours, ...],
-        Meta(description='an array like [{days = "1-5", start = "09:00", end = "12:00"}]'),
-    ] = ()
+    hours: Annotated[tuple[_Hours, ...], Meta(description=_HOURS)] = ()
     priority: bool = True
     appointments: bool = True
 
@@ -187,10 +180,7 @@ class _Service(TomlTable, frozen=True):
 class _Window(TomlTable, frozen=True):
     number: Number
     name: Text
-    services: Annotated[
-        dict[str, Annotated[int, Meta(ge=1, le=1000)]],
-        Meta(min_length=1, description="a table of service code = weight, like { SB = 3, YB = 1 }"),
-    ]
+    services: Annotated[dict[str, Weight], Meta(min_length=1, description=_WEIGHTS)]
 
 
 class _Staff(TomlTable, frozen=True):
@@ -214,8 +204,8 @@ class _HallFile(TomlTable, frozen=True):
     hall: _Head
     services: Annotated[tuple[_Service, ...], Meta(min_length=1)]
     windows: Annotated[tuple[_Window, ...], Meta(min_length=1)]
-    policy: _Policy = _Policy()
-    ratings: _Ratings = _Ratings()
+    policy: _Policy = msgspec.field(default_factory=_Policy)
+    ratings: _Ratings = msgspec.field(default_factory=_Ratings)
     staff: tuple[_Staff, ...] = ()
     devices: tuple[_Device, ...] = ()
 
@@ -285,22 +275,8 @@ class _Rules:
             path = f"services[{index}]"
             self.unique(codes, s.code, f"{path}.code", "service code")
             self.unique(prefixes, s.prefix, f"{path}.prefix", "ticket prefix")
-            result.append(
-                Service(
-                    code=s.code,
-                    name_zh=s.name_zh,
-                    name_en=s.name_en,
-                    prefix=s.prefix,
-                    category=s.category,
-                    category_en=s.category_en,
-                    location_zh=s.location_zh,
-                    location_en=s.location_en,
-                    daily_quota=s.daily_quota,
-                    hours=self.hours(s.hours, f"{path}.hours", day_start),
-                    priority=s.priority,
-                    appointments=s.appointments,
-                )
-            )
+            hours = self.hours(s.hours, f"{path}.hours", day_start)
+            result.append(Service(**{**msgspec.structs.asdict(s), "hours": hours}))
         return tuple(result)
 
     def hours(

@@ -31,7 +31,7 @@ _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of docume
 
 
 class ConfigError(Exception):
-    """The hall configuration cannot be used; says where (source, line, field) and why."""
+    """A configuration cannot be used; says where (source, line, field) and why."""
 
     def __init__(self, source: str, line: int | None, field: str | None, problem: str) -> None:
         self.source = source
@@ -208,10 +208,12 @@ def show(value: object) -> str:
 # --- decoding into types -----------------------------------------------------------------
 
 SECRET = {"secret": True}  # msgspec.Meta(extra=SECRET): a problem never shows the value
+Text = Annotated[str, msgspec.Meta(pattern=r"\S")]  # not empty or blank
 
 
-class TomlTable(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
-    """A table of a TOML file as a type; unknown keys are refused (typos).
+class TomlTable(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A table of a TOML file as a type; unknown keys are refused (typos). Subclasses say
+    ``frozen=True`` again (for mypy).
 
     ``hints`` gives the problem text for keys refused on purpose (a plain PIN, a setting of
     another kind of device). A field type with a ``from_toml(value)`` class method reads

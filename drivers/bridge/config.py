@@ -53,6 +53,7 @@ from drivers.bus.frame import BROADCAST, DISPLAY_CELLS
 from queue_server.tomlcheck import (
     ConfigError,
     LineIndex,
+    Text,
     TomlTable,
     decode,
     parse_toml,
@@ -162,34 +163,27 @@ def parse_bridge_config(text: str, source: str = "<config>") -> BridgeConfig:
 
 # --- the file's types (decoded by msgspec) ------------------------------------------------
 
-Text = Annotated[str, Meta(pattern=r"\S")]  # not empty
 WindowNo = Annotated[int, Meta(ge=1, le=MAX_WINDOW)]
 BusAddress = Annotated[int, Meta(ge=0, le=0xFF)]
 Digits = Annotated[int, Meta(ge=MIN_DIGITS, le=DISPLAY_CELLS)]
 Pixels = Annotated[int, Meta(ge=8, le=4096)]
-KeyCode = Annotated[
-    str, Meta(pattern=r"^0*(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$", description="a key code 0-255")
-]
-Level = Annotated[int, Meta(ge=1, le=5, description="a level 1-5 (5 非常满意 … 1 非常不满意)")]
+Code = Annotated[int, Meta(ge=MIN_CODE, le=MAX_CODE)]
+_KEY_CODE = r"^0*(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$", "a key code 0-255"
+_LEVEL = "a level 1-5 (5 非常满意 … 1 非常不满意)"
 # as the hall configuration's ticket prefixes and staff ids
-Prefix = Annotated[
-    str,
-    Meta(pattern=r"^[A-Z]{1,2}$", description="a ticket prefix (1–2 uppercase Latin letters)"),
-]
-StaffId = Annotated[
-    str,
-    Meta(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
-        description="a staff id of the hall (letters, digits, _ . or -)",
-    ),
-]
-Typed = Annotated[
-    str,
-    Meta(
-        pattern=rf"^[0-9]{{1,{MAX_TYPED}}}$",
-        description=f"a number typed on a keypad (1 to {MAX_TYPED} digits)",
-    ),
-]
+_PREFIX = r"^[A-Z]{1,2}$", "a ticket prefix (1–2 uppercase Latin letters)"
+_STAFF_ID = (
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+    "a staff id of the hall (letters, digits, _ . or -)",
+)
+_TYPED = rf"^[0-9]{{1,{MAX_TYPED}}}$", f"a number typed on a keypad (1 to {MAX_TYPED} digits)"
+_ENCODING = r"(?i)^(gb2312|gbk|gb18030)$", '"gb2312", "gbk" or "gb18030"'
+_KEYS, _STAFF = 'a table like { "0" = 2, "1" = 3 }', 'a table like "1001" = "S001"'
+KeyCode = Annotated[str, Meta(pattern=_KEY_CODE[0], description=_KEY_CODE[1])]
+Level = Annotated[int, Meta(ge=1, le=5, description=_LEVEL)]
+Prefix = Annotated[str, Meta(pattern=_PREFIX[0], description=_PREFIX[1])]
+StaffId = Annotated[str, Meta(pattern=_STAFF_ID[0], description=_STAFF_ID[1])]
+Typed = Annotated[str, Meta(pattern=_TYPED[0], description=_TYPED[1])]
 
 
 class _Server(TomlTable, frozen=True):
@@ -205,10 +199,7 @@ class _Bus(TomlTable, frozen=True):
 
 
 class _Model(TomlTable, frozen=True):
-    keys: Annotated[
-        dict[KeyCode, Level],
-        Meta(min_length=1, description='a table like { "0" = 2, "1" = 3 }'),
-    ]
+    keys: Annotated[dict[KeyCode, Level], Meta(min_length=1, description=_KEYS)]
 
 
 class _Keypad(TomlTable, frozen=True):
@@ -238,10 +229,7 @@ class _OnbonDisplay(TomlTable, frozen=True, tag_field="type", tag=DisplayType.ON
     window: WindowNo
     width: Pixels = 64
     height: Pixels = 16
-    encoding: Annotated[
-        str,
-        Meta(pattern=r"(?i)^(gb2312|gbk|gb18030)$", description='"gb2312", "gbk" or "gb18030"'),
-    ] = "gb2312"
+    encoding: Annotated[str, Meta(pattern=_ENCODING[0], description=_ENCODING[1])] = "gb2312"
     hints: ClassVar[Mapping[str, str]] = {"digits": "only a digit board (bus) takes this setting"}
 
 
@@ -249,16 +237,12 @@ class _BridgeFile(TomlTable, frozen=True):
     server: _Server
     bus: _Bus
     evaluator_models: dict[str, _Model] = msgspec.field(default_factory=dict)
-    prefix_codes: (
-        Annotated[
-            dict[Prefix, Annotated[int, Meta(ge=MIN_CODE, le=MAX_CODE)]],
-            Meta(description="a table like A = 1"),
-        ]
-        | None
-    ) = None
-    keypad_staff: Annotated[
-        dict[Typed, StaffId], Meta(description='a table like "1001" = "S001"')
-    ] = msgspec.field(default_factory=dict)
+    prefix_codes: Annotated[dict[Prefix, Code], Meta(description="a table like A = 1")] | None = (
+        None
+    )
+    keypad_staff: Annotated[dict[Typed, StaffId], Meta(description=_STAFF)] = msgspec.field(
+        default_factory=dict
+    )
     keypads: tuple[_Keypad, ...] = ()
     evaluators: tuple[_Evaluator, ...] = ()
     displays: tuple[_BusDisplay | _OnbonDisplay, ...] = ()
