@@ -72,15 +72,18 @@ class KioskConfig:
         code: the file's were checked with their lines on reading)."""
         for name in REQUIRED:
             if not getattr(self, name):
-                problem = f"is missing; give --{name} or set it in the file"
-                raise ConfigError("kiosk settings", None, name, problem)
+                raise _refusal(name, f"is missing; give --{name} or set it in the file")
         values = asdict(self)
         try:
             msgspec.convert(values, _Settings)
         except msgspec.ValidationError as exc:
-            field, problem = explain(exc, values, _Settings)
-            raise ConfigError("kiosk settings", None, field or None, problem) from None
+            raise _refusal(*explain(exc, values, _Settings)) from None
         return self
+
+
+def _refusal(name: str, problem: str) -> ConfigError:
+    """A setting from the command line or code, which has no file or line to name."""
+    return ConfigError("kiosk settings", None, None, f"{name} {problem}")
 
 
 # The settings as msgspec checks them: KioskConfig's fields, no other key.
