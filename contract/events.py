@@ -63,6 +63,7 @@ class TicketVoided(Event, tag="ticket_voided", frozen=True):
 class WindowOpened(Event, tag="window_opened", frozen=True):
     window: int
     staff: str | None = None
+    staff_name: str | None = None
 
 
 class WindowClosed(Event, tag="window_closed", frozen=True):

@@ -267,7 +267,8 @@ def open_window(ctx: Context, cmd: c.OpenWindow) -> Decision:
             events.append(
                 ctx.event("window_closed", window=other.number, staff=cmd.staff, moved_to=w.number)
             )
-    events.append(ctx.event("window_opened", window=w.number, staff=cmd.staff))
+    name = ctx.d.staff[cmd.staff].name
+    events.append(ctx.event("window_opened", window=w.number, staff=cmd.staff, staff_name=name))
     return Decision(events, ctx.window_reply(w))
 
 

@@ -15,7 +15,7 @@ ticket_issued           ticket, number, prefix, sequence, order, service, class,
                         (scoped to the issuing device, the event's actor), citizen_hash,
                         appointment_code, ahead, estimated_wait_s, token (for the phone page)
 ticket_voided           ticket, number, service, reason
-window_opened           window, staff
+window_opened           window, staff, staff_name (shown on boards, which get no staff ids)
 window_closed           window, staff, moved_to (the window the clerk moved to, or absent)
 window_paused           window, staff, reason (a PauseReason code)
 window_resumed          window, staff

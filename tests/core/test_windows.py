@@ -26,6 +26,7 @@ def test_open_window(run: Clerk) -> None:
         "day": "2026-11-23",
         "window": 1,
         "staff": "s1",
+        "staff_name": "张三",
     }
     assert result.reply == {
         "window": {
