@@ -4,6 +4,10 @@ The app's own thread runs Qt's event loop; the network runs in one asyncio loop 
 thread and reaches the app only through Qt signals (queued to the app's thread). The link
 reconnects by itself with backoff; while it is offline, `request` fails at once with
 `offline` so the app can say so and send nothing.
+
+The link keeps the hall's live model (`contract.hall.HallModel`) on the app's thread: each
+welcome and event moves it, a gap in `seq` makes it fetch a snapshot, and `changed` tells the
+app what changed. Apps observe the model instead of keeping their own copy of the hall.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from contract.hall import HallModel
 from queue_server.client import HallClient, NotConnected, ServerError
 
 log = logging.getLogger(__name__)
@@ -29,11 +34,13 @@ OFFLINE = {"type": "error", "code": "offline", "message": "未连接到服务器
 
 
 class ServerLink(QObject):
-    """Signals: `online(bool)`, `welcomed(dict)` (after each (re)connect), `pushed(dict)`."""
+    """Signals: `online(bool)`, `welcomed(dict)` (after each (re)connect), `pushed(dict)`,
+    `changed(Change)` (the live model moved: what changed)."""
 
     online = Signal(bool)
     welcomed = Signal(dict)
     pushed = Signal(dict)  # an event the server pushed
+    changed = Signal(object)  # a contract.hall.Change, after the model applied it
     _deliver = Signal(object, object, object)  # callback, reply, error -> app thread
 
     def __init__(self, url: str, role: str, device: str, token: str,
@@ -45,6 +52,11 @@ class ServerLink(QObject):
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
         self._deliver.connect(self._on_deliver)
+        self.model = HallModel(on_resync=self._resync)
+        self.model.observe(self.changed.emit)
+        # The model is fed on the app's thread, before the app's own slots see the message.
+        self.welcomed.connect(self._model_welcome)
+        self.pushed.connect(self._model_event)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -112,5 +124,27 @@ class ServerLink(QObject):
         except (NotConnected, OSError, TimeoutError):
             self._deliver.emit(callback, None, ServerError(dict(OFFLINE)))
 
-    def _on_deliver(self, callback: Callback, reply: Reply | None, error: ServerError | None) -> None:
+    def _on_deliver(
+        self, callback: Callback, reply: Reply | None, error: ServerError | None
+    ) -> None:
         callback(reply, error)
+
+    # -- the live model ----------------------------------------------------------------------
+
+    def _model_welcome(self, welcome: Reply) -> None:
+        try:
+            self.model.apply_welcome(welcome)
+        except Exception as exc:  # a server bug, not the network: say so, keep going
+            log.error("the server's welcome does not read as the contract's: %s", exc)
+
+    def _model_event(self, event: Reply) -> None:
+        self.model.apply_event(event)
+
+    def _resync(self, last_seq: int) -> None:
+        """The model lost an event: fetch the hall's state again."""
+
+        def done(reply: Reply | None, error: ServerError | None) -> None:
+            if reply is not None:
+                self.model.apply_snapshot(reply)
+
+        self.request("snapshot", done)
