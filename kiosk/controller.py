@@ -1,9 +1,10 @@
 """Wires the flow to the world: taps in, server requests and print jobs out.
 
 The controller lives on the app's thread. It feeds the flow what the `ServerLink` and the
-`PrinterService` report, and carries out the effects the flow returns. Its timers: going home
-after idle time, a debounced snapshot after server events, a slow snapshot refresh (opening
-hours change with the clock), and the printer status check.
+`PrinterService` report, and carries out the effects the flow returns. The hall's services come
+from the link's live model, moved by the server's events; the controller tells the flow when
+they change. Its timers: going home after idle time, a slow snapshot refresh for what events
+do not carry (a service closing or opening with the hall's hours), and the printer status check.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from appkit.link import ServerLink
+from contract.hall import Change
 from queue_server.client import ServerError
 
 from .config import KioskConfig
@@ -40,10 +42,6 @@ from .widgets import hall_zone
 
 log = logging.getLogger(__name__)
 
-#: Event kinds that cannot change what the kiosk shows.
-QUIET_EVENTS = frozenset({"rating_invited", "rating_recorded", "rating_rejected",
-                          "followup_opened", "device_status"})  # fmt: skip
-SNAPSHOT_DEBOUNCE_MS = 250
 TOUCH_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
                           QEvent.Type.KeyPress})  # fmt: skip
 
@@ -71,19 +69,16 @@ class KioskController(QObject):
             done_timeout_s=config.done_timeout_s,
             language=config.lang,
         )
-        self.flow = KioskFlow(RequestIds(config.device, boot_tag()), settings)
+        self.flow = KioskFlow(RequestIds(config.device, boot_tag()), settings, link.model)
         self.idle_timer = self._timer(single=True, slot=self._on_idle)
-        self.snapshot_timer = self._timer(single=True, slot=self._ask_snapshot)
-        self.snapshot_timer.setInterval(SNAPSHOT_DEBOUNCE_MS)
-        self.refresh_timer = self._timer(single=False, slot=self._ask_snapshot)
+        self.refresh_timer = self._timer(single=False, slot=self._refresh)
         self.refresh_timer.setInterval(round(config.snapshot_refresh_s * 1000))
         self.poll_timer = self._timer(single=False, slot=self._poll_printer)
         self._idle_key: tuple[Stage, float | None] | None = None
-        self._snapshot_in_flight = False
+        self._refreshing = False  # a snapshot request is in flight
         self._started = False
         link.online.connect(self._on_online)
-        link.welcomed.connect(self._on_welcome)
-        link.pushed.connect(self._on_event)
+        link.changed.connect(self._on_hall_change)
         printer.printed.connect(self._on_printed)
         printer.print_failed.connect(self._on_print_failed)
         printer.status_read.connect(self._on_status)
@@ -113,8 +108,7 @@ class KioskController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        timers = (self.idle_timer, self.snapshot_timer, self.refresh_timer, self.poll_timer)
-        for timer in timers:
+        for timer in (self.idle_timer, self.refresh_timer, self.poll_timer):
             timer.stop()
         self.link.stop()
         self.printer.stop()
@@ -230,30 +224,28 @@ class KioskController(QObject):
 
     # -- news from the link and the printer ------------------------------------------------
 
-    def _on_welcome(self, welcome: dict[str, Any]) -> None:
-        self.tz = hall_zone(welcome.get("hall") or {}, self.tz)  # for the printed ticket
-        snapshot = welcome.get("snapshot") or {}
-        self.run(self.flow.load(snapshot.get("services") or [], snapshot.get("day"),
-                                welcome.get("hall")))  # fmt: skip
-
     def _on_online(self, online: bool) -> None:
         log.info("server link %s", "online" if online else "offline")
-        self._snapshot_in_flight = False
         self.run(self.flow.set_online(online))
 
-    def _on_event(self, event: dict[str, Any]) -> None:
-        if event.get("kind") not in QUIET_EVENTS and not self.snapshot_timer.isActive():
-            self.snapshot_timer.start()
+    def _on_hall_change(self, change: Change) -> None:
+        if change.everything:  # a welcome: the hall's time zone, for the printed ticket
+            self.tz = hall_zone(self.link.model.hall, self.tz)
+        self.run(self.flow.hall_changed(change))
 
-    def _ask_snapshot(self) -> None:
-        if not self.flow.online or self._snapshot_in_flight:
+    def _refresh(self) -> None:
+        """Read the snapshot into the live model, for what events do not carry."""
+        if not self.flow.online or self._refreshing:
             return
-        self._snapshot_in_flight = True
+        self._refreshing = True
 
         def done(reply: dict[str, Any] | None, error: ServerError | None) -> None:
-            self._snapshot_in_flight = False
-            if reply is not None:
-                self.run(self.flow.load(reply.get("services") or [], reply.get("day")))
+            self._refreshing = False
+            try:
+                if reply is not None:
+                    self.link.model.apply_snapshot(reply)
+            except ValueError as exc:  # a server bug, not the network: keep the model
+                log.error("the server's snapshot does not read as the contract's: %s", exc)
 
         self.link.request("snapshot", done)
 
@@ -275,7 +267,7 @@ class KioskController(QObject):
 
     def _after_change(self, flow: KioskFlow) -> None:
         key = (flow.stage, flow.timeout_s())
-        if key != self._idle_key:  # not on every snapshot: a busy hall must not keep it awake
+        if key != self._idle_key:  # not on every count: a busy hall must not keep it awake
             self._idle_key = key
             self._restart_idle()
         if self._started:

@@ -10,7 +10,9 @@
 
 Each input method (a tap, a reply, news from the link or the printer) changes the state,
 tells the listeners, and returns the effects the app must carry out: `TakeTicket`,
-`PrintTicket`, `VoidTicket`, `ReportDevice`. Rules the flow keeps:
+`PrintTicket`, `VoidTicket`, `ReportDevice`. What the hall offers (services, waiting counts,
+open or closed) is read from the live hall model (`contract.hall.HallModel`), never copied;
+`hall_changed` is told each time it moves. Rules the flow keeps:
 
 - one tap, one ticket: a request id is made per tap and reused when that tap is retried;
   taps while a request is in flight are ignored;
@@ -28,6 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from contract.hall import Change, HallModel
+from contract.records import HallInfo, Service
 
 log = logging.getLogger(__name__)
 
@@ -111,54 +116,22 @@ UNCERTAIN = frozenset({"offline", "timeout"})
 APPOINTMENT_CODE = re.compile(r"^[A-Za-z0-9-]{4,32}$")
 
 
-@dataclass(frozen=True)
-class ServiceInfo:
-    """One entry of the snapshot's `services[]`, as the kiosk shows it."""
+def service_name(service: Service, lang: str) -> str:
+    """A service's name as the citizen reads it in `lang` (its code when the hall gave none)."""
+    if lang == "en":
+        return service.name_en or service.name_zh or service.code
+    return service.name_zh or service.code
 
-    code: str
-    name_zh: str
-    name_en: str
-    category: str
-    category_en: str = ""  # empty: the hall named the category in Chinese only
-    waiting: int = 0
-    open: bool = True
-    closed_reason: str | None = None  # "closed" | "quota"
-    location_zh: str = ""
-    location_en: str = ""
-    priority: bool = True
-    appointments: bool = True
-    estimated_wait_s: int | None = None
 
-    @classmethod
-    def from_snapshot(cls, d: dict[str, Any]) -> ServiceInfo:
-        return cls(
-            code=str(d["code"]),
-            name_zh=str(d.get("name_zh") or d["code"]),
-            name_en=str(d.get("name_en") or d.get("name_zh") or d["code"]),
-            category=str(d.get("category") or ""),
-            category_en=str(d.get("category_en") or ""),
-            waiting=int(d.get("waiting") or 0),
-            open=bool(d.get("open", True)),
-            closed_reason=d.get("closed_reason"),
-            location_zh=str(d.get("location_zh") or ""),
-            location_en=str(d.get("location_en") or ""),
-            priority=bool(d.get("priority", True)),
-            appointments=bool(d.get("appointments", True)),
-            estimated_wait_s=d.get("estimated_wait_s"),
-        )
-
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
-
-    def unavailable_reason(self, lane: Lane) -> str | None:
-        """Why this service cannot be taken in `lane` now (a texts key suffix), or None."""
-        if not self.open:
-            return self.closed_reason if self.closed_reason in ("closed", "quota") else "unknown"
-        if lane is Lane.PRIORITY and not self.priority:
-            return "lane_priority"
-        if lane is Lane.APPOINTMENT and not self.appointments:
-            return "lane_appointment"
-        return None
+def unavailable_reason(service: Service, lane: Lane) -> str | None:
+    """Why `service` cannot be taken in `lane` now (a texts key suffix), or None."""
+    if not service.open:
+        return service.closed_reason if service.closed_reason in ("closed", "quota") else "unknown"
+    if lane is Lane.PRIORITY and not service.priority:
+        return "lane_priority"
+    if lane is Lane.APPOINTMENT and not service.appointments:
+        return "lane_appointment"
+    return None
 
 
 @dataclass(frozen=True)
@@ -223,18 +196,19 @@ class Settings:
 class KioskFlow:
     """The kiosk's state; see the module docstring."""
 
-    def __init__(self, ids: RequestIds, settings: Settings | None = None) -> None:
+    def __init__(
+        self, ids: RequestIds, settings: Settings | None = None, hall: HallModel | None = None
+    ) -> None:
+        """`hall`: the live model the services, the day and the hall's names are read from."""
         self.ids = ids
         self.settings = settings or Settings()
+        self.model = hall if hall is not None else HallModel()
         self.stage = Stage.OFFLINE
         self.language = self.settings.language
         self.large_text = False
         self.lane = Lane.NORMAL
         self.category: str | None = None
-        self.service: ServiceInfo | None = None  # chosen in CATEGORY
-        self.services: list[ServiceInfo] = []
-        self.day = ""
-        self.hall: dict[str, str] = {}
+        self.service_code: str | None = None  # chosen in CATEGORY
         self.online = False
         self.ever_online = False
         self.printer = PrinterHealth.UNCHECKED
@@ -265,6 +239,21 @@ class KioskFlow:
     # -- what the screens read -------------------------------------------------------------
 
     @property
+    def hall(self) -> HallInfo:
+        return self.model.hall
+
+    @property
+    def services(self) -> list[Service]:
+        """The hall's services in their configured order, as the live model has them now."""
+        return list(self.model.services.values())
+
+    @property
+    def service(self) -> Service | None:
+        """The service chosen in CATEGORY (None once the hall no longer has it)."""
+        code = self.service_code
+        return self.model.services.get(code) if code is not None else None
+
+    @property
     def categories(self) -> list[str]:
         """Categories in the order their first service is configured."""
         return list(dict.fromkeys(s.category for s in self.services))
@@ -276,15 +265,17 @@ class KioskFlow:
             return english or category
         return category
 
-    def services_in(self, category: str | None) -> list[ServiceInfo]:
+    def services_in(self, category: str | None) -> list[Service]:
         return [s for s in self.services if s.category == category]
 
     def waiting_in(self, category: str) -> int:
         return sum(s.waiting for s in self.services_in(category))
 
-    def can_take(self, service: ServiceInfo) -> bool:
+    def can_take(self, service: Service) -> bool:
         return (
-            self.online and self.printer.can_print and service.unavailable_reason(self.lane) is None
+            self.online
+            and self.printer.can_print
+            and unavailable_reason(service, self.lane) is None
         )
 
     def timeout_s(self) -> float | None:
@@ -311,21 +302,16 @@ class KioskFlow:
 
     # -- news from the server link ---------------------------------------------------------
 
-    def load(self, services: list[dict[str, Any]], day: str | None = None,
-             hall: dict[str, str] | None = None) -> list[Effect]:  # fmt: skip
-        """A snapshot (or the welcome's): services, business day, hall names."""
-        self.services = [ServiceInfo.from_snapshot(s) for s in services]
-        if day:
-            self.day = day
-        if hall is not None:
-            self.hall = dict(hall)
-        gone = self.category is not None and self.category not in self.categories
+    def hall_changed(self, change: Change) -> list[Effect]:
+        """The live model moved. Only its services (names, counts, open or closed) are shown;
+        a screen whose category or service the hall no longer has goes home."""
+        if not (change.services or change.everything or change.resync):
+            return []
+        gone = self.category not in self.categories or (
+            self.stage is Stage.APPOINTMENT and self.service is None
+        )
         if gone and self.stage in (Stage.CATEGORY, Stage.APPOINTMENT):
             self._rest()
-        if self.service is not None:
-            self.service = next((s for s in self.services if s.code == self.service.code), None)
-            if self.service is None and self.stage is Stage.APPOINTMENT:
-                self._rest()
         self._changed()
         return []
 
@@ -371,7 +357,7 @@ class KioskFlow:
         service = next((s for s in self.services_in(self.category) if s.code == code), None)
         if service is None or not self.can_take(service):
             return []
-        self.service = service
+        self.service_code = service.code
         if self.lane is Lane.APPOINTMENT:
             self.stage = Stage.APPOINTMENT
             self._changed()
@@ -379,12 +365,12 @@ class KioskFlow:
         return self._take(service, None)
 
     def confirm_appointment(self, code: str) -> list[Effect]:
-        code = code.strip()
-        if self.stage is not Stage.APPOINTMENT or self.service is None:
+        code, service = code.strip(), self.service
+        if self.stage is not Stage.APPOINTMENT or service is None:
             return []
-        if not APPOINTMENT_CODE.match(code) or not self.can_take(self.service):
+        if not APPOINTMENT_CODE.match(code) or not self.can_take(service):
             return []
-        return self._take(self.service, code)
+        return self._take(service, code)
 
     def retry(self) -> list[Effect]:
         """Try the failed tap again, with the same request id."""
@@ -573,8 +559,8 @@ class KioskFlow:
 
     # -- inside -----------------------------------------------------------------------------
 
-    def _take(self, service: ServiceInfo, appointment_code: str | None) -> list[Effect]:
-        self.request = TakeRequest(self.ids.next(self.day or "day"), service.code,
+    def _take(self, service: Service, appointment_code: str | None) -> list[Effect]:
+        self.request = TakeRequest(self.ids.next(self.model.day or "day"), service.code,
                                    self.lane.value, appointment_code)  # fmt: skip
         self.ticket = None
         self._clear_failure()
@@ -594,7 +580,7 @@ class KioskFlow:
             effects = self._settle_all()
         self.request = None
         self.ticket = None
-        self.service = None
+        self.service_code = None
         self.category = None
         self._clear_failure()
         return effects
@@ -632,7 +618,7 @@ class KioskFlow:
     def _rest(self) -> None:
         """Go to the stage a kiosk rests in, given the printer and the link."""
         self.category = None
-        self.service = None
+        self.service_code = None
         if not self.printer.can_print:
             self.stage = Stage.OUT_OF_SERVICE
         elif not self.online:
@@ -651,10 +637,11 @@ __all__ = [
     "PrinterHealth",
     "ReportDevice",
     "RequestIds",
-    "ServiceInfo",
     "Settings",
     "Stage",
     "TakeRequest",
     "TakeTicket",
     "VoidTicket",
+    "service_name",
+    "unavailable_reason",
 ]

@@ -20,7 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .flow import APPOINTMENT_CODE, Failure, KioskFlow, Lane, ServiceInfo, Stage
+from contract.records import Service
+
+from .flow import (
+    APPOINTMENT_CODE,
+    Failure,
+    KioskFlow,
+    Lane,
+    Stage,
+    service_name,
+    unavailable_reason,
+)
 from .layout import ScreenFit
 from .texts import error_text, text
 from .theme import Sizes, sizes
@@ -158,7 +168,7 @@ class HomeScreen(Page):
         calm = flow.stage is Stage.IDLE
         for name, tile in tiles.items():
             services = flow.services_in(name)
-            takeable = [x for x in services if x.unavailable_reason(flow.lane) is None]
+            takeable = [x for x in services if unavailable_reason(x, flow.lane) is None]
             title = flow.category_name(name, lang)
             if lang == "en" and title == name:  # no English name: say what is inside
                 detail = " · ".join(x.name_en for x in services)
@@ -185,8 +195,8 @@ class HomeScreen(Page):
         return TileButton("tile", "tile-title", "tile-detail", key, self.taps.tap_category)
 
 
-def _reason_text(service: ServiceInfo, lane: Lane, lang: str) -> str:
-    reason = service.unavailable_reason(lane)
+def _reason_text(service: Service, lane: Lane, lang: str) -> str:
+    reason = unavailable_reason(service, lane)
     return text(f"closed_{reason}", lang) if reason else ""
 
 
@@ -234,7 +244,7 @@ class CategoryScreen(Page):
             reason = _reason_text(service, flow.lane, lang)
             detail = service.name_zh if lang == "en" else service.location_zh
             badge = reason or text("service_waiting", lang, n=service.waiting)
-            tile.set_content(service.name(lang), detail, badge, closed=bool(reason))
+            tile.set_content(service_name(service, lang), detail, badge, closed=bool(reason))
             tile.setEnabled(flow.stage is Stage.CATEGORY and flow.can_take(service))
         for nav in (self.back_button, self.home_button):
             nav.setFixedHeight(s.nav_height)
@@ -327,7 +337,7 @@ class AppointmentScreen(Page):
         lang, s = flow.language, self.sizes(flow)
         self._lang = lang
         self.title.setText(text("appointment_title", lang))
-        service = flow.service.name(lang) if flow.service else ""
+        service = service_name(flow.service, lang) if flow.service else ""
         self.subtitle.setText(text("appointment_for", lang, service=service))
         self.code.setPlaceholderText(text("appointment_placeholder", lang))
         self.keys["clear"].setText(text("key_clear", lang))
@@ -381,9 +391,9 @@ class PrintingScreen(Page):
     def refresh(self, flow: KioskFlow) -> None:
         lang = flow.language
         self.title.setText(text("printing_title", lang))
-        service = next((s for s in flow.services if flow.request
-                        and s.code == flow.request.service), None)  # fmt: skip
-        self.service.setText(service.name(lang) if service else "")
+        code = flow.request.service if flow.request else None
+        service = flow.model.services.get(code) if code else None
+        self.service.setText(service_name(service, lang) if service else "")
         self.hint.setText(text("printing_hint", lang))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from contract.records import HallInfo
 from drivers.printer.ticket import Language, PrintableTicket, TicketClassName, check_qr_url
 from queue_server.wording import wait_phrase
 
@@ -65,7 +66,7 @@ def wait_text(ticket: dict[str, Any], language: str) -> str:
 
 
 def printable_ticket(
-    ticket: dict[str, Any], hall: dict[str, str], language: str, public_base: str, tz: ZoneInfo
+    ticket: dict[str, Any], hall: HallInfo, language: str, public_base: str, tz: ZoneInfo
 ) -> PrintableTicket:
     """Everything the citizen reads on paper, in their language (English tickets keep the
     Chinese service name and place too: the hall's signs are in Chinese)."""
@@ -78,7 +79,7 @@ def printable_ticket(
     if ticket_class not in ("normal", "priority", "appointment"):
         ticket_class = "normal"
     return PrintableTicket(
-        hall_name=hall.get("name_zh") or hall.get("name_en") or "",
+        hall_name=hall.name_zh or hall.name_en,
         number=str(ticket["number"]),
         service_name=str(ticket.get("service_name_zh") or ticket.get("service") or ""),
         service_name_en=str(ticket.get("service_name_en") or "") or None,

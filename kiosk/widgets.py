@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from contract.records import HallInfo
+
 from .texts import text
 
 log = logging.getLogger(__name__)
@@ -191,9 +193,9 @@ class TileGrid(QWidget):
         return self.tiles
 
 
-def hall_zone(hall: dict[str, str], fallback: ZoneInfo) -> ZoneInfo:
+def hall_zone(hall: HallInfo, fallback: ZoneInfo) -> ZoneInfo:
     """The hall's time zone as the server's welcome gives it, else `fallback`."""
-    name = hall.get("timezone")
+    name = hall.timezone
     if name:
         try:
             return ZoneInfo(name)
@@ -235,11 +237,11 @@ class TopBar(QWidget):
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
 
-    def refresh(self, hall: dict[str, str], lang: str, large_text: bool) -> None:
+    def refresh(self, hall: HallInfo, lang: str, large_text: bool) -> None:
         self.tz = hall_zone(hall, self.tz)
         self._lang = lang
-        name = hall.get("name_en") if lang == "en" else hall.get("name_zh")
-        self.hall.setText(name or hall.get("name_zh") or text("app_title", lang))
+        name = hall.name_en if lang == "en" else hall.name_zh
+        self.hall.setText(name or hall.name_zh or text("app_title", lang))
         self.language_button.setText(text("switch_language", lang))
         self.large_text_button.setChecked(large_text)
         self.large_text_button.setText(text("large_text_on" if large_text else "large_text", lang))

@@ -261,8 +261,7 @@ class KioskRig:
         assert not self.controller.printer._thread.isRunning()
         assert not any(t.name == "server-link" and t.is_alive() for t in threading.enumerate())
         for timer in (self.controller.idle_timer, self.controller.poll_timer,
-                      self.controller.refresh_timer, self.controller.snapshot_timer,
-                      self.window.topbar.timer):  # fmt: skip
+                      self.controller.refresh_timer, self.window.topbar.timer):  # fmt: skip
             assert not timer.isActive()
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contract.records import HallInfo
 from kiosk.config import ConfigError, load
 from kiosk.layout import ScreenFit, fit_screen
 from kiosk.ticket import printable_ticket, public_base_from_server, ticket_url
@@ -139,7 +140,7 @@ TICKET = {"id": "2026-11-22-A007", "number": "A007", "service": "SB", "service_n
           "service_name_en": "Social Insurance", "class": "priority", "ahead": 3,
           "estimated_wait_s": 610, "issued_at": 1795312345.25, "location_zh": "一楼 1–4 号窗口",
           "location_en": "Floor 1, windows 1–4"}  # fmt: skip
-HALL = {"name_zh": "测试县政务服务中心", "name_en": "Test County Service Center"}
+HALL = HallInfo(name_zh="测试县政务服务中心", name_en="Test County Service Center")
 
 
 def test_the_printed_ticket_in_chinese():

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from contract.hall import HallModel
+from contract.records import Service
 from kiosk.flow import (
     Failure,
     KioskFlow,
@@ -15,24 +17,60 @@ from kiosk.flow import (
     PrintTicket,
     ReportDevice,
     RequestIds,
-    ServiceInfo,
     Settings,
     Stage,
     TakeRequest,
     TakeTicket,
     VoidTicket,
+    service_name,
+    unavailable_reason,
 )
 
 SERVICES = [
     {"code": "SB", "name_zh": "社保", "name_en": "Social Insurance", "category": "社会保障",
-     "waiting": 3, "open": True, "closed_reason": None},
+     "waiting": 3, "open": True, "closed_reason": None, "priority": True, "appointments": True},
     {"code": "YB", "name_zh": "医保", "name_en": "Medical Insurance", "category": "社会保障",
-     "waiting": 0, "open": False, "closed_reason": "quota"},
+     "waiting": 0, "open": False, "closed_reason": "quota", "priority": True,
+     "appointments": True},
     {"code": "HJ", "name_zh": "户籍", "name_en": "Household Registration", "category": "公安服务",
-     "waiting": 1, "open": True, "closed_reason": None, "priority": False},
+     "waiting": 1, "open": True, "closed_reason": None, "priority": False, "appointments": True},
     {"code": "CR", "name_zh": "出入境", "name_en": "Exit and Entry", "category": "公安服务",
-     "waiting": 0, "open": False, "closed_reason": "closed"},
+     "waiting": 0, "open": False, "closed_reason": "closed", "priority": True,
+     "appointments": True},
 ]  # fmt: skip
+
+
+def welcome(services: list[dict] = SERVICES) -> dict:
+    return {
+        "type": "welcome",
+        "protocol": 1,
+        "seq": 0,
+        "device": "kiosk-1",
+        "role": "kiosk",
+        "hall": {"name_zh": "测试中心", "name_en": "Test", "timezone": "Asia/Shanghai"},
+        "snapshot": {"day": "2026-11-22", "services": services},
+    }
+
+
+def event(seq: int, kind: str, **fields: object) -> dict:
+    """An event as the server pushes it (`type`, `seq`, `kind`, `at`, `day` and its fields)."""
+    at = 1795312400.0 + seq
+    return {"type": "event", "seq": seq, "kind": kind, "at": at, "day": "2026-11-22", **fields}
+
+
+def issued(seq: int, number: str = "A005") -> dict:
+    """Another kiosk's tap: a ticket of 社保 (SB)."""
+    fields = {"ticket": f"2026-11-22-{number}", "number": number, "prefix": "A", "class": "normal"}
+    return event(
+        seq,
+        "ticket_issued",
+        **fields,
+        sequence=seq,
+        order=seq,
+        service="SB",
+        ahead=0,
+        estimated_wait_s=0,
+    )
 
 
 def ticket(number: str = "A004", state: str = "waiting") -> dict:
@@ -50,8 +88,9 @@ def ticket(number: str = "A004", state: str = "waiting") -> dict:
 
 def ready(**settings) -> KioskFlow:
     """A kiosk online, with a healthy printer, showing the home screen."""
-    flow = KioskFlow(RequestIds("kiosk-1", "b1"), Settings(**settings))
-    flow.load(SERVICES, day="2026-11-22", hall={"name_zh": "测试中心", "name_en": "Test"})
+    hall = HallModel.from_welcome(welcome())
+    flow = KioskFlow(RequestIds("kiosk-1", "b1"), Settings(**settings), hall)
+    hall.observe(flow.hall_changed)
     assert flow.set_online(True) == []  # nothing to report before the printer was read
     assert flow.printer_status(PrinterHealth.OK) == [ReportDevice("ok")]
     assert flow.stage is Stage.IDLE
@@ -75,8 +114,9 @@ def test_the_flow_model_imports_no_qt():
 
 def test_starts_offline_and_rests_at_home_when_connected_and_the_printer_is_fine():
     flow = KioskFlow(RequestIds("kiosk-1", "b1"))
-    assert flow.stage is Stage.OFFLINE and not flow.ever_online
-    flow.load(SERVICES, day="2026-11-22")
+    assert flow.stage is Stage.OFFLINE and not flow.ever_online and flow.services == []
+    flow.model.observe(flow.hall_changed)
+    flow.model.apply_welcome(welcome())
     flow.set_online(True)
     assert flow.stage is Stage.IDLE and flow.ever_online
     assert flow.categories == ["社会保障", "公安服务"]
@@ -135,13 +175,13 @@ def test_closed_and_quota_services_cannot_be_tapped():
     flow = ready()
     flow.choose_category("社会保障")
     yb = next(s for s in flow.services if s.code == "YB")
-    assert yb.unavailable_reason(Lane.NORMAL) == "quota" and not flow.can_take(yb)
+    assert unavailable_reason(yb, Lane.NORMAL) == "quota" and not flow.can_take(yb)
     assert flow.choose_service("YB") == [] and flow.stage is Stage.CATEGORY
     assert flow.choose_service("HJ") == []  # not in this category
     flow.back()
     flow.choose_category("公安服务")
     cr = next(s for s in flow.services if s.code == "CR")
-    assert cr.unavailable_reason(Lane.NORMAL) == "closed"
+    assert unavailable_reason(cr, Lane.NORMAL) == "closed"
     assert flow.choose_service("CR") == []
 
 
@@ -152,7 +192,7 @@ def test_priority_lane_takes_a_priority_ticket_only_where_allowed():
     assert flow.timeout_s() == flow.settings.idle_timeout_s  # a chosen lane does not linger
     flow.choose_category("公安服务")
     hj = next(s for s in flow.services if s.code == "HJ")
-    assert hj.unavailable_reason(Lane.PRIORITY) == "lane_priority"
+    assert unavailable_reason(hj, Lane.PRIORITY) == "lane_priority"
     assert flow.choose_service("HJ") == []
     flow.back()
     flow.choose_category("社会保障")
@@ -405,15 +445,30 @@ def test_a_report_that_failed_is_sent_again():
     assert flow.set_online(True) == [ReportDevice("printer_paper_out")]
 
 
-def test_a_snapshot_updates_counts_and_closes_a_screen_whose_category_vanished():
+def test_the_live_hall_moves_the_counts_and_closes_a_screen_whose_category_vanished():
     flow = ready()
+    seen = []
+    flow.subscribe(lambda f: seen.append(f.waiting_in("社会保障")))
     flow.choose_category("公安服务")
-    changed = [dict(s) for s in SERVICES]
-    changed[0]["waiting"] = 7
-    flow.load(changed)
-    assert flow.stage is Stage.CATEGORY and flow.waiting_in("社会保障") == 7
-    flow.load(changed[:2])
-    assert flow.stage is Stage.IDLE
+    assert flow.model.apply_event(issued(1)) and flow.model.apply_event(issued(2, number="A006"))
+    assert flow.stage is Stage.CATEGORY and seen == [3, 4, 5]
+    device = event(3, "device_status", device="kiosk-2", role="kiosk", status="ok")
+    assert flow.model.apply_event(device) and seen == [3, 4, 5]  # nothing shown changed
+    flow.model.apply_snapshot({"seq": 4, "day": "2026-11-22", "services": SERVICES[:2]})
+    assert flow.stage is Stage.IDLE and flow.waiting_in("社会保障") == 3
+
+
+def test_the_chosen_service_is_the_live_one_and_its_loss_ends_the_appointment_screen():
+    flow = ready()
+    flow.choose_lane(Lane.APPOINTMENT)
+    flow.choose_category("社会保障")
+    flow.choose_service("SB")
+    flow.model.apply_event(issued(1))
+    assert flow.service is flow.model.services["SB"] and flow.service.waiting == 4
+    renamed = [{**SERVICES[1], "code": "SB2"}, SERVICES[1], *SERVICES[2:]]
+    flow.model.apply_snapshot({"seq": 2, "services": renamed})
+    assert flow.stage is Stage.IDLE and flow.service is None
+    assert flow.confirm_appointment("20261122") == []
 
 
 def test_stale_replies_are_ignored():
@@ -426,8 +481,8 @@ def test_stale_replies_are_ignored():
     assert flow.stage is Stage.TAKING and flow.request == request
 
 
-def test_service_info_reads_a_snapshot_entry():
-    info = ServiceInfo.from_snapshot({"code": "X", "category": "", "open": False})
-    assert (info.name_zh, info.name_en, info.closed_reason) == ("X", "X", None)
-    assert info.unavailable_reason(Lane.NORMAL) == "unknown"
-    assert info.name("en") == "X"
+def test_a_service_without_names_or_reason_reads_sensibly():
+    x = Service(code="X", open=False)
+    assert (service_name(x, "zh"), service_name(x, "en")) == ("X", "X")
+    assert service_name(Service(code="X", name_zh="社保"), "en") == "社保"
+    assert unavailable_reason(x, Lane.NORMAL) == "unknown"
