@@ -168,6 +168,12 @@ class DeviceStatus(Event, tag="device_status", frozen=True):
     detail: str = ""
 
 
+class DevicePresence(Event, tag="device_presence", frozen=True):
+    device: str
+    role: str
+    online: bool
+
+
 class StaffLocked(Event, tag="staff_locked", frozen=True):
     window: int
     until: float
@@ -186,7 +192,7 @@ AnyEvent = (
     DayStarted | TicketExpired | TicketIssued | TicketVoided | WindowOpened | WindowClosed
     | WindowPaused | WindowResumed | TicketCalled | TicketNoShow | TicketFinished
     | TicketTransferred | TicketParked | RatingInvited | RatingRecorded | RatingRejected
-    | FollowupOpened | DeviceStatus | StaffLocked
+    | FollowupOpened | DeviceStatus | DevicePresence | StaffLocked
 )  # fmt: skip
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -194,7 +200,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (DayStarted, TicketExpired, TicketIssued, TicketVoided, WindowOpened,
                 WindowClosed, WindowPaused, WindowResumed, TicketCalled, TicketNoShow,
                 TicketFinished, TicketTransferred, TicketParked, RatingInvited, RatingRecorded,
-                RatingRejected, FollowupOpened, DeviceStatus, StaffLocked)
+                RatingRejected, FollowupOpened, DeviceStatus, DevicePresence, StaffLocked)
 }  # fmt: skip
 
 

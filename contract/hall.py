@@ -508,8 +508,15 @@ class HallModel:
             self._set_window(e.window, touched, last_rating=rating)
             self._last_served(e.window, e.ticket, touched, rated=True)
         elif isinstance(e, ev.DeviceStatus):
-            self.devices[e.device] = Device(
-                device=e.device, role=e.role, status=e.status, detail=e.detail, at=e.at
+            known = self.devices.get(e.device) or Device(device=e.device)
+            self.devices[e.device] = msgspec.structs.replace(
+                known, role=e.role, status=e.status, detail=e.detail, at=e.at
+            )
+            touched.devices.add(e.device)
+        elif isinstance(e, ev.DevicePresence):
+            known = self.devices.get(e.device) or Device(device=e.device)
+            self.devices[e.device] = msgspec.structs.replace(
+                known, role=e.role, online=e.online, seen_at=e.at
             )
             touched.devices.add(e.device)
         elif isinstance(e, ev.StaffLocked) and e.staff is not None:  # managers only

@@ -159,7 +159,9 @@ class Device(Record, frozen=True):
     role: str | None = None
     status: str | None = None
     detail: str | None = None
-    at: float = 0.0
+    at: float | None = None
+    online: bool | None = None  # connected now (None: not known)
+    seen_at: float | None = None  # when it last connected or left
 
 
 class Lockout(Record, frozen=True):

@@ -109,6 +109,21 @@ class ReportStatus(Request, tag="device_status", frozen=True):
     detail: str | None = None
 
 
+# -- anyone, without hello (the web board, the phone page) -------------------------------
+
+
+class Watch(Request, tag="watch", frozen=True):
+    """Follow the hall read-only, in the public view (a web board on a smart TV)."""
+
+    zone: str | None = None
+
+
+class TicketStatus(Request, tag="ticket_status", frozen=True):
+    """One ticket's standing, by its phone-page token (the phone page)."""
+
+    token: Text
+
+
 # -- kiosk ------------------------------------------------------------------------------
 
 
@@ -193,14 +208,16 @@ class Rate(WindowRequest, tag="rate", frozen=True):
 
 
 AnyRequest = (
-    Hello | Ping | Snapshot | Position | ReportStatus | TakeTicket | VoidTicket | Login | Logout
+    Hello | Ping | Snapshot | Position | ReportStatus | Watch | TicketStatus | TakeTicket
+    | VoidTicket | Login | Logout
     | CallNext | CallNumber | Recall | NoShow | Finish | Transfer | Park | CallParked | Pause
     | Resume | InviteRating | Rate
 )  # fmt: skip
 
 REQUEST_TYPES: dict[str, type[Request]] = {
     str(cls.__struct_config__.tag): cls
-    for cls in (Hello, Ping, Snapshot, Position, ReportStatus, TakeTicket, VoidTicket, Login,
+    for cls in (Hello, Ping, Snapshot, Position, ReportStatus, Watch, TicketStatus, TakeTicket,
+                VoidTicket, Login,
                 Logout, CallNext, CallNumber, Recall, NoShow, Finish, Transfer, Park, CallParked,
                 Pause, Resume, InviteRating, Rate)
 }  # fmt: skip

@@ -25,6 +25,9 @@ _WINDOW_OPS = {
     "park", "call_parked", "pause", "resume", "invite_rating",
 }  # fmt: skip
 
+# What a connection may ask without saying hello: watch the public view, one ticket by token.
+PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping"})
+
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.KIOSK: frozenset(_READ | {"take_ticket", "void_ticket", "device_status"}),
     Role.CLERK: frozenset(_READ | _WINDOW_OPS),
@@ -86,6 +89,7 @@ __all__ = [
     "MAX_MESSAGE_BYTES",
     "PAUSE_REASONS",
     "PERMISSIONS",
+    "PUBLIC_REQUESTS",
     "PROTOCOL_VERSION",
     "ProtocolError",
     "encode",

@@ -35,13 +35,14 @@ from queue_server.protocol import (
     MAX_MESSAGE_BYTES,
     PERMISSIONS,
     PROTOCOL_VERSION,
+    PUBLIC_REQUESTS,
     ProtocolError,
     encode,
     event_message,
 )
 from queue_server.service import HallService, Job, Shared
 from queue_server.views import PUBLIC, VIEWS, View
-from queue_server.web import Web, response
+from queue_server.web import Web, response, ticket_status
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class Session:
         self.refused_since = self.stamp
         self.bad_hellos = 0
         self.logging_in = False
+        self.watching = False  # follows the public view without a device (web board, phone)
 
     def send(self, message: dict[str, Any]) -> None:
         self.send_frames([encode(message).encode()])
@@ -157,6 +159,7 @@ class HallServer:
         self.staff = {s.id: s for s in self.hall.staff}
         self.server: Server | None = None
         self.sessions: set[Session] = set()
+        self.present: dict[str, int] = {}  # device id -> its open, authenticated connections
         self.max_connections = max_connections
         self.hello_deadline_s = hello_deadline_s
         self.max_output_buffer = max_output_buffer
@@ -217,10 +220,18 @@ class HallServer:
             deadline.cancel()
             self.sessions.discard(session)
             self.service.subscribers.discard(session)
+            device = session.device
+            if device is not None:
+                left = self.present.get(device.id, 1) - 1
+                if left <= 0:
+                    self.present.pop(device.id, None)
+                    self.service.mark_presence(device.id, device.role.value, online=False)
+                else:
+                    self.present[device.id] = left
             log.info("disconnected: %s", session.name)
 
     def _hello_overdue(self, session: Session) -> None:
-        if session.device is None:
+        if session.device is None and not session.watching:
             log.info("closing %s: no hello within %.0f s", session.name, self.hello_deadline_s)
             asyncio.ensure_future(session.ws.close(1008, "hello expected"))
 
@@ -244,6 +255,9 @@ class HallServer:
                 self.hello(session, msg)
                 return
             if session.device is None:
+                if kind in PUBLIC_REQUESTS:
+                    self.public(session, msg)
+                    return
                 raise ProtocolError("not_authenticated", re=re)
             if kind not in PERMISSIONS[session.device.role]:
                 raise ProtocolError("forbidden", f"{session.device.role.value} → {kind}", re)
@@ -268,6 +282,9 @@ class HallServer:
         session.device = device
         session.view = VIEWS[device.role]
         session.own = device.id
+        self.present[device.id] = self.present.get(device.id, 0) + 1
+        if self.present[device.id] == 1:
+            self.service.mark_presence(device.id, device.role.value, online=True)
         last_seq = msg.last_seq
         log.info("hello from %s (%s)", device.id, device.role.value)
 
@@ -298,6 +315,36 @@ class HallServer:
 
         session.pending += 1
         self.service.submit(Job(session, re, read=welcome, after=subscribe))
+
+    def public(self, session: Session, msg: rq.Request) -> None:
+        """What anyone may do without a device: watch the public view, ask about one ticket."""
+        re = msg.id
+        session.pending += 1
+        if isinstance(msg, rq.Watch):
+            if session.watching:
+                session.settled()
+                raise ProtocolError("already_authenticated", re=re)
+            session.watching = True
+
+            def welcome(engine: Engine, now: float) -> dict[str, Any]:
+                return {
+                    "type": "welcome", "protocol": PROTOCOL_VERSION, "seq": self.service.seq,
+                    "device": None, "role": "public", "window": None,
+                    "hall": {"name_zh": self.hall.name_zh, "name_en": self.hall.name_en,
+                             "timezone": self.hall.policy.timezone},
+                    "snapshot": self.service.snapshot(now),
+                }  # fmt: skip
+
+            def subscribe(reply: dict[str, Any]) -> None:
+                self.service.subscribers.add(session)
+
+            self.service.submit(Job(session, re, read=welcome, after=subscribe))
+        elif isinstance(msg, rq.TicketStatus):
+            token = msg.token
+            self.service.submit(Job(session, re, read=lambda e, now: ticket_status(e, token, now)))
+        else:
+            self.service.submit(Job(session, re, read=lambda e, now: {
+                "type": "pong", "seq": self.service.seq, "time": now}))  # fmt: skip
 
     def _bad_hello(self, session: Session) -> None:
         """A wrong token: bounded logging, and an address that keeps guessing is blocked."""

@@ -146,6 +146,16 @@ class HallService:
         self._writer = loop.create_task(self._run(), name="hall-writer")
         self._writer.add_done_callback(self._writer_ended)
         self._ticker = loop.create_task(self._tick(), name="hall-day-ticker")
+        # Nobody is connected to a server that has just started: say so for those who were.
+        for device, entry in sorted(self.engine.state.devices.items()):
+            if entry.get("online"):
+                self.mark_presence(device, str(entry.get("role") or ""), online=False)
+
+    def mark_presence(self, device: str, role: str, online: bool) -> None:
+        """Record that a device's first connection opened, or its last one closed."""
+        command = core.MarkPresence(device=device, role=role, online=online)
+        self.submit(Job(_NOBODY, None, command=lambda engine, now: engine.execute(
+            command, now, device)))  # fmt: skip
 
     def _writer_ended(self, task: asyncio.Task[None]) -> None:
         if task.cancelled() and self._stopping:

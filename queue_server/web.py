@@ -21,6 +21,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from queue_server.core import Engine
+from queue_server.core.errors import refusal
 from queue_server.service import HallService, Job, Shared
 from queue_server.views import MANAGER, View
 from queue_server.wording import wait_phrase
@@ -177,6 +178,35 @@ def _ticket_view(engine: Engine, token: str, now: float) -> dict[str, Any]:
         "where_zh": ticket.get("location_zh") if where else "",
         "where_en": (ticket.get("location_en") or ticket.get("location_zh")) if where else "",
     }
+
+
+def ticket_status(engine: Engine, token: str, now: float) -> dict[str, Any]:
+    """The live phone page's answer about the ticket with ``token``: the public view of it.
+
+    An unknown or malformed token is `unknown_ticket`, worded the same whether or not a
+    ticket of that day and number exists: a token reveals one ticket and nothing else.
+    """
+    ticket_id = engine.state.tokens.get(token) if TOKEN.fullmatch(token) else None
+    ticket = engine.ticket(ticket_id) if ticket_id else None
+    if ticket_id is None or ticket is None:
+        raise refusal("unknown_ticket", ticket="?")
+    pos = engine.position(ticket_id, now)
+    view = _ticket_view(engine, token, now)
+    return {
+        "type": "ticket_status",
+        "ticket": {k: ticket[k] for k in _PUBLIC_TICKET},
+        "ahead": pos["ahead"],
+        "estimated_wait_s": pos["estimated_wait_s"],
+        "open_windows": pos["open_windows"],
+        "headline": list(view["headline"]),
+        "detail": list(view["detail"]),
+    }
+
+
+_PUBLIC_TICKET = (
+    "id", "number", "service", "service_name_zh", "service_name_en", "class", "state",
+    "window", "location_zh", "location_en", "issued_at", "called_at",
+)  # fmt: skip
 
 
 def response(status: HTTPStatus, body: str, content_type: str) -> Response:

@@ -18,6 +18,7 @@ __all__ = [
     "Command",
     "Finish",
     "InviteRating",
+    "MarkPresence",
     "NoShow",
     "OpenWindow",
     "Park",
@@ -173,6 +174,15 @@ class ReportDeviceStatus:
 
 
 @dataclass(frozen=True)
+class MarkPresence:
+    """A device connected (its first connection) or left (its last): for boards and managers."""
+
+    device: str
+    role: str
+    online: bool
+
+
+@dataclass(frozen=True)
 class StartDay:
     """Make sure the business day of ``now`` has started (expire and restart numbering)."""
 
@@ -195,6 +205,7 @@ Command = (
     | InviteRating
     | Rate
     | ReportDeviceStatus
+    | MarkPresence
     | StartDay
 )
 
@@ -216,5 +227,6 @@ COMMANDS: tuple[type[Command], ...] = (
     InviteRating,
     Rate,
     ReportDeviceStatus,
+    MarkPresence,
     StartDay,
 )

@@ -51,6 +51,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.InviteRating: invite_rating,
     c.Rate: rate,
     c.ReportDeviceStatus: h.report_device_status,
+    c.MarkPresence: h.mark_presence,
     c.StartDay: h.start_day,
 }
 

@@ -39,6 +39,7 @@ __all__ = [
     "park",
     "pause_window",
     "recall",
+    "mark_presence",
     "report_device_status",
     "resume_window",
     "start_day",
@@ -424,6 +425,15 @@ def report_device_status(ctx: Context, cmd: c.ReportDeviceStatus) -> Decision:
     event = ctx.event(
         "device_status", device=cmd.device, role=cmd.role, status=cmd.status, detail=cmd.detail
     )
+    return Decision([event], lambda: {})
+
+
+def mark_presence(ctx: Context, cmd: c.MarkPresence) -> Decision:
+    """A device came or went; recorded only when it changes what the state says."""
+    known = ctx.state.devices.get(cmd.device, {})
+    if bool(known.get("online")) == cmd.online:
+        return Decision([], lambda: {})
+    event = ctx.event("device_presence", device=cmd.device, role=cmd.role, online=cmd.online)
     return Decision([event], lambda: {})
 
 

@@ -31,6 +31,7 @@ followup_opened         ticket, number, service, window, staff, score, deadline
 device_status           device, role, status, detail (a device's health; the last one of
                         each device is kept across days)
 staff_locked            staff, device, window, until (wrong PINs; for the log and managers)
+device_presence         device, role, online (its first connection opened / its last closed)
 ======================  ===================================================================
 """
 
@@ -375,13 +376,15 @@ def _ticket_expired(state: State, e: Event) -> None:
 
 
 def _device_status(state: State, e: Event) -> None:
-    state.devices[e["device"]] = {
-        "device": e["device"],
-        "role": e.get("role"),
-        "status": e.get("status"),
-        "detail": e.get("detail"),
-        "at": e["at"],
-    }
+    entry = state.devices.setdefault(e["device"], {"device": e["device"]})
+    entry.update(role=e.get("role"), status=e.get("status"), detail=e.get("detail"), at=e["at"])
+
+
+def _device_presence(state: State, e: Event) -> None:
+    entry = state.devices.setdefault(
+        e["device"], {"device": e["device"], "status": None, "detail": None, "at": None}
+    )
+    entry.update(role=e.get("role"), online=bool(e["online"]), seen_at=e["at"])
 
 
 def _staff_locked(state: State, e: Event) -> None:
@@ -408,6 +411,7 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "ticket_expired": _ticket_expired,
     "device_status": _device_status,
     "staff_locked": _staff_locked,
+    "device_presence": _device_presence,
 }
 
 

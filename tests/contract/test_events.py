@@ -50,6 +50,8 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.ResumeWindow(1), "s1")
     run(core.CloseWindow(1), "s1")
     run(core.ReportDeviceStatus("kiosk-1", "kiosk", "printer_paper_out"), "kiosk-1")
+    run(core.MarkPresence("board-1", "display", online=True), "board-1")
+    assert run(core.MarkPresence("board-1", "display", online=True), "board-1").events == []
     run(core.TakeTicket("SB", "r6"), after=86400)  # the next day: leftovers expire
     events.append({"type": "staff_locked", "at": now, "day": engine.day, "actor": "clerk-1",
                    "staff": "s1", "device": "clerk-1", "window": 1, "until": now + 900})  # fmt: skip

@@ -40,8 +40,15 @@ async def raw(hall: Running, device: str | None = None) -> ClientConnection:
 
 async def ask(ws: ClientConnection, text: str | bytes) -> dict[str, Any]:
     await ws.send(text)
-    reply: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
-    return reply
+    return await reply_of(ws)
+
+
+async def reply_of(ws: ClientConnection) -> dict[str, Any]:
+    """The next message that is not an event (other devices' comings and goings are)."""
+    while True:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        if message.get("type") != "event":
+            return message
 
 
 def http_get(hall: Running, path: str) -> tuple[int, str]:
@@ -107,7 +114,7 @@ def test_bad_text_in_a_stored_field_is_that_request_s_error_only(tmp_path, field
             numbers = await asyncio.gather(*(
                 good.request("take_ticket", service="SB", request_id=f"g{i}") for i in range(5)
             ))  # fmt: skip
-            reply = json.loads(await bad.recv())
+            reply = await reply_of(bad)
             assert (reply["code"], reply["re"]) == ("bad_field", 7)
             assert field in reply["message_en"]
             assert sorted(n["ticket"]["number"] for n in numbers) == [
@@ -495,3 +502,39 @@ def test_a_client_that_stops_reading_is_cut_off_and_the_hall_goes_on(tmp_path, c
     run(body())
     cut = [r for r in caplog.records if "slow consumer" in r.getMessage()]
     assert len(cut) == 1
+
+
+def test_anyone_may_watch_the_public_view_and_ask_about_one_ticket_but_change_nothing(tmp_path):
+    async def body() -> None:
+        async with running(tmp_path, hello_deadline_s=0.3) as hall:
+            kiosk = await hall.client("kiosk-1")
+            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1",
+                                          citizen_hash="c" * 64))["ticket"]  # fmt: skip
+            tv = await raw(hall)
+            welcome = await ask(tv, json.dumps({"type": "watch", "id": 1}))
+            assert (welcome["type"], welcome["role"]) == ("welcome", "public")
+            assert not _keys(welcome) & (PRIVATE | {"staff", "actor"})
+            refused = await ask(tv, json.dumps({"type": "take_ticket", "id": 2, "service": "SB",
+                                                "request_id": "x"}))  # fmt: skip
+            assert refused["code"] == "not_authenticated"
+            clerk = await hall.clerk(1, "s1")
+            await clerk.request("call_next", window=1)
+            called = None
+            while called is None:  # past the deadline for hello: a watcher stays
+                message = json.loads(await asyncio.wait_for(tv.recv(), 10))
+                if message.get("kind") == "ticket_called":
+                    called = message
+            assert called["number"] == "A001" and not _keys(called) & (PRIVATE | {"staff"})
+            phone = await raw(hall)
+            status = await ask(phone, json.dumps({"type": "ticket_status", "id": 3,
+                                                  "token": ticket["token"]}))  # fmt: skip
+            assert status["ticket"]["number"] == "A001" and status["ticket"]["window"] == 1
+            assert status["headline"] == ["请到窗口办理", "Your number is called"]
+            assert not _keys(status) & PRIVATE
+            wrong = await ask(phone, json.dumps({"type": "ticket_status", "id": 4,
+                                                 "token": "A" * 22}))  # fmt: skip
+            assert wrong["code"] == "unknown_ticket" and "A001" not in json.dumps(wrong)
+            await tv.close()
+            await phone.close()
+
+    run(body())
