@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,13 @@ from drivers.printer.fake import FakePrinter
 from kiosk.app import Kiosk, build
 from kiosk.config import KioskConfig
 from queue_server.client import HallClient
-from queue_server.core.model import Hall, OpeningPeriod, Service
+from queue_server.core.model import Device, Hall, OpeningPeriod, Service
 from queue_server.server import HallServer
 from queue_server.service import HallService
 from queue_server.store import Store
 
 NEVER_OPEN = (OpeningPeriod(frozenset(), dt.time(0, 0), dt.time(0, 1)),)
+OFFICE_HOURS = (OpeningPeriod(frozenset(range(1, 8)), dt.time(9, 0), dt.time(17, 0)),)
 
 
 def rich_hall() -> Hall:
@@ -94,6 +97,15 @@ def english_hall() -> Hall:
     return dataclasses.replace(hall, services=services)
 
 
+def office_hours_hall() -> Hall:
+    """hallkit's hall with 社保 open 09:00–17:00 every day (the server's clock decides)."""
+    hall = make_hall()
+    sb, *others = hall.services
+    return dataclasses.replace(
+        hall, services=(dataclasses.replace(sb, hours=OFFICE_HOURS), *others)
+    )
+
+
 def demo_hall() -> Hall:
     """The demonstration hall of config/demo-hall.toml (long English names, many services)."""
     from queue_server.config import load_hall
@@ -101,13 +113,30 @@ def demo_hall() -> Hall:
     return load_hall(Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml")
 
 
+class CountingServer(HallServer):
+    """A `HallServer` that counts the `snapshot` requests of each device."""
+
+    def __init__(self, service: HallService, counts: Counter[str]) -> None:
+        super().__init__(service)
+        self.counts = counts
+
+    def snapshot_reply(self, device: Device) -> Any:
+        self.counts[device.id] += 1
+        return super().snapshot_reply(device)
+
+
 class HallThread:
-    """A `HallServer` on 127.0.0.1 in a thread with its own event loop."""
+    """A `HallServer` on 127.0.0.1 in a thread with its own event loop.
+
+    `snapshots` counts the `snapshot` requests per device; setting `now` stops the server's
+    clock there (None: the real time)."""
 
     def __init__(self, tmp_path: Path, hall: Hall | None = None) -> None:
         self.hall = hall or make_hall()
         self.db = tmp_path / "hall.sqlite"
         self.port = 0
+        self.now: float | None = None
+        self.snapshots: Counter[str] = Counter()
         self.server: HallServer | None = None
         self.clerks: list[HallClient] = []
         self.loop = asyncio.new_event_loop()
@@ -126,10 +155,14 @@ class HallThread:
         """Start (again, on the same port once it has one)."""
 
         async def start() -> None:
-            self.server = HallServer(HallService(self.hall, Store.open(self.db)))
+            service = HallService(self.hall, Store.open(self.db), clock=self.clock)
+            self.server = CountingServer(service, self.snapshots)
             self.port = await self.server.start("127.0.0.1", self.port)
 
         self.run(start())
+
+    def clock(self) -> float:
+        return time.time() if self.now is None else self.now
 
     def open_window(self, window: int, staff: str) -> None:
         """A clerk logs in at `window` and stays connected (the window is open)."""
@@ -198,9 +231,15 @@ class HallThread:
 @pytest.fixture
 def hall_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HallThread]:
     """The server; `@pytest.mark.parametrize("hall_server", ["rich"], indirect=True)` gives
-    the richer hall, `["demo"]` the demonstration hall, `["english"]` English categories."""
+    the richer hall, `["demo"]` the demonstration hall, `["english"]` English categories,
+    `["office_hours"]` 社保 open 09:00–17:00 only."""
     param = getattr(request, "param", None)
-    halls = {"rich": rich_hall, "demo": demo_hall, "english": english_hall}
+    halls = {
+        "rich": rich_hall,
+        "demo": demo_hall,
+        "english": english_hall,
+        "office_hours": office_hours_hall,
+    }
     hall = halls[param]() if param else None
     server = HallThread(tmp_path, hall)
     server.start()

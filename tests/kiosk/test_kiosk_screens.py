@@ -217,7 +217,7 @@ def test_a_touch_restarts_the_idle_countdown(make_kiosk):
     assert timer.remainingTime() > 20_000  # ... and then someone touched the screen
 
 
-def test_snapshot_updates_do_not_keep_an_idle_screen_awake(make_kiosk):
+def test_count_updates_do_not_keep_an_idle_screen_awake(make_kiosk):
     rig = make_kiosk(idle_timeout_s=0.5)
     rig.wait_ready()
     rig.window.home.category_buttons["社会保障"].click()
