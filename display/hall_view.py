@@ -1,0 +1,299 @@
+"""The hall board (综合屏): the latest calls, waiting per service, paused and closed windows.
+
+Landscape: the calls fill the left, waiting counts and window states stand on the right; more
+than eight call rows go in two columns. Portrait: the calls on top, waiting counts and window
+states side by side below. The newest call blinks on red for `highlight_s`; a recall carries
+a 再次呼叫 tag.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter
+
+from . import paint
+from .board import Call
+from .screen import BoardScreen
+from .texts import other, pause_reason, text
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+CENTER = Qt.AlignmentFlag.AlignHCenter
+
+
+class HallBoard(BoardScreen):
+    """A hall board; `state` gives what to show, `refresh()` after it changed."""
+
+    def paint_body(self, p: QPainter, rect: QRectF) -> None:
+        u = self.unit
+        gap = 24 * u
+        if self.portrait:
+            lower = min(600 * u, rect.height() * 0.36)
+            calls = QRectF(rect.left(), rect.top(), rect.width(), rect.height() - lower - gap)
+            half = (rect.width() - gap) * 0.56
+            waiting = QRectF(rect.left(), calls.bottom() + gap, half, lower)
+            windows = QRectF(waiting.right() + gap, waiting.top(), rect.width() - half - gap, lower)
+        else:
+            side = 600 * u
+            calls = QRectF(rect.left(), rect.top(), rect.width() - side - gap, rect.height())
+            windows_h = self._windows_height(rect.height())
+            waiting = QRectF(calls.right() + gap, rect.top(), side, rect.height() - windows_h - gap)
+            windows = QRectF(waiting.left(), waiting.bottom() + gap, side, windows_h)
+        self.paint_calls(p, calls)
+        self.paint_waiting(p, waiting)
+        self.paint_windows(p, windows)
+
+    # -- calls ------------------------------------------------------------------------------
+
+    def call_columns(self) -> int:
+        return 2 if not self.portrait and self.config.rows > 8 else 1
+
+    def paint_calls(self, p: QPainter, rect: QRectF) -> None:
+        u = self.unit
+        self._panel(p, rect)
+        columns = self.call_columns()
+        per_column = math.ceil(self.config.rows / columns)
+        gap = 16 * u
+        width = (rect.width() - gap * (columns - 1)) / columns
+        head_h = 64 * u
+        calls = self.state.calls
+        for c in range(columns):
+            column = QRectF(rect.left() + c * (width + gap), rect.top(), width, rect.height())
+            head = QRectF(column.left(), column.top(), column.width(), head_h)
+            self._call_heading(p, head, columns)
+            row_h = (column.height() - head_h) / per_column
+            for i in range(per_column):
+                index = c * per_column + i
+                row = QRectF(column.left(), head.bottom() + i * row_h, column.width(), row_h)
+                if i:
+                    p.fillRect(
+                        QRectF(row.left() + 16 * u, row.top(), row.width() - 32 * u, max(1.0, u)),
+                        paint.PANEL_LINE,
+                    )
+                if index < len(calls):
+                    self._call_row(p, row, calls[index], index == 0, columns)
+        if not calls:
+            empty = rect.adjusted(0, head_h, 0, 0)
+            self._pair(p, empty, "no_calls", 44 * u, paint.SOFT, align=CENTER, stacked=True)
+
+    def _cells(self, row: QRectF, columns: int) -> tuple[QRectF, QRectF, QRectF]:
+        pad = 28 * self.unit
+        inner = row.adjusted(pad, 0, -pad, 0)
+        a, b = (0.31, 0.33) if columns == 1 else (0.36, 0.34)
+        number = QRectF(inner.left(), inner.top(), inner.width() * a, inner.height())
+        window = QRectF(number.right(), inner.top(), inner.width() * b, inner.height())
+        service = QRectF(
+            window.right(), inner.top(), inner.right() - window.right(), inner.height()
+        )
+        return number, window, service
+
+    def _call_heading(self, p: QPainter, head: QRectF, columns: int) -> None:
+        u = self.unit
+        number, window, service = self._cells(head, columns)
+        px = 30 * u
+        for cell, key in ((number, "col_number"), (window, "col_window"), (service, "col_service")):
+            self._pair(p, cell, key, px, paint.SOFT)
+        p.fillRect(
+            QRectF(head.left(), head.bottom() - 2 * u, head.width(), 2 * u), paint.PANEL_LINE
+        )
+
+    def _call_row(self, p: QPainter, row: QRectF, call: Call, newest: bool, columns: int) -> None:
+        u, lang = self.unit, self.lang
+        lit = newest and self.blinking and self.blink_on
+        if newest and self.blinking:
+            ground = paint.HIGHLIGHT if lit else paint.PANEL_LINE
+            p.fillRect(row.adjusted(4 * u, 3 * u, -4 * u, -3 * u), ground)
+        number, window, service = self._cells(row, columns)
+        h = row.height()
+        paint.draw(
+            p,
+            number,
+            call.number,
+            self.fonts.digits,
+            min(h * 0.74, 120 * u),
+            paint.INK if lit else paint.NUMBER,
+            bold=True,
+        )
+        where = text("window_no", lang, n=call.window)
+        paint.draw(
+            p,
+            window,
+            where,
+            self.fonts.text,
+            min(h * 0.56, 84 * u),
+            paint.INK if lit else paint.WINDOW,
+            bold=True,
+        )
+        name = self.state.service_name(call.service, lang)
+        tag_h = min(h * 0.34, 46 * u)
+        second = h > 80 * u and (call.recall or self.config.bilingual)
+        if not second:
+            paint.draw(p, service, name, self.fonts.text, min(h * 0.4, 40 * u), paint.INK)
+            return
+        top = QRectF(service.left(), row.top() + h * 0.1, service.width(), h * 0.45)
+        paint.draw(p, top, name, self.fonts.text, min(h * 0.36, 40 * u), paint.INK)
+        below = QRectF(service.left(), top.bottom() + h * 0.04, service.width(), tag_h)
+        if call.recall:
+            label = text("recall", lang)
+            if self.config.bilingual:
+                label += " " + other("recall", lang)
+            paint.pill(p, below, label, self.fonts.text, tag_h * 0.62, paint.RECALL, paint.INK)
+        else:
+            other_name = self.state.service_name(call.service, "zh" if lang == "en" else "en")
+            paint.draw(p, below, other_name, self.fonts.text, tag_h * 0.7, paint.SOFT)
+
+    # -- waiting per service ----------------------------------------------------------------
+
+    def paint_waiting(self, p: QPainter, rect: QRectF) -> None:
+        u, lang = self.unit, self.lang
+        self._panel(p, rect)
+        head = QRectF(rect.left() + 28 * u, rect.top(), rect.width() - 56 * u, 64 * u)
+        self._pair(p, head, "waiting", 34 * u, paint.INK, bold=True)
+        services = self.state.services()
+        body = QRectF(
+            head.left(), head.bottom() + 4 * u, head.width(), rect.bottom() - head.bottom() - 16 * u
+        )
+        if not services:
+            self._pair(p, body, "no_services", 32 * u, paint.SOFT)
+            return
+        line = min(66 * u, body.height() / len(services))
+        count_w = body.width() * 0.3
+        for i, s in enumerate(services):
+            r = QRectF(body.left(), body.top() + i * line, body.width(), line)
+            name = (s.name_en or s.name_zh) if lang == "en" else (s.name_zh or s.name_en)
+            paint.draw(
+                p,
+                QRectF(r.left(), r.top(), r.width() - count_w, line),
+                name,
+                self.fonts.text,
+                line * 0.56,
+                paint.INK,
+            )
+            paint.draw(
+                p,
+                QRectF(r.right() - count_w, r.top(), count_w, line),
+                text("waiting_n", lang, n=s.waiting),
+                self.fonts.text,
+                line * 0.6,
+                paint.NUMBER,
+                bold=True,
+                align=RIGHT,
+            )
+
+    # -- windows paused and closed ----------------------------------------------------------
+
+    def _windows_height(self, body: float) -> float:
+        u = self.unit
+        lines = len(self.state.paused()) + (2 if self.state.closed() else 0)
+        return min(body * 0.5, 64 * u + 24 * u + max(1, lines) * 58 * u)
+
+    def paint_windows(self, p: QPainter, rect: QRectF) -> None:
+        u, lang = self.unit, self.lang
+        self._panel(p, rect)
+        head = QRectF(rect.left() + 28 * u, rect.top(), rect.width() - 56 * u, 64 * u)
+        self._pair(p, head, "windows", 34 * u, paint.INK, bold=True)
+        body = QRectF(
+            head.left(), head.bottom() + 4 * u, head.width(), rect.bottom() - head.bottom() - 16 * u
+        )
+        paused, closed = self.state.paused(), self.state.closed()
+        if not paused and not closed:
+            paint.draw(
+                p,
+                QRectF(body.left(), body.top(), body.width(), 58 * u),
+                text("all_open", lang),
+                self.fonts.text,
+                34 * u,
+                paint.WINDOW,
+            )
+            return
+        lines = len(paused) + (2 if closed else 0)
+        line = min(58 * u, body.height() / lines)
+        for i, w in enumerate(paused):
+            r = QRectF(body.left(), body.top() + i * line, body.width(), line)
+            label = text("window_no", lang, n=w.number)
+            paint.draw(
+                p,
+                QRectF(r.left(), r.top(), r.width() * 0.36, line),
+                label,
+                self.fonts.text,
+                line * 0.6,
+                paint.INK,
+                bold=True,
+            )
+            state = f"{text('paused', lang)} · {pause_reason(w.pause_reason, lang)}"
+            paint.draw(
+                p,
+                QRectF(r.left() + r.width() * 0.36, r.top(), r.width() * 0.64, line),
+                state,
+                self.fonts.text,
+                line * 0.6,
+                paint.PAUSED,
+                bold=True,
+            )
+        if closed:
+            numbers = text("list_sep", lang).join(str(w.number) for w in closed)
+            r = QRectF(
+                body.left(),
+                body.top() + len(paused) * line + 6 * u,
+                body.width(),
+                body.bottom() - body.top() - len(paused) * line - 6 * u,
+            )
+            paint.draw_wrapped(
+                p,
+                r,
+                text("closed_list", lang, list=numbers),
+                self.fonts.text,
+                line * 0.56,
+                paint.CLOSED,
+            )
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _panel(self, p: QPainter, rect: QRectF) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(paint.PANEL)
+        p.drawRoundedRect(rect, 14 * self.unit, 14 * self.unit)
+
+    def _pair(
+        self,
+        p: QPainter,
+        rect: QRectF,
+        key: str,
+        px: float,
+        color: QColor,
+        bold: bool = False,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        stacked: bool = False,
+    ) -> None:
+        """A text in the board's language, and in the other one after it (or below it) when
+        the board is bilingual."""
+        first = text(key, self.lang)
+        if not self.config.bilingual:
+            paint.draw(p, rect, first, self.fonts.text, px, color, bold, align)
+            return
+        second = other(key, self.lang)
+        if stacked:
+            mid = rect.center().y()
+            paint.draw(
+                p,
+                QRectF(rect.left(), mid - px * 1.3, rect.width(), px * 1.3),
+                first,
+                self.fonts.text,
+                px,
+                color,
+                bold,
+                align,
+            )
+            paint.draw(
+                p,
+                QRectF(rect.left(), mid + px * 0.1, rect.width(), px),
+                second,
+                self.fonts.text,
+                px * 0.7,
+                color,
+                False,
+                align,
+            )
+            return
+        paint.draw(p, rect, f"{first}  {second}", self.fonts.text, px, color, bold, align)

@@ -1,0 +1,142 @@
+"""The boards' look and the painting helpers they share: colours, fonts, text fitted to a box.
+
+Boards are read from across the hall (15 m), so they are painted, not laid out with widgets:
+every size is a fraction of the screen, every text is fitted to its box (shrunk, then elided,
+never clipped), light text on a dark ground for contrast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter
+
+from appkit.fonts import cjk_family
+
+GROUND = QColor("#061a33")  # deep navy
+PANEL = QColor("#0c2b52")
+PANEL_LINE = QColor("#1d4577")
+HEADER = QColor("#0b4a8b")  # 政务蓝
+INK = QColor("#ffffff")
+SOFT = QColor("#b9cde6")
+NUMBER = QColor("#ffd23f")  # amber numbers, as LED boards
+WINDOW = QColor("#7ef0a0")  # green: where to go
+HIGHLIGHT = QColor("#d7261e")  # the newest call blinks on red
+RECALL = QColor("#ff8a00")
+PAUSED = QColor("#ffb020")
+CLOSED = QColor("#8a9bb3")
+STALE = QColor("#b3261e")
+DIM = QColor(6, 26, 51, 110)  # laid over a stale board
+
+DIGIT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Arial", "Segoe UI")  # bold numbers
+
+#: The texts painted since `record()` (as shown: shrunk or elided), for tests and the bench.
+painted: list[str] = []
+
+
+def record() -> list[str]:
+    """Start a new list of painted texts (a screen calls it as it starts to paint)."""
+    global painted
+    painted = []
+    return painted
+
+
+@dataclass(frozen=True)
+class Fonts:
+    text: str  # a CJK family
+    digits: str  # a family with true bold digits, for numbers
+
+
+def fonts() -> Fonts:
+    """The families the boards paint with (needs a QGuiApplication)."""
+    installed = set(QFontDatabase.families())
+    text = cjk_family()
+    digits = next((f for f in DIGIT_FAMILIES if f in installed), text)
+    return Fonts(text, digits)
+
+
+def font(family: str, px: float, bold: bool = False) -> QFont:
+    f = QFont(family)
+    f.setPixelSize(max(1, round(px)))
+    f.setBold(bold)
+    f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return f
+
+
+def fitted(
+    family: str, text: str, width: float, px: float, bold: bool = False, least: float = 0.45
+) -> tuple[QFont, str]:
+    """A font of at most `px` pixels in which `text` fits `width`; when even `least` × `px`
+    is too wide, that size with the text elided."""
+    f = font(family, px, bold)
+    wide = QFontMetricsF(f).horizontalAdvance(text)
+    if wide <= width or not text:
+        return f, text
+    smaller = max(px * least, px * width / wide * 0.98)
+    f = font(family, smaller, bold)
+    metrics = QFontMetricsF(f)
+    if metrics.horizontalAdvance(text) > width:
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    return f, text
+
+
+def draw(
+    painter: QPainter,
+    rect: QRect | QRectF,
+    text: str,
+    family: str,
+    px: float,
+    color: QColor,
+    bold: bool = False,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+) -> None:
+    """`text` on one line in `rect`, vertically centred, shrunk to fit its width."""
+    r = QRectF(rect)
+    f, shown = fitted(family, text, r.width(), min(px, r.height() * 0.92), bold)
+    painter.setFont(f)
+    painter.setPen(color)
+    painter.drawText(r, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
+    painted.append(shown)
+
+
+def draw_wrapped(
+    painter: QPainter,
+    rect: QRect | QRectF,
+    text: str,
+    family: str,
+    px: float,
+    color: QColor,
+    bold: bool = False,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+) -> None:
+    """`text` wrapped in `rect`, at the largest size up to `px` at which all of it fits."""
+    r = QRectF(rect)
+    flags = int(align | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+    size = px
+    while size > 8:
+        f = font(family, size, bold)
+        needed = QFontMetricsF(f).boundingRect(r, flags, text)
+        if needed.height() <= r.height() and needed.width() <= r.width() + 0.5:
+            break
+        size *= 0.9
+    painter.setFont(font(family, size, bold))
+    painter.setPen(color)
+    painter.drawText(r, flags, text)
+    painted.append(text)
+
+
+def pill(
+    painter: QPainter, rect: QRectF, text: str, family: str, px: float, ground: QColor, ink: QColor
+) -> None:
+    """A rounded tag (e.g. 再次呼叫) sized to its text, drawn from the left of `rect`."""
+    f, shown = fitted(family, text, rect.width() - px, px, bold=True)
+    wide = QFontMetricsF(f).horizontalAdvance(shown) + px
+    box = QRectF(rect.left(), rect.top(), min(wide, rect.width()), rect.height())
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ground)
+    painter.drawRoundedRect(box, rect.height() * 0.2, rect.height() * 0.2)
+    painter.setFont(f)
+    painter.setPen(ink)
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), shown)
+    painted.append(shown)

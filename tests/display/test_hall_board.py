@@ -1,0 +1,124 @@
+"""The hall board against a real server: calls, recalls, paused and closed windows, zones,
+the offline banner and recovery. Assertions read what the board painted (`screen.painted`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def shows(board: Any, *texts: str) -> bool:
+    painted = board.screen.painted
+    return all(t in painted for t in texts)
+
+
+def test_a_call_appears_on_the_board_and_blinks(qtbot, hall, make_board):
+    board = make_board()
+    assert shows(board, "暂无呼叫，请留意叫号")
+    clerk = hall.clerk(1)
+    ticket = hall.take("SB")
+    qtbot.waitUntil(lambda: shows(board, "1 人"))  # waiting for 社保
+    hall.request(clerk, "call_next", window=1)
+    qtbot.waitUntil(lambda: shows(board, ticket["number"], "1号窗口", "社保"))
+    assert board.screen.blinking
+    qtbot.waitUntil(lambda: shows(board, "0 人"))
+
+
+def test_newest_call_is_on_top(qtbot, hall, make_board):
+    board = make_board()
+    first, second = hall.clerk(1), hall.clerk(2)
+    a, b = hall.take("SB"), hall.take("SB")
+    hall.request(first, "call_next", window=1)
+    hall.request(second, "call_next", window=2)
+    qtbot.waitUntil(lambda: shows(board, a["number"], b["number"]))
+    painted = board.screen.painted
+    assert painted.index(b["number"]) < painted.index(a["number"])
+    assert [c.number for c in board.state.calls] == [b["number"], a["number"]]
+
+
+def test_a_recall_is_marked(qtbot, hall, make_board):
+    board = make_board()
+    clerk = hall.clerk(1)
+    ticket = hall.take("SB")
+    hall.request(clerk, "call_next", window=1)
+    qtbot.waitUntil(lambda: shows(board, ticket["number"]))
+    assert not any("再次呼叫" in t for t in board.screen.painted)
+    hall.request(clerk, "recall", window=1)
+    qtbot.waitUntil(lambda: shows(board, "再次呼叫 Recall"))
+    assert board.state.calls[0].recall
+
+
+def test_a_paused_window_with_its_reason(qtbot, hall, make_board):
+    board = make_board()
+    clerk = hall.clerk(2)
+    qtbot.waitUntil(lambda: shows(board, "未开放：1、3、4"))
+    hall.request(clerk, "pause", window=2, reason="lunch")
+    qtbot.waitUntil(lambda: shows(board, "2号窗口", "暂停服务 · 午休"))
+    hall.request(clerk, "pause", window=2, reason="meeting")
+    qtbot.waitUntil(lambda: shows(board, "暂停服务 · 会议"))
+    hall.request(clerk, "resume", window=2)
+    qtbot.waitUntil(lambda: not any(t.startswith("暂停服务") for t in board.screen.painted))
+
+
+def test_english_board(qtbot, hall, make_board):
+    board = make_board(lang="en", bilingual=False)
+    clerk = hall.clerk(3)
+    hall.request(clerk, "pause", window=3, reason="fault")
+    qtbot.waitUntil(lambda: shows(board, "Window 3", "Paused · System fault", "Closed: 1, 2, 4"))
+
+
+def test_zone_shows_only_its_windows(qtbot, hall, make_board):
+    board = make_board(zone=(3, 4))
+    one, three = hall.clerk(1), hall.clerk(3)
+    a, c = hall.take("SB"), hall.take("HJ")
+    hall.request(one, "call_next", window=1)
+    hall.request(three, "call_next", window=3)
+    qtbot.waitUntil(lambda: shows(board, c["number"], "3号窗口"))
+    assert a["number"] not in board.screen.painted
+    assert [call.window for call in board.state.calls] == [3]
+    # windows 3 and 4 serve 社保, 医保 and 户籍; window 1 is not listed as closed or open
+    assert shows(board, "社保", "医保", "户籍", "未开放：4")
+    hall.request(one, "pause", window=1, reason="lunch")
+    qtbot.wait(50)  # nothing to wait for: the board must not show it
+    assert not any(t.startswith("暂停服务") for t in board.screen.painted)
+
+
+def test_a_change_outside_the_zone_does_not_repaint(qtbot, hall, make_board):
+    board = make_board(zone=(4,))
+    paints = []
+    board.screen.paint_hooks.append(lambda: paints.append(1))
+    one, four = hall.clerk(1), hall.clerk(4)
+    qtbot.waitUntil(lambda: shows(board, "各窗口正常服务"))
+    paints.clear()
+    hall.take("SB")  # only windows 1–3 serve 社保
+    hall.request(one, "call_next", window=1)
+    hall.take("HJ")
+    qtbot.waitUntil(lambda: shows(board, "1 人"))  # 户籍, served by window 4
+    assert len(paints) == 1
+    del four
+
+
+def test_stale_banner_when_the_server_stops_and_recovery(qtbot, hall, make_board):
+    board = make_board()
+    clerk = hall.clerk(1)
+    ticket = hall.take("SB")
+    hall.request(clerk, "call_next", window=1)
+    qtbot.waitUntil(lambda: shows(board, ticket["number"]))
+    hall.stop()
+    qtbot.waitUntil(lambda: board.screen.online is False, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(t.startswith("与服务器的连接已断开 · 最后更新 ") for t in board.screen.painted)
+    )
+    assert shows(board, ticket["number"], "1号窗口")  # the last state stays
+    hall.start()
+    qtbot.waitUntil(lambda: board.screen.online is True, timeout=15_000)
+    qtbot.waitUntil(lambda: not any("连接已断开" in t for t in board.screen.painted))
+    hall.take("SB")  # the board follows the hall again
+    qtbot.waitUntil(lambda: shows(board, ticket["number"], "1 人"))
+
+
+def test_notice_scrolls_and_stops(qtbot, hall, make_board):
+    board = make_board(notice="请提前准备好身份证件。  Please have your ID ready.")
+    assert board.screen.marquee.isVisible()
+    assert board.screen.marquee.timer.isActive()
+    board.stop()
+    assert not board.screen.timers_active()
