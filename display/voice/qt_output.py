@@ -1,0 +1,106 @@
+"""The sound card through QtMultimedia (PySide6-Addons): a ``QAudioSink`` fed raw PCM.
+
+``QAudioSink`` takes the joined samples as they are (no decoder, no file), starts at once and
+goes idle when the last sample has been played, which is when the announcer may start the
+next call. ``QSoundEffect`` cannot say when a sound has ended on every backend and
+``QMediaPlayer`` decodes a file through FFmpeg first. No device (nothing plugged in, no sound
+server) is the status ``NO_DEVICE``, checked again when Qt's list of outputs changes.
+Runs on the Qt thread; needs a ``QCoreApplication``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+
+from .output import Output, VoiceStatus
+from .wav import Pcm, pcm_bytes
+
+__all__ = ["QtOutput"]
+
+log = logging.getLogger(__name__)
+
+
+class QtOutput(Output):
+    """Plays on the system's default sound output (or the one named by ``device_id``)."""
+
+    def __init__(self, device_id: bytes | None = None, volume: float = 1.0) -> None:
+        super().__init__()
+        self.device_id, self.volume = device_id, volume
+        self._devices = QMediaDevices()
+        self._devices.audioOutputsChanged.connect(self.check)
+        self._sink: QAudioSink | None = None
+        self._buffer: QBuffer | None = None
+        self._holder = QObject()  # parent of the sinks, deleted with this output
+
+    def device(self) -> QAudioDevice | None:
+        """The device to play on, or None when there is none."""
+        if self.device_id is not None:
+            named = [
+                d for d in QMediaDevices.audioOutputs() if bytes(d.id().data()) == self.device_id
+            ]
+            return named[0] if named else None
+        default = QMediaDevices.defaultAudioOutput()
+        return None if default.isNull() else default
+
+    def check(self) -> VoiceStatus:
+        """Look for the device now (at start, and when outputs are plugged or unplugged)."""
+        device = self.device()
+        if device is None:
+            self.report(VoiceStatus.NO_DEVICE, "no audio output device")
+        elif self.status is not VoiceStatus.OUTPUT_ERROR or self._sink is None:
+            self.report(VoiceStatus.OK, device.description())
+        return self.status
+
+    def play(self, sound: Pcm) -> bool:
+        device = self.device()
+        if device is None:
+            self.report(VoiceStatus.NO_DEVICE, "no audio output device")
+            return False
+        fmt = QAudioFormat()
+        fmt.setSampleRate(sound.rate)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        self._release()
+        sink = QAudioSink(device, fmt, self._holder)
+        sink.setVolume(self.volume)
+        buffer = QBuffer(self._holder)
+        buffer.setData(QByteArray(pcm_bytes(sound)))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._sink, self._buffer = sink, buffer
+        sink.stateChanged.connect(self._state_changed)
+        sink.start(buffer)
+        if sink.error() is not QtAudio.Error.NoError:
+            self.report(VoiceStatus.OUTPUT_ERROR, f"{device.description()}: {sink.error().name}")
+            self._release()
+            return False
+        self.report(VoiceStatus.OK, device.description())
+        return True
+
+    def stop(self) -> None:
+        self._release()
+
+    def _state_changed(self, state: QtAudio.State) -> None:
+        sink = self._sink
+        if sink is None:
+            return
+        if state is QtAudio.State.IdleState:  # every sample played
+            self._release()
+            self.finished()
+        elif state is QtAudio.State.StoppedState and sink.error() is not QtAudio.Error.NoError:
+            self.report(VoiceStatus.OUTPUT_ERROR, sink.error().name)
+            self._release()
+            self.finished()
+
+    def _release(self) -> None:
+        sink, buffer = self._sink, self._buffer
+        self._sink = self._buffer = None
+        if sink is not None:
+            sink.stateChanged.disconnect(self._state_changed)
+            sink.stop()
+            sink.deleteLater()
+        if buffer is not None:
+            buffer.close()
+            buffer.deleteLater()
