@@ -45,8 +45,8 @@ class ClerkApp(QObject):
                  compact: bool = False, clock: Callable[[], float] = time.time) -> None:  # fmt: skip
         super().__init__()
         self.texts = Texts(lang)
-        self.model = ClerkModel(window)
         self.link = ServerLink(server, "clerk", device, token, parent=self)
+        self.model = ClerkModel(window, self.link.model)
         self.controller = Controller(self.link, self.model, self.texts, clock, parent=self)
         self.main = MainWindow(self.model, self.texts, clock)
         self.compact = CompactBar(self.model, self.texts, clock)
@@ -150,10 +150,10 @@ class ClerkApp(QObject):
     def _ask(self, action: Action) -> dict[str, Any] | None:
         m, parent = self.model, self.active_window
         if action is Action.TRANSFER and m.current is not None:
-            services = [(code, m.service_name(code, self.texts.lang)) for code in m.catalogue
-                        if code != m.current.service]  # fmt: skip
-            windows = [(n, self.texts.window(n, name)) for n, name in sorted(m.windows.items())
-                       if n != m.window]  # fmt: skip
+            lang, current = self.texts.lang, m.current.service
+            services = [(c, m.service_name(c, lang)) for c in m.hall.services if c != current]
+            names = m.window_names().items()
+            windows = [(n, self.texts.window(n, name)) for n, name in names if n != m.window]
             choice = self.ask_transfer(parent, self.texts, m.current.number, services, windows)
             if choice is None:
                 return None

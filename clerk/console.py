@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk.commands import COMMANDS, COMPACT_KEY, action_for, label_key
-from clerk.model import Action, ClerkModel, LinkState, WindowMode
+from clerk.model import Action, ClerkModel, LinkState, WindowMode, call_reason
 from clerk.texts import Texts
 from clerk.widgets import ActionButton, Card, label, set_style_property
 
@@ -358,11 +358,11 @@ class MainWindow(QWidget):
             self.number.setText(current.number)
             set_style_property(self.number, "empty", "false")
             self.service_line.setText(m.service_name(current.service, t.lang))
-            lane = current.ticket_class
+            lane = current.ticket_class.value
             self.class_tag.setVisible(lane in ("priority", "appointment"))
             self.class_tag.setText(t.ticket_class(lane))
             set_style_property(self.class_tag, "lane", lane)
-            self.reason.setText(t.pick(current.reason_zh, current.reason_en))
+            self.reason.setText(t.pick(*call_reason(current)))
             self.hint.setText("")
         else:
             paused = mode is WindowMode.PAUSED
@@ -405,10 +405,10 @@ class MainWindow(QWidget):
         set_style_property(self.rating_card, "bad", "true" if bad else "false")
         self.bad_tag.setText(t("bad_rating"))
         self.bad_tag.setVisible(bad)
-        invited = m.invited is not None and m.rate_target is not None
-        self.invited.setVisible(invited)
-        if invited and m.rate_target is not None:
-            self.invited.setText(t("invited", number=m.rate_target.number))
+        target = m.rate_target
+        self.invited.setVisible(m.invited)
+        if m.invited and target is not None:
+            self.invited.setText(t("invited", number=target.number))
 
         self.parked_title.setText(t("parked"))
         self.parked.setText("   ".join(m.parked) if m.parked else t("no_parked"))

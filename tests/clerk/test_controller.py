@@ -13,10 +13,21 @@ from clerk.model import Action, ClerkModel, LinkState, WindowMode
 from clerk.texts import Texts
 from queue_server.client import ServerError
 
+DAY = "2026-11-22"
 WINDOW = {"number": 3, "name": "3号窗口", "state": "open", "staff": "s3", "staff_name": "职员s3",
           "current": None, "services": ["SB"], "parked": [], "last_rating": None}  # fmt: skip
-WELCOME = {"type": "welcome", "seq": 5, "hall": {"name_zh": "厅", "name_en": "Hall"},
-           "snapshot": {"waiting": [], "windows": [WINDOW], "services": []}}  # fmt: skip
+A001 = {"id": f"{DAY}-A001", "number": "A001", "service": "SB", "issued_at": 100.0}
+
+
+def welcome(seq: int = 5, **window: Any) -> dict[str, Any]:
+    return {"type": "welcome", "protocol": 1, "seq": seq, "device": "clerk-3", "role": "clerk",
+            "hall": {"name_zh": "厅", "name_en": "Hall"},
+            "snapshot": {"waiting": [A001], "windows": [dict(WINDOW, **window)],
+                         "services": []}}  # fmt: skip
+
+
+def event(seq: int, kind: str, **fields: Any) -> dict[str, Any]:
+    return {"type": "event", "seq": seq, "kind": kind, "at": 1000.0 + seq, "day": DAY, **fields}
 
 
 class FakeLink(ServerLink):
@@ -42,41 +53,77 @@ class FakeLink(ServerLink):
         )
         callback(reply, error)
 
+    def pong(self, seq: int) -> None:
+        """The server's answer to a ping: where its event log stands."""
+        self.answer("ping", {"type": "pong", "seq": seq, "time": 0})
+
 
 @pytest.fixture
 def session(qtbot, monkeypatch):
     monkeypatch.setattr(controller_module, "RELOGIN_RETRY_MS", 50)
-    link, model = FakeLink(), ClerkModel(3)
+    link = FakeLink()
+    model = ClerkModel(3, link.model)
     control = Controller(link, model, Texts("zh"))
-    link.welcomed.emit(WELCOME)
-    link.answer("ping", {"type": "pong", "time": 0})
+    link.welcomed.emit(welcome())
+    link.pong(5)  # the clock
     control.login("s3", "1003")
     assert link.sent[-1][:2] == ("login", {"window": 3, "staff": "s3", "pin": "1003"})
     link.answer("login", {"type": "logged_in", "window": WINDOW})
+    link.pong(5)
     assert model.link is LinkState.SIGNED_IN
     yield link, model, control
     control.stop()
 
 
-def reconnect(link: FakeLink) -> None:
+def reconnect(link: FakeLink, seq: int = 5, **window: Any) -> None:
     link.online.emit(False)
-    link.welcomed.emit(WELCOME)
+    link.welcomed.emit(welcome(seq, **window))
     link.online.emit(True)
-    link.answer("ping", {"type": "pong", "time": 0})
+    link.pong(seq)
 
 
-def test_after_a_reconnect_it_logs_in_again_and_takes_a_snapshot(session):
+def test_an_action_shows_once_the_live_model_has_its_events(session):
+    link, model, control = session
+    notices: list[str] = []
+    control.notice.connect(lambda level, text: notices.append(text))
+    assert control.act(Action.CALL_NEXT)
+    assert link.sent[-1][:2] == ("call_next", {"window": 3})
+    link.answer("call_next", {"type": "called", "ticket": dict(A001, state="called")})
+    assert model.busy and link.kinds() == ["ping"] and model.mode is WindowMode.IDLE
+    link.pong(6)  # the call is event 6, not seen yet
+    assert model.busy and notices == []
+    link.pushed.emit(event(6, "ticket_called", ticket=A001["id"], number="A001", window=3,
+                           service="SB", recall=False, reason={"rule": "normal"}))  # fmt: skip
+    assert not model.busy and model.mode is WindowMode.SERVING and notices == ["已呼叫 A001"]
+
+
+def test_fields_go_as_the_contract_names_them(session):
+    link, _model, control = session
+    link.pushed.emit(event(6, "window_paused", window=3, staff="s3"))
+    assert control.act(Action.RESUME) and link.sent[-1][:2] == ("resume", {"window": 3})
+    link.answer("resume", {"type": "window"})
+    link.pushed.emit(event(7, "window_resumed", window=3, staff="s3"))
+    link.pong(7)
+    assert control.act(Action.PAUSE, reason="lunch")
+    assert link.sent[-1][:2] == ("pause", {"window": 3, "reason": "lunch"})
+    link.answer("pause", code="window_paused")
+    assert not control.act(Action.CALL_NEXT, colour="red")  # no such field: nothing is sent
+    assert link.kinds() == ["snapshot"]  # after the refusal: the screen may be stale
+
+
+def test_after_a_reconnect_it_logs_in_again_and_follows_the_live_model(session):
     link, model, control = session
     link.online.emit(False)
     assert model.link is LinkState.OFFLINE and model.enabled_actions() == frozenset()
     assert not control.act(Action.PAUSE) and link.sent == []  # nothing is sent while offline
-    reconnect(link)
+    reconnect(link, seq=9, state="paused")
     assert link.kinds() == ["login"] and model.link is LinkState.ONLINE and model.logged_in
+    assert model.mode is WindowMode.PAUSED  # the welcome's
     link.answer("login", {"type": "logged_in", "window": WINDOW})
-    assert link.kinds() == ["snapshot"] and model.link is LinkState.SIGNED_IN
-    snap = dict(WELCOME["snapshot"], seq=9, windows=[dict(WINDOW, state="paused")])
-    link.answer("snapshot", snap)
-    assert model.mode is WindowMode.PAUSED and model.seq == 9
+    link.pong(10)
+    assert model.link is LinkState.ONLINE  # not until the model has seen event 10
+    link.pushed.emit(event(10, "window_resumed", window=3, staff="s3"))
+    assert model.link is LinkState.SIGNED_IN and model.mode is WindowMode.IDLE
 
 
 def test_a_passing_failure_is_retried_and_a_final_one_returns_to_the_login_page(qtbot, session):
@@ -99,6 +146,7 @@ def test_a_lost_login_on_the_server_is_restored_silently(session):
     link.answer("pause", code="not_logged_in")
     assert link.kinds() == ["login"] and model.link is LinkState.ONLINE
     link.answer("login", {"type": "logged_in", "window": WINDOW})
+    link.pong(5)
     assert model.link is LinkState.SIGNED_IN
 
 
@@ -106,6 +154,14 @@ def test_signing_out_forgets_the_pin(session):
     link, model, control = session
     assert control.act(Action.LOGOUT)
     link.answer("logout", {"type": "window", "window": dict(WINDOW, state="closed", staff=None)})
+    link.pong(6)
+    link.pushed.emit(event(6, "window_closed", window=3, staff="s3"))
     assert not model.logged_in and model.mode is WindowMode.CLOSED
-    reconnect(link)
+    reconnect(link, seq=6, state="closed", staff=None)
     assert link.sent == []
+
+
+def test_a_window_closed_elsewhere_forgets_the_pin(session):
+    link, model, control = session
+    link.pushed.emit(event(6, "window_closed", window=3, staff="s3"))  # the desk keypad
+    assert not model.logged_in and not control.remembers_login

@@ -1,4 +1,4 @@
-"""The clerk's window model without Qt: state from literal replies and events, enabled actions."""
+"""The clerk's model without Qt: literal welcomes and events fed to the live hall model."""
 
 from __future__ import annotations
 
@@ -7,40 +7,43 @@ import sys
 
 import pytest
 
-from clerk.model import Action, ClerkModel, LinkState, WindowMode
+from clerk.model import Action, ClerkModel, LinkState, WindowMode, call_reason
+from contract.hall import HallModel
 
 DAY = "2026-11-22"
 
 
-def window(state="open", current=None, parked=(), last_rating=None, staff="s3", pause_reason=None):
+def window(state="open", current=None, parked=(), last_rating=None, staff="s3", pause_reason=None,
+           number=3, last_served=None):  # fmt: skip
     return {
-        "number": 3,
-        "name": "3号窗口",
+        "number": number,
+        "name": f"{number}号窗口",
         "state": state,
         "staff": staff,
-        "staff_name": "职员s3",
+        "staff_name": f"职员{staff}" if staff else None,
         "current": current,
         "services": ["SB", "YB", "HJ"],
         "parked": list(parked),
         "last_rating": last_rating,
+        "last_served": last_served,
         "pause_reason": pause_reason,
     }
 
 
 def ticket(number, service="SB", state="waiting", window_no=None, called_at=None, cls="normal",
-           issued_at=100.0, rating=None, target=None):  # fmt: skip
+           issued_at=100.0, target=None):  # fmt: skip
     return {"id": f"{DAY}-{number}", "number": number, "service": service, "class": cls,
             "state": state, "issued_at": issued_at, "window": window_no, "called_at": called_at,
-            "target_window": target, "rating": rating,
+            "target_window": target,
             "reason": {"rule": "normal", "text_zh": "按取号先后顺序呼叫",
                        "text_en": "Called in order of arrival"}}  # fmt: skip
 
 
-def snapshot(win=None, waiting=(), other_windows=()):
+def snapshot(win=None, waiting=()):
     return {
         "day": DAY,
         "waiting": list(waiting),
-        "windows": [win or window(state="closed", staff=None), *other_windows],
+        "windows": [window(number=1, staff="s1"), win or window(state="closed", staff=None)],
         "services": [
             {"code": "SB", "name_zh": "社保", "name_en": "Social Insurance"},
             {"code": "YB", "name_zh": "医保", "name_en": "Medical Insurance"},
@@ -50,9 +53,11 @@ def snapshot(win=None, waiting=(), other_windows=()):
     }
 
 
-def welcome(snap, seq=10):
-    return {"type": "welcome", "seq": seq, "window": 3, "snapshot": snap,
-            "hall": {"name_zh": "测试县政务服务中心", "name_en": "Test County Service Center"}}  # fmt: skip
+def welcome(snap, seq=10, timezone=""):
+    return {"type": "welcome", "protocol": 1, "seq": seq, "device": "clerk-3", "role": "clerk",
+            "window": 3, "snapshot": snap,
+            "hall": {"name_zh": "测试县政务服务中心", "name_en": "Test County Service Center",
+                     "timezone": timezone}}  # fmt: skip
 
 
 def event(seq, kind, **fields):
@@ -61,7 +66,8 @@ def event(seq, kind, **fields):
 
 def issued(seq, number, service="SB", cls="normal"):
     return event(seq, "ticket_issued", ticket=f"{DAY}-{number}", number=number, service=service,
-                 **{"class": cls})  # fmt: skip
+                 prefix=number[0], sequence=int(number[1:]), order=seq, ahead=0,
+                 estimated_wait_s=0, **{"class": cls})  # fmt: skip
 
 
 def called(seq, number, win=3, service="SB", recall=False):
@@ -70,12 +76,26 @@ def called(seq, number, win=3, service="SB", recall=False):
                  reason={"rule": "normal", "text_zh": "按取号先后顺序呼叫", "text_en": "In order"})  # fmt: skip
 
 
-def signed_in(waiting=(), **win):
-    """A model logged in at window 3 of an open, idle window."""
-    m = ClerkModel(3)
-    m.apply_welcome(welcome(snapshot(window(**win), waiting)))
-    m.signed_in("s3", window(**win))
+def connected(snap=None, seq=10, timezone=""):
+    """A model of window 3 whose live hall model has had a welcome, as the link feeds it."""
+    hall = HallModel()
+    m = ClerkModel(3, hall)
+    hall.observe(m.hall_changed)
+    hall.apply_welcome(welcome(snap or snapshot(), seq, timezone))
+    m.welcomed()
     return m
+
+
+def signed_in(waiting=(), **win):
+    """A model logged in at window 3, open under s3."""
+    m = connected(snapshot(window(**win), waiting))
+    m.signed_in("s3")
+    return m
+
+
+def feed(m, *events):
+    for e in events:
+        assert m.hall.apply_event(e), e
 
 
 def test_the_model_imports_no_qt():
@@ -91,14 +111,14 @@ def test_before_connecting_nothing_is_possible():
 
 
 def test_welcome_then_login_opens_an_idle_window():
-    m = ClerkModel(3)
+    m = connected(snapshot(waiting=[ticket("A001"), ticket("C001", "HJ")]))
     seen = []
     m.subscribe(lambda: seen.append(m.mode))
-    m.apply_welcome(welcome(snapshot(waiting=[ticket("A001"), ticket("C001", "HJ")])))
     assert m.link is LinkState.ONLINE and m.mode is WindowMode.CLOSED and not m.logged_in
     assert m.hall_zh == "测试县政务服务中心" and m.window_name == "3号窗口"
     assert m.enabled_actions() == frozenset()  # not logged in on this connection
-    m.signed_in("s3", window())
+    feed(m, event(11, "window_opened", window=3, staff="s3", staff_name="职员s3"))
+    m.signed_in("s3")
     assert m.logged_in and m.staff_name == "职员s3" and m.link is LinkState.SIGNED_IN
     assert m.mode is WindowMode.IDLE and m.waiting_here == 2
     assert m.enabled_actions() == {Action.CALL_NEXT, Action.CALL_NUMBER, Action.PAUSE,
@@ -111,34 +131,48 @@ def test_waiting_counts_only_what_this_window_may_call():
                            ticket("B002", "YB", target=3)])  # fmt: skip
     assert [t.number for t in m.callable_here()] == ["A001", "B002"]
     assert m.waiting_by_service() == [("SB", 1), ("YB", 1), ("HJ", 0)]
-    m.apply_event(issued(11, "A002"))
-    m.apply_event(issued(12, "D002", "GS"))
+    feed(m, issued(11, "A002"), issued(12, "D002", "GS"))
     assert m.waiting_here == 3
-    m.apply_event(called(13, "A001", win=1))  # another window took it
+    feed(m, called(13, "A001", win=1))  # another window took it
     assert m.waiting_here == 2 and m.current is None
+
+
+def test_the_screen_redraws_only_for_what_shows_here():
+    m = signed_in(waiting=[ticket("D001", "GS")])
+    redraws = []
+    m.subscribe(lambda: redraws.append(m.hall.seq))
+    feed(m, issued(11, "D002", "GS"))  # a service window 3 does not serve
+    feed(m, event(12, "window_paused", window=1, staff="s1", reason="lunch"))  # another window
+    feed(m, called(13, "D001", win=1, service="GS"))
+    assert redraws == []
+    feed(m, issued(14, "A001"))  # one more for window 3
+    feed(m, event(15, "window_paused", window=3, staff="s3"))
+    assert redraws == [14, 15]
+    m.hall.apply_event(issued(17, "A002"))  # 16 went missing: stale until a snapshot
+    assert m.hall.needs_resync and redraws == [14, 15, 15]
 
 
 def test_call_next_with_nobody_waiting_is_off():
     m = signed_in()
     assert not m.enabled(Action.CALL_NEXT) and not m.enabled(Action.CALL_NUMBER)
-    m.apply_event(issued(11, "A001"))
+    feed(m, issued(11, "A001"))
     assert m.enabled(Action.CALL_NEXT)
 
 
 def test_a_call_event_makes_the_window_serve():
     m = signed_in(waiting=[ticket("A001", cls="priority")])
-    m.apply_event(called(11, "A001"))
+    feed(m, called(11, "A001"))
     assert m.mode is WindowMode.SERVING
     assert (m.current.number, m.current.ticket_class, m.current.called_at) == (
         "A001",
         "priority",
         1011.0,
     )
-    assert m.current.reason_zh == "按取号先后顺序呼叫"
+    assert call_reason(m.current) == ("按取号先后顺序呼叫", "In order")
     assert m.waiting_here == 0
     assert m.enabled_actions() == {Action.RECALL, Action.NO_SHOW, Action.FINISH, Action.TRANSFER,
                                    Action.PARK}  # fmt: skip
-    m.apply_event(called(12, "A001", recall=True))
+    feed(m, called(12, "A001", recall=True))
     assert m.current.called_at == 1011.0  # a recall does not restart the counter
 
 
@@ -150,12 +184,22 @@ def test_served_seconds_count_from_the_servers_call_time():
     assert signed_in().served_seconds(5000.0) is None
 
 
-def test_a_called_reply_and_its_event_agree():
+def test_an_action_waits_for_the_live_model_to_see_its_events():
+    """The reply comes before its events: what waits for seq 12 runs once 12 is applied."""
     m = signed_in(waiting=[ticket("A001")])
-    m.apply_reply({"type": "called", "ticket": ticket("A001", "SB", "called", 3, 1005.0)})
-    assert m.current.number == "A001" and m.current.called_at == 1005.0
-    m.apply_event(called(11, "A001"))  # the same call, pushed right after the reply
-    assert m.current.called_at == 1005.0 and m.mode is WindowMode.SERVING
+    m.set_pending(Action.CALL_NEXT)
+    done = []
+    m.when_seen(12, lambda: done.append(m.current.number))
+    feed(m, issued(11, "A002"))
+    assert done == [] and m.busy
+    feed(m, called(12, "A001"))
+    assert done == ["A001"]
+    m.when_seen(12, lambda: done.append("now"))  # seen already
+    assert done == ["A001", "now"]
+    m.when_seen(13, lambda: done.append("never"))
+    m.set_link(LinkState.OFFLINE)  # forgotten with the connection
+    feed(m, issued(13, "A003"))
+    assert done == ["A001", "now"] and not m.busy
 
 
 @pytest.mark.parametrize(
@@ -165,13 +209,14 @@ def test_a_called_reply_and_its_event_agree():
 )  # fmt: skip
 def test_ending_a_service_returns_to_idle(kind, extra):
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
-    m.apply_event(event(11, kind, ticket=f"{DAY}-A001", number="A001", window=3, service="SB",
-                        **extra))  # fmt: skip
+    if kind != "ticket_transferred":
+        extra = {"service": "SB", **extra}
+    feed(m, event(11, kind, ticket=f"{DAY}-A001", number="A001", window=3, **extra))
     assert m.mode is WindowMode.IDLE and m.current is None
     if kind == "ticket_parked":
         assert m.parked == ["A001"] and m.enabled(Action.CALL_PARKED)
     if kind == "ticket_transferred":
-        assert m.waiting[f"{DAY}-A001"].service == "YB" and m.waiting_here == 1
+        assert m.hall.tickets[f"{DAY}-A001"].service == "YB" and m.waiting_here == 1
     if kind == "ticket_finished":
         assert m.rate_target.number == "A001" and m.enabled(Action.INVITE_RATING)
     else:
@@ -180,153 +225,146 @@ def test_ending_a_service_returns_to_idle(kind, extra):
 
 def test_a_ticket_transferred_to_another_window_does_not_wait_here():
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
-    m.apply_event(event(11, "ticket_transferred", ticket=f"{DAY}-A001", number="A001", window=3,
-                        from_service="SB", to_service="SB", to_window=1))  # fmt: skip
-    assert m.waiting_here == 0 and m.waiting[f"{DAY}-A001"].target_window == 1
+    feed(m, event(11, "ticket_transferred", ticket=f"{DAY}-A001", number="A001", window=3,
+                  from_service="SB", to_service="SB", to_window=1))  # fmt: skip
+    assert m.waiting_here == 0 and m.hall.tickets[f"{DAY}-A001"].target_window == 1
 
 
 def test_parked_ticket_called_back_leaves_the_parked_list():
     m = signed_in(parked=["A001", "A004"])
-    m.apply_event(event(11, "ticket_called", ticket=f"{DAY}-A004", number="A004", window=3,
-                        service="SB", recall=False, reason={"rule": "parked"}))  # fmt: skip
+    feed(m, event(11, "ticket_called", ticket=f"{DAY}-A004", number="A004", window=3,
+                  service="SB", recall=False, reason={"rule": "parked"}))  # fmt: skip
     assert m.parked == ["A001"] and m.current.number == "A004"
 
 
 def test_pause_allows_only_resume_and_sign_out():
     m = signed_in(waiting=[ticket("A001")], parked=["A009"])
-    m.apply_event(event(11, "window_paused", window=3, staff="s3"))
+    feed(m, event(11, "window_paused", window=3, staff="s3"))
     assert m.mode is WindowMode.PAUSED
     assert m.enabled_actions() == {Action.RESUME, Action.LOGOUT}
-    m.apply_event(event(12, "window_resumed", window=3, staff="s3"))
+    feed(m, event(12, "window_resumed", window=3, staff="s3"))
     assert m.mode is WindowMode.IDLE and m.enabled(Action.CALL_NEXT) and m.enabled(Action.PAUSE)
 
 
 def test_no_sign_out_while_a_paused_window_still_serves():
     """A keypad can pause a window in the middle of a ticket; the server refuses to close it."""
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
-    m.apply_event(event(11, "window_paused", window=3, staff="s3", reason="fault"))
+    feed(m, event(11, "window_paused", window=3, staff="s3", reason="fault"))
     assert m.mode is WindowMode.PAUSED and m.enabled_actions() == {Action.RESUME}
 
 
 def test_the_pause_reason_comes_from_the_window_and_the_events():
     m = signed_in(state="paused", pause_reason="lunch")
     assert m.pause_reason == "lunch"
-    m.apply_event(event(11, "window_resumed", window=3, staff="s3"))
+    feed(m, event(11, "window_resumed", window=3, staff="s3"))
     assert m.pause_reason is None
-    m.apply_event(event(12, "window_paused", window=3, staff="s3", reason="meeting"))
+    feed(m, event(12, "window_paused", window=3, staff="s3", reason="meeting"))
     assert m.pause_reason == "meeting"
-    m.apply_event(event(13, "window_paused", window=4, staff="s4", reason="fault"))
+    feed(m, event(13, "window_paused", window=1, staff="s1", reason="fault"))
     assert m.pause_reason == "meeting"  # another window's
-    m.apply_reply({"type": "window", "window": window(state="paused", pause_reason="away")})
+    feed(m, event(14, "window_paused", window=3, staff="s3", reason="away"))
     assert m.pause_reason == "away"
-    m.apply_event(event(14, "window_closed", window=3, staff="s3"))
+    feed(m, event(15, "window_closed", window=3, staff="s3"))
     assert m.pause_reason is None
 
 
-@pytest.mark.parametrize("sent", [None, "", 7, ["lunch"], "x" * 500])
-def test_a_missing_or_malformed_pause_reason_counts_as_none(sent):
+@pytest.mark.parametrize("sent", [None, "", "x" * 500])
+def test_a_missing_or_outlandish_pause_reason_counts_as_none(sent):
     m = signed_in(state="paused", pause_reason=sent)
     assert m.mode is WindowMode.PAUSED and m.pause_reason is None
-    m.apply_event(event(11, "window_paused", window=3, staff="s3", reason=sent))
-    assert m.pause_reason is None
     m = signed_in(state="open", pause_reason="lunch")  # not paused: no reason, whatever it says
+    assert m.pause_reason is None
+    feed(m, event(11, "window_paused", window=3, staff="s3", reason="x" * 500))
     assert m.pause_reason is None
 
 
 def test_ratings_for_this_window_show_and_bad_ones_are_marked():
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
-    m.apply_event(event(11, "ticket_finished", ticket=f"{DAY}-A001", number="A001", window=3,
-                        service="SB", staff="s3", duration_s=3))  # fmt: skip
-    m.apply_event(event(12, "rating_invited", ticket=f"{DAY}-A001", number="A001", window=3))
-    assert m.invited == f"{DAY}-A001"
-    m.apply_event(event(13, "rating_recorded", ticket=f"{DAY}-B007", number="B007", window=1,
-                        score=1, level="VERY_DISSATISFIED", bad=True))  # fmt: skip
+    feed(m, event(11, "ticket_finished", ticket=f"{DAY}-A001", number="A001", window=3,
+                  service="SB", staff="s3", duration_s=3))  # fmt: skip
+    assert not m.invited
+    feed(m, event(12, "rating_invited", ticket=f"{DAY}-A001", number="A001", window=3))
+    assert m.invited
+    rating = {"service": "SB", "source": "evaluator"}
+    feed(m, event(13, "rating_recorded", ticket=f"{DAY}-B007", number="B007", window=1,
+                  score=1, level="VERY_DISSATISFIED", bad=True, **rating))  # fmt: skip
     assert m.last_rating is None  # another window's
-    m.apply_event(event(14, "rating_recorded", ticket=f"{DAY}-A001", number="A001", window=3,
-                        score=2, level="DISSATISFIED", bad=True))  # fmt: skip
+    feed(m, event(14, "rating_recorded", ticket=f"{DAY}-A001", number="A001", window=3,
+                  score=2, level="DISSATISFIED", bad=True, **rating))  # fmt: skip
     assert (m.last_rating.number, m.last_rating.score, m.last_rating.bad) == ("A001", 2, True)
-    assert m.rate_target is None and m.invited is None and not m.enabled(Action.INVITE_RATING)
+    assert m.rate_target is None and not m.invited and not m.enabled(Action.INVITE_RATING)
 
 
 def test_offline_turns_every_button_off_and_back():
     m = signed_in(waiting=[ticket("A001")])
     m.set_link(LinkState.OFFLINE)
     assert m.enabled_actions() == frozenset() and m.logged_in  # the session is kept
-    m.apply_welcome(welcome(snapshot(window(), [ticket("A001")]), seq=20))
+    m.hall.apply_welcome(welcome(snapshot(window(), [ticket("A001")]), seq=20))
+    m.welcomed()
     assert m.link is LinkState.ONLINE and m.enabled_actions() == frozenset()  # not yet re-logged
-    m.signed_in("s3", window())
+    m.signed_in("s3")
     assert m.enabled(Action.CALL_NEXT)
 
 
-def test_busy_sends_nothing_more():
+def test_an_action_on_its_way_sends_nothing_more():
     m = signed_in(waiting=[ticket("A001")])
-    m.set_busy(True)
-    assert m.enabled_actions() == frozenset()
-    m.set_busy(False)
+    m.set_pending(Action.CALL_NEXT)
+    assert m.busy and m.enabled_actions() == frozenset()
+    m.set_pending(None)
     assert m.enabled(Action.CALL_NEXT)
-
-
-def test_events_in_a_snapshot_are_skipped_and_gaps_are_reported():
-    m = signed_in(waiting=[ticket("A001")])  # snapshot at seq 10
-    assert m.apply_event(issued(9, "A000")) is True  # already in the snapshot
-    assert f"{DAY}-A000" not in m.waiting
-    assert m.apply_event(issued(11, "A002")) is True
-    assert m.apply_event(issued(14, "A003")) is False  # 12 and 13 were missed
-    assert m.waiting_here == 3
-
-
-def test_newer_events_survive_an_older_snapshot():
-    m = signed_in()
-    m.apply_event(issued(11, "A001"))
-    m.apply_event(issued(12, "A002"))
-    # A snapshot taken at seq 11 arrives after event 12: event 12 is applied on top again.
-    m.apply_snapshot(snapshot(window(), [ticket("A001")]), 11)
-    assert [t.number for t in m.callable_here()] == ["A001", "A002"] and m.seq == 12
 
 
 def test_closing_the_window_elsewhere_signs_the_app_out():
     m = signed_in()
-    m.apply_event(event(11, "window_closed", window=3, staff="s3"))
+    feed(m, event(11, "window_closed", window=3, staff="s3"))
     assert not m.logged_in and m.mode is WindowMode.CLOSED and m.link is LinkState.ONLINE
 
 
-def test_a_login_reply_of_a_serving_window_restores_everything():
-    m = ClerkModel(3)
-    m.apply_welcome(welcome(snapshot()))
+def test_closing_it_by_its_own_sign_out_waits_for_the_reply():
+    m = signed_in()
+    m.set_pending(Action.LOGOUT)
+    feed(m, event(11, "window_closed", window=3, staff="s3"))
+    assert m.logged_in and m.mode is WindowMode.CLOSED  # the reply's handler signs out
+
+
+def test_a_welcome_of_a_serving_window_restores_everything():
+    rating = {"ticket": f"{DAY}-A001", "number": "A001", "score": 5, "level": "VERY_SATISFIED",
+              "bad": False, "at": 900.0}  # fmt: skip
     win = window(current=ticket("B003", "YB", "called", 3, 990.0, cls="appointment"),
-                 parked=["A002"], last_rating={"ticket": f"{DAY}-A001", "number": "A001",
-                                               "score": 5, "level": "VERY_SATISFIED", "bad": False})  # fmt: skip
-    m.signed_in("s3", win)
+                 parked=["A002"], last_rating=rating,
+                 last_served={"id": f"{DAY}-A001", "number": "A001", "rated": True})  # fmt: skip
+    m = connected(snapshot(win))
+    m.signed_in("s3")
     assert m.mode is WindowMode.SERVING and m.current.number == "B003"
     assert m.parked == ["A002"] and m.last_rating.score == 5 and not m.last_rating.bad
+    assert m.rate_target is None
     assert m.service_name("YB") == "医保" and m.service_name("YB", "en") == "Medical Insurance"
+    assert m.window_names() == {1: "1号窗口", 3: "3号窗口"}
 
 
 def test_expired_and_voided_tickets_leave_the_queue():
     m = signed_in(waiting=[ticket("A001"), ticket("A002")], parked=["A003"])
-    m.apply_event(event(11, "ticket_voided", ticket=f"{DAY}-A001", number="A001", service="SB"))
-    m.apply_event(event(12, "day_started", previous=DAY))
-    m.apply_event(event(13, "ticket_expired", ticket=f"{DAY}-A002", number="A002", was="waiting"))
-    m.apply_event(event(14, "ticket_expired", ticket=f"{DAY}-A003", number="A003", was="parked",
-                        window=3))  # fmt: skip
+    feed(m, event(11, "ticket_voided", ticket=f"{DAY}-A001", number="A001", service="SB",
+                  reason="printer_paper_out"))  # fmt: skip
+    feed(m, event(12, "day_started", previous=DAY))
+    feed(m, event(13, "ticket_expired", ticket=f"{DAY}-A002", number="A002", was="waiting"))
+    feed(m, event(14, "ticket_expired", ticket=f"{DAY}-A003", number="A003", was="parked",
+                  window=3))  # fmt: skip
     assert m.waiting_here == 0 and m.parked == []
 
 
 def test_logout_only_when_idle_and_signed_out_clears_the_session():
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     assert not m.enabled(Action.LOGOUT)
-    m.apply_reply({"type": "finished", "ticket": ticket("A001", state="done", window_no=3)})
+    feed(m, event(11, "ticket_finished", ticket=f"{DAY}-A001", number="A001", window=3,
+                  service="SB", staff="s3", duration_s=3))  # fmt: skip
     assert m.enabled(Action.LOGOUT)
     m.signed_out()
     assert not m.logged_in and m.link is LinkState.ONLINE and m.enabled_actions() == frozenset()
 
 
 def test_the_clock_shows_the_halls_time_whatever_the_machines_zone():
-    m = ClerkModel(3)
-    hello = welcome(snapshot())
-    hello["hall"]["timezone"] = "Asia/Shanghai"
-    m.apply_welcome(hello)
+    m = connected(timezone="Asia/Shanghai")
     assert m.hall_clock(1795312800.0) == "2026-11-22  10:00"  # 02:00 UTC
-    hello["hall"]["timezone"] = "Mars/Olympus_Mons"  # unknown: the machine's own zone
-    m.apply_welcome(hello)
-    assert m.hall_tz is None
+    m.hall.apply_welcome(welcome(snapshot(), timezone="Mars/Olympus_Mons"))  # unknown
+    assert m.hall_tz is None  # the machine's own zone
