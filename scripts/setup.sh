@@ -22,6 +22,9 @@ APT_PACKAGES=(
   xvfb xdotool imagemagick sqlite3 curl
   # browser tests
   chromium chromium-driver
+  # the voice: sox to inspect a recorded voice pack (soxi), a PulseAudio sound server (and its
+  # null sink in the voice tests, which record what was played with parecord)
+  sox pulseaudio pulseaudio-utils
 )
 
 missing=()
