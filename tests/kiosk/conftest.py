@@ -299,8 +299,12 @@ class KioskRig:
         self.kiosk.stop()
         assert not self.controller.printer._thread.isRunning()
         assert not any(t.name == "server-link" and t.is_alive() for t in threading.enumerate())
-        for timer in (self.controller.idle_timer, self.controller.poll_timer,
-                      self.controller.refresh_timer, self.window.topbar.timer):  # fmt: skip
+        for timer in (
+            self.controller.idle_timer,
+            self.controller.poll_timer,
+            self.controller.refresh_timer,
+            self.window.topbar.timer,
+        ):
             assert not timer.isActive()
 
 
