@@ -35,7 +35,7 @@ class HallBoard(BoardScreen):
             waiting = QRectF(rect.left(), calls.bottom() + gap, half, lower)
             windows = QRectF(waiting.right() + gap, waiting.top(), rect.width() - half - gap, lower)
         else:
-            side = 600 * u
+            side = (600 if self.call_columns() == 1 else 520) * u
             calls = QRectF(rect.left(), rect.top(), rect.width() - side - gap, rect.height())
             windows_h = self._windows_height(rect.height())
             waiting = QRectF(calls.right() + gap, rect.top(), side, rect.height() - windows_h - gap)
@@ -78,14 +78,16 @@ class HallBoard(BoardScreen):
             self._pair(p, empty, "no_calls", 44 * u, paint.SOFT, align=CENTER, stacked=True)
 
     def _cells(self, row: QRectF, columns: int) -> tuple[QRectF, QRectF, QRectF]:
-        pad = 28 * self.unit
+        pad = (28 if columns == 1 else 20) * self.unit
         inner = row.adjusted(pad, 0, -pad, 0)
-        a, b = (0.31, 0.33) if columns == 1 else (0.36, 0.34)
-        number = QRectF(inner.left(), inner.top(), inner.width() * a, inner.height())
-        window = QRectF(number.right(), inner.top(), inner.width() * b, inner.height())
-        service = QRectF(
-            window.right(), inner.top(), inner.right() - window.right(), inner.height()
+        a, b = (0.31, 0.33) if columns == 1 else (0.35, 0.35)
+        gap = pad * 0.8
+        number = QRectF(inner.left(), inner.top(), inner.width() * a - gap, inner.height())
+        window = QRectF(
+            inner.left() + inner.width() * a, inner.top(), inner.width() * b - gap, inner.height()
         )
+        left = inner.left() + inner.width() * (a + b)
+        service = QRectF(left, inner.top(), inner.right() - left, inner.height())
         return number, window, service
 
     def _call_heading(self, p: QPainter, head: QRectF, columns: int) -> None:
@@ -93,7 +95,10 @@ class HallBoard(BoardScreen):
         number, window, service = self._cells(head, columns)
         px = 30 * u
         for cell, key in ((number, "col_number"), (window, "col_window"), (service, "col_service")):
-            self._pair(p, cell, key, px, paint.SOFT)
+            if columns == 1:
+                self._pair(p, cell, key, px, paint.SOFT)
+            else:  # no room for two languages
+                paint.draw(p, cell, text(key, self.lang), self.fonts.text, px, paint.SOFT)
         p.fillRect(
             QRectF(head.left(), head.bottom() - 2 * u, head.width(), 2 * u), paint.PANEL_LINE
         )
@@ -126,19 +131,20 @@ class HallBoard(BoardScreen):
             bold=True,
         )
         name = self.state.service_name(call.service, lang)
-        tag_h = min(h * 0.34, 46 * u)
-        second = h > 80 * u and (call.recall or self.config.bilingual)
+        tag_h = min(h * 0.36, 50 * u)
+        roomy = service.width() > 300 * u
+        second = h > 80 * u and (call.recall or (self.config.bilingual and roomy))
         if not second:
-            paint.draw(p, service, name, self.fonts.text, min(h * 0.4, 40 * u), paint.INK)
+            paint.draw(p, service, name, self.fonts.text, min(h * 0.46, 52 * u), paint.INK)
             return
-        top = QRectF(service.left(), row.top() + h * 0.1, service.width(), h * 0.45)
-        paint.draw(p, top, name, self.fonts.text, min(h * 0.36, 40 * u), paint.INK)
+        top = QRectF(service.left(), row.top() + h * 0.08, service.width(), h * 0.47)
+        paint.draw(p, top, name, self.fonts.text, min(h * 0.42, 48 * u), paint.INK)
         below = QRectF(service.left(), top.bottom() + h * 0.04, service.width(), tag_h)
         if call.recall:
             label = text("recall", lang)
-            if self.config.bilingual:
+            if self.config.bilingual and roomy:
                 label += " " + other("recall", lang)
-            paint.pill(p, below, label, self.fonts.text, tag_h * 0.62, paint.RECALL, paint.INK)
+            paint.pill(p, below, label, self.fonts.text, tag_h * 0.7, paint.RECALL, paint.INK)
         else:
             other_name = self.state.service_name(call.service, "zh" if lang == "en" else "en")
             paint.draw(p, below, other_name, self.fonts.text, tag_h * 0.7, paint.SOFT)
@@ -157,7 +163,7 @@ class HallBoard(BoardScreen):
         if not services:
             self._pair(p, body, "no_services", 32 * u, paint.SOFT)
             return
-        line = min(66 * u, body.height() / len(services))
+        line = min(80 * u, body.height() / len(services))
         count_w = body.width() * 0.3
         for i, s in enumerate(services):
             r = QRectF(body.left(), body.top() + i * line, body.width(), line)

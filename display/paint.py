@@ -7,10 +7,19 @@ never clipped), light text on a dark ground for contrast.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
 
 from appkit.fonts import cjk_family
 
@@ -81,6 +90,12 @@ def fitted(
     return f, text
 
 
+@functools.cache
+def true_bold(family: str) -> bool:
+    """Whether `family` has a bold face (else Qt makes one up, and forgets it above 64 px)."""
+    return any("bold" in style.lower() for style in QFontDatabase.styles(family))
+
+
 def draw(
     painter: QPainter,
     rect: QRect | QRectF,
@@ -94,10 +109,45 @@ def draw(
     """`text` on one line in `rect`, vertically centred, shrunk to fit its width."""
     r = QRectF(rect)
     f, shown = fitted(family, text, r.width(), min(px, r.height() * 0.92), bold)
+    painted.append(shown)
+    if bold and not true_bold(family) and f.pixelSize() >= 40:
+        _draw_emboldened(painter, r, shown, f, color, align)
+        return
     painter.setFont(f)
     painter.setPen(color)
     painter.drawText(r, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
-    painted.append(shown)
+
+
+def _draw_emboldened(
+    painter: QPainter, r: QRectF, text: str, f: QFont, color: QColor, align: Qt.AlignmentFlag
+) -> None:
+    """Large bold text of a family without a bold face: the outline, filled and stroked."""
+    f = QFont(f)
+    f.setBold(False)
+    metrics = QFontMetricsF(f)
+    wide = metrics.horizontalAdvance(text)
+    if align & Qt.AlignmentFlag.AlignRight:
+        x = r.right() - wide
+    elif align & Qt.AlignmentFlag.AlignHCenter:
+        x = r.center().x() - wide / 2
+    else:
+        x = r.left()
+    y = r.center().y() + (metrics.ascent() - metrics.descent()) / 2
+    path = QPainterPath()
+    path.addText(x, y, f, text)
+    painter.save()
+    painter.setPen(
+        QPen(
+            color,
+            f.pixelSize() * 0.045,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
+    )
+    painter.setBrush(color)
+    painter.drawPath(path)
+    painter.restore()
 
 
 def draw_wrapped(

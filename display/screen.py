@@ -66,7 +66,7 @@ class Marquee(QWidget):
         gap = self.height() * 3
         wide = p.fontMetrics().horizontalAdvance(self.notice) + gap
         moved = self.clock.elapsed() / 1000 * MARQUEE_SPEED * self.scale
-        x = self.width() - moved % (wide + self.width())
+        x = self.height() * 0.5 - moved % wide  # starts in view, then runs on round
         while x < self.width():
             p.drawText(
                 QRectF(x, 0, wide, self.height()), int(Qt.AlignmentFlag.AlignVCenter), self.notice

@@ -100,7 +100,9 @@ class HallThread:
         client = next((c for c in run.clients if c.device == kiosk), None)
         if client is None:
             client = self.call(run.client(kiosk))
-        reply = self.request(client, "take_ticket", service=service, request_id=f"t{next(self._ids)}")
+        reply = self.request(
+            client, "take_ticket", service=service, request_id=f"t{next(self._ids)}"
+        )
         return dict(reply["ticket"])
 
 
