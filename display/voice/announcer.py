@@ -42,6 +42,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+SPOKEN_KEPT = 50  # the last announcements kept for the board's diagnostics (and tests)
+
 
 @dataclass(frozen=True, slots=True)
 class Zone:
@@ -155,6 +157,7 @@ class Announcer:
         self.present = present or model_presence(model)
         self.on_status = on_status
         self.playing: Announcement | None = None
+        self.spoken: deque[Announcement] = deque(maxlen=SPOKEN_KEPT)  # handed to the output
         self._pending: deque[Call] = deque()
         self._stop_observing: Callable[[], None] | None = None
         self._pumping = False
@@ -264,7 +267,9 @@ class Announcer:
                 announcement = self.announcement(call)
                 self.playing = announcement
                 log.info("speaking: %s", " / ".join(announcement.texts))
-                if not self.output.play(announcement.sound):
+                if self.output.play(announcement.sound):
+                    self.spoken.append(announcement)
+                else:
                     self.playing = None
                     log.warning("call %s not spoken: %s", call.number, self.output.status)
         finally:
