@@ -19,6 +19,7 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
     [[windows]]  number, name, services = { CODE = weight, ... }
     [[staff]]    id, name, pin_hash (from ``python -m queue_server.pins``)
     [[devices]]  id, role, token (≥16 characters), window?
+    [[zones]]?   name, name_zh, name_en?, windows = [numbers]  (web board: /board?zone=name)
 
 Opening hours: ``hours = [{days = "1-5", start = "09:00", end = "12:00"}, ...]``; days are
 ISO weekdays (1 = Monday … 7 = Sunday) or English abbreviations, as ranges and lists
@@ -49,6 +50,7 @@ from queue_server.core.model import (
     Service,
     Staff,
     Window,
+    Zone,
 )
 from queue_server.pins import is_pin_hash
 from queue_server.tomlcheck import (
@@ -200,6 +202,13 @@ class _Device(TomlTable, frozen=True):
     window: Number | None = None
 
 
+class _Zone(TomlTable, frozen=True):
+    name: Code
+    name_zh: Text
+    windows: Annotated[tuple[Number, ...], Meta(min_length=1)]
+    name_en: Text = ""
+
+
 class _HallFile(TomlTable, frozen=True):
     hall: _Head
     services: Annotated[tuple[_Service, ...], Meta(min_length=1)]
@@ -208,6 +217,7 @@ class _HallFile(TomlTable, frozen=True):
     ratings: _Ratings = msgspec.field(default_factory=_Ratings)
     staff: tuple[_Staff, ...] = ()
     devices: tuple[_Device, ...] = ()
+    zones: tuple[_Zone, ...] = ()
 
 
 # --- the rules across fields --------------------------------------------------------------
@@ -250,6 +260,7 @@ class _Rules:
                 followup_working_days=file.ratings.followup_working_days,
             ),
             public_url=file.hall.public_url.rstrip("/"),
+            zones=self.zones(file.zones, {w.number for w in windows}),
         )
 
     def policy(self, policy: _Policy) -> CallPolicy:
@@ -365,3 +376,14 @@ class _Rules:
             if d.window is not None and d.window not in windows:
                 raise self.fail(f"{path}.window", f"no [[windows]] entry has number {d.window}")
         return tuple(Device(d.id, d.role, d.token, d.window) for d in items)
+
+    def zones(self, items: tuple[_Zone, ...], windows: set[int]) -> tuple[Zone, ...]:
+        names: dict[str, str] = {}
+        for index, z in enumerate(items):
+            self.unique(names, z.name, f"zones[{index}].name", "zone name")
+            for at, number in enumerate(z.windows):
+                if number not in windows:
+                    raise self.fail(
+                        f"zones[{index}].windows[{at}]", f"no [[windows]] entry has number {number}"
+                    )
+        return tuple(Zone(z.name, z.name_zh, tuple(z.windows), z.name_en) for z in items)

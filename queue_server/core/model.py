@@ -136,6 +136,16 @@ class RatingPolicy:
 
 
 @dataclass(frozen=True)
+class Zone:
+    """A part of the hall (a floor, a wing) whose boards show only its windows' calls."""
+
+    name: str  # the key in a board's address: /board?zone=<name>
+    name_zh: str
+    windows: tuple[int, ...]
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
 class Hall:
     """The whole configured hall, as validated from the TOML file."""
 
@@ -148,6 +158,7 @@ class Hall:
     policy: CallPolicy = field(default_factory=CallPolicy)
     ratings: RatingPolicy = field(default_factory=RatingPolicy)
     public_url: str = "http://localhost:8765"  # base of the ticket status page (QR code)
+    zones: tuple[Zone, ...] = ()  # board zones; none: every board shows every window
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)
