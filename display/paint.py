@@ -8,14 +8,17 @@ never clipped), light text on a dark ground for contrast.
 from __future__ import annotations
 
 import functools
+import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
     QFontMetricsF,
+    QImage,
     QPainter,
     QPainterPath,
     QPen,
@@ -73,11 +76,12 @@ def font(family: str, px: float, bold: bool = False) -> QFont:
     return f
 
 
+@functools.lru_cache(maxsize=4096)
 def fitted(
     family: str, text: str, width: float, px: float, bold: bool = False, least: float = 0.45
 ) -> tuple[QFont, str]:
     """A font of at most `px` pixels in which `text` fits `width`; when even `least` × `px`
-    is too wide, that size with the text elided."""
+    is too wide, that size with the text elided. (Cached: boards paint the same texts.)"""
     f = font(family, px, bold)
     wide = QFontMetricsF(f).horizontalAdvance(text)
     if wide <= width or not text:
@@ -96,6 +100,71 @@ def true_bold(family: str) -> bool:
     return any("bold" in style.lower() for style in QFontDatabase.styles(family))
 
 
+class TextImages:
+    """Texts rendered once and then copied: a large text is drawn glyph outline by glyph
+    outline (Qt caches glyphs only up to 64 px), which costs milliseconds a call at 4K, and a
+    board paints mostly the same texts again. Least recently used images go past `budget`."""
+
+    def __init__(self, budget: int = 64 * 1024 * 1024) -> None:
+        self.budget = budget
+        self.used = 0
+        self._images: OrderedDict[tuple[object, ...], tuple[QImage, float, float]] = OrderedDict()
+
+    def get(self, f: QFont, text: str, color: QColor, dpr: float) -> tuple[QImage, float, float]:
+        """The text's image, its ascent and its advance (in device-independent pixels)."""
+        key = (f.key(), text, color.rgba(), dpr)
+        found = self._images.get(key)
+        if found is not None:
+            self._images.move_to_end(key)
+            return found
+        found = self._render(f, text, color, dpr)
+        self._images[key] = found
+        self.used += found[0].sizeInBytes()
+        while self.used > self.budget and len(self._images) > 1:
+            _, (old, _, _) = self._images.popitem(last=False)
+            self.used -= old.sizeInBytes()
+        return found
+
+    @staticmethod
+    def _render(f: QFont, text: str, color: QColor, dpr: float) -> tuple[QImage, float, float]:
+        emboldened = f.bold() and not true_bold(f.family())
+        if emboldened:
+            f = QFont(f)
+            f.setBold(False)
+        metrics = QFontMetricsF(f)
+        stroke = f.pixelSize() * 0.045 if emboldened else 0.0
+        pad = stroke + 2
+        wide = metrics.horizontalAdvance(text)
+        w, h = wide + 2 * pad, metrics.ascent() + metrics.descent() + 2 * pad
+        image = QImage(
+            max(1, math.ceil(w * dpr)),
+            max(1, math.ceil(h * dpr)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(dpr)
+        image.fill(Qt.GlobalColor.transparent)
+        p = QPainter(image)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        if emboldened:
+            path = QPainterPath()
+            path.addText(pad, pad + metrics.ascent(), f, text)
+            pen = QPen(color, stroke)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            p.setPen(pen)
+            p.setBrush(color)
+            p.drawPath(path)
+        else:
+            p.setFont(f)
+            p.setPen(color)
+            p.drawText(QPointF(pad, pad + metrics.ascent()), text)
+        p.end()
+        return image, metrics.ascent() + pad, wide + 2 * pad
+
+
+text_images = TextImages()
+
+
 def draw(
     painter: QPainter,
     rect: QRect | QRectF,
@@ -110,44 +179,21 @@ def draw(
     r = QRectF(rect)
     f, shown = fitted(family, text, r.width(), min(px, r.height() * 0.92), bold)
     painted.append(shown)
-    if bold and not true_bold(family) and f.pixelSize() >= 40:
-        _draw_emboldened(painter, r, shown, f, color, align)
+    if not shown:
         return
-    painter.setFont(f)
-    painter.setPen(color)
-    painter.drawText(r, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
-
-
-def _draw_emboldened(
-    painter: QPainter, r: QRectF, text: str, f: QFont, color: QColor, align: Qt.AlignmentFlag
-) -> None:
-    """Large bold text of a family without a bold face: the outline, filled and stroked."""
-    f = QFont(f)
-    f.setBold(False)
+    device = painter.device()
+    dpr = device.devicePixelRatioF() if device is not None else 1.0
+    image, ascent, wide = text_images.get(f, shown, color, dpr)
     metrics = QFontMetricsF(f)
-    wide = metrics.horizontalAdvance(text)
+    pad = (wide - metrics.horizontalAdvance(shown)) / 2
     if align & Qt.AlignmentFlag.AlignRight:
-        x = r.right() - wide
+        x = r.right() - wide + pad
     elif align & Qt.AlignmentFlag.AlignHCenter:
         x = r.center().x() - wide / 2
     else:
-        x = r.left()
-    y = r.center().y() + (metrics.ascent() - metrics.descent()) / 2
-    path = QPainterPath()
-    path.addText(x, y, f, text)
-    painter.save()
-    painter.setPen(
-        QPen(
-            color,
-            f.pixelSize() * 0.045,
-            Qt.PenStyle.SolidLine,
-            Qt.PenCapStyle.RoundCap,
-            Qt.PenJoinStyle.RoundJoin,
-        )
-    )
-    painter.setBrush(color)
-    painter.drawPath(path)
-    painter.restore()
+        x = r.left() - pad
+    baseline = r.center().y() + (metrics.ascent() - metrics.descent()) / 2
+    painter.drawImage(QPointF(round(x), round(baseline - ascent)), image)
 
 
 def draw_wrapped(
