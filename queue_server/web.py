@@ -3,11 +3,19 @@
 Pages read the hall through the writer, as a read job answered after the batch in progress has
 committed: a page never shows state that a failed commit could still undo. The health check
 reads the writer's and the store's own flags and answers at once.
+
+The web board (``/board``) and the phone page (``/t/<token>``) are live: their scripts
+(``static/``) open the WebSocket and use the two requests that need no device, ``watch`` and
+``ticket_status`` (docs/protocol.md), so nothing on a public page can change the hall. Pages
+carry a strict Content-Security-Policy: scripts and styles from this server only, no inline
+code, connections to this server only, and no referrer (a phone page's address is its key).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import importlib.resources
 import json
 import logging
 import re
@@ -15,13 +23,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qs
 
 import jinja2
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from contract.texts import PAUSE_REASON_TEXTS
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
+from queue_server.core.model import Zone
 from queue_server.service import HallService, Job, Shared
 from queue_server.views import MANAGER, View
 from queue_server.wording import wait_phrase
@@ -37,6 +48,65 @@ _TEMPLATES = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+
+# Pages run only this server's scripts and styles and talk only to this server.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+_PAGE_HEADERS = (
+    ("Content-Security-Policy", PAGE_POLICY),
+    ("Referrer-Policy", "no-referrer"),  # the phone page's address is the ticket's key
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+)
+STATIC_NAME = re.compile(r"[a-z0-9_-]{1,64}\.(js|css)")
+_STATIC_TYPES = {"js": "text/javascript", "css": "text/css"}
+
+# Every text of the web pages, Simplified Chinese first, English second (key -> (zh, en)).
+# Templates show both (`pair`); scripts get the ones they need as JSON in the page.
+PAGE_TEXTS: dict[str, tuple[str, str]] = {
+    "board_title": ("叫号信息", "Now calling"),
+    "col_number": ("号码", "Number"),
+    "col_window": ("窗口", "Window"),
+    "col_service": ("办理事项", "Service"),
+    "window_no": ("{n}号窗口", "Window {n}"),
+    "window_short": ("{n}号", "W{n}"),
+    "recall": ("再次呼叫", "Recall"),
+    "no_calls": ("暂无呼叫，请留意叫号", "No calls yet, please watch for your number"),
+    "waiting": ("等候人数", "Waiting"),
+    "waiting_n": ("{n} 人", "{n}"),
+    "windows": ("窗口状态", "Windows"),
+    "serving": ("正在办理 {number}", "Serving {number}"),
+    "idle": ("空闲", "Free"),
+    "paused": ("暂停服务 · {reason}", "Paused · {reason}"),
+    "closed": ("未开放", "Closed"),
+    "offline": (
+        "与服务器的连接已断开 · 最后更新 {time}",
+        "Connection to the server lost · last update {time}",
+    ),
+    "connecting": ("正在连接服务器…", "Connecting to the server…"),
+    "voice_hint": ("点击屏幕开启语音", "Tap the screen to turn on voice"),
+    "voice_call": ("请 {number} 号到 {window} 号窗口办理", "Number {number}, window {window}"),
+    "voice_recall": ("再次呼叫，请 {number} 号到 {window} 号窗口办理", "Again: {number}"),
+    "weekdays": ("星期一,星期二,星期三,星期四,星期五,星期六,星期日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
+    "zone_unknown": ("没有这个区域", "Unknown zone"),
+    "zone_list": ("本大厅的区域：", "Zones of this hall:"),
+    "whole_hall": ("全部窗口", "All windows"),
+    # the phone page
+    "language": ("English", "中文"),  # the toggle names the other language
+    "large_text": ("大字", "Large text"),
+    "where": ("办理地点：{where}", "Where: {where}"),
+    "live": ("实时更新", "Live"),
+    "reconnecting": ("连接中断，正在重新连接…", "Connection lost, reconnecting…"),
+    "updated": ("更新于 {time}", "Updated {time}"),
+    "not_found": ("没有找到这个号", "Ticket not found"),
+    "not_found_hint": (
+        "请核对小票上的二维码，或到取号机重新取号",
+        "Check the QR code on your ticket, or take a new number at the kiosk",
+    ),
+    "ended": ("本号已结束，页面不再更新", "This ticket is over; the page no longer updates"),
+}
 
 STATE_TEXTS: dict[str, tuple[str, str]] = {
     "waiting": ("等候中", "Waiting"),
@@ -55,12 +125,14 @@ STATE_DETAILS: dict[str, tuple[str, str]] = {
     "expired": ("请重新取号", "Please take a new number"),
 }
 
-Handler = Callable[["Web", str], Awaitable[Response]]
+Query = dict[str, str]  # the first value of each query parameter
+Handler = Callable[["Web", str, Query], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
 class Route:
-    """``path`` exactly, or every path under it when ``prefix``; the rest goes to ``handler``."""
+    """``path`` exactly, or every path under it when ``prefix``; the rest (and the query)
+    go to ``handler``."""
 
     path: str
     handler: Handler
@@ -94,10 +166,10 @@ class Web:
 
     async def respond(self, request: Request) -> Response | None:
         """The response to a plain HTTP request, or None for the WebSocket upgrade."""
-        path = request.path.split("?", 1)[0]
+        path, _, query = request.path.partition("?")
         for route in ROUTES:
             if path == route.path or (route.prefix and path.startswith(route.path)):
-                return await route.handler(self, path.removeprefix(route.path))
+                return await route.handler(self, path.removeprefix(route.path), _query(query))
         return response(HTTPStatus.NOT_FOUND, "404 未找到 / Not Found\n", "text/plain")
 
     async def read(self, read: Callable[[Engine, float], dict[str, Any]]) -> dict[str, Any]:
@@ -108,7 +180,7 @@ class Web:
 
     # -- routes --------------------------------------------------------------------------
 
-    async def health(self, rest: str) -> Response:
+    async def health(self, rest: str, query: Query) -> Response:
         """What a supervisor or a load balancer checks: 503 unless the hall can commit."""
         service = self.service
         body = {
@@ -126,11 +198,13 @@ class Web:
 
     connections: Callable[[], int] = staticmethod(lambda: 0)  # set by the server
 
-    async def ticket_page(self, token: str) -> Response:
+    async def ticket_page(self, token: str, query: Query) -> Response:
         """The page a citizen's phone opens from the ticket's QR code, by its unguessable token.
 
-        A wrong, old or guessed token gets the same plain page as any other: it never says
-        whether such a ticket exists.
+        Rendered with the ticket's state now, then kept live by ``static/ticket.js``
+        (``ticket_status`` by token after each event that could change it). A wrong, old or
+        guessed token gets the same plain page as any other: it never says whether such a
+        ticket exists.
         """
         if not TOKEN.fullmatch(token) or not self.service.writer_alive:
             return self.page(HTTPStatus.NOT_FOUND, "not_found.html")
@@ -141,14 +215,105 @@ class Web:
                             "text/plain")  # fmt: skip
         if not found.get("number"):
             return self.page(HTTPStatus.NOT_FOUND, "not_found.html")
-        return self.page(HTTPStatus.OK, "ticket.html", refresh=15, **found)
+        texts = _texts("where", "live", "reconnecting", "updated", "not_found", "ended")
+        return self.page(HTTPStatus.OK, "ticket.html", texts=texts, **found)
+
+    async def board(self, rest: str, query: Query) -> Response:
+        """The hall board for a smart TV's browser: the whole hall, or ``?zone=<name>``.
+
+        The page holds no key: its script watches the public view (``static/board.js``).
+        ``?voice=1`` speaks the calls in the browser (off by default: a zone's announcer
+        speaks each call once).
+        """
+        zone: Zone | None = None
+        if "zone" in query:
+            zone = next((z for z in self.hall.zones if z.name == query["zone"]), None)
+            if zone is None:
+                return self.page(HTTPStatus.NOT_FOUND, "zone_not_found.html",
+                                 zones=self.hall.zones)  # fmt: skip
+        config = {
+            "zone": {"name": zone.name, "name_zh": zone.name_zh,
+                     "name_en": zone.name_en or zone.name_zh,
+                     "windows": list(zone.windows)} if zone else None,
+            "rows": 8,
+            "voice": query.get("voice") in ("1", "on", "true"),
+            "timezone": self.hall.policy.timezone,
+            "pause_reasons": PAUSE_REASON_TEXTS,
+            "texts": _texts(*_BOARD_TEXTS),
+        }  # fmt: skip
+        return self.page(HTTPStatus.OK, "board.html", zone=zone, config=config)
+
+    async def static(self, name: str, query: Query) -> Response:
+        """A script or style sheet of the pages; cached for long when asked by its version."""
+        found = STATIC.get(name)
+        if found is None:
+            return response(HTTPStatus.NOT_FOUND, "404 未找到 / Not Found\n", "text/plain")
+        data, content_type, version = found
+        cache = "public, max-age=31536000, immutable" if query.get("v") == version else "no-cache"
+        headers = Headers(
+            [
+                ("Content-Type", f"{content_type}; charset=utf-8"),
+                ("Content-Length", str(len(data))),
+                ("Cache-Control", cache),
+                ("X-Content-Type-Options", "nosniff"),
+            ]
+        )
+        return Response(HTTPStatus.OK.value, HTTPStatus.OK.phrase, headers, data)
 
     def page(self, status: HTTPStatus, template: str, **context: Any) -> Response:
-        context.setdefault("refresh", None)
         body = _TEMPLATES.get_template(template).render(
             hall_zh=self.hall.name_zh, hall_en=self.hall.name_en, **context
         )
-        return response(status, body, "text/html")
+        return response(status, body, "text/html", _PAGE_HEADERS)
+
+
+def _query(query: str) -> Query:
+    try:
+        parsed = parse_qs(query, max_num_fields=20)
+    except ValueError:  # too many fields
+        return {}
+    return {k: v[0] for k, v in parsed.items()}
+
+
+def _texts(*keys: str) -> dict[str, tuple[str, str]]:
+    return {k: PAGE_TEXTS[k] for k in keys}
+
+
+_BOARD_TEXTS = (
+    "col_number", "col_window", "col_service", "window_no", "window_short", "recall",
+    "no_calls", "waiting_n", "serving", "idle", "paused", "closed", "offline", "connecting",
+    "voice_call", "voice_recall", "weekdays",
+)  # fmt: skip
+
+
+def pair(key: str, **fields: object) -> tuple[str, str]:
+    """A page text in both languages, its ``str.format`` fields filled."""
+    zh, en = PAGE_TEXTS[key]
+    return zh.format(**fields), en.format(**fields)
+
+
+def _load_static() -> dict[str, tuple[bytes, str, str]]:
+    """The files of ``static/``: name -> (bytes, content type, version)."""
+    found: dict[str, tuple[bytes, str, str]] = {}
+    folder = importlib.resources.files("queue_server") / "static"
+    for entry in folder.iterdir():
+        match = STATIC_NAME.fullmatch(entry.name)
+        if match and entry.is_file():
+            data = entry.read_bytes()
+            version = hashlib.sha256(data).hexdigest()[:12]
+            found[entry.name] = (data, _STATIC_TYPES[match[1]], version)
+    return found
+
+
+STATIC = _load_static()
+
+
+def static_url(name: str) -> str:
+    """The address of a static file with its version, so that browsers cache it safely."""
+    return f"/static/{name}?v={STATIC[name][2]}"
+
+
+_TEMPLATES.globals.update(static_url=static_url, pair=pair)
 
 
 def _ticket_view(engine: Engine, token: str, now: float) -> dict[str, Any]:
@@ -170,6 +335,7 @@ def _ticket_view(engine: Engine, token: str, now: float) -> dict[str, Any]:
     where = state in ("waiting", "parked")
     return {
         "number": ticket["number"],
+        "window": window,
         "state": state,
         "service_zh": ticket.get("service_name_zh") or "",
         "service_en": ticket.get("service_name_en") or "",
@@ -209,13 +375,16 @@ _PUBLIC_TICKET = (
 )  # fmt: skip
 
 
-def response(status: HTTPStatus, body: str, content_type: str) -> Response:
+def response(
+    status: HTTPStatus, body: str, content_type: str, extra: tuple[tuple[str, str], ...] = ()
+) -> Response:
     data = body.encode()
     headers = Headers(
         [
             ("Content-Type", f"{content_type}; charset=utf-8"),
             ("Content-Length", str(len(data))),
             ("Cache-Control", "no-store"),
+            *extra,
         ]
     )
     return Response(status.value, status.phrase, headers, data)
@@ -224,4 +393,6 @@ def response(status: HTTPStatus, body: str, content_type: str) -> Response:
 ROUTES: tuple[Route, ...] = (
     Route("/health", Web.health),
     Route("/t/", Web.ticket_page, prefix=True),
+    Route("/board", Web.board),
+    Route("/static/", Web.static, prefix=True),
 )

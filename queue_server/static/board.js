@@ -1,0 +1,309 @@
+"use strict";
+/* The web hall board: the public view of the hall (watch), kept from welcome + events.
+
+   Shows the latest calls of its zone (newest first and blinking; a recall marked 再次呼叫),
+   the waiting counts of the services its windows serve, each window's state (paused with its
+   reason) and the hall's time. Cut off from the server, it keeps the last state under a
+   banner with the time of the last update, and reconnects by itself; a missed event (a gap in
+   seq) reconnects at once for a fresh snapshot. Optional voice (?voice=1): the browser's
+   zh-CN speech, once the screen has been tapped (browsers block sound until then). */
+(function () {
+  const config = JSON.parse(document.getElementById("board-config").textContent);
+  const texts = config.texts;
+  const T = window.hallText;
+  const FRESH_MS = 10000; // the newest call blinks this long
+  const zone = config.zone ? new Set(config.zone.windows) : null;
+
+  const board = {
+    seq: 0,
+    synced: false,
+    held: false, // events were missed: wait for the fresh welcome
+    windows: new Map(), // number -> window dict of the snapshot, kept up to date
+    services: new Map(), // code -> service dict (names), in the hall's order
+    waiting: new Map(), // waiting ticket id -> service code
+    calls: [], // newest first: {ticket, number, window, service, at, recall}
+    freshUntil: 0,
+    lastUpdate: null, // ms, server clock
+  };
+  let voiceOn = false;
+
+  function covers(window) {
+    return zone === null || zone.has(window);
+  }
+
+  /* -- the hall, from welcome + events ------------------------------------------------- */
+
+  function load(welcome) {
+    const snapshot = welcome.snapshot || {};
+    board.seq = welcome.seq;
+    board.synced = true;
+    board.held = false;
+    board.windows = new Map((snapshot.windows || []).map((w) => [w.number, w]));
+    board.services = new Map((snapshot.services || []).map((s) => [s.code, s]));
+    board.waiting = new Map((snapshot.waiting || []).map((t) => [t.id, t.service]));
+    // Tickets being called now that this board has not seen called (it was offline).
+    const known = new Set(board.calls.map((c) => c.ticket));
+    for (const w of board.windows.values()) {
+      const t = w.current;
+      if (t && covers(w.number) && !known.has(t.id)) {
+        board.calls.push({
+          ticket: t.id, number: t.number, window: w.number, service: t.service,
+          at: t.called_at || 0, recall: (t.calls || 1) > 1,
+        });
+      }
+    }
+    board.calls.sort((a, b) => b.at - a.at);
+    board.calls.length = Math.min(board.calls.length, config.rows);
+  }
+
+  function setWindow(number, changes) {
+    const w = board.windows.get(number);
+    if (w) board.windows.set(number, Object.assign({}, w, changes));
+  }
+
+  function leaveWindow(e) {
+    board.waiting.delete(e.ticket);
+    for (const w of board.windows.values()) {
+      if (w.current && w.current.id === e.ticket) setWindow(w.number, { current: null });
+    }
+  }
+
+  /* Apply one event; returns what to redraw: {calls, side}. */
+  function apply(e) {
+    switch (e.kind) {
+      case "day_started":
+        board.calls = [];
+        return { calls: true, side: true };
+      case "ticket_issued":
+        board.waiting.set(e.ticket, e.service);
+        return { side: true };
+      case "ticket_voided":
+      case "ticket_expired":
+      case "ticket_no_show":
+      case "ticket_finished":
+      case "ticket_parked":
+        leaveWindow(e);
+        return { side: true };
+      case "ticket_transferred":
+        leaveWindow(e);
+        board.waiting.set(e.ticket, e.to_service);
+        return { side: true };
+      case "ticket_called": {
+        leaveWindow(e);
+        setWindow(e.window, {
+          current: { id: e.ticket, number: e.number, service: e.service, called_at: e.at },
+        });
+        if (!covers(e.window)) return { side: true };
+        const call = {
+          ticket: e.ticket, number: e.number, window: e.window, service: e.service,
+          at: e.at, recall: !!e.recall,
+        };
+        board.calls = [call].concat(board.calls.filter((c) => c.ticket !== call.ticket));
+        board.calls.length = Math.min(board.calls.length, config.rows);
+        board.freshUntil = Date.now() + FRESH_MS;
+        speak(call);
+        return { calls: true, side: true };
+      }
+      case "window_opened":
+        setWindow(e.window, { state: "open", staff_name: e.staff_name || null });
+        return { side: true };
+      case "window_closed":
+        setWindow(e.window, { state: "closed", staff_name: null, pause_reason: null });
+        return { side: true };
+      case "window_paused":
+        setWindow(e.window, { state: "paused", pause_reason: e.reason || "other" });
+        return { side: true };
+      case "window_resumed":
+        setWindow(e.window, { state: "open", pause_reason: null });
+        return { side: true };
+      default:
+        return {};
+    }
+  }
+
+  /* -- drawing -------------------------------------------------------------------------- */
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function both(tag, className, pair) {
+    const node = el(tag, className);
+    node.append(el("span", "zh", pair[0]), el("span", "en", pair[1]));
+    return node;
+  }
+
+  function serviceNames(code) {
+    const s = board.services.get(code);
+    return s ? [s.name_zh || code, s.name_en || s.name_zh || code] : [code, code];
+  }
+
+  function drawCalls() {
+    const list = document.getElementById("calls");
+    const rows = [];
+    const head = el("div", "call head");
+    head.append(
+      both("span", "number", T.pairOf(texts, "col_number")),
+      both("span", "window", T.pairOf(texts, "col_window")),
+      both("span", "service", T.pairOf(texts, "col_service"))
+    );
+    rows.push(head);
+    board.calls.forEach((c, i) => {
+      const row = el("div", "call");
+      row.dataset.ticket = c.ticket;
+      if (i === 0) {
+        row.classList.add("newest");
+        if (Date.now() < board.freshUntil) row.classList.add("fresh");
+      }
+      const number = el("span", "number", c.number);
+      if (c.recall) number.append(both("span", "recall", T.pairOf(texts, "recall")));
+      row.append(
+        number,
+        both("span", "window", T.pairOf(texts, "window_no", { n: c.window })),
+        both("span", "service", serviceNames(c.service))
+      );
+      rows.push(row);
+    });
+    if (board.calls.length === 0) rows.push(both("div", "no-calls", T.pairOf(texts, "no_calls")));
+    list.replaceChildren(...rows);
+  }
+
+  function zoneWindows() {
+    return Array.from(board.windows.values())
+      .filter((w) => covers(w.number))
+      .sort((a, b) => a.number - b.number);
+  }
+
+  function drawSide() {
+    const shown = zoneWindows();
+    const codes = new Set();
+    for (const w of shown) for (const code of w.services || []) codes.add(code);
+    const counts = new Map();
+    for (const code of board.waiting.values()) counts.set(code, (counts.get(code) || 0) + 1);
+    const waiting = [];
+    for (const s of board.services.values()) {
+      if (zone !== null && !codes.has(s.code)) continue;
+      const row = el("li", "service");
+      row.dataset.service = s.code;
+      row.append(
+        both("span", "name", serviceNames(s.code)),
+        el("span", "count", T.fill(texts.waiting_n[0], { n: counts.get(s.code) || 0 }))
+      );
+      waiting.push(row);
+    }
+    document.getElementById("waiting").replaceChildren(...waiting);
+
+    const windows = shown.map((w) => {
+      const row = el("li", "window state-" + w.state);
+      row.dataset.window = String(w.number);
+      let status;
+      if (w.state === "paused") {
+        const reason = config.pause_reasons[w.pause_reason || "other"] ||
+          config.pause_reasons.other;
+        status = [T.fill(texts.paused[0], { reason: reason[0] }),
+          T.fill(texts.paused[1], { reason: reason[1] })];
+      } else if (w.state === "closed") {
+        status = T.pairOf(texts, "closed");
+      } else if (w.current) {
+        status = T.pairOf(texts, "serving", { number: w.current.number });
+      } else {
+        status = T.pairOf(texts, "idle");
+      }
+      row.append(
+        el("span", "label", T.fill(texts.window_short[0], { n: w.number })),
+        both("span", "status", status)
+      );
+      return row;
+    });
+    document.getElementById("windows").replaceChildren(...windows);
+  }
+
+  function drawBanner(live) {
+    const banner = document.getElementById("banner");
+    document.body.classList.remove("connecting");
+    document.body.classList.toggle("stale", !live);
+    if (live) return;
+    const time = board.lastUpdate === null ? "--:--:--" :
+      T.clockText(board.lastUpdate, config.timezone);
+    T.setPair(banner, board.synced ? T.pairOf(texts, "offline", { time: time }) :
+      T.pairOf(texts, "connecting"));
+    if (!board.synced) document.body.classList.add("connecting");
+  }
+
+  function tick() {
+    const now = live.now();
+    document.getElementById("clock-time").textContent = T.clockText(now, config.timezone);
+    let date;
+    try {
+      date = new Intl.DateTimeFormat("zh-CN", {
+        timeZone: config.timezone, year: "numeric", month: "long", day: "numeric",
+        weekday: "long",
+      }).format(new Date(now));
+    } catch (err) {
+      date = new Date(now).toLocaleDateString("zh-CN");
+    }
+    document.getElementById("clock-date").textContent = date;
+    const fresh = document.querySelector(".call.fresh");
+    if (fresh && Date.now() >= board.freshUntil) fresh.classList.remove("fresh");
+  }
+
+  /* -- voice ----------------------------------------------------------------------------- */
+
+  function speak(call) {
+    if (!voiceOn || !("speechSynthesis" in window)) return;
+    const text = T.fill(texts[call.recall ? "voice_recall" : "voice_call"][0], {
+      number: call.number.split("").join(" "), window: call.window,
+    });
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = "zh-CN";
+    utterance.rate = 0.9;
+    window.speechSynthesis.speak(utterance);
+  }
+
+  function unlockVoice() {
+    if (voiceOn) return;
+    voiceOn = true;
+    const hint = document.getElementById("voice-hint");
+    if (hint) hint.hidden = true;
+    if ("speechSynthesis" in window) window.speechSynthesis.speak(new SpeechSynthesisUtterance(""));
+  }
+
+  /* -- the connection -------------------------------------------------------------------- */
+
+  const live = new window.HallLive({
+    onOpen: (link) => {
+      const fields = config.zone ? { zone: config.zone.name } : {};
+      link.request("watch", fields).catch(() => {});
+    },
+    onMessage: (message) => {
+      board.lastUpdate = live.now();
+      if (message.type === "welcome") {
+        load(message);
+        drawCalls();
+        drawSide();
+        return;
+      }
+      if (message.type !== "event" || !board.synced || board.held) return;
+      if (message.seq <= board.seq) return; // already in the snapshot
+      if (message.seq !== board.seq + 1) {
+        board.held = true;
+        live.restart(); // events were missed: a fresh welcome says where the hall is
+        return;
+      }
+      board.seq = message.seq;
+      const redraw = apply(message);
+      if (redraw.calls) drawCalls();
+      if (redraw.side) drawSide();
+    },
+    onState: (isLive) => drawBanner(isLive),
+  });
+
+  if (config.voice) document.addEventListener("click", unlockVoice);
+  drawCalls();
+  tick();
+  window.setInterval(tick, 1000);
+  live.start();
+})();
