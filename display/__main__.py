@@ -4,15 +4,42 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from appkit.fonts import cjk_font
 
 from . import config as display_config
 from .app import DisplayApp
+
+
+def quit_on_signals(app: QCoreApplication) -> QSocketNotifier:
+    """SIGINT and SIGTERM end Qt's loop. Python hears of a signal only when it runs; instead
+    of waking it with a timer (a board must cost nothing while idle), the signal writes to a
+    socket that Qt's loop watches. Keep the returned notifier alive."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+
+    notifier.activated.connect(woken)
+    _sockets.extend((reader, writer))  # open for the life of the process
+    return notifier
+
+
+_sockets: list[socket.socket] = []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,19 +53,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app = QApplication(sys.argv[:1])
     app.setFont(cjk_font(16))
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
-    wake = QTimer()  # lets Python run its signal handlers while Qt's loop waits
-    wake.start(500)
-    wake.timeout.connect(lambda: None)
+    notifier = quit_on_signals(app)
     board = DisplayApp(config)
     board.show()
     board.start()
     try:
         return app.exec()
     finally:
-        wake.stop()
         board.stop()
+        notifier.setEnabled(False)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ a 再次呼叫 tag.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from PySide6.QtCore import QRectF, Qt
@@ -25,7 +26,8 @@ CENTER = Qt.AlignmentFlag.AlignHCenter
 class HallBoard(BoardScreen):
     """A hall board; `state` gives what to show, `refresh()` after it changed."""
 
-    def paint_body(self, p: QPainter, rect: QRectF) -> None:
+    def areas(self, rect: QRectF) -> tuple[QRectF, QRectF, QRectF]:
+        """The calls, waiting and windows panels in the body `rect`."""
         u = self.unit
         gap = 24 * u
         if self.portrait:
@@ -40,16 +42,79 @@ class HallBoard(BoardScreen):
             windows_h = self._windows_height(rect.height())
             waiting = QRectF(calls.right() + gap, rect.top(), side, rect.height() - windows_h - gap)
             windows = QRectF(waiting.left(), waiting.bottom() + gap, side, windows_h)
+        return calls, waiting, windows
+
+    def paint_body(self, p: QPainter, rect: QRectF) -> None:
+        calls, waiting, windows = self.areas(rect)
         self.paint_calls(p, calls)
-        self.paint_waiting(p, waiting)
-        self.paint_windows(p, windows)
+        services = self.state.services()
+        names = tuple((s.code, s.name_zh, s.name_en) for s in services)
+        self.layers.draw(
+            p, waiting, ("waiting", self.look, names), paint.GROUND, self.paint_waiting
+        )
+        self.paint_counts(p, waiting)
+        windows_key = tuple((w.number, w.state, w.pause_reason) for w in self.state.windows())
+        self.layers.draw(
+            p, windows, ("windows", self.look, windows_key), paint.GROUND, self.paint_windows
+        )
+
+    def sections(self) -> list[tuple[QRectF, object]]:
+        calls, waiting, windows = self.areas(self.body_rect())
+        counts = tuple((s.code, s.name_zh, s.name_en, s.waiting) for s in self.state.services())
+        shown = tuple((w.number, w.state, w.pause_reason) for w in self.state.windows())
+        return [
+            (QRectF(0, 0, self.width(), self.header_height()), self.header_key()),
+            (calls, tuple(self.state.calls)),
+            (waiting, counts),
+            (windows, shown),
+        ]
+
+    def blink_rect(self) -> QRectF | None:
+        if not self.state.calls:
+            return None
+        return self.row_rects(self.areas(self.body_rect())[0])[0]
 
     # -- calls ------------------------------------------------------------------------------
 
     def call_columns(self) -> int:
         return 2 if not self.portrait and self.config.rows > 8 else 1
 
+    def row_rects(self, rect: QRectF) -> list[QRectF]:
+        """Where the call rows go in the calls panel `rect`, newest first."""
+        u = self.unit
+        columns = self.call_columns()
+        per_column = math.ceil(self.config.rows / columns)
+        gap = 16 * u
+        width = (rect.width() - gap * (columns - 1)) / columns
+        head_h = 64 * u
+        row_h = (rect.height() - head_h) / per_column
+        rows = []
+        for index in range(columns * per_column):
+            c, i = divmod(index, per_column)
+            row = QRectF(
+                rect.left() + c * (width + gap), rect.top() + head_h + i * row_h, width, row_h
+            )
+            if i:  # the line between rows, inside the row's top edge
+                row.setTop(row.top() + max(1.0, u))
+            rows.append(row)
+        return rows
+
     def paint_calls(self, p: QPainter, rect: QRectF) -> None:
+        columns = self.call_columns()
+        calls = self.state.calls
+        frame = ("calls", self.look, columns, self.config.rows, not calls)
+        self.layers.draw(p, rect, frame, paint.GROUND, self._paint_calls_frame)
+        for index, (call, row) in enumerate(zip(calls, self.row_rects(rect), strict=False)):
+            newest = index == 0 and self.blinking
+            lit = newest and self.blink_on
+            key = ("call", self.look, columns, call, newest, lit)
+            render = functools.partial(
+                self._call_row, call=call, newest=newest, lit=lit, columns=columns
+            )
+            self.layers.draw(p, row, key, paint.PANEL, render)
+
+    def _paint_calls_frame(self, p: QPainter, rect: QRectF) -> None:
+        """The calls' panel: headings and the lines between rows (the rows go on top)."""
         u = self.unit
         self._panel(p, rect)
         columns = self.call_columns()
@@ -57,23 +122,16 @@ class HallBoard(BoardScreen):
         gap = 16 * u
         width = (rect.width() - gap * (columns - 1)) / columns
         head_h = 64 * u
-        calls = self.state.calls
+        row_h = (rect.height() - head_h) / per_column
         for c in range(columns):
             column = QRectF(rect.left() + c * (width + gap), rect.top(), width, rect.height())
             head = QRectF(column.left(), column.top(), column.width(), head_h)
             self._call_heading(p, head, columns)
-            row_h = (column.height() - head_h) / per_column
-            for i in range(per_column):
-                index = c * per_column + i
-                row = QRectF(column.left(), head.bottom() + i * row_h, column.width(), row_h)
-                if i:
-                    p.fillRect(
-                        QRectF(row.left() + 16 * u, row.top(), row.width() - 32 * u, max(1.0, u)),
-                        paint.PANEL_LINE,
-                    )
-                if index < len(calls):
-                    self._call_row(p, row, calls[index], index == 0, columns)
-        if not calls:
+            for i in range(1, per_column):
+                top = head.bottom() + i * row_h
+                line = QRectF(column.left() + 16 * u, top, column.width() - 32 * u, max(1.0, u))
+                p.fillRect(line, paint.PANEL_LINE)
+        if not self.state.calls:
             empty = rect.adjusted(0, head_h, 0, 0)
             self._pair(p, empty, "no_calls", 44 * u, paint.SOFT, align=CENTER, stacked=True)
 
@@ -103,10 +161,12 @@ class HallBoard(BoardScreen):
             QRectF(head.left(), head.bottom() - 2 * u, head.width(), 2 * u), paint.PANEL_LINE
         )
 
-    def _call_row(self, p: QPainter, row: QRectF, call: Call, newest: bool, columns: int) -> None:
+    def _call_row(
+        self, p: QPainter, row: QRectF, call: Call, newest: bool, lit: bool, columns: int
+    ) -> None:
+        """One call; `newest` while it blinks, `lit` in the blink's bright phase."""
         u, lang = self.unit, self.lang
-        lit = newest and self.blinking and self.blink_on
-        if newest and self.blinking:
+        if newest:
             ground = paint.HIGHLIGHT if lit else paint.PANEL_LINE
             p.fillRect(row.adjusted(4 * u, 3 * u, -4 * u, -3 * u), ground)
         number, window, service = self._cells(row, columns)
@@ -151,37 +211,46 @@ class HallBoard(BoardScreen):
 
     # -- waiting per service ----------------------------------------------------------------
 
+    def _waiting_lines(self, rect: QRectF) -> tuple[list[QRectF], float]:
+        """Each service's line in the waiting panel `rect`, and the width of its count."""
+        u = self.unit
+        top = rect.top() + 68 * u
+        body = QRectF(
+            rect.left() + 28 * u, top, rect.width() - 56 * u, rect.bottom() - top - 16 * u
+        )
+        n = len(self.state.services())
+        line = min(80 * u, body.height() / max(1, n))
+        lines = [QRectF(body.left(), body.top() + i * line, body.width(), line) for i in range(n)]
+        return lines, body.width() * 0.3
+
     def paint_waiting(self, p: QPainter, rect: QRectF) -> None:
+        """The waiting panel but its counts, which change more often (`paint_counts`)."""
         u, lang = self.unit, self.lang
         self._panel(p, rect)
         head = QRectF(rect.left() + 28 * u, rect.top(), rect.width() - 56 * u, 64 * u)
         self._pair(p, head, "waiting", 34 * u, paint.INK, bold=True)
         services = self.state.services()
-        body = QRectF(
-            head.left(), head.bottom() + 4 * u, head.width(), rect.bottom() - head.bottom() - 16 * u
-        )
         if not services:
+            body = QRectF(head.left(), head.bottom(), head.width(), 64 * u)
             self._pair(p, body, "no_services", 32 * u, paint.SOFT)
             return
-        line = min(80 * u, body.height() / len(services))
-        count_w = body.width() * 0.3
-        for i, s in enumerate(services):
-            r = QRectF(body.left(), body.top() + i * line, body.width(), line)
+        lines, count_w = self._waiting_lines(rect)
+        for s, r in zip(services, lines, strict=True):
             name = (s.name_en or s.name_zh) if lang == "en" else (s.name_zh or s.name_en)
+            box = QRectF(r.left(), r.top(), r.width() - count_w, r.height())
+            paint.draw(p, box, name, self.fonts.text, r.height() * 0.56, paint.INK)
+
+    def paint_counts(self, p: QPainter, rect: QRectF) -> None:
+        lines, count_w = self._waiting_lines(rect)
+        for s, r in zip(self.state.services(), lines, strict=True):
+            box = QRectF(r.right() - count_w, r.top(), count_w, r.height())
+            count = text("waiting_n", self.lang, n=s.waiting)
             paint.draw(
                 p,
-                QRectF(r.left(), r.top(), r.width() - count_w, line),
-                name,
+                box,
+                count,
                 self.fonts.text,
-                line * 0.56,
-                paint.INK,
-            )
-            paint.draw(
-                p,
-                QRectF(r.right() - count_w, r.top(), count_w, line),
-                text("waiting_n", lang, n=s.waiting),
-                self.fonts.text,
-                line * 0.6,
+                r.height() * 0.6,
                 paint.NUMBER,
                 bold=True,
                 align=RIGHT,

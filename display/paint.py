@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
@@ -236,3 +237,53 @@ def pill(
     painter.setPen(ink)
     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), shown)
     painted.append(shown)
+
+
+class Layers:
+    """Parts of a board painted once into an image and copied while they stay the same (a call
+    row, a panel): a new call then paints one row, not the board. An image is found again by
+    its `key` (what it shows) and size; least recently used images go past `budget`."""
+
+    def __init__(self, budget: int = 24 * 1024 * 1024) -> None:
+        self.budget = budget
+        self.used = 0
+        self._images: OrderedDict[tuple[object, ...], tuple[QImage, list[str]]] = OrderedDict()
+
+    def draw(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        key: tuple[object, ...],
+        ground: QColor,
+        render: Callable[[QPainter, QRectF], None],
+    ) -> None:
+        """Copy the image of `key` to `rect`; paint it first with `render(painter, box)` (box:
+        `rect` moved to the origin) on `ground` when there is none."""
+        device = painter.device()
+        dpr = device.devicePixelRatioF() if device is not None else 1.0
+        w, h = math.ceil(rect.width()), math.ceil(rect.height())
+        full = (*key, w, h, dpr)
+        found = self._images.get(full)
+        if found is None:
+            image = QImage(
+                max(1, math.ceil(w * dpr)), max(1, math.ceil(h * dpr)), QImage.Format.Format_RGB32
+            )
+            image.setDevicePixelRatio(dpr)
+            image.fill(ground)
+            texts = painted
+            mark = len(texts)
+            p = QPainter(image)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            render(p, QRectF(0, 0, rect.width(), rect.height()))
+            p.end()
+            found = (image, texts[mark:])
+            self._images[full] = found
+            self.used += image.sizeInBytes()
+            while self.used > self.budget and len(self._images) > 1:
+                _, (old, _) = self._images.popitem(last=False)
+                self.used -= old.sizeInBytes()
+        else:
+            self._images.move_to_end(full)
+            painted.extend(found[1])
+        painter.drawImage(QPointF(round(rect.left()), round(rect.top())), found[0])

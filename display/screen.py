@@ -15,7 +15,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QElapsedTimer, QRect, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QRegion, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from . import paint
@@ -88,7 +88,10 @@ class BoardScreen(QWidget):
         self.last_update: float | None = None  # POSIX time the board was last in step
         self.paint_hooks: list[Callable[[], None]] = []  # called after each paint
         self.painted: list[str] = []  # the texts of the last paint, as shown
+        self.paint_seconds = 0.0  # how long the last paint took
+        self._sections: list[tuple[QRectF, object]] | None = None  # as last painted
         self.now: Callable[[], float] = time.time
+        self.layers = paint.Layers()
         self.marquee = Marquee(self, self.fonts.text)
         self.marquee.set_notice(config.notice)
         self.clock = QTimer(self)
@@ -119,7 +122,25 @@ class BoardScreen(QWidget):
         if self.state.fresh is not None:
             self.state.fresh = None
             self.start_blink()
-        self.update()
+        self.update_changed()
+
+    def sections(self) -> list[tuple[QRectF, object]]:
+        """The parts of the screen with what each shows, so that a change repaints only the
+        parts it changed; empty: repaint all of it."""
+        return []
+
+    def update_changed(self) -> None:
+        sections = self.sections()
+        before = self._sections
+        if not sections or before is None or len(before) != len(sections):
+            self.update()
+            return
+        region = QRegion()
+        for (rect, key), (old_rect, old_key) in zip(sections, before, strict=True):
+            if rect != old_rect or key != old_key:
+                region += rect.toAlignedRect()
+        if not region.isEmpty():
+            self.update(region)
 
     def set_online(self, online: bool) -> None:
         if online == self.online:
@@ -187,7 +208,7 @@ class BoardScreen(QWidget):
         """Repaint the clock and wait for the next minute (no ticking in between)."""
         now = self.now()
         self.clock.start(max(50, round((60 - now % 60) * 1000) + 20))
-        self.update()
+        self.update_changed()
 
     def _blink_step(self) -> None:
         if time.monotonic() >= self._blink_until:
@@ -195,7 +216,11 @@ class BoardScreen(QWidget):
             self.blink_on = False
         else:
             self.blink_on = not self.blink_on
-        self.update()
+        rect = self.blink_rect()
+        if rect is None or self.stale:
+            self.update()
+        else:
+            self.update(rect.toAlignedRect())
 
     # -- geometry ----------------------------------------------------------------------------
 
@@ -218,6 +243,8 @@ class BoardScreen(QWidget):
         return 72 * self.unit if self.marquee.notice else 0.0
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # room for a board's parts twice over (the blink's two looks); 4K needs four times 1080p
+        self.layers.budget = round(24 * 1024 * 1024 * max(1.0, self.unit**2))
         self._place_marquee()
         super().resizeEvent(event)
 
@@ -229,6 +256,7 @@ class BoardScreen(QWidget):
     # -- painting ----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
         self.painted = paint.record()
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -236,7 +264,7 @@ class BoardScreen(QWidget):
         w, u = self.width(), self.unit
         p.fillRect(self.rect(), paint.GROUND)
         head = QRectF(0, 0, w, self.header_height())
-        self.paint_header(p, head)
+        self.layers.draw(p, head, self.header_key(), paint.HEADER, self.paint_header)
         top = head.bottom()
         banner = self.banner_text()
         if banner is not None:
@@ -254,19 +282,39 @@ class BoardScreen(QWidget):
                 align=Qt.AlignmentFlag.AlignHCenter,
             )
             top = strip.bottom()
-        margin = 24 * u
-        body = QRectF(
-            margin,
-            top + margin,
-            w - 2 * margin,
-            self.height() - self.footer_height() - top - 2 * margin,
-        )
-        self.paint_body(p, body)
+        self.paint_body(p, self.body_rect())
         if self.stale and self.last_update is not None:
             p.fillRect(QRectF(0, top, w, self.height() - top), paint.DIM)
         p.end()
+        self._sections = self.sections()
+        self.paint_seconds = time.perf_counter() - started
         for hook in self.paint_hooks:
             hook()
+
+    @property
+    def look(self) -> tuple[object, ...]:
+        """What every part's look depends on besides its content (for `layers` keys)."""
+        return (self.lang, self.config.bilingual, self.portrait, self.width(), self.height())
+
+    def header_key(self) -> tuple[object, ...]:
+        hall = self.state.model.hall
+        return ("header", self.look, self.clock_text(), self.date_text(self.lang), hall)
+
+    def body_rect(self) -> QRectF:
+        """Where `paint_body` paints: below the header (and the banner), above the notice."""
+        u = self.unit
+        top = self.header_height() + (64 * u if self.banner_text() is not None else 0)
+        margin = 24 * u
+        return QRectF(
+            margin,
+            top + margin,
+            self.width() - 2 * margin,
+            self.height() - self.footer_height() - top - 2 * margin,
+        )
+
+    def blink_rect(self) -> QRectF | None:
+        """What the blink changes (None: anywhere)."""
+        return None
 
     def paint_header(self, p: QPainter, rect: QRectF) -> None:
         """The hall's name and the board's title on the left, the hall's time on the right."""

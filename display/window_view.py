@@ -62,6 +62,13 @@ class WindowScreen(BoardScreen):
 
     # -- painting ----------------------------------------------------------------------------
 
+    def header_key(self) -> tuple[object, ...]:
+        w = self.state.shown_window()
+        if w is None:
+            return super().header_key()
+        names = tuple(self.state.service_name(code, self.lang) for code in w.services)
+        return (*super().header_key(), w.name, names)
+
     def paint_header(self, p: QPainter, rect: QRectF) -> None:
         u, lang = self.unit, self.lang
         p.fillRect(rect, paint.HEADER)
