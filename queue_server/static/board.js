@@ -219,6 +219,18 @@
       return row;
     });
     document.getElementById("windows").replaceChildren(...windows);
+    fit();
+  }
+
+  /* Shrink the side column's text until its lists fit (a hall of many services). */
+  function fit() {
+    const side = document.querySelector(".side");
+    let scale = 1;
+    side.style.setProperty("--fit", "1");
+    while (scale > 0.5 && side.scrollHeight > side.clientHeight + 1) {
+      scale -= 0.05;
+      side.style.setProperty("--fit", scale.toFixed(2));
+    }
   }
 
   function drawBanner(live) {
@@ -303,6 +315,7 @@
 
   if (config.voice) document.addEventListener("click", unlockVoice);
   drawCalls();
+  window.addEventListener("resize", fit);
   tick();
   window.setInterval(tick, 1000);
   live.start();

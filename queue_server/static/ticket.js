@@ -45,8 +45,8 @@
   }
 
   function setLanguage(lang) {
-    root.classList.toggle("en", lang === "en");
-    root.classList.toggle("zh", lang !== "en");
+    root.classList.toggle("lang-en", lang === "en");
+    root.classList.toggle("lang-zh", lang !== "en");
     root.lang = lang === "en" ? "en" : "zh-CN";
   }
 
@@ -58,7 +58,7 @@
   setLanguage(remembered("hall.lang") === "en" ? "en" : "zh");
   setLarge(remembered("hall.large") === "1");
   document.getElementById("toggle-lang").addEventListener("click", () => {
-    const lang = root.classList.contains("en") ? "zh" : "en";
+    const lang = root.classList.contains("lang-en") ? "zh" : "en";
     setLanguage(lang);
     remember("hall.lang", lang);
     drawStatus();
