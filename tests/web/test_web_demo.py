@@ -43,7 +43,7 @@ def test_the_demo_hall_board_fits_a_1080p_screen(tmp_path: Path, browser: Any) -
         staff = sorted(pins)
 
         async def clerk(window: int) -> HallClient:
-            client = await server.running.client(f"clerk-{window:02d}")
+            client: HallClient = await server.running.client(f"clerk-{window:02d}")
             await client.request(
                 "login", window=window, staff=staff[window - 1], pin=pins[staff[window - 1]]
             )
