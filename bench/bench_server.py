@@ -38,14 +38,18 @@ HALL = load_hall(CONFIG)
 
 
 def device(role: str, window: int | None = None) -> tuple[str, str]:
-    d = next(d for d in HALL.devices if d.role.value == role and (window is None or d.window == window))
+    d = next(
+        d for d in HALL.devices if d.role.value == role and (window is None or d.window == window)
+    )
     return d.id, d.token
 
 
 def demo_pin(staff: str) -> str:
     """The demo's PINs are written beside their hashes as comments (`# PIN 3137`)."""
     text = CONFIG.read_text(encoding="utf-8")
-    match = re.search(rf'id = "{re.escape(staff)}"\s*\nname = "[^"]*"\s*\npin_hash = "[^"]*"\s*# PIN (\d+)', text)
+    match = re.search(
+        rf'id = "{re.escape(staff)}"\s*\nname = "[^"]*"\s*\npin_hash = "[^"]*"\s*# PIN (\d+)', text
+    )
     assert match, f"no PIN comment for staff {staff}"
     return match.group(1)
 
@@ -90,7 +94,9 @@ async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, fl
                 latencies.append(time.perf_counter() - t0)
 
         start = time.perf_counter()
-        await asyncio.gather(*(lane(c, k, j) for k, c in enumerate(clients) for j in range(in_flight)))
+        await asyncio.gather(
+            *(lane(c, k, j) for k, c in enumerate(clients) for j in range(in_flight))
+        )
         elapsed = time.perf_counter() - start
         for c in clients:
             await c.close()
@@ -183,7 +189,9 @@ async def call_round(subscribers: int, calls: int, interval: float,
             worker.join(30)
         delays = [(at - sent[ticket]) * 1000 for ticket, at in seen]
         if os.environ.get("BENCH_DUMP"):
-            Path(os.environ["BENCH_DUMP"]).write_text(json.dumps([[t, (at - sent[t]) * 1000] for t, at in seen]))
+            Path(os.environ["BENCH_DUMP"]).write_text(
+                json.dumps([[t, (at - sent[t]) * 1000] for t, at in seen])
+            )
         await clerk.close()
         await kiosk.close()
         await stop_server(proc)
@@ -217,11 +225,15 @@ def main() -> None:
     print(f"durable tickets/s ({args.kiosks} kiosks × {args.in_flight} in flight, "
           f"{args.tickets} tickets, median of {args.rounds}): {tps:,.0f}  "
           f"(target 2,000: ratio {tps / 2000:.2f})")  # fmt: skip
-    print(f"  take_ticket latency: p50 {median_of(t_rounds, 'p50_ms'):.1f} ms, "
-          f"p99 {median_of(t_rounds, 'p99_ms'):.1f} ms")
-    print(f"call_next → {args.subscribers} subscribers ({args.calls} calls, median of "
-          f"{args.rounds}): p50 {median_of(c_rounds, 'p50_ms'):.1f} ms, p99 {p99:.1f} ms, "
-          f"max {median_of(c_rounds, 'max_ms'):.1f} ms  (target p99 ≤ 20 ms: ratio {p99 / 20:.2f})")
+    print(
+        f"  take_ticket latency: p50 {median_of(t_rounds, 'p50_ms'):.1f} ms, "
+        f"p99 {median_of(t_rounds, 'p99_ms'):.1f} ms"
+    )
+    print(
+        f"call_next → {args.subscribers} subscribers ({args.calls} calls, median of "
+        f"{args.rounds}): p50 {median_of(c_rounds, 'p50_ms'):.1f} ms, p99 {p99:.1f} ms, "
+        f"max {median_of(c_rounds, 'max_ms'):.1f} ms  (target p99 ≤ 20 ms: ratio {p99 / 20:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from typing import Any
 
@@ -166,6 +167,9 @@ class HallServer:
         self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
         self._tasks: set[asyncio.Task[None]] = set()
+        # PIN checks run one at a time on their own thread: scrypt takes 16 MiB per check, and
+        # one thread keeps one allocation arena, so memory stays bounded however many log in.
+        self._pin_checker = ThreadPoolExecutor(1, thread_name_prefix="pin-check")
         self.web = Web(service)
         self.web.connections = lambda: len(self.sessions)
 
@@ -192,6 +196,7 @@ class HallServer:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._pin_checker.shutdown(wait=True)
         await self.service.stop()
 
     # -- WebSocket -----------------------------------------------------------------------
@@ -440,7 +445,9 @@ class HallServer:
                 await asyncio.sleep(self.pins.delay(device))  # deliberate: slows guessing
                 self._refuse_login(session, "staff_locked", staff_id, re, until=until)
                 return
-            ok = staff is not None and await asyncio.to_thread(verify_pin, msg.pin, staff.pin_hash)
+            ok = staff is not None and await asyncio.get_running_loop().run_in_executor(
+                self._pin_checker, verify_pin, msg.pin, staff.pin_hash
+            )
             if not ok:
                 locked = self.pins.failed(staff_id if staff else "", device)
                 if locked is not None and staff is not None:

@@ -1,0 +1,147 @@
+"""Cost of calling the next ticket against the length of the queue.
+
+    .venv/bin/python bench/bench_calls.py [--root OLD_TREE=before --root .=after]
+        [--sizes 100,1000,2000,5000] [--calls 300] [--rounds 3] [--chart artifacts/bench/calls.png]
+
+For each queue length N: a real server process (durable SQLite) with N waiting tickets; one
+clerk calls next and finishes, `--calls` times. Measured: the server process's CPU time per
+call (call_next + finish, from /proc) and the clerk's call_next round trip. Medians of rounds.
+Goal: flat in N: at 5,000 waiting at most 1.3 × the cost at 100, and under 0.5 ms of server
+CPU per call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from benchkit import (
+    Tree,
+    chart,
+    cpu_seconds,
+    median,
+    percentile,
+    start_server,
+    stop_server,
+    trees,
+)
+from websockets.asyncio.client import ClientConnection, connect
+
+
+class Peer:
+    """A bare protocol client: JSON over one WebSocket, requests answered in order."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.n = 0
+
+    @classmethod
+    async def open(cls, url: str, role: str, device: str, token: str) -> Peer:
+        peer = cls(await connect(url, compression=None, max_size=None))
+        await peer.ask({"type": "hello", "role": role, "device": device, "token": token})
+        return peer
+
+    async def ask(self, message: dict[str, object]) -> dict[str, object]:
+        self.n += 1
+        await self.ws.send(json.dumps({**message, "id": self.n}))
+        while True:
+            reply = json.loads(await self.ws.recv())
+            if reply.get("re") == self.n:
+                return dict(reply)
+
+
+async def fill(url: str, tree: Tree, n: int, service: str) -> None:
+    """N waiting tickets, issued by several kiosks at once with requests in flight."""
+    kiosks = [await Peer.open(url, "kiosk", d, t) for d, t in tree.devices("kiosk")[:4]]
+
+    async def issue(k: int, peer: Peer) -> None:
+        for i in range(k, n, len(kiosks)):
+            await peer.ask({"type": "take_ticket", "service": service, "request_id": f"f{i}"})
+
+    await asyncio.gather(*(issue(k, p) for k, p in enumerate(kiosks)))
+    for p in kiosks:
+        await p.ws.close()
+
+
+async def one_round(tree: Tree, size: int, calls: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = await start_server(tree, Path(tmp) / "hall.sqlite")
+        try:
+            hall = tree.hall()
+            window = hall["windows"][0]
+            service = next(iter(window["services"]))
+            await fill(url, tree, size + calls, service)
+            staff, pin = tree.staff_pin()
+            clerk = await Peer.open(url, "clerk", *tree.device("clerk", window["number"]))
+            await clerk.ask(
+                {"type": "login", "window": window["number"], "staff": staff, "pin": pin}
+            )
+            for _ in range(20):  # warm up
+                await clerk.ask({"type": "call_next", "window": window["number"]})
+                await clerk.ask({"type": "finish", "window": window["number"]})
+            trips: list[float] = []
+            cpu0 = cpu_seconds(proc.pid)
+            for _ in range(calls - 20):
+                t0 = time.perf_counter()
+                reply = await clerk.ask({"type": "call_next", "window": window["number"]})
+                trips.append(time.perf_counter() - t0)
+                assert reply["type"] == "called", reply
+                await clerk.ask({"type": "finish", "window": window["number"]})
+            cpu = cpu_seconds(proc.pid) - cpu0
+            await clerk.ws.close()
+        finally:
+            await stop_server(proc)
+    return {"cpu_ms_per_call": cpu / (calls - 20) * 1000,
+            "trip_p50_ms": percentile(trips, 50) * 1000}  # fmt: skip
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", action="append", default=[], help="TREE[=LABEL], repeatable")
+    parser.add_argument("--sizes", default="100,1000,2000,5000")
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--chart", default="artifacts/bench/calls.png")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[str, dict[int, dict[str, float]]] = {}
+    for round_no in range(args.rounds):  # rounds interleave the trees: same conditions
+        for tree in trees(args.root):
+            for size in sizes:
+                r = await one_round(tree, size, args.calls)
+                results.setdefault(tree.label, {}).setdefault(size, {})
+                for key, value in r.items():
+                    results[tree.label][size].setdefault(key, [])  # type: ignore[arg-type]
+                    results[tree.label][size][key].append(value)  # type: ignore[union-attr]
+                print(f"round {round_no + 1} {tree.label:>12} N={size:>5}: "
+                      f"{r['cpu_ms_per_call']:.3f} ms CPU/call, trip p50 {r['trip_p50_ms']:.2f} ms",
+                      flush=True)  # fmt: skip
+    print("\nmedians (server CPU per call_next + finish; call_next round trip p50):")
+    series: dict[str, tuple[list[float], list[float]]] = {}
+    for label, by_size in results.items():
+        cpu = [median(by_size[s]["cpu_ms_per_call"]) for s in sizes]  # type: ignore[arg-type]
+        trip = [median(by_size[s]["trip_p50_ms"]) for s in sizes]  # type: ignore[arg-type]
+        series[label] = (sizes, cpu)
+        for s, c, t in zip(sizes, cpu, trip, strict=True):
+            print(f"  {label:>12} N={s:>5}: {c:.3f} ms CPU, trip {t:.2f} ms")
+        print(f"  {label:>12} ratio N={sizes[-1]} / N={sizes[0]}: {cpu[-1] / cpu[0]:.2f} "
+              f"(goal ≤ 1.3); at N={sizes[-1]}: {cpu[-1]:.3f} ms (goal < 0.5 ms)")  # fmt: skip
+    if len(series) == 2:
+        (a, sa), (b, sb) = series.items()
+        print(
+            "  "
+            + ", ".join(
+                f"N={s}: {b}/{a} = {y / x:.2f}" for s, x, y in zip(sizes, sa[1], sb[1], strict=True)
+            )
+        )
+    chart(Path(args.chart), "Server CPU per call (call_next + finish)", "tickets waiting",
+          "ms of server CPU", series)  # fmt: skip
+    print(f"chart: {args.chart}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

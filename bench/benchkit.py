@@ -1,0 +1,150 @@
+"""Shared pieces of the benchmarks: a server process from any source tree, the demo's devices,
+server CPU time from /proc, percentiles, and charts.
+
+Every benchmark can run the server of another tree (`--root`), so a change is measured side by
+side with the commit before it in one run, on the same machine at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import statistics
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Tree:
+    """A source tree whose server is measured, and the demo hall's devices in it."""
+
+    root: Path
+    label: str
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config" / "demo-hall.toml"
+
+    def hall(self) -> dict[str, Any]:
+        with self.config.open("rb") as f:
+            return tomllib.load(f)
+
+    def device(self, role: str, window: int | None = None) -> tuple[str, str]:
+        for d in self.hall()["devices"]:
+            if d["role"] == role and (window is None or d.get("window") == window):
+                return str(d["id"]), str(d["token"])
+        raise LookupError(role)
+
+    def devices(self, role: str) -> list[tuple[str, str]]:
+        return [
+            (str(d["id"]), str(d["token"])) for d in self.hall()["devices"] if d["role"] == role
+        ]
+
+    def staff_pin(self) -> tuple[str, str]:
+        """The first demo clerk and the PIN written beside its hash (`# PIN 3137`)."""
+        text = self.config.read_text(encoding="utf-8")
+        match = re.search(
+            r'id = "(\w+)"\s*\nname = "[^"]*"\s*\npin_hash = "[^"]*"\s*# PIN (\d+)', text
+        )
+        assert match, "no demo PIN comment"
+        return match.group(1), match.group(2)
+
+
+def trees(roots: list[str]) -> list[Tree]:
+    """`--root PATH[=LABEL]` … ; none: this tree alone."""
+    if not roots:
+        return [Tree(ROOT, "this tree")]
+    found = []
+    for spec in roots:
+        path, _, label = spec.partition("=")
+        found.append(Tree(Path(path).resolve(), label or Path(path).name))
+    return found
+
+
+async def start_server(tree: Tree, db: Path, *extra: str) -> tuple[asyncio.subprocess.Process, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "queue_server",
+        "--config",
+        str(tree.config),
+        "--db",
+        str(db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--log-level",
+        "WARNING",
+        *extra,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=tree.root,
+    )
+    assert proc.stdout is not None
+    line = (await proc.stdout.readline()).decode()
+    return proc, line.split()[-1]
+
+
+async def stop_server(proc: asyncio.subprocess.Process) -> None:
+    proc.terminate()
+    await proc.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def chart(
+    path: Path,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    series: dict[str, tuple[list[float], list[float]]],
+    logx: bool = False,
+) -> None:
+    """A line chart, one line per tree, as a PNG a reader can open."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    for label, (xs, ys) in series.items():
+        ax.plot(xs, ys, marker="o", label=label)
+    if logx:
+        ax.set_xscale("log")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
