@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("window", type=int, help="window number, e.g. 3")
     parser.add_argument("--recall", action="store_true")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--languages", default="zh,en", help="zh, en or zh,en")
+    parser.add_argument("--languages", default="zh", help="zh, en or zh,en")
     parser.add_argument("--no-chime", action="store_true")
     parser.add_argument("--cache", type=Path, default=Path("var/voice"))
     parser.add_argument("--pack", type=Path, help="a recorded voice pack directory")

@@ -63,8 +63,11 @@ class VoiceSettings:
     """How a call sounds: a chime, then the sentences of ``languages`` ``repeat`` times."""
 
     repeat: int = 2
-    languages: tuple[Language, ...] = (Language.ZH, Language.EN)
+    languages: tuple[Language, ...] = (Language.ZH,)  # English too where the hall wants it
     chime: bool = True
+    # Silence first: a sound server or amplifier that wakes up on the first samples drops them
+    # (a PulseAudio null sink here lost the first 0.2 s of the chime).
+    lead_in_s: float = 0.3
     after_chime_s: float = 0.25
     word_gap_s: float = 0.03
     sentence_gap_s: float = 0.6
@@ -104,7 +107,9 @@ def compose_call(pack: VoicePack, call: Call, settings: VoiceSettings) -> Announ
     sentences = tuple(
         call_sentence(call.number, call.window, call.recall, lang) for lang in s.languages
     )
-    parts: list[str | float] = [CHIME, s.after_chime_s] if s.chime else []
+    parts: list[str | float] = [s.lead_in_s] if s.lead_in_s > 0 else []
+    if s.chime:
+        parts += [CHIME, s.after_chime_s]
     for turn in range(s.repeat):
         for i, sentence in enumerate(sentences):
             if turn or i:

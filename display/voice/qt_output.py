@@ -13,7 +13,18 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
-from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+
+# Importing QAudio (the old name of QtAudio) registers the converter of the QAudio::State that
+# QAudioSink.stateChanged carries; without it PySide6 6.11 cannot deliver the signal at all
+# ("parameter 0 of type QAudio::State cannot be converted") and the sink never says it is idle.
+from PySide6.QtMultimedia import (
+    QAudio,  # noqa: F401
+    QAudioDevice,
+    QAudioFormat,
+    QAudioSink,
+    QMediaDevices,
+    QtAudio,
+)
 
 from .output import Output, VoiceStatus
 from .wav import Pcm, pcm_bytes
@@ -70,7 +81,7 @@ class QtOutput(Output):
         buffer.setData(QByteArray(pcm_bytes(sound)))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self._sink, self._buffer = sink, buffer
-        sink.stateChanged.connect(self._state_changed)
+        sink.stateChanged.connect(lambda _: self._state_changed(sink))
         sink.start(buffer)
         if sink.error() is not QtAudio.Error.NoError:
             self.report(VoiceStatus.OUTPUT_ERROR, f"{device.description()}: {sink.error().name}")
@@ -82,10 +93,10 @@ class QtOutput(Output):
     def stop(self) -> None:
         self._release()
 
-    def _state_changed(self, state: QtAudio.State) -> None:
-        sink = self._sink
-        if sink is None:
+    def _state_changed(self, sink: QAudioSink) -> None:
+        if sink is not self._sink:  # one released already
             return
+        state = sink.state()  # the signal's argument is a QAudio.State, not a QtAudio.State
         if state is QtAudio.State.IdleState:  # every sample played
             self._release()
             self.finished()
@@ -98,7 +109,6 @@ class QtOutput(Output):
         sink, buffer = self._sink, self._buffer
         self._sink = self._buffer = None
         if sink is not None:
-            sink.stateChanged.disconnect(self._state_changed)
             sink.stop()
             sink.deleteLater()
         if buffer is not None:

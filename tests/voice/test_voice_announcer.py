@@ -200,7 +200,7 @@ def test_the_sound_is_a_chime_then_each_language_repeated(tone_pack: VoicePack) 
     zh = call_sentence("A001", 12, False, Language.ZH)
     en = call_sentence("A001", 12, False, Language.EN)
     assert a.playing is not None and a.playing.texts == (zh.text, en.text)
-    parts = ["chime", 0.25]
+    parts = [0.3, "chime", 0.25]
     for turn in range(2):
         parts += [
             *([0.6] if turn else []),
@@ -211,7 +211,8 @@ def test_the_sound_is_a_chime_then_each_language_repeated(tone_pack: VoicePack) 
     expected = tone_pack.compose(parts)
     assert out.sounds[0].samples == expected.samples
     assert out.sounds[0].duration == pytest.approx(
-        tone_pack.clips["chime"].duration
+        0.3
+        + tone_pack.clips["chime"].duration
         + 0.25
         + 3 * 0.6
         + 2 * sum(tone_pack.compose(sentence_parts(s, 0.03)).duration for s in (zh, en)),
