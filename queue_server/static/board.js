@@ -136,6 +136,14 @@
     return node;
   }
 
+  /* The children of `node`, replaced in one step (older TV browsers lack replaceChildren). */
+  function fillWith(node, children) {
+    const fragment = document.createDocumentFragment();
+    for (const child of children) fragment.appendChild(child);
+    node.textContent = "";
+    node.appendChild(fragment);
+  }
+
   function serviceNames(code) {
     const s = board.services.get(code);
     return s ? [s.name_zh || code, s.name_en || s.name_zh || code] : [code, code];
@@ -168,7 +176,7 @@
       rows.push(row);
     });
     if (board.calls.length === 0) rows.push(both("div", "no-calls", T.pairOf(texts, "no_calls")));
-    list.replaceChildren(...rows);
+    fillWith(list, rows);
   }
 
   function zoneWindows() {
@@ -194,7 +202,7 @@
       );
       waiting.push(row);
     }
-    document.getElementById("waiting").replaceChildren(...waiting);
+    fillWith(document.getElementById("waiting"), waiting);
 
     const windows = shown.map((w) => {
       const row = el("li", "window state-" + w.state);
@@ -218,7 +226,7 @@
       );
       return row;
     });
-    document.getElementById("windows").replaceChildren(...windows);
+    fillWith(document.getElementById("windows"), windows);
     fit();
   }
 

@@ -41,6 +41,14 @@ def test_the_phone_page_follows_its_ticket_until_it_is_called(
     assert ticket["number"] == "A001"
     page = open_page(phone_path(ticket), **PHONE_SIZE)
     page.add_init_script(VIBRATE_SPY)
+    asked: list[str] = []  # the page's ticket_status requests
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framesent",
+            lambda payload: asked.append(str(payload)) if "ticket_status" in str(payload) else None,
+        ),
+    )
     page.reload()
     # No window open yet: the page says so rather than promising minutes (the shared wording).
     assert shown(page, "#number") == "A001"
@@ -52,9 +60,16 @@ def test_the_phone_page_follows_its_ticket_until_it_is_called(
     hall.take("SB")  # a second citizen, behind: nothing about them reaches this page
     three = hall.clerk(3)
     wait_text(page, "#detail", "前面没有人，请留意叫号")
+    # Another service's tickets and a window that does not serve SB: the page does not ask.
+    before = len(asked)
+    four = hall.clerk(4)
+    for _ in range(3):
+        hall.take("HJ")
+    hall.request(four, "call_next", window=4)
     other = hall.take("YB")
     hall.request(three, "call_next", window=3)  # A001 (SB weight equal: first issued)
     wait_text(page, "#headline", "请到窗口办理")
+    assert before >= 1 and len(asked) == before + 1  # for the call alone
     assert shown(page, "#detail") == "请到 3 号窗口办理"
     assert page.is_hidden("#where")
     assert page.evaluate("() => window.__vibrations.length") == 1
