@@ -50,22 +50,33 @@ class HallBoard(BoardScreen):
         services = self.state.services()
         names = tuple((s.code, s.name_zh, s.name_en) for s in services)
         self.layers.draw(
-            p, waiting, ("waiting", self.look, names), paint.GROUND, self.paint_waiting
+            p,
+            waiting,
+            ("waiting", self.look, names, self.state.model.synced),
+            paint.GROUND,
+            self.paint_waiting,
         )
         self.paint_counts(p, waiting)
         windows_key = tuple((w.number, w.state, w.pause_reason) for w in self.state.windows())
         self.layers.draw(
-            p, windows, ("windows", self.look, windows_key), paint.GROUND, self.paint_windows
+            p,
+            windows,
+            ("windows", self.look, windows_key, self.state.model.synced),
+            paint.GROUND,
+            self.paint_windows,
         )
 
     def sections(self) -> list[tuple[QRectF, object]]:
         calls, waiting, windows = self.areas(self.body_rect())
         counts = tuple((s.code, s.name_zh, s.name_en, s.waiting) for s in self.state.services())
-        shown = tuple((w.number, w.state, w.pause_reason) for w in self.state.windows())
+        shown = (
+            self.state.model.synced,
+            tuple((w.number, w.state, w.pause_reason) for w in self.state.windows()),
+        )
         return [
             (QRectF(0, 0, self.width(), self.header_height()), self.header_key()),
             (calls, tuple(self.state.calls)),
-            (waiting, counts),
+            (waiting, (self.state.model.synced, counts)),
             (windows, shown),
         ]
 
@@ -230,7 +241,7 @@ class HallBoard(BoardScreen):
         head = QRectF(rect.left() + 28 * u, rect.top(), rect.width() - 56 * u, 64 * u)
         self._pair(p, head, "waiting", 34 * u, paint.INK, bold=True)
         services = self.state.services()
-        if not services:
+        if not services and self.state.model.synced:
             body = QRectF(head.left(), head.bottom(), head.width(), 64 * u)
             self._pair(p, body, "no_services", 32 * u, paint.SOFT)
             return
@@ -271,6 +282,8 @@ class HallBoard(BoardScreen):
         body = QRectF(
             head.left(), head.bottom() + 4 * u, head.width(), rect.bottom() - head.bottom() - 16 * u
         )
+        if not self.state.model.synced:
+            return  # nothing known yet: not "all serving"
         paused, closed = self.state.paused(), self.state.closed()
         if not paused and not closed:
             paint.draw(

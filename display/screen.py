@@ -262,7 +262,13 @@ class BoardScreen(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         w, u = self.width(), self.unit
+        sections = self.sections()
+        ground = QRegion(self.rect())
+        for rect, _ in sections:  # painted over by their images: no need to fill them first
+            ground -= rect.toRect().adjusted(1, 1, -1, -1)
+        p.setClipRegion(ground)
         p.fillRect(self.rect(), paint.GROUND)
+        p.setClipping(False)
         head = QRectF(0, 0, w, self.header_height())
         self.layers.draw(p, head, self.header_key(), paint.HEADER, self.paint_header)
         top = head.bottom()
@@ -286,7 +292,7 @@ class BoardScreen(QWidget):
         if self.stale and self.last_update is not None:
             p.fillRect(QRectF(0, top, w, self.height() - top), paint.DIM)
         p.end()
-        self._sections = self.sections()
+        self._sections = sections
         self.paint_seconds = time.perf_counter() - started
         for hook in self.paint_hooks:
             hook()

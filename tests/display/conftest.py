@@ -48,10 +48,14 @@ def make_board(qtbot: Any, hall: HallThread) -> Iterator[Callable[..., DisplayAp
     def make(size: tuple[int, int] = (1920, 1080), **overrides: Any) -> DisplayApp:
         board = DisplayApp(board_config(hall, **overrides))
         boards.append(board)
+        synced_paints: list[int] = []  # a paint of what the server said, not of nothing yet
+        board.screen.paint_hooks.append(
+            lambda: board.model.synced and synced_paints.append(board.model.seq)
+        )
         qtbot.addWidget(board.screen)
         board.show(size)
         board.start()
-        qtbot.waitUntil(lambda: board.screen.online is True and board.model.synced, timeout=10_000)
+        qtbot.waitUntil(lambda: board.screen.online is True and bool(synced_paints), timeout=10_000)
         return board
 
     yield make
