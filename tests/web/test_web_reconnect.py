@@ -52,3 +52,39 @@ def test_the_pages_show_the_server_gone_and_come_back_by_themselves(
         timeout=20_000,
     )
     assert board.is_hidden("#banner")
+
+
+def test_a_board_that_missed_an_event_reconnects_for_a_fresh_snapshot(
+    hall: HallThread, open_page: Callable[..., Any]
+) -> None:
+    one = hall.clerk(1)
+    first = hall.take("SB")
+    connections: list[Any] = []
+    dropped: list[str] = []
+
+    def route(ws: Any) -> None:
+        server = ws.connect_to_server()
+        first_connection = not connections
+        connections.append(ws)
+
+        def to_page(message: str | bytes) -> None:
+            if first_connection and not dropped and '"kind":"ticket_called"' in str(message):
+                dropped.append(str(message))  # lost on the way: the board sees a gap next
+                return
+            ws.send(message)
+
+        server.on_message(to_page)
+
+    board = open_page("/board", **BOARD_SIZE)
+    board.route_web_socket("**/ws", route)
+    board.reload()
+    board.wait_for_function("() => document.body.className === ''")
+    hall.request(one, "call_next", window=1)  # this event is lost …
+    hall.take("SB")  # … and the next one shows the gap
+    board.wait_for_function(
+        "n => { const top = document.querySelector('#calls .call.newest .number');"
+        " return top !== null && top.firstChild.textContent === n; }",
+        arg=first["number"],
+    )
+    assert dropped and len(connections) == 2
+    assert board.inner_text("#waiting [data-service=SB] .count") == "1 人"
