@@ -171,9 +171,11 @@ class Announcer:
     # -- the board app's calls ---------------------------------------------------------------
 
     def start(self) -> None:
-        """Follow the model: call ``stop`` on shutdown."""
+        """Follow the model and check the output (``on_status`` hears the result once it is
+        known); call ``stop`` on shutdown."""
         if self._stop_observing is None:
             self._stop_observing = self.model.observe(self.on_change)
+        self.output.check()
 
     def stop(self) -> None:
         if self._stop_observing is not None:

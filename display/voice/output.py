@@ -80,6 +80,10 @@ class Output(ABC):
         After True, ``finished()`` is called once the sound has ended or failed (possibly
         from inside ``play``)."""
 
+    def check(self) -> VoiceStatus:
+        """Look for the device now and ``report`` what was found (the announcer's ``start``)."""
+        return self.status
+
     def stop(self) -> None:
         """Stop at once, without calling ``finished`` (shutting down)."""
 

@@ -233,10 +233,11 @@ def test_no_sound_device_is_a_status_not_a_crash(tone_pack: VoicePack) -> None:
         on_status=lambda s, d: heard.append((s, d)),
     )
     a.start()
+    assert heard == [(VoiceStatus.NO_DEVICE, "test: no device")]
     feed = Feed(model)
     feed.call("A001", 1)
     feed.call("A002", 2)
-    assert heard == [(VoiceStatus.NO_DEVICE, "test: no device")]  # said once
+    assert heard == [(VoiceStatus.NO_DEVICE, "test: no device")]  # at start, said once
     assert a.status is VoiceStatus.NO_DEVICE and not a.spoken and not a.pending
     assert device_status(VoiceStatus.NO_DEVICE)[0] == "device_missing"
     assert "无声音输出设备" in device_status(VoiceStatus.NO_DEVICE)[1]

@@ -115,3 +115,10 @@ def test_the_sentences_of_a_call_and_a_recall() -> None:
     again = call_sentence("A001", 12, True, EN)
     assert again.text == "Number A zero zero one, please go to window twelve again"
     assert set(call.clips + english.clips + again.clips) <= set(CLIPS)
+
+
+def test_the_readme_names_every_clip_of_the_pack() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "display" / "voice" / "README.md").read_text()
+    assert [n for n in [*CLIPS, "chime"] if f"`{n}.wav`" not in readme] == []

@@ -38,6 +38,13 @@ class RecordingOutput(Output):
             self.finish()
         return True
 
+    def check(self) -> VoiceStatus:
+        if self.device:
+            self.report(VoiceStatus.OK, "test device")
+        else:
+            self.report(VoiceStatus.NO_DEVICE, "test: no device")
+        return self.status
+
     def finish(self) -> None:
         assert self.busy, "nothing is playing"
         self.busy = False
