@@ -89,7 +89,6 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "voice_hint": ("点击屏幕开启语音", "Tap the screen to turn on voice"),
     "voice_call": ("请 {number} 号到 {window} 号窗口办理", "Number {number}, window {window}"),
     "voice_recall": ("再次呼叫，请 {number} 号到 {window} 号窗口办理", "Again: {number}"),
-    "weekdays": ("星期一,星期二,星期三,星期四,星期五,星期六,星期日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "zone_unknown": ("没有这个区域", "Unknown zone"),
     "zone_list": ("本大厅的区域：", "Zones of this hall:"),
     "whole_hall": ("全部窗口", "All windows"),
@@ -282,7 +281,7 @@ def _texts(*keys: str) -> dict[str, tuple[str, str]]:
 _BOARD_TEXTS = (
     "col_number", "col_window", "col_service", "window_no", "window_short", "recall",
     "no_calls", "waiting_n", "serving", "idle", "paused", "closed", "offline", "connecting",
-    "voice_call", "voice_recall", "weekdays",
+    "voice_call", "voice_recall",
 )  # fmt: skip
 
 
