@@ -121,7 +121,7 @@ def silence(seconds: float, rate: int) -> Pcm:
     return Pcm(rate, array("h", bytes(2 * round(seconds * rate))))
 
 
-def trim(pcm: Pcm, level: float = 0.05, floor: int = 200, keep: float = 0.015) -> Pcm:
+def trim(pcm: Pcm, level: float = 0.02, floor: int = 200, keep: float = 0.015) -> Pcm:
     """Cut leading and trailing near-silence (an engine's padding, a recording's room tone).
 
     Near-silence is below ``level`` of the clip's peak or below ``floor`` (about -44 dBFS),
