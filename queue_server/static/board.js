@@ -16,6 +16,7 @@
 
   const board = {
     seq: 0,
+    day: null,
     synced: false,
     held: false, // events were missed: wait for the fresh welcome
     windows: new Map(), // number -> window dict of the snapshot, kept up to date
@@ -35,6 +36,8 @@
 
   function load(welcome) {
     const snapshot = welcome.snapshot || {};
+    if (board.day !== null && snapshot.day !== board.day) board.calls = []; // a new day
+    board.day = snapshot.day || null;
     board.seq = welcome.seq;
     board.synced = true;
     board.held = false;
@@ -73,6 +76,7 @@
     switch (e.kind) {
       case "day_started":
         board.calls = [];
+        board.day = e.day;
         return { calls: true, side: true };
       case "ticket_issued":
         board.waiting.set(e.ticket, e.service);

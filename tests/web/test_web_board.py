@@ -149,5 +149,6 @@ def test_a_board_with_voice_says_a_tap_turns_it_on(
     page = open_page("/board?voice=1")
     live(page)
     assert "点击屏幕开启语音" in page.inner_text("#voice-hint")
+    screenshot(page, "board-voice-hint-1920x1080")
     page.click("body")
     assert page.is_hidden("#voice-hint")
