@@ -90,24 +90,27 @@ class HallBoard(BoardScreen):
     def call_columns(self) -> int:
         return 2 if not self.portrait and self.config.rows > 8 else 1
 
+    def line_px(self) -> int:
+        return max(1, round(self.unit))
+
     def row_rects(self, rect: QRectF) -> list[QRectF]:
-        """Where the call rows go in the calls panel `rect`, newest first."""
+        """Where the call rows go in the calls panel `rect`, newest first, on whole pixels
+        (each row's image fits its place exactly, between the lines)."""
         u = self.unit
         columns = self.call_columns()
         per_column = math.ceil(self.config.rows / columns)
         gap = 16 * u
         width = (rect.width() - gap * (columns - 1)) / columns
-        head_h = 64 * u
-        row_h = (rect.height() - head_h) / per_column
+        top = round(rect.top() + 64 * u)
+        row_h = math.floor((rect.bottom() - top) / per_column)  # the same for all: a call's
+        line = self.line_px()  # image moves down a row as it is
         rows = []
         for index in range(columns * per_column):
             c, i = divmod(index, per_column)
-            row = QRectF(
-                rect.left() + c * (width + gap), rect.top() + head_h + i * row_h, width, row_h
-            )
-            if i:  # the line between rows, inside the row's top edge
-                row.setTop(row.top() + max(1.0, u))
-            rows.append(row)
+            x0 = round(rect.left() + c * (width + gap))
+            x1 = x0 + math.floor(width)
+            y0 = top + i * row_h + line  # the line between rows is above the row
+            rows.append(QRectF(x0, y0, x1 - x0, row_h - line))
         return rows
 
     def paint_calls(self, p: QPainter, rect: QRectF) -> None:
@@ -115,7 +118,16 @@ class HallBoard(BoardScreen):
         calls = self.state.calls
         frame = ("calls", self.look, columns, self.config.rows, not calls)
         self.layers.draw(p, rect, frame, paint.GROUND, self._paint_calls_frame)
-        for index, (call, row) in enumerate(zip(calls, self.row_rects(rect), strict=False)):
+        rows = self.row_rects(rect)
+        line, inset = self.line_px(), 16 * self.unit
+        per_column = math.ceil(self.config.rows / columns)
+        for index, row in enumerate(rows):
+            if index % per_column:
+                p.fillRect(
+                    QRectF(row.left() + inset, row.top() - line, row.width() - 2 * inset, line),
+                    paint.PANEL_LINE,
+                )
+        for index, (call, row) in enumerate(zip(calls, rows, strict=False)):
             newest = index == 0 and self.blinking
             lit = newest and self.blink_on
             key = ("call", self.look, columns, call, newest, lit)
@@ -125,23 +137,16 @@ class HallBoard(BoardScreen):
             self.layers.draw(p, row, key, paint.PANEL, render)
 
     def _paint_calls_frame(self, p: QPainter, rect: QRectF) -> None:
-        """The calls' panel: headings and the lines between rows (the rows go on top)."""
+        """The calls' panel and its headings (the rows and the lines between go on top)."""
         u = self.unit
         self._panel(p, rect)
         columns = self.call_columns()
-        per_column = math.ceil(self.config.rows / columns)
         gap = 16 * u
         width = (rect.width() - gap * (columns - 1)) / columns
         head_h = 64 * u
-        row_h = (rect.height() - head_h) / per_column
         for c in range(columns):
-            column = QRectF(rect.left() + c * (width + gap), rect.top(), width, rect.height())
-            head = QRectF(column.left(), column.top(), column.width(), head_h)
+            head = QRectF(rect.left() + c * (width + gap), rect.top(), width, head_h)
             self._call_heading(p, head, columns)
-            for i in range(1, per_column):
-                top = head.bottom() + i * row_h
-                line = QRectF(column.left() + 16 * u, top, column.width() - 32 * u, max(1.0, u))
-                p.fillRect(line, paint.PANEL_LINE)
         if not self.state.calls:
             empty = rect.adjusted(0, head_h, 0, 0)
             self._pair(p, empty, "no_calls", 44 * u, paint.SOFT, align=CENTER, stacked=True)
@@ -204,7 +209,7 @@ class HallBoard(BoardScreen):
         name = self.state.service_name(call.service, lang)
         tag_h = min(h * 0.36, 50 * u)
         roomy = service.width() > 300 * u
-        second = h > 80 * u and (call.recall or (self.config.bilingual and roomy))
+        second = call.recall or (h > 80 * u and self.config.bilingual and roomy)
         if not second:
             paint.draw(p, service, name, self.fonts.text, min(h * 0.46, 52 * u), paint.INK)
             return
