@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
 
 # Importing QAudio (the old name of QtAudio) registers the converter of the QAudio::State that
 # QAudioSink.stateChanged carries; without it PySide6 6.11 cannot deliver the signal at all
@@ -25,6 +25,7 @@ from PySide6.QtMultimedia import (
     QMediaDevices,
     QtAudio,
 )
+from shiboken6 import isValid
 
 from .output import Output, VoiceStatus
 from .wav import Pcm, pcm_bytes
@@ -35,16 +36,25 @@ log = logging.getLogger(__name__)
 
 
 class QtOutput(Output):
-    """Plays on the system's default sound output (or the one named by ``device_id``)."""
+    """Plays on the system's default sound output (or the one named by ``device_id``).
 
-    def __init__(self, device_id: bytes | None = None, volume: float = 1.0) -> None:
+    A sound that has not ended ``stall_s`` after its length (a suspended or hung sound server
+    keeps the sink active for ever) is given up as ``OUTPUT_ERROR``, so the zone's queue moves on.
+    """
+
+    def __init__(
+        self, device_id: bytes | None = None, volume: float = 1.0, stall_s: float = 5.0
+    ) -> None:
         super().__init__()
-        self.device_id, self.volume = device_id, volume
+        self.device_id, self.volume, self.stall_s = device_id, volume, stall_s
         self._devices = QMediaDevices()
         self._devices.audioOutputsChanged.connect(self.check)
         self._sink: QAudioSink | None = None
         self._buffer: QBuffer | None = None
         self._holder = QObject()  # parent of the sinks, deleted with this output
+        self._watchdog = QTimer(self._holder)
+        self._watchdog.setSingleShot(True)
+        self._watchdog.timeout.connect(self._stalled)
 
     def device(self) -> QAudioDevice | None:
         """The device to play on, or None when there is none."""
@@ -88,13 +98,14 @@ class QtOutput(Output):
             self._release()
             return False
         self.report(VoiceStatus.OK, device.description())
+        self._watchdog.start(round(1000 * (sound.duration + self.stall_s)))
         return True
 
     def stop(self) -> None:
         self._release()
 
     def _state_changed(self, sink: QAudioSink) -> None:
-        if sink is not self._sink:  # one released already
+        if sink is not self._sink or not isValid(sink):  # released, or Qt is shutting down
             return
         state = sink.state()  # the signal's argument is a QAudio.State, not a QtAudio.State
         if state is QtAudio.State.IdleState:  # every sample played
@@ -105,9 +116,19 @@ class QtOutput(Output):
             self._release()
             self.finished()
 
+    def _stalled(self) -> None:
+        sink = self._sink
+        if sink is None:
+            return
+        played = sink.processedUSecs() / 1e6
+        self.report(VoiceStatus.OUTPUT_ERROR, f"the sound stalled after {played:.1f} s")
+        self._release()
+        self.finished()
+
     def _release(self) -> None:
         sink, buffer = self._sink, self._buffer
         self._sink = self._buffer = None
+        self._watchdog.stop()
         if sink is not None:
             sink.stop()
             sink.deleteLater()

@@ -179,3 +179,29 @@ def test_qt_output_without_its_device_reports_it(qtbot: object, espeak_pack: Voi
     assert output.check() is VoiceStatus.NO_DEVICE
     assert output.play(espeak_pack.clips["chime"]) is False
     assert heard == [VoiceStatus.NO_DEVICE]
+
+
+def test_a_stalled_sound_server_is_an_output_error_and_the_queue_moves_on(
+    pulse: dict[str, str],
+) -> None:
+    suspended = subprocess.run(
+        ["pactl", "suspend-sink", "null", "1"],
+        env=pulse,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert suspended.returncode == 0, suspended.stderr
+    played = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("qt_player.py")), "1.0"],
+        env=pulse,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert played.returncode == 0, played.stderr
+    said = played.stdout.splitlines()
+    assert said[0] == "status ok Null Output" and said[-1] == "finished", said
+    assert said[1].startswith("status output_error the sound stalled after"), said
