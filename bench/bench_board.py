@@ -1,7 +1,7 @@
 """Board benchmark: a clerk's `call_next` → the number painted on 20 hall boards, and the idle
 cost of 50 connected boards.
 
-    .venv/bin/python bench/bench_board.py [--boards 20] [--procs 10] [--rounds 40]
+    .venv/bin/python bench/bench_board.py [--boards 20] [--procs 4] [--rounds 40]
                                           [--idle-boards 50] [--idle-procs 5] [--idle-s 10]
 
 A real queue server (the demo hall, a SQLite file in a temporary directory) runs as its own
@@ -301,7 +301,7 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--boards", type=int, default=20)
-    parser.add_argument("--procs", type=int, default=10, help="processes the boards run in")
+    parser.add_argument("--procs", type=int, default=4, help="processes the boards run in")
     parser.add_argument("--rounds", type=int, default=40, help="calls measured (0: none)")
     parser.add_argument("--idle-boards", type=int, default=50, help="0: no idle measurement")
     parser.add_argument("--idle-procs", type=int, default=5)

@@ -121,7 +121,7 @@ class HallBoard(BoardScreen):
         rows = self.row_rects(rect)
         line, inset = self.line_px(), 16 * self.unit
         per_column = math.ceil(self.config.rows / columns)
-        for index, row in enumerate(rows):
+        for index, row in enumerate(rows[: len(calls) + 1]):  # a line under each call
             if index % per_column:
                 p.fillRect(
                     QRectF(row.left() + inset, row.top() - line, row.width() - 2 * inset, line),

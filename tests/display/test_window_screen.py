@@ -62,3 +62,17 @@ def test_window_closes_when_the_clerk_logs_out(qtbot, hall, make_board):
     hall.request(clerk, "logout", window=1)
     qtbot.waitUntil(lambda: shows(board, "本窗口暂停服务", "请到 2 号窗口办理"))
     assert "职员s1" not in board.screen.painted
+
+
+def test_the_clerks_photo_by_name(qtbot, hall, make_board, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    photo = QImage(300, 400, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#c08040"))
+    assert photo.save(str(tmp_path / "职员s3.png"))
+    board = make_board(window=3, photos=str(tmp_path))
+    hall.clerk(3)
+    qtbot.waitUntil(lambda: shows(board, "职员s3"))
+    assert board.screen.photo("职员s3") is not None
+    assert board.screen.photo("职员s1") is None  # no photo: the silhouette and 照片
+    assert "照片" not in board.screen.painted
