@@ -127,17 +127,22 @@ def sentence_parts(sentence: Sentence, word_gap_s: float) -> list[str | float]:
 
 
 def model_presence(model: HallModel) -> Callable[[str], bool]:
-    """Presence as the model's devices say: ``online`` when the records carry it.
+    """Presence as the model's devices say, from the ``online`` the server adds to a record.
 
-    A device whose record has no ``online`` (an older server) counts as present, so the
-    first listed board speaks; a device the model does not know is absent."""
+    While no record carries ``online`` (a server without presence), every board counts as
+    present: the first healthy board of the list speaks. Once presence is reported, a device
+    is present when its record says ``online``; one without a record, or whose record does
+    not say, is absent."""
+
+    def online(device: str) -> bool | None:
+        value = getattr(model.devices.get(device), "online", None)
+        return None if value is None else bool(value)
 
     def present(device: str) -> bool:
-        record = model.devices.get(device)
-        if record is None:
-            return False
-        online = getattr(record, "online", None)
-        return online is None or bool(online)
+        said = online(device)
+        if said is not None:
+            return said
+        return all(online(d) is None for d in model.devices)
 
     return present
 

@@ -10,6 +10,7 @@ import pytest
 from voicekit import BOARDS, Feed, RecordingOutput, announcer, texts, welcome
 
 from contract.hall import HallModel
+from contract.records import Device
 from display.voice import (
     Announcer,
     Language,
@@ -114,11 +115,32 @@ def test_a_board_that_reports_a_fault_hands_over_to_the_next(tone_pack: VoicePac
     ]
 
 
-def test_presence_comes_from_the_models_devices() -> None:
+class OnlineDevice(Device, frozen=True):
+    """A device record as the server sends it once it reports presence."""
+
+    online: bool | None = None
+
+
+def test_presence_comes_from_the_models_devices(tone_pack: VoicePack) -> None:
     model = HallModel.from_welcome(welcome(devices=("board-2",)))
     present = model_presence(model)
-    assert not present("board-1")  # unknown to the hall
-    assert present("board-2")  # known, and the records say nothing of being offline
+    # No record says whether it is online (a server without presence): the list decides.
+    assert present("board-1") and present("board-2")
+    a, out = announcer(model, "board-1", tone_pack)
+    assert a.speaker() == "board-1"
+    # With presence: online when the record says so; no record, or not saying, is absent.
+    model.devices["board-2"] = OnlineDevice(device="board-2", online=True)
+    model.devices["board-3"] = OnlineDevice(device="board-3", online=False)
+    model.devices["kiosk-1"] = OnlineDevice(device="kiosk-1")
+    assert [present(d) for d in ("board-1", "board-2", "board-3", "kiosk-1")] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert a.speaker() == "board-2"
+    Feed(model).call("A001", 1)
+    assert not out.sounds
 
 
 @pytest.mark.parametrize("supersede", ["finish", "no_show", "transfer", "park", "call_next"])
