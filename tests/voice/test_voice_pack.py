@@ -170,3 +170,24 @@ def _wav(frames: bytes, rate: int = 16000) -> bytes:
 
 def test_espeak_ng_is_installed() -> None:
     assert shutil.which("espeak-ng"), "scripts/setup.sh installs espeak-ng"
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4])
+def test_recordings_of_any_pcm_width_read_as_16_bit(width: int) -> None:
+    import io
+
+    values = [0, 16384, -16384, 32767, -32768]
+    raw = b""
+    for v in values:
+        if width == 1:
+            raw += bytes([(v >> 8) + 128])
+        else:
+            raw += (v << (8 * (width - 2))).to_bytes(width, "little", signed=True)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(width)
+        w.setframerate(8000)
+        w.writeframes(raw)
+    expected = [(v >> 8) << 8 for v in values] if width == 1 else values  # 8 bits: coarser
+    assert list(read_wav(buffer.getvalue()).samples) == expected
