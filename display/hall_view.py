@@ -47,23 +47,26 @@ class HallBoard(BoardScreen):
     def paint_body(self, p: QPainter, rect: QRectF) -> None:
         calls, waiting, windows = self.areas(rect)
         self.paint_calls(p, calls)
-        services = self.state.services()
-        names = tuple((s.code, s.name_zh, s.name_en) for s in services)
-        self.layers.draw(
-            p,
-            waiting,
-            ("waiting", self.look, names, self.state.model.synced),
-            paint.GROUND,
-            self.paint_waiting,
-        )
-        self.paint_counts(p, waiting)
+        synced = self.state.model.synced
+        names = tuple((s.code, s.name_zh, s.name_en) for s in self.state.services())
         windows_key = tuple((w.number, w.state, w.pause_reason) for w in self.state.windows())
-        self.layers.draw(
-            p,
+
+        def waiting_part() -> None:
+            key = ("waiting", self.look, names, synced)
+            self.layers.draw(p, waiting, key, paint.GROUND, self.paint_waiting)
+            self.paint_counts(p, waiting)
+
+        self.part("waiting", waiting, waiting_part)
+        self.part(
+            "windows",
             windows,
-            ("windows", self.look, windows_key, self.state.model.synced),
-            paint.GROUND,
-            self.paint_windows,
+            lambda: self.layers.draw(
+                p,
+                windows,
+                ("windows", self.look, windows_key, synced),
+                paint.GROUND,
+                self.paint_windows,
+            ),
         )
 
     def sections(self) -> list[tuple[QRectF, object]]:
@@ -117,7 +120,11 @@ class HallBoard(BoardScreen):
         columns = self.call_columns()
         calls = self.state.calls
         frame = ("calls", self.look, columns, self.config.rows, not calls)
-        self.layers.draw(p, rect, frame, paint.GROUND, self._paint_calls_frame)
+        self.part(
+            "calls",
+            rect,
+            lambda: self.layers.draw(p, rect, frame, paint.GROUND, self._paint_calls_frame),
+        )
         rows = self.row_rects(rect)
         line, inset = self.line_px(), 16 * self.unit
         per_column = math.ceil(self.config.rows / columns)
@@ -134,7 +141,11 @@ class HallBoard(BoardScreen):
             render = functools.partial(
                 self._call_row, call=call, newest=newest, lit=lit, columns=columns
             )
-            self.layers.draw(p, row, key, paint.PANEL, render)
+            self.part(
+                f"row{index}",
+                row,
+                functools.partial(self.layers.draw, p, row, key, paint.PANEL, render),
+            )
 
     def _paint_calls_frame(self, p: QPainter, rect: QRectF) -> None:
         """The calls' panel and its headings (the rows and the lines between go on top)."""

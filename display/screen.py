@@ -90,6 +90,8 @@ class BoardScreen(QWidget):
         self.painted: list[str] = []  # the texts of the last paint, as shown
         self.paint_seconds = 0.0  # how long the last paint took
         self._sections: list[tuple[QRectF, object]] | None = None  # as last painted
+        self._reach: QRegion | None = None  # what the paint under way repaints
+        self._part_texts: dict[str, list[str]] = {}  # each part's texts, as last painted
         self.now: Callable[[], float] = time.time
         self.layers = paint.Layers()
         self.marquee = Marquee(self, self.fonts.text)
@@ -269,8 +271,13 @@ class BoardScreen(QWidget):
         p.setClipRegion(ground)
         p.fillRect(self.rect(), paint.GROUND)
         p.setClipping(False)
+        self._reach = event.region()
         head = QRectF(0, 0, w, self.header_height())
-        self.layers.draw(p, head, self.header_key(), paint.HEADER, self.paint_header)
+        self.part(
+            "header",
+            head,
+            lambda: self.layers.draw(p, head, self.header_key(), paint.HEADER, self.paint_header),
+        )
         top = head.bottom()
         banner = self.banner_text()
         if banner is not None:
@@ -296,6 +303,17 @@ class BoardScreen(QWidget):
         self.paint_seconds = time.perf_counter() - started
         for hook in self.paint_hooks:
             hook()
+
+    def part(self, name: str, rect: QRectF, paint_it: Callable[[], object]) -> None:
+        """Paint one part of the screen if this paint reaches it; a part it does not reach
+        (it has not changed) keeps its texts from its last paint in `painted`."""
+        if self._reach is None or self._reach.intersects(rect.toAlignedRect()):
+            texts = paint.painted
+            mark = len(texts)
+            paint_it()
+            self._part_texts[name] = texts[mark:]
+        else:
+            paint.painted.extend(self._part_texts.get(name, ()))
 
     @property
     def look(self) -> tuple[object, ...]:
