@@ -54,6 +54,7 @@ class BoardState:
         self.calls: list[Call] = []  # newest first, at most `rows`
         self.fresh: Call | None = None  # the call that just arrived as an event (to blink)
         self.moved_to: dict[int, int] = {}  # closed window -> where the server moved tickets
+        self._day: str | None = None  # the business day of `calls`
 
     # -- what the board shows ----------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class BoardState:
             return False  # nothing moved yet; the snapshot that follows redraws
         event = change.event
         if isinstance(event, ev.DayStarted):
-            self.calls, self.fresh = [], None
+            self.calls, self.fresh, self._day = [], None, event.day
             return True
         if isinstance(event, ev.TicketCalled) and self.covers(event.window):
             call = Call(
@@ -152,6 +153,8 @@ class BoardState:
     def _merge_current(self) -> None:
         """After a welcome or snapshot: add the tickets being called now that the board has
         not seen called (while it was offline), in the order they were called."""
+        if self.model.day != self._day:  # a new day began while the board was away
+            self.calls, self._day = [], self.model.day
         known = {c.ticket for c in self.calls}
         for w in self.windows():
             t = w.current

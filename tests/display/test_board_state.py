@@ -195,3 +195,16 @@ def test_the_window_the_server_moved_tickets_to_goes_first():
         }
     )
     assert state.redirect() == 9
+
+
+def test_a_welcome_of_another_day_clears_the_calls():
+    model, state = board()
+    model.apply_event(called(11, "A001", 1))
+    next_day = welcome(HALL, seq=40)
+    next_day["snapshot"]["day"] = "2026-12-03"
+    model.apply_welcome(next_day)
+    assert state.calls == []
+    model.apply_welcome(welcome(HALL, seq=41) | {"snapshot": next_day["snapshot"]})
+    model.apply_event(called(42, "A001", 2, ticket="2026-12-03-A001"))
+    model.apply_welcome(welcome(HALL, seq=43) | {"snapshot": next_day["snapshot"]})
+    assert [c.window for c in state.calls] == [2]  # the same day: kept
