@@ -100,14 +100,18 @@ class HallService:
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="store-writer")
         self._version = _code_version(hall)
-        self.engine = self._rebuild()
+        self.engine, replayed = self._rebuild()
         self.seq = store.last_seq()
         if projections is None:
             projections = [RatingsProjection(store)] if isinstance(store, SQLiteStore) else []
         self.projections = list(projections)
         for projection in self.projections:
             self._catch_up(projection)
-        self._since_checkpoint = 0
+        # Events since the newest checkpoint, counted across restarts: a long replay at
+        # start-up is made short for the next one at once.
+        self._since_checkpoint = replayed
+        if replayed >= CHECKPOINT_EVERY:
+            self._checkpoint_now()
         self._writer: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._prober: asyncio.Task[None] | None = None
@@ -124,8 +128,9 @@ class HallService:
 
     # -- start-up ------------------------------------------------------------------------
 
-    def _rebuild(self) -> Engine:
-        """The engine state after every stored event: from the newest usable checkpoint on."""
+    def _rebuild(self) -> tuple[Engine, int]:
+        """The engine state after every stored event, from the newest usable checkpoint on,
+        and how many events had to be replayed after it."""
         engine, after = Engine(self.hall), 0
         for seq, blob in self.store.checkpoints(self._version):
             try:
@@ -138,7 +143,7 @@ class HallService:
             engine.apply(event)
             count += 1
         log.info("state rebuilt from checkpoint seq %d and %d events", after, count)
-        return engine
+        return engine, count
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -187,6 +192,8 @@ class HallService:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
         self._executor.shutdown(wait=True)
+        if self._since_checkpoint and self.store_ok:  # the next start replays nothing
+            self._checkpoint_now()
         self.store.close()
 
     # -- the writer ----------------------------------------------------------------------
@@ -304,7 +311,7 @@ class HallService:
                 "could not commit %d events; rebuilding state from the store", len(events)
             )
             self.store_ok = False
-            self.engine = await loop.run_in_executor(self._executor, self._rebuild)
+            self.engine, _ = await loop.run_in_executor(self._executor, self._rebuild)
             self.seq = await loop.run_in_executor(self._executor, self.store.last_seq)
             if self._prober is None or self._prober.done():
                 self._prober = loop.create_task(self._probe(), name="hall-store-probe")
@@ -317,7 +324,7 @@ class HallService:
         if self._since_checkpoint >= CHECKPOINT_EVERY or any(
             e["type"] == "day_started" for e in events
         ):
-            self._checkpoint()
+            await self._checkpoint()
         return stored
 
     def _project(self, stored: list[Event]) -> None:
@@ -365,11 +372,24 @@ class HallService:
             log.info("store commits again")
             self.store_ok = True
 
-    def _checkpoint(self) -> None:
+    async def _checkpoint(self) -> None:
+        """Save the state as of now: pickled here (consistent), written on the store's thread."""
+        try:
+            blob = pickle.dumps(self.engine, protocol=pickle.HIGHEST_PROTOCOL)
+            await asyncio.get_running_loop().run_in_executor(
+                self._executor, self.store.save_checkpoint, self.seq, self._version, blob
+            )
+            self._since_checkpoint = 0
+        except Exception:
+            log.exception("checkpoint at seq %d failed; start-up will replay more", self.seq)
+
+    def _checkpoint_now(self) -> None:
+        """Save the state when nothing else runs (start-up, shutdown)."""
         try:
             blob = pickle.dumps(self.engine, protocol=pickle.HIGHEST_PROTOCOL)
             self.store.save_checkpoint(self.seq, self._version, blob)
             self._since_checkpoint = 0
+            log.info("checkpoint at seq %d", self.seq)
         except Exception:
             log.exception("checkpoint at seq %d failed; start-up will replay more", self.seq)
 

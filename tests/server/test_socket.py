@@ -385,7 +385,7 @@ def test_device_health_survives_a_restart_after_a_checkpoint(tmp_path):
             kiosk = await hall.client("kiosk-1")
             await kiosk.request("device_status", status="printer_paper_out", detail="缺纸")
             await kiosk.request("take_ticket", service="SB", request_id="r1")
-            hall.server.service._checkpoint()  # start-up will replay only what follows
+            await hall.server.service._checkpoint()  # start-up will replay only what follows
         async with running(tmp_path, config) as hall:
             assert hall.server.service.store.checkpoints(hall.server.service._version)
             board = await hall.client("board-1")

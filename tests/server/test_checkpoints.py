@@ -1,0 +1,65 @@
+"""Checkpoints survive restarts: a restart from one gives the state a full replay gives."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hallkit import PINS, make_hall, running
+
+from queue_server import core
+from queue_server.service import CHECKPOINT_EVERY, HallService
+from queue_server.store import Store
+
+T0 = 1795312800.0
+
+
+def full_replay(store: Store) -> core.Engine:
+    engine = core.Engine(make_hall())
+    for event in store.iter_events(0):
+        engine.apply(event)
+    return engine
+
+
+def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(tmp_path):
+    config = make_hall()
+
+    async def busy_morning() -> None:
+        async with running(tmp_path, config) as hall:
+            kiosk = await hall.client("kiosk-1")
+            for i in range(12):
+                await kiosk.request("take_ticket", service=("SB", "YB", "HJ")[i % 3],
+                                    request_id=f"r{i}")  # fmt: skip
+            clerk = await hall.client("clerk-1")
+            await clerk.request("login", window=1, staff="s1", pin=PINS["s1"])
+            await clerk.request("call_next", window=1)
+            await clerk.request("park", window=1)
+            await clerk.request("call_next", window=1)
+            await clerk.request("finish", window=1)
+            await clerk.request("pause", window=1, reason="lunch")
+
+    asyncio.run(busy_morning())
+    with Store.open(tmp_path / "hall.sqlite") as store:
+        service = HallService(config, store)
+        newest = next(iter(service.store.checkpoints(service._version)))[0]  # type: ignore[attr-defined]
+        assert newest == store.last_seq()  # written at the stop: nothing left to replay
+        assert service._since_checkpoint == 0
+        replayed = full_replay(store)
+        assert service.engine.state == replayed.state
+        assert service.engine.snapshot(T0) == replayed.snapshot(T0)
+
+
+def test_a_long_replay_at_start_is_checkpointed_at_once(tmp_path):
+    config = make_hall()
+    engine = core.Engine(config)
+    events = []
+    now = T0
+    while len(events) < CHECKPOINT_EVERY + 10:
+        now += 0.05  # a rush: nobody waits past the maximum wait
+        events += engine.execute(core.TakeTicket("SB", f"r{len(events)}"), now, "kiosk-1").events
+    with Store.open(tmp_path / "hall.sqlite") as store:
+        for i in range(0, len(events), 5000):
+            store.append(events[i : i + 5000], {})
+        first = HallService(config, store)
+        assert first._since_checkpoint == 0  # it replayed everything, then saved a checkpoint
+        second = HallService(config, store)
+        assert second.engine.state == first.engine.state == full_replay(store).state
