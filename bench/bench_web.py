@@ -9,6 +9,8 @@ notes, with a MutationObserver on the call list, when the new number is in its D
 (`performance.timeOrigin + performance.now()`); the clerk notes `time.time()` just before
 sending `call_next`. Both are this machine's wall clock. Measured: that difference per call;
 reported: p50 and p99 of each round and their medians over the rounds. Goal: p99 ≤ 100 ms.
+With `--boards N` the browser shows N boards at once (N renderers working per call); the one
+opened last, in front, is measured.
 """
 
 from __future__ import annotations
@@ -159,7 +161,7 @@ async def bench(rounds: int, calls: int, boards: int) -> list[list[float]]:
                     await page.wait_for_function("() => document.body.className === ''")
                     await page.evaluate(OBSERVE)
                     pages.append(page)
-                page = pages[0]
+                page = pages[-1]  # in front: a board on a TV is never a background tab
                 for _ in range(rounds):
                     sent: dict[str, float] = {}
                     for _ in range(calls):

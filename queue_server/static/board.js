@@ -27,6 +27,8 @@
     lastUpdate: null, // ms, server clock
   };
   let voiceOn = false;
+  let sideRows = ""; // the side's row counts when it was last fitted
+  let sidePending = false;
 
   function covers(window) {
     return zone === null || zone.has(window);
@@ -231,16 +233,32 @@
       return row;
     });
     fillWith(document.getElementById("windows"), windows);
-    fit();
+    const rows = waiting.length + "/" + windows.length;
+    if (rows !== sideRows) {
+      sideRows = rows;
+      fit(); // text lengths do not change the height: rows do
+    }
+  }
+
+  /* Redraw the side once per frame however many events came in it. */
+  function scheduleSide() {
+    if (sidePending) return;
+    sidePending = true;
+    window.requestAnimationFrame(() => {
+      sidePending = false;
+      drawSide();
+    });
   }
 
   /* Shrink the side column's text until its lists fit (a hall of many services). */
   function fit() {
     const side = document.querySelector(".side");
-    let scale = 1;
     side.style.setProperty("--fit", "1");
+    if (side.scrollHeight <= side.clientHeight + 1) return;
+    let scale = Math.max(0.5, Math.floor((100 * side.clientHeight) / side.scrollHeight) / 100);
+    side.style.setProperty("--fit", String(scale));
     while (scale > 0.5 && side.scrollHeight > side.clientHeight + 1) {
-      scale -= 0.05;
+      scale -= 0.03;
       side.style.setProperty("--fit", scale.toFixed(2));
     }
   }
@@ -257,19 +275,26 @@
     if (!board.synced) document.body.classList.add("connecting");
   }
 
+  let dates = null;
+
+  function dateFormat() {
+    if (dates === null) {
+      const options = { year: "numeric", month: "long", day: "numeric", weekday: "long" };
+      try {
+        dates = new Intl.DateTimeFormat("zh-CN", Object.assign({ timeZone: config.timezone }, options));
+      } catch (err) {
+        dates = new Intl.DateTimeFormat("zh-CN", options); // an unknown zone: this device's
+      }
+    }
+    return dates;
+  }
+
   function tick() {
     const now = live.now();
     document.getElementById("clock-time").textContent = T.clockText(now, config.timezone);
-    let date;
-    try {
-      date = new Intl.DateTimeFormat("zh-CN", {
-        timeZone: config.timezone, year: "numeric", month: "long", day: "numeric",
-        weekday: "long",
-      }).format(new Date(now));
-    } catch (err) {
-      date = new Date(now).toLocaleDateString("zh-CN");
-    }
-    document.getElementById("clock-date").textContent = date;
+    const date = dateFormat().format(new Date(now));
+    const dateLine = document.getElementById("clock-date");
+    if (dateLine.textContent !== date) dateLine.textContent = date;
     const fresh = document.querySelector(".call.fresh");
     if (fresh && Date.now() >= board.freshUntil) fresh.classList.remove("fresh");
   }
@@ -320,14 +345,17 @@
       board.seq = message.seq;
       const redraw = apply(message);
       if (redraw.calls) drawCalls();
-      if (redraw.side) drawSide();
+      if (redraw.side) scheduleSide();
     },
     onState: (isLive) => drawBanner(isLive),
   });
 
   if (config.voice) document.addEventListener("click", unlockVoice);
   drawCalls();
-  window.addEventListener("resize", fit);
+  window.addEventListener("resize", () => {
+    sideRows = ""; // fit again
+    drawSide();
+  });
   tick();
   window.setInterval(tick, 1000);
   live.start();

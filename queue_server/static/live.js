@@ -194,16 +194,22 @@
     return [fill(both[0], fields || {}), fill(both[1], fields || {})];
   }
 
+  const clocks = new Map(); // time zone -> formatter (making one costs more than using it)
+
   /* HH:MM:SS of a time (ms since the epoch) in a time zone (the hall's), or this device's. */
   function clockText(ms, timeZone) {
-    const options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
-    if (timeZone) options.timeZone = timeZone;
-    try {
-      return new Intl.DateTimeFormat("zh-CN", options).format(new Date(ms));
-    } catch (err) {
-      delete options.timeZone;
-      return new Intl.DateTimeFormat("zh-CN", options).format(new Date(ms));
+    const key = timeZone || "";
+    let format = clocks.get(key);
+    if (format === undefined) {
+      const options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+      try {
+        format = new Intl.DateTimeFormat("zh-CN", Object.assign({ timeZone: timeZone || undefined }, options));
+      } catch (err) {
+        format = new Intl.DateTimeFormat("zh-CN", options); // an unknown zone: this device's
+      }
+      clocks.set(key, format);
     }
+    return format.format(new Date(ms));
   }
 
   window.HallLive = HallLive;
