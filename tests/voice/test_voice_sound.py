@@ -193,7 +193,7 @@ def test_a_stalled_sound_server_is_an_output_error_and_the_queue_moves_on(
     )
     assert suspended.returncode == 0, suspended.stderr
     played = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("qt_player.py")), "1.0"],
+        [sys.executable, str(Path(__file__).with_name("qt_player.py")), "stall", "1.0"],
         env=pulse,
         cwd=ROOT,
         capture_output=True,
@@ -205,3 +205,42 @@ def test_a_stalled_sound_server_is_an_output_error_and_the_queue_moves_on(
     said = played.stdout.splitlines()
     assert said[0] == "status ok Null Output" and said[-1] == "finished", said
     assert said[1].startswith("status output_error the sound stalled after"), said
+
+
+def test_two_calls_through_the_sound_device_follow_each_other(
+    pulse: dict[str, str], espeak_cache: Path, espeak_pack: VoicePack, tmp_path: Path
+) -> None:
+    recording, first, second = (tmp_path / f"{n}.wav" for n in ("recorded", "first", "second"))
+    recorder = Recorder(recording, pulse)
+    try:
+        assert recorder.ready.wait(20) and recorder.process.poll() is None, recorder.log
+        played = subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("qt_player.py")),
+                "calls",
+                str(espeak_cache),
+                str(first),
+                str(second),
+            ],
+            env=pulse,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        recorder.stop()
+    assert played.returncode == 0, played.stderr
+    assert played.stdout.splitlines() == [
+        "finished 1",
+        "finished 2",
+        "spoken 请A零零一号到三号窗口办理",
+        "spoken 请A零零二号到十二号窗口办理",
+    ]
+    sent = read_wav(first).duration + read_wav(second).duration
+    heard = trim(read_wav(recording))
+    # One after the other, never over each other: as long as both together, plus the time the
+    # sink takes to say it is idle (about 1.5 s after the last sample on this null sink).
+    assert sent - 0.5 < heard.duration < sent + 3.0, (sent, heard.duration)
