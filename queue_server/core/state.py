@@ -37,7 +37,7 @@ device_presence         device, role, online (its first connection opened / its 
 
 from __future__ import annotations
 
-import heapq
+import bisect
 
 import logging
 from collections.abc import Callable
@@ -125,17 +125,12 @@ class State:
     # Index of the waiting tickets by service, kept by `apply_event` alone, so that taking a
     # ticket or calling one never scans the whole day's tickets.
     queues: dict[str, dict[str, Ticket]] = field(default_factory=dict)
-    # Per service, the waiting tickets not reserved for a window: counts by class, and a heap
-    # of (issued_at, order, id) whose stale entries are dropped when looked at. The heap is a
-    # cache: which stale entries it still holds depends on when it was read, not on the state.
+    # Per service, the waiting tickets not reserved for a window: counts by class, and per
+    # service and class their (issue time, order, id) in issue order. Calling next reads the
+    # lanes' heads; a new ticket's place counts the overdue by bisection: neither walks the
+    # queue. Per window, the tickets a transfer reserved for it, and its parked tickets.
     lane_counts: dict[str, dict[TicketClass, int]] = field(default_factory=dict)
-    oldest: dict[str, list[tuple[float, int, str]]] = field(default_factory=dict, compare=False)
-    # The call order's lanes: per service and class, a heap of the unreserved waiting tickets
-    # by issue time (a cache like `oldest`); per window, the tickets a transfer reserved for
-    # it; per window, its parked tickets. Calling next reads heads, never the whole queue.
-    lanes: dict[tuple[str, TicketClass], list[tuple[float, int, str]]] = field(
-        default_factory=dict, compare=False
-    )
+    lanes: dict[tuple[str, TicketClass], list[tuple[float, int, str]]] = field(default_factory=dict)
     reserved: dict[int, dict[str, Ticket]] = field(default_factory=dict)
     parked: dict[int, dict[str, Ticket]] = field(default_factory=dict)
 
@@ -153,35 +148,21 @@ class State:
         return [t for queue in self.queues.values() for t in queue.values()]
 
     def oldest_waiting_at(self, service: str) -> float | None:
-        """Issue time of the longest-waiting unreserved ticket of a service (amortised O(1))."""
-        heap = self.oldest.get(service)
-        queue = self.queues.get(service, {})
-        while heap:
-            issued_at, _, tid = heap[0]
-            t = queue.get(tid)
-            if t is not None and t.target_window is None and t.issued_at == issued_at:
-                return issued_at
-            heapq.heappop(heap)
-        return None
+        """Issue time of the longest-waiting unreserved ticket of a service."""
+        heads = [lane[0][0] for cls in TicketClass if (lane := self.lanes.get((service, cls)))]
+        return min(heads) if heads else None
 
     def lane_head(self, service: str, cls: TicketClass) -> Ticket | None:
-        """The earliest unreserved waiting ticket of a service and class (amortised O(1))."""
-        heap = self.lanes.get((service, cls))
-        if not heap:
-            return None
-        queue = self.queues.get(service, {})
-        while heap:
-            issued_at, _, tid = heap[0]
-            t = queue.get(tid)
-            if (
-                t is not None
-                and t.target_window is None
-                and t.ticket_class is cls
-                and t.issued_at == issued_at
-            ):
-                return t
-            heapq.heappop(heap)
-        return None
+        """The earliest unreserved waiting ticket of a service and class."""
+        lane = self.lanes.get((service, cls))
+        return self.queues[service][lane[0][2]] if lane else None
+
+    def overdue_in(self, service: str, cls: TicketClass, now: float, max_wait_s: float) -> int:
+        """How many unreserved tickets of a service and class have waited ``max_wait_s``."""
+        lane = self.lanes.get((service, cls))
+        if not lane:
+            return 0
+        return bisect.bisect_left(lane, True, key=lambda e: not now - e[0] >= max_wait_s)
 
     def parked_at(self, window: int) -> list[Ticket]:
         """The tickets parked at a window, in issue order."""
@@ -443,9 +424,8 @@ def _enqueue(state: State, t: Ticket) -> None:
     if t.target_window is None:
         counts = state.lane_counts.setdefault(t.service, {})
         counts[t.ticket_class] = counts.get(t.ticket_class, 0) + 1
-        entry = (t.issued_at, t.order, t.id)
-        heapq.heappush(state.oldest.setdefault(t.service, []), entry)
-        heapq.heappush(state.lanes.setdefault((t.service, t.ticket_class), []), entry)
+        lane = state.lanes.setdefault((t.service, t.ticket_class), [])
+        bisect.insort(lane, (t.issued_at, t.order, t.id))
     else:
         state.reserved.setdefault(t.target_window, {})[t.id] = t
 
@@ -455,12 +435,17 @@ def _unqueue(state: State, t: Ticket) -> None:
     if state.queues.get(t.service, {}).pop(t.id, None) is not None:
         if t.target_window is None:
             state.lane_counts[t.service][t.ticket_class] -= 1
+            lane = state.lanes[(t.service, t.ticket_class)]
+            entry = (t.issued_at, t.order, t.id)
+            at = bisect.bisect_left(lane, entry)
+            if at < len(lane) and lane[at] == entry:
+                del lane[at]
         else:
             state.reserved.get(t.target_window, {}).pop(t.id, None)
 
 
 def _rebuild_queues(state: State) -> None:
-    state.queues, state.lane_counts, state.oldest = {}, {}, {}
+    state.queues, state.lane_counts = {}, {}
     state.lanes, state.reserved, state.parked = {}, {}, {}
     for t in state.tickets.values():
         if t.state is TicketState.WAITING:

@@ -110,15 +110,23 @@ def ahead_of(d: Directory, state: State, ticket: Ticket, now: float) -> int:
     policy = d.hall.policy
     new = ticket.id not in state.tickets
     if new and ticket.target_window is None:
-        # A ticket being issued is the youngest of its peers: when none of them is overdue,
-        # the kept counts by class give its place at once.
-        oldest = state.oldest_waiting_at(ticket.service)
-        if oldest is None or now - oldest < policy.max_wait_s:
-            counts = state.lane_counts.get(ticket.service, {})
-            return place_of_youngest(
-                ticket.ticket_class, 0, counts.get(TicketClass.APPOINTMENT, 0),
-                counts.get(TicketClass.PRIORITY, 0), counts.get(TicketClass.NORMAL, 0), policy,
-            )  # fmt: skip
+        # A ticket being issued is the youngest of its peers: the kept counts by class, less
+        # the overdue (found by bisection in each lane), give its place at once.
+        late = {
+            cls: state.overdue_in(ticket.service, cls, now, policy.max_wait_s)
+            for cls in TicketClass
+        }
+        if now - ticket.issued_at >= policy.max_wait_s:
+            return sum(late.values())
+        counts = state.lane_counts.get(ticket.service, {})
+        return place_of_youngest(
+            ticket.ticket_class,
+            sum(late.values()),
+            counts.get(TicketClass.APPOINTMENT, 0) - late[TicketClass.APPOINTMENT],
+            counts.get(TicketClass.PRIORITY, 0) - late[TicketClass.PRIORITY],
+            counts.get(TicketClass.NORMAL, 0) - late[TicketClass.NORMAL],
+            policy,
+        )
     if ticket.target_window is not None:
         peers = list(state.reserved.get(ticket.target_window, {}).values())
     else:
