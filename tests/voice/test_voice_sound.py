@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,13 +31,15 @@ def player_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def pulse() -> Iterator[dict[str, str]]:
+def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A private PulseAudio server whose only sink is a null sink; its environment."""
     exe = shutil.which("pulseaudio")
     if exe is None or shutil.which("parecord") is None:
         pytest.skip("pulseaudio and parecord are not installed (scripts/setup.sh installs them)")
-    runtime = Path(tempfile.mkdtemp(prefix="pa-"))  # short: a socket path has 108 bytes
+    runtime = tmp_path / "pulse"
+    runtime.mkdir()
     socket = runtime / "native"
+    assert len(str(socket)) < 100, "a unix socket's path has at most 108 bytes"
     env = player_env(
         PULSE_RUNTIME_PATH=str(runtime),
         PULSE_STATE_PATH=str(runtime / "state"),
@@ -64,14 +65,12 @@ def pulse() -> Iterator[dict[str, str]]:
         check=False,
     )
     if started.returncode != 0:
-        shutil.rmtree(runtime, ignore_errors=True)
         pytest.skip(f"pulseaudio cannot run here: {started.stderr.strip()[-300:]}")
     pid = int((runtime / "pid").read_text().strip())
     try:
         yield env
     finally:
         os.kill(pid, signal.SIGTERM)  # the daemon this fixture started
-        shutil.rmtree(runtime, ignore_errors=True)
 
 
 class Recorder:
