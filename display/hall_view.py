@@ -12,7 +12,7 @@ import functools
 import math
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QRegion
 
 from . import paint
 from .board import Call
@@ -71,15 +71,19 @@ class HallBoard(BoardScreen):
 
     def sections(self) -> list[tuple[QRectF, object]]:
         calls, waiting, windows = self.areas(self.body_rect())
-        counts = tuple((s.code, s.name_zh, s.name_en, s.waiting) for s in self.state.services())
-        shown = (
-            self.state.model.synced,
-            tuple((w.number, w.state, w.pause_reason) for w in self.state.windows()),
+        services = self.state.services()
+        synced = self.state.model.synced
+        names = tuple((s.code, s.name_zh, s.name_en) for s in services)
+        _, count_w = self._waiting_lines(waiting)
+        counts = QRectF(
+            waiting.right() - 28 * self.unit - count_w, waiting.top(), count_w, waiting.height()
         )
+        shown = (synced, tuple((w.number, w.state, w.pause_reason) for w in self.state.windows()))
         return [
             (QRectF(0, 0, self.width(), self.header_height()), self.header_key()),
             (calls, tuple(self.state.calls)),
-            (waiting, (self.state.model.synced, counts)),
+            (waiting, (synced, names)),
+            (counts, tuple(s.waiting for s in services)),  # a count alone repaints its column
             (windows, shown),
         ]
 
@@ -105,7 +109,9 @@ class HallBoard(BoardScreen):
         gap = 16 * u
         width = (rect.width() - gap * (columns - 1)) / columns
         top = round(rect.top() + 64 * u)
-        row_h = math.floor((rect.bottom() - top) / per_column)  # the same for all: a call's
+        row_h = math.floor(
+            (rect.bottom() - 14 * u - top) / per_column
+        )  # the same for all: a call's
         line = self.line_px()  # image moves down a row as it is
         rows = []
         for index in range(columns * per_column):
@@ -120,12 +126,19 @@ class HallBoard(BoardScreen):
         columns = self.call_columns()
         calls = self.state.calls
         frame = ("calls", self.look, columns, self.config.rows, not calls)
-        self.part(
-            "calls",
-            rect,
-            lambda: self.layers.draw(p, rect, frame, paint.GROUND, self._paint_calls_frame),
-        )
         rows = self.row_rects(rect)
+
+        def frame_part() -> None:
+            # the rows of calls cover most of the panel: copy only what they leave
+            p.save()
+            uncovered = QRegion(rect.toAlignedRect())
+            for row in rows[: len(calls)]:
+                uncovered -= row.toRect()
+            p.setClipRegion(uncovered, Qt.ClipOperation.IntersectClip)
+            self.layers.draw(p, rect, frame, paint.GROUND, self._paint_calls_frame)
+            p.restore()
+
+        self.part("calls", rect, frame_part)
         line, inset = self.line_px(), 16 * self.unit
         per_column = math.ceil(self.config.rows / columns)
         for index, row in enumerate(rows[: len(calls) + 1]):  # a line under each call
