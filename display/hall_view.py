@@ -109,10 +109,9 @@ class HallBoard(BoardScreen):
         gap = 16 * u
         width = (rect.width() - gap * (columns - 1)) / columns
         top = round(rect.top() + 64 * u)
-        row_h = math.floor(
-            (rect.bottom() - 14 * u - top) / per_column
-        )  # the same for all: a call's
-        line = self.line_px()  # image moves down a row as it is
+        # one height for all rows: a call's image moves down a row as it is
+        row_h = math.floor((rect.bottom() - 14 * u - top) / per_column)
+        line = self.line_px()
         rows = []
         for index in range(columns * per_column):
             c, i = divmod(index, per_column)
