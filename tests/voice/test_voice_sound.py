@@ -241,5 +241,5 @@ def test_two_calls_through_the_sound_device_follow_each_other(
     sent = read_wav(first).duration + read_wav(second).duration
     heard = trim(read_wav(recording))
     # One after the other, never over each other: as long as both together, plus the time the
-    # sink takes to say it is idle (about 1.5 s after the last sample on this null sink).
+    # sink takes to say it is idle (1.5 to 2 s on a null sink, which plays in blocks of 2 s).
     assert sent - 0.5 < heard.duration < sent + 3.0, (sent, heard.duration)
