@@ -1,0 +1,14 @@
+"""`python -m display`: a wrong setting stops it at once, naming the setting."""
+
+from __future__ import annotations
+
+import logging
+
+from display.__main__ import main
+
+
+def test_a_wrong_setting_is_refused(caplog, monkeypatch):
+    monkeypatch.delenv("HALL_TOKEN", raising=False)
+    with caplog.at_level(logging.ERROR):
+        assert main(["--server", "http://hall/ws", "--device", "board-1", "--token", "t" * 20]) == 2
+    assert "server must be a ws:// or wss:// url" in caplog.text
