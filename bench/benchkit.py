@@ -8,6 +8,7 @@ side with the commit before it in one run, on the same machine at the same time.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import statistics
@@ -127,24 +128,47 @@ def chart(
     series: dict[str, tuple[list[float], list[float]]],
     logx: bool = False,
 ) -> None:
-    """A line chart, one line per tree, as a PNG a reader can open."""
+    """A line chart, one line per tree, as a PNG a reader can open.
+
+    The figures are also written beside it as JSON; without matplotlib (kept out of the
+    server's environment: sqlite-utils imports numpy when it can, 15 MB of the server's memory)
+    `python bench/chart.py FILE.json` draws it from another environment.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "path": str(path),
+        "title": title,
+        "xlabel": xlabel,
+        "ylabel": ylabel,
+        "series": {k: [list(xs), list(ys)] for k, (xs, ys) in series.items()},
+        "logx": logx,
+    }
+    path.with_suffix(".json").write_text(json.dumps(spec, ensure_ascii=False, indent=1))
+    try:
+        draw(spec)
+    except ImportError:
+        print(
+            f"(no matplotlib here: draw it with `python bench/chart.py {path.with_suffix('.json')}`)"
+        )
+
+
+def draw(spec: dict[str, Any]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
-    for label, (xs, ys) in series.items():
+    for label, (xs, ys) in spec["series"].items():
         ax.plot(xs, ys, marker="o", label=label)
-    if logx:
+    if spec.get("logx"):
         ax.set_xscale("log")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_title(spec["title"])
+    ax.set_xlabel(spec["xlabel"])
+    ax.set_ylabel(spec["ylabel"])
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    fig.savefig(spec["path"])
     plt.close(fig)
