@@ -69,6 +69,14 @@ def test_the_demo_hall_board_fits_a_1080p_screen(tmp_path: Path, browser: Any) -
         assert len(page.query_selector_all("#waiting li")) == len(services)
         assert page.evaluate(CLIPPED) == []
         screenshot(page, "board-demo-1920x1080")
+        page.set_viewport_size({"width": 1280, "height": 720})  # many TVs' browsers: 720p
+        page.wait_for_function(  # after the resize event, the side fits again
+            "() => { const s = document.querySelector('.side');"
+            " return s.scrollHeight <= s.clientHeight + 1; }"
+        )
+        assert page.evaluate(CLIPPED) == []
+        screenshot(page, "board-demo-1280x720")
+        page.set_viewport_size(BOARD_SIZE)
 
         page.goto(server.base + "/board?zone=floor2")
         page.wait_for_function("() => document.body.className === ''")
