@@ -171,6 +171,7 @@ class Announcer:
         self._pending: deque[Call] = deque()
         self._stop_observing: Callable[[], None] | None = None
         self._pumping = False
+        self._last_change: Change | None = None
         output.bind(self._finished, self._status)
 
     # -- the board app's calls ---------------------------------------------------------------
@@ -212,7 +213,10 @@ class Announcer:
         return None
 
     def on_change(self, change: Change) -> None:
-        """One step of the model (its observer)."""
+        """One step of the model (its observer); the same step handed twice counts once."""
+        if change is self._last_change:
+            return
+        self._last_change = change
         if change.windows or change.tickets or change.everything:
             self._prune()
         event = change.event

@@ -280,3 +280,12 @@ def test_stop_leaves_the_model_and_the_queue(tone_pack: VoicePack) -> None:
     a.stop()
     feed.call("A003", 3)
     assert len(out.sounds) == 1 and not a.pending
+
+
+def test_a_step_handed_twice_is_taken_once(tone_pack: VoicePack) -> None:
+    model = board_model()
+    a, out = announcer(model, "board-1", tone_pack)
+    model.observe(a.on_change)  # as if the board also wired the link's `changed` to it
+    out.instant = True
+    Feed(model).call("A001", 1)
+    assert texts(list(a.spoken)) == ["请A零零一号到一号窗口办理"]
