@@ -169,3 +169,22 @@ def test_a_wrong_or_old_token_gets_the_plain_not_found_page(
     assert headers["Referrer-Policy"] == "no-referrer"
     # Live over the WebSocket: a timed reload is left only for a browser without scripts.
     assert body.count('http-equiv="refresh"') == body.count('<noscript><meta http-equiv="refresh"')
+
+
+def test_the_phone_page_follows_a_transfer_and_a_parked_ticket(
+    hall: HallThread, open_page: Callable[..., Any]
+) -> None:
+    ticket = hall.take("SB")
+    three = hall.clerk(3)
+    hall.request(three, "call_next", window=3)
+    page = open_page(phone_path(ticket), **PHONE_SIZE)
+    wait_text(page, "#detail", "请到 3 号窗口办理")
+    hall.request(three, "park", window=3)  # 挂起: set aside at the window
+    wait_text(page, "#headline", "已挂起")
+    assert shown(page, "#detail") == "请留意叫号"
+    hall.request(three, "call_parked", window=3, number=ticket["number"])
+    wait_text(page, "#detail", "请到 3 号窗口办理")
+    hall.request(three, "transfer", window=3, to_service="HJ")  # 转办: waits for 户籍 now
+    wait_text(page, "#service", "户籍")
+    assert shown(page, "#headline") == "等候中"
+    assert shown(page, "#where") == "办理地点：二楼 5 号窗口"
