@@ -194,7 +194,7 @@ def main() -> int:
         print(
             f"call event → joined announcement handed to the output (target p99 ≤ {TARGET_P99_MS:.0f} ms)"
         )
-        ok &= report("中文 ×2 (about 9.7 s of sound)", bench_calls(pack, zh, args.calls, None))
+        ok &= report("中文 ×2 (about 9.8 s of sound)", bench_calls(pack, zh, args.calls, None))
         ok &= report("中文 + English ×2 (about 19 s)", bench_calls(pack, both, args.calls, None))
         if not args.no_device:
             ok &= bench_qt(pack, zh, args.qt_calls, Path(tmp))
