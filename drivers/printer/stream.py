@@ -58,25 +58,18 @@ class Event:
         return self.raw[8:]
 
 
-# Number of parameter bytes after the two command bytes (prefix + letter).
-# fmt: off
-_FIXED: dict[tuple[int, int], int] = {
-    (ESC, ord("@")): 0, (ESC, ord("2")): 0, (ESC, ord("<")): 0,
-    (ESC, ord("!")): 1, (ESC, ord("-")): 1, (ESC, ord("3")): 1, (ESC, ord("E")): 1,
-    (ESC, ord("G")): 1, (ESC, ord("J")): 1, (ESC, ord("M")): 1, (ESC, ord("R")): 1,
-    (ESC, ord("V")): 1, (ESC, ord("a")): 1, (ESC, ord("d")): 1, (ESC, ord("e")): 1,
-    (ESC, ord("t")): 1, (ESC, ord("{")): 1, (ESC, ord(" ")): 1, (ESC, ord("U")): 1,
-    (ESC, ord("$")): 2, (ESC, ord("\\")): 2, (ESC, ord("B")): 2, (ESC, ord("p")): 3,
-    (ESC, ord("c")): 2,
-    (FS, ord("&")): 0, (FS, ord(".")): 0, (FS, ord("!")): 1, (FS, ord("-")): 1,
-    (FS, ord("C")): 1, (FS, ord("W")): 1, (FS, ord("S")): 2, (FS, ord("p")): 2,
-    (GS, ord("!")): 1, (GS, ord("B")): 1, (GS, ord("H")): 1, (GS, ord("a")): 1,
-    (GS, ord("b")): 1, (GS, ord("f")): 1, (GS, ord("h")): 1, (GS, ord("r")): 1,
-    (GS, ord("w")): 1, (GS, ord("I")): 1, (GS, ord("|")): 1,
-    (GS, ord("L")): 2, (GS, ord("W")): 2, (GS, ord("P")): 2, (GS, ord("$")): 2,
-    (GS, ord("\\")): 2,
+# Number of parameter bytes after the two command bytes (prefix + letter), by command letter.
+_PARAMETER_BYTES: dict[int, dict[int, str]] = {
+    ESC: {0: "@2<", 1: "!-3EGJMRVadet{ U", 2: "$\\Bc", 3: "p"},
+    FS: {0: "&.", 1: "!-CW", 2: "Sp"},
+    GS: {1: "!BHabfhrwI|", 2: "LWP$\\"},
 }
-# fmt: on
+_FIXED: dict[tuple[int, int], int] = {
+    (prefix, ord(letter)): count
+    for prefix, by_count in _PARAMETER_BYTES.items()
+    for count, letters in by_count.items()
+    for letter in letters
+}
 
 
 def _command_length(buf: bytes | bytearray, i: int) -> int | None:

@@ -27,28 +27,29 @@ FEED_CUT = b"\x1b\x64\x04" + b"\x1d\x56\x01"  # ESC d 4, GS V 1
 
 def test_small_ticket_exact_bytes_58mm(make_ticket: MakeTicket) -> None:
     data = render_ticket(make_ticket(), PaperWidth.MM58, PrinterEncoding.GB18030)
-    # fmt: off
-    expected = (
-        ESC_AT + FS_AMP + CENTER
-        # 便民服务中心, bold
-        + BOLD_ON + bytes.fromhex("b1e3 c3f1 b7fe cef1 d6d0 d0c4") + b"\n" + BOLD_OFF
-        # A001 at 4 x 4 (GS ! 0x33), bold
-        + b"\x1d\x21\x33" + BOLD_ON + b"A001\n" + SIZE_0 + BOLD_OFF
-        # 社保卡（补办）, double height; the full-width brackets are a3a8 / a3a9
-        + SIZE_2H + bytes.fromhex("c9e7 b1a3 bfa8 a3a8 b2b9 b0ec a3a9") + b"\n" + SIZE_0
-        # 前面还有 3 人
-        + bytes.fromhex("c7b0 c3e6 bbb9 d3d0") + b" 3 " + bytes.fromhex("c8cb") + b"\n"
-        # 预计等候约 5 分钟
-        + bytes.fromhex("d4a4 bcc6 b5c8 baf2 d4bc") + b" 5 " + bytes.fromhex("b7d6 d6d3") + b"\n"
-        # 请到：二〇一室 — "：" is a3ba, "〇" is a996
-        + bytes.fromhex("c7eb b5bd a3ba b6fe a996 d2bb cad2") + b"\n"
-        # 取号时间：2024-06-01 09:30:00
-        + bytes.fromhex("c8a1 bac5 cab1 bce4 a3ba") + b"2024-06-01 09:30:00\n"
-        # 过号请重新取号
-        + bytes.fromhex("b9fd bac5 c7eb d6d8 d0c2 c8a1 bac5") + b"\n"
-        + FEED_CUT
+    # One element per printed line.
+    expected = b"".join(
+        [
+            ESC_AT + FS_AMP + CENTER,
+            # 便民服务中心, bold
+            BOLD_ON + bytes.fromhex("b1e3 c3f1 b7fe cef1 d6d0 d0c4") + b"\n" + BOLD_OFF,
+            # A001 at 4 x 4 (GS ! 0x33), bold
+            b"\x1d\x21\x33" + BOLD_ON + b"A001\n" + SIZE_0 + BOLD_OFF,
+            # 社保卡（补办）, double height; the full-width brackets are a3a8 / a3a9
+            SIZE_2H + bytes.fromhex("c9e7 b1a3 bfa8 a3a8 b2b9 b0ec a3a9") + b"\n" + SIZE_0,
+            # 前面还有 3 人
+            bytes.fromhex("c7b0 c3e6 bbb9 d3d0") + b" 3 " + bytes.fromhex("c8cb") + b"\n",
+            # 预计等候约 5 分钟
+            bytes.fromhex("d4a4 bcc6 b5c8 baf2 d4bc") + b" 5 " + bytes.fromhex("b7d6 d6d3") + b"\n",
+            # 请到：二〇一室 — "：" is a3ba, "〇" is a996
+            bytes.fromhex("c7eb b5bd a3ba b6fe a996 d2bb cad2") + b"\n",
+            # 取号时间：2024-06-01 09:30:00
+            bytes.fromhex("c8a1 bac5 cab1 bce4 a3ba") + b"2024-06-01 09:30:00\n",
+            # 过号请重新取号
+            bytes.fromhex("b9fd bac5 c7eb d6d8 d0c2 c8a1 bac5") + b"\n",
+            FEED_CUT,
+        ]
     )
-    # fmt: on
     assert data == expected
 
 
@@ -70,17 +71,18 @@ def test_english_ticket_has_english_name_and_labels(make_ticket: MakeTicket) -> 
     data = render_ticket(
         make_ticket(language="en", service_name_en="Social security card", ticket_class="priority")
     )
-    # fmt: off
-    assert (
-        SIZE_2H + bytes.fromhex("c9e7 b1a3 bfa8 a3a8 b2b9 b0ec a3a9") + b"\n" + SIZE_0
-        + b"Social security card\n"
-        + BOLD_ON + b"[Priority lane]\n" + BOLD_OFF
-        + b"People ahead: 3\n"
-        + b"Estimated wait: about 5 min\n"
-        + b"Please go to: " + bytes.fromhex("b6fe a996 d2bb cad2") + b"\n"
-        + b"Issued: 2024-06-01 09:30:00\n"
-    ) in data
-    # fmt: on
+    english = b"".join(
+        [
+            SIZE_2H + bytes.fromhex("c9e7 b1a3 bfa8 a3a8 b2b9 b0ec a3a9") + b"\n" + SIZE_0,
+            b"Social security card\n",
+            BOLD_ON + b"[Priority lane]\n" + BOLD_OFF,
+            b"People ahead: 3\n",
+            b"Estimated wait: about 5 min\n",
+            b"Please go to: " + bytes.fromhex("b6fe a996 d2bb cad2") + b"\n",
+            b"Issued: 2024-06-01 09:30:00\n",
+        ]
+    )
+    assert english in data
 
 
 def test_chinese_ticket_ignores_english_name(make_ticket: MakeTicket) -> None:
@@ -198,15 +200,14 @@ def test_qr_command_bytes(make_ticket: MakeTicket) -> None:
     url = QR_URL.encode("ascii")
     assert len(url) == 66
     data = render_ticket(make_ticket(qr_url=QR_URL), PaperWidth.MM80)
-    # fmt: off
     expected_qr = (
         b"\x1d\x28\x6b\x04\x00\x31\x41\x32\x00"  # fn 165: model 2
         + b"\x1d\x28\x6b\x03\x00\x31\x43\x08"  # fn 167: module 8 dots
         + b"\x1d\x28\x6b\x03\x00\x31\x45\x31"  # fn 169: error correction M
-        + b"\x1d\x28\x6b\x45\x00\x31\x50\x30" + url  # fn 180: store, pL = 66 + 3
+        + b"\x1d\x28\x6b\x45\x00\x31\x50\x30"
+        + url  # fn 180: store, pL = 66 + 3
         + b"\x1d\x28\x6b\x03\x00\x31\x51\x30"  # fn 181: print
     )
-    # fmt: on
     assert expected_qr + b"\n" in data
     assert b"\x1d\x76\x30" not in data  # never a raster image (GS v 0)
 
