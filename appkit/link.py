@@ -29,8 +29,12 @@ log = logging.getLogger(__name__)
 Reply = dict[str, Any]
 Callback = Callable[[Reply | None, ServerError | None], None]
 
-OFFLINE = {"type": "error", "code": "offline", "message": "未连接到服务器",
-           "message_en": "not connected to the server"}  # fmt: skip
+OFFLINE = {
+    "type": "error",
+    "code": "offline",
+    "message": "未连接到服务器",
+    "message_en": "not connected to the server",
+}
 
 
 class ServerLink(QObject):
@@ -43,8 +47,9 @@ class ServerLink(QObject):
     changed = Signal(object)  # a contract.hall.Change, after the model applied it
     _deliver = Signal(object, object, object)  # callback, reply, error -> app thread
 
-    def __init__(self, url: str, role: str, device: str, token: str,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, url: str, role: str, device: str, token: str, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.client = HallClient(url, role, device, token)
         self.is_online = False

@@ -95,8 +95,10 @@ async def one_round(tree: Tree, size: int, calls: int) -> dict[str, float]:
             await clerk.ws.close()
         finally:
             await stop_server(proc)
-    return {"cpu_ms_per_call": cpu / (calls - 20) * 1000,
-            "trip_p50_ms": percentile(trips, 50) * 1000}  # fmt: skip
+    return {
+        "cpu_ms_per_call": cpu / (calls - 20) * 1000,
+        "trip_p50_ms": percentile(trips, 50) * 1000,
+    }
 
 
 async def main() -> None:
@@ -117,9 +119,11 @@ async def main() -> None:
                 for key, value in r.items():
                     results[tree.label][size].setdefault(key, [])  # type: ignore[arg-type]
                     results[tree.label][size][key].append(value)  # type: ignore[union-attr]
-                print(f"round {round_no + 1} {tree.label:>12} N={size:>5}: "
-                      f"{r['cpu_ms_per_call']:.3f} ms CPU/call, trip p50 {r['trip_p50_ms']:.2f} ms",
-                      flush=True)  # fmt: skip
+                print(
+                    f"round {round_no + 1} {tree.label:>12} N={size:>5}: "
+                    f"{r['cpu_ms_per_call']:.3f} ms CPU/call, trip p50 {r['trip_p50_ms']:.2f} ms",
+                    flush=True,
+                )
     print("\nmedians (server CPU per call_next + finish; call_next round trip p50):")
     series: dict[str, tuple[list[float], list[float]]] = {}
     for label, by_size in results.items():
@@ -128,8 +132,10 @@ async def main() -> None:
         series[label] = (sizes, cpu)
         for s, c, t in zip(sizes, cpu, trip, strict=True):
             print(f"  {label:>12} N={s:>5}: {c:.3f} ms CPU, trip {t:.2f} ms")
-        print(f"  {label:>12} ratio N={sizes[-1]} / N={sizes[0]}: {cpu[-1] / cpu[0]:.2f} "
-              f"(goal ≤ 1.3); at N={sizes[-1]}: {cpu[-1]:.3f} ms (goal < 0.5 ms)")  # fmt: skip
+        print(
+            f"  {label:>12} ratio N={sizes[-1]} / N={sizes[0]}: {cpu[-1] / cpu[0]:.2f} "
+            f"(goal ≤ 1.3); at N={sizes[-1]}: {cpu[-1]:.3f} ms (goal < 0.5 ms)"
+        )
     if len(series) == 2:
         (a, sa), (b, sb) = series.items()
         print(
@@ -138,8 +144,13 @@ async def main() -> None:
                 f"N={s}: {b}/{a} = {y / x:.2f}" for s, x, y in zip(sizes, sa[1], sb[1], strict=True)
             )
         )
-    chart(Path(args.chart), "Server CPU per call (call_next + finish)", "tickets waiting",
-          "ms of server CPU", series)  # fmt: skip
+    chart(
+        Path(args.chart),
+        "Server CPU per call (call_next + finish)",
+        "tickets waiting",
+        "ms of server CPU",
+        series,
+    )
     print(f"chart: {args.chart}")
 
 

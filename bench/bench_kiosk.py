@@ -126,8 +126,9 @@ def main() -> int:
                 cuts_before = len(fake.cut_times)
                 tapped = time.perf_counter()
                 button.click()
-                wait_until(app, lambda: flow.stage in (Stage.DONE, Stage.FAILED,
-                                                       Stage.OUT_OF_SERVICE))  # fmt: skip
+                wait_until(
+                    app, lambda: flow.stage in (Stage.DONE, Stage.FAILED, Stage.OUT_OF_SERVICE)
+                )
                 done = time.perf_counter()
                 if flow.stage is not Stage.DONE:
                     raise RuntimeError(f"tap {n}: {flow.stage} {flow.failure_code}")
@@ -149,18 +150,24 @@ def main() -> int:
     job = statistics.median(job_bytes)
     wire = statistics.median(wire_bytes)
     print(f"kiosk tap → printer, {args.taps} taps (service {args.service}, real server, pty)")
-    print(f"  tap → last byte at the printer: median {median_last:.1f} ms, "
-          f"p90 {pct(to_last, 0.9):.1f} ms, max {max(to_last):.1f} ms")  # fmt: skip
+    print(
+        f"  tap → last byte at the printer: median {median_last:.1f} ms, "
+        f"p90 {pct(to_last, 0.9):.1f} ms, max {max(to_last):.1f} ms"
+    )
     print(f"  tap → cut command:              median {statistics.median(to_cut):.1f} ms")
     print(f"  tap → done screen:              median {statistics.median(to_done):.1f} ms")
-    print(f"  bytes per ticket: {job:.0f} (job) + {wire - job:.0f} (status queries) "
-          f"= {wire:.0f} on the wire")  # fmt: skip
+    print(
+        f"  bytes per ticket: {job:.0f} (job) + {wire - job:.0f} (status queries) "
+        f"= {wire:.0f} on the wire"
+    )
     for baud in BAUDS:
         line_ms = wire * 10 / baud * 1000
         budget = TARGET_MS + line_ms
         total = median_last + line_ms
-        print(f"  at {baud:>6} baud: line time {line_ms:6.1f} ms → tap to last byte ≈ "
-              f"{total:6.1f} ms (target ≤ {budget:.0f} ms: ratio {total / budget:.2f})")  # fmt: skip
+        print(
+            f"  at {baud:>6} baud: line time {line_ms:6.1f} ms → tap to last byte ≈ "
+            f"{total:6.1f} ms (target ≤ {budget:.0f} ms: ratio {total / budget:.2f})"
+        )
     return 0
 
 

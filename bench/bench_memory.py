@@ -24,8 +24,9 @@ from websockets.asyncio.client import connect
 
 async def hello(url: str, role: str, device: str, token: str):  # type: ignore[no-untyped-def]
     ws = await connect(url, compression=None, max_size=None)
-    await ws.send(json.dumps({"type": "hello", "id": 0, "role": role, "device": device,
-                              "token": token}))  # fmt: skip
+    await ws.send(
+        json.dumps({"type": "hello", "id": 0, "role": role, "device": device, "token": token})
+    )
     while json.loads(await ws.recv()).get("type") != "welcome":
         pass
     return ws
@@ -47,8 +48,12 @@ async def one_round(tree: Tree, connections: int, logins: int) -> dict[str, floa
             device, token = tree.device("display")
             boards = []
             for i in range(0, connections, 100):
-                boards += await asyncio.gather(*(hello(url, "display", device, token)
-                                                 for _ in range(min(100, connections - i))))  # fmt: skip
+                boards += await asyncio.gather(
+                    *(
+                        hello(url, "display", device, token)
+                        for _ in range(min(100, connections - i))
+                    )
+                )
             connected = rss_mb(proc.pid)
 
             async def drain(ws) -> None:  # type: ignore[no-untyped-def]
@@ -66,8 +71,11 @@ async def one_round(tree: Tree, connections: int, logins: int) -> dict[str, floa
                 batch = clerks[: min(len(clerks), logins - done)]
                 for ws, w in zip(batch, windows, strict=False):  # several PIN checks at once
                     n += 1
-                    await ws.send(json.dumps({"type": "login", "id": n, "window": w,
-                                              "staff": staff, "pin": pin}))  # fmt: skip
+                    await ws.send(
+                        json.dumps(
+                            {"type": "login", "id": n, "window": w, "staff": staff, "pin": pin}
+                        )
+                    )
                 for ws in batch:
                     while json.loads(await ws.recv()).get("type") not in ("logged_in", "error"):
                         pass
@@ -96,9 +104,11 @@ async def main() -> None:
     for tree in trees(args.root):
         rounds = [await one_round(tree, args.connections, args.logins) for _ in range(args.rounds)]
         figures = {k: median([r[k] for r in rounds]) for k in rounds[0]}
-        print(f"{tree.label:>12}: RSS idle {figures['idle']:.1f} MB, "
-              f"{args.connections} connections {figures['connected']:.1f} MB, "
-              f"after {args.logins} logins {figures['after_logins']:.1f} MB (goal ≤ 60 MB)")  # fmt: skip
+        print(
+            f"{tree.label:>12}: RSS idle {figures['idle']:.1f} MB, "
+            f"{args.connections} connections {figures['connected']:.1f} MB, "
+            f"after {args.logins} logins {figures['after_logins']:.1f} MB (goal ≤ 60 MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -56,10 +56,22 @@ def demo_pin(staff: str) -> str:
 
 async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "queue_server", "--config", str(CONFIG), "--db", str(db),
-        "--host", "127.0.0.1", "--port", "0", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "queue_server",
+        "--config",
+        str(CONFIG),
+        "--db",
+        str(db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--log-level",
+        "WARNING",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     line = (await proc.stdout.readline()).decode()
     return proc, line.split()[-1]
@@ -89,8 +101,9 @@ async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, fl
         async def lane(c: HallClient, k: int, lane_no: int) -> None:
             for n in range(lane_no, per_kiosk, in_flight):
                 t0 = time.perf_counter()
-                await c.request("take_ticket", service=services[n % len(services)],
-                                request_id=f"b{k}-{n}")  # fmt: skip
+                await c.request(
+                    "take_ticket", service=services[n % len(services)], request_id=f"b{k}-{n}"
+                )
                 latencies.append(time.perf_counter() - t0)
 
         start = time.perf_counter()
@@ -101,9 +114,11 @@ async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, fl
         for c in clients:
             await c.close()
         await stop_server(proc)
-        return {"tickets_per_s": len(latencies) / elapsed,
-                "p50_ms": percentile(latencies, 50) * 1000,
-                "p99_ms": percentile(latencies, 99) * 1000}  # fmt: skip
+        return {
+            "tickets_per_s": len(latencies) / elapsed,
+            "p50_ms": percentile(latencies, 50) * 1000,
+            "p99_ms": percentile(latencies, 99) * 1000,
+        }
 
 
 def _boards(url: str, count: int, calls: int, ready: mp.Queue, out: mp.Queue) -> None:
@@ -121,8 +136,11 @@ def _boards(url: str, count: int, calls: int, ready: mp.Queue, out: mp.Queue) ->
         seen: list[tuple[str, float]] = []
         boards = [await connect(url, compression=None) for _ in range(count)]
         for ws in boards:
-            await ws.send(json.dumps({"type": "hello", "id": 0, "role": "display",
-                                      "device": dev, "token": token}))  # fmt: skip
+            await ws.send(
+                json.dumps(
+                    {"type": "hello", "id": 0, "role": "display", "device": dev, "token": token}
+                )
+            )
             await ws.recv()
 
         arrivals: list[list[tuple[str, float]]] = []
@@ -150,8 +168,9 @@ def _boards(url: str, count: int, calls: int, ready: mp.Queue, out: mp.Queue) ->
     asyncio.run(main())
 
 
-async def call_round(subscribers: int, calls: int, interval: float,
-                     procs: int = 1) -> dict[str, float]:  # fmt: skip
+async def call_round(
+    subscribers: int, calls: int, interval: float, procs: int = 1
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = await start_server(Path(tmp) / "hall.sqlite")
         window = HALL.windows[0]
@@ -195,8 +214,12 @@ async def call_round(subscribers: int, calls: int, interval: float,
         await clerk.close()
         await kiosk.close()
         await stop_server(proc)
-        return {"deliveries": len(delays), "p50_ms": percentile(delays, 50),
-                "p99_ms": percentile(delays, 99), "max_ms": max(delays)}  # fmt: skip
+        return {
+            "deliveries": len(delays),
+            "p50_ms": percentile(delays, 50),
+            "p99_ms": percentile(delays, 99),
+            "max_ms": max(delays),
+        }
 
 
 def median_of(rounds: list[dict[str, float]], key: str) -> float:
@@ -212,19 +235,29 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between calls")
-    parser.add_argument("--board-procs", type=int, default=2,
-                        help="processes the subscriber connections are spread over")  # fmt: skip
+    parser.add_argument(
+        "--board-procs",
+        type=int,
+        default=2,
+        help="processes the subscriber connections are spread over",
+    )
     args = parser.parse_args()
 
-    t_rounds = [asyncio.run(tickets_round(args.kiosks, args.tickets, args.in_flight))
-                for _ in range(args.rounds)]  # fmt: skip
-    c_rounds = [asyncio.run(call_round(args.subscribers, args.calls, args.interval, args.board_procs))
-                for _ in range(args.rounds)]  # fmt: skip
+    t_rounds = [
+        asyncio.run(tickets_round(args.kiosks, args.tickets, args.in_flight))
+        for _ in range(args.rounds)
+    ]
+    c_rounds = [
+        asyncio.run(call_round(args.subscribers, args.calls, args.interval, args.board_procs))
+        for _ in range(args.rounds)
+    ]
     tps = median_of(t_rounds, "tickets_per_s")
     p99 = median_of(c_rounds, "p99_ms")
-    print(f"durable tickets/s ({args.kiosks} kiosks × {args.in_flight} in flight, "
-          f"{args.tickets} tickets, median of {args.rounds}): {tps:,.0f}  "
-          f"(target 2,000: ratio {tps / 2000:.2f})")  # fmt: skip
+    print(
+        f"durable tickets/s ({args.kiosks} kiosks × {args.in_flight} in flight, "
+        f"{args.tickets} tickets, median of {args.rounds}): {tps:,.0f}  "
+        f"(target 2,000: ratio {tps / 2000:.2f})"
+    )
     print(
         f"  take_ticket latency: p50 {median_of(t_rounds, 'p50_ms'):.1f} ms, "
         f"p99 {median_of(t_rounds, 'p99_ms'):.1f} ms"

@@ -106,11 +106,20 @@ async def main() -> None:
                     for suffix in ("", "-wal", "-shm"):
                         Path(str(db) + suffix).unlink(missing_ok=True)
                 figures.append(median(times))
-                print(f"{tree.label:>12} {size:>9,} events: start-up {figures[-1]:.2f} s "
-                      f"(median of {args.rounds})", flush=True)  # fmt: skip
+                print(
+                    f"{tree.label:>12} {size:>9,} events: start-up {figures[-1]:.2f} s "
+                    f"(median of {args.rounds})",
+                    flush=True,
+                )
             series[tree.label] = ([float(s) for s in sizes], figures)
-    chart(Path(args.chart), "Start-up to listening (second start)", "events in the log",
-          "seconds", series, logx=True)  # fmt: skip
+    chart(
+        Path(args.chart),
+        "Start-up to listening (second start)",
+        "events in the log",
+        "seconds",
+        series,
+        logx=True,
+    )
     print(f"chart: {args.chart}")
 
 

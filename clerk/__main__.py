@@ -29,8 +29,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--server", required=True, help="ws://HOST:PORT/ws")
     parser.add_argument("--window", type=int, required=True, help="this window's number")
     parser.add_argument("--device", required=True, help="this clerk device's id, e.g. clerk-3")
-    parser.add_argument("--token", default=os.environ.get("HALL_TOKEN"),
-                        help="the device token (default: $HALL_TOKEN)")  # fmt: skip
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("HALL_TOKEN"),
+        help="the device token (default: $HALL_TOKEN)",
+    )
     parser.add_argument("--lang", choices=LANGUAGES, default="zh")
     parser.add_argument("--compact", action="store_true", help="start as the always-on-top strip")
     parser.add_argument("--log-level", default="INFO")
@@ -42,8 +45,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     app = QApplication(sys.argv[:1])
     app.setFont(cjk_font(11))
     clerk = ClerkApp(args.server, args.window, args.device, args.token, args.lang, args.compact)

@@ -41,8 +41,16 @@ class ClerkApp(QObject):
     the dialogs' functions (see `clerk.dialogs`); a test replaces them.
     """
 
-    def __init__(self, server: str, window: int, device: str, token: str, lang: str = "zh",
-                 compact: bool = False, clock: Callable[[], float] = time.time) -> None:  # fmt: skip
+    def __init__(
+        self,
+        server: str,
+        window: int,
+        device: str,
+        token: str,
+        lang: str = "zh",
+        compact: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__()
         self.texts = Texts(lang)
         self.link = ServerLink(server, "clerk", device, token, parent=self)

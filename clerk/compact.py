@@ -28,10 +28,15 @@ class CompactBar(QWidget):
     command = Signal(str)
     expand_requested = Signal()
 
-    def __init__(self, model: ClerkModel, texts: Texts,
-                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
-        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
-                         | Qt.WindowType.WindowStaysOnTopHint)  # fmt: skip
+    def __init__(
+        self, model: ClerkModel, texts: Texts, clock: Callable[[], float] = time.time
+    ) -> None:
+        super().__init__(
+            None,
+            Qt.WindowType.Window
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint,
+        )
         self.model, self.texts, self.clock = model, texts, clock
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self._drag_from: QPoint | None = None

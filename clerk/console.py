@@ -57,8 +57,13 @@ class MainWindow(QWidget):
     command = Signal(str)
     compact_requested = Signal()
 
-    def __init__(self, model: ClerkModel, texts: Texts,
-                 clock: Callable[[], float] = time.time, parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        model: ClerkModel,
+        texts: Texts,
+        clock: Callable[[], float] = time.time,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.model, self.texts, self.clock = model, texts, clock
         self.setObjectName("page")
@@ -387,8 +392,10 @@ class MainWindow(QWidget):
         self.waiting_title.setText(t("waiting"))
         self.waiting_count.setText(str(m.waiting_here))
         self.waiting_unit.setText(t("waiting_unit"))
-        parts = [t("waiting_by_service", name=m.service_name(code, t.lang), count=count)
-                 for code, count in m.waiting_by_service()]  # fmt: skip
+        parts = [
+            t("waiting_by_service", name=m.service_name(code, t.lang), count=count)
+            for code, count in m.waiting_by_service()
+        ]
         self.breakdown.setText("  ·  ".join(parts) if parts else t("nobody_waiting"))
 
         self.rating_title.setText(t("last_rating"))

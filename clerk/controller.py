@@ -76,8 +76,14 @@ class Controller(QObject):
     notice = Signal(str, str)
     login_error = Signal(str)
 
-    def __init__(self, link: ServerLink, model: ClerkModel, texts: Texts,
-                 clock: Callable[[], float] = time.time, parent: QObject | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        link: ServerLink,
+        model: ClerkModel,
+        texts: Texts,
+        clock: Callable[[], float] = time.time,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.link, self.model, self.texts, self.clock = link, model, texts, clock
         self._credentials: tuple[str, str] | None = None  # this session only, never stored
@@ -147,8 +153,9 @@ class Controller(QObject):
 
     # -- replies -----------------------------------------------------------------------------
 
-    def _acted(self, action: Action, target: str, reply: Reply | None,
-               error: ServerError | None) -> None:  # fmt: skip
+    def _acted(
+        self, action: Action, target: str, reply: Reply | None, error: ServerError | None
+    ) -> None:
         if error is not None or reply is None:
             self.model.set_pending(None)
             self.notice.emit("error", self._error_text(error))

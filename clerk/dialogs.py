@@ -47,9 +47,13 @@ def _buttons(dialog: QDialog, texts: Texts) -> QDialogButtonBox:
     return box
 
 
-def ask_transfer(parent: QWidget | None, texts: Texts, number: str,
-                 services: list[tuple[str, str]], windows: list[tuple[int, str]]
-                 ) -> TransferChoice | None:  # fmt: skip
+def ask_transfer(
+    parent: QWidget | None,
+    texts: Texts,
+    number: str,
+    services: list[tuple[str, str]],
+    windows: list[tuple[int, str]],
+) -> TransferChoice | None:
     """Ask where to transfer `number`: (code, name) services or (number, name) windows."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(texts("transfer_title", number=number))
@@ -93,8 +97,9 @@ def ask_transfer(parent: QWidget | None, texts: Texts, number: str,
     return None
 
 
-def _pick(parent: QWidget | None, texts: Texts, title: str, hint: str, numbers: list[str],
-          typed: bool) -> str | None:  # fmt: skip
+def _pick(
+    parent: QWidget | None, texts: Texts, title: str, hint: str, numbers: list[str], typed: bool
+) -> str | None:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     dialog.setMinimumWidth(320)
@@ -124,14 +129,26 @@ def _pick(parent: QWidget | None, texts: Texts, title: str, hint: str, numbers: 
 
 def ask_number(parent: QWidget | None, texts: Texts, numbers: list[str]) -> str | None:
     """Which waiting number to call (选号): pick one of `numbers` or type one."""
-    return _pick(parent, texts, texts("choose_number_title"), texts("choose_number_hint"),
-                 numbers, typed=True)  # fmt: skip
+    return _pick(
+        parent,
+        texts,
+        texts("choose_number_title"),
+        texts("choose_number_hint"),
+        numbers,
+        typed=True,
+    )
 
 
 def ask_parked(parent: QWidget | None, texts: Texts, numbers: list[str]) -> str | None:
     """Which parked number to call back."""
-    return _pick(parent, texts, texts("choose_parked_title"), texts("choose_parked_hint"),
-                 numbers, typed=False)  # fmt: skip
+    return _pick(
+        parent,
+        texts,
+        texts("choose_parked_title"),
+        texts("choose_parked_hint"),
+        numbers,
+        typed=False,
+    )
 
 
 def confirm_no_show(parent: QWidget | None, texts: Texts, number: str) -> bool:

@@ -64,12 +64,21 @@ class Action(StrEnum):
 ALLOWED: dict[WindowMode, frozenset[Action]] = {
     WindowMode.UNKNOWN: frozenset(),
     WindowMode.CLOSED: frozenset(),
-    WindowMode.IDLE: frozenset({Action.CALL_NEXT, Action.CALL_NUMBER, Action.CALL_PARKED,
-                                Action.PAUSE, Action.INVITE_RATING, Action.LOGOUT}),
-    WindowMode.SERVING: frozenset({Action.RECALL, Action.NO_SHOW, Action.FINISH,
-                                   Action.TRANSFER, Action.PARK}),
+    WindowMode.IDLE: frozenset(
+        {
+            Action.CALL_NEXT,
+            Action.CALL_NUMBER,
+            Action.CALL_PARKED,
+            Action.PAUSE,
+            Action.INVITE_RATING,
+            Action.LOGOUT,
+        }
+    ),
+    WindowMode.SERVING: frozenset(
+        {Action.RECALL, Action.NO_SHOW, Action.FINISH, Action.TRANSFER, Action.PARK}
+    ),
     WindowMode.PAUSED: frozenset({Action.RESUME, Action.LOGOUT}),
-}  # fmt: skip
+}
 
 _MODES = {WindowState.CLOSED: WindowMode.CLOSED, WindowState.PAUSED: WindowMode.PAUSED}
 

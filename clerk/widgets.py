@@ -29,8 +29,9 @@ def label(text: str = "", name: str = "", parent: QWidget | None = None) -> QLab
 class ActionButton(QPushButton):
     """A big button with the action's name and its shortcut key under it."""
 
-    def __init__(self, key: str, role: str = "normal", small: bool = False,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, key: str, role: str = "normal", small: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.base_role = role
         self.setProperty("role", role)

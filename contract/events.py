@@ -189,19 +189,53 @@ class UnknownEvent(msgspec.Struct, frozen=True):
 
 
 AnyEvent = (
-    DayStarted | TicketExpired | TicketIssued | TicketVoided | WindowOpened | WindowClosed
-    | WindowPaused | WindowResumed | TicketCalled | TicketNoShow | TicketFinished
-    | TicketTransferred | TicketParked | RatingInvited | RatingRecorded | RatingRejected
-    | FollowupOpened | DeviceStatus | DevicePresence | StaffLocked
-)  # fmt: skip
+    DayStarted
+    | TicketExpired
+    | TicketIssued
+    | TicketVoided
+    | WindowOpened
+    | WindowClosed
+    | WindowPaused
+    | WindowResumed
+    | TicketCalled
+    | TicketNoShow
+    | TicketFinished
+    | TicketTransferred
+    | TicketParked
+    | RatingInvited
+    | RatingRecorded
+    | RatingRejected
+    | FollowupOpened
+    | DeviceStatus
+    | DevicePresence
+    | StaffLocked
+)
 
 EVENT_TYPES: dict[str, type[Event]] = {
     str(cls.__struct_config__.tag): cls
-    for cls in (DayStarted, TicketExpired, TicketIssued, TicketVoided, WindowOpened,
-                WindowClosed, WindowPaused, WindowResumed, TicketCalled, TicketNoShow,
-                TicketFinished, TicketTransferred, TicketParked, RatingInvited, RatingRecorded,
-                RatingRejected, FollowupOpened, DeviceStatus, DevicePresence, StaffLocked)
-}  # fmt: skip
+    for cls in (
+        DayStarted,
+        TicketExpired,
+        TicketIssued,
+        TicketVoided,
+        WindowOpened,
+        WindowClosed,
+        WindowPaused,
+        WindowResumed,
+        TicketCalled,
+        TicketNoShow,
+        TicketFinished,
+        TicketTransferred,
+        TicketParked,
+        RatingInvited,
+        RatingRecorded,
+        RatingRejected,
+        FollowupOpened,
+        DeviceStatus,
+        DevicePresence,
+        StaffLocked,
+    )
+}
 
 
 def decode_event(message: dict[str, Any]) -> AnyEvent | UnknownEvent:

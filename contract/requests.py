@@ -41,9 +41,15 @@ Text = Annotated[str, msgspec.Meta(min_length=1)]
 Role = Literal["kiosk", "clerk", "display", "bridge", "manager"]
 TicketClass = Literal["normal", "priority", "appointment"]
 DeviceStatus = Literal[
-    "ok", "out_of_service", "printer_paper_out", "printer_paper_near_end", "printer_cover_open",
-    "printer_offline", "printer_unknown", "device_missing",
-]  # fmt: skip
+    "ok",
+    "out_of_service",
+    "printer_paper_out",
+    "printer_paper_near_end",
+    "printer_cover_open",
+    "printer_offline",
+    "printer_unknown",
+    "device_missing",
+]
 PauseReason = Literal["lunch", "away", "meeting", "fault", "other"]
 
 
@@ -208,19 +214,59 @@ class Rate(WindowRequest, tag="rate", frozen=True):
 
 
 AnyRequest = (
-    Hello | Ping | Snapshot | Position | ReportStatus | Watch | TicketStatus | TakeTicket
-    | VoidTicket | Login | Logout
-    | CallNext | CallNumber | Recall | NoShow | Finish | Transfer | Park | CallParked | Pause
-    | Resume | InviteRating | Rate
-)  # fmt: skip
+    Hello
+    | Ping
+    | Snapshot
+    | Position
+    | ReportStatus
+    | Watch
+    | TicketStatus
+    | TakeTicket
+    | VoidTicket
+    | Login
+    | Logout
+    | CallNext
+    | CallNumber
+    | Recall
+    | NoShow
+    | Finish
+    | Transfer
+    | Park
+    | CallParked
+    | Pause
+    | Resume
+    | InviteRating
+    | Rate
+)
 
 REQUEST_TYPES: dict[str, type[Request]] = {
     str(cls.__struct_config__.tag): cls
-    for cls in (Hello, Ping, Snapshot, Position, ReportStatus, Watch, TicketStatus, TakeTicket,
-                VoidTicket, Login,
-                Logout, CallNext, CallNumber, Recall, NoShow, Finish, Transfer, Park, CallParked,
-                Pause, Resume, InviteRating, Rate)
-}  # fmt: skip
+    for cls in (
+        Hello,
+        Ping,
+        Snapshot,
+        Position,
+        ReportStatus,
+        Watch,
+        TicketStatus,
+        TakeTicket,
+        VoidTicket,
+        Login,
+        Logout,
+        CallNext,
+        CallNumber,
+        Recall,
+        NoShow,
+        Finish,
+        Transfer,
+        Park,
+        CallParked,
+        Pause,
+        Resume,
+        InviteRating,
+        Rate,
+    )
+}
 
 _DECODER = msgspec.json.Decoder(AnyRequest)
 _ENCODER = msgspec.json.Encoder()

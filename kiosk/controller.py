@@ -42,8 +42,9 @@ from .widgets import hall_zone
 
 log = logging.getLogger(__name__)
 
-TOUCH_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
-                          QEvent.Type.KeyPress})  # fmt: skip
+TOUCH_EVENTS = frozenset(
+    {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
+)
 
 
 def boot_tag() -> str:
@@ -59,8 +60,13 @@ def boot_tag() -> str:
 class KioskController(QObject):
     """Implements the screens' `Actions`; owns the flow, the link and the printer service."""
 
-    def __init__(self, config: KioskConfig, link: ServerLink, printer: PrinterService,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        config: KioskConfig,
+        link: ServerLink,
+        printer: PrinterService,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.config, self.link, self.printer = config, link, printer
         self.tz = ZoneInfo(config.timezone)
@@ -170,8 +176,11 @@ class KioskController(QObject):
                 self._report(effect)
 
     def _take(self, request: TakeRequest) -> None:
-        fields: dict[str, Any] = {"service": request.service, "request_id": request.request_id,
-                                  "class": request.ticket_class}  # fmt: skip
+        fields: dict[str, Any] = {
+            "service": request.service,
+            "request_id": request.request_id,
+            "class": request.ticket_class,
+        }
         if request.appointment_code is not None:
             fields["appointment_code"] = request.appointment_code
 
@@ -185,16 +194,20 @@ class KioskController(QObject):
                     for k, v in error.reply.items()
                     if k not in ("type", "re", "code", "message", "message_en")
                 }
-                self.run(self.flow.take_failed(request.request_id, error.code, error.message,
-                                               error.message_en, **extra))  # fmt: skip
+                self.run(
+                    self.flow.take_failed(
+                        request.request_id, error.code, error.message, error.message_en, **extra
+                    )
+                )
 
         self.link.request("take_ticket", done, **fields)
 
     def _print(self, effect: PrintTicket) -> None:
         ticket = effect.ticket
         try:
-            printable = printable_ticket(ticket, self.flow.hall, effect.language,
-                                         self.config.public_base, self.tz)  # fmt: skip
+            printable = printable_ticket(
+                ticket, self.flow.hall, effect.language, self.config.public_base, self.tz
+            )
         except (KeyError, TypeError, ValueError) as exc:
             log.exception("ticket %s cannot be printed", ticket.get("id"))
             health = self.flow.printer if self.flow.printer.can_print else PrinterHealth.OK
@@ -219,8 +232,7 @@ class KioskController(QObject):
                 log.warning("device status %s not sent: %s", effect.status, error)
                 self.run(self.flow.report_failed(effect.status))
 
-        self.link.request("device_status", done, status=effect.status,
-                          detail=effect.detail[:200])  # fmt: skip
+        self.link.request("device_status", done, status=effect.status, detail=effect.detail[:200])
 
     # -- news from the link and the printer ------------------------------------------------
 
@@ -271,8 +283,11 @@ class KioskController(QObject):
             self._idle_key = key
             self._restart_idle()
         if self._started:
-            poll_s = (self.config.out_of_service_poll_s if flow.stage is Stage.OUT_OF_SERVICE
-                      else self.config.printer_poll_s)  # fmt: skip
+            poll_s = (
+                self.config.out_of_service_poll_s
+                if flow.stage is Stage.OUT_OF_SERVICE
+                else self.config.printer_poll_s
+            )
             interval = round(poll_s * 1000)
             if self.poll_timer.interval() != interval or not self.poll_timer.isActive():
                 self.poll_timer.start(interval)

@@ -52,8 +52,9 @@ class Stage(StrEnum):
 
 
 #: Stages where nothing is in flight and the printer or link news may change the screen.
-CALM = frozenset({Stage.IDLE, Stage.CATEGORY, Stage.APPOINTMENT, Stage.OFFLINE,
-                  Stage.OUT_OF_SERVICE})  # fmt: skip
+CALM = frozenset(
+    {Stage.IDLE, Stage.CATEGORY, Stage.APPOINTMENT, Stage.OFFLINE, Stage.OUT_OF_SERVICE}
+)
 
 
 class Lane(StrEnum):
@@ -292,8 +293,11 @@ class KioskFlow:
 
     @property
     def _personalised(self) -> bool:
-        return (self.lane is not Lane.NORMAL or self.large_text
-                or self.language != self.settings.language)  # fmt: skip
+        return (
+            self.lane is not Lane.NORMAL
+            or self.large_text
+            or self.language != self.settings.language
+        )
 
     @property
     def busy(self) -> bool:
@@ -324,8 +328,9 @@ class KioskFlow:
                 self._rest()
             effects += self._report()
             effects += self._settle_all()
-            effects += [VoidTicket(t, r) for t, r in self.pending_voids.items()
-                        if t not in self.voiding]  # fmt: skip
+            effects += [
+                VoidTicket(t, r) for t, r in self.pending_voids.items() if t not in self.voiding
+            ]
             self.voiding.update(self.pending_voids)
         else:
             self.settling.clear()  # replies to these will not come: ask again next time
@@ -386,8 +391,12 @@ class KioskFlow:
 
     @property
     def retryable(self) -> bool:
-        return (self.stage is Stage.FAILED and self.failure is not Failure.PRINTER
-                and self.failure_code in RETRYABLE and self.request is not None)  # fmt: skip
+        return (
+            self.stage is Stage.FAILED
+            and self.failure is not Failure.PRINTER
+            and self.failure_code in RETRYABLE
+            and self.request is not None
+        )
 
     def back(self) -> list[Effect]:
         if self.stage is Stage.APPOINTMENT:
@@ -458,8 +467,9 @@ class KioskFlow:
         self._changed()
         return [PrintTicket(ticket, self.language)]
 
-    def take_failed(self, request_id: str, code: str, message_zh: str = "",
-                    message_en: str = "", **fields: Any) -> list[Effect]:  # fmt: skip
+    def take_failed(
+        self, request_id: str, code: str, message_zh: str = "", message_en: str = "", **fields: Any
+    ) -> list[Effect]:
         if request_id in self.settling:
             self.settling.discard(request_id)
             if code not in UNCERTAIN:  # refused: nothing was issued
@@ -560,8 +570,9 @@ class KioskFlow:
     # -- inside -----------------------------------------------------------------------------
 
     def _take(self, service: Service, appointment_code: str | None) -> list[Effect]:
-        self.request = TakeRequest(self.ids.next(self.model.day or "day"), service.code,
-                                   self.lane.value, appointment_code)  # fmt: skip
+        self.request = TakeRequest(
+            self.ids.next(self.model.day or "day"), service.code, self.lane.value, appointment_code
+        )
         self.ticket = None
         self._clear_failure()
         self.stage = Stage.TAKING

@@ -137,8 +137,12 @@ class PrinterService(QObject):
     _check = Signal()
     _close = Signal()
 
-    def __init__(self, printer: TicketPrinter, width: PaperWidth = PaperWidth.MM80,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        printer: TicketPrinter,
+        width: PaperWidth = PaperWidth.MM80,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.printer = printer
         self._thread = QThread()

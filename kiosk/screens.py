@@ -127,10 +127,12 @@ class HomeScreen(Page):
         chips.addStretch(1)
         self.grid = TileGrid()
         self.empty = label("subtitle")
-        self.priority_button = TileButton("lane-priority", "lane-title", "lane-detail",
-                                          Lane.PRIORITY.value, self._lane)  # fmt: skip
-        self.appointment_button = TileButton("lane-appointment", "lane-title", "lane-detail",
-                                             Lane.APPOINTMENT.value, self._lane)  # fmt: skip
+        self.priority_button = TileButton(
+            "lane-priority", "lane-title", "lane-detail", Lane.PRIORITY.value, self._lane
+        )
+        self.appointment_button = TileButton(
+            "lane-appointment", "lane-title", "lane-detail", Lane.APPOINTMENT.value, self._lane
+        )
         lanes = QHBoxLayout()
         lanes.setSpacing(24)
         lanes.addWidget(self.priority_button)
@@ -163,8 +165,12 @@ class HomeScreen(Page):
         categories = flow.categories
         self.empty.setText(text("no_services", lang))
         self.empty.setVisible(flow.online and not categories)
-        tiles = self.grid.ensure(categories, columns(self.orientation, flow.large_text),
-                                 s.tile_height(self.orientation), self._tile)  # fmt: skip
+        tiles = self.grid.ensure(
+            categories,
+            columns(self.orientation, flow.large_text),
+            s.tile_height(self.orientation),
+            self._tile,
+        )
         calm = flow.stage is Stage.IDLE
         for name, tile in tiles.items():
             services = flow.services_in(name)
@@ -184,8 +190,10 @@ class HomeScreen(Page):
             tile.set_content(title, detail, badge, closed=not takeable)
             tile.setEnabled(calm and bool(takeable) and flow.can_take(takeable[0]))
         lane_normal = flow.lane is Lane.NORMAL
-        for tile, key in ((self.priority_button, "priority"),
-                          (self.appointment_button, "appointment")):  # fmt: skip
+        for tile, key in (
+            (self.priority_button, "priority"),
+            (self.appointment_button, "appointment"),
+        ):
             tile.set_content(text(f"{key}_button", lang), text(f"{key}_hint", lang))
             tile.setMinimumHeight(s.lane_height)
             tile.setVisible(lane_normal)
@@ -236,9 +244,12 @@ class CategoryScreen(Page):
             self.chip.setText(chip)
             repolish(self.chip)
         services = flow.services_in(flow.category)
-        tiles = self.grid.ensure([x.code for x in services],
-                                 columns(self.orientation, flow.large_text),
-                                 s.service_height(self.orientation), self._tile)  # fmt: skip
+        tiles = self.grid.ensure(
+            [x.code for x in services],
+            columns(self.orientation, flow.large_text),
+            s.service_height(self.orientation),
+            self._tile,
+        )
         for service in services:
             tile = tiles[service.code]
             reason = _reason_text(service, flow.lane, lang)

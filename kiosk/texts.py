@@ -146,8 +146,9 @@ def has_text(key: str) -> bool:
     return key in TEXTS
 
 
-def error_text(code: str, lang: str, fallback_zh: str = "", fallback_en: str = "",
-               **fields: object) -> str:  # fmt: skip
+def error_text(
+    code: str, lang: str, fallback_zh: str = "", fallback_en: str = "", **fields: object
+) -> str:
     """A server error for the citizen: our words for known codes, else the server's."""
     key = f"error_{code}"
     if key in TEXTS:

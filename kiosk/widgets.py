@@ -33,8 +33,13 @@ def styled(widget: QWidget, role: str) -> QWidget:
     return widget
 
 
-def label(role: str, content: str = "", *, wrap: bool = True,
-          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:  # fmt: skip
+def label(
+    role: str,
+    content: str = "",
+    *,
+    wrap: bool = True,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter,
+) -> QLabel:
     widget = QLabel(content)
     widget.setProperty("role", role)
     widget.setWordWrap(wrap)
@@ -66,8 +71,14 @@ class TileButton(QPushButton):
     its labels wrap, and its layout gives the height for the width it gets.
     """
 
-    def __init__(self, role: str, title_role: str, detail_role: str, key: str,
-                 on_click: Callable[[str], object]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        role: str,
+        title_role: str,
+        detail_role: str,
+        key: str,
+        on_click: Callable[[str], object],
+    ) -> None:
         super().__init__()
         self.key = key
         self.setProperty("role", role)
@@ -129,8 +140,9 @@ class TileButton(QPushButton):
             self._base_px = base
             self.title.setStyleSheet(f"font-size: {fitted}px;")
 
-    def set_content(self, title: str, detail: str = "", badge: str = "",
-                    closed: bool = False) -> None:  # fmt: skip
+    def set_content(
+        self, title: str, detail: str = "", badge: str = "", closed: bool = False
+    ) -> None:
         """`closed`: the badge says why the tile cannot be tapped (shown in red)."""
         if self.badge.property("closed") != closed:
             self.badge.setProperty("closed", closed)
@@ -168,8 +180,9 @@ class TileGrid(QWidget):
         self.tiles: dict[str, TileButton] = {}
         self._shape: tuple[tuple[str, ...], int, int] = ((), 0, 0)
 
-    def ensure(self, keys: list[str], columns: int, height: int,
-               make: Callable[[str], TileButton]) -> dict[str, TileButton]:  # fmt: skip
+    def ensure(
+        self, keys: list[str], columns: int, height: int, make: Callable[[str], TileButton]
+    ) -> dict[str, TileButton]:
         shape = (tuple(keys), columns, height)
         if shape == self._shape:
             return self.tiles
@@ -207,8 +220,9 @@ def hall_zone(hall: HallInfo, fallback: ZoneInfo) -> ZoneInfo:
 class TopBar(QWidget):
     """Hall name, clock, the language switch and the large-text switch."""
 
-    def __init__(self, on_language: Callable[[], object], on_large_text: Callable[[], object],
-                 tz: ZoneInfo) -> None:  # fmt: skip
+    def __init__(
+        self, on_language: Callable[[], object], on_large_text: Callable[[], object], tz: ZoneInfo
+    ) -> None:
         super().__init__()
         styled(self, "topbar")
         self.tz = tz
@@ -250,5 +264,14 @@ class TopBar(QWidget):
     def tick(self) -> None:
         now = dt.datetime.now(self.tz)
         weekday = text("weekdays", self._lang).split(",")[now.weekday()]
-        self.clock.setText(text("clock", self._lang, year=now.year, month=now.month, day=now.day,
-                                weekday=weekday, time=now.strftime("%H:%M")))  # fmt: skip
+        self.clock.setText(
+            text(
+                "clock",
+                self._lang,
+                year=now.year,
+                month=now.month,
+                day=now.day,
+                weekday=weekday,
+                time=now.strftime("%H:%M"),
+            )
+        )

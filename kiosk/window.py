@@ -62,15 +62,27 @@ class KioskWindow(QWidget):
         self.failed = FailedScreen(actions, self.fit)
         self.out_of_service = OutOfServiceScreen(self.fit)
         self.stack = QStackedWidget()
-        for screen in (self.home, self.category, self.appointment, self.printing, self.done,
-                       self.failed, self.out_of_service):  # fmt: skip
+        for screen in (
+            self.home,
+            self.category,
+            self.appointment,
+            self.printing,
+            self.done,
+            self.failed,
+            self.out_of_service,
+        ):
             self.stack.addWidget(screen)
         self.screens: dict[Stage, Page] = {
-            Stage.IDLE: self.home, Stage.OFFLINE: self.home, Stage.CATEGORY: self.category,
-            Stage.APPOINTMENT: self.appointment, Stage.TAKING: self.printing,
-            Stage.PRINTING: self.printing, Stage.DONE: self.done, Stage.FAILED: self.failed,
+            Stage.IDLE: self.home,
+            Stage.OFFLINE: self.home,
+            Stage.CATEGORY: self.category,
+            Stage.APPOINTMENT: self.appointment,
+            Stage.TAKING: self.printing,
+            Stage.PRINTING: self.printing,
+            Stage.DONE: self.done,
+            Stage.FAILED: self.failed,
             Stage.OUT_OF_SERVICE: self.out_of_service,
-        }  # fmt: skip
+        }
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -98,8 +110,9 @@ class KioskWindow(QWidget):
         self.setWindowTitle(text("app_title", lang))
         self.topbar.refresh(flow.hall, lang, flow.large_text)
         self.banner.setVisible(not flow.online)
-        self.banner.setText(text("offline_banner" if flow.ever_online else "connecting_banner",
-                                 lang))  # fmt: skip
+        self.banner.setText(
+            text("offline_banner" if flow.ever_online else "connecting_banner", lang)
+        )
         screen = self.screens[flow.stage]
         screen.refresh(flow)
         if flow.stage is not Stage.APPOINTMENT:

@@ -54,15 +54,26 @@ async def serve(
     try:
         port = await server.start(args.host, args.port)
     except OSError as exc:
-        log.error("无法监听 %s:%s / cannot listen on %s:%s: %s", args.host, args.port,
-                  args.host, args.port, exc.strerror or exc)  # fmt: skip
+        log.error(
+            "无法监听 %s:%s / cannot listen on %s:%s: %s",
+            args.host,
+            args.port,
+            args.host,
+            args.port,
+            exc.strerror or exc,
+        )
         await server.stop()
         return 2
     # The one line on stdout: scripts and tests read the port from it.
     sys.stdout.write(f"listening on ws://{args.host}:{port}/ws\n")
     sys.stdout.flush()
-    log.info("%s: %d services, %d windows, db %s", hall.name_zh, len(hall.services),
-             len(hall.windows), args.db)  # fmt: skip
+    log.info(
+        "%s: %d services, %d windows, db %s",
+        hall.name_zh,
+        len(hall.services),
+        len(hall.windows),
+        args.db,
+    )
 
     if started is not None:
         started(server)

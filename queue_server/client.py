@@ -38,8 +38,9 @@ class NotConnected(Exception):
 
 
 class HallClient:
-    def __init__(self, url: str, role: str, device: str, token: str,
-                 last_seq: int | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, url: str, role: str, device: str, token: str, last_seq: int | None = None
+    ) -> None:
         self.url, self.role, self.device, self.token = url, role, device, token
         self.last_seq = last_seq
         self.welcome: dict[str, Any] | None = None
@@ -57,8 +58,9 @@ class HallClient:
 
     async def connect(self, open_timeout: float = 5) -> dict[str, Any]:
         """Open the connection and say hello; the welcome (with its snapshot) is returned."""
-        self._ws = await connect(self.url, open_timeout=open_timeout, compression=None,
-                                 max_size=64 * 1024 * 1024)  # fmt: skip
+        self._ws = await connect(
+            self.url, open_timeout=open_timeout, compression=None, max_size=64 * 1024 * 1024
+        )
         self._reader = asyncio.get_running_loop().create_task(self._read(self._ws))
         hello: dict[str, Any] = {"role": self.role, "device": self.device, "token": self.token}
         if self.last_seq is not None:
@@ -95,8 +97,12 @@ class HallClient:
             self._closing.set()
         await self._drop()
 
-    async def run_forever(self, on_state: Callable[[bool], Awaitable[None] | None] | None = None,
-                          max_backoff: float = 10, first_backoff: float = 0.2) -> None:  # fmt: skip
+    async def run_forever(
+        self,
+        on_state: Callable[[bool], Awaitable[None] | None] | None = None,
+        max_backoff: float = 10,
+        first_backoff: float = 0.2,
+    ) -> None:
         """Stay connected: reconnect with exponential backoff and jitter after any loss."""
         delay = first_backoff
         self._closing = asyncio.Event()

@@ -21,9 +21,20 @@ PROTOCOL_VERSION = 1
 
 _READ = {"ping", "snapshot", "position"}
 _WINDOW_OPS = {
-    "login", "logout", "call_next", "call_number", "recall", "no_show", "finish", "transfer",
-    "park", "call_parked", "pause", "resume", "invite_rating",
-}  # fmt: skip
+    "login",
+    "logout",
+    "call_next",
+    "call_number",
+    "recall",
+    "no_show",
+    "finish",
+    "transfer",
+    "park",
+    "call_parked",
+    "pause",
+    "resume",
+    "invite_rating",
+}
 
 # What a connection may ask without saying hello: watch the public view, one ticket by token.
 PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping"})
@@ -63,8 +74,14 @@ class ProtocolError(Exception):
 def error_message(
     re: Any, code: str, message: str, message_en: str, **extra: Any
 ) -> dict[str, Any]:
-    return {"type": "error", "re": re, "code": code, "message": message,
-            "message_en": message_en, **extra}  # fmt: skip
+    return {
+        "type": "error",
+        "re": re,
+        "code": code,
+        "message": message,
+        "message_en": message_en,
+        **extra,
+    }
 
 
 def event_message(event: dict[str, Any]) -> dict[str, Any]:

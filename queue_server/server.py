@@ -107,8 +107,11 @@ class Session:
         if transport.get_write_buffer_size() > self.max_output:
             # A close frame could not get through a full pipe: drop the connection at once and
             # free what it held; the client reconnects with its last seq and catches up.
-            log.warning("cutting off %s: %d bytes not read (slow consumer)", self.name,
-                        transport.get_write_buffer_size())  # fmt: skip
+            log.warning(
+                "cutting off %s: %d bytes not read (slow consumer)",
+                self.name,
+                transport.get_write_buffer_size(),
+            )
             transport.abort()
             return
         data = b"".join(_frame(payload) for payload in frames)
@@ -138,8 +141,12 @@ class Session:
         now = time.monotonic()
         if now - self.refused_since >= FLOOD_WINDOW_S:
             if self.refused > 1:
-                log.warning("%s: %d refused requests in %.0f s", self.name, self.refused,
-                            now - self.refused_since)  # fmt: skip
+                log.warning(
+                    "%s: %d refused requests in %.0f s",
+                    self.name,
+                    self.refused,
+                    now - self.refused_since,
+                )
             self.refused, self.refused_since = 0, now
         self.refused += 1
         return self.refused
@@ -215,8 +222,12 @@ class HallServer:
                     log.exception("unexpected fault handling a request from %s", session.name)
                     session.send(ProtocolError("internal").to_message())
                 if session.refused > MAX_REFUSED:
-                    log.warning("closing %s: flooding (%d refused in %.0f s)", session.name,
-                                session.refused, FLOOD_WINDOW_S)  # fmt: skip
+                    log.warning(
+                        "closing %s: flooding (%d refused in %.0f s)",
+                        session.name,
+                        session.refused,
+                        FLOOD_WINDOW_S,
+                    )
                     await ws.close(1008, "too many requests")
                     break
         except ConnectionClosed:
@@ -298,12 +309,19 @@ class HallServer:
             if device.role is Role.MANAGER:
                 snapshot["lockouts"] = self.pins.lockouts()
             reply: dict[str, Any] = {
-                "type": "welcome", "protocol": PROTOCOL_VERSION, "seq": self.service.seq,
-                "device": device.id, "role": device.role.value, "window": device.window,
-                "hall": {"name_zh": self.hall.name_zh, "name_en": self.hall.name_en,
-                         "timezone": self.hall.policy.timezone},
+                "type": "welcome",
+                "protocol": PROTOCOL_VERSION,
+                "seq": self.service.seq,
+                "device": device.id,
+                "role": device.role.value,
+                "window": device.window,
+                "hall": {
+                    "name_zh": self.hall.name_zh,
+                    "name_en": self.hall.name_en,
+                    "timezone": self.hall.policy.timezone,
+                },
                 "snapshot": snapshot,
-            }  # fmt: skip
+            }
             if last_seq is not None:
                 missed = self.service.seq - last_seq
                 reply["missed"] = missed
@@ -333,12 +351,19 @@ class HallServer:
 
             def welcome(engine: Engine, now: float) -> dict[str, Any]:
                 return {
-                    "type": "welcome", "protocol": PROTOCOL_VERSION, "seq": self.service.seq,
-                    "device": None, "role": "public", "window": None,
-                    "hall": {"name_zh": self.hall.name_zh, "name_en": self.hall.name_en,
-                             "timezone": self.hall.policy.timezone},
+                    "type": "welcome",
+                    "protocol": PROTOCOL_VERSION,
+                    "seq": self.service.seq,
+                    "device": None,
+                    "role": "public",
+                    "window": None,
+                    "hall": {
+                        "name_zh": self.hall.name_zh,
+                        "name_en": self.hall.name_en,
+                        "timezone": self.hall.policy.timezone,
+                    },
                     "snapshot": self.service.snapshot(now),
-                }  # fmt: skip
+                }
 
             def subscribe(reply: dict[str, Any]) -> None:
                 self.service.subscribers.add(session)
@@ -348,8 +373,13 @@ class HallServer:
             token = msg.token
             self.service.submit(Job(session, re, read=lambda e, now: ticket_status(e, token, now)))
         else:
-            self.service.submit(Job(session, re, read=lambda e, now: {
-                "type": "pong", "seq": self.service.seq, "time": now}))  # fmt: skip
+            self.service.submit(
+                Job(
+                    session,
+                    re,
+                    read=lambda e, now: {"type": "pong", "seq": self.service.seq, "time": now},
+                )
+            )
 
     def _bad_hello(self, session: Session) -> None:
         """A wrong token: bounded logging, and an address that keeps guessing is blocked."""
@@ -357,8 +387,11 @@ class HallServer:
         address = _host(session.ws)
         first, unlogged = self.addresses.failed(address)
         if first:
-            log.warning("wrong device token from %s%s", address,
-                        f" ({unlogged} more in the last minute)" if unlogged else "")  # fmt: skip
+            log.warning(
+                "wrong device token from %s%s",
+                address,
+                f" ({unlogged} more in the last minute)" if unlogged else "",
+            )
         if session.bad_hellos >= MAX_BAD_HELLOS_PER_CONNECTION or self.addresses.blocked(address):
             asyncio.ensure_future(session.ws.close(1008, "authentication failed"))
 
@@ -386,8 +419,13 @@ class HallServer:
         if isinstance(msg, rq.Snapshot):
             self.service.submit(Job(session, re, read=self.snapshot_reply(device)))
         elif isinstance(msg, rq.Ping):
-            self.service.submit(Job(session, re, read=lambda e, now: {
-                "type": "pong", "seq": self.service.seq, "time": now}))  # fmt: skip
+            self.service.submit(
+                Job(
+                    session,
+                    re,
+                    read=lambda e, now: {"type": "pong", "seq": self.service.seq, "time": now},
+                )
+            )
         elif isinstance(msg, rq.Position):
             ticket = msg.ticket
             self.service.submit(Job(session, re, read=lambda e, now: self.position(e, ticket, now)))
@@ -451,9 +489,12 @@ class HallServer:
             if not ok:
                 locked = self.pins.failed(staff_id if staff else "", device)
                 if locked is not None and staff is not None:
-                    log.warning("staff %s locked until %s after wrong PINs at %s",
-                                staff_id, time.strftime("%H:%M", time.localtime(locked)),
-                                device)  # fmt: skip
+                    log.warning(
+                        "staff %s locked until %s after wrong PINs at %s",
+                        staff_id,
+                        time.strftime("%H:%M", time.localtime(locked)),
+                        device,
+                    )
                     self.service.record_staff_locked(staff_id, device, window, locked)
                 await asyncio.sleep(self.pins.delay(device))  # deliberate: slows guessing
                 if locked is not None and staff is not None:
@@ -476,8 +517,9 @@ class HallServer:
             if reply.get("type") != "error":
                 session.staff[window] = staff_id
 
-        self.service.submit(Job(session, re, command=dispatch.open_window_job(window, staff_id),
-                                after=remember))  # fmt: skip
+        self.service.submit(
+            Job(session, re, command=dispatch.open_window_job(window, staff_id), after=remember)
+        )
 
     @staticmethod
     def _refuse_login(session: Session, code: str, staff: str, re: Any, **extra: Any) -> None:
@@ -501,12 +543,15 @@ class HallServer:
         if path != "/ws":
             return await self.web.respond(request)
         if self.addresses.blocked(_host(connection)):
-            return response(HTTPStatus.TOO_MANY_REQUESTS,
-                            "设备令牌错误次数过多，请稍后再试 / too many wrong tokens, retry later\n",
-                            "text/plain")  # fmt: skip
+            return response(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                "设备令牌错误次数过多，请稍后再试 / too many wrong tokens, retry later\n",
+                "text/plain",
+            )
         if len(self.sessions) >= self.max_connections:
-            log.warning("refused a connection from %s: %d open", _host(connection),
-                        len(self.sessions))  # fmt: skip
+            log.warning(
+                "refused a connection from %s: %d open", _host(connection), len(self.sessions)
+            )
             zh, en = ERRORS["too_many_connections"]
             return response(HTTPStatus.SERVICE_UNAVAILABLE, f"{zh} / {en}\n", "text/plain")
         return None

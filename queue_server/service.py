@@ -89,9 +89,14 @@ class Job:
 
 
 class HallService:
-    def __init__(self, hall: Hall, store: EventStore, clock: Callable[[], float] = time.time,
-                 day_check_s: float = DAY_CHECK_S,
-                 projections: Sequence[Projection] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        hall: Hall,
+        store: EventStore,
+        clock: Callable[[], float] = time.time,
+        day_check_s: float = DAY_CHECK_S,
+        projections: Sequence[Projection] | None = None,
+    ) -> None:
         self.hall = hall
         self.day_check_s = day_check_s
         self.store = store
@@ -159,8 +164,9 @@ class HallService:
     def mark_presence(self, device: str, role: str, online: bool) -> None:
         """Record that a device's first connection opened, or its last one closed."""
         command = core.MarkPresence(device=device, role=role, online=online)
-        self.submit(Job(_NOBODY, None, command=lambda engine, now: engine.execute(
-            command, now, device)))  # fmt: skip
+        self.submit(
+            Job(_NOBODY, None, command=lambda engine, now: engine.execute(command, now, device))
+        )
 
     def _writer_ended(self, task: asyncio.Task[None]) -> None:
         if task.cancelled() and self._stopping:
@@ -214,8 +220,10 @@ class HallService:
                 log.exception("batch of %d requests failed", len(batch))
                 for job in batch:
                     if not job.settled:
-                        _reply(job, _error(job.re, "internal", "服务器内部错误",
-                                           "internal server error"))  # fmt: skip
+                        _reply(
+                            job,
+                            _error(job.re, "internal", "服务器内部错误", "internal server error"),
+                        )
             finally:
                 for _ in batch:
                     self.queue.task_done()
@@ -245,8 +253,15 @@ class HallService:
         stored = await self._commit(events) if events else []
         if stored is None:
             for job in batch:
-                _reply(job, _error(job.re, "unavailable", "服务器暂时无法保存，请稍后重试",
-                                   "server cannot save right now, retry"))  # fmt: skip
+                _reply(
+                    job,
+                    _error(
+                        job.re,
+                        "unavailable",
+                        "服务器暂时无法保存，请稍后重试",
+                        "server cannot save right now, retry",
+                    ),
+                )
             return
         # Order matters: command replies, then this batch's events to the subscribers, then
         # reads. A read (a welcome's snapshot) already includes the batch, so a connection that
@@ -356,8 +371,12 @@ class HallService:
         if chunk:
             projection.apply(chunk)
         if projection.position() > after:
-            log.info("projection %s caught up from seq %d to %d", projection.name, after,
-                     projection.position())  # fmt: skip
+            log.info(
+                "projection %s caught up from seq %d to %d",
+                projection.name,
+                after,
+                projection.position(),
+            )
 
     async def _probe(self) -> None:
         """Try the store every PROBE_S until it takes a write again; then report healthy."""
@@ -406,9 +425,16 @@ class HallService:
         """Too many wrong PINs locked a staff id: in the log, and live on the manager's wall."""
 
         def command(engine: Engine, now: float) -> Any:
-            event = {"type": "staff_locked", "at": now, "day": engine.day_of(now),
-                     "actor": device, "staff": staff, "device": device, "window": window,
-                     "until": until}  # fmt: skip
+            event = {
+                "type": "staff_locked",
+                "at": now,
+                "day": engine.day_of(now),
+                "actor": device,
+                "staff": staff,
+                "device": device,
+                "window": window,
+                "until": until,
+            }
             return core.Result(events=[event], reply={}, error=None)
 
         self.submit(Job(_NOBODY, None, command=command))

@@ -104,14 +104,20 @@ class Refused(Exception):
 class Bridge:
     """The bridge process's state. `run` until `stop`."""
 
-    def __init__(self, config: BridgeConfig, *, min_backoff: float = 0.2,
-                 max_backoff: float = 5.0) -> None:  # fmt: skip
+    def __init__(
+        self, config: BridgeConfig, *, min_backoff: float = 0.2, max_backoff: float = 5.0
+    ) -> None:
         self.config = config
         s = config.server
         self.client = HallClient(s.url, "bridge", s.device, s.token)
         self.port = BusPort(config.bus.port, config.bus.baudrate, local_echo=config.bus.local_echo)
-        self.line = BusLine(self.port, self._on_frame, self._on_line_state,
-                            min_backoff=min_backoff, max_backoff=max_backoff)  # fmt: skip
+        self.line = BusLine(
+            self.port,
+            self._on_frame,
+            self._on_line_state,
+            min_backoff=min_backoff,
+            max_backoff=max_backoff,
+        )
         self.max_backoff = max_backoff
         self.hall = HallModel(on_resync=self._on_gap)  # the server's state, as told
         self.hall.observe(self._on_change)
@@ -133,8 +139,9 @@ class Bridge:
                 board = BusWindowDisplay(self.line, {d.window: d.address}, self.numbers.digits)
             else:
                 area = OnbonArea(width=d.width, height=d.height)
-                board = OnbonWindowDisplay(self.line, {d.window: d.address}, area=area,
-                                           encoding=d.encoding)  # fmt: skip
+                board = OnbonWindowDisplay(
+                    self.line, {d.window: d.address}, area=area, encoding=d.encoding
+                )
             self.displays[d.window].append(board)
         self.online = False
         self.syncs = 0  # welcomes taken as the truth
@@ -158,8 +165,12 @@ class Bridge:
 
     async def run(self) -> None:
         """Connect both sides and serve until `stop`; then close the port and the connection."""
-        log.info("bridge %s: server %s, bus %s", self.config.server.device,
-                 self.config.server.url, self.config.bus.port)  # fmt: skip
+        log.info(
+            "bridge %s: server %s, bus %s",
+            self.config.server.device,
+            self.config.server.url,
+            self.config.bus.port,
+        )
         self.line.start()
         loops = [
             asyncio.create_task(self._stay_connected()),
@@ -321,12 +332,17 @@ class Bridge:
             return
         keypad = self.keypads.get(press.addr)
         if keypad is None:
-            log.warning("key %s from 0x%02X, which is no configured keypad", press.action,
-                        press.addr)  # fmt: skip
+            log.warning(
+                "key %s from 0x%02X, which is no configured keypad", press.action, press.addr
+            )
             return
         if self._pending[keypad.window] >= MAX_PENDING_PRESSES:
-            log.warning("window %d: %d presses still pending; %s dropped", keypad.window,
-                        self._pending[keypad.window], press.action)  # fmt: skip
+            log.warning(
+                "window %d: %d presses still pending; %s dropped",
+                keypad.window,
+                self._pending[keypad.window],
+                press.action,
+            )
             self._beep(keypad)
             return
         self._pending[keypad.window] += 1
@@ -334,20 +350,30 @@ class Bridge:
 
     async def _rate(self, window: int, press: EvaluatorPress) -> None:
         try:
-            reply = await self._request("rate", window=window, score=press.level,
-                                        source="evaluator")  # fmt: skip
+            reply = await self._request(
+                "rate", window=window, score=press.level, source="evaluator"
+            )
         except ServerError as exc:
-            log.info("rating %s at window %d refused (recorded by the server): %s",
-                     press.level, window, exc.code)  # fmt: skip
+            log.info(
+                "rating %s at window %d refused (recorded by the server): %s",
+                press.level,
+                window,
+                exc.code,
+            )
         except (NotConnected, TimeoutError) as exc:
-            log.warning("rating %s at window %d lost: server unreachable (%s)",
-                        press.level, window, type(exc).__name__)  # fmt: skip
+            log.warning(
+                "rating %s at window %d lost: server unreachable (%s)",
+                press.level,
+                window,
+                type(exc).__name__,
+            )
         except Exception:
             log.exception("rating %s at window %d failed", press.level, window)
         else:
             rating = reply.get("rating") or {}
-            log.info("rating %s recorded for %s at window %d", press.level,
-                     rating.get("number"), window)  # fmt: skip
+            log.info(
+                "rating %s recorded for %s at window %d", press.level, rating.get("number"), window
+            )
 
     async def _press(self, keypad: KeypadSettings, press: KeypadPress) -> None:
         window = keypad.window
@@ -366,8 +392,12 @@ class Bridge:
             log.info("window %d: %s refused: %s", window, press.action, exc)
             self._beep(keypad)
         except (NotConnected, TimeoutError) as exc:
-            log.warning("window %d: %s not done, server unreachable (%s)",
-                        window, press.action, type(exc).__name__)  # fmt: skip
+            log.warning(
+                "window %d: %s not done, server unreachable (%s)",
+                window,
+                press.action,
+                type(exc).__name__,
+            )
             self._beep(keypad)
         except Exception:
             log.exception("window %d: %s failed", window, press.action)
@@ -536,8 +566,9 @@ class Bridge:
                 else:  # closed: the interface has no closed state; "not serving" is paused
                     board.show_paused(window, texts.CLOSED.zh)
             except Exception:
-                log.exception("window %d: board %s failed to show %s", window,
-                              type(board).__name__, now)  # fmt: skip
+                log.exception(
+                    "window %d: board %s failed to show %s", window, type(board).__name__, now
+                )
 
 
 _SIGN_IN_ERRORS = {

@@ -162,8 +162,14 @@ def ahead_of_youngest(peers: list[Ticket], ticket: Ticket, policy: CallPolicy, n
     return place_of_youngest(ticket.ticket_class, overdue, appointments, priority, normal, policy)
 
 
-def place_of_youngest(cls: TicketClass, overdue: int, appointments: int, priority: int,
-                      normal: int, policy: CallPolicy) -> int:  # fmt: skip
+def place_of_youngest(
+    cls: TicketClass,
+    overdue: int,
+    appointments: int,
+    priority: int,
+    normal: int,
+    policy: CallPolicy,
+) -> int:
     """The place of a new ticket of class ``cls`` behind peers counted by lane."""
     first = overdue + appointments
     if cls is TicketClass.APPOINTMENT:
@@ -224,10 +230,15 @@ def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
         "last_rating": dict(status.last_rating) if status and status.last_rating else None,
         # The ticket a rating would attach to now (一次一评: `rated` once it has one).
         "last_served": {
-            "id": last.id, "number": last.number, "finished_at": last.finished_at,
-            "rated": last.rating is not None, "invited": status is not None and status.invited == last.id,
-        } if last else None,
-    }  # fmt: skip
+            "id": last.id,
+            "number": last.number,
+            "finished_at": last.finished_at,
+            "rated": last.rating is not None,
+            "invited": status is not None and status.invited == last.id,
+        }
+        if last
+        else None,
+    }
 
 
 def closed_reason(d: Directory, state: State, s: Service, now: float) -> str | None:

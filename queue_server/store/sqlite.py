@@ -24,9 +24,20 @@ log = logging.getLogger(__name__)
 Event = dict[str, Any]
 
 _TICKET_COLUMNS = (
-    "id", "day", "number", "service", "class", "state", "issued_at", "called_at",
-    "finished_at", "window", "request_id", "data", "last_seq",
-)  # fmt: skip
+    "id",
+    "day",
+    "number",
+    "service",
+    "class",
+    "state",
+    "issued_at",
+    "called_at",
+    "finished_at",
+    "window",
+    "request_id",
+    "data",
+    "last_seq",
+)
 
 
 class SQLiteStore:
@@ -251,20 +262,31 @@ class RatingsProjection:
                         " (seq, at, day, ticket, service, window, staff, score, bad)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
-                            event["seq"], event["at"], event["day"], event.get("ticket"),
-                            event.get("service"), event.get("window"), event.get("staff"),
-                            event.get("score"), int(bool(event.get("bad"))),
+                            event["seq"],
+                            event["at"],
+                            event["day"],
+                            event.get("ticket"),
+                            event.get("service"),
+                            event.get("window"),
+                            event.get("staff"),
+                            event.get("score"),
+                            int(bool(event.get("bad"))),
                         ),
-                    )  # fmt: skip
+                    )
                 elif kind == "rating_rejected":
                     conn.execute(
                         "INSERT OR IGNORE INTO ratings (seq, at, day, ticket, window, score, rejected)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (
-                            event["seq"], event["at"], event["day"], event.get("ticket"),
-                            event.get("window"), event.get("score"), event.get("reason", "rejected"),
+                            event["seq"],
+                            event["at"],
+                            event["day"],
+                            event.get("ticket"),
+                            event.get("window"),
+                            event.get("score"),
+                            event.get("reason", "rejected"),
                         ),
-                    )  # fmt: skip
+                    )
                 elif kind == "followup_opened":
                     conn.execute(
                         "INSERT OR IGNORE INTO followups (ticket, opened_seq, opened_at, deadline)"

@@ -74,8 +74,9 @@ async def until(bus: FakeBus, predicate: Callable[[], bool], timeout: float = 5.
 
 
 @contextlib.asynccontextmanager
-async def bridged(hall: Running, port: str | Path, devices: str = DEVICES,
-                  wait_line: bool = True) -> AsyncIterator[Bridge]:  # fmt: skip
+async def bridged(
+    hall: Running, port: str | Path, devices: str = DEVICES, wait_line: bool = True
+) -> AsyncIterator[Bridge]:
     """A bridge running in this loop, connected to `hall`; stopped cleanly at the end."""
     config = parse_bridge_config(bridge_toml(hall, port, devices), "test-bridge.toml")
     bridge = Bridge(config, min_backoff=0.05, max_backoff=0.3)
@@ -83,8 +84,9 @@ async def bridged(hall: Running, port: str | Path, devices: str = DEVICES,
     try:
         # With the line: until the server knows it is fine, so that a test's watcher sees
         # only the device_status events the test itself causes.
-        await bridge.wait_for(lambda: bridge.syncs >= 1 and (
-            not wait_line or bridge.reported is LineState.OK))  # fmt: skip
+        await bridge.wait_for(
+            lambda: bridge.syncs >= 1 and (not wait_line or bridge.reported is LineState.OK)
+        )
         yield bridge
     finally:
         bridge.stop()

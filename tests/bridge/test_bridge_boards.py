@@ -95,7 +95,10 @@ def test_an_adapter_with_local_echo_does_not_hear_its_acks_as_presses(tmp_path):
                 # Had the echo been taken for a second 呼叫, A002 would be called before this.
                 recalled = await watcher.next_event()
                 assert (recalled["kind"], recalled["number"], recalled["recall"]) == (
-                    "ticket_called", "A001", True)  # fmt: skip
+                    "ticket_called",
+                    "A001",
+                    True,
+                )
                 await until(bus, lambda: keypad.display == "  1001")
 
     asyncio.run(body())

@@ -79,12 +79,17 @@ def test_the_good_file_reads_into_settings():
     config = parse_bridge_config(GOOD, "bridge.toml")
     assert (config.server.url, config.server.device) == ("ws://127.0.0.1:8765/ws", "bridge-1")
     assert (config.bus.port, config.bus.baudrate, config.bus.local_echo) == (
-        "/dev/serial/by-id/usb-bus", 9600, True)  # fmt: skip
+        "/dev/serial/by-id/usb-bus",
+        9600,
+        True,
+    )
     assert [(k.address, k.window, k.transfer_to) for k in config.keypads] == [(1, 1, 2)]
     (custom, builtin) = config.evaluators
     assert dict(custom.model.keys) == {0: 5, 1: 4, 2: 1} and builtin.model is FOUR_KEY
     assert [(d.address, d.window, d.type, d.width) for d in config.displays] == [
-        (0x21, 1, DisplayType.BUS, 64), (1, 2, DisplayType.ONBON, 128)]  # fmt: skip
+        (0x21, 1, DisplayType.BUS, 64),
+        (1, 2, DisplayType.ONBON, 128),
+    ]
     assert config.windows == [1, 2]
     codes = config.prefix_codes
     assert (codes["A"], codes["B"], codes["Z"]) == (1, 2, 26)  # the default: alphabet places
@@ -125,96 +130,199 @@ def test_the_demo_file_matches_the_demo_hall():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (bad('[server]\n', '[sever]\n'),
-         ("bridge.toml:1: sever: unknown key (typo?); allowed here: bus, displays, "
-         "evaluator_models, evaluators, keypad_staff, keypads, prefix_codes, server")),
-        (bad('url = "ws://127.0.0.1:8765/ws"', 'url = "http://127.0.0.1:8765/ws"'),
-         'bridge.toml:2: server.url: must be a ws:// or wss:// address, got "http://127.0.0.1:8765/ws"'),
-        (bad('token = "bridge-token-0001-abcdef"\n', ''),
-         "bridge.toml:1: server.token: required field is missing"),
-        (bad('port = "/dev/serial/by-id/usb-bus"', 'port = ""'),
-         "bridge.toml:7: bus.port: must not be empty"),
-        (bad("baudrate = 9600", 'baudrate = "9600"'),
-         'bridge.toml:8: bus.baudrate: must be a whole number between 300 and 921600, got "9600"'),
-        (bad("local_echo = true", 'local_echo = "yes"'),
-         'bridge.toml:9: bus.local_echo: must be true or false, got "yes"'),
-        (bad('"2" = 1 }', '"2" = 6 }'),
-         ("bridge.toml:12: evaluator_models.best_first.keys.2: must be a level 1-5 "
-         "(5 非常满意 … 1 非常不满意), got 6")),
-        (bad('"2" = 1 }', '"x" = 1 }'),
-         'bridge.toml:12: evaluator_models.best_first.keys.x: "x" is not a key code 0-255'),
-        (bad("[evaluator_models.best_first]", "[evaluator_models.four_key]"),
-         "bridge.toml:11: evaluator_models.four_key: four_key is a built-in model; choose another name"),
-        (bad("address = 1\nwindow = 1\ntransfer_to", "address = 1\nwindow = \"1\"\ntransfer_to"),
-         'bridge.toml:16: keypads[0].window: must be a whole number between 1 and 9999, got "1"'),
-        (bad("transfer_to = 2", "transfer_to = 1"),
-         "bridge.toml:17: keypads[0].transfer_to: must be another window than the keypad's own"),
-        (bad("transfer_to = 2", "transfer_to = 2\nwindw = 3"),
-         ("bridge.toml:18: keypads[0].windw: unknown key (typo?); allowed here: address, "
-         "digits, transfer_to, window")),
-        (bad("address = 0x11", "address = 0xAA"),
-         "bridge.toml:20: evaluators[0].address: 0xAA is the bus broadcast address"),
-        (bad("address = 0x11", "address = 256"),
-         "bridge.toml:20: evaluators[0].address: must be between 0 and 255, got 256"),
-        (bad('model = "best_first"', 'model = "six_key"'),
-         ('bridge.toml:22: evaluators[0].model: unknown model "six_key"; use one of best_first, '
-         "five_key, four_key or define [evaluator_models.six_key]")),
-        (bad("address = 1\nwindow = 1\nmodel", "address = 1\nwindow = 2\nmodel"),
-         ("bridge.toml:25: evaluators[1].address: address 1 (0x01) is already used by keypads[0] "
-         "of window 1")),
-        (bad('type = "bus"', 'type = "lcd"'),
-         'bridge.toml:32: displays[0].type: must be "bus" or "onbon", got "lcd"'),
-        (bad('type = "bus"', 'typ = "bus"'),
-         "bridge.toml:29: displays[0].type: required field is missing"),
-        (bad('type = "bus"', "type = 3"),
-         'bridge.toml:32: displays[0].type: must be "bus" or "onbon", got 3'),
-        (bad('keys = { "0" = 5, "1" = 4, "2" = 1 }', "keys = {}"),
-         ('bridge.toml:12: evaluator_models.best_first.keys: must be a table like '
-          '{ "0" = 2, "1" = 3 }, got a table')),
-        (bad("[[keypads]]", "keypad_staff = 5\n[[keypads]]"),
-         ("bridge.toml:14: evaluator_models.best_first.keypad_staff: unknown key (typo?); "
-          "allowed here: keys")),
-        (bad('type = "bus"', 'type = "bus"\nwidth = 64'),
-         "bridge.toml:33: displays[0].width: only an onbon board takes this setting"),
-        (bad("width = 128", "width = 128\nencoding = \"utf-8\""),
-         'bridge.toml:39: displays[1].encoding: must be "gb2312", "gbk" or "gb18030", got "utf-8"'),
-        (bad("width = 128", "width = 128\n[[displays]]\naddress = 1\nwindow = 3\ntype = \"onbon\""),
-         "bridge.toml:40: displays[2].address: screen address 1 is already used by displays[1]"),
-        ('[server]\nurl = "ws://x/ws"\ndevice = "b"\ntoken = "t"\n[bus]\nport = "loop://"\n',
-         "bridge.toml: keypads: no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge"),
-        (with_codes("A = 1\nB = 1"),
-         ("bridge.toml:16: prefix_codes.B: code 1 is already the code of A: A001 and B001 "
-          "would both show as 1001")),
-        (with_codes('A = "1"'),
-         'bridge.toml:15: prefix_codes.A: must be a whole number between 1 and 999, got "1"'),
+        (
+            bad("[server]\n", "[sever]\n"),
+            (
+                "bridge.toml:1: sever: unknown key (typo?); allowed here: bus, displays, "
+                "evaluator_models, evaluators, keypad_staff, keypads, prefix_codes, server"
+            ),
+        ),
+        (
+            bad('url = "ws://127.0.0.1:8765/ws"', 'url = "http://127.0.0.1:8765/ws"'),
+            'bridge.toml:2: server.url: must be a ws:// or wss:// address, got "http://127.0.0.1:8765/ws"',
+        ),
+        (
+            bad('token = "bridge-token-0001-abcdef"\n', ""),
+            "bridge.toml:1: server.token: required field is missing",
+        ),
+        (
+            bad('port = "/dev/serial/by-id/usb-bus"', 'port = ""'),
+            "bridge.toml:7: bus.port: must not be empty",
+        ),
+        (
+            bad("baudrate = 9600", 'baudrate = "9600"'),
+            'bridge.toml:8: bus.baudrate: must be a whole number between 300 and 921600, got "9600"',
+        ),
+        (
+            bad("local_echo = true", 'local_echo = "yes"'),
+            'bridge.toml:9: bus.local_echo: must be true or false, got "yes"',
+        ),
+        (
+            bad('"2" = 1 }', '"2" = 6 }'),
+            (
+                "bridge.toml:12: evaluator_models.best_first.keys.2: must be a level 1-5 "
+                "(5 非常满意 … 1 非常不满意), got 6"
+            ),
+        ),
+        (
+            bad('"2" = 1 }', '"x" = 1 }'),
+            'bridge.toml:12: evaluator_models.best_first.keys.x: "x" is not a key code 0-255',
+        ),
+        (
+            bad("[evaluator_models.best_first]", "[evaluator_models.four_key]"),
+            "bridge.toml:11: evaluator_models.four_key: four_key is a built-in model; choose another name",
+        ),
+        (
+            bad("address = 1\nwindow = 1\ntransfer_to", 'address = 1\nwindow = "1"\ntransfer_to'),
+            'bridge.toml:16: keypads[0].window: must be a whole number between 1 and 9999, got "1"',
+        ),
+        (
+            bad("transfer_to = 2", "transfer_to = 1"),
+            "bridge.toml:17: keypads[0].transfer_to: must be another window than the keypad's own",
+        ),
+        (
+            bad("transfer_to = 2", "transfer_to = 2\nwindw = 3"),
+            (
+                "bridge.toml:18: keypads[0].windw: unknown key (typo?); allowed here: address, "
+                "digits, transfer_to, window"
+            ),
+        ),
+        (
+            bad("address = 0x11", "address = 0xAA"),
+            "bridge.toml:20: evaluators[0].address: 0xAA is the bus broadcast address",
+        ),
+        (
+            bad("address = 0x11", "address = 256"),
+            "bridge.toml:20: evaluators[0].address: must be between 0 and 255, got 256",
+        ),
+        (
+            bad('model = "best_first"', 'model = "six_key"'),
+            (
+                'bridge.toml:22: evaluators[0].model: unknown model "six_key"; use one of best_first, '
+                "five_key, four_key or define [evaluator_models.six_key]"
+            ),
+        ),
+        (
+            bad("address = 1\nwindow = 1\nmodel", "address = 1\nwindow = 2\nmodel"),
+            (
+                "bridge.toml:25: evaluators[1].address: address 1 (0x01) is already used by keypads[0] "
+                "of window 1"
+            ),
+        ),
+        (
+            bad('type = "bus"', 'type = "lcd"'),
+            'bridge.toml:32: displays[0].type: must be "bus" or "onbon", got "lcd"',
+        ),
+        (
+            bad('type = "bus"', 'typ = "bus"'),
+            "bridge.toml:29: displays[0].type: required field is missing",
+        ),
+        (
+            bad('type = "bus"', "type = 3"),
+            'bridge.toml:32: displays[0].type: must be "bus" or "onbon", got 3',
+        ),
+        (
+            bad('keys = { "0" = 5, "1" = 4, "2" = 1 }', "keys = {}"),
+            (
+                "bridge.toml:12: evaluator_models.best_first.keys: must be a table like "
+                '{ "0" = 2, "1" = 3 }, got a table'
+            ),
+        ),
+        (
+            bad("[[keypads]]", "keypad_staff = 5\n[[keypads]]"),
+            (
+                "bridge.toml:14: evaluator_models.best_first.keypad_staff: unknown key (typo?); "
+                "allowed here: keys"
+            ),
+        ),
+        (
+            bad('type = "bus"', 'type = "bus"\nwidth = 64'),
+            "bridge.toml:33: displays[0].width: only an onbon board takes this setting",
+        ),
+        (
+            bad("width = 128", 'width = 128\nencoding = "utf-8"'),
+            'bridge.toml:39: displays[1].encoding: must be "gb2312", "gbk" or "gb18030", got "utf-8"',
+        ),
+        (
+            bad(
+                "width = 128", 'width = 128\n[[displays]]\naddress = 1\nwindow = 3\ntype = "onbon"'
+            ),
+            "bridge.toml:40: displays[2].address: screen address 1 is already used by displays[1]",
+        ),
+        (
+            '[server]\nurl = "ws://x/ws"\ndevice = "b"\ntoken = "t"\n[bus]\nport = "loop://"\n',
+            "bridge.toml: keypads: no [[keypads]], [[evaluators]] or [[displays]]: nothing to bridge",
+        ),
+        (
+            with_codes("A = 1\nB = 1"),
+            (
+                "bridge.toml:16: prefix_codes.B: code 1 is already the code of A: A001 and B001 "
+                "would both show as 1001"
+            ),
+        ),
+        (
+            with_codes('A = "1"'),
+            'bridge.toml:15: prefix_codes.A: must be a whole number between 1 and 999, got "1"',
+        ),
         (with_codes("A = 0"), "bridge.toml:15: prefix_codes.A: must be between 1 and 999, got 0"),
-        (with_codes("a = 1"),
-         'bridge.toml:15: prefix_codes.a: "a" is not a ticket prefix (1–2 uppercase Latin letters)'),
-        (with_codes(""), "bridge.toml:14: prefix_codes: is empty: give each ticket prefix a code, A = 1 …"),
-        (bad("transfer_to = 2", "transfer_to = 2\ndigits = 4"),
-         ("bridge.toml:18: keypads[0].digits: 4 digits cannot show J001 as 10001; give every "
-          "prefix a code of at most 1 digit(s) in [prefix_codes]")),
-        (with_codes("A = 1\nB = 100").replace("transfer_to = 2", "transfer_to = 2\ndigits = 5"),
-         ("bridge.toml:22: keypads[0].digits: 5 digits cannot show B001 as 100001; give every "
-          "prefix a code of at most 2 digit(s) in [prefix_codes]")),
-        (with_staff('"1001" = "S001"\n"1002" = "S001"'),
-         "bridge.toml:16: keypad_staff.1002: S001 already has the number 1001"),
-        (with_staff('"10a1" = "S001"'),
-         ('bridge.toml:15: keypad_staff.10a1: "10a1" is not a number typed on a keypad '
-          "(1 to 12 digits)")),
-        (with_staff('"1001" = 1001'),
-         'bridge.toml:15: keypad_staff.1001: must be a string, got 1001 (quote it: "1001")'),
-        (with_staff('"1001" = "张三"'),
-         ("bridge.toml:15: keypad_staff.1001: must be a staff id of the hall (letters, digits, "
-          '_ . or -), got "张三"')),
-        (bad('type = "bus"', 'type = "bus"\ndigits = 7'),
-         "bridge.toml:33: displays[0].digits: must be between 4 and 6, got 7"),
-        (bad("width = 128", "width = 128\ndigits = 6"),
-         "bridge.toml:39: displays[1].digits: only a digit board (bus) takes this setting"),
-        (bad("[[keypads]]\naddress = 1", "[[keypads]]\naddress = 1\naddress = 2"),
-         "bridge.toml:16: TOML syntax error: Cannot overwrite a value"),
+        (
+            with_codes("a = 1"),
+            'bridge.toml:15: prefix_codes.a: "a" is not a ticket prefix (1–2 uppercase Latin letters)',
+        ),
+        (
+            with_codes(""),
+            "bridge.toml:14: prefix_codes: is empty: give each ticket prefix a code, A = 1 …",
+        ),
+        (
+            bad("transfer_to = 2", "transfer_to = 2\ndigits = 4"),
+            (
+                "bridge.toml:18: keypads[0].digits: 4 digits cannot show J001 as 10001; give every "
+                "prefix a code of at most 1 digit(s) in [prefix_codes]"
+            ),
+        ),
+        (
+            with_codes("A = 1\nB = 100").replace("transfer_to = 2", "transfer_to = 2\ndigits = 5"),
+            (
+                "bridge.toml:22: keypads[0].digits: 5 digits cannot show B001 as 100001; give every "
+                "prefix a code of at most 2 digit(s) in [prefix_codes]"
+            ),
+        ),
+        (
+            with_staff('"1001" = "S001"\n"1002" = "S001"'),
+            "bridge.toml:16: keypad_staff.1002: S001 already has the number 1001",
+        ),
+        (
+            with_staff('"10a1" = "S001"'),
+            (
+                'bridge.toml:15: keypad_staff.10a1: "10a1" is not a number typed on a keypad '
+                "(1 to 12 digits)"
+            ),
+        ),
+        (
+            with_staff('"1001" = 1001'),
+            'bridge.toml:15: keypad_staff.1001: must be a string, got 1001 (quote it: "1001")',
+        ),
+        (
+            with_staff('"1001" = "张三"'),
+            (
+                "bridge.toml:15: keypad_staff.1001: must be a staff id of the hall (letters, digits, "
+                '_ . or -), got "张三"'
+            ),
+        ),
+        (
+            bad('type = "bus"', 'type = "bus"\ndigits = 7'),
+            "bridge.toml:33: displays[0].digits: must be between 4 and 6, got 7",
+        ),
+        (
+            bad("width = 128", "width = 128\ndigits = 6"),
+            "bridge.toml:39: displays[1].digits: only a digit board (bus) takes this setting",
+        ),
+        (
+            bad("[[keypads]]\naddress = 1", "[[keypads]]\naddress = 1\naddress = 2"),
+            "bridge.toml:16: TOML syntax error: Cannot overwrite a value",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_file_is_refused_with_line_and_field(text: str, message: str):
     with pytest.raises(BridgeConfigError) as caught:
         parse_bridge_config(text, "bridge.toml")

@@ -19,9 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def start_bridge(config: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "drivers.bridge", "--config", str(config),
-        stderr=asyncio.subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "drivers.bridge",
+        "--config",
+        str(config),
+        stderr=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+    )
 
 
 @pytest.mark.slow
@@ -60,8 +65,10 @@ def test_the_process_bridges_and_stops_cleanly_on_a_signal(tmp_path, link, bus: 
 
 def test_a_bad_config_exits_with_status_2_naming_the_line(tmp_path):
     config = tmp_path / "bridge.toml"
-    config.write_text('[server]\nurl = "ws://x/ws"\ndevice = "b"\ntoken = "t"\n'
-                      '[bus]\nport = "loop://"\n[[keypads]]\naddress = 1\nwindow = 0\n')  # fmt: skip
+    config.write_text(
+        '[server]\nurl = "ws://x/ws"\ndevice = "b"\ntoken = "t"\n'
+        '[bus]\nport = "loop://"\n[[keypads]]\naddress = 1\nwindow = 0\n'
+    )
 
     async def body():
         proc = await start_bridge(config)
@@ -77,9 +84,15 @@ def test_a_bad_config_exits_with_status_2_naming_the_line(tmp_path):
 def test_check_only_reads_the_file():
     async def body():
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "drivers.bridge", "--config", "config/demo-bridge.toml",
-            "--check", stderr=asyncio.subprocess.PIPE, cwd=ROOT,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "drivers.bridge",
+            "--config",
+            "config/demo-bridge.toml",
+            "--check",
+            stderr=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+        )
         _, stderr = await asyncio.wait_for(proc.communicate(), 30)
         assert proc.returncode == 0, stderr.decode()
         assert "4 keypads, 4 evaluators, 5 displays" in stderr.decode()

@@ -230,10 +230,14 @@ def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link)
         # Two welcomes it cannot use (refused whole: their windows unknown), then a good one.
         snapshot = unusable[len(hellos) - 1] if len(hellos) <= 2 else {"windows": [window_1]}
         await ws.send(json.dumps(welcome(hello["id"], 10, snapshot)))
-        await ws.send(json.dumps({"type": "event", "seq": 11, "kind": "ticket_called",
-                                  "window": [1], "number": 5}))  # fmt: skip
-        await ws.send(json.dumps({"type": "event", "seq": 12, "kind": "window_paused",
-                                  "window": None}))  # fmt: skip
+        await ws.send(
+            json.dumps(
+                {"type": "event", "seq": 11, "kind": "ticket_called", "window": [1], "number": 5}
+            )
+        )
+        await ws.send(
+            json.dumps({"type": "event", "seq": 12, "kind": "window_paused", "window": None})
+        )
         await ws.send("{not json")  # skipped by the client
         if len(hellos) < 3:
             await ws.close()  # and the first two connections drop

@@ -89,8 +89,13 @@ class HallThread:
     ) -> dict[str, Any]:
         """A citizen takes a number at a kiosk; the ticket dict."""
         client = next((c for c in self.clients if c.device == kiosk), None) or self.client(kiosk)
-        reply = self.request(client, "take_ticket", service=service, request_id=f"t-{next(self._ids)}",
-                             **{"class": cls})  # fmt: skip
+        reply = self.request(
+            client,
+            "take_ticket",
+            service=service,
+            request_id=f"t-{next(self._ids)}",
+            **{"class": cls},
+        )
         return reply["ticket"]
 
     def rate(self, window: int, score: int) -> dict[str, Any]:

@@ -49,11 +49,22 @@ def no_dialog(name: str) -> Callable[..., Any]:
 def make_clerk(qtbot: Any, hall: HallThread) -> Iterator[Callable[..., ClerkApp]]:
     apps: list[ClerkApp] = []
 
-    def make(window: int = 3, lang: str = "zh", compact: bool = False,
-             clock: Callable[[], float] | None = None) -> ClerkApp:  # fmt: skip
+    def make(
+        window: int = 3,
+        lang: str = "zh",
+        compact: bool = False,
+        clock: Callable[[], float] | None = None,
+    ) -> ClerkApp:
         kwargs = {"clock": clock} if clock else {}
-        app = ClerkApp(hall.url, window, f"clerk-{window}", hall.token(f"clerk-{window}"), lang,
-                       compact, **kwargs)  # fmt: skip
+        app = ClerkApp(
+            hall.url,
+            window,
+            f"clerk-{window}",
+            hall.token(f"clerk-{window}"),
+            lang,
+            compact,
+            **kwargs,
+        )
         for name in DIALOGS:
             setattr(app, name, no_dialog(name))
         apps.append(app)

@@ -12,8 +12,18 @@ from clerk import app as clerk_app
 from clerk.dialogs import TransferChoice
 from clerk.model import Action, LinkState, WindowMode
 
-ALL = ("call_next", "recall", "no_show", "finish", "transfer", "park", "call_parked",
-       "call_number", "pause_resume", "invite_rating")  # fmt: skip
+ALL = (
+    "call_next",
+    "recall",
+    "no_show",
+    "finish",
+    "transfer",
+    "park",
+    "call_parked",
+    "call_number",
+    "pause_resume",
+    "invite_rating",
+)
 
 
 def enabled(app) -> set[str]:
@@ -333,8 +343,14 @@ def test_compact_mode_is_a_small_always_on_top_strip(qtbot, hall, make_clerk):
     flags = compact.windowFlags()
     assert flags & Qt.WindowType.WindowStaysOnTopHint and flags & Qt.WindowType.FramelessWindowHint
     assert compact.height() < 120 and compact.width() < 900, compact.size()
-    assert set(compact.buttons) == {"call_next", "recall", "no_show", "finish", "pause_resume",
-                                    "invite_rating"}  # fmt: skip
+    assert set(compact.buttons) == {
+        "call_next",
+        "recall",
+        "no_show",
+        "finish",
+        "pause_resume",
+        "invite_rating",
+    }
     compact.buttons["call_next"].click()
     qtbot.waitUntil(lambda: not app.model.busy)
     assert compact.number.text() == "A001"

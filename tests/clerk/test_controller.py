@@ -14,16 +14,30 @@ from clerk.texts import Texts
 from queue_server.client import ServerError
 
 DAY = "2026-11-22"
-WINDOW = {"number": 3, "name": "3号窗口", "state": "open", "staff": "s3", "staff_name": "职员s3",
-          "current": None, "services": ["SB"], "parked": [], "last_rating": None}  # fmt: skip
+WINDOW = {
+    "number": 3,
+    "name": "3号窗口",
+    "state": "open",
+    "staff": "s3",
+    "staff_name": "职员s3",
+    "current": None,
+    "services": ["SB"],
+    "parked": [],
+    "last_rating": None,
+}
 A001 = {"id": f"{DAY}-A001", "number": "A001", "service": "SB", "issued_at": 100.0}
 
 
 def welcome(seq: int = 5, **window: Any) -> dict[str, Any]:
-    return {"type": "welcome", "protocol": 1, "seq": seq, "device": "clerk-3", "role": "clerk",
-            "hall": {"name_zh": "厅", "name_en": "Hall"},
-            "snapshot": {"waiting": [A001], "windows": [dict(WINDOW, **window)],
-                         "services": []}}  # fmt: skip
+    return {
+        "type": "welcome",
+        "protocol": 1,
+        "seq": seq,
+        "device": "clerk-3",
+        "role": "clerk",
+        "hall": {"name_zh": "厅", "name_en": "Hall"},
+        "snapshot": {"waiting": [A001], "windows": [dict(WINDOW, **window)], "services": []},
+    }
 
 
 def event(seq: int, kind: str, **fields: Any) -> dict[str, Any]:
@@ -92,8 +106,18 @@ def test_an_action_shows_once_the_live_model_has_its_events(session):
     assert model.busy and link.kinds() == ["ping"] and model.mode is WindowMode.IDLE
     link.pong(6)  # the call is event 6, not seen yet
     assert model.busy and notices == []
-    link.pushed.emit(event(6, "ticket_called", ticket=A001["id"], number="A001", window=3,
-                           service="SB", recall=False, reason={"rule": "normal"}))  # fmt: skip
+    link.pushed.emit(
+        event(
+            6,
+            "ticket_called",
+            ticket=A001["id"],
+            number="A001",
+            window=3,
+            service="SB",
+            recall=False,
+            reason={"rule": "normal"},
+        )
+    )
     assert not model.busy and model.mode is WindowMode.SERVING and notices == ["已呼叫 A001"]
 
 

@@ -8,8 +8,21 @@ from clerk.__main__ import parse_args
 
 
 def test_arguments():
-    args = parse_args(["--server", "ws://h:8765/ws", "--window", "3", "--device", "clerk-3",
-                       "--token", "t", "--lang", "en", "--compact"])  # fmt: skip
+    args = parse_args(
+        [
+            "--server",
+            "ws://h:8765/ws",
+            "--window",
+            "3",
+            "--device",
+            "clerk-3",
+            "--token",
+            "t",
+            "--lang",
+            "en",
+            "--compact",
+        ]
+    )
     assert (args.server, args.window, args.device, args.token) == (
         "ws://h:8765/ws",
         3,
@@ -31,5 +44,17 @@ def test_a_missing_token_or_a_bad_language_is_refused(monkeypatch, capsys):
         parse_args(["--server", "ws://h/ws", "--window", "1", "--device", "clerk-1"])
     assert "--token" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        parse_args(["--server", "ws://h/ws", "--window", "1", "--device", "c", "--token", "t",
-                    "--lang", "fr"])  # fmt: skip
+        parse_args(
+            [
+                "--server",
+                "ws://h/ws",
+                "--window",
+                "1",
+                "--device",
+                "c",
+                "--token",
+                "t",
+                "--lang",
+                "fr",
+            ]
+        )

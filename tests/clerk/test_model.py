@@ -13,8 +13,16 @@ from contract.hall import HallModel
 DAY = "2026-11-22"
 
 
-def window(state="open", current=None, parked=(), last_rating=None, staff="s3", pause_reason=None,
-           number=3, last_served=None):  # fmt: skip
+def window(
+    state="open",
+    current=None,
+    parked=(),
+    last_rating=None,
+    staff="s3",
+    pause_reason=None,
+    number=3,
+    last_served=None,
+):
     return {
         "number": number,
         "name": f"{number}号窗口",
@@ -30,13 +38,32 @@ def window(state="open", current=None, parked=(), last_rating=None, staff="s3", 
     }
 
 
-def ticket(number, service="SB", state="waiting", window_no=None, called_at=None, cls="normal",
-           issued_at=100.0, target=None):  # fmt: skip
-    return {"id": f"{DAY}-{number}", "number": number, "service": service, "class": cls,
-            "state": state, "issued_at": issued_at, "window": window_no, "called_at": called_at,
-            "target_window": target,
-            "reason": {"rule": "normal", "text_zh": "按取号先后顺序呼叫",
-                       "text_en": "Called in order of arrival"}}  # fmt: skip
+def ticket(
+    number,
+    service="SB",
+    state="waiting",
+    window_no=None,
+    called_at=None,
+    cls="normal",
+    issued_at=100.0,
+    target=None,
+):
+    return {
+        "id": f"{DAY}-{number}",
+        "number": number,
+        "service": service,
+        "class": cls,
+        "state": state,
+        "issued_at": issued_at,
+        "window": window_no,
+        "called_at": called_at,
+        "target_window": target,
+        "reason": {
+            "rule": "normal",
+            "text_zh": "按取号先后顺序呼叫",
+            "text_en": "Called in order of arrival",
+        },
+    }
 
 
 def snapshot(win=None, waiting=()):
@@ -54,10 +81,20 @@ def snapshot(win=None, waiting=()):
 
 
 def welcome(snap, seq=10, timezone=""):
-    return {"type": "welcome", "protocol": 1, "seq": seq, "device": "clerk-3", "role": "clerk",
-            "window": 3, "snapshot": snap,
-            "hall": {"name_zh": "测试县政务服务中心", "name_en": "Test County Service Center",
-                     "timezone": timezone}}  # fmt: skip
+    return {
+        "type": "welcome",
+        "protocol": 1,
+        "seq": seq,
+        "device": "clerk-3",
+        "role": "clerk",
+        "window": 3,
+        "snapshot": snap,
+        "hall": {
+            "name_zh": "测试县政务服务中心",
+            "name_en": "Test County Service Center",
+            "timezone": timezone,
+        },
+    }
 
 
 def event(seq, kind, **fields):
@@ -65,15 +102,33 @@ def event(seq, kind, **fields):
 
 
 def issued(seq, number, service="SB", cls="normal"):
-    return event(seq, "ticket_issued", ticket=f"{DAY}-{number}", number=number, service=service,
-                 prefix=number[0], sequence=int(number[1:]), order=seq, ahead=0,
-                 estimated_wait_s=0, **{"class": cls})  # fmt: skip
+    return event(
+        seq,
+        "ticket_issued",
+        ticket=f"{DAY}-{number}",
+        number=number,
+        service=service,
+        prefix=number[0],
+        sequence=int(number[1:]),
+        order=seq,
+        ahead=0,
+        estimated_wait_s=0,
+        **{"class": cls},
+    )
 
 
 def called(seq, number, win=3, service="SB", recall=False):
-    return event(seq, "ticket_called", ticket=f"{DAY}-{number}", number=number, window=win,
-                 staff="s3", service=service, recall=recall,
-                 reason={"rule": "normal", "text_zh": "按取号先后顺序呼叫", "text_en": "In order"})  # fmt: skip
+    return event(
+        seq,
+        "ticket_called",
+        ticket=f"{DAY}-{number}",
+        number=number,
+        window=win,
+        staff="s3",
+        service=service,
+        recall=recall,
+        reason={"rule": "normal", "text_zh": "按取号先后顺序呼叫", "text_en": "In order"},
+    )
 
 
 def connected(snap=None, seq=10, timezone=""):
@@ -121,14 +176,24 @@ def test_welcome_then_login_opens_an_idle_window():
     m.signed_in("s3")
     assert m.logged_in and m.staff_name == "职员s3" and m.link is LinkState.SIGNED_IN
     assert m.mode is WindowMode.IDLE and m.waiting_here == 2
-    assert m.enabled_actions() == {Action.CALL_NEXT, Action.CALL_NUMBER, Action.PAUSE,
-                                   Action.LOGOUT}  # fmt: skip
+    assert m.enabled_actions() == {
+        Action.CALL_NEXT,
+        Action.CALL_NUMBER,
+        Action.PAUSE,
+        Action.LOGOUT,
+    }
     assert seen[-1] is WindowMode.IDLE
 
 
 def test_waiting_counts_only_what_this_window_may_call():
-    m = signed_in(waiting=[ticket("A001"), ticket("D001", "GS"), ticket("B001", "YB", target=1),
-                           ticket("B002", "YB", target=3)])  # fmt: skip
+    m = signed_in(
+        waiting=[
+            ticket("A001"),
+            ticket("D001", "GS"),
+            ticket("B001", "YB", target=1),
+            ticket("B002", "YB", target=3),
+        ]
+    )
     assert [t.number for t in m.callable_here()] == ["A001", "B002"]
     assert m.waiting_by_service() == [("SB", 1), ("YB", 1), ("HJ", 0)]
     feed(m, issued(11, "A002"), issued(12, "D002", "GS"))
@@ -170,8 +235,13 @@ def test_a_call_event_makes_the_window_serve():
     )
     assert call_reason(m.current) == ("按取号先后顺序呼叫", "In order")
     assert m.waiting_here == 0
-    assert m.enabled_actions() == {Action.RECALL, Action.NO_SHOW, Action.FINISH, Action.TRANSFER,
-                                   Action.PARK}  # fmt: skip
+    assert m.enabled_actions() == {
+        Action.RECALL,
+        Action.NO_SHOW,
+        Action.FINISH,
+        Action.TRANSFER,
+        Action.PARK,
+    }
     feed(m, called(12, "A001", recall=True))
     assert m.current.called_at == 1011.0  # a recall does not restart the counter
 
@@ -204,9 +274,13 @@ def test_an_action_waits_for_the_live_model_to_see_its_events():
 
 @pytest.mark.parametrize(
     ("kind", "extra"),
-    [("ticket_finished", {"duration_s": 5, "staff": "s3"}), ("ticket_no_show", {}),
-     ("ticket_parked", {}), ("ticket_transferred", {"from_service": "SB", "to_service": "YB"})],
-)  # fmt: skip
+    [
+        ("ticket_finished", {"duration_s": 5, "staff": "s3"}),
+        ("ticket_no_show", {}),
+        ("ticket_parked", {}),
+        ("ticket_transferred", {"from_service": "SB", "to_service": "YB"}),
+    ],
+)
 def test_ending_a_service_returns_to_idle(kind, extra):
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     if kind != "ticket_transferred":
@@ -225,15 +299,37 @@ def test_ending_a_service_returns_to_idle(kind, extra):
 
 def test_a_ticket_transferred_to_another_window_does_not_wait_here():
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
-    feed(m, event(11, "ticket_transferred", ticket=f"{DAY}-A001", number="A001", window=3,
-                  from_service="SB", to_service="SB", to_window=1))  # fmt: skip
+    feed(
+        m,
+        event(
+            11,
+            "ticket_transferred",
+            ticket=f"{DAY}-A001",
+            number="A001",
+            window=3,
+            from_service="SB",
+            to_service="SB",
+            to_window=1,
+        ),
+    )
     assert m.waiting_here == 0 and m.hall.tickets[f"{DAY}-A001"].target_window == 1
 
 
 def test_parked_ticket_called_back_leaves_the_parked_list():
     m = signed_in(parked=["A001", "A004"])
-    feed(m, event(11, "ticket_called", ticket=f"{DAY}-A004", number="A004", window=3,
-                  service="SB", recall=False, reason={"rule": "parked"}))  # fmt: skip
+    feed(
+        m,
+        event(
+            11,
+            "ticket_called",
+            ticket=f"{DAY}-A004",
+            number="A004",
+            window=3,
+            service="SB",
+            recall=False,
+            reason={"rule": "parked"},
+        ),
+    )
     assert m.parked == ["A001"] and m.current.number == "A004"
 
 
@@ -280,17 +376,52 @@ def test_a_missing_or_outlandish_pause_reason_counts_as_none(sent):
 
 def test_ratings_for_this_window_show_and_bad_ones_are_marked():
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
-    feed(m, event(11, "ticket_finished", ticket=f"{DAY}-A001", number="A001", window=3,
-                  service="SB", staff="s3", duration_s=3))  # fmt: skip
+    feed(
+        m,
+        event(
+            11,
+            "ticket_finished",
+            ticket=f"{DAY}-A001",
+            number="A001",
+            window=3,
+            service="SB",
+            staff="s3",
+            duration_s=3,
+        ),
+    )
     assert not m.invited
     feed(m, event(12, "rating_invited", ticket=f"{DAY}-A001", number="A001", window=3))
     assert m.invited
     rating = {"service": "SB", "source": "evaluator"}
-    feed(m, event(13, "rating_recorded", ticket=f"{DAY}-B007", number="B007", window=1,
-                  score=1, level="VERY_DISSATISFIED", bad=True, **rating))  # fmt: skip
+    feed(
+        m,
+        event(
+            13,
+            "rating_recorded",
+            ticket=f"{DAY}-B007",
+            number="B007",
+            window=1,
+            score=1,
+            level="VERY_DISSATISFIED",
+            bad=True,
+            **rating,
+        ),
+    )
     assert m.last_rating is None  # another window's
-    feed(m, event(14, "rating_recorded", ticket=f"{DAY}-A001", number="A001", window=3,
-                  score=2, level="DISSATISFIED", bad=True, **rating))  # fmt: skip
+    feed(
+        m,
+        event(
+            14,
+            "rating_recorded",
+            ticket=f"{DAY}-A001",
+            number="A001",
+            window=3,
+            score=2,
+            level="DISSATISFIED",
+            bad=True,
+            **rating,
+        ),
+    )
     assert (m.last_rating.number, m.last_rating.score, m.last_rating.bad) == ("A001", 2, True)
     assert m.rate_target is None and not m.invited and not m.enabled(Action.INVITE_RATING)
 
@@ -328,11 +459,20 @@ def test_closing_it_by_its_own_sign_out_waits_for_the_reply():
 
 
 def test_a_welcome_of_a_serving_window_restores_everything():
-    rating = {"ticket": f"{DAY}-A001", "number": "A001", "score": 5, "level": "VERY_SATISFIED",
-              "bad": False, "at": 900.0}  # fmt: skip
-    win = window(current=ticket("B003", "YB", "called", 3, 990.0, cls="appointment"),
-                 parked=["A002"], last_rating=rating,
-                 last_served={"id": f"{DAY}-A001", "number": "A001", "rated": True})  # fmt: skip
+    rating = {
+        "ticket": f"{DAY}-A001",
+        "number": "A001",
+        "score": 5,
+        "level": "VERY_SATISFIED",
+        "bad": False,
+        "at": 900.0,
+    }
+    win = window(
+        current=ticket("B003", "YB", "called", 3, 990.0, cls="appointment"),
+        parked=["A002"],
+        last_rating=rating,
+        last_served={"id": f"{DAY}-A001", "number": "A001", "rated": True},
+    )
     m = connected(snapshot(win))
     m.signed_in("s3")
     assert m.mode is WindowMode.SERVING and m.current.number == "B003"
@@ -344,20 +484,41 @@ def test_a_welcome_of_a_serving_window_restores_everything():
 
 def test_expired_and_voided_tickets_leave_the_queue():
     m = signed_in(waiting=[ticket("A001"), ticket("A002")], parked=["A003"])
-    feed(m, event(11, "ticket_voided", ticket=f"{DAY}-A001", number="A001", service="SB",
-                  reason="printer_paper_out"))  # fmt: skip
+    feed(
+        m,
+        event(
+            11,
+            "ticket_voided",
+            ticket=f"{DAY}-A001",
+            number="A001",
+            service="SB",
+            reason="printer_paper_out",
+        ),
+    )
     feed(m, event(12, "day_started", previous=DAY))
     feed(m, event(13, "ticket_expired", ticket=f"{DAY}-A002", number="A002", was="waiting"))
-    feed(m, event(14, "ticket_expired", ticket=f"{DAY}-A003", number="A003", was="parked",
-                  window=3))  # fmt: skip
+    feed(
+        m, event(14, "ticket_expired", ticket=f"{DAY}-A003", number="A003", was="parked", window=3)
+    )
     assert m.waiting_here == 0 and m.parked == []
 
 
 def test_logout_only_when_idle_and_signed_out_clears_the_session():
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     assert not m.enabled(Action.LOGOUT)
-    feed(m, event(11, "ticket_finished", ticket=f"{DAY}-A001", number="A001", window=3,
-                  service="SB", staff="s3", duration_s=3))  # fmt: skip
+    feed(
+        m,
+        event(
+            11,
+            "ticket_finished",
+            ticket=f"{DAY}-A001",
+            number="A001",
+            window=3,
+            service="SB",
+            staff="s3",
+            duration_s=3,
+        ),
+    )
     assert m.enabled(Action.LOGOUT)
     m.signed_out()
     assert not m.logged_in and m.link is LinkState.ONLINE and m.enabled_actions() == frozenset()

@@ -63,8 +63,11 @@ def test_demo_hall_is_open_around_the_clock_without_quotas():
     sb = hall.service("SB")
     assert sb is not None
     assert (sb.name_zh, sb.name_en, sb.prefix, sb.category) == (
-        "社会保险", "Social Insurance", "F", "社会保障",
-    )  # fmt: skip
+        "社会保险",
+        "Social Insurance",
+        "F",
+        "社会保障",
+    )
     assert sb.location_zh == "二楼东区 8–10 号窗口"
     assert sb.priority and sb.appointments
     assert hall.window(8).services == {"SB": 3, "YB": 2, "CJR": 1}

@@ -27,9 +27,15 @@ def test_salt_is_random_unless_given():
 
 @pytest.mark.parametrize(
     "stored",
-    ["", "1234", "scrypt$$", "scrypt$zz$00", "pbkdf2$" + "00" * 16 + "$" + "00" * 32,
-     "scrypt$" + "00" * 16 + "$" + "00" * 31],
-)  # fmt: skip
+    [
+        "",
+        "1234",
+        "scrypt$$",
+        "scrypt$zz$00",
+        "pbkdf2$" + "00" * 16 + "$" + "00" * 32,
+        "scrypt$" + "00" * 16 + "$" + "00" * 31,
+    ],
+)
 def test_malformed_hash_never_matches(stored):
     assert not pins.is_pin_hash(stored)
     assert not pins.verify_pin("1234", stored)

@@ -53,8 +53,18 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.MarkPresence("board-1", "display", online=True), "board-1")
     assert run(core.MarkPresence("board-1", "display", online=True), "board-1").events == []
     run(core.TakeTicket("SB", "r6"), after=86400)  # the next day: leftovers expire
-    events.append({"type": "staff_locked", "at": now, "day": engine.day, "actor": "clerk-1",
-                   "staff": "s1", "device": "clerk-1", "window": 1, "until": now + 900})  # fmt: skip
+    events.append(
+        {
+            "type": "staff_locked",
+            "at": now,
+            "day": engine.day,
+            "actor": "clerk-1",
+            "staff": "s1",
+            "device": "clerk-1",
+            "window": 1,
+            "until": now + 900,
+        }
+    )
     return [{**e, "seq": i} for i, e in enumerate(events, 1)]
 
 
@@ -80,7 +90,11 @@ def test_the_public_view_reads_without_private_fields() -> None:
     decoded = decode_event(public.of(event_message(issued)))
     assert isinstance(decoded, TicketIssued)
     assert (decoded.citizen_hash, decoded.token, decoded.request_id, decoded.actor) == (
-        None, None, None, None)  # fmt: skip
+        None,
+        None,
+        None,
+        None,
+    )
     called = next(e for e in events if e["type"] == "ticket_called")
     decoded_call = decode_event(public.of(event_message(called)))
     assert isinstance(decoded_call, TicketCalled) and decoded_call.staff is None

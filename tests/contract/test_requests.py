@@ -32,8 +32,9 @@ def test_a_client_builds_what_the_server_reads():
 
 
 def test_text_is_normalised_and_unknown_fields_dropped():
-    msg = decode_request('{"type":"take_ticket","id":1,"service":"SB","request_id":"e\u0301",'
-                         '"extra":[[[1]]]}')  # fmt: skip
+    msg = decode_request(
+        '{"type":"take_ticket","id":1,"service":"SB","request_id":"e\u0301","extra":[[[1]]]}'
+    )
     assert isinstance(msg, TakeTicket) and msg.request_id == "\u00e9"
 
 
@@ -51,21 +52,34 @@ def test_text_is_normalised_and_unknown_fields_dropped():
         ('{"type": "call_next", "id": 2, "window": "3"}', "bad_field", 2),
         ('{"type": "call_next", "id": 2, "window": true}', "bad_field", 2),
         ('{"type": "take_ticket", "id": 3, "service": "", "request_id": "r"}', "bad_field", 3),
-        ('{"type": "take_ticket", "id": 3, "service": "SB", "request_id": "r", "class": "vip"}',
-         "bad_field", 3),
-        ('{"type": "hello", "id": 4, "role": "admin", "device": "d", "token": "t"}', "bad_field", 4),
+        (
+            '{"type": "take_ticket", "id": 3, "service": "SB", "request_id": "r", "class": "vip"}',
+            "bad_field",
+            3,
+        ),
+        (
+            '{"type": "hello", "id": 4, "role": "admin", "device": "d", "token": "t"}',
+            "bad_field",
+            4,
+        ),
         ('{"type": "transfer", "id": 5, "window": 1}', "missing_field", 5),
         ('{"type": "device_status", "id": 6, "status": "on fire"}', "bad_field", 6),
         ('{"type": "ping", "id": "\\ud800"}', "bad_message", None),
-        ('{"type": "take_ticket", "id": 8, "service": "SB", "request_id": "\\udfff"}',
-         "bad_field", 8),
+        (
+            '{"type": "take_ticket", "id": 8, "service": "SB", "request_id": "\\udfff"}',
+            "bad_field",
+            8,
+        ),
         ('{"type": "call_next", "id": 9, "window": 1e400}', "bad_field", 9),
-        ('{"type": "rate", "id": 9, "window": 1, "score": 1000000000000000000000000000000}',
-         "bad_field", 9),
+        (
+            '{"type": "rate", "id": 9, "window": 1, "score": 1000000000000000000000000000000}',
+            "bad_field",
+            9,
+        ),
         ("[" * 5000, "bad_json", None),
         ('{"type": "pause", "id": 10, "window": 1, "reason": "nap"}', "bad_field", 10),
     ],
-)  # fmt: skip
+)
 def test_bad_requests_get_stable_codes(raw, code, re):
     with pytest.raises(ContractError) as info:
         decode_request(raw)

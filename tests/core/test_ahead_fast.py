@@ -15,8 +15,17 @@ CLASSES = st.sampled_from(list(TicketClass))
 
 
 def _ticket(n: int, cls: TicketClass, issued_at: float) -> Ticket:
-    return Ticket(id=f"t{n}", number=f"A{n:03d}", day="2026-11-22", seq=n, order=n,
-                  service="SB", ticket_class=cls, issued_at=issued_at, request_id=f"r{n}")  # fmt: skip
+    return Ticket(
+        id=f"t{n}",
+        number=f"A{n:03d}",
+        day="2026-11-22",
+        seq=n,
+        order=n,
+        service="SB",
+        ticket_class=cls,
+        issued_at=issued_at,
+        request_id=f"r{n}",
+    )
 
 
 @settings(max_examples=400, deadline=None)

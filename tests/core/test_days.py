@@ -50,9 +50,14 @@ def test_opening_hours() -> None:
         False,
     ]
     night = Service(
-        "n", "夜间", "Night", "N", "x", "x",
+        "n",
+        "夜间",
+        "Night",
+        "N",
+        "x",
+        "x",
         hours=(OpeningPeriod(frozenset({1}), dt.time(22, 0), dt.time(2, 0)),),
-    )  # fmt: skip
+    )
     assert [is_open(night, t, tz) for t in (at(23, 23), at(24, 1), at(24, 3), at(24, 23))] == [
         True,
         True,

@@ -306,9 +306,10 @@ class HallMachine(RuleBasedStateMachine):
             }
         for number in {t.window for t in state.tickets.values() if t.window is not None}:
             parked = [
-                t.id for t in state.tickets.values()
+                t.id
+                for t in state.tickets.values()
                 if t.state is TicketState.PARKED and t.window == number
-            ]  # fmt: skip
+            ]
             assert sorted(parked) == sorted(t.id for t in state.parked_at(number))
 
     @invariant()

@@ -140,8 +140,9 @@ class HallThread:
         self.server: HallServer | None = None
         self.clerks: list[HallClient] = []
         self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="test-hall-server",
-                                        daemon=True)  # fmt: skip
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="test-hall-server", daemon=True
+        )
         self._thread.start()
 
     @property
@@ -255,11 +256,17 @@ def fake_printer() -> Iterator[FakePrinter]:
 
 def kiosk_config(server: HallThread, fake: FakePrinter, **overrides: Any) -> KioskConfig:
     values: dict[str, Any] = {
-        "server": server.url, "device": "kiosk-1", "token": server.token("kiosk-1"),
-        "printer": fake.port_path, "idle_timeout_s": 30.0, "done_timeout_s": 30.0,
-        "printer_poll_s": 30.0, "out_of_service_poll_s": 0.2, "snapshot_refresh_s": 60.0,
+        "server": server.url,
+        "device": "kiosk-1",
+        "token": server.token("kiosk-1"),
+        "printer": fake.port_path,
+        "idle_timeout_s": 30.0,
+        "done_timeout_s": 30.0,
+        "printer_poll_s": 30.0,
+        "out_of_service_poll_s": 0.2,
+        "snapshot_refresh_s": 60.0,
         "public_url": "http://hall.example.gov.cn",
-    }  # fmt: skip
+    }
     values.update(overrides)
     return dataclasses.replace(KioskConfig(), **values).check()
 
@@ -292,8 +299,9 @@ class KioskRig:
     def wait_ready(self) -> None:
         from kiosk.flow import Stage
 
-        self.qtbot.waitUntil(lambda: self.flow.stage is Stage.IDLE and bool(self.flow.services),
-                             timeout=5000)  # fmt: skip
+        self.qtbot.waitUntil(
+            lambda: self.flow.stage is Stage.IDLE and bool(self.flow.services), timeout=5000
+        )
 
     def stop(self) -> None:
         self.kiosk.stop()

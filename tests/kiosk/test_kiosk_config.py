@@ -14,16 +14,35 @@ from kiosk.layout import ScreenFit, fit_screen
 from kiosk.ticket import printable_ticket, public_base_from_server, ticket_url
 from queue_server.wording import wait_phrase
 
-BASE = ["--server", "ws://10.0.0.2:8765/ws", "--device", "kiosk-1", "--token", "t0k3n",
-        "--printer", "/dev/ttyUSB0"]  # fmt: skip
+BASE = [
+    "--server",
+    "ws://10.0.0.2:8765/ws",
+    "--device",
+    "kiosk-1",
+    "--token",
+    "t0k3n",
+    "--printer",
+    "/dev/ttyUSB0",
+]
 
 
 def test_command_line_defaults_and_the_derived_public_url():
     config = load(BASE)
     assert (config.baud, config.orientation, config.lang) == (9600, "auto", "zh")
     assert config.public_base == "http://10.0.0.2:8765"
-    config = load([*BASE, "--public-url", "https://zwfw.example.gov.cn/q/", "--baud", "115200",
-                   "--orientation", "landscape", "--lang", "en"])  # fmt: skip
+    config = load(
+        [
+            *BASE,
+            "--public-url",
+            "https://zwfw.example.gov.cn/q/",
+            "--baud",
+            "115200",
+            "--orientation",
+            "landscape",
+            "--lang",
+            "en",
+        ]
+    )
     assert config.public_base == "https://zwfw.example.gov.cn/q"
     assert (config.baud, config.orientation, config.lang) == (115200, "landscape", "en")
 
@@ -46,8 +65,11 @@ def test_the_kiosk_fills_its_screen_in_the_screens_orientation_unless_told(setti
 
 def test_the_toml_file_and_the_command_line_over_it(tmp_path):
     path = tmp_path / "kiosk.toml"
-    path.write_text('[kiosk]\nserver = "wss://hall/ws"\ndevice = "kiosk-2"\ntoken = "abc"\n'
-                    'printer = "fake"\nidle-timeout-s = 45\npaper_mm = 58\n', "utf-8")  # fmt: skip
+    path.write_text(
+        '[kiosk]\nserver = "wss://hall/ws"\ndevice = "kiosk-2"\ntoken = "abc"\n'
+        'printer = "fake"\nidle-timeout-s = 45\npaper_mm = 58\n',
+        "utf-8",
+    )
     config = load(["--config", str(path), "--device", "kiosk-3"])
     assert (config.device, config.idle_timeout_s, config.paper_mm) == ("kiosk-3", 45, 58)
     assert config.public_base == "https://hall"
@@ -136,27 +158,46 @@ def test_public_base_from_the_server_url():
     assert ticket_url("http://h/", "2026-11-22-A001") == "http://h/t/2026-11-22-A001"
 
 
-TICKET = {"id": "2026-11-22-A007", "number": "A007", "service": "SB", "service_name_zh": "社保",
-          "service_name_en": "Social Insurance", "class": "priority", "ahead": 3,
-          "estimated_wait_s": 610, "issued_at": 1795312345.25, "location_zh": "一楼 1–4 号窗口",
-          "location_en": "Floor 1, windows 1–4"}  # fmt: skip
+TICKET = {
+    "id": "2026-11-22-A007",
+    "number": "A007",
+    "service": "SB",
+    "service_name_zh": "社保",
+    "service_name_en": "Social Insurance",
+    "class": "priority",
+    "ahead": 3,
+    "estimated_wait_s": 610,
+    "issued_at": 1795312345.25,
+    "location_zh": "一楼 1–4 号窗口",
+    "location_en": "Floor 1, windows 1–4",
+}
 HALL = HallInfo(name_zh="测试县政务服务中心", name_en="Test County Service Center")
 
 
 def test_the_printed_ticket_in_chinese():
     t = printable_ticket(TICKET, HALL, "zh", "http://h", ZoneInfo("Asia/Shanghai"))
     assert (t.hall_name, t.number, t.service_name, t.ticket_class) == (
-        "测试县政务服务中心", "A007", "社保", "priority")  # fmt: skip
+        "测试县政务服务中心",
+        "A007",
+        "社保",
+        "priority",
+    )
     assert (t.ahead, t.estimated_wait_s, t.location) == (3, 610, "一楼 1–4 号窗口")
-    assert t.issued_at == dt.datetime(2026, 11, 22, 9, 52, 25, 250000,
-                                      tzinfo=ZoneInfo("Asia/Shanghai"))  # fmt: skip
+    assert t.issued_at == dt.datetime(
+        2026, 11, 22, 9, 52, 25, 250000, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
     assert t.qr_url == "http://h/t/2026-11-22-A007"
     assert (t.footer, t.language) == ("过号请重新取号", "zh")
 
 
 def test_the_printed_ticket_in_english_keeps_the_chinese_too():
-    t = printable_ticket({**TICKET, "class": "weird", "estimated_wait_s": None}, HALL, "en",
-                         "http://h", ZoneInfo("Asia/Shanghai"))  # fmt: skip
+    t = printable_ticket(
+        {**TICKET, "class": "weird", "estimated_wait_s": None},
+        HALL,
+        "en",
+        "http://h",
+        ZoneInfo("Asia/Shanghai"),
+    )
     assert (t.service_name, t.service_name_en, t.language) == ("社保", "Social Insurance", "en")
     assert t.location == "一楼 1–4 号窗口 (Floor 1, windows 1–4)"
     assert t.ticket_class == "normal" and t.estimated_wait_s is None

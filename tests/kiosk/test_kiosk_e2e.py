@@ -40,8 +40,15 @@ def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(
     assert ticket["id"] not in qr and ticket["number"] not in qr and len(ticket["token"]) >= 16
     text = to_text(job)
     issued = dt.datetime.fromtimestamp(ticket["issued_at"], ZoneInfo("Asia/Shanghai"))
-    for line in ("测试县政务服务中心", "C001", "户籍", "暂无窗口开放，开放后按顺序叫号", "请到：二楼 5 号窗口",
-                 f"取号时间：{issued:%Y-%m-%d %H:%M:%S}", "过号请重新取号"):  # fmt: skip
+    for line in (
+        "测试县政务服务中心",
+        "C001",
+        "户籍",
+        "暂无窗口开放，开放后按顺序叫号",
+        "请到：二楼 5 号窗口",
+        f"取号时间：{issued:%Y-%m-%d %H:%M:%S}",
+        "过号请重新取号",
+    ):
         assert line in text, (line, text)
     assert "户籍".encode("gb18030") in job and b"\x1c&" in job  # FS &: Chinese mode, GB18030
     assert window.done.number.text() == "C001"
@@ -53,12 +60,18 @@ def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(
     window.category.service_buttons["HJ"].click()
     qtbot.waitUntil(lambda: kiosk.flow.stage is Stage.OUT_OF_SERVICE, timeout=5000)
     assert window.screen_now is window.out_of_service
-    qtbot.waitUntil(lambda: server.ticket(ticket["id"].replace("C001", "C002"))["state"] == "voided",
-                    timeout=3000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: server.ticket(ticket["id"].replace("C001", "C002"))["state"] == "voided",
+        timeout=3000,
+    )
     [voided] = server.events("ticket_voided")
     assert (voided["number"], voided["reason"]) == ("C002", "printer_paper_out")
-    qtbot.waitUntil(lambda: [e["status"] for e in server.events("device_status")]
-                    == ["ok", "printer_paper_out"], timeout=3000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            [e["status"] for e in server.events("device_status")] == ["ok", "printer_paper_out"]
+        ),
+        timeout=3000,
+    )
     assert server.events("device_status")[-1]["device"] == "kiosk-1"
     assert len(printer.tickets()) == 1  # nothing more came out
     printer.mode = "ok"
@@ -84,20 +97,40 @@ def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(
 
 def test_python_m_kiosk_runs_with_a_fake_printer_and_quits_on_sigterm(hall_server, tmp_path, qtbot):
     config = tmp_path / "kiosk.toml"
-    config.write_text(f'[kiosk]\ntoken = "{hall_server.token("kiosk-3")}"\n'
-                      "idle_timeout_s = 45\n", encoding="utf-8")  # fmt: skip
+    config.write_text(
+        f'[kiosk]\ntoken = "{hall_server.token("kiosk-3")}"\nidle_timeout_s = 45\n',
+        encoding="utf-8",
+    )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--server", hall_server.url, "--device", "kiosk-3",
-         "--config", str(config), "--printer", "fake", "--orientation", "landscape",
-         "--windowed"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--server",
+            hall_server.url,
+            "--device",
+            "kiosk-3",
+            "--config",
+            str(config),
+            "--printer",
+            "fake",
+            "--orientation",
+            "landscape",
+            "--windowed",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         # It connected, read its (fake) printer and told the server all is well.
-        qtbot.waitUntil(lambda: any(e["device"] == "kiosk-3"
-                                    for e in hall_server.events("device_status")),
-                        timeout=15000)  # fmt: skip
+        qtbot.waitUntil(
+            lambda: any(e["device"] == "kiosk-3" for e in hall_server.events("device_status")),
+            timeout=15000,
+        )
         assert hall_server.events("device_status")[-1]["status"] == "ok"
     finally:
         process.send_signal(signal.SIGTERM)
@@ -167,9 +200,25 @@ def test_python_m_kiosk_fills_a_landscape_screen_in_landscape(hall_server, tmp_p
 
 def test_python_m_kiosk_refuses_a_bad_setting():
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--server", "http://nope", "--device", "k", "--token",
-         "t", "--printer", "fake"], check=False, cwd=ROOT, capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--server",
+            "http://nope",
+            "--device",
+            "k",
+            "--token",
+            "t",
+            "--printer",
+            "fake",
+        ],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "server must be a ws:// or wss:// url" in result.stderr
 
@@ -181,6 +230,9 @@ def test_58_mm_paper_is_honoured(make_kiosk, qtbot):
     rig.window.category.service_buttons["SB"].click()
     qtbot.waitUntil(lambda: rig.flow.stage is Stage.DONE, timeout=5000)
     assert rig.printer.wait_for_cut(1, 2)
-    [size] = [e.raw[-1] for e in parse(rig.printer.tickets()[0])
-              if e.kind is Kind.QR and e.qr_function == 67]  # fmt: skip
+    [size] = [
+        e.raw[-1]
+        for e in parse(rig.printer.tickets()[0])
+        if e.kind is Kind.QR and e.qr_function == 67
+    ]
     assert size == 6  # QR module dots for 58 mm paper (8 on 80 mm)

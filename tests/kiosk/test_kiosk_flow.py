@@ -27,17 +27,51 @@ from kiosk.flow import (
 )
 
 SERVICES = [
-    {"code": "SB", "name_zh": "社保", "name_en": "Social Insurance", "category": "社会保障",
-     "waiting": 3, "open": True, "closed_reason": None, "priority": True, "appointments": True},
-    {"code": "YB", "name_zh": "医保", "name_en": "Medical Insurance", "category": "社会保障",
-     "waiting": 0, "open": False, "closed_reason": "quota", "priority": True,
-     "appointments": True},
-    {"code": "HJ", "name_zh": "户籍", "name_en": "Household Registration", "category": "公安服务",
-     "waiting": 1, "open": True, "closed_reason": None, "priority": False, "appointments": True},
-    {"code": "CR", "name_zh": "出入境", "name_en": "Exit and Entry", "category": "公安服务",
-     "waiting": 0, "open": False, "closed_reason": "closed", "priority": True,
-     "appointments": True},
-]  # fmt: skip
+    {
+        "code": "SB",
+        "name_zh": "社保",
+        "name_en": "Social Insurance",
+        "category": "社会保障",
+        "waiting": 3,
+        "open": True,
+        "closed_reason": None,
+        "priority": True,
+        "appointments": True,
+    },
+    {
+        "code": "YB",
+        "name_zh": "医保",
+        "name_en": "Medical Insurance",
+        "category": "社会保障",
+        "waiting": 0,
+        "open": False,
+        "closed_reason": "quota",
+        "priority": True,
+        "appointments": True,
+    },
+    {
+        "code": "HJ",
+        "name_zh": "户籍",
+        "name_en": "Household Registration",
+        "category": "公安服务",
+        "waiting": 1,
+        "open": True,
+        "closed_reason": None,
+        "priority": False,
+        "appointments": True,
+    },
+    {
+        "code": "CR",
+        "name_zh": "出入境",
+        "name_en": "Exit and Entry",
+        "category": "公安服务",
+        "waiting": 0,
+        "open": False,
+        "closed_reason": "closed",
+        "priority": True,
+        "appointments": True,
+    },
+]
 
 
 def welcome(services: list[dict] = SERVICES) -> dict:
@@ -242,8 +276,9 @@ def test_idle_timeout_goes_home_and_restores_a_new_citizens_defaults():
     assert flow.timeout_s() is None
 
 
-@pytest.mark.parametrize("code", ["service_closed", "quota_reached", "class_not_allowed",
-                                  "already_holding"])  # fmt: skip
+@pytest.mark.parametrize(
+    "code", ["service_closed", "quota_reached", "class_not_allowed", "already_holding"]
+)
 def test_a_refusal_is_shown_and_cannot_be_retried(code):
     flow = ready()
     request = tap_sb(flow)
@@ -312,11 +347,13 @@ def test_a_settle_interrupted_by_another_drop_is_asked_again():
 
 @pytest.mark.parametrize(
     ("health", "status"),
-    [(PrinterHealth.PAPER_OUT, "printer_paper_out"),
-     (PrinterHealth.COVER_OPEN, "printer_cover_open"),
-     (PrinterHealth.ERROR, "out_of_service"),
-     (PrinterHealth.UNKNOWN, "printer_unknown")],
-)  # fmt: skip
+    [
+        (PrinterHealth.PAPER_OUT, "printer_paper_out"),
+        (PrinterHealth.COVER_OPEN, "printer_cover_open"),
+        (PrinterHealth.ERROR, "out_of_service"),
+        (PrinterHealth.UNKNOWN, "printer_unknown"),
+    ],
+)
 def test_a_failed_print_voids_the_ticket_and_puts_the_kiosk_out_of_service(health, status):
     flow = ready()
     request = tap_sb(flow)

@@ -12,11 +12,17 @@ from kiosk.flow import PrinterHealth
 from kiosk.printing import PrinterService
 
 TICKET = PrintableTicket(
-    hall_name="测试县政务服务中心", number="A001", service_name="社保", ticket_class="normal",
-    ahead=2, estimated_wait_s=600, location="一楼 1–4 号窗口",
+    hall_name="测试县政务服务中心",
+    number="A001",
+    service_name="社保",
+    ticket_class="normal",
+    ahead=2,
+    estimated_wait_s=600,
+    location="一楼 1–4 号窗口",
     issued_at=dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-    footer="过号请重新取号", qr_url="http://hall.example.gov.cn/t/2026-11-22-A001",
-)  # fmt: skip
+    footer="过号请重新取号",
+    qr_url="http://hall.example.gov.cn/t/2026-11-22-A001",
+)
 
 
 class BuggyPrinter(SerialPrinter):
@@ -74,11 +80,16 @@ def test_paper_out_while_printing_fails_the_job(qtbot, fake_printer, service_for
 
 @pytest.mark.parametrize(
     ("mode", "health"),
-    [("paper_out", PrinterHealth.PAPER_OUT), ("cover_open", PrinterHealth.COVER_OPEN),
-     ("error", PrinterHealth.ERROR), ("silent", PrinterHealth.UNKNOWN)],
-)  # fmt: skip
-def test_a_printer_that_cannot_print_refuses_the_job(qtbot, fake_printer, service_for, mode,
-                                                    health):  # fmt: skip
+    [
+        ("paper_out", PrinterHealth.PAPER_OUT),
+        ("cover_open", PrinterHealth.COVER_OPEN),
+        ("error", PrinterHealth.ERROR),
+        ("silent", PrinterHealth.UNKNOWN),
+    ],
+)
+def test_a_printer_that_cannot_print_refuses_the_job(
+    qtbot, fake_printer, service_for, mode, health
+):
     fake_printer.mode = mode
     service = service_for(SerialPrinter(fake_printer.port_path, timeout=0.1))
     with qtbot.waitSignal(service.print_failed, timeout=3000) as blocker:

@@ -46,8 +46,14 @@ def test_home_shows_categories_with_waiting_counts_and_follows_the_server(kiosk)
 @RICH
 def test_closed_and_quota_services_are_disabled_with_the_reason(kiosk):
     home = kiosk.window.home
-    assert list(home.category_buttons) == ["社会保障", "公安服务", "不动产", "税务服务", "市场监管",
-                                           "住房公积金"]  # fmt: skip
+    assert list(home.category_buttons) == [
+        "社会保障",
+        "公安服务",
+        "不动产",
+        "税务服务",
+        "市场监管",
+        "住房公积金",
+    ]
     home.category_buttons["社会保障"].click()
     services = kiosk.window.category.service_buttons
     assert services["SB"].isEnabled() and services["SB"].badge.text() == "当前等候 0 人"
@@ -288,11 +294,13 @@ def test_an_appointment_code_can_be_scanned(kiosk, qtbot):
 
 @pytest.mark.parametrize(
     ("code", "fields", "message"),
-    [("quota_reached", {}, "该事项今日号已取完"),
-     ("service_closed", {}, "该事项当前不在办理时间"),
-     ("already_holding", {"ticket": {"number": "A007"}}, "您已有该事项的号：A007"),
-     ("weird_new_code", {}, "服务器的说明")],
-)  # fmt: skip
+    [
+        ("quota_reached", {}, "该事项今日号已取完"),
+        ("service_closed", {}, "该事项当前不在办理时间"),
+        ("already_holding", {"ticket": {"number": "A007"}}, "您已有该事项的号：A007"),
+        ("weird_new_code", {}, "服务器的说明"),
+    ],
+)
 def test_a_refusal_is_said_plainly_without_retry(kiosk, code, fields, message):
     flow = kiosk.flow
     flow.choose_category("社会保障")
@@ -342,13 +350,16 @@ def test_paper_out_voids_the_ticket_and_goes_out_of_service_until_refilled(kiosk
     assert oos.title.text() == "暂停服务" and oos.reason.text() == "打印机缺纸"
     assert oos.voided.isVisible() and "已作废" in oos.voided.text()
     qtbot.waitUntil(lambda: kiosk.server.tickets()[0]["state"] == "voided", timeout=3000)
-    qtbot.waitUntil(lambda: kiosk.server.events("device_status")[-1]["status"]
-                    == "printer_paper_out", timeout=3000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: kiosk.server.events("device_status")[-1]["status"] == "printer_paper_out",
+        timeout=3000,
+    )
     assert kiosk.printer.tickets() == []  # refused before printing: nothing came out
     kiosk.printer.mode = "ok"  # staff put in a new roll; the 0.2 s check sees it
     wait_stage(kiosk, Stage.IDLE)
-    qtbot.waitUntil(lambda: kiosk.server.events("device_status")[-1]["status"] == "ok",
-                    timeout=3000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: kiosk.server.events("device_status")[-1]["status"] == "ok", timeout=3000
+    )
     assert kiosk.window.home.category_buttons["社会保障"].isEnabled()
 
 
@@ -385,12 +396,15 @@ def test_paper_out_while_printing_voids_the_ticket(kiosk, qtbot):
 
 @pytest.mark.parametrize(
     ("mode", "reason", "status"),
-    [("cover_open", "打印机纸仓盖未关好", "printer_cover_open"),
-     ("error", "打印机故障（卡纸或切刀故障）", "out_of_service"),
-     ("silent", "打印机无响应", "printer_unknown")],
-)  # fmt: skip
-def test_a_printer_fault_seen_while_idle_puts_the_kiosk_out_of_service(make_kiosk, mode, reason,
-                                                                       status):  # fmt: skip
+    [
+        ("cover_open", "打印机纸仓盖未关好", "printer_cover_open"),
+        ("error", "打印机故障（卡纸或切刀故障）", "out_of_service"),
+        ("silent", "打印机无响应", "printer_unknown"),
+    ],
+)
+def test_a_printer_fault_seen_while_idle_puts_the_kiosk_out_of_service(
+    make_kiosk, mode, reason, status
+):
     rig = make_kiosk(printer_poll_s=0.2)
     rig.wait_ready()
     rig.printer.mode = mode
@@ -444,6 +458,7 @@ def test_landscape_uses_three_columns(make_kiosk):
     rig.wait_ready()
     assert (rig.window.width(), rig.window.height()) == (1920, 1080)
     grid = rig.window.home.grid.grid
-    positions = [grid.getItemPosition(grid.indexOf(b))[:2]
-                 for b in rig.window.home.category_buttons.values()]  # fmt: skip
+    positions = [
+        grid.getItemPosition(grid.indexOf(b))[:2] for b in rig.window.home.category_buttons.values()
+    ]
     assert positions[:4] == [(0, 0), (0, 1), (0, 2), (1, 0)]

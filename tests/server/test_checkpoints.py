@@ -27,8 +27,9 @@ def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(tmp
         async with running(tmp_path, config) as hall:
             kiosk = await hall.client("kiosk-1")
             for i in range(12):
-                await kiosk.request("take_ticket", service=("SB", "YB", "HJ")[i % 3],
-                                    request_id=f"r{i}")  # fmt: skip
+                await kiosk.request(
+                    "take_ticket", service=("SB", "YB", "HJ")[i % 3], request_id=f"r{i}"
+                )
             clerk = await hall.client("clerk-1")
             await clerk.request("login", window=1, staff="s1", pin=PINS["s1"])
             await clerk.request("call_next", window=1)

@@ -76,8 +76,11 @@ def session(hall: Hall, device: str | None) -> Iterator[ClientConnection]:
     with connect(hall.url, open_timeout=10, max_size=None) as ws:
         if device is not None:
             role, token = hall.tokens[device]
-            ws.send(json.dumps({"type": "hello", "id": "h", "role": role, "device": device,
-                                "token": token}))  # fmt: skip
+            ws.send(
+                json.dumps(
+                    {"type": "hello", "id": "h", "role": role, "device": device, "token": token}
+                )
+            )
             assert reply_to(ws)["type"] == "welcome"
         yield ws
 
@@ -92,11 +95,14 @@ def reply_to(ws: ClientConnection) -> dict[str, Any]:
 
 text = st.text(alphabet=st.characters(codec=None), max_size=30)  # surrogates included
 scalars = st.one_of(
-    st.none(), st.booleans(), text,
-    st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=False),
+    st.none(),
+    st.booleans(),
+    text,
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
     st.sampled_from(["SB", "A001", "s1", "1001", "normal", "ok", "lunch", "2026-01-01-A001"]),
     st.integers(min_value=0, max_value=5),
-)  # fmt: skip
+)
 json_values = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
@@ -119,8 +125,11 @@ def requests(draw: st.DrawFn) -> tuple[str | None, dict[str, Any]]:
     return device, message
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(batch=st.lists(requests(), min_size=1, max_size=6))
 def test_every_request_gets_a_reply_and_the_hall_goes_on(
     hall: Hall, batch: list[tuple[str | None, dict[str, Any]]]

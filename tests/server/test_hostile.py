@@ -32,8 +32,17 @@ def run(coro: Any) -> None:
 async def raw(hall: Running, device: str | None = None) -> ClientConnection:
     ws = await connect(hall.url)
     if device is not None:
-        await ws.send(json.dumps({"type": "hello", "id": 0, "role": hall.role(device),
-                                  "device": device, "token": hall.token(device)}))  # fmt: skip
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "id": 0,
+                    "role": hall.role(device),
+                    "device": device,
+                    "token": hall.token(device),
+                }
+            )
+        )
         assert json.loads(await ws.recv())["type"] == "welcome"
     return ws
 
@@ -78,8 +87,9 @@ def test_a_lone_surrogate_id_is_answered_and_the_writer_lives_on(tmp_path):
             ws = await raw(hall, "kiosk-1")
             reply = await ask(ws, '{"type":"ping","id":"\\ud800"}')
             assert (reply["code"], reply["re"]) == ("bad_message", None)
-            taken = await ask(ws, '{"type":"take_ticket","id":"\\udfff","service":"SB",'
-                                  '"request_id":"r1"}')  # fmt: skip
+            taken = await ask(
+                ws, '{"type":"take_ticket","id":"\\udfff","service":"SB","request_id":"r1"}'
+            )
             assert taken["code"] == "bad_message"
             # The writer still serves this connection and every other one.
             assert (await ask(ws, '{"type":"ping","id":1}'))["type"] == "pong"
@@ -107,18 +117,28 @@ def test_bad_text_in_a_stored_field_is_that_request_s_error_only(tmp_path, field
         async with running(tmp_path) as hall:
             bad = await raw(hall, "kiosk-1")
             good = await hall.client("kiosk-2")
-            message = {"type": "take_ticket", "id": 7, "service": "SB", "request_id": "r1",
-                       field: value}  # fmt: skip
+            message = {
+                "type": "take_ticket",
+                "id": 7,
+                "service": "SB",
+                "request_id": "r1",
+                field: value,
+            }
             text = json.dumps(message)  # ASCII escapes: surrogates survive the wire as sent
             await bad.send(text)
-            numbers = await asyncio.gather(*(
-                good.request("take_ticket", service="SB", request_id=f"g{i}") for i in range(5)
-            ))  # fmt: skip
+            numbers = await asyncio.gather(
+                *(good.request("take_ticket", service="SB", request_id=f"g{i}") for i in range(5))
+            )
             reply = await reply_of(bad)
             assert (reply["code"], reply["re"]) == ("bad_field", 7)
             assert field in reply["message_en"]
             assert sorted(n["ticket"]["number"] for n in numbers) == [
-                "A001", "A002", "A003", "A004", "A005"]  # fmt: skip
+                "A001",
+                "A002",
+                "A003",
+                "A004",
+                "A005",
+            ]
             for text in stored_texts(hall):
                 text.encode("utf-8")  # every stored row is valid UTF-8
             await bad.close()
@@ -130,8 +150,9 @@ def test_a_huge_score_is_refused_at_the_edge(tmp_path):
     async def body() -> None:
         async with running(tmp_path) as hall:
             bridge = await raw(hall, "bridge-1")
-            reply = await ask(bridge, json.dumps({"type": "rate", "id": 1, "window": 1,
-                                                  "score": 10**30}))  # fmt: skip
+            reply = await ask(
+                bridge, json.dumps({"type": "rate", "id": 1, "window": 1, "score": 10**30})
+            )
             assert reply["code"] == "bad_field" and "score" in reply["message_en"]
             reply = await ask(bridge, '{"type":"call_next","id":2,"window":1e400}')
             assert reply["code"] == "bad_field"
@@ -171,8 +192,13 @@ def test_a_surrogate_in_hello_is_refused_and_the_connection_can_still_say_hello(
             reply = await ask(ws, json.dumps(hello))
             assert reply["type"] == "error"
             assert reply["code"] in ("bad_message", "bad_field")
-            good = {"type": "hello", "id": 2, "role": "kiosk", "device": "kiosk-1",
-                    "token": hall.token("kiosk-1")}  # fmt: skip
+            good = {
+                "type": "hello",
+                "id": 2,
+                "role": "kiosk",
+                "device": "kiosk-1",
+                "token": hall.token("kiosk-1"),
+            }
             assert (await ask(ws, json.dumps(good)))["type"] == "welcome"
             await ws.close()
 
@@ -184,8 +210,12 @@ def test_a_surrogate_pin_leaks_no_pending_slot(tmp_path):
         async with running(tmp_path) as hall:
             ws = await raw(hall, "clerk-1")
             for i in range(MAX_PENDING + 10):
-                reply = await ask(ws, json.dumps({"type": "login", "id": i, "window": 1,
-                                                  "staff": "s1", "pin": "\ud800"}))  # fmt: skip
+                reply = await ask(
+                    ws,
+                    json.dumps(
+                        {"type": "login", "id": i, "window": 1, "staff": "s1", "pin": "\ud800"}
+                    ),
+                )
                 assert reply["code"] == "bad_field"
             login = {"type": "login", "id": "ok", "window": 1, "staff": "s1", "pin": PINS["s1"]}
             assert (await ask(ws, json.dumps(login)))["type"] == "logged_in"
@@ -235,9 +265,18 @@ def test_guessing_tokens_closes_the_connection_then_blocks_the_address(tmp_path,
                     break
                 for n in range(5):
                     try:
-                        reply = await ask(ws, json.dumps({"type": "hello", "id": n,
-                                                          "role": "kiosk", "device": "kiosk-1",
-                                                          "token": f"guess-{attempts:08d}"}))  # fmt: skip
+                        reply = await ask(
+                            ws,
+                            json.dumps(
+                                {
+                                    "type": "hello",
+                                    "id": n,
+                                    "role": "kiosk",
+                                    "device": "kiosk-1",
+                                    "token": f"guess-{attempts:08d}",
+                                }
+                            ),
+                        )
                     except ConnectionClosed:
                         break
                     attempts += 1
@@ -305,8 +344,9 @@ def test_wrong_pins_lock_the_staff_id_and_the_manager_sees_it(tmp_path):
             assert [lock["staff"] for lock in snapshot["lockouts"]] == ["s1"]
             # Another clerk is not locked out.
             other = await hall.client("clerk-2")
-            assert (await other.request("login", window=2, staff="s2", pin=PINS["s2"]))["type"] \
-                == "logged_in"  # fmt: skip
+            assert (await other.request("login", window=2, staff="s2", pin=PINS["s2"]))[
+                "type"
+            ] == "logged_in"
             # The device that guessed is slowed: each failure waits longer.
             assert hall.server.pins.delay("clerk-1") > hall.server.pins.delay("clerk-2")
 
@@ -351,8 +391,11 @@ def test_each_role_gets_its_view(tmp_path):
             manager = await hall.client("manager-1")
             kiosk = await hall.client("kiosk-1")
             clerk = await hall.clerk(1, "s1")
-            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1",
-                                          citizen_hash="c" * 64))["ticket"]  # fmt: skip
+            ticket = (
+                await kiosk.request(
+                    "take_ticket", service="SB", request_id="r1", citizen_hash="c" * 64
+                )
+            )["ticket"]
             assert ticket["token"] and ticket["status_url"]  # the issuing kiosk's own
             await clerk.request("call_next", window=1)
             for client in (board, watcher):
@@ -442,8 +485,18 @@ def test_the_process_exits_non_zero_when_the_writer_stops(tmp_path, capsys):
     from queue_server.__main__ import parse_args, serve
 
     config = Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml"
-    args = parse_args(["--config", str(config), "--db", str(tmp_path / "hall.sqlite"),
-                       "--host", "127.0.0.1", "--port", "0"])  # fmt: skip
+    args = parse_args(
+        [
+            "--config",
+            str(config),
+            "--db",
+            str(tmp_path / "hall.sqlite"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ]
+    )
 
     async def body() -> int:
         started: asyncio.Future[HallServer] = asyncio.get_running_loop().create_future()
@@ -486,8 +539,17 @@ def test_a_client_that_stops_reading_is_cut_off_and_the_hall_goes_on(tmp_path, c
             sock = socket.create_connection(("127.0.0.1", port))
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             slow = await connect(hall.url, sock=sock, max_queue=1)
-            await slow.send(json.dumps({"type": "hello", "id": 0, "role": "display",
-                                        "device": "board-1", "token": hall.token("board-1")}))  # fmt: skip
+            await slow.send(
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "id": 0,
+                        "role": "display",
+                        "device": "board-1",
+                        "token": hall.token("board-1"),
+                    }
+                )
+            )
             for i in range(400):  # asks, never reads
                 await slow.send(json.dumps({"type": "snapshot", "id": i}))
             for _ in range(300):  # the server drops it once its output passes the limit
@@ -508,14 +570,18 @@ def test_anyone_may_watch_the_public_view_and_ask_about_one_ticket_but_change_no
     async def body() -> None:
         async with running(tmp_path, hello_deadline_s=0.3) as hall:
             kiosk = await hall.client("kiosk-1")
-            ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1",
-                                          citizen_hash="c" * 64))["ticket"]  # fmt: skip
+            ticket = (
+                await kiosk.request(
+                    "take_ticket", service="SB", request_id="r1", citizen_hash="c" * 64
+                )
+            )["ticket"]
             tv = await raw(hall)
             welcome = await ask(tv, json.dumps({"type": "watch", "id": 1}))
             assert (welcome["type"], welcome["role"]) == ("welcome", "public")
             assert not _keys(welcome) & (PRIVATE | {"staff", "actor"})
-            refused = await ask(tv, json.dumps({"type": "take_ticket", "id": 2, "service": "SB",
-                                                "request_id": "x"}))  # fmt: skip
+            refused = await ask(
+                tv, json.dumps({"type": "take_ticket", "id": 2, "service": "SB", "request_id": "x"})
+            )
             assert refused["code"] == "not_authenticated"
             clerk = await hall.clerk(1, "s1")
             await clerk.request("call_next", window=1)
@@ -526,13 +592,15 @@ def test_anyone_may_watch_the_public_view_and_ask_about_one_ticket_but_change_no
                     called = message
             assert called["number"] == "A001" and not _keys(called) & (PRIVATE | {"staff"})
             phone = await raw(hall)
-            status = await ask(phone, json.dumps({"type": "ticket_status", "id": 3,
-                                                  "token": ticket["token"]}))  # fmt: skip
+            status = await ask(
+                phone, json.dumps({"type": "ticket_status", "id": 3, "token": ticket["token"]})
+            )
             assert status["ticket"]["number"] == "A001" and status["ticket"]["window"] == 1
             assert status["headline"] == ["请到窗口办理", "Your number is called"]
             assert not _keys(status) & PRIVATE
-            wrong = await ask(phone, json.dumps({"type": "ticket_status", "id": 4,
-                                                 "token": "A" * 22}))  # fmt: skip
+            wrong = await ask(
+                phone, json.dumps({"type": "ticket_status", "id": 4, "token": "A" * 22})
+            )
             assert wrong["code"] == "unknown_ticket" and "A001" not in json.dumps(wrong)
             await tv.close()
             await phone.close()

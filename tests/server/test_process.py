@@ -20,10 +20,22 @@ CONFIG = ROOT / "config" / "demo-hall.toml"
 
 async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "queue_server", "--config", str(CONFIG), "--db", str(db),
-        "--host", "127.0.0.1", "--port", "0", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "queue_server",
+        "--config",
+        str(CONFIG),
+        "--db",
+        str(db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--log-level",
+        "WARNING",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
     assert line.startswith("listening on ws://"), line
@@ -33,8 +45,10 @@ async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, str]:
 def kiosks(url: str, count: int) -> list[HallClient]:
     hall = load_hall(CONFIG)
     devices = [d for d in hall.devices if d.role.value == "kiosk"]
-    return [HallClient(url, "kiosk", devices[i % len(devices)].id, devices[i % len(devices)].token)
-            for i in range(count)]  # fmt: skip
+    return [
+        HallClient(url, "kiosk", devices[i % len(devices)].id, devices[i % len(devices)].token)
+        for i in range(count)
+    ]
 
 
 def services() -> list[str]:
@@ -57,8 +71,9 @@ def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path):
             try:
                 while True:
                     rid = f"c{k}-{n}"
-                    reply = await client.request("take_ticket", service=codes[n % len(codes)],
-                                                 request_id=rid)  # fmt: skip
+                    reply = await client.request(
+                        "take_ticket", service=codes[n % len(codes)], request_id=rid
+                    )
                     acked[rid] = reply["ticket"]["number"]
                     n += 1
                     if len(acked) >= 400:
@@ -98,8 +113,9 @@ def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path):
                 assert again["ticket"]["number"] == acked[rid]
             fresh = []
             for n in range(len(codes) * 3):
-                reply = await client.request("take_ticket", service=codes[n % len(codes)],
-                                             request_id=f"after-{n}")  # fmt: skip
+                reply = await client.request(
+                    "take_ticket", service=codes[n % len(codes)], request_id=f"after-{n}"
+                )
                 fresh.append(reply["ticket"]["number"])
             assert not set(fresh) & set(stored.values())
             for code_prefix in {num[0] for num in fresh}:

@@ -12,8 +12,13 @@ CONFIG = ROOT / "config" / "demo-hall.toml"
 
 
 def server(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "queue_server", "--config", str(CONFIG), *args],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "queue_server", "--config", str(CONFIG), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
 
 
 def test_check_reports_the_configuration_and_exits() -> None:
@@ -27,7 +32,8 @@ def test_a_busy_port_is_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = server("--db", str(tmp_path / "h.sqlite"), "--host", "127.0.0.1",
-                      "--port", str(port))  # fmt: skip
+        done = server(
+            "--db", str(tmp_path / "h.sqlite"), "--host", "127.0.0.1", "--port", str(port)
+        )
     assert done.returncode == 2
     assert "cannot listen on" in done.stderr and "Traceback" not in done.stderr

@@ -73,8 +73,9 @@ def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
                 numbers = []
                 for n in range(30):
                     service = "SB" if n % 2 else "YB"
-                    reply = await kiosk.request("take_ticket", service=service,
-                                                request_id=f"k{k}-{n}")  # fmt: skip
+                    reply = await kiosk.request(
+                        "take_ticket", service=service, request_id=f"k{k}-{n}"
+                    )
                     numbers.append(reply["ticket"]["number"])
                 return numbers
 
@@ -112,14 +113,21 @@ def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
         ('{"type": "take_ticket", "id": 1, "service": 7, "request_id": "x"}', "bad_field"),
         ('{"type": "fly", "id": 1}', "unknown_type"),
         ('{"type": "call_next", "id": 1, "window": 1}', "forbidden"),
-        ('{"type": "take_ticket", "id": 1, "service": "NOPE", "request_id": "x"}', "unknown_service"),
-        ('{"type": "take_ticket", "id": 1, "service": "SB", "request_id": "x", "class": "vip"}',
-         "bad_field"),
-        ('{"type": "hello", "id": 1, "role": "kiosk", "device": "kiosk-1", "token": "x"}',
-         "already_authenticated"),
+        (
+            '{"type": "take_ticket", "id": 1, "service": "NOPE", "request_id": "x"}',
+            "unknown_service",
+        ),
+        (
+            '{"type": "take_ticket", "id": 1, "service": "SB", "request_id": "x", "class": "vip"}',
+            "bad_field",
+        ),
+        (
+            '{"type": "hello", "id": 1, "role": "kiosk", "device": "kiosk-1", "token": "x"}',
+            "already_authenticated",
+        ),
         (json.dumps({"type": "ping", "id": 1, "pad": "x" * 9000}), "too_large"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_gets_a_clear_error_and_changes_nothing(tmp_path, raw, code):
     async def body():
         async with running(tmp_path) as hall, connect(hall.url) as ws:
@@ -205,8 +213,12 @@ def test_reconnect_with_last_seq_receives_what_was_missed(tmp_path):
             assert [e["seq"] for e in missed] == list(range(last + 1, last + missed_count + 1))
             # Three tickets, and the board's own leaving and coming back.
             assert [e["kind"] for e in missed] == [
-                "device_presence", "ticket_issued", "ticket_issued", "ticket_issued",
-                "device_presence"]  # fmt: skip
+                "device_presence",
+                "ticket_issued",
+                "ticket_issued",
+                "ticket_issued",
+                "device_presence",
+            ]
             assert [e["online"] for e in missed if e["kind"] == "device_presence"] == [False, True]
             await kiosk.request("take_ticket", service="YB", request_id="r9")
             live = await back.next_event()
@@ -334,7 +346,9 @@ def test_an_idle_hall_starts_the_new_day_on_time(tmp_path):
             assert new["number"] == "A001" and new["id"] != old["id"]
             db = sqlite3.connect(hall.db)
             assert db.execute("SELECT id, state FROM tickets ORDER BY id").fetchall() == [
-                (old["id"], "expired"), (new["id"], "waiting")]  # fmt: skip
+                (old["id"], "expired"),
+                (new["id"], "waiting"),
+            ]
             db.close()
 
     run(body())

@@ -15,10 +15,17 @@ def _event(kind: str, at: float, **fields: object) -> dict[str, object]:
 
 def _ticket(number: str, state: str = "waiting") -> dict[str, object]:
     return {
-        "id": f"2026-11-22-{number}", "number": number, "service": "SB", "class": "normal",
-        "state": state, "issued_at": 1.0, "called_at": None, "finished_at": None,
-        "window": None, "request_id": f"req-{number}",
-    }  # fmt: skip
+        "id": f"2026-11-22-{number}",
+        "number": number,
+        "service": "SB",
+        "class": "normal",
+        "state": state,
+        "issued_at": 1.0,
+        "called_at": None,
+        "finished_at": None,
+        "window": None,
+        "request_id": f"req-{number}",
+    }
 
 
 def test_open_sets_wal_full_sync_and_migrates_once(tmp_path):
@@ -42,21 +49,28 @@ def test_append_assigns_seq_and_is_visible_to_another_connection(tmp_path):
             _event("ticket_issued", 1.0, ticket="2026-11-22-A001"),
             _event("ticket_issued", 2.0, ticket="2026-11-22-A002"),
         ]
-        stored = store.append(events, {"2026-11-22-A001": _ticket("A001"),
-                                       "2026-11-22-A002": _ticket("A002")})  # fmt: skip
+        stored = store.append(
+            events, {"2026-11-22-A001": _ticket("A001"), "2026-11-22-A002": _ticket("A002")}
+        )
         assert [(e["seq"], e["hall"]) for e in stored] == [(1, "hall"), (2, "hall")]
         assert all("seq" not in e for e in events)  # the engine's events are not changed
 
         other = sqlite3.connect(path)
         rows = other.execute("SELECT seq, type, ticket FROM events ORDER BY seq").fetchall()
-        assert rows == [(1, "ticket_issued", "2026-11-22-A001"),
-                        (2, "ticket_issued", "2026-11-22-A002")]  # fmt: skip
+        assert rows == [
+            (1, "ticket_issued", "2026-11-22-A001"),
+            (2, "ticket_issued", "2026-11-22-A002"),
+        ]
         assert other.execute("SELECT number, state FROM tickets ORDER BY number").fetchall() == [
-            ("A001", "waiting"), ("A002", "waiting")]  # fmt: skip
+            ("A001", "waiting"),
+            ("A002", "waiting"),
+        ]
         other.close()
 
-        store.append([_event("ticket_called", 3.0, ticket="2026-11-22-A001", window=3)],
-                     {"2026-11-22-A001": _ticket("A001", "called")})  # fmt: skip
+        store.append(
+            [_event("ticket_called", 3.0, ticket="2026-11-22-A001", window=3)],
+            {"2026-11-22-A001": _ticket("A001", "called")},
+        )
         assert store.ticket("2026-11-22-A001")["state"] == "called"
         assert [e["type"] for e in store.events_after(1)] == ["ticket_issued", "ticket_called"]
         assert [e["seq"] for e in store.iter_events(0, chunk=1)] == [1, 2, 3]
@@ -69,10 +83,12 @@ def test_a_failed_batch_writes_nothing(tmp_path):
         store.append([_event("ticket_issued", 1.0, ticket="2026-11-22-A001")], {})
         with pytest.raises(ValueError, match="already has a seq"):
             store.append(
-                [_event("ticket_issued", 2.0, ticket="2026-11-22-A002"),
-                 {**_event("ticket_called", 2.0, ticket="2026-11-22-A001"), "seq": 7}],
+                [
+                    _event("ticket_issued", 2.0, ticket="2026-11-22-A002"),
+                    {**_event("ticket_called", 2.0, ticket="2026-11-22-A001"), "seq": 7},
+                ],
                 {"2026-11-22-A002": _ticket("A002")},
-            )  # fmt: skip
+            )
         assert store.last_seq() == 1
         assert store.ticket("2026-11-22-A002") is None
 
@@ -82,23 +98,40 @@ def test_ratings_and_followups_are_projected(tmp_path):
         projection = RatingsProjection(store)
         stored = store.append(
             [
-                _event("rating_recorded", 1.0, ticket="2026-11-22-A001", service="SB", window=3,
-                       staff="s1", score=2, bad=True),
+                _event(
+                    "rating_recorded",
+                    1.0,
+                    ticket="2026-11-22-A001",
+                    service="SB",
+                    window=3,
+                    staff="s1",
+                    score=2,
+                    bad=True,
+                ),
                 _event("followup_opened", 1.0, ticket="2026-11-22-A001", deadline="2026-11-25"),
-                _event("rating_rejected", 2.0, ticket="2026-11-22-A001", window=3, score=5,
-                       reason="already_rated"),
+                _event(
+                    "rating_rejected",
+                    2.0,
+                    ticket="2026-11-22-A001",
+                    window=3,
+                    score=5,
+                    reason="already_rated",
+                ),
             ],
             {},
-        )  # fmt: skip
+        )
         assert store.ratings() == []  # a projection of committed events, not of the commit
         projection.apply(stored)
         projection.apply(stored)  # applying again changes nothing
         assert projection.position() == 3
         ratings = store.ratings("2026-11-22")
         assert [(r["score"], r["bad"], r["rejected"]) for r in ratings] == [
-            (2, 1, None), (5, None, "already_rated")]  # fmt: skip
+            (2, 1, None),
+            (5, None, "already_rated"),
+        ]
         assert [(f["ticket"], f["deadline"], f["status"]) for f in store.followups()] == [
-            ("2026-11-22-A001", "2026-11-25", "open")]  # fmt: skip
+            ("2026-11-22-A001", "2026-11-25", "open")
+        ]
 
 
 def test_checkpoints_keep_the_newest_three(tmp_path):

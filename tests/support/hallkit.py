@@ -45,11 +45,14 @@ def make_hall() -> Hall:
     staff = tuple(Staff(sid, f"职员{sid}", hash_pin(pin)) for sid, pin in PINS.items())
     devices = (
         *(Device(f"kiosk-{i}", Role.KIOSK, f"kiosk-token-{i:04d}-abcdef") for i in range(1, 9)),
-        *(Device(f"clerk-{w}", Role.CLERK, f"clerk-token-{w:04d}-abcdef", window=w) for w in range(1, 5)),
+        *(
+            Device(f"clerk-{w}", Role.CLERK, f"clerk-token-{w:04d}-abcdef", window=w)
+            for w in range(1, 5)
+        ),
         Device("board-1", Role.DISPLAY, "board-token-0001-abcdef"),
         Device("bridge-1", Role.BRIDGE, "bridge-token-0001-abcdef"),
         Device("manager-1", Role.MANAGER, "manager-token-0001-abcdef"),
-    )  # fmt: skip
+    )
     return Hall(
         name_zh="测试县政务服务中心",
         name_en="Test County Service Center",
@@ -89,9 +92,14 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path: Path, hall: Hall | None = None, clock: Callable[[], float] | None = None,
-                  day_check_s: float = 30.0, port: int = 0,
-                  **server_options: Any) -> AsyncIterator[Running]:  # fmt: skip
+async def running(
+    tmp_path: Path,
+    hall: Hall | None = None,
+    clock: Callable[[], float] | None = None,
+    day_check_s: float = 30.0,
+    port: int = 0,
+    **server_options: Any,
+) -> AsyncIterator[Running]:
     hall = hall or make_hall()
     db = tmp_path / "hall.sqlite"
     service = HallService(hall, Store.open(db), clock or time.time, day_check_s)
