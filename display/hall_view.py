@@ -74,17 +74,18 @@ class HallBoard(BoardScreen):
         services = self.state.services()
         synced = self.state.model.synced
         names = tuple((s.code, s.name_zh, s.name_en) for s in services)
-        _, count_w = self._waiting_lines(waiting)
-        counts = QRectF(
-            waiting.right() - 28 * self.unit - count_w, waiting.top(), count_w, waiting.height()
-        )
+        lines, count_w = self._waiting_lines(waiting)
+        counts = [  # a count that changes repaints alone
+            (QRectF(r.right() - count_w, r.top(), count_w, r.height()), s.waiting)
+            for s, r in zip(services, lines, strict=True)
+        ]
         shown = (synced, tuple((w.number, w.state, w.pause_reason) for w in self.state.windows()))
         return [
             (QRectF(0, 0, self.width(), self.header_height()), self.header_key()),
             (calls, tuple(self.state.calls)),
             (waiting, (synced, names)),
-            (counts, tuple(s.waiting for s in services)),  # a count alone repaints its column
             (windows, shown),
+            *counts,
         ]
 
     def blink_rect(self) -> QRectF | None:
@@ -281,18 +282,23 @@ class HallBoard(BoardScreen):
 
     def paint_counts(self, p: QPainter, rect: QRectF) -> None:
         lines, count_w = self._waiting_lines(rect)
-        for s, r in zip(self.state.services(), lines, strict=True):
+        for i, (s, r) in enumerate(zip(self.state.services(), lines, strict=True)):
             box = QRectF(r.right() - count_w, r.top(), count_w, r.height())
             count = text("waiting_n", self.lang, n=s.waiting)
-            paint.draw(
-                p,
+            self.part(
+                f"count{i}",
                 box,
-                count,
-                self.fonts.text,
-                r.height() * 0.6,
-                paint.NUMBER,
-                bold=True,
-                align=RIGHT,
+                functools.partial(
+                    paint.draw,
+                    p,
+                    box,
+                    count,
+                    self.fonts.text,
+                    r.height() * 0.6,
+                    paint.NUMBER,
+                    bold=True,
+                    align=RIGHT,
+                ),
             )
 
     # -- windows paused and closed ----------------------------------------------------------
