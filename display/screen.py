@@ -91,6 +91,7 @@ class BoardScreen(QWidget):
         self.paint_seconds = 0.0  # how long the last paint took
         self._sections: list[tuple[QRectF, object]] | None = None  # as last painted
         self._reach: QRegion | None = None  # what the paint under way repaints
+        self._sections_memo: tuple[object, list[tuple[QRectF, object]]] | None = None
         self._part_texts: dict[str, list[str]] = {}  # each part's texts, as last painted
         self.now: Callable[[], float] = time.time
         self.layers = paint.Layers()
@@ -131,8 +132,27 @@ class BoardScreen(QWidget):
         parts it changed; empty: repaint all of it."""
         return []
 
+    def current_sections(self) -> list[tuple[QRectF, object]]:
+        """`sections()`, worked out again only when the model, the screen or the minute moved
+        (a change is looked at once to repaint and once to paint)."""
+        model = self.state.model
+        key = (
+            model.seq,
+            model.synced,
+            model.needs_resync,
+            len(self.state.calls),
+            self.width(),
+            self.height(),
+            self.online,
+            self.last_update,
+            self.now() // 60,
+        )
+        if self._sections_memo is None or self._sections_memo[0] != key:
+            self._sections_memo = (key, self.sections())
+        return self._sections_memo[1]
+
     def update_changed(self) -> None:
-        sections = self.sections()
+        sections = self.current_sections()
         before = self._sections
         if not sections or before is None or len(before) != len(sections):
             self.update()
@@ -264,7 +284,7 @@ class BoardScreen(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         w, u = self.width(), self.unit
-        sections = self.sections()
+        sections = self.current_sections()
         ground = QRegion(self.rect())
         for rect, _ in sections:  # painted over by their images: no need to fill them first
             ground -= rect.toRect().adjusted(1, 1, -1, -1)
