@@ -272,6 +272,9 @@ class HallService:
             if job.read is None:
                 assert job.reply is not None
                 job.reply.setdefault("type", "ok")
+                # The log's seq once this batch is in: a client whose model has reached it has
+                # every event the command caused (they follow the reply in the same write).
+                job.reply.setdefault("seq", self.seq)
                 view = job.outbox.view.of(job.reply, job.outbox.own)
                 out.setdefault(job.outbox, []).append(encode(view).encode())
         shared: dict[str, Shared] = {}

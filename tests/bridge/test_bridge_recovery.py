@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Coroutine
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any, TypeVar
 
 import websockets.asyncio.server
 from bridgekit import bridged, until
 from hallkit import running
+from websockets.asyncio.server import ServerConnection
 
 from drivers.bridge import LineState
 from drivers.bridge.bridge import MAX_PENDING_PRESSES
@@ -22,7 +25,10 @@ from drivers.bus.keypad import KeypadAction
 BLANK = "      "
 
 
-def run(coro):
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
@@ -36,12 +42,14 @@ def port_of(url: str) -> int:
     return int(url.rsplit(":", 1)[1].split("/")[0])
 
 
-def test_boards_are_drawn_from_the_snapshot_when_the_bridge_starts(tmp_path, bus, link):
+def test_boards_are_drawn_from_the_snapshot_when_the_bridge_starts(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
     board_1 = bus.attach(FakeWindowDisplay(0x21))
     board_2 = bus.attach(FakeWindowDisplay(0x22))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall:
             one = await hall.clerk(1, "s1")
             two = await hall.clerk(2, "s2")
@@ -56,11 +64,11 @@ def test_boards_are_drawn_from_the_snapshot_when_the_bridge_starts(tmp_path, bus
     run(body())
 
 
-def test_the_bridge_survives_a_server_restart(tmp_path, bus, link):
+def test_the_bridge_survives_a_server_restart(tmp_path: Path, bus: FakeBus, link: Path) -> None:
     keypad = bus.attach(FakeKeypad(1))
     board = bus.attach(FakeWindowDisplay(0x21))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as first:
             port = port_of(first.url)
             await first.clerk(1, "s1")
@@ -94,10 +102,12 @@ def test_the_bridge_survives_a_server_restart(tmp_path, bus, link):
     run(body())
 
 
-def test_the_bridge_survives_the_serial_adapter_vanishing(tmp_path, bus, link: Path):
+def test_the_bridge_survives_the_serial_adapter_vanishing(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     bus.attach(FakeKeypad(1))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")
@@ -111,7 +121,7 @@ def test_the_bridge_survives_the_serial_adapter_vanishing(tmp_path, bus, link: P
             assert (status["device"], status["status"]) == ("bridge-1", "device_missing")
             assert status["detail"]
             snap = await watcher.request("snapshot")
-            assert [(d["device"], d["status"]) for d in snap["devices"]] == [
+            assert [(d["device"], d["status"]) for d in snap["devices"] if d["status"]] == [
                 ("bridge-1", "device_missing")
             ]
             # The clerk's app still works; the bridge catches up when the bus is back.
@@ -135,10 +145,10 @@ def test_the_bridge_survives_the_serial_adapter_vanishing(tmp_path, bus, link: P
     run(body())
 
 
-def test_a_missing_port_at_start_is_reported_and_picked_up_when_it_appears(tmp_path):
+def test_a_missing_port_at_start_is_reported_and_picked_up_when_it_appears(tmp_path: Path) -> None:
     link = tmp_path / "usb-bus-if00-port0"
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall:
             watcher = await hall.client("board-1")
             async with bridged(hall, link, wait_line=False) as bridge:
@@ -156,26 +166,29 @@ def test_a_missing_port_at_start_is_reported_and_picked_up_when_it_appears(tmp_p
     run(body())
 
 
-def test_an_event_lost_on_the_way_is_made_good_from_a_snapshot(tmp_path, bus, link):
+def test_an_event_lost_on_the_way_is_made_good_from_a_snapshot(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     """A gap in the events (here the model is made to miss a call): the bridge fetches a
     snapshot and the window's display shows the number after all."""
     keypad = bus.attach(FakeKeypad(1))
     board = bus.attach(FakeWindowDisplay(0x21))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link) as bridge:
             clerk = await hall.clerk(1, "s1")
             kiosk = await hall.client("kiosk-1")
             await kiosk.request("take_ticket", service="SB", request_id="k-1")
-            apply, lost = bridge.hall.apply_event, []
+            apply = bridge.hall.apply_event
+            lost: list[int] = []
 
-            def lossy(message):
+            def lossy(message: dict[str, Any]) -> bool:
                 if message["kind"] == "ticket_called" and not lost:
                     lost.append(message["seq"])
                     return False
                 return apply(message)
 
-            bridge.hall.apply_event = lossy
+            bridge.hall.apply_event = lossy  # type: ignore[method-assign]  # loses one event
             await clerk.request("call_next", window=1)
             await kiosk.request("take_ticket", service="SB", request_id="k-2")  # the gap shows
             await until(bus, lambda: keypad.display == board.number == "  1001")
@@ -185,10 +198,12 @@ def test_an_event_lost_on_the_way_is_made_good_from_a_snapshot(tmp_path, bus, li
     run(body())
 
 
-def test_noise_half_frames_and_strangers_on_the_bus_do_no_harm(tmp_path, bus, link):
+def test_noise_half_frames_and_strangers_on_the_bus_do_no_harm(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")
@@ -212,11 +227,13 @@ def test_noise_half_frames_and_strangers_on_the_bus_do_no_harm(tmp_path, bus, li
     run(body())
 
 
-def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link):
+def test_bad_messages_from_the_server_never_stop_the_bridge(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     """A server (here a fake one) that sends nonsense: the bridge logs, reconnects, goes on."""
     keypad = bus.attach(FakeKeypad(1))
     board = bus.attach(FakeWindowDisplay(0x21))
-    hellos: list[dict] = []
+    hellos: list[dict[str, Any]] = []
     a007 = {"id": "2026-11-22-A007", "number": "A007", "service": "SB", "state": "called"}
     window_1 = {"number": 1, "state": "open", "current": a007, "parked": []}
     unusable = [
@@ -224,7 +241,7 @@ def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link)
         {"windows": [window_1, {"number": 2, "state": "sideways"}, "junk"]},
     ]
 
-    async def serve(ws) -> None:
+    async def serve(ws: ServerConnection) -> None:
         hello = json.loads(await ws.recv())
         hellos.append(hello)
         # Two welcomes it cannot use (refused whole: their windows unknown), then a good one.
@@ -246,7 +263,7 @@ def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link)
             request = json.loads(raw)
             await ws.send(json.dumps({"type": "error", "re": request["id"], "code": 42}))
 
-    async def body():
+    async def body() -> None:
         async with websockets.asyncio.server.serve(serve, "127.0.0.1", 0) as server:
             port = server.sockets[0].getsockname()[1]
             hall = SimpleNamespace(url=f"ws://127.0.0.1:{port}/ws", token=lambda _: "t" * 16)
@@ -266,7 +283,9 @@ def test_bad_messages_from_the_server_never_stop_the_bridge(tmp_path, bus, link)
     asyncio.run(body())
 
 
-def test_a_serial_server_dropping_the_connection_is_a_missing_device_until_it_answers(tmp_path):
+def test_a_serial_server_dropping_the_connection_is_a_missing_device_until_it_answers(
+    tmp_path: Path,
+) -> None:
     """socket://: an RS-485 to Ethernet converter (串口服务器) that drops the TCP connection."""
     press = Frame(1, 0x01, b"\x0c").encode()  # keypad 1: 呼叫
     connections: list[asyncio.StreamWriter] = []
@@ -288,7 +307,7 @@ def test_a_serial_server_dropping_the_connection_is_a_missing_device_until_it_an
         await reader.read()  # later ones: stay until the bridge closes
         writer.close()
 
-    async def body():
+    async def body() -> None:
         server = await asyncio.start_server(converter, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         async with server, running(tmp_path) as hall:
@@ -297,7 +316,8 @@ def test_a_serial_server_dropping_the_connection_is_a_missing_device_until_it_an
             kiosk = await hall.client("kiosk-1")
             await kiosk.request("take_ticket", service="SB", request_id="k-1")
             async with bridged(hall, f"socket://127.0.0.1:{port}", wait_line=False) as bridge:
-                statuses, called = [], []
+                statuses: list[tuple[str, str]] = []
+                called: list[str] = []
                 while len(statuses) < 3 or not called:  # in any order between the two kinds
                     event = await watcher.next_event()
                     if event["kind"] == "device_status":
@@ -312,13 +332,15 @@ def test_a_serial_server_dropping_the_connection_is_a_missing_device_until_it_an
     asyncio.run(body())
 
 
-def test_a_stuck_key_against_a_silent_server_is_bounded(tmp_path, bus, link):
+def test_a_stuck_key_against_a_silent_server_is_bounded(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     """A server that never answers: a window holds at most MAX_PENDING_PRESSES presses."""
     keypad = bus.attach(FakeKeypad(1))
     requests: list[str] = []
     called = asyncio.Event()
 
-    async def serve(ws) -> None:
+    async def serve(ws: ServerConnection) -> None:
         hello = json.loads(await ws.recv())
         await ws.send(json.dumps(welcome(hello["id"], 0, {"windows": []})))
         async for raw in ws:  # never answers
@@ -326,7 +348,7 @@ def test_a_stuck_key_against_a_silent_server_is_bounded(tmp_path, bus, link):
             if requests[-1] == "call_next":
                 called.set()
 
-    async def body():
+    async def body() -> None:
         async with websockets.asyncio.server.serve(serve, "127.0.0.1", 0) as server:
             port = server.sockets[0].getsockname()[1]
             hall = SimpleNamespace(url=f"ws://127.0.0.1:{port}/ws", token=lambda _: "t" * 16)
