@@ -93,6 +93,7 @@ class BoardScreen(QWidget):
         self._reach: QRegion | None = None  # what the paint under way repaints
         self._sections_memo: tuple[object, list[tuple[QRectF, object]]] | None = None
         self._part_texts: dict[str, list[str]] = {}  # each part's texts, as last painted
+        self._note: tuple[str, str] | None = None  # see note()
         self.now: Callable[[], float] = time.time
         self.layers = paint.Layers()
         self.marquee = Marquee(self, self.fonts.text)
@@ -145,6 +146,7 @@ class BoardScreen(QWidget):
             self.height(),
             self.online,
             self.last_update,
+            self._note,
             self.now() // 60,
         )
         if self._sections_memo is None or self._sections_memo[0] != key:
@@ -188,10 +190,20 @@ class BoardScreen(QWidget):
     def stale(self) -> bool:
         return self.online is not True
 
+    def note(self, texts: tuple[str, str] | None) -> None:
+        """Show a note of the board's own under the header, e.g. the voice's status (Chinese,
+        English); None takes it away. The offline banner goes before it."""
+        if texts != self._note:
+            self._note = texts
+            self.update()
+
     def banner_text(self) -> str | None:
-        """The offline banner's text, None while online."""
+        """The banner's text: offline (or connecting), else the board's note, else None."""
         if self.online:
-            return None
+            if self._note is None:
+                return None
+            first, second = self._note if self.lang != "en" else self._note[::-1]
+            return f"{first}  /  {second}" if self.config.bilingual else first
         if self.online is None and self.last_update is None:
             key, fields = "connecting", {}
         else:
@@ -302,7 +314,8 @@ class BoardScreen(QWidget):
         banner = self.banner_text()
         if banner is not None:
             strip = QRectF(0, top, w, 64 * u)
-            p.fillRect(strip, paint.STALE if self.last_update is not None else paint.PANEL_LINE)
+            offline = self.last_update is not None and not self.online
+            p.fillRect(strip, paint.STALE if offline else paint.PANEL_LINE)
             inner = strip.adjusted(24 * u, 0, -24 * u, 0)
             paint.draw(
                 p,
@@ -310,7 +323,7 @@ class BoardScreen(QWidget):
                 banner,
                 self.fonts.text,
                 34 * u,
-                paint.INK,
+                paint.PAUSED if self.online else paint.INK,
                 bold=True,
                 align=Qt.AlignmentFlag.AlignHCenter,
             )

@@ -123,3 +123,23 @@ def test_notice_scrolls_and_stops(qtbot, hall, make_board):
     assert board.screen.marquee.timer.isActive()
     board.stop()
     assert not board.screen.timers_active()
+
+
+def test_a_note_of_the_board_and_the_offline_banner_before_it(qtbot, hall, make_board):
+    board = make_board()
+    board.screen.note(
+        ("无声音输出设备，语音叫号暂停", "No sound output device: voice calls are off")
+    )
+    qtbot.waitUntil(
+        lambda: shows(
+            board, "无声音输出设备，语音叫号暂停  /  No sound output device: voice calls are off"
+        )
+    )
+    hall.stop()
+    qtbot.waitUntil(lambda: any("连接已断开" in t for t in board.screen.painted), timeout=10_000)
+    assert not any("语音叫号暂停" in t for t in board.screen.painted)
+    board.screen.note(None)
+    hall.start()
+    qtbot.waitUntil(lambda: board.screen.online is True, timeout=15_000)
+    qtbot.waitUntil(lambda: not any("连接已断开" in t for t in board.screen.painted))
+    assert board.screen.banner_text() is None  # no note, no banner
