@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import sys
 import tempfile
@@ -89,8 +90,8 @@ def worker(args: argparse.Namespace) -> int:
             out.write(f"heard {i} {event.number} {time.monotonic():.6f}\n")
 
     for i, board in enumerate(boards):
-        board.link.changed.connect(lambda change, i=i: heard(i, change))
-        board.screen.paint_hooks.append(lambda i=i, board=board: painted(i, board))
+        board.link.changed.connect(functools.partial(heard, i))
+        board.screen.paint_hooks.append(functools.partial(painted, i, board))
         board.show((1920, 1080))
         board.start()
     try:

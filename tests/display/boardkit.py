@@ -11,16 +11,26 @@ import asyncio
 import contextlib
 import itertools
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from hallkit import PINS, Running, make_hall, running
 from PySide6.QtWidgets import QApplication
 
+from display.app import DisplayApp
 from queue_server.client import HallClient
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "display"
+
+#: The `make_board` fixture: a started board (`size`, settings overriding the test's).
+MakeBoard = Callable[..., DisplayApp]
+
+
+def shows(board: DisplayApp, *texts: str) -> bool:
+    """Whether the board's last paint showed every one of `texts` (as a whole text)."""
+    painted = board.screen.painted
+    return all(t in painted for t in texts)
 
 
 class HallThread:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from boardkit import HallThread
+from boardkit import HallThread, MakeBoard
+from pytestqt.qtbot import QtBot
 
 from display.app import DisplayApp
 from display.config import DisplayConfig
@@ -42,16 +43,19 @@ def board_config(hall: HallThread, **overrides: Any) -> DisplayConfig:
 
 
 @pytest.fixture
-def make_board(qtbot: Any, hall: HallThread) -> Iterator[Callable[..., DisplayApp]]:
+def make_board(qtbot: QtBot, hall: HallThread) -> Iterator[MakeBoard]:
     boards: list[DisplayApp] = []
 
     def make(size: tuple[int, int] = (1920, 1080), **overrides: Any) -> DisplayApp:
         board = DisplayApp(board_config(hall, **overrides))
         boards.append(board)
         synced_paints: list[int] = []  # a paint of what the server said, not of nothing yet
-        board.screen.paint_hooks.append(
-            lambda: board.model.synced and synced_paints.append(board.model.seq)
-        )
+
+        def painted() -> None:
+            if board.model.synced:
+                synced_paints.append(board.model.seq)
+
+        board.screen.paint_hooks.append(painted)
         qtbot.addWidget(board.screen)
         board.show(size)
         board.start()

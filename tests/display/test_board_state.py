@@ -75,7 +75,7 @@ def board(windows: list[dict[str, Any]] = HALL, **options: Any) -> tuple[HallMod
     return model, state
 
 
-def test_calls_newest_first_a_recall_moves_up_and_rows_are_kept():
+def test_calls_newest_first_a_recall_moves_up_and_rows_are_kept() -> None:
     model, state = board(rows=3)
     for seq, (number, w) in enumerate([("A001", 1), ("A002", 2), ("C001", 3)], start=11):
         model.apply_event(called(seq, number, w))
@@ -91,7 +91,7 @@ def test_calls_newest_first_a_recall_moves_up_and_rows_are_kept():
     assert state.fresh is not None and state.fresh.number == "A003"
 
 
-def test_a_zone_keeps_its_windows_calls_and_services():
+def test_a_zone_keeps_its_windows_calls_and_services() -> None:
     model, state = board(zone=(4,))
     assert [s.code for s in state.services()] == ["HJ"]
     assert model.apply_event(called(11, "A001", 1))
@@ -100,7 +100,7 @@ def test_a_zone_keeps_its_windows_calls_and_services():
     assert [c.number for c in state.calls] == ["C001"]
 
 
-def test_redraw_only_for_what_the_board_shows():
+def test_redraw_only_for_what_the_board_shows() -> None:
     model, state = board(zone=(4,))
     seen: list[bool] = []
     model.observe(lambda change: seen.append(state.on_change(change)))
@@ -109,7 +109,7 @@ def test_redraw_only_for_what_the_board_shows():
     assert seen == [False, True]
 
 
-def test_the_windows_calling_now_are_on_the_board_after_a_welcome():
+def test_the_windows_calling_now_are_on_the_board_after_a_welcome() -> None:
     current = {
         "id": f"{DAY}-B002",
         "number": "B002",
@@ -135,7 +135,7 @@ def test_the_windows_calling_now_are_on_the_board_after_a_welcome():
     assert state.fresh is None  # nothing blinks for what was already called
 
 
-def test_a_new_day_clears_the_calls():
+def test_a_new_day_clears_the_calls() -> None:
     model, state = board()
     model.apply_event(called(11, "A001", 1))
     model.apply_event(
@@ -151,7 +151,7 @@ def test_a_new_day_clears_the_calls():
     assert state.calls == []
 
 
-def test_paused_and_closed_windows():
+def test_paused_and_closed_windows() -> None:
     windows = [
         window(1, ["SB"], "paused", pause_reason="lunch"),
         window(2, ["SB"], "closed"),
@@ -162,7 +162,7 @@ def test_paused_and_closed_windows():
     assert [w.number for w in state.closed()] == [2]
 
 
-def test_where_a_closed_window_sends_citizens():
+def test_where_a_closed_window_sends_citizens() -> None:
     windows = [
         window(1, ["SB"]),
         window(2, ["SB", "YB"], "closed"),
@@ -180,7 +180,7 @@ def test_where_a_closed_window_sends_citizens():
     assert configured.redirect() == 5
 
 
-def test_the_window_the_server_moved_tickets_to_goes_first():
+def test_the_window_the_server_moved_tickets_to_goes_first() -> None:
     windows = [window(1, ["SB"]), window(2, ["SB"]), window(9, ["SB"])]
     model, state = board(windows, window=2)
     model.apply_event(
@@ -197,7 +197,7 @@ def test_the_window_the_server_moved_tickets_to_goes_first():
     assert state.redirect() == 9
 
 
-def test_a_welcome_of_another_day_clears_the_calls():
+def test_a_welcome_of_another_day_clears_the_calls() -> None:
     model, state = board()
     model.apply_event(called(11, "A001", 1))
     next_day = welcome(HALL, seq=40)

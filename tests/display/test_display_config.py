@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = ["--server", "ws://10.0.0.2:8765/ws", "--device", "board-1", "--token", "t" * 20]
 
 
-def test_the_example_file_reads():
+def test_the_example_file_reads() -> None:
     config = load(["--config", str(ROOT / "config" / "demo-board.toml")])
     assert config.device == "display-1f"
     assert config.zone == (1, 2, 3, 4, 5, 6, 7)
@@ -20,7 +20,7 @@ def test_the_example_file_reads():
     assert config.notice.startswith("温馨提示")
 
 
-def test_the_command_line_wins(tmp_path):
+def test_the_command_line_wins(tmp_path: Path) -> None:
     path = tmp_path / "board.toml"
     path.write_text('[display]\nrows = 6\nlayout = "portrait"\nlang = "en"\n', encoding="utf-8")
     config = load(
@@ -31,7 +31,7 @@ def test_the_command_line_wins(tmp_path):
     assert config.window == 3
 
 
-def test_token_from_the_environment(monkeypatch):
+def test_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HALL_TOKEN", "from-the-environment")
     config = load(["--server", "ws://h/ws", "--device", "board-1"])
     assert config.token == "from-the-environment"
@@ -47,7 +47,9 @@ def test_token_from_the_environment(monkeypatch):
         ('[display]\nserver = "http://h"\n', 2, "server", "must be a ws:// or wss:// url"),
     ],
 )
-def test_a_bad_value_names_its_line_and_key(tmp_path, text, line, key, problem):
+def test_a_bad_value_names_its_line_and_key(
+    tmp_path: Path, text: str, line: int, key: str, problem: str
+) -> None:
     path = tmp_path / "board.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as refused:
@@ -57,7 +59,7 @@ def test_a_bad_value_names_its_line_and_key(tmp_path, text, line, key, problem):
     assert problem in refused.value.problem
 
 
-def test_required_settings(monkeypatch):
+def test_required_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HALL_TOKEN", raising=False)
     with pytest.raises(ConfigError, match="token is missing"):
         load(["--server", "ws://h/ws", "--device", "board-1"])

@@ -4,12 +4,15 @@ window, the stale state, and the window screen open, paused and closed."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from boardkit import HallThread, screenshot
+from boardkit import HallThread, MakeBoard, screenshot, shows
 from PySide6.QtGui import QImage
-from test_hall_board import shows
+from pytestqt.qtbot import QtBot
+
+from display.app import DisplayApp
 
 NOTICE = (
     "温馨提示：请提前准备好身份证件及相关材料，留意叫号屏与语音提示，过号请重新取号。"
@@ -17,7 +20,7 @@ NOTICE = (
 )
 
 
-def busy_hall(qtbot: Any, hall: HallThread, board: Any, calls: int) -> dict[int, Any]:
+def busy_hall(qtbot: QtBot, hall: HallThread, board: DisplayApp, calls: int) -> dict[int, Any]:
     """Windows 1–4 open; `calls` numbers called in turn; more waiting; window 4 at lunch."""
     clerks = {w: hall.clerk(w) for w in (1, 2, 3, 4)}
     for n in range(calls + 6):
@@ -34,7 +37,7 @@ def busy_hall(qtbot: Any, hall: HallThread, board: Any, calls: int) -> dict[int,
     return clerks
 
 
-def check(path: Any, width: int, height: int) -> None:
+def check(path: Path, width: int, height: int) -> None:
     image = QImage(str(path))
     assert (image.width(), image.height()) == (width, height)
 
@@ -49,14 +52,21 @@ def check(path: Any, width: int, height: int) -> None:
         ("hall-busy-12-rows-portrait", (1080, 1920), 12),
     ],
 )
-def test_hall_board(qtbot, hall, make_board, name, size, rows):
+def test_hall_board(
+    qtbot: QtBot,
+    hall: HallThread,
+    make_board: MakeBoard,
+    name: str,
+    size: tuple[int, int],
+    rows: int,
+) -> None:
     board = make_board(size=size, rows=rows, notice=NOTICE)
     busy_hall(qtbot, hall, board, calls=rows + 2)
     board.screen.blink_on = True  # the newest call as it is while lit
     check(screenshot(board.screen, name), *size)
 
 
-def test_hall_board_quiet_and_stale(qtbot, hall, make_board):
+def test_hall_board_quiet_and_stale(qtbot: QtBot, hall: HallThread, make_board: MakeBoard) -> None:
     board = make_board(notice=NOTICE)
     check(screenshot(board.screen, "hall-empty"), 1920, 1080)
     clerk = hall.clerk(3)
@@ -72,14 +82,16 @@ def test_hall_board_quiet_and_stale(qtbot, hall, make_board):
     check(screenshot(board.screen, "hall-stale"), 1920, 1080)
 
 
-def test_hall_board_english(qtbot, hall, make_board):
+def test_hall_board_english(qtbot: QtBot, hall: HallThread, make_board: MakeBoard) -> None:
     board = make_board(lang="en", notice="Please have your ID ready.")
     busy_hall(qtbot, hall, board, calls=6)
     check(screenshot(board.screen, "hall-landscape-english"), 1920, 1080)
 
 
 @pytest.mark.parametrize(("suffix", "size"), [("", (1920, 1080)), ("-portrait", (1080, 1920))])
-def test_window_screen(qtbot, hall, make_board, suffix, size):
+def test_window_screen(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard, suffix: str, size: tuple[int, int]
+) -> None:
     board = make_board(size=size, window=3)
     qtbot.waitUntil(lambda: shows(board, "本窗口暂停服务"))
     check(screenshot(board.screen, f"window-closed{suffix}"), *size)

@@ -3,15 +3,13 @@ the offline banner and recovery. Assertions read what the board painted (`screen
 
 from __future__ import annotations
 
-from typing import Any
+from boardkit import HallThread, MakeBoard, shows
+from pytestqt.qtbot import QtBot
 
 
-def shows(board: Any, *texts: str) -> bool:
-    painted = board.screen.painted
-    return all(t in painted for t in texts)
-
-
-def test_a_call_appears_on_the_board_and_blinks(qtbot, hall, make_board):
+def test_a_call_appears_on_the_board_and_blinks(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board()
     assert shows(board, "暂无呼叫，请留意叫号")
     clerk = hall.clerk(1)
@@ -23,7 +21,7 @@ def test_a_call_appears_on_the_board_and_blinks(qtbot, hall, make_board):
     qtbot.waitUntil(lambda: shows(board, "0 人"))
 
 
-def test_newest_call_is_on_top(qtbot, hall, make_board):
+def test_newest_call_is_on_top(qtbot: QtBot, hall: HallThread, make_board: MakeBoard) -> None:
     board = make_board()
     first, second = hall.clerk(1), hall.clerk(2)
     a, b = hall.take("SB"), hall.take("SB")
@@ -35,7 +33,7 @@ def test_newest_call_is_on_top(qtbot, hall, make_board):
     assert [c.number for c in board.state.calls] == [b["number"], a["number"]]
 
 
-def test_a_recall_is_marked(qtbot, hall, make_board):
+def test_a_recall_is_marked(qtbot: QtBot, hall: HallThread, make_board: MakeBoard) -> None:
     board = make_board()
     clerk = hall.clerk(1)
     ticket = hall.take("SB")
@@ -47,7 +45,9 @@ def test_a_recall_is_marked(qtbot, hall, make_board):
     assert board.state.calls[0].recall
 
 
-def test_a_paused_window_with_its_reason(qtbot, hall, make_board):
+def test_a_paused_window_with_its_reason(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board()
     clerk = hall.clerk(2)
     qtbot.waitUntil(lambda: shows(board, "未开放：1、3、4"))
@@ -59,14 +59,14 @@ def test_a_paused_window_with_its_reason(qtbot, hall, make_board):
     qtbot.waitUntil(lambda: not any(t.startswith("暂停服务") for t in board.screen.painted))
 
 
-def test_english_board(qtbot, hall, make_board):
+def test_english_board(qtbot: QtBot, hall: HallThread, make_board: MakeBoard) -> None:
     board = make_board(lang="en", bilingual=False)
     clerk = hall.clerk(3)
     hall.request(clerk, "pause", window=3, reason="fault")
     qtbot.waitUntil(lambda: shows(board, "Window 3", "Paused · System fault", "Closed: 1, 2, 4"))
 
 
-def test_zone_shows_only_its_windows(qtbot, hall, make_board):
+def test_zone_shows_only_its_windows(qtbot: QtBot, hall: HallThread, make_board: MakeBoard) -> None:
     board = make_board(zone=(3, 4))
     one, three = hall.clerk(1), hall.clerk(3)
     a, c = hall.take("SB"), hall.take("HJ")
@@ -82,9 +82,11 @@ def test_zone_shows_only_its_windows(qtbot, hall, make_board):
     assert not any(t.startswith("暂停服务") for t in board.screen.painted)
 
 
-def test_a_change_outside_the_zone_does_not_repaint(qtbot, hall, make_board):
+def test_a_change_outside_the_zone_does_not_repaint(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board(zone=(4,))
-    paints = []
+    paints: list[int] = []
     board.screen.paint_hooks.append(lambda: paints.append(1))
     one, four = hall.clerk(1), hall.clerk(4)
     qtbot.waitUntil(lambda: shows(board, "各窗口正常服务"))
@@ -98,7 +100,9 @@ def test_a_change_outside_the_zone_does_not_repaint(qtbot, hall, make_board):
     del four
 
 
-def test_stale_banner_when_the_server_stops_and_recovery(qtbot, hall, make_board):
+def test_stale_banner_when_the_server_stops_and_recovery(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board()
     clerk = hall.clerk(1)
     ticket = hall.take("SB")
@@ -117,7 +121,7 @@ def test_stale_banner_when_the_server_stops_and_recovery(qtbot, hall, make_board
     qtbot.waitUntil(lambda: shows(board, ticket["number"], "1 人"))
 
 
-def test_notice_scrolls_and_stops(qtbot, hall, make_board):
+def test_notice_scrolls_and_stops(qtbot: QtBot, hall: HallThread, make_board: MakeBoard) -> None:
     board = make_board(notice="请提前准备好身份证件。  Please have your ID ready.")
     assert board.screen.marquee.isVisible()
     assert board.screen.marquee.timer.isActive()
@@ -125,7 +129,9 @@ def test_notice_scrolls_and_stops(qtbot, hall, make_board):
     assert not board.screen.timers_active()
 
 
-def test_a_note_of_the_board_and_the_offline_banner_before_it(qtbot, hall, make_board):
+def test_a_note_of_the_board_and_the_offline_banner_before_it(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board()
     board.screen.note(
         ("无声音输出设备，语音叫号暂停", "No sound output device: voice calls are off")

@@ -3,10 +3,17 @@ name, paused with the reason, closed with where to go instead."""
 
 from __future__ import annotations
 
-from test_hall_board import shows
+from pathlib import Path
+
+from boardkit import HallThread, MakeBoard, shows
+from pytestqt.qtbot import QtBot
+
+from display.window_view import WindowScreen
 
 
-def test_open_window_shows_clerk_and_number(qtbot, hall, make_board):
+def test_open_window_shows_clerk_and_number(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board(window=3)
     qtbot.waitUntil(lambda: shows(board, "本窗口暂停服务"))
     clerk = hall.clerk(3, "s2")
@@ -18,7 +25,9 @@ def test_open_window_shows_clerk_and_number(qtbot, hall, make_board):
     assert board.screen.blinking
 
 
-def test_calls_at_other_windows_do_not_show(qtbot, hall, make_board):
+def test_calls_at_other_windows_do_not_show(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board(window=3)
     three, one = hall.clerk(3), hall.clerk(1)
     ticket = hall.take("SB")
@@ -30,7 +39,9 @@ def test_calls_at_other_windows_do_not_show(qtbot, hall, make_board):
     del three
 
 
-def test_paused_window_shows_the_reason(qtbot, hall, make_board):
+def test_paused_window_shows_the_reason(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board(window=2)
     clerk = hall.clerk(2)
     hall.request(clerk, "pause", window=2, reason="away")
@@ -39,7 +50,9 @@ def test_paused_window_shows_the_reason(qtbot, hall, make_board):
     qtbot.waitUntil(lambda: shows(board, "请留意叫号"))
 
 
-def test_closed_window_sends_to_the_nearest_open_one(qtbot, hall, make_board):
+def test_closed_window_sends_to_the_nearest_open_one(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board(window=2)
     qtbot.waitUntil(lambda: shows(board, "本窗口暂停服务", "请到其他窗口办理"))
     hall.clerk(4)  # serves 户籍 only: nothing window 2 serves
@@ -49,12 +62,16 @@ def test_closed_window_sends_to_the_nearest_open_one(qtbot, hall, make_board):
     qtbot.waitUntil(lambda: shows(board, "请到 1 号窗口办理"))
 
 
-def test_closed_window_sends_to_the_configured_one(qtbot, hall, make_board):
+def test_closed_window_sends_to_the_configured_one(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board(window=2, redirect=4)
     qtbot.waitUntil(lambda: shows(board, "本窗口暂停服务", "请到 4 号窗口办理"))
 
 
-def test_window_closes_when_the_clerk_logs_out(qtbot, hall, make_board):
+def test_window_closes_when_the_clerk_logs_out(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
     board = make_board(window=1)
     clerk = hall.clerk(1)
     qtbot.waitUntil(lambda: shows(board, "职员s1"))
@@ -64,7 +81,9 @@ def test_window_closes_when_the_clerk_logs_out(qtbot, hall, make_board):
     assert "职员s1" not in board.screen.painted
 
 
-def test_the_clerks_photo_by_name(qtbot, hall, make_board, tmp_path):
+def test_the_clerks_photo_by_name(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard, tmp_path: Path
+) -> None:
     from PySide6.QtGui import QColor, QImage
 
     photo = QImage(300, 400, QImage.Format.Format_RGB32)
@@ -73,6 +92,8 @@ def test_the_clerks_photo_by_name(qtbot, hall, make_board, tmp_path):
     board = make_board(window=3, photos=str(tmp_path))
     hall.clerk(3)
     qtbot.waitUntil(lambda: shows(board, "职员s3"))
-    assert board.screen.photo("职员s3") is not None
-    assert board.screen.photo("职员s1") is None  # no photo: the silhouette and 照片
+    screen = board.screen
+    assert isinstance(screen, WindowScreen)
+    assert screen.photo("职员s3") is not None
+    assert screen.photo("职员s1") is None  # no photo: the silhouette and 照片
     assert "照片" not in board.screen.painted
