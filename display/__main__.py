@@ -14,6 +14,7 @@ from appkit.fonts import cjk_font
 
 from . import config as display_config
 from .app import DisplayApp
+from .voice_link import load_voice
 
 
 def quit_on_signals(app: QCoreApplication) -> QSocketNotifier:
@@ -48,13 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         config = display_config.load(argv)
+        voice = load_voice(argv)
     except display_config.ConfigError as exc:
         logging.getLogger("display").error("%s", exc)
         return 2
     app = QApplication(sys.argv[:1])
     app.setFont(cjk_font(16))
     notifier = quit_on_signals(app)
-    board = DisplayApp(config)
+    board = DisplayApp(config, voice)
     board.show()
     board.start()
     try:

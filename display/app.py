@@ -3,12 +3,14 @@
 The link keeps the hall model (`appkit.link.ServerLink`: welcome, events, a snapshot after a
 gap, all again after a reconnect); the state observes the model's changes and the screen
 repaints only for a change it shows. While the link is down the screen keeps the last state,
-marked stale.
+marked stale. A board whose file has a `[voice]` table also speaks its zone's calls
+(`voice_link`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
@@ -20,6 +22,8 @@ from .board import BoardState
 from .config import DisplayConfig
 from .hall_view import HallBoard
 from .screen import BoardScreen
+from .voice import Output
+from .voice_link import BoardVoice, VoiceConfig
 from .window_view import WindowScreen
 
 log = logging.getLogger(__name__)
@@ -30,7 +34,14 @@ ROLE = "display"
 class DisplayApp(QObject):
     """One board. `start()` connects and starts the clock; `stop()` ends everything."""
 
-    def __init__(self, config: DisplayConfig) -> None:
+    def __init__(
+        self,
+        config: DisplayConfig,
+        voice: VoiceConfig | None = None,
+        output: Callable[[], Output] | None = None,
+    ) -> None:
+        """`voice`: speak the zone's calls (the file's `[voice]`); `output`: makes the sound
+        output (by default the system's, through QtMultimedia)."""
         super().__init__()
         self.config = config
         self.link = ServerLink(config.server, ROLE, config.device, config.token, parent=self)
@@ -48,6 +59,9 @@ class DisplayApp(QObject):
         )
         self.link.changed.connect(self._on_change)
         self.link.online.connect(self.screen.set_online)
+        self.voice = (
+            BoardVoice(voice, config, self.link, self.screen, output) if voice is not None else None
+        )
 
     @property
     def model(self) -> HallModel:
@@ -60,8 +74,12 @@ class DisplayApp(QObject):
     def start(self) -> None:
         self.screen.start()
         self.link.start()
+        if self.voice is not None:
+            self.voice.start()
 
     def stop(self) -> None:
+        if self.voice is not None:
+            self.voice.stop()
         self.screen.stop()
         self.link.stop()
 
