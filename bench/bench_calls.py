@@ -110,25 +110,24 @@ async def main() -> None:
     parser.add_argument("--chart", default="artifacts/bench/calls.png")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[str, dict[int, dict[str, float]]] = {}
+    results: dict[str, dict[int, dict[str, list[float]]]] = {}
     for round_no in range(args.rounds):  # rounds interleave the trees: same conditions
         for tree in trees(args.root):
             for size in sizes:
                 r = await one_round(tree, size, args.calls)
-                results.setdefault(tree.label, {}).setdefault(size, {})
+                by_key = results.setdefault(tree.label, {}).setdefault(size, {})
                 for key, value in r.items():
-                    results[tree.label][size].setdefault(key, [])  # type: ignore[arg-type]
-                    results[tree.label][size][key].append(value)  # type: ignore[union-attr]
+                    by_key.setdefault(key, []).append(value)
                 print(
                     f"round {round_no + 1} {tree.label:>12} N={size:>5}: "
                     f"{r['cpu_ms_per_call']:.3f} ms CPU/call, trip p50 {r['trip_p50_ms']:.2f} ms",
                     flush=True,
                 )
     print("\nmedians (server CPU per call_next + finish; call_next round trip p50):")
-    series: dict[str, tuple[list[float], list[float]]] = {}
+    series: dict[str, tuple[list[int], list[float]]] = {}
     for label, by_size in results.items():
-        cpu = [median(by_size[s]["cpu_ms_per_call"]) for s in sizes]  # type: ignore[arg-type]
-        trip = [median(by_size[s]["trip_p50_ms"]) for s in sizes]  # type: ignore[arg-type]
+        cpu = [median(by_size[s]["cpu_ms_per_call"]) for s in sizes]
+        trip = [median(by_size[s]["trip_p50_ms"]) for s in sizes]
         series[label] = (sizes, cpu)
         for s, c, t in zip(sizes, cpu, trip, strict=True):
             print(f"  {label:>12} N={s:>5}: {c:.3f} ms CPU, trip {t:.2f} ms")

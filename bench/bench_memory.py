@@ -19,10 +19,10 @@ import tempfile
 from pathlib import Path
 
 from benchkit import Tree, median, rss_mb, start_server, stop_server, trees
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 
-async def hello(url: str, role: str, device: str, token: str):  # type: ignore[no-untyped-def]
+async def hello(url: str, role: str, device: str, token: str) -> ClientConnection:
     ws = await connect(url, compression=None, max_size=None)
     await ws.send(
         json.dumps({"type": "hello", "id": 0, "role": role, "device": device, "token": token})
@@ -32,7 +32,7 @@ async def hello(url: str, role: str, device: str, token: str):  # type: ignore[n
     return ws
 
 
-async def ask(ws, message: dict[str, object]) -> dict[str, object]:  # type: ignore[no-untyped-def]
+async def ask(ws: ClientConnection, message: dict[str, object]) -> dict[str, object]:
     await ws.send(json.dumps(message))
     while True:
         reply = json.loads(await ws.recv())
@@ -56,7 +56,7 @@ async def one_round(tree: Tree, connections: int, logins: int) -> dict[str, floa
                 )
             connected = rss_mb(proc.pid)
 
-            async def drain(ws) -> None:  # type: ignore[no-untyped-def]
+            async def drain(ws: ClientConnection) -> None:
                 async for _ in ws:  # boards read what they are sent, as real ones do
                     pass
 

@@ -17,15 +17,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
 import json
 import multiprocessing as mp
+import os
 import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -121,7 +122,7 @@ async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, fl
         }
 
 
-def _boards(url: str, count: int, calls: int, ready: mp.Queue, out: mp.Queue) -> None:
+def _boards(url: str, count: int, calls: int, ready: mp.Queue[Any], out: mp.Queue[Any]) -> None:
     """Second process: `count` board connections; notes when each frame arrives, parses later.
 
     These processes stand in for 200 separate boards: their own garbage collection pauses

@@ -14,6 +14,7 @@ import re
 import statistics
 import sys
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,7 @@ def chart(
     title: str,
     xlabel: str,
     ylabel: str,
-    series: dict[str, tuple[list[float], list[float]]],
+    series: Mapping[str, tuple[Sequence[float], Sequence[float]]],
     logx: bool = False,
 ) -> None:
     """A line chart, one line per tree, as a PNG a reader can open.

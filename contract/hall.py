@@ -87,7 +87,7 @@ class Change:
     resync: bool = False  # a gap: the model is stale until the next welcome or snapshot
 
 
-Observer = Callable[[Change], None]
+Observer = Callable[[Change], object]  # what it returns is ignored
 
 
 @dataclass(slots=True)

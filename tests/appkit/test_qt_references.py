@@ -20,7 +20,7 @@ class Chatty(QObject):
     record = Signal(dict)
 
 
-def test_emits_and_event_loop_turns_keep_true_and_none_alive(qapp):
+def test_emits_and_event_loop_turns_keep_true_and_none_alive(qapp: QApplication) -> None:
     chatty = Chatty()
     got: list[object] = []
     chatty.number.connect(got.append)

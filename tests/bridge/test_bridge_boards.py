@@ -51,10 +51,10 @@ class RawLine:
         os.close(self.slave)
 
 
-def test_an_onbon_board_shows_call_idle_and_paused_texts(tmp_path):
+def test_an_onbon_board_shows_call_idle_and_paused_texts(tmp_path: Path) -> None:
     line = RawLine(tmp_path / "usb-bus")
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall:
             clerk = await hall.clerk(1, "s1")
             kiosk = await hall.client("kiosk-1")
@@ -76,10 +76,10 @@ def test_an_onbon_board_shows_call_idle_and_paused_texts(tmp_path):
         line.close()
 
 
-def test_an_adapter_with_local_echo_does_not_hear_its_acks_as_presses(tmp_path):
+def test_an_adapter_with_local_echo_does_not_hear_its_acks_as_presses(tmp_path: Path) -> None:
     link = tmp_path / "usb-bus"
 
-    async def body():
+    async def body() -> None:
         with FakeBus(echo=True) as bus:  # every byte the bridge sends comes back to it
             keypad = bus.attach(FakeKeypad(1))
             link.symlink_to(bus.port_path)

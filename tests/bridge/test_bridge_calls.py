@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bridgekit import bridged, until
 from hallkit import running
@@ -17,11 +19,14 @@ from drivers.bus.keypad import KeypadAction
 BLANK = "      "
 
 
-def run(coro):
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def ratings(db: Path) -> list[tuple]:
+def ratings(db: Path) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(db)
     try:
         return conn.execute(
@@ -32,14 +37,14 @@ def ratings(db: Path) -> list[tuple]:
 
 
 def test_call_next_from_the_keypad_shows_the_number_and_the_evaluator_rates_it(
-    tmp_path, bus: FakeBus, link
-):
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
     evaluator = bus.attach(FakeEvaluator(0x11, FOUR_KEY))
     board = bus.attach(FakeWindowDisplay(0x21))
     other_board = bus.attach(FakeWindowDisplay(0x22))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             clerk = await hall.clerk(1, "s1")
@@ -80,11 +85,13 @@ def test_call_next_from_the_keypad_shows_the_number_and_the_evaluator_rates_it(
     run(body())
 
 
-def test_invite_rating_finishes_the_service_and_starts_the_evaluator(tmp_path, bus, link):
+def test_invite_rating_finishes_the_service_and_starts_the_evaluator(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
     evaluator = bus.attach(FakeEvaluator(0x11, FOUR_KEY))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")
@@ -109,11 +116,13 @@ def test_invite_rating_finishes_the_service_and_starts_the_evaluator(tmp_path, b
     run(body())
 
 
-def test_a_keypad_sharing_its_evaluators_address_starts_it_by_the_ack(tmp_path, bus, link):
+def test_a_keypad_sharing_its_evaluators_address_starts_it_by_the_ack(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     unit = bus.attach(FakeKeypad(3))  # window 3: keypad and evaluator are one unit at 3
     evaluator = bus.attach(FakeEvaluator(3, FIVE_KEY))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             await hall.clerk(3, "s3")
@@ -132,11 +141,11 @@ def test_a_keypad_sharing_its_evaluators_address_starts_it_by_the_ack(tmp_path, 
     run(body())
 
 
-def test_refused_presses_beep_the_keypad(tmp_path, bus, link):
+def test_refused_presses_beep_the_keypad(tmp_path: Path, bus: FakeBus, link: Path) -> None:
     one = bus.attach(FakeKeypad(1))
     two = bus.attach(FakeKeypad(2))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             two.press(KeypadAction.CALL_NEXT)  # nobody logged in at window 2: window_closed
@@ -158,11 +167,11 @@ def test_refused_presses_beep_the_keypad(tmp_path, bus, link):
     run(body())
 
 
-def test_pause_toggles_and_the_boards_follow(tmp_path, bus, link):
+def test_pause_toggles_and_the_boards_follow(tmp_path: Path, bus: FakeBus, link: Path) -> None:
     keypad = bus.attach(FakeKeypad(1))
     board = bus.attach(FakeWindowDisplay(0x21))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")
@@ -188,10 +197,10 @@ def test_pause_toggles_and_the_boards_follow(tmp_path, bus, link):
     run(body())
 
 
-def test_park_call_back_and_transfer(tmp_path, bus, link):
+def test_park_call_back_and_transfer(tmp_path: Path, bus: FakeBus, link: Path) -> None:
     keypad = bus.attach(FakeKeypad(1))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")

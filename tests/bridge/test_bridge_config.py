@@ -75,7 +75,7 @@ def with_codes(table: str) -> str:
     return bad("[[keypads]]", f"[prefix_codes]\n{table}\n\n[[keypads]]")
 
 
-def test_the_good_file_reads_into_settings():
+def test_the_good_file_reads_into_settings() -> None:
     config = parse_bridge_config(GOOD, "bridge.toml")
     assert (config.server.url, config.server.device) == ("ws://127.0.0.1:8765/ws", "bridge-1")
     assert (config.bus.port, config.bus.baudrate, config.bus.local_echo) == (
@@ -96,13 +96,13 @@ def test_the_good_file_reads_into_settings():
     assert [k.digits for k in config.keypads] == [6] and config.displays[0].digits == 6
 
 
-def test_keypad_staff_maps_numbers_typed_on_a_keypad_to_staff_ids():
+def test_keypad_staff_maps_numbers_typed_on_a_keypad_to_staff_ids() -> None:
     config = parse_bridge_config(with_staff('"1001" = "S001"\n2002 = "wang.fang"'))
     assert dict(config.keypad_staff) == {"1001": "S001", "2002": "wang.fang"}
     assert parse_bridge_config(GOOD).keypad_staff == {}  # numbers typed are the staff ids
 
 
-def test_prefix_codes_replace_the_default_and_fit_four_digit_displays():
+def test_prefix_codes_replace_the_default_and_fit_four_digit_displays() -> None:
     text = with_codes("A = 1\nB = 2\nAB = 9").replace(
         "transfer_to = 2", "transfer_to = 2\ndigits = 4"
     )
@@ -111,7 +111,7 @@ def test_prefix_codes_replace_the_default_and_fit_four_digit_displays():
     assert config.keypads[0].digits == config.displays[0].digits == 4
 
 
-def test_the_demo_file_matches_the_demo_hall():
+def test_the_demo_file_matches_the_demo_hall() -> None:
     config = load_bridge_config(ROOT / "config/demo-bridge.toml")
     hall = load_hall(ROOT / "config/demo-hall.toml")
     device = next(d for d in hall.devices if d.id == config.server.device)
@@ -323,18 +323,18 @@ def test_the_demo_file_matches_the_demo_hall():
         ),
     ],
 )
-def test_a_bad_file_is_refused_with_line_and_field(text: str, message: str):
+def test_a_bad_file_is_refused_with_line_and_field(text: str, message: str) -> None:
     with pytest.raises(BridgeConfigError) as caught:
         parse_bridge_config(text, "bridge.toml")
     assert str(caught.value) == message
 
 
-def test_an_onbon_encoding_is_read_in_any_case():
+def test_an_onbon_encoding_is_read_in_any_case() -> None:
     config = parse_bridge_config(bad("width = 128", 'width = 128\nencoding = "GBK"'))
     assert config.displays[1].encoding == "gbk"
 
 
-def test_an_unreadable_file_is_refused(tmp_path):
+def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BridgeConfigError, match=r"missing\.toml: cannot read the file"):
         load_bridge_config(tmp_path / "missing.toml")
     latin1 = tmp_path / "latin1.toml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 import pytest
 from bridgekit import DEVICES, bridged, until
@@ -13,6 +14,7 @@ from drivers.bridge.numbers import DEFAULT_CODES, DigitNumbers
 from drivers.bus.fake import FakeBus, FakeKeypad, FakeWindowDisplay
 from drivers.bus.keypad import KeypadAction
 from drivers.leddisplay.onbon import PREAMBLE, decode_packet, dynamic_text
+from queue_server.client import HallClient
 
 
 @pytest.mark.parametrize(
@@ -28,17 +30,19 @@ from drivers.leddisplay.onbon import PREAMBLE, decode_packet, dynamic_text
         ("", ""),
     ],
 )
-def test_the_default_codes_are_the_place_in_the_alphabet(number: str, shown: str):
+def test_the_default_codes_are_the_place_in_the_alphabet(number: str, shown: str) -> None:
     assert DigitNumbers().digits(number) == shown
 
 
-def test_no_two_prefixes_look_alike_by_default():
+def test_no_two_prefixes_look_alike_by_default() -> None:
     numbers = DigitNumbers()
     shown = {numbers.digits(f"{p}{n:03d}") for p in DEFAULT_CODES for n in range(1, 1000)}
     assert len(shown) == len(DEFAULT_CODES) * 999
 
 
-def test_a_number_it_cannot_show_unambiguously_is_blank_and_logged_once(caplog):
+def test_a_number_it_cannot_show_unambiguously_is_blank_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     numbers = DigitNumbers({"A": 1, "B": 2})
     with caplog.at_level(logging.ERROR, logger="drivers.bridge.numbers"):
         assert [numbers.digits(n) for n in ("C001", "C002", "AB001", "a001", "12")] == [""] * 5
@@ -71,11 +75,13 @@ def onbon_texts(raw: bytes) -> list[str]:
     return texts
 
 
-def test_a001_and_b001_look_different_on_keypads_and_digit_boards(tmp_path, bus: FakeBus, link):
+def test_a001_and_b001_look_different_on_keypads_and_digit_boards(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypads = bus.attach(FakeKeypad(1)), bus.attach(FakeKeypad(2))
     boards = bus.attach(FakeWindowDisplay(0x21)), bus.attach(FakeWindowDisplay(0x22))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link, ONBON_TOO):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")
@@ -93,7 +99,7 @@ def test_a001_and_b001_look_different_on_keypads_and_digit_boards(tmp_path, bus:
     asyncio.run(body())
 
 
-async def bridge_calls(watcher, keypad: FakeKeypad, number: str) -> None:
+async def bridge_calls(watcher: HallClient, keypad: FakeKeypad, number: str) -> None:
     keypad.press(KeypadAction.CALL_NEXT)
     called = await watcher.next_event("ticket_called")
     assert called["number"] == number
@@ -118,11 +124,13 @@ digits = 4
 """
 
 
-def test_a_four_digit_board_shows_the_configured_codes(tmp_path, bus: FakeBus, link):
+def test_a_four_digit_board_shows_the_configured_codes(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
     board = bus.attach(FakeWindowDisplay(0x21))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link, FOUR_DIGITS):
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")

@@ -31,10 +31,12 @@ async def start_bridge(config: Path) -> asyncio.subprocess.Process:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_the_process_bridges_and_stops_cleanly_on_a_signal(tmp_path, link, bus: FakeBus, sig):
+def test_the_process_bridges_and_stops_cleanly_on_a_signal(
+    tmp_path: Path, link: Path, bus: FakeBus, sig: signal.Signals
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall:
             watcher = await hall.client("board-1")
             await hall.clerk(1, "s1")
@@ -63,14 +65,14 @@ def test_the_process_bridges_and_stops_cleanly_on_a_signal(tmp_path, link, bus: 
     asyncio.run(body())
 
 
-def test_a_bad_config_exits_with_status_2_naming_the_line(tmp_path):
+def test_a_bad_config_exits_with_status_2_naming_the_line(tmp_path: Path) -> None:
     config = tmp_path / "bridge.toml"
     config.write_text(
         '[server]\nurl = "ws://x/ws"\ndevice = "b"\ntoken = "t"\n'
         '[bus]\nport = "loop://"\n[[keypads]]\naddress = 1\nwindow = 0\n'
     )
 
-    async def body():
+    async def body() -> None:
         proc = await start_bridge(config)
         _, stderr = await asyncio.wait_for(proc.communicate(), 30)
         assert proc.returncode == 2
@@ -81,8 +83,8 @@ def test_a_bad_config_exits_with_status_2_naming_the_line(tmp_path):
     asyncio.run(body())
 
 
-def test_check_only_reads_the_file():
-    async def body():
+def test_check_only_reads_the_file() -> None:
+    async def body() -> None:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

@@ -12,7 +12,9 @@ import json
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from bridgekit import DEVICES, bridged, until
 from hallkit import PINS, make_hall, running
 
@@ -39,7 +41,7 @@ class Clock:
         return self.now
 
 
-def test_a_staff_number_then_its_pin_make_a_sign_in():
+def test_a_staff_number_then_its_pin_make_a_sign_in() -> None:
     signins = SignIns({"11": "s1"}, clock=Clock())
     assert signins.enter(1, "11") == AskPin("s1")  # mapped: the id has letters
     assert signins.waiting_for_pin(1) and not signins.waiting_for_pin(2)
@@ -49,7 +51,7 @@ def test_a_staff_number_then_its_pin_make_a_sign_in():
     assert signins.enter(1, "2001") == AskPin("2001")  # not mapped: sent as typed
 
 
-def test_a_half_typed_sign_in_is_dropped_by_cancel_an_empty_entry_or_waiting():
+def test_a_half_typed_sign_in_is_dropped_by_cancel_an_empty_entry_or_waiting() -> None:
     clock = Clock()
     signins = SignIns({}, timeout=60, clock=clock)
     signins.enter(1, "2001")
@@ -71,7 +73,7 @@ def test_a_half_typed_sign_in_is_dropped_by_cancel_an_empty_entry_or_waiting():
 WITH_STAFF = DEVICES + '\n[keypad_staff]\n"11" = "s1"\n"22" = "s2"\n'
 
 
-def logged(db: Path, kind: str, window: int) -> list[tuple[str, dict]]:
+def logged(db: Path, kind: str, window: int) -> list[tuple[str, dict[str, Any]]]:
     """(actor, event) of the `kind` events at `window` in the server's event log."""
     conn = sqlite3.connect(db)
     try:
@@ -89,14 +91,14 @@ def opened_by(db: Path, window: int) -> list[str]:
 
 
 def test_a_window_with_only_a_keypad_opens_when_a_clerk_signs_in_on_it(
-    tmp_path, bus: FakeBus, link, caplog
-):
+    tmp_path: Path, bus: FakeBus, link: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     keypad = bus.attach(FakeKeypad(1))
     board = bus.attach(FakeWindowDisplay(0x21))
     pin = PINS["s1"]
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link, WITH_STAFF):
             watcher = await hall.client("board-1")
             kiosk = await hall.client("kiosk-1")
@@ -133,10 +135,12 @@ def test_a_window_with_only_a_keypad_opens_when_a_clerk_signs_in_on_it(
     asyncio.run(body())
 
 
-def test_a_wrong_pin_shows_20_beeps_and_the_window_stays_closed(tmp_path, bus: FakeBus, link):
+def test_a_wrong_pin_shows_20_beeps_and_the_window_stays_closed(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(2))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link, WITH_STAFF):
             watcher = await hall.client("board-1")
             keypad.press(A.ENTER, "22")
@@ -159,14 +163,14 @@ def test_a_wrong_pin_shows_20_beeps_and_the_window_stays_closed(tmp_path, bus: F
     asyncio.run(body())
 
 
-def test_a_numeric_staff_id_is_typed_as_it_is(tmp_path, bus: FakeBus, link):
+def test_a_numeric_staff_id_is_typed_as_it_is(tmp_path: Path, bus: FakeBus, link: Path) -> None:
     keypad = bus.attach(FakeKeypad(3))
     base = make_hall()
     hall_with_numbers = dataclasses.replace(
         base, staff=(*base.staff, Staff("2001", "张伟", hash_pin("4321")))
     )
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path, hall_with_numbers) as hall, bridged(hall, link):
             watcher = await hall.client("board-1")
             keypad.press(A.ENTER, "2001")
@@ -186,11 +190,11 @@ def test_a_numeric_staff_id_is_typed_as_it_is(tmp_path, bus: FakeBus, link):
 
 
 def test_a_staff_id_locked_by_wrong_pins_shows_21_even_with_the_right_pin(
-    tmp_path, bus: FakeBus, link
-):
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall, bridged(hall, link, WITH_STAFF):
             # Someone has been guessing s1's PIN at the counter apps (one guess per app, so
             # the server's growing delay per device stays short) …
@@ -222,11 +226,11 @@ def test_a_staff_id_locked_by_wrong_pins_shows_21_even_with_the_right_pin(
 
 
 def test_a_sign_in_while_the_server_is_away_shows_23_and_works_when_it_is_back(
-    tmp_path, bus: FakeBus, link
-):
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
     keypad = bus.attach(FakeKeypad(1))
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as first:
             port = int(first.url.rsplit(":", 1)[1].split("/")[0])
             async with bridged(first, link, WITH_STAFF) as bridge:

@@ -64,7 +64,7 @@ def test_rating_with_no_key() -> None:
 def test_a_keypad_frame_is_not_a_rating() -> None:
     keypad = Frame(1, 0x01, b"\x0c")
     assert not is_rating(keypad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not an evaluator frame"):
         decode_rating(keypad, FIVE_KEY)
 
 
@@ -80,7 +80,7 @@ def test_model_from_config_with_string_keys() -> None:
     [{"0": 6}, {"0": 0}, {"x": 3}, {"300": 3}, {"-1": 3}],
 )
 def test_model_from_config_rejects_bad_maps(keys: dict[str, int]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^evaluator model 'bad': "):
         EvaluatorModel.from_config("bad", keys)
 
 

@@ -8,10 +8,23 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from drivers.bus.evaluator import FIVE_KEY, FOUR_KEY, EvaluatorModel, decode_rating, is_rating
+from drivers.bus.evaluator import (
+    FIVE_KEY,
+    FOUR_KEY,
+    EvaluatorModel,
+    decode_rating,
+    is_rating,
+)
 from drivers.bus.exceptions import PortClosedError
 from drivers.bus.fake import FakeBus, FakeEvaluator, FakeKeypad, FakeWindowDisplay
-from drivers.bus.frame import Frame, ack, beep, show_number, show_waiting, start_evaluation
+from drivers.bus.frame import (
+    Frame,
+    ack,
+    beep,
+    show_number,
+    show_waiting,
+    start_evaluation,
+)
 from drivers.bus.keypad import KeypadAction, KeypadPress, decode_key
 from drivers.bus.transport import BusPort
 from drivers.leddisplay import BusWindowDisplay

@@ -82,7 +82,7 @@ def test_ack_of_the_rating_key_on_a_keypad_is_a_start_request() -> None:
     [(-1, 1, b""), (256, 1, b""), (1, 256, b""), (1, -1, b""), (1, 1, bytes(254))],
 )
 def test_frame_rejects_what_does_not_fit(addr: int, func: int, data: bytes) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^frame (address|function|data) "):
         Frame(addr, func, data)
 
 
@@ -123,7 +123,7 @@ def test_show_number_for_a_ticket_with_prefix() -> None:
 def test_read_number_shows_blanks_as_spaces() -> None:
     assert read_number(show_number(1, "A012")) == "   012"
     assert read_number(Frame(1, 0x02, b"\x0a\x0b\x00\x01\x02\x03")) == " ?0123"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a show-number frame"):
         read_number(beep())
 
 
@@ -137,15 +137,15 @@ def test_show_code_is_left_aligned_so_it_never_looks_like_a_number() -> None:
     assert show_code(1, "21").data == bytes.fromhex("02 01 0A 0A 0A 0A")
     assert read_number(show_code(1, "21")) == "21    "
     for bad in ("", "2a", "1234567", "²"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="a code is 1 to"):
             show_code(1, bad)
 
 
 def test_show_cells_validates() -> None:
     assert show_cells(1, [BLANK] * 3 + [1, 2, 3]).encode() == SHOW_123
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cells of 0..9"):
         show_cells(1, [1, 2, 3])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cells of 0..9"):
         show_cells(1, [0x0B, 0, 0, 0, 0, 0])
 
 
@@ -270,7 +270,7 @@ def test_reset_drops_the_partial_frame() -> None:
 
 
 def test_max_data_limits() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_data must be within"):
         FrameDecoder(max_data=254)
     decoder = FrameDecoder(max_data=253)
     big = Frame(1, 1, bytes(range(253)))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from clerkkit import HallThread
+from pytestqt.qtbot import QtBot
 
 from clerk.app import ClerkApp
 from clerk.model import LinkState
@@ -46,7 +47,7 @@ def no_dialog(name: str) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def make_clerk(qtbot: Any, hall: HallThread) -> Iterator[Callable[..., ClerkApp]]:
+def make_clerk(qtbot: QtBot, hall: HallThread) -> Iterator[Callable[..., ClerkApp]]:
     apps: list[ClerkApp] = []
 
     def make(

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
-from clerkkit import login
+import pytest
+from clerkkit import HallThread, login
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from clerk import app as clerk_app
+from clerk.app import ClerkApp
 from clerk.dialogs import TransferChoice
 from clerk.model import Action, LinkState, WindowMode
+from clerk.texts import Texts
 
 ALL = (
     "call_next",
@@ -26,12 +33,12 @@ ALL = (
 )
 
 
-def enabled(app) -> set[str]:
+def enabled(app: ClerkApp) -> set[str]:
     """The ids of the main window's action buttons that are on."""
     return {cid for cid, button in app.main.buttons.items() if button.isEnabled()}
 
 
-def click(qtbot, app, command: str) -> None:
+def click(qtbot: QtBot, app: ClerkApp, command: str) -> None:
     """Click a button and wait until its request has been answered."""
     button = app.main.buttons[command]
     assert button.isEnabled(), f"{command} is off"
@@ -39,7 +46,9 @@ def click(qtbot, app, command: str) -> None:
     qtbot.waitUntil(lambda: not app.model.busy)
 
 
-def test_login_with_a_wrong_pin_says_so_and_the_right_one_opens_the_window(qtbot, hall, make_clerk):
+def test_login_with_a_wrong_pin_says_so_and_the_right_one_opens_the_window(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     main = app.main
     assert main.pages.currentWidget() is main.login_page
@@ -62,7 +71,9 @@ def test_login_with_a_wrong_pin_says_so_and_the_right_one_opens_the_window(qtbot
     assert snap["windows"][2]["state"] == "open" and snap["windows"][2]["staff"] == "s3"
 
 
-def test_another_clerks_open_window_is_refused_plainly(qtbot, hall, make_clerk):
+def test_another_clerks_open_window_is_refused_plainly(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     other = hall.client("clerk-3")
     hall.request(other, "login", window=3, staff="s1", pin="1001")
     app = make_clerk()
@@ -73,7 +84,9 @@ def test_another_clerks_open_window_is_refused_plainly(qtbot, hall, make_clerk):
     assert not app.model.logged_in
 
 
-def test_call_next_shows_the_ticket_its_service_and_a_live_counter(qtbot, hall, make_clerk):
+def test_call_next_shows_the_ticket_its_service_and_a_live_counter(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     now = [time.time()]
     app = make_clerk(clock=lambda: now[0])
     login(qtbot, app)
@@ -94,6 +107,7 @@ def test_call_next_shows_the_ticket_its_service_and_a_live_counter(qtbot, hall, 
     assert main.mode_pill.text() == "办理中" and main.waiting_count.text() == "3"
     assert main.notice.text() == "已呼叫 A001"
     assert main.reason.text()  # why the server chose it
+    assert app.model.current is not None and app.model.current.called_at is not None
     called_at = app.model.current.called_at
     now[0] = called_at - app.model.clock_offset + 65.4
     main.tick()
@@ -104,16 +118,20 @@ def test_call_next_shows_the_ticket_its_service_and_a_live_counter(qtbot, hall, 
     assert enabled(app) == {"recall", "no_show", "finish", "transfer", "park"}
 
 
-def test_recall_finish_invite_and_a_bad_rating_shows_highlighted(qtbot, hall, make_clerk):
+def test_recall_finish_invite_and_a_bad_rating_shows_highlighted(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     board = hall.client("board-1")
     hall.take("SB")
     qtbot.waitUntil(lambda: app.main.buttons["call_next"].isEnabled())
     click(qtbot, app, "call_next")
+    assert app.model.current is not None
     called_at = app.model.current.called_at
     click(qtbot, app, "recall")
-    assert app.main.notice.text() == "已重呼 A001" and app.model.current.called_at == called_at
+    assert app.main.notice.text() == "已重呼 A001"
+    assert app.model.current is not None and app.model.current.called_at == called_at
     recall = hall.call(board.next_event("ticket_called"))
     assert recall["recall"] is False  # the first call
     assert hall.call(board.next_event("ticket_called"))["recall"] is True
@@ -143,7 +161,9 @@ def test_recall_finish_invite_and_a_bad_rating_shows_highlighted(qtbot, hall, ma
     assert not app.main.bad_tag.isVisibleTo(app.main) and app.main.rating.property("bad") == "false"
 
 
-def test_no_show_park_and_call_back(qtbot, hall, make_clerk):
+def test_no_show_park_and_call_back(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     for _ in range(3):
@@ -165,24 +185,37 @@ def test_no_show_park_and_call_back(qtbot, hall, make_clerk):
     assert "call_parked" not in enabled(app)  # not while serving
     click(qtbot, app, "finish")
 
-    asked = []
-    app.ask_parked = lambda parent, texts, numbers: asked.append(numbers) or numbers[0]
+    asked: list[list[str]] = []
+
+    def ask_parked(parent: QWidget | None, texts: Texts, numbers: list[str]) -> str | None:
+        asked.append(numbers)
+        return numbers[0]
+
+    app.ask_parked = ask_parked
     click(qtbot, app, "call_parked")
     assert asked == [["A002"]]
     assert app.main.number.text() == "A002" and app.main.parked.text() == "无"
     assert app.main.notice.text() == "已呼叫 A002"
 
 
-def test_transfer_to_a_service_and_to_a_window(qtbot, hall, make_clerk):
+def test_transfer_to_a_service_and_to_a_window(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")
     hall.take("YB")
     qtbot.waitUntil(lambda: app.main.waiting_count.text() == "2")
     click(qtbot, app, "call_next")
-    asked = []
+    asked: list[tuple[str, list[tuple[str, str]], list[tuple[int, str]]]] = []
 
-    def to_service(parent, texts, number, services, windows):
+    def to_service(
+        parent: QWidget | None,
+        texts: Texts,
+        number: str,
+        services: list[tuple[str, str]],
+        windows: list[tuple[int, str]],
+    ) -> TransferChoice:
         asked.append((number, services, windows))
         return TransferChoice(to_service="HJ")
 
@@ -208,19 +241,26 @@ def test_transfer_to_a_service_and_to_a_window(qtbot, hall, make_clerk):
 
     app.ask_transfer = lambda *args: None  # cancelled: nothing is sent
     click(qtbot, app, "call_next")
-    seq = hall.server.service.seq
+    seq = hall.service.seq
     app.main.buttons["transfer"].click()
-    assert hall.server.service.seq == seq and app.main.number.text() == "B001"
+    assert hall.service.seq == seq and app.main.number.text() == "B001"
 
 
-def test_call_a_chosen_number(qtbot, hall, make_clerk):
+def test_call_a_chosen_number(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     for service in ("SB", "SB", "YB"):
         hall.take(service)
     qtbot.waitUntil(lambda: app.main.waiting_count.text() == "3")
-    offered = []
-    app.ask_number = lambda parent, texts, numbers: offered.append(numbers) or "B001"
+    offered: list[list[str]] = []
+
+    def ask_number(parent: QWidget | None, texts: Texts, numbers: list[str]) -> str | None:
+        offered.append(numbers)
+        return "B001"
+
+    app.ask_number = ask_number
     click(qtbot, app, "call_number")
     assert offered == [["A001", "A002", "B001"]]
     assert app.main.number.text() == "B001" and app.main.notice.text() == "已呼叫 B001"
@@ -231,7 +271,9 @@ def test_call_a_chosen_number(qtbot, hall, make_clerk):
     assert app.model.mode is WindowMode.IDLE
 
 
-def test_pause_leaves_only_resume(qtbot, hall, make_clerk):
+def test_pause_leaves_only_resume(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")
@@ -249,7 +291,9 @@ def test_pause_leaves_only_resume(qtbot, hall, make_clerk):
     assert enabled(app) == {"call_next", "call_number", "pause_resume"}
 
 
-def test_shortcuts_trigger_the_actions(qtbot, hall, make_clerk):
+def test_shortcuts_trigger_the_actions(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")
@@ -259,7 +303,7 @@ def test_shortcuts_trigger_the_actions(qtbot, hall, make_clerk):
     main.activateWindow()
     qtbot.waitUntil(main.isActiveWindow)
 
-    def key(k):
+    def key(k: Qt.Key) -> None:
         QTest.keyClick(main, k)
         qtbot.waitUntil(lambda: not app.model.busy)
 
@@ -279,9 +323,9 @@ def test_shortcuts_trigger_the_actions(qtbot, hall, make_clerk):
     app.ask_pause_reason = lambda parent, texts: "meeting"
     key(Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: app.model.mode is WindowMode.PAUSED)
-    seq = hall.server.service.seq
+    seq = hall.service.seq
     QTest.keyClick(main, Qt.Key.Key_F1)  # off while paused: nothing is sent
-    assert hall.server.service.seq == seq and not app.model.busy
+    assert hall.service.seq == seq and not app.model.busy
     key(Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: app.model.mode is WindowMode.IDLE)
     app.ask_number = lambda parent, texts, numbers: numbers[0]
@@ -298,8 +342,8 @@ def test_shortcuts_trigger_the_actions(qtbot, hall, make_clerk):
 
 
 def test_offline_banner_then_silent_relogin_after_a_restart_on_the_same_port(
-    qtbot, hall, make_clerk
-):
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")
@@ -318,7 +362,6 @@ def test_offline_banner_then_silent_relogin_after_a_restart_on_the_same_port(
     app.controller.act(Action.FINISH)  # sends nothing while offline
     assert not app.model.busy
 
-    hall.take_offline_ticket = None
     hall.start()
     assert hall.port == port
     qtbot.waitUntil(lambda: app.model.link is LinkState.SIGNED_IN, timeout=20_000)
@@ -331,7 +374,9 @@ def test_offline_banner_then_silent_relogin_after_a_restart_on_the_same_port(
     assert main.notice.text() == "A001 已办结"
 
 
-def test_compact_mode_is_a_small_always_on_top_strip(qtbot, hall, make_clerk):
+def test_compact_mode_is_a_small_always_on_top_strip(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")
@@ -369,7 +414,9 @@ def test_compact_mode_is_a_small_always_on_top_strip(qtbot, hall, make_clerk):
     assert app.main.isVisible() and not compact.isVisible()
 
 
-def test_starting_compact_and_in_english(qtbot, hall, make_clerk):
+def test_starting_compact_and_in_english(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk(lang="en", compact=True)
     assert app.compact.isVisible() and not app.main.isVisible()
     assert app.compact.buttons["call_next"].label_text() == "Call next"
@@ -380,7 +427,9 @@ def test_starting_compact_and_in_english(qtbot, hall, make_clerk):
     assert app.main.notice.text() == "Welcome, 职员s3"
 
 
-def test_signing_out_returns_to_the_login_page(qtbot, hall, make_clerk):
+def test_signing_out_returns_to_the_login_page(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     app.main.logout_button.click()
@@ -389,7 +438,9 @@ def test_signing_out_returns_to_the_login_page(qtbot, hall, make_clerk):
     assert set(ALL) >= enabled(app) == set()
 
 
-def test_a_window_closed_elsewhere_returns_to_the_login_page(qtbot, hall, make_clerk):
+def test_a_window_closed_elsewhere_returns_to_the_login_page(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     bridge = hall.client("bridge-1")  # e.g. the hardware keypad on the desk signs out
@@ -398,16 +449,24 @@ def test_a_window_closed_elsewhere_returns_to_the_login_page(qtbot, hall, make_c
     assert not app.model.logged_in and enabled(app) == set()
 
 
-def lose_events(monkeypatch, app) -> list[dict]:
+def lose_events(monkeypatch: pytest.MonkeyPatch, app: ClerkApp) -> list[dict[str, Any]]:
     """From now on the live hall model never sees the pushed events; they are collected instead."""
-    lost: list[dict] = []
-    monkeypatch.setattr(app.link.model, "apply_event", lambda event: lost.append(event) or True)
+    lost: list[dict[str, Any]] = []
+
+    def apply_event(event: dict[str, Any]) -> bool:
+        lost.append(event)
+        return True
+
+    monkeypatch.setattr(app.link.model, "apply_event", apply_event)
     return lost
 
 
 def test_missed_events_are_noticed_and_a_snapshot_repairs_the_screen(
-    qtbot, hall, make_clerk, monkeypatch
-):
+    qtbot: QtBot,
+    hall: HallThread,
+    make_clerk: Callable[..., ClerkApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")
@@ -420,10 +479,12 @@ def test_missed_events_are_noticed_and_a_snapshot_repairs_the_screen(
     assert app.main.waiting_count.text() == "1"
     hall.take("HJ")  # the next event shows the gap
     qtbot.waitUntil(lambda: app.main.waiting_count.text() == "4")
-    assert app.link.model.seq == hall.server.service.seq
+    assert app.link.model.seq == hall.service.seq
 
 
-def test_starting_while_the_server_is_down_says_offline_then_connects(qtbot, hall, monkeypatch):
+def test_starting_while_the_server_is_down_says_offline_then_connects(
+    qtbot: QtBot, hall: HallThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(clerk_app, "CONNECT_GRACE_MS", 200)
     hall.stop()
     app = clerk_app.ClerkApp(hall.url, 3, "clerk-3", hall.token("clerk-3"))
@@ -444,25 +505,32 @@ def test_starting_while_the_server_is_down_says_offline_then_connects(qtbot, hal
         app.shutdown()
 
 
-def test_the_counter_runs_live_and_a_double_click_calls_once(qtbot, hall, make_clerk):
+def test_the_counter_runs_live_and_a_double_click_calls_once(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")
     hall.take("SB")
     qtbot.waitUntil(lambda: app.main.waiting_count.text() == "2")
-    seq = hall.server.service.seq
+    seq = hall.service.seq
     button = app.main.buttons["call_next"]
     button.click()
     button.click()  # off while the first call is on its way
     qtbot.waitUntil(lambda: app.model.mode is WindowMode.SERVING)
-    qtbot.waitUntil(lambda: hall.server.service.seq >= seq + 1)
-    assert hall.server.service.seq == seq + 1 and app.main.waiting_count.text() == "1"
+    qtbot.waitUntil(lambda: hall.service.seq >= seq + 1)
+    assert hall.service.seq == seq + 1 and app.main.waiting_count.text() == "1"
     assert app.main.timer.text() in ("00:00", "00:01")
     qtbot.waitUntil(lambda: app.main.timer.text() in ("00:01", "00:02"), timeout=4000)
     assert app.compact.timer.text().startswith("办理时长 00:0")
 
 
-def test_a_refused_action_resyncs_the_screen_from_a_snapshot(qtbot, hall, make_clerk, monkeypatch):
+def test_a_refused_action_resyncs_the_screen_from_a_snapshot(
+    qtbot: QtBot,
+    hall: HallThread,
+    make_clerk: Callable[..., ClerkApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     hall.take("SB")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from appkit.link import ServerLink
 from clerk import controller as controller_module
@@ -72,8 +74,11 @@ class FakeLink(ServerLink):
         self.answer("ping", {"type": "pong", "seq": seq, "time": 0})
 
 
+Session = tuple[FakeLink, ClerkModel, Controller]
+
+
 @pytest.fixture
-def session(qtbot, monkeypatch):
+def session(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
     monkeypatch.setattr(controller_module, "RELOGIN_RETRY_MS", 50)
     link = FakeLink()
     model = ClerkModel(3, link.model)
@@ -96,7 +101,7 @@ def reconnect(link: FakeLink, seq: int = 5, **window: Any) -> None:
     link.pong(seq)
 
 
-def test_an_action_shows_once_the_live_model_has_its_events(session):
+def test_an_action_shows_once_the_live_model_has_its_events(session: Session) -> None:
     link, model, control = session
     notices: list[str] = []
     control.notice.connect(lambda level, text: notices.append(text))
@@ -121,7 +126,7 @@ def test_an_action_shows_once_the_live_model_has_its_events(session):
     assert not model.busy and model.mode is WindowMode.SERVING and notices == ["已呼叫 A001"]
 
 
-def test_fields_go_as_the_contract_names_them(session):
+def test_fields_go_as_the_contract_names_them(session: Session) -> None:
     link, _model, control = session
     link.pushed.emit(event(6, "window_paused", window=3, staff="s3"))
     assert control.act(Action.RESUME) and link.sent[-1][:2] == ("resume", {"window": 3})
@@ -135,7 +140,7 @@ def test_fields_go_as_the_contract_names_them(session):
     assert link.kinds() == ["snapshot"]  # after the refusal: the screen may be stale
 
 
-def test_after_a_reconnect_it_logs_in_again_and_follows_the_live_model(session):
+def test_after_a_reconnect_it_logs_in_again_and_follows_the_live_model(session: Session) -> None:
     link, model, control = session
     link.online.emit(False)
     assert model.link is LinkState.OFFLINE and model.enabled_actions() == frozenset()
@@ -150,7 +155,9 @@ def test_after_a_reconnect_it_logs_in_again_and_follows_the_live_model(session):
     assert model.link is LinkState.SIGNED_IN and model.mode is WindowMode.IDLE
 
 
-def test_a_passing_failure_is_retried_and_a_final_one_returns_to_the_login_page(qtbot, session):
+def test_a_passing_failure_is_retried_and_a_final_one_returns_to_the_login_page(
+    qtbot: QtBot, session: Session
+) -> None:
     link, model, control = session
     errors: list[str] = []
     control.login_error.connect(errors.append)
@@ -164,7 +171,7 @@ def test_a_passing_failure_is_retried_and_a_final_one_returns_to_the_login_page(
     assert link.sent == []  # the PIN was forgotten with the session
 
 
-def test_a_lost_login_on_the_server_is_restored_silently(session):
+def test_a_lost_login_on_the_server_is_restored_silently(session: Session) -> None:
     link, model, control = session
     assert control.act(Action.PAUSE)
     link.answer("pause", code="not_logged_in")
@@ -174,7 +181,7 @@ def test_a_lost_login_on_the_server_is_restored_silently(session):
     assert model.link is LinkState.SIGNED_IN
 
 
-def test_signing_out_forgets_the_pin(session):
+def test_signing_out_forgets_the_pin(session: Session) -> None:
     link, model, control = session
     assert control.act(Action.LOGOUT)
     link.answer("logout", {"type": "window", "window": dict(WINDOW, state="closed", staff=None)})
@@ -185,7 +192,7 @@ def test_signing_out_forgets_the_pin(session):
     assert link.sent == []
 
 
-def test_a_window_closed_elsewhere_forgets_the_pin(session):
+def test_a_window_closed_elsewhere_forgets_the_pin(session: Session) -> None:
     link, model, control = session
     link.pushed.emit(event(6, "window_closed", window=3, staff="s3"))  # the desk keypad
     assert not model.logged_in and not control.remembers_login

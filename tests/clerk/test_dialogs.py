@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from clerkkit import screenshot
 from PySide6.QtCore import Qt, QTimer
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from appkit.fonts import cjk_family
 from clerk.dialogs import (
@@ -34,7 +37,7 @@ WINDOWS = [(1, "1号窗口"), (4, "4号窗口")]
 
 
 @pytest.fixture
-def parent(qtbot):
+def parent(qtbot: QtBot) -> QWidget:
     """A window with the app's style sheet, as the dialogs get it in the app."""
     window = QWidget()
     window.setStyleSheet(style_sheet(cjk_family()))
@@ -42,7 +45,7 @@ def parent(qtbot):
     return window
 
 
-def answer(qtbot, act, shot: str | None = None) -> None:
+def answer(qtbot: QtBot, act: Callable[[QDialog], None], shot: str | None = None) -> None:
     """Once the dialog is up, let `act(dialog)` fill it in and close it."""
 
     def run() -> None:
@@ -55,8 +58,8 @@ def answer(qtbot, act, shot: str | None = None) -> None:
     QTimer.singleShot(0, run)
 
 
-def test_transfer_to_a_window(qtbot, parent):
-    def choose(dialog):
+def test_transfer_to_a_window(qtbot: QtBot, parent: QWidget) -> None:
+    def choose(dialog: QDialog) -> None:
         to_window = next(r for r in dialog.findChildren(QRadioButton) if r.text() == "转到窗口")
         to_window.setChecked(True)
         boxes = dialog.findChildren(QComboBox)
@@ -69,8 +72,8 @@ def test_transfer_to_a_window(qtbot, parent):
     )
 
 
-def test_transfer_to_a_service_and_cancel(qtbot):
-    def choose(dialog):
+def test_transfer_to_a_service_and_cancel(qtbot: QtBot) -> None:
+    def choose(dialog: QDialog) -> None:
         dialog.findChildren(QComboBox)[0].setCurrentIndex(1)
         dialog.accept()
 
@@ -82,35 +85,39 @@ def test_transfer_to_a_service_and_cancel(qtbot):
     assert ask_transfer(None, Texts("en"), "A001", SERVICES, WINDOWS) is None
 
 
-def test_choose_a_number_from_the_list_or_typed(qtbot):
-    def pick_second(dialog):
-        dialog.findChild(QListWidget).setCurrentRow(1)
+def test_choose_a_number_from_the_list_or_typed(qtbot: QtBot) -> None:
+    def pick_second(dialog: QDialog) -> None:
+        numbers = dialog.findChild(QListWidget)
+        assert numbers is not None
+        numbers.setCurrentRow(1)
         dialog.accept()
 
     answer(qtbot, pick_second)
     assert ask_number(None, Texts("zh"), ["A001", "A002", "B001"]) == "A002"
 
-    def type_one(dialog):
-        dialog.findChild(QLineEdit).setText(" c003 ")
+    def type_one(dialog: QDialog) -> None:
+        typed = dialog.findChild(QLineEdit)
+        assert typed is not None
+        typed.setText(" c003 ")
         dialog.accept()
 
     answer(qtbot, type_one)
     assert ask_number(None, Texts("zh"), ["A001"]) == "C003"
 
 
-def test_choose_a_parked_number(qtbot, parent):
+def test_choose_a_parked_number(qtbot: QtBot, parent: QWidget) -> None:
     answer(qtbot, lambda dialog: dialog.accept(), "zh-10-parked-dialog")
     assert ask_parked(parent, Texts("zh"), ["A002", "A007"]) == "A002"
     answer(qtbot, lambda dialog: dialog.reject())
     assert ask_parked(None, Texts("zh"), ["A002"]) is None
 
 
-def button(dialog, text: str) -> QPushButton:
+def button(dialog: QDialog, text: str) -> QPushButton:
     return next(b for b in dialog.findChildren(QPushButton) if b.text() == text)
 
 
-def test_no_show_is_confirmed_only_by_its_own_button(qtbot, parent):
-    def look(dialog):
+def test_no_show_is_confirmed_only_by_its_own_button(qtbot: QtBot, parent: QWidget) -> None:
+    def look(dialog: QDialog) -> None:
         assert dialog.windowTitle() == "弃号 A001"
         assert button(dialog, "取消").isDefault() and not button(dialog, "确认弃号").isDefault()
         button(dialog, "确认弃号").click()
@@ -125,8 +132,10 @@ def test_no_show_is_confirmed_only_by_its_own_button(qtbot, parent):
     assert confirm_no_show(parent, Texts("en"), "B012") is True
 
 
-def test_a_pause_reason_is_one_click_and_enter_takes_away_briefly(qtbot, parent):
-    def look(dialog):
+def test_a_pause_reason_is_one_click_and_enter_takes_away_briefly(
+    qtbot: QtBot, parent: QWidget
+) -> None:
+    def look(dialog: QDialog) -> None:
         names = [
             b.text() for b in dialog.findChildren(QPushButton) if b.objectName() == "reasonButton"
         ]

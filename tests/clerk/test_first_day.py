@@ -5,22 +5,29 @@ The clerk app (offscreen) against a real queue server on localhost with a real S
 
 from __future__ import annotations
 
-from clerkkit import login
+from collections.abc import Callable
+from typing import Any
+
+from clerkkit import HallThread, login
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
+from clerk.app import ClerkApp
 from clerk.model import LinkState, WindowMode
-from clerk.texts import PAUSE_REASONS
+from clerk.texts import PAUSE_REASONS, Texts
 from queue_server import protocol
 
 
-def window_3(hall) -> dict:
+def window_3(hall: HallThread) -> dict[str, Any]:
     """Window 3 as the manager sees it (boards are not told staff ids)."""
     snap = hall.request(hall.client("manager-1"), "snapshot")
-    return next(w for w in snap["windows"] if w["number"] == 3)
+    window: dict[str, Any] = next(w for w in snap["windows"] if w["number"] == 3)
+    return window
 
 
-def click(qtbot, app, command: str) -> None:
+def click(qtbot: QtBot, app: ClerkApp, command: str) -> None:
     """Click a button and wait until its request, if one was sent, has been answered."""
     button = app.main.buttons[command]
     assert button.isEnabled(), f"{command} is off"
@@ -28,7 +35,7 @@ def click(qtbot, app, command: str) -> None:
     qtbot.waitUntil(lambda: not app.model.busy)
 
 
-def press(qtbot, app, key) -> None:
+def press(qtbot: QtBot, app: ClerkApp, key: Qt.Key) -> None:
     main = app.main
     main.activateWindow()
     qtbot.waitUntil(main.isActiveWindow)
@@ -36,7 +43,7 @@ def press(qtbot, app, key) -> None:
     qtbot.waitUntil(lambda: not app.model.busy)
 
 
-def serving(qtbot, hall, app, count: int = 1) -> None:
+def serving(qtbot: QtBot, hall: HallThread, app: ClerkApp, count: int = 1) -> None:
     for _ in range(count):
         hall.take("SB")
     qtbot.waitUntil(lambda: app.main.waiting_count.text() == str(count))
@@ -47,7 +54,9 @@ def serving(qtbot, hall, app, count: int = 1) -> None:
 # -- 签退 leaves nothing behind -------------------------------------------------------------
 
 
-def test_after_signing_out_the_next_person_cannot_log_in_with_one_click(qtbot, hall, make_clerk):
+def test_after_signing_out_the_next_person_cannot_log_in_with_one_click(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     main = app.main
     login(qtbot, app)
@@ -62,7 +71,9 @@ def test_after_signing_out_the_next_person_cannot_log_in_with_one_click(qtbot, h
     assert not app.model.logged_in and window_3(hall)["state"] == "closed"
 
 
-def test_a_window_closed_at_the_keypad_is_not_reopened_after_a_reconnect(qtbot, hall, make_clerk):
+def test_a_window_closed_at_the_keypad_is_not_reopened_after_a_reconnect(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     main = app.main
     login(qtbot, app)
@@ -79,7 +90,9 @@ def test_a_window_closed_at_the_keypad_is_not_reopened_after_a_reconnect(qtbot, 
     assert main.pages.currentWidget() is main.login_page and main.pin_edit.text() == ""
 
 
-def test_a_refused_relogin_returns_to_an_empty_login_form(qtbot, hall, make_clerk):
+def test_a_refused_relogin_returns_to_an_empty_login_form(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     main = app.main
     login(qtbot, app)
@@ -98,51 +111,75 @@ def test_a_refused_relogin_returns_to_an_empty_login_form(qtbot, hall, make_cler
 # -- 弃号 asks first --------------------------------------------------------------------------
 
 
-def test_no_show_asks_first_and_a_no_sends_nothing(qtbot, hall, make_clerk):
+def test_no_show_asks_first_and_a_no_sends_nothing(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     serving(qtbot, hall, app)
-    asked = []
-    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or False
-    seq = hall.server.service.seq
+    asked: list[str] = []
+
+    def declined(parent: QWidget | None, texts: Texts, number: str) -> bool:
+        asked.append(number)
+        return False
+
+    app.confirm_no_show = declined
+    seq = hall.service.seq
     app.main.buttons["no_show"].click()
     assert asked == ["A001"] and not app.model.busy
-    assert hall.server.service.seq == seq and app.main.number.text() == "A001"
+    assert hall.service.seq == seq and app.main.number.text() == "A001"
 
-    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or True
+    def confirmed(parent: QWidget | None, texts: Texts, number: str) -> bool:
+        asked.append(number)
+        return True
+
+    app.confirm_no_show = confirmed
     click(qtbot, app, "no_show")
     assert asked == ["A001", "A001"] and app.main.notice.text() == "A001 已弃号"
     assert app.model.mode is WindowMode.IDLE
 
 
-def test_f3_asks_too_and_so_does_the_compact_strip(qtbot, hall, make_clerk):
+def test_f3_asks_too_and_so_does_the_compact_strip(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     serving(qtbot, hall, app, count=2)
-    asked = []
-    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or False
-    seq = hall.server.service.seq
+    asked: list[str] = []
+
+    def declined(parent: QWidget | None, texts: Texts, number: str) -> bool:
+        asked.append(number)
+        return False
+
+    app.confirm_no_show = declined
+    seq = hall.service.seq
     press(qtbot, app, Qt.Key.Key_F3)
-    assert asked == ["A001"] and hall.server.service.seq == seq
+    assert asked == ["A001"] and hall.service.seq == seq
     app.set_compact(True)
     qtbot.waitExposed(app.compact)
     app.compact.buttons["no_show"].click()
-    assert asked == ["A001", "A001"] and hall.server.service.seq == seq
+    assert asked == ["A001", "A001"] and hall.service.seq == seq
     app.set_compact(False)
 
-    app.confirm_no_show = lambda parent, texts, number: asked.append(number) or True
+    def confirmed(parent: QWidget | None, texts: Texts, number: str) -> bool:
+        asked.append(number)
+        return True
+
+    app.confirm_no_show = confirmed
     press(qtbot, app, Qt.Key.Key_F3)
     qtbot.waitUntil(lambda: app.main.notice.text() == "A001 已弃号")
 
 
-def test_a_yes_to_one_number_never_drops_the_next(qtbot, hall, make_clerk):
+def test_a_yes_to_one_number_never_drops_the_next(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     """While the dialog is up, the desk keypad marks A001 itself and calls A002."""
     app = make_clerk()
     login(qtbot, app)
     serving(qtbot, hall, app, count=2)
     keypad = hall.client("bridge-1")
 
-    def meanwhile(parent, texts, number):
+    def meanwhile(parent: QWidget | None, texts: Texts, number: str) -> bool:
         hall.request(keypad, "no_show", window=3)
         hall.request(keypad, "call_next", window=3)
         qtbot.waitUntil(
@@ -151,16 +188,18 @@ def test_a_yes_to_one_number_never_drops_the_next(qtbot, hall, make_clerk):
         return True
 
     app.confirm_no_show = meanwhile
-    seq = hall.server.service.seq
+    seq = hall.service.seq
     app.main.buttons["no_show"].click()
-    assert hall.server.service.seq == seq + 2 and not app.model.busy
+    assert hall.service.seq == seq + 2 and not app.model.busy
     assert window_3(hall)["current"]["number"] == "A002"
 
 
 # -- 签退 while paused --------------------------------------------------------------------------
 
 
-def test_sign_out_while_paused(qtbot, hall, make_clerk):
+def test_sign_out_while_paused(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     main = app.main
     login(qtbot, app)
@@ -173,7 +212,9 @@ def test_sign_out_while_paused(qtbot, hall, make_clerk):
     assert main.notice.text() == "已签退" and window_3(hall)["state"] == "closed"
 
 
-def test_no_sign_out_while_a_paused_window_still_serves(qtbot, hall, make_clerk):
+def test_no_sign_out_while_a_paused_window_still_serves(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     login(qtbot, app)
     serving(qtbot, hall, app)
@@ -185,19 +226,26 @@ def test_no_sign_out_while_a_paused_window_still_serves(qtbot, hall, make_clerk)
 # -- why a window pauses ----------------------------------------------------------------------
 
 
-def test_the_app_knows_the_servers_pause_reasons():
+def test_the_app_knows_the_servers_pause_reasons() -> None:
     assert set(PAUSE_REASONS) == set(protocol.PAUSE_REASONS)
 
 
-def test_pause_asks_why_sends_it_and_shows_it(qtbot, hall, make_clerk):
+def test_pause_asks_why_sends_it_and_shows_it(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     main, compact = app.main, app.compact
     login(qtbot, app)
-    asked = []
-    app.ask_pause_reason = lambda parent, texts: asked.append(parent) or None  # cancelled
-    seq = hall.server.service.seq
+    asked: list[QWidget | None] = []
+
+    def ask_pause_reason(parent: QWidget | None, texts: Texts) -> str | None:
+        asked.append(parent)
+        return None  # cancelled
+
+    app.ask_pause_reason = ask_pause_reason
+    seq = hall.service.seq
     main.buttons["pause_resume"].click()
-    assert asked == [main] and hall.server.service.seq == seq and app.model.mode is WindowMode.IDLE
+    assert asked == [main] and hall.service.seq == seq and app.model.mode is WindowMode.IDLE
 
     app.ask_pause_reason = lambda parent, texts: "lunch"
     click(qtbot, app, "pause_resume")
@@ -214,7 +262,9 @@ def test_pause_asks_why_sends_it_and_shows_it(qtbot, hall, make_clerk):
     assert window_3(hall)["pause_reason"] == "meeting"
 
 
-def test_a_pause_at_the_keypad_shows_its_reason_too(qtbot, hall, make_clerk):
+def test_a_pause_at_the_keypad_shows_its_reason_too(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk(lang="en")
     login(qtbot, app)
     keypad = hall.client("bridge-1")

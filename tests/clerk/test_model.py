@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 import pytest
 
@@ -14,15 +16,15 @@ DAY = "2026-11-22"
 
 
 def window(
-    state="open",
-    current=None,
-    parked=(),
-    last_rating=None,
-    staff="s3",
-    pause_reason=None,
-    number=3,
-    last_served=None,
-):
+    state: str = "open",
+    current: dict[str, Any] | None = None,
+    parked: Iterable[str] = (),
+    last_rating: dict[str, Any] | None = None,
+    staff: str | None = "s3",
+    pause_reason: str | None = None,
+    number: int = 3,
+    last_served: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "number": number,
         "name": f"{number}号窗口",
@@ -39,15 +41,15 @@ def window(
 
 
 def ticket(
-    number,
-    service="SB",
-    state="waiting",
-    window_no=None,
-    called_at=None,
-    cls="normal",
-    issued_at=100.0,
-    target=None,
-):
+    number: str,
+    service: str = "SB",
+    state: str = "waiting",
+    window_no: int | None = None,
+    called_at: float | None = None,
+    cls: str = "normal",
+    issued_at: float = 100.0,
+    target: int | None = None,
+) -> dict[str, Any]:
     return {
         "id": f"{DAY}-{number}",
         "number": number,
@@ -66,7 +68,9 @@ def ticket(
     }
 
 
-def snapshot(win=None, waiting=()):
+def snapshot(
+    win: dict[str, Any] | None = None, waiting: Iterable[dict[str, Any]] = ()
+) -> dict[str, Any]:
     return {
         "day": DAY,
         "waiting": list(waiting),
@@ -80,7 +84,7 @@ def snapshot(win=None, waiting=()):
     }
 
 
-def welcome(snap, seq=10, timezone=""):
+def welcome(snap: dict[str, Any], seq: int = 10, timezone: str = "") -> dict[str, Any]:
     return {
         "type": "welcome",
         "protocol": 1,
@@ -97,11 +101,11 @@ def welcome(snap, seq=10, timezone=""):
     }
 
 
-def event(seq, kind, **fields):
+def event(seq: int, kind: str, **fields: Any) -> dict[str, Any]:
     return {"type": "event", "seq": seq, "kind": kind, "at": 1000.0 + seq, "day": DAY, **fields}
 
 
-def issued(seq, number, service="SB", cls="normal"):
+def issued(seq: int, number: str, service: str = "SB", cls: str = "normal") -> dict[str, Any]:
     return event(
         seq,
         "ticket_issued",
@@ -117,7 +121,9 @@ def issued(seq, number, service="SB", cls="normal"):
     )
 
 
-def called(seq, number, win=3, service="SB", recall=False):
+def called(
+    seq: int, number: str, win: int = 3, service: str = "SB", recall: bool = False
+) -> dict[str, Any]:
     return event(
         seq,
         "ticket_called",
@@ -131,7 +137,7 @@ def called(seq, number, win=3, service="SB", recall=False):
     )
 
 
-def connected(snap=None, seq=10, timezone=""):
+def connected(snap: dict[str, Any] | None = None, seq: int = 10, timezone: str = "") -> ClerkModel:
     """A model of window 3 whose live hall model has had a welcome, as the link feeds it."""
     hall = HallModel()
     m = ClerkModel(3, hall)
@@ -141,31 +147,31 @@ def connected(snap=None, seq=10, timezone=""):
     return m
 
 
-def signed_in(waiting=(), **win):
+def signed_in(waiting: Iterable[dict[str, Any]] = (), **win: Any) -> ClerkModel:
     """A model logged in at window 3, open under s3."""
     m = connected(snapshot(window(**win), waiting))
     m.signed_in("s3")
     return m
 
 
-def feed(m, *events):
+def feed(m: ClerkModel, *events: dict[str, Any]) -> None:
     for e in events:
         assert m.hall.apply_event(e), e
 
 
-def test_the_model_imports_no_qt():
+def test_the_model_imports_no_qt() -> None:
     code = "import sys, clerk.model, clerk.texts; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
-def test_before_connecting_nothing_is_possible():
+def test_before_connecting_nothing_is_possible() -> None:
     m = ClerkModel(3)
     assert (m.link, m.mode, m.logged_in) == (LinkState.UNKNOWN, WindowMode.UNKNOWN, False)
     assert m.enabled_actions() == frozenset()
 
 
-def test_welcome_then_login_opens_an_idle_window():
+def test_welcome_then_login_opens_an_idle_window() -> None:
     m = connected(snapshot(waiting=[ticket("A001"), ticket("C001", "HJ")]))
     seen = []
     m.subscribe(lambda: seen.append(m.mode))
@@ -185,7 +191,7 @@ def test_welcome_then_login_opens_an_idle_window():
     assert seen[-1] is WindowMode.IDLE
 
 
-def test_waiting_counts_only_what_this_window_may_call():
+def test_waiting_counts_only_what_this_window_may_call() -> None:
     m = signed_in(
         waiting=[
             ticket("A001"),
@@ -202,7 +208,7 @@ def test_waiting_counts_only_what_this_window_may_call():
     assert m.waiting_here == 2 and m.current is None
 
 
-def test_the_screen_redraws_only_for_what_shows_here():
+def test_the_screen_redraws_only_for_what_shows_here() -> None:
     m = signed_in(waiting=[ticket("D001", "GS")])
     redraws = []
     m.subscribe(lambda: redraws.append(m.hall.seq))
@@ -217,17 +223,18 @@ def test_the_screen_redraws_only_for_what_shows_here():
     assert m.hall.needs_resync and redraws == [14, 15, 15]
 
 
-def test_call_next_with_nobody_waiting_is_off():
+def test_call_next_with_nobody_waiting_is_off() -> None:
     m = signed_in()
     assert not m.enabled(Action.CALL_NEXT) and not m.enabled(Action.CALL_NUMBER)
     feed(m, issued(11, "A001"))
     assert m.enabled(Action.CALL_NEXT)
 
 
-def test_a_call_event_makes_the_window_serve():
+def test_a_call_event_makes_the_window_serve() -> None:
     m = signed_in(waiting=[ticket("A001", cls="priority")])
     feed(m, called(11, "A001"))
     assert m.mode is WindowMode.SERVING
+    assert m.current is not None
     assert (m.current.number, m.current.ticket_class, m.current.called_at) == (
         "A001",
         "priority",
@@ -243,10 +250,11 @@ def test_a_call_event_makes_the_window_serve():
         Action.PARK,
     }
     feed(m, called(12, "A001", recall=True))
+    assert m.current is not None
     assert m.current.called_at == 1011.0  # a recall does not restart the counter
 
 
-def test_served_seconds_count_from_the_servers_call_time():
+def test_served_seconds_count_from_the_servers_call_time() -> None:
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     assert m.served_seconds(1065.9) == 65
     m.set_server_time(2000.0, local_now=1900.0)  # the server's clock runs 100 s ahead
@@ -254,12 +262,12 @@ def test_served_seconds_count_from_the_servers_call_time():
     assert signed_in().served_seconds(5000.0) is None
 
 
-def test_an_action_waits_for_the_live_model_to_see_its_events():
+def test_an_action_waits_for_the_live_model_to_see_its_events() -> None:
     """The reply comes before its events: what waits for seq 12 runs once 12 is applied."""
     m = signed_in(waiting=[ticket("A001")])
     m.set_pending(Action.CALL_NEXT)
-    done = []
-    m.when_seen(12, lambda: done.append(m.current.number))
+    done: list[str] = []
+    m.when_seen(12, lambda: done.append(m.current.number if m.current else ""))
     feed(m, issued(11, "A002"))
     assert done == [] and m.busy
     feed(m, called(12, "A001"))
@@ -281,7 +289,7 @@ def test_an_action_waits_for_the_live_model_to_see_its_events():
         ("ticket_transferred", {"from_service": "SB", "to_service": "YB"}),
     ],
 )
-def test_ending_a_service_returns_to_idle(kind, extra):
+def test_ending_a_service_returns_to_idle(kind: str, extra: dict[str, Any]) -> None:
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     if kind != "ticket_transferred":
         extra = {"service": "SB", **extra}
@@ -292,12 +300,13 @@ def test_ending_a_service_returns_to_idle(kind, extra):
     if kind == "ticket_transferred":
         assert m.hall.tickets[f"{DAY}-A001"].service == "YB" and m.waiting_here == 1
     if kind == "ticket_finished":
+        assert m.rate_target is not None
         assert m.rate_target.number == "A001" and m.enabled(Action.INVITE_RATING)
     else:
         assert not m.enabled(Action.INVITE_RATING)
 
 
-def test_a_ticket_transferred_to_another_window_does_not_wait_here():
+def test_a_ticket_transferred_to_another_window_does_not_wait_here() -> None:
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     feed(
         m,
@@ -315,7 +324,7 @@ def test_a_ticket_transferred_to_another_window_does_not_wait_here():
     assert m.waiting_here == 0 and m.hall.tickets[f"{DAY}-A001"].target_window == 1
 
 
-def test_parked_ticket_called_back_leaves_the_parked_list():
+def test_parked_ticket_called_back_leaves_the_parked_list() -> None:
     m = signed_in(parked=["A001", "A004"])
     feed(
         m,
@@ -330,10 +339,10 @@ def test_parked_ticket_called_back_leaves_the_parked_list():
             reason={"rule": "parked"},
         ),
     )
-    assert m.parked == ["A001"] and m.current.number == "A004"
+    assert m.parked == ["A001"] and m.current is not None and m.current.number == "A004"
 
 
-def test_pause_allows_only_resume_and_sign_out():
+def test_pause_allows_only_resume_and_sign_out() -> None:
     m = signed_in(waiting=[ticket("A001")], parked=["A009"])
     feed(m, event(11, "window_paused", window=3, staff="s3"))
     assert m.mode is WindowMode.PAUSED
@@ -342,14 +351,14 @@ def test_pause_allows_only_resume_and_sign_out():
     assert m.mode is WindowMode.IDLE and m.enabled(Action.CALL_NEXT) and m.enabled(Action.PAUSE)
 
 
-def test_no_sign_out_while_a_paused_window_still_serves():
+def test_no_sign_out_while_a_paused_window_still_serves() -> None:
     """A keypad can pause a window in the middle of a ticket; the server refuses to close it."""
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     feed(m, event(11, "window_paused", window=3, staff="s3", reason="fault"))
     assert m.mode is WindowMode.PAUSED and m.enabled_actions() == {Action.RESUME}
 
 
-def test_the_pause_reason_comes_from_the_window_and_the_events():
+def test_the_pause_reason_comes_from_the_window_and_the_events() -> None:
     m = signed_in(state="paused", pause_reason="lunch")
     assert m.pause_reason == "lunch"
     feed(m, event(11, "window_resumed", window=3, staff="s3"))
@@ -365,7 +374,7 @@ def test_the_pause_reason_comes_from_the_window_and_the_events():
 
 
 @pytest.mark.parametrize("sent", [None, "", "x" * 500])
-def test_a_missing_or_outlandish_pause_reason_counts_as_none(sent):
+def test_a_missing_or_outlandish_pause_reason_counts_as_none(sent: str | None) -> None:
     m = signed_in(state="paused", pause_reason=sent)
     assert m.mode is WindowMode.PAUSED and m.pause_reason is None
     m = signed_in(state="open", pause_reason="lunch")  # not paused: no reason, whatever it says
@@ -374,7 +383,7 @@ def test_a_missing_or_outlandish_pause_reason_counts_as_none(sent):
     assert m.pause_reason is None
 
 
-def test_ratings_for_this_window_show_and_bad_ones_are_marked():
+def test_ratings_for_this_window_show_and_bad_ones_are_marked() -> None:
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     feed(
         m,
@@ -426,7 +435,7 @@ def test_ratings_for_this_window_show_and_bad_ones_are_marked():
     assert m.rate_target is None and not m.invited and not m.enabled(Action.INVITE_RATING)
 
 
-def test_offline_turns_every_button_off_and_back():
+def test_offline_turns_every_button_off_and_back() -> None:
     m = signed_in(waiting=[ticket("A001")])
     m.set_link(LinkState.OFFLINE)
     assert m.enabled_actions() == frozenset() and m.logged_in  # the session is kept
@@ -437,7 +446,7 @@ def test_offline_turns_every_button_off_and_back():
     assert m.enabled(Action.CALL_NEXT)
 
 
-def test_an_action_on_its_way_sends_nothing_more():
+def test_an_action_on_its_way_sends_nothing_more() -> None:
     m = signed_in(waiting=[ticket("A001")])
     m.set_pending(Action.CALL_NEXT)
     assert m.busy and m.enabled_actions() == frozenset()
@@ -445,20 +454,20 @@ def test_an_action_on_its_way_sends_nothing_more():
     assert m.enabled(Action.CALL_NEXT)
 
 
-def test_closing_the_window_elsewhere_signs_the_app_out():
+def test_closing_the_window_elsewhere_signs_the_app_out() -> None:
     m = signed_in()
     feed(m, event(11, "window_closed", window=3, staff="s3"))
     assert not m.logged_in and m.mode is WindowMode.CLOSED and m.link is LinkState.ONLINE
 
 
-def test_closing_it_by_its_own_sign_out_waits_for_the_reply():
+def test_closing_it_by_its_own_sign_out_waits_for_the_reply() -> None:
     m = signed_in()
     m.set_pending(Action.LOGOUT)
     feed(m, event(11, "window_closed", window=3, staff="s3"))
     assert m.logged_in and m.mode is WindowMode.CLOSED  # the reply's handler signs out
 
 
-def test_a_welcome_of_a_serving_window_restores_everything():
+def test_a_welcome_of_a_serving_window_restores_everything() -> None:
     rating = {
         "ticket": f"{DAY}-A001",
         "number": "A001",
@@ -475,14 +484,15 @@ def test_a_welcome_of_a_serving_window_restores_everything():
     )
     m = connected(snapshot(win))
     m.signed_in("s3")
-    assert m.mode is WindowMode.SERVING and m.current.number == "B003"
-    assert m.parked == ["A002"] and m.last_rating.score == 5 and not m.last_rating.bad
+    assert m.mode is WindowMode.SERVING and m.current is not None and m.current.number == "B003"
+    assert m.parked == ["A002"] and m.last_rating is not None
+    assert m.last_rating.score == 5 and not m.last_rating.bad
     assert m.rate_target is None
     assert m.service_name("YB") == "医保" and m.service_name("YB", "en") == "Medical Insurance"
     assert m.window_names() == {1: "1号窗口", 3: "3号窗口"}
 
 
-def test_expired_and_voided_tickets_leave_the_queue():
+def test_expired_and_voided_tickets_leave_the_queue() -> None:
     m = signed_in(waiting=[ticket("A001"), ticket("A002")], parked=["A003"])
     feed(
         m,
@@ -503,7 +513,7 @@ def test_expired_and_voided_tickets_leave_the_queue():
     assert m.waiting_here == 0 and m.parked == []
 
 
-def test_logout_only_when_idle_and_signed_out_clears_the_session():
+def test_logout_only_when_idle_and_signed_out_clears_the_session() -> None:
     m = signed_in(current=ticket("A001", state="called", window_no=3, called_at=1000.0))
     assert not m.enabled(Action.LOGOUT)
     feed(
@@ -524,7 +534,7 @@ def test_logout_only_when_idle_and_signed_out_clears_the_session():
     assert not m.logged_in and m.link is LinkState.ONLINE and m.enabled_actions() == frozenset()
 
 
-def test_the_clock_shows_the_halls_time_whatever_the_machines_zone():
+def test_the_clock_shows_the_halls_time_whatever_the_machines_zone() -> None:
     m = connected(timezone="Asia/Shanghai")
     assert m.hall_clock(1795312800.0) == "2026-11-22  10:00"  # 02:00 UTC
     m.hall.apply_welcome(welcome(snapshot(), timezone="Mars/Olympus_Mons"))  # unknown

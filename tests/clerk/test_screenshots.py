@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from clerkkit import login, screenshot
-from PySide6.QtGui import QImage
+from collections.abc import Callable
+from pathlib import Path
 
+from clerkkit import HallThread, login, screenshot
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from clerk.app import ClerkApp
 from clerk.model import LinkState, WindowMode
 
 
-def click(qtbot, app, command):
+def click(qtbot: QtBot, app: ClerkApp, command: str) -> None:
     app.main.buttons[command].click()
     qtbot.waitUntil(lambda: not app.model.busy)
 
 
-def serve_one_with_a_bad_rating(qtbot, hall, app):
+def serve_one_with_a_bad_rating(qtbot: QtBot, hall: HallThread, app: ClerkApp) -> None:
     hall.take("SB")
     qtbot.waitUntil(lambda: app.main.buttons["call_next"].isEnabled())
     click(qtbot, app, "call_next")
@@ -22,12 +27,14 @@ def serve_one_with_a_bad_rating(qtbot, hall, app):
     qtbot.waitUntil(lambda: app.model.last_rating is not None)
 
 
-def check(path, width, height):
+def check(path: Path, width: int, height: int) -> None:
     image = QImage(str(path))
     assert (image.width(), image.height()) == (width, height)
 
 
-def test_chinese_screens(qtbot, hall, make_clerk):
+def test_chinese_screens(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk()
     main = app.main
     qtbot.waitExposed(main)
@@ -90,7 +97,9 @@ def test_chinese_screens(qtbot, hall, make_clerk):
     screenshot(main, "zh-11-login-after-sign-out")
 
 
-def test_english_screens(qtbot, hall, make_clerk):
+def test_english_screens(
+    qtbot: QtBot, hall: HallThread, make_clerk: Callable[..., ClerkApp]
+) -> None:
     app = make_clerk(lang="en")
     main = app.main
     qtbot.waitExposed(main)

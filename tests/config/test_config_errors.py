@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
+from hallkit import must
 
 from queue_server.config import ConfigError, load_hall, parse_hall
 from queue_server.pins import hash_pin
@@ -78,11 +82,11 @@ def edited(changes: dict[int, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_the_good_file_is_good():
+def test_the_good_file_is_good() -> None:
     hall = parse_hall(GOOD)
     assert [s.code for s in hall.services] == ["SB", "YB"]
     assert hall.services[1].daily_quota == 80
-    assert hall.window(1).services == {"SB": 3, "YB": 2}
+    assert must(hall.window(1)).services == {"SB": 3, "YB": 2}
     assert hall.devices[1].window == 1
 
 
@@ -391,7 +395,9 @@ BAD = [
 @pytest.mark.parametrize(
     ("changes", "field", "line", "phrase"), [case[1:] for case in BAD], ids=[c[0] for c in BAD]
 )
-def test_bad_file_is_refused_naming_field_line_and_problem(changes, field, line, phrase):
+def test_bad_file_is_refused_naming_field_line_and_problem(
+    changes: dict[int, str], field: str | None, line: int, phrase: str
+) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_hall(edited(changes), "hall.toml")
     error = caught.value
@@ -403,7 +409,7 @@ def test_bad_file_is_refused_naming_field_line_and_problem(changes, field, line,
     )
 
 
-def test_message_reads_file_line_field_problem():
+def test_message_reads_file_line_field_problem() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_hall(edited({15: 'prefix = "a1"'}), "config/demo-hall.toml")
     assert str(caught.value) == (
@@ -413,27 +419,27 @@ def test_message_reads_file_line_field_problem():
     assert caught.value.source == "config/demo-hall.toml"
 
 
-def test_duplicate_token_is_not_echoed():
+def test_duplicate_token_is_not_echoed() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_hall(edited({55: 'token = "k1-0123456789abcdef"'}))
     assert "0123456789abcdef" not in str(caught.value)
 
 
-def test_sub_table_style_window_services_point_to_their_own_line():
+def test_sub_table_style_window_services_point_to_their_own_line() -> None:
     text = edited({35: "[windows.services]\nSB = 3\nYB = 2\nGJJ = 1"})
     with pytest.raises(ConfigError) as caught:
         parse_hall(text)
     assert (caught.value.field, caught.value.line) == ("windows[0].services.GJJ", 38)
 
 
-def test_missing_file_is_a_config_error(tmp_path):
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_hall(tmp_path / "nope.toml")
     assert caught.value.line is None
     assert "cannot read the file" in str(caught.value)
 
 
-def test_file_not_in_utf8_names_the_line(tmp_path):
+def test_file_not_in_utf8_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "gbk.toml"
     path.write_bytes(GOOD.encode("gbk"))
     with pytest.raises(ConfigError) as caught:
@@ -442,17 +448,17 @@ def test_file_not_in_utf8_names_the_line(tmp_path):
     assert "not UTF-8" in caught.value.problem
 
 
-def test_file_saved_with_a_bom_loads(tmp_path):
+def test_file_saved_with_a_bom_loads(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
     path.write_bytes(GOOD.encode("utf-8-sig"))
     assert load_hall(path).name_zh == "测试县政务服务中心"
 
 
-def test_weekday_names_and_lists_are_understood():
+def test_weekday_names_and_lists_are_understood() -> None:
     hall = parse_hall(edited({20: '  { days = "mon,wed-fri,7", start = "13:30", end = "17:30" },'}))
     assert hall.services[0].hours[1].weekdays == frozenset({1, 3, 4, 5, 7})
 
 
-def test_toml_local_times_are_accepted():
+def test_toml_local_times_are_accepted() -> None:
     hall = parse_hall(edited({20: '  { days = "1-5", start = 13:30:00, end = 17:30:00 },'}))
     assert str(hall.services[0].hours[1].start) == "13:30:00"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hallkit import must
 
 from queue_server.config import load_hall
 from queue_server.core.model import OpeningPeriod, Role
@@ -26,7 +27,7 @@ def commented_pins(path: Path) -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize("path", [DEMO, EXAMPLE], ids=["demo", "example"])
-def test_shipped_hall_has_the_promised_size(path):
+def test_shipped_hall_has_the_promised_size(path: Path) -> None:
     hall = load_hall(path)
     assert len(hall.services) == 14
     assert len(hall.windows) == 15
@@ -45,7 +46,7 @@ def test_shipped_hall_has_the_promised_size(path):
 
 
 @pytest.mark.parametrize("path", [DEMO, EXAMPLE], ids=["demo", "example"])
-def test_every_staff_pin_in_the_comments_verifies(path):
+def test_every_staff_pin_in_the_comments_verifies(path: Path) -> None:
     hall = load_hall(path)
     pins = commented_pins(path)
     assert sorted(pins) == sorted(s.id for s in hall.staff)
@@ -56,7 +57,7 @@ def test_every_staff_pin_in_the_comments_verifies(path):
         assert not verify_pin(pin + "0", staff.pin_hash)
 
 
-def test_demo_hall_is_open_around_the_clock_without_quotas():
+def test_demo_hall_is_open_around_the_clock_without_quotas() -> None:
     hall = load_hall(DEMO)
     assert hall.name_zh == "某某县政务服务中心（演示）"
     assert all(s.hours == () and s.daily_quota is None for s in hall.services)
@@ -70,13 +71,13 @@ def test_demo_hall_is_open_around_the_clock_without_quotas():
     )
     assert sb.location_zh == "二楼东区 8–10 号窗口"
     assert sb.priority and sb.appointments
-    assert hall.window(8).services == {"SB": 3, "YB": 2, "CJR": 1}
-    assert hall.window(13).services == {"CRJ": 1}
+    assert must(hall.window(8)).services == {"SB": 3, "YB": 2, "CJR": 1}
+    assert must(hall.window(13)).services == {"CRJ": 1}
     clerk = next(d for d in hall.devices if d.id == "clerk-01")
     assert (clerk.role, clerk.window) == (Role.CLERK, 1)
 
 
-def test_example_hall_has_opening_hours_lunch_service_and_quotas():
+def test_example_hall_has_opening_hours_lunch_service_and_quotas() -> None:
     hall = load_hall(EXAMPLE)
     quotas = {s.code: s.daily_quota for s in hall.services if s.daily_quota is not None}
     assert quotas == {"BDC": 120, "GCJS": 40, "CRJ": 80}
@@ -84,9 +85,9 @@ def test_example_hall_has_opening_hours_lunch_service_and_quotas():
     pm = OpeningPeriod(WEEKDAYS, dt.time(13, 30), dt.time(17, 30))
     lunch = OpeningPeriod(WEEKDAYS, dt.time(12), dt.time(13, 30))
     saturday = OpeningPeriod(frozenset({6}), dt.time(9), dt.time(12))
-    assert hall.service("BDC").hours == (am, pm)
-    assert hall.service("SB").hours == (am, lunch, pm, saturday)
-    assert hall.service("CRJ").hours == (am, pm, saturday)
+    assert must(hall.service("BDC")).hours == (am, pm)
+    assert must(hall.service("SB")).hours == (am, lunch, pm, saturday)
+    assert must(hall.service("CRJ")).hours == (am, pm, saturday)
     assert all(s.hours for s in hall.services)
-    assert hall.service("GCJS").priority is False
-    assert hall.service("JJ").appointments is False
+    assert must(hall.service("GCJS")).priority is False
+    assert must(hall.service("JJ")).appointments is False

@@ -5,7 +5,13 @@ from __future__ import annotations
 import msgspec
 from hallkit import make_hall
 
-from contract.events import EVENT_TYPES, TicketCalled, TicketIssued, UnknownEvent, decode_event
+from contract.events import (
+    EVENT_TYPES,
+    TicketCalled,
+    TicketIssued,
+    UnknownEvent,
+    decode_event,
+)
 from queue_server import core
 from queue_server.core.model import PauseReason
 from queue_server.core.state import APPLIERS

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from queue_server.core.model import Role
 from contract.requests import (
     MAX_MESSAGE_BYTES,
     CallNext,
@@ -15,15 +14,16 @@ from contract.requests import (
     decode_request,
     encode_request,
 )
+from queue_server.core.model import Role
 from queue_server.protocol import PERMISSIONS, ProtocolError
 
 
-def test_valid_take_ticket():
+def test_valid_take_ticket() -> None:
     msg = decode_request('{"type":"take_ticket","id":7,"service":"SB","request_id":"k1-0001"}')
     assert msg == TakeTicket(id=7, service="SB", request_id="k1-0001")
 
 
-def test_a_client_builds_what_the_server_reads():
+def test_a_client_builds_what_the_server_reads() -> None:
     request = TakeTicket(id="x", service="SB", request_id="r", ticket_class="priority")
     wire = encode_request(request)
     assert b'"type":"take_ticket"' in wire and b'"class":"priority"' in wire
@@ -31,7 +31,7 @@ def test_a_client_builds_what_the_server_reads():
     assert decode_request(encode_request(CallNext(id=1, window=3))) == CallNext(id=1, window=3)
 
 
-def test_text_is_normalised_and_unknown_fields_dropped():
+def test_text_is_normalised_and_unknown_fields_dropped() -> None:
     msg = decode_request(
         '{"type":"take_ticket","id":1,"service":"SB","request_id":"e\u0301","extra":[[[1]]]}'
     )
@@ -80,7 +80,7 @@ def test_text_is_normalised_and_unknown_fields_dropped():
         ('{"type": "pause", "id": 10, "window": 1, "reason": "nap"}', "bad_field", 10),
     ],
 )
-def test_bad_requests_get_stable_codes(raw, code, re):
+def test_bad_requests_get_stable_codes(raw: str, code: str, re: int | None) -> None:
     with pytest.raises(ContractError) as info:
         decode_request(raw)
     assert info.value.code == code
@@ -90,14 +90,14 @@ def test_bad_requests_get_stable_codes(raw, code, re):
     assert reply["message"] and reply["message_en"]
 
 
-def test_oversize_is_refused_before_parsing():
+def test_oversize_is_refused_before_parsing() -> None:
     raw = json.dumps({"type": "snapshot", "id": 1, "pad": "x" * MAX_MESSAGE_BYTES})
     with pytest.raises(ContractError) as info:
         decode_request(raw)
     assert info.value.code == "too_large"
 
 
-def test_roles_may_send_only_what_they_need():
+def test_roles_may_send_only_what_they_need() -> None:
     assert "take_ticket" in PERMISSIONS[Role.KIOSK]
     assert "call_next" not in PERMISSIONS[Role.KIOSK]
     assert "rate" not in PERMISSIONS[Role.CLERK]  # the citizen rates, on the evaluator

@@ -35,7 +35,9 @@ def _ticket(n: int, cls: TicketClass, issued_at: float) -> Ticket:
     ratio=st.integers(1, 5),
     max_wait=st.integers(60, 20_000),
 )
-def test_youngest_ticket_place_matches_queue_order(peers, cls, ratio, max_wait):
+def test_youngest_ticket_place_matches_queue_order(
+    peers: list[tuple[TicketClass, float]], cls: TicketClass, ratio: int, max_wait: int
+) -> None:
     policy = CallPolicy(normal_per_priority=ratio, max_wait_s=max_wait)
     tickets = [_ticket(n, c, at) for n, (c, at) in enumerate(sorted(peers, key=lambda p: p[1]))]
     new = _ticket(len(tickets), cls, NOW)
@@ -43,7 +45,7 @@ def test_youngest_ticket_place_matches_queue_order(peers, cls, ratio, max_wait):
     assert ahead_of_youngest(tickets, new, policy, NOW) == order.index(new)
 
 
-def test_literal_places():
+def test_literal_places() -> None:
     policy = CallPolicy(normal_per_priority=2, max_wait_s=3600)
     normal = [_ticket(n, TicketClass.NORMAL, NOW - 10 + n) for n in range(5)]
     one_priority = [_ticket(9, TicketClass.PRIORITY, NOW - 20)]

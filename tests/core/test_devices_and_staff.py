@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from core_hall import Clerk
+from hallkit import must
 
 from queue_server.core import (
     CallNext,
@@ -44,7 +45,7 @@ def test_the_phone_token_finds_its_ticket_after_a_replay(run: Clerk) -> None:
         replayed.apply(event)
     for engine in (run.engine, replayed):
         assert engine.state.tokens == {"tok-secret-1": "2026-11-23-A001"}
-        assert engine.ticket("2026-11-23-A001")["status_url"].endswith("/t/tok-secret-1")
+        assert must(engine.ticket("2026-11-23-A001"))["status_url"].endswith("/t/tok-secret-1")
 
 
 def test_a_clerk_logging_in_elsewhere_moves_there(run: Clerk) -> None:

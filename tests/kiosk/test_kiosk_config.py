@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +27,7 @@ BASE = [
 ]
 
 
-def test_command_line_defaults_and_the_derived_public_url():
+def test_command_line_defaults_and_the_derived_public_url() -> None:
     config = load(BASE)
     assert (config.baud, config.orientation, config.lang) == (9600, "auto", "zh")
     assert config.public_base == "http://10.0.0.2:8765"
@@ -59,11 +60,13 @@ def test_command_line_defaults_and_the_derived_public_url():
         ("landscape", (0, 0), ScreenFit("landscape", 1920, 1080, 1.0)),
     ],
 )
-def test_the_kiosk_fills_its_screen_in_the_screens_orientation_unless_told(setting, screen, fit):
+def test_the_kiosk_fills_its_screen_in_the_screens_orientation_unless_told(
+    setting: str, screen: tuple[int, int], fit: ScreenFit
+) -> None:
     assert fit_screen(setting, *screen) == fit
 
 
-def test_the_toml_file_and_the_command_line_over_it(tmp_path):
+def test_the_toml_file_and_the_command_line_over_it(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         '[kiosk]\nserver = "wss://hall/ws"\ndevice = "kiosk-2"\ntoken = "abc"\n'
@@ -115,7 +118,9 @@ def test_the_toml_file_and_the_command_line_over_it(tmp_path):
         (BASE, "[kiosk.extra]", "{file}:2: extra: unknown key (typo?)"),
     ],
 )
-def test_a_bad_setting_is_named_with_its_line(tmp_path, args, toml, message):
+def test_a_bad_setting_is_named_with_its_line(
+    tmp_path: Path, args: list[str], toml: str, message: str
+) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text(f"[kiosk]\n{toml}\n", "utf-8")
     with pytest.raises(ConfigError) as caught:
@@ -123,7 +128,9 @@ def test_a_bad_setting_is_named_with_its_line(tmp_path, args, toml, message):
     assert str(caught.value).startswith(message.format(file=path)), str(caught.value)
 
 
-def test_a_setting_of_the_wrong_type_names_line_and_key_not_a_bare_value_error(tmp_path):
+def test_a_setting_of_the_wrong_type_names_line_and_key_not_a_bare_value_error(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "kiosk.toml"
     lines = ["[kiosk]", 'server = "wss://hall/ws"', 'device = "kiosk-2"', 'token = "abc"']
     lines += ['printer = "fake"', "paper_mm = 58", 'idle_timeout_s = "abc"']
@@ -134,15 +141,15 @@ def test_a_setting_of_the_wrong_type_names_line_and_key_not_a_bare_value_error(t
     assert (caught.value.line, caught.value.field) == (7, "idle_timeout_s")
 
 
-def test_settings_made_in_code_are_checked_too():
-    config = dataclasses.replace(load(BASE), idle_timeout_s="abc")
+def test_settings_made_in_code_are_checked_too() -> None:
+    config = dataclasses.replace(load(BASE), idle_timeout_s="abc")  # type: ignore[arg-type]
     with pytest.raises(
-        ConfigError, match='^kiosk settings: idle_timeout_s must be a number, got "abc"$'
+        ConfigError, match=r'^kiosk settings: idle_timeout_s must be a number, got "abc"$'
     ):
         config.check()
 
 
-def test_a_config_file_without_a_kiosk_table_holds_the_settings(tmp_path):
+def test_a_config_file_without_a_kiosk_table_holds_the_settings(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text("paper_mm = 58\nlang = 'en'\n", "utf-8")
     config = load([*BASE, "--config", str(path)])
@@ -152,7 +159,7 @@ def test_a_config_file_without_a_kiosk_table_holds_the_settings(tmp_path):
         load([*BASE, "--config", str(path)])
 
 
-def test_public_base_from_the_server_url():
+def test_public_base_from_the_server_url() -> None:
     assert public_base_from_server("ws://127.0.0.1:8765/ws") == "http://127.0.0.1:8765"
     assert public_base_from_server("wss://hall.gov.cn/ws") == "https://hall.gov.cn"
     assert ticket_url("http://h/", "2026-11-22-A001") == "http://h/t/2026-11-22-A001"
@@ -174,7 +181,7 @@ TICKET = {
 HALL = HallInfo(name_zh="测试县政务服务中心", name_en="Test County Service Center")
 
 
-def test_the_printed_ticket_in_chinese():
+def test_the_printed_ticket_in_chinese() -> None:
     t = printable_ticket(TICKET, HALL, "zh", "http://h", ZoneInfo("Asia/Shanghai"))
     assert (t.hall_name, t.number, t.service_name, t.ticket_class) == (
         "测试县政务服务中心",
@@ -190,7 +197,7 @@ def test_the_printed_ticket_in_chinese():
     assert (t.footer, t.language) == ("过号请重新取号", "zh")
 
 
-def test_the_printed_ticket_in_english_keeps_the_chinese_too():
+def test_the_printed_ticket_in_english_keeps_the_chinese_too() -> None:
     t = printable_ticket(
         {**TICKET, "class": "weird", "estimated_wait_s": None},
         HALL,
@@ -204,7 +211,7 @@ def test_the_printed_ticket_in_english_keeps_the_chinese_too():
     assert t.footer.startswith("过号请重新取号 / ")
 
 
-def test_the_qr_code_is_the_servers_status_url_never_built_from_the_ticket_id():
+def test_the_qr_code_is_the_servers_status_url_never_built_from_the_ticket_id() -> None:
     tz = ZoneInfo("Asia/Shanghai")
     url = "https://zwfw.example.gov.cn/t/Zk3qv9XbT0aLr2Yw8sPq1A"
     t = printable_ticket({**TICKET, "status_url": url}, HALL, "zh", "http://h", tz)
@@ -225,7 +232,7 @@ def test_the_qr_code_is_the_servers_status_url_never_built_from_the_ticket_id():
     )
 
 
-def test_the_printed_wait_uses_the_halls_one_wording():
+def test_the_printed_wait_uses_the_halls_one_wording() -> None:
     tz = ZoneInfo("Asia/Shanghai")
     closed = printable_ticket({**TICKET, "open_windows": 0}, HALL, "zh", "http://h", tz)
     assert closed.wait_text == "暂无窗口开放，开放后按顺序叫号"

@@ -12,8 +12,12 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from kioskkit import HallThread, KioskRig
+from pytestqt.qtbot import QtBot
 
 from drivers.printer.stream import Kind, parse, to_text
 from kiosk.flow import Stage
@@ -21,7 +25,9 @@ from kiosk.flow import Stage
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(kiosk, qtbot):
+def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(
+    kiosk: KioskRig, qtbot: QtBot
+) -> None:
     window, server, printer = kiosk.window, kiosk.server, kiosk.printer
 
     # A tap issues a ticket, and what the server issued is what comes out of the printer.
@@ -36,6 +42,7 @@ def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(
     [qr] = [e.qr_data.decode() for e in events if e.kind is Kind.QR and e.qr_function == 80]
     # The hall's public address and the ticket's unguessable token, as the server gave them;
     # not the kiosk's --server or --public-url, and never the ticket's id.
+    assert kiosk.flow.ticket is not None
     assert qr == kiosk.flow.ticket["status_url"] == f"{server.hall.public_url}/t/{ticket['token']}"
     assert ticket["id"] not in qr and ticket["number"] not in qr and len(ticket["token"]) >= 16
     text = to_text(job)
@@ -95,7 +102,9 @@ def test_a_tap_prints_the_ticket_paper_out_voids_and_the_server_can_come_and_go(
     assert printer.wait_for_cut(2, 2)
 
 
-def test_python_m_kiosk_runs_with_a_fake_printer_and_quits_on_sigterm(hall_server, tmp_path, qtbot):
+def test_python_m_kiosk_runs_with_a_fake_printer_and_quits_on_sigterm(
+    hall_server: HallThread, tmp_path: Path, qtbot: QtBot
+) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text(
         f'[kiosk]\ntoken = "{hall_server.token("kiosk-3")}"\nidle_timeout_s = 45\n',
@@ -139,7 +148,9 @@ def test_python_m_kiosk_runs_with_a_fake_printer_and_quits_on_sigterm(hall_serve
     assert "fake printer (ok) on /dev/pts/" in output
 
 
-def test_python_m_kiosk_fills_a_landscape_screen_in_landscape(hall_server, tmp_path, qtbot):
+def test_python_m_kiosk_fills_a_landscape_screen_in_landscape(
+    hall_server: HallThread, tmp_path: Path, qtbot: QtBot
+) -> None:
     """No --orientation: on a 1920×1080 screen the kiosk is a landscape 1920×1080 window."""
     screens = tmp_path / "screens.json"
     screens.write_text(
@@ -198,7 +209,7 @@ def test_python_m_kiosk_fills_a_landscape_screen_in_landscape(hall_server, tmp_p
     assert "screen 1920×1080: landscape layout at scale 1.00" in output
 
 
-def test_python_m_kiosk_refuses_a_bad_setting():
+def test_python_m_kiosk_refuses_a_bad_setting() -> None:
     result = subprocess.run(
         [
             sys.executable,
@@ -223,7 +234,7 @@ def test_python_m_kiosk_refuses_a_bad_setting():
     assert "server must be a ws:// or wss:// url" in result.stderr
 
 
-def test_58_mm_paper_is_honoured(make_kiosk, qtbot):
+def test_58_mm_paper_is_honoured(make_kiosk: Callable[..., KioskRig], qtbot: QtBot) -> None:
     rig = make_kiosk(paper_mm=58)
     rig.wait_ready()
     rig.window.home.category_buttons["社会保障"].click()

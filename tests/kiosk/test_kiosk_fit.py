@@ -8,8 +8,12 @@ to), and every label's text fits the label that shows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from fitcheck import check, rect_in
+from kioskkit import KioskRig, take_of
+from pytestqt.qtbot import QtBot
 
 from kiosk.flow import PrinterHealth, Stage
 from kiosk.widgets import TileButton
@@ -17,11 +21,11 @@ from kiosk.widgets import TileButton
 SCREENS = [(1920, 1080), (1366, 768), (1080, 1920)]
 
 
-def wait_stage(rig, stage, timeout=5000):
+def wait_stage(rig: KioskRig, stage: Stage, timeout: int = 5000) -> None:
     rig.qtbot.waitUntil(lambda: rig.flow.stage is stage, timeout=timeout)
 
 
-def walk(rig, category: str, service: str) -> None:
+def walk(rig: KioskRig, category: str, service: str) -> None:
     """Every screen a citizen can meet, each checked."""
     window, flow = rig.window, rig.flow
     size = f"{window.width()}×{window.height()} {flow.language} large={flow.large_text}"
@@ -43,7 +47,7 @@ def walk(rig, category: str, service: str) -> None:
     check(rig.qtbot, rig.window, f"appointment {size}")
     window.appointment.home_button.click()
     flow.choose_category(category)
-    [take] = flow.choose_service(service)
+    take = take_of(flow.choose_service(service))
     flow.take_failed(take.request.request_id, "offline")
     check(rig.qtbot, rig.window, f"failed {size}")
     window.failed.home_button.click()
@@ -54,7 +58,9 @@ def walk(rig, category: str, service: str) -> None:
 
 @pytest.mark.parametrize("hall_server", ["rich"], indirect=True)
 @pytest.mark.parametrize("screen", SCREENS)
-def test_the_kiosk_fills_the_screen_it_is_on_with_every_button_reachable(make_kiosk, screen):
+def test_the_kiosk_fills_the_screen_it_is_on_with_every_button_reachable(
+    make_kiosk: Callable[..., KioskRig], screen: tuple[int, int]
+) -> None:
     rig = make_kiosk(screen=screen)  # the orientation is not set: it follows the screen
     rig.wait_ready()
     window = rig.window
@@ -69,7 +75,9 @@ def test_the_kiosk_fills_the_screen_it_is_on_with_every_button_reachable(make_ki
 @pytest.mark.parametrize("hall_server", ["demo"], indirect=True)
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("large_text", [False, True])
-def test_long_english_names_fit_in_large_text(make_kiosk, screen, large_text):
+def test_long_english_names_fit_in_large_text(
+    make_kiosk: Callable[..., KioskRig], screen: tuple[int, int], large_text: bool
+) -> None:
     rig = make_kiosk(screen=screen, lang="en")
     rig.wait_ready()
     if large_text:
@@ -82,7 +90,7 @@ def test_long_english_names_fit_in_large_text(make_kiosk, screen, large_text):
     walk(rig, "公安服务", "JJ")
 
 
-def test_a_word_wider_than_its_tile_shrinks_the_title_just_enough(qtbot):
+def test_a_word_wider_than_its_tile_shrinks_the_title_just_enough(qtbot: QtBot) -> None:
     tile = TileButton("tile", "tile-title", "tile-detail", "k", lambda key: None)
     qtbot.addWidget(tile)
     tile.setStyleSheet('QLabel[role="tile-title"] { font-size: 50px; }')

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
+from kioskkit import take_of
 
 from contract.hall import HallModel
 from contract.records import Service
@@ -74,7 +76,7 @@ SERVICES = [
 ]
 
 
-def welcome(services: list[dict] = SERVICES) -> dict:
+def welcome(services: list[dict[str, Any]] = SERVICES) -> dict[str, Any]:
     return {
         "type": "welcome",
         "protocol": 1,
@@ -86,13 +88,13 @@ def welcome(services: list[dict] = SERVICES) -> dict:
     }
 
 
-def event(seq: int, kind: str, **fields: object) -> dict:
+def event(seq: int, kind: str, **fields: object) -> dict[str, Any]:
     """An event as the server pushes it (`type`, `seq`, `kind`, `at`, `day` and its fields)."""
     at = 1795312400.0 + seq
     return {"type": "event", "seq": seq, "kind": kind, "at": at, "day": "2026-11-22", **fields}
 
 
-def issued(seq: int, number: str = "A005") -> dict:
+def issued(seq: int, number: str = "A005") -> dict[str, Any]:
     """Another kiosk's tap: a ticket of 社保 (SB)."""
     fields = {"ticket": f"2026-11-22-{number}", "number": number, "prefix": "A", "class": "normal"}
     return event(
@@ -107,7 +109,7 @@ def issued(seq: int, number: str = "A005") -> dict:
     )
 
 
-def ticket(number: str = "A004", state: str = "waiting") -> dict:
+def ticket(number: str = "A004", state: str = "waiting") -> dict[str, Any]:
     return {
         "id": f"2026-11-22-{number}",
         "number": number,
@@ -120,7 +122,7 @@ def ticket(number: str = "A004", state: str = "waiting") -> dict:
     }
 
 
-def ready(**settings) -> KioskFlow:
+def ready(**settings: Any) -> KioskFlow:
     """A kiosk online, with a healthy printer, showing the home screen."""
     hall = HallModel.from_welcome(welcome())
     flow = KioskFlow(RequestIds("kiosk-1", "b1"), Settings(**settings), hall)
@@ -138,7 +140,7 @@ def tap_sb(flow: KioskFlow) -> TakeRequest:
     return effect.request
 
 
-def test_the_flow_model_imports_no_qt():
+def test_the_flow_model_imports_no_qt() -> None:
     code = (
         "import sys, kiosk.flow, kiosk.texts, kiosk.ticket, kiosk.config; "
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))]"
@@ -146,7 +148,7 @@ def test_the_flow_model_imports_no_qt():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_starts_offline_and_rests_at_home_when_connected_and_the_printer_is_fine():
+def test_starts_offline_and_rests_at_home_when_connected_and_the_printer_is_fine() -> None:
     flow = KioskFlow(RequestIds("kiosk-1", "b1"))
     assert flow.stage is Stage.OFFLINE and not flow.ever_online and flow.services == []
     flow.model.observe(flow.hall_changed)
@@ -158,7 +160,7 @@ def test_starts_offline_and_rests_at_home_when_connected_and_the_printer_is_fine
     assert [s.code for s in flow.services_in("公安服务")] == ["HJ", "CR"]
 
 
-def test_two_taps_take_a_ticket_and_print_it():
+def test_two_taps_take_a_ticket_and_print_it() -> None:
     flow = ready()
     seen = []
     flow.subscribe(lambda f: seen.append(f.stage))
@@ -178,7 +180,7 @@ def test_two_taps_take_a_ticket_and_print_it():
     assert flow.stage is Stage.IDLE and flow.ticket is None and flow.timeout_s() is None
 
 
-def test_a_double_tap_sends_one_request():
+def test_a_double_tap_sends_one_request() -> None:
     flow = ready()
     flow.choose_category("社会保障")
     first = flow.choose_service("SB")
@@ -187,11 +189,11 @@ def test_a_double_tap_sends_one_request():
     assert flow.choose_category("公安服务") == []
     assert flow.home() == [] and flow.stage is Stage.TAKING  # in flight: taps are ignored
     assert flow.idle_timeout() == [] and flow.stage is Stage.TAKING
-    flow.ticket_taken(first[0].request.request_id, ticket())
+    flow.ticket_taken(take_of(first).request.request_id, ticket())
     assert flow.choose_service("SB") == [] and flow.stage is Stage.PRINTING
 
 
-def test_each_tap_gets_a_new_request_id_and_a_retry_reuses_it():
+def test_each_tap_gets_a_new_request_id_and_a_retry_reuses_it() -> None:
     flow = ready()
     first = tap_sb(flow)
     flow.take_failed(first.request_id, "offline", "未连接到服务器", "not connected")
@@ -205,7 +207,7 @@ def test_each_tap_gets_a_new_request_id_and_a_retry_reuses_it():
     assert second.request_id == "kiosk-1-2026-11-22-b1-2" != first.request_id
 
 
-def test_closed_and_quota_services_cannot_be_tapped():
+def test_closed_and_quota_services_cannot_be_tapped() -> None:
     flow = ready()
     flow.choose_category("社会保障")
     yb = next(s for s in flow.services if s.code == "YB")
@@ -219,7 +221,7 @@ def test_closed_and_quota_services_cannot_be_tapped():
     assert flow.choose_service("CR") == []
 
 
-def test_priority_lane_takes_a_priority_ticket_only_where_allowed():
+def test_priority_lane_takes_a_priority_ticket_only_where_allowed() -> None:
     flow = ready()
     flow.choose_lane(Lane.PRIORITY)
     assert flow.stage is Stage.IDLE and flow.lane is Lane.PRIORITY
@@ -230,24 +232,25 @@ def test_priority_lane_takes_a_priority_ticket_only_where_allowed():
     assert flow.choose_service("HJ") == []
     flow.back()
     flow.choose_category("社会保障")
-    [effect] = flow.choose_service("SB")
+    effect = take_of(flow.choose_service("SB"))
     assert effect.request.ticket_class == "priority"
 
 
-def test_appointment_lane_asks_for_a_code_then_takes_an_appointment_ticket():
+def test_appointment_lane_asks_for_a_code_then_takes_an_appointment_ticket() -> None:
     flow = ready()
     flow.choose_lane(Lane.APPOINTMENT)
     flow.choose_category("社会保障")
     assert flow.choose_service("SB") == []
-    assert flow.stage is Stage.APPOINTMENT and flow.service.code == "SB"
+    assert flow.stage is Stage.APPOINTMENT
+    assert flow.service is not None and flow.service.code == "SB"
     assert flow.confirm_appointment("12") == []  # too short
     assert flow.confirm_appointment("12 34") == []
-    [effect] = flow.confirm_appointment(" 20261122 ")
+    effect = take_of(flow.confirm_appointment(" 20261122 "))
     assert effect.request == TakeRequest("kiosk-1-2026-11-22-b1-1", "SB", "appointment", "20261122")
     assert flow.stage is Stage.TAKING
 
 
-def test_back_walks_back_one_screen_and_home_clears_the_lane():
+def test_back_walks_back_one_screen_and_home_clears_the_lane() -> None:
     flow = ready()
     flow.choose_lane(Lane.APPOINTMENT)
     flow.choose_category("社会保障")
@@ -264,7 +267,7 @@ def test_back_walks_back_one_screen_and_home_clears_the_lane():
     assert (flow.stage, flow.lane, flow.category) == (Stage.IDLE, Lane.NORMAL, None)
 
 
-def test_idle_timeout_goes_home_and_restores_a_new_citizens_defaults():
+def test_idle_timeout_goes_home_and_restores_a_new_citizens_defaults() -> None:
     flow = ready(idle_timeout_s=60)
     flow.set_language("en")
     flow.toggle_large_text()
@@ -279,7 +282,7 @@ def test_idle_timeout_goes_home_and_restores_a_new_citizens_defaults():
 @pytest.mark.parametrize(
     "code", ["service_closed", "quota_reached", "class_not_allowed", "already_holding"]
 )
-def test_a_refusal_is_shown_and_cannot_be_retried(code):
+def test_a_refusal_is_shown_and_cannot_be_retried(code: str) -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.take_failed(request.request_id, code, "中文", "English", number="A001")
@@ -290,7 +293,7 @@ def test_a_refusal_is_shown_and_cannot_be_retried(code):
     assert flow.unsettled == {}
 
 
-def test_unavailable_can_be_retried_and_needs_no_settling():
+def test_unavailable_can_be_retried_and_needs_no_settling() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.take_failed(request.request_id, "unavailable")
@@ -298,7 +301,7 @@ def test_unavailable_can_be_retried_and_needs_no_settling():
     assert flow.idle_timeout() == [] and flow.unsettled == {}
 
 
-def test_a_lost_reply_is_settled_by_asking_again_and_voiding_what_comes_back():
+def test_a_lost_reply_is_settled_by_asking_again_and_voiding_what_comes_back() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.set_online(False)
@@ -318,7 +321,7 @@ def test_a_lost_reply_is_settled_by_asking_again_and_voiding_what_comes_back():
     assert flow.pending_voids == {}
 
 
-def test_settling_a_request_that_was_never_committed_or_is_already_gone():
+def test_settling_a_request_that_was_never_committed_or_is_already_gone() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.take_failed(request.request_id, "offline")
@@ -334,7 +337,7 @@ def test_settling_a_request_that_was_never_committed_or_is_already_gone():
     assert flow.unsettled == {} and flow.pending_voids == {}
 
 
-def test_a_settle_interrupted_by_another_drop_is_asked_again():
+def test_a_settle_interrupted_by_another_drop_is_asked_again() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.take_failed(request.request_id, "offline")
@@ -354,7 +357,9 @@ def test_a_settle_interrupted_by_another_drop_is_asked_again():
         (PrinterHealth.UNKNOWN, "printer_unknown"),
     ],
 )
-def test_a_failed_print_voids_the_ticket_and_puts_the_kiosk_out_of_service(health, status):
+def test_a_failed_print_voids_the_ticket_and_puts_the_kiosk_out_of_service(
+    health: PrinterHealth, status: str
+) -> None:
     flow = ready()
     request = tap_sb(flow)
     t = ticket()
@@ -375,7 +380,7 @@ def test_a_failed_print_voids_the_ticket_and_puts_the_kiosk_out_of_service(healt
     assert flow.stage is Stage.IDLE
 
 
-def test_a_print_failure_with_a_healthy_printer_is_a_failed_ticket_not_out_of_service():
+def test_a_print_failure_with_a_healthy_printer_is_a_failed_ticket_not_out_of_service() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.ticket_taken(request.request_id, ticket())
@@ -384,7 +389,7 @@ def test_a_print_failure_with_a_healthy_printer_is_a_failed_ticket_not_out_of_se
     assert flow.stage is Stage.FAILED and flow.failure is Failure.PRINTER and not flow.retryable
 
 
-def test_a_void_that_cannot_be_sent_is_sent_after_reconnecting():
+def test_a_void_that_cannot_be_sent_is_sent_after_reconnecting() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.ticket_taken(request.request_id, ticket())
@@ -403,7 +408,7 @@ def test_a_void_that_cannot_be_sent_is_sent_after_reconnecting():
     assert flow.pending_voids == {}
 
 
-def test_printer_news_moves_calm_screens_only():
+def test_printer_news_moves_calm_screens_only() -> None:
     flow = ready()
     flow.choose_category("社会保障")
     assert flow.printer_status(PrinterHealth.COVER_OPEN) == [ReportDevice("printer_cover_open")]
@@ -419,7 +424,7 @@ def test_printer_news_moves_calm_screens_only():
     assert flow.stage is Stage.OUT_OF_SERVICE
 
 
-def test_printed_with_paper_near_end_reports_it_and_still_done():
+def test_printed_with_paper_near_end_reports_it_and_still_done() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.ticket_taken(request.request_id, ticket())
@@ -429,7 +434,7 @@ def test_printed_with_paper_near_end_reports_it_and_still_done():
     assert flow.stage is Stage.DONE
 
 
-def test_paper_out_after_the_cut_keeps_the_ticket_and_stops_the_next_citizen():
+def test_paper_out_after_the_cut_keeps_the_ticket_and_stops_the_next_citizen() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.ticket_taken(request.request_id, ticket())
@@ -441,7 +446,7 @@ def test_paper_out_after_the_cut_keeps_the_ticket_and_stops_the_next_citizen():
     assert flow.stage is Stage.OUT_OF_SERVICE and not flow.voided_here
 
 
-def test_going_offline_pauses_taking_and_coming_back_resumes():
+def test_going_offline_pauses_taking_and_coming_back_resumes() -> None:
     flow = ready()
     flow.choose_category("社会保障")
     flow.set_online(False)
@@ -451,7 +456,7 @@ def test_going_offline_pauses_taking_and_coming_back_resumes():
     assert flow.stage is Stage.IDLE
 
 
-def test_offline_while_done_keeps_the_done_screen_then_rests_offline():
+def test_offline_while_done_keeps_the_done_screen_then_rests_offline() -> None:
     flow = ready()
     request = tap_sb(flow)
     flow.ticket_taken(request.request_id, ticket())
@@ -462,7 +467,7 @@ def test_offline_while_done_keeps_the_done_screen_then_rests_offline():
     assert flow.stage is Stage.OFFLINE
 
 
-def test_out_of_service_wins_over_offline():
+def test_out_of_service_wins_over_offline() -> None:
     flow = ready()
     flow.set_online(False)
     flow.printer_status(PrinterHealth.PAPER_OUT)
@@ -474,7 +479,7 @@ def test_out_of_service_wins_over_offline():
     assert flow.stage is Stage.IDLE
 
 
-def test_a_report_that_failed_is_sent_again():
+def test_a_report_that_failed_is_sent_again() -> None:
     flow = ready()
     flow.printer_status(PrinterHealth.PAPER_OUT)
     flow.report_failed("printer_paper_out")
@@ -482,7 +487,7 @@ def test_a_report_that_failed_is_sent_again():
     assert flow.set_online(True) == [ReportDevice("printer_paper_out")]
 
 
-def test_the_live_hall_moves_the_counts_and_closes_a_screen_whose_category_vanished():
+def test_the_live_hall_moves_the_counts_and_closes_a_screen_whose_category_vanished() -> None:
     flow = ready()
     seen = []
     flow.subscribe(lambda f: seen.append(f.waiting_in("社会保障")))
@@ -495,7 +500,7 @@ def test_the_live_hall_moves_the_counts_and_closes_a_screen_whose_category_vanis
     assert flow.stage is Stage.IDLE and flow.waiting_in("社会保障") == 3
 
 
-def test_the_chosen_service_is_the_live_one_and_its_loss_ends_the_appointment_screen():
+def test_the_chosen_service_is_the_live_one_and_its_loss_ends_the_appointment_screen() -> None:
     flow = ready()
     flow.choose_lane(Lane.APPOINTMENT)
     flow.choose_category("社会保障")
@@ -508,7 +513,7 @@ def test_the_chosen_service_is_the_live_one_and_its_loss_ends_the_appointment_sc
     assert flow.confirm_appointment("20261122") == []
 
 
-def test_stale_replies_are_ignored():
+def test_stale_replies_are_ignored() -> None:
     flow = ready()
     request = tap_sb(flow)
     assert flow.ticket_taken("someone-else", ticket()) == []
@@ -518,7 +523,7 @@ def test_stale_replies_are_ignored():
     assert flow.stage is Stage.TAKING and flow.request == request
 
 
-def test_a_service_without_names_or_reason_reads_sensibly():
+def test_a_service_without_names_or_reason_reads_sensibly() -> None:
     x = Service(code="X", open=False)
     assert (service_name(x, "zh"), service_name(x, "en")) == ("X", "X")
     assert service_name(Service(code="X", name_zh="社保"), "en") == "社保"

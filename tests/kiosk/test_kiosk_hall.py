@@ -5,14 +5,16 @@ snapshot refresh. Against a real server that counts each device's `snapshot` req
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
+from kioskkit import HallThread, KioskRig
 
 from kiosk.flow import Stage
 
 
-def test_other_kiosks_tickets_move_the_counts_with_no_snapshot_per_event(kiosk):
+def test_other_kiosks_tickets_move_the_counts_with_no_snapshot_per_event(kiosk: KioskRig) -> None:
     home = kiosk.window.home
     social, police = (home.category_buttons[c].badge for c in ("社会保障", "公安服务"))
     for n, service in enumerate(["SB", "YB", "SB", "HJ", "SB", "YB"], start=1):
@@ -24,15 +26,15 @@ def test_other_kiosks_tickets_move_the_counts_with_no_snapshot_per_event(kiosk):
     kiosk.server.take("kiosk-3", "SB", "k3-1")
     kiosk.qtbot.waitUntil(lambda: tiles["SB"].badge.text() == "当前等候 4 人", timeout=3000)
     assert tiles["YB"].badge.text() == "当前等候 2 人"
-    model, service = kiosk.controller.link.model, kiosk.server.server.service
-    kiosk.qtbot.waitUntil(lambda: model.seq == service.seq, timeout=3000)  # all events applied
+    model, hall = kiosk.controller.link.model, kiosk.server.service
+    kiosk.qtbot.waitUntil(lambda: model.seq == hall.seq, timeout=3000)  # all events applied
     assert kiosk.server.snapshots["kiosk-1"] == 0  # the welcome's was the only one it read
 
 
 @pytest.mark.parametrize("hall_server", ["office_hours"], indirect=True)
 def test_a_service_closing_with_the_halls_hours_is_seen_at_the_slow_refresh(
-    hall_server, make_kiosk
-):
+    hall_server: HallThread, make_kiosk: Callable[..., KioskRig]
+) -> None:
     tz = ZoneInfo(hall_server.hall.policy.timezone)
     hall_server.now = dt.datetime(2026, 11, 23, 16, 50, tzinfo=tz).timestamp()
     rig = make_kiosk(snapshot_refresh_s=0.2)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Never
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from drivers.printer import PaperWidth, PrintableTicket, SerialPrinter
 from drivers.printer.fake import FakePrinter
+from drivers.printer.ticket import PrintableTicket
 from kiosk.flow import PrinterHealth
 from kiosk.printing import PrinterService
 
@@ -28,15 +32,15 @@ TICKET = PrintableTicket(
 class BuggyPrinter(SerialPrinter):
     """A printer whose job raises something no driver error covers."""
 
-    def print_ticket(self, ticket, width=PaperWidth.MM80):
+    def print_ticket(self, ticket: PrintableTicket, width: PaperWidth = PaperWidth.MM80) -> Never:
         raise RuntimeError("surprise")
 
 
 @pytest.fixture
-def service_for():
-    services = []
+def service_for() -> Iterator[Callable[[SerialPrinter], PrinterService]]:
+    services: list[PrinterService] = []
 
-    def make(printer):
+    def make(printer: SerialPrinter) -> PrinterService:
         service = PrinterService(printer)
         service.start()
         services.append(service)
@@ -48,7 +52,9 @@ def service_for():
         assert not service._thread.isRunning()
 
 
-def test_a_job_prints_on_the_worker_thread_and_reports_back(qtbot, fake_printer, service_for):
+def test_a_job_prints_on_the_worker_thread_and_reports_back(
+    qtbot: QtBot, fake_printer: FakePrinter, service_for: Callable[[SerialPrinter], PrinterService]
+) -> None:
     service = service_for(SerialPrinter(fake_printer.port_path))
     with qtbot.waitSignal(service.printed, timeout=3000) as blocker:
         service.print_ticket("t-1", TICKET)
@@ -57,8 +63,8 @@ def test_a_job_prints_on_the_worker_thread_and_reports_back(qtbot, fake_printer,
 
 
 def test_paper_out_just_after_the_cut_is_printed_and_reported_as_paper_out(
-    qtbot, fake_printer, service_for
-):
+    qtbot: QtBot, fake_printer: FakePrinter, service_for: Callable[[SerialPrinter], PrinterService]
+) -> None:
     fake_printer.run_out_of_paper(after_cuts=1)
     service = service_for(SerialPrinter(fake_printer.port_path))
     failures = []
@@ -69,7 +75,9 @@ def test_paper_out_just_after_the_cut_is_printed_and_reported_as_paper_out(
     assert len(fake_printer.tickets()) == 1 and failures == []
 
 
-def test_paper_out_while_printing_fails_the_job(qtbot, fake_printer, service_for):
+def test_paper_out_while_printing_fails_the_job(
+    qtbot: QtBot, fake_printer: FakePrinter, service_for: Callable[[SerialPrinter], PrinterService]
+) -> None:
     fake_printer.run_out_of_paper(after_bytes=30)
     service = service_for(SerialPrinter(fake_printer.port_path))
     with qtbot.waitSignal(service.print_failed, timeout=3000) as blocker:
@@ -88,8 +96,12 @@ def test_paper_out_while_printing_fails_the_job(qtbot, fake_printer, service_for
     ],
 )
 def test_a_printer_that_cannot_print_refuses_the_job(
-    qtbot, fake_printer, service_for, mode, health
-):
+    qtbot: QtBot,
+    fake_printer: FakePrinter,
+    service_for: Callable[[SerialPrinter], PrinterService],
+    mode: str,
+    health: PrinterHealth,
+) -> None:
     fake_printer.mode = mode
     service = service_for(SerialPrinter(fake_printer.port_path, timeout=0.1))
     with qtbot.waitSignal(service.print_failed, timeout=3000) as blocker:
@@ -98,7 +110,9 @@ def test_a_printer_that_cannot_print_refuses_the_job(
     assert fake_printer.tickets() == []
 
 
-def test_status_checks_report_health_and_a_missing_port(qtbot, fake_printer, service_for):
+def test_status_checks_report_health_and_a_missing_port(
+    qtbot: QtBot, fake_printer: FakePrinter, service_for: Callable[[SerialPrinter], PrinterService]
+) -> None:
     service = service_for(SerialPrinter(fake_printer.port_path))
     with qtbot.waitSignal(service.status_read, timeout=3000) as blocker:
         service.check()
@@ -112,14 +126,18 @@ def test_status_checks_report_health_and_a_missing_port(qtbot, fake_printer, ser
     assert blocker.args[:2] == ["t-2", PrinterHealth.MISSING]
 
 
-def test_an_unexpected_error_still_ends_the_job(qtbot, fake_printer, service_for):
+def test_an_unexpected_error_still_ends_the_job(
+    qtbot: QtBot, fake_printer: FakePrinter, service_for: Callable[[SerialPrinter], PrinterService]
+) -> None:
     service = service_for(BuggyPrinter(fake_printer.port_path))
     with qtbot.waitSignal(service.print_failed, timeout=3000) as blocker:
         service.print_ticket("t-1", TICKET)
     assert blocker.args == ["t-1", PrinterHealth.OK, "RuntimeError('surprise')"]
 
 
-def test_the_printer_comes_back_after_it_was_unplugged(qtbot, service_for):
+def test_the_printer_comes_back_after_it_was_unplugged(
+    qtbot: QtBot, service_for: Callable[[SerialPrinter], PrinterService]
+) -> None:
     with FakePrinter("ok") as fake:
         path = fake.port_path
         printer = SerialPrinter(path)

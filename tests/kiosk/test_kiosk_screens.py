@@ -5,9 +5,17 @@ Taps are `button.click()`; waits are `qtbot.waitUntil`/`waitSignal`, never sleep
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+from typing import Any, cast
 
+import pytest
+from kioskkit import HallThread, KioskRig, take_of
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QGridLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from drivers.printer.fake import FakePrinter
 from drivers.printer.stream import to_text
 from kiosk.flow import Stage
 from kiosk.screens import columns
@@ -17,16 +25,22 @@ from queue_server.wording import wait_minutes, wait_phrase
 RICH = pytest.mark.parametrize("hall_server", ["rich"], indirect=True)
 
 
-def wait_stage(rig, stage, timeout=5000):
+def cell(grid: QGridLayout, widget: QWidget) -> tuple[int, int]:
+    """The (row, column) of `widget` in `grid`."""
+    row, column, _, _ = cast(tuple[int, int, int, int], grid.getItemPosition(grid.indexOf(widget)))
+    return row, column
+
+
+def wait_stage(rig: KioskRig, stage: Stage, timeout: int = 5000) -> None:
     rig.qtbot.waitUntil(lambda: rig.flow.stage is stage, timeout=timeout)
 
 
-def take_sb(rig):
+def take_sb(rig: KioskRig) -> None:
     rig.window.home.category_buttons["社会保障"].click()
     rig.window.category.service_buttons["SB"].click()
 
 
-def test_home_shows_categories_with_waiting_counts_and_follows_the_server(kiosk):
+def test_home_shows_categories_with_waiting_counts_and_follows_the_server(kiosk: KioskRig) -> None:
     home = kiosk.window.home
     assert kiosk.window.screen_now is home
     assert home.title.text() == "请选择办理类别"
@@ -44,7 +58,7 @@ def test_home_shows_categories_with_waiting_counts_and_follows_the_server(kiosk)
 
 
 @RICH
-def test_closed_and_quota_services_are_disabled_with_the_reason(kiosk):
+def test_closed_and_quota_services_are_disabled_with_the_reason(kiosk: KioskRig) -> None:
     home = kiosk.window.home
     assert list(home.category_buttons) == [
         "社会保障",
@@ -69,7 +83,7 @@ def test_closed_and_quota_services_are_disabled_with_the_reason(kiosk):
     assert services["HJ"].isEnabled()
 
 
-def test_two_taps_show_printing_then_done_with_the_number_big(kiosk):
+def test_two_taps_show_printing_then_done_with_the_number_big(kiosk: KioskRig) -> None:
     home = kiosk.window.home
     home.category_buttons["社会保障"].click()
     category = kiosk.window.category
@@ -91,13 +105,15 @@ def test_two_taps_show_printing_then_done_with_the_number_big(kiosk):
     assert kiosk.window.screen_now is kiosk.window.home
 
 
-def printed_text(rig, n):
+def printed_text(rig: KioskRig, n: int) -> list[str]:
     """What the n-th printed ticket says, one line each."""
     assert rig.printer.wait_for_cut(n + 1, 2)
     return to_text(rig.printer.tickets()[n]).splitlines()
 
 
-def test_no_open_window_is_said_on_screen_and_paper_then_one_estimate_in_one_wording(kiosk):
+def test_no_open_window_is_said_on_screen_and_paper_then_one_estimate_in_one_wording(
+    kiosk: KioskRig,
+) -> None:
     take_sb(kiosk)
     wait_stage(kiosk, Stage.DONE)
     done = kiosk.window.done
@@ -110,6 +126,7 @@ def test_no_open_window_is_said_on_screen_and_paper_then_one_estimate_in_one_wor
     take_sb(kiosk)
     wait_stage(kiosk, Stage.DONE)
     ticket = kiosk.flow.ticket
+    assert ticket is not None
     zh, _ = wait_phrase(ticket["ahead"], ticket["estimated_wait_s"], ticket["open_windows"])
     assert (ticket["ahead"], ticket["open_windows"]) == (1, 1)
     assert (
@@ -122,7 +139,7 @@ def test_no_open_window_is_said_on_screen_and_paper_then_one_estimate_in_one_wor
     assert done.wait.text() == wait_phrase(1, ticket["estimated_wait_s"], 1)[1]
 
 
-def test_a_double_tap_takes_one_ticket(kiosk):
+def test_a_double_tap_takes_one_ticket(kiosk: KioskRig) -> None:
     kiosk.window.home.category_buttons["社会保障"].click()
     tile = kiosk.window.category.service_buttons["SB"]
     tile.click()
@@ -134,7 +151,7 @@ def test_a_double_tap_takes_one_ticket(kiosk):
     assert kiosk.printer.wait_for_cut(1, 2) and len(kiosk.printer.tickets()) == 1
 
 
-def test_language_switch_and_back(kiosk):
+def test_language_switch_and_back(kiosk: KioskRig) -> None:
     window = kiosk.window
     window.topbar.language_button.click()
     assert window.topbar.language_button.text() == "中文"
@@ -160,7 +177,9 @@ def test_language_switch_and_back(kiosk):
 
 
 @pytest.mark.parametrize("hall_server", ["english"], indirect=True)
-def test_english_mode_shows_categories_in_english_or_chinese_when_they_have_no_english(kiosk):
+def test_english_mode_shows_categories_in_english_or_chinese_when_they_have_no_english(
+    kiosk: KioskRig,
+) -> None:
     window = kiosk.window
     window.topbar.language_button.click()
     social, police = (window.home.category_buttons[c] for c in ("社会保障", "公安服务"))
@@ -176,7 +195,7 @@ def test_english_mode_shows_categories_in_english_or_chinese_when_they_have_no_e
     assert window.home.category_buttons["社会保障"].title.text() == "社会保障"
 
 
-def test_large_text_mode_makes_everything_bigger(kiosk):
+def test_large_text_mode_makes_everything_bigger(kiosk: KioskRig) -> None:
     window = kiosk.window
     tile = window.home.category_buttons["社会保障"]
     normal_height = tile.height()
@@ -190,7 +209,7 @@ def test_large_text_mode_makes_everything_bigger(kiosk):
     assert "font-size: 65px" in window.styleSheet()  # 50 px titles × 1.3
     assert columns("portrait", True) == 2  # one long column would need scrolling
     grid = window.home.grid.grid
-    assert grid.getItemPosition(grid.indexOf(window.home.category_buttons["公安服务"]))[:2] == (
+    assert cell(grid, window.home.category_buttons["公安服务"]) == (
         0,
         1,
     )
@@ -198,7 +217,9 @@ def test_large_text_mode_makes_everything_bigger(kiosk):
     assert not kiosk.flow.large_text
 
 
-def test_idle_time_brings_the_next_citizen_home_in_chinese(make_kiosk):
+def test_idle_time_brings_the_next_citizen_home_in_chinese(
+    make_kiosk: Callable[..., KioskRig],
+) -> None:
     rig = make_kiosk(idle_timeout_s=0.3)
     rig.wait_ready()
     rig.window.topbar.language_button.click()
@@ -212,18 +233,20 @@ def test_idle_time_brings_the_next_citizen_home_in_chinese(make_kiosk):
     assert not rig.controller.idle_timer.isActive()  # at rest, nothing more to do
 
 
-def test_a_touch_restarts_the_idle_countdown(make_kiosk):
+def test_a_touch_restarts_the_idle_countdown(make_kiosk: Callable[..., KioskRig]) -> None:
     rig = make_kiosk(idle_timeout_s=30)
     rig.wait_ready()
     rig.window.home.category_buttons["公安服务"].click()
     timer = rig.controller.idle_timer
     assert timer.isActive() and timer.interval() == 30_000
     timer.start(5_000)  # as if most of the idle time had passed ...
-    rig.qtbot.mouseClick(rig.window.category.title, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(rig.window.category.title, Qt.MouseButton.LeftButton)
     assert timer.remainingTime() > 20_000  # ... and then someone touched the screen
 
 
-def test_count_updates_do_not_keep_an_idle_screen_awake(make_kiosk):
+def test_count_updates_do_not_keep_an_idle_screen_awake(
+    make_kiosk: Callable[..., KioskRig],
+) -> None:
     rig = make_kiosk(idle_timeout_s=0.5)
     rig.wait_ready()
     rig.window.home.category_buttons["社会保障"].click()
@@ -232,7 +255,7 @@ def test_count_updates_do_not_keep_an_idle_screen_awake(make_kiosk):
     wait_stage(rig, Stage.IDLE, timeout=3000)
 
 
-def test_priority_lane_issues_a_priority_ticket(kiosk):
+def test_priority_lane_issues_a_priority_ticket(kiosk: KioskRig) -> None:
     home = kiosk.window.home
     home.priority_button.click()
     assert home.title.text() == "绿色通道 · 请选择办理类别"
@@ -247,7 +270,7 @@ def test_priority_lane_issues_a_priority_ticket(kiosk):
     assert "【绿色通道】".encode("gb18030") in kiosk.printer.tickets()[0]
 
 
-def test_cancelling_a_lane_returns_to_normal(kiosk):
+def test_cancelling_a_lane_returns_to_normal(kiosk: KioskRig) -> None:
     home = kiosk.window.home
     home.appointment_button.click()
     assert home.cancel_lane.isVisible()
@@ -255,7 +278,7 @@ def test_cancelling_a_lane_returns_to_normal(kiosk):
     assert home.title.text() == "请选择办理类别" and home.priority_button.isVisible()
 
 
-def test_appointment_check_in_with_the_keypad(kiosk):
+def test_appointment_check_in_with_the_keypad(kiosk: KioskRig) -> None:
     kiosk.window.home.appointment_button.click()
     take_sb(kiosk)
     screen = kiosk.window.appointment
@@ -281,13 +304,13 @@ def test_appointment_check_in_with_the_keypad(kiosk):
     assert screen.code.text() == ""  # the next citizen does not see it
 
 
-def test_an_appointment_code_can_be_scanned(kiosk, qtbot):
+def test_an_appointment_code_can_be_scanned(kiosk: KioskRig, qtbot: QtBot) -> None:
     kiosk.window.home.appointment_button.click()
     take_sb(kiosk)
     screen = kiosk.window.appointment
     screen.keys["clear"].click()
-    qtbot.keyClicks(screen.code, "AP-20261122")  # a scanner types like a keyboard ...
-    qtbot.keyClick(screen.code, Qt.Key.Key_Return)  # ... and ends with Enter
+    QTest.keyClicks(screen.code, "AP-20261122")  # a scanner types like a keyboard ...
+    QTest.keyClick(screen.code, Qt.Key.Key_Return)  # ... and ends with Enter
     wait_stage(kiosk, Stage.DONE)
     assert kiosk.server.events("ticket_issued")[0]["appointment_code"] == "AP-20261122"
 
@@ -301,10 +324,12 @@ def test_an_appointment_code_can_be_scanned(kiosk, qtbot):
         ("weird_new_code", {}, "服务器的说明"),
     ],
 )
-def test_a_refusal_is_said_plainly_without_retry(kiosk, code, fields, message):
+def test_a_refusal_is_said_plainly_without_retry(
+    kiosk: KioskRig, code: str, fields: dict[str, Any], message: str
+) -> None:
     flow = kiosk.flow
     flow.choose_category("社会保障")
-    [take] = flow.choose_service("SB")  # the model changed directly; nothing is sent
+    take = take_of(flow.choose_service("SB"))  # the model changed directly; nothing is sent
     flow.take_failed(take.request.request_id, code, "服务器的说明", "the server says", **fields)
     failed = kiosk.window.failed
     assert kiosk.window.screen_now is failed
@@ -314,10 +339,10 @@ def test_a_refusal_is_said_plainly_without_retry(kiosk, code, fields, message):
     assert kiosk.window.screen_now is kiosk.window.home
 
 
-def test_a_lost_reply_offers_a_retry_with_the_same_request_id(kiosk):
+def test_a_lost_reply_offers_a_retry_with_the_same_request_id(kiosk: KioskRig) -> None:
     flow = kiosk.flow
     flow.choose_category("社会保障")
-    [take] = flow.choose_service("SB")
+    take = take_of(flow.choose_service("SB"))
     flow.take_failed(take.request.request_id, "offline")
     failed = kiosk.window.failed
     assert failed.message.text() == "网络连接中断，本次未能取号\n请稍后重试"
@@ -328,11 +353,13 @@ def test_a_lost_reply_offers_a_retry_with_the_same_request_id(kiosk):
     assert ticket["request_id"] == take.request.request_id
 
 
-def test_an_abandoned_lost_request_is_settled_and_its_ticket_voided(kiosk, qtbot):
+def test_an_abandoned_lost_request_is_settled_and_its_ticket_voided(
+    kiosk: KioskRig, qtbot: QtBot
+) -> None:
     """The request reached the server but its reply was lost; the citizen gave up."""
     flow = kiosk.flow
     flow.choose_category("社会保障")
-    [take] = flow.choose_service("SB")
+    take = take_of(flow.choose_service("SB"))
     issued = kiosk.server.take("kiosk-1", "SB", take.request.request_id)  # it did arrive
     flow.take_failed(take.request.request_id, "offline")
     kiosk.window.failed.home_button.click()
@@ -341,7 +368,9 @@ def test_an_abandoned_lost_request_is_settled_and_its_ticket_voided(kiosk, qtbot
     assert kiosk.printer.tickets() == []
 
 
-def test_paper_out_voids_the_ticket_and_goes_out_of_service_until_refilled(kiosk, qtbot):
+def test_paper_out_voids_the_ticket_and_goes_out_of_service_until_refilled(
+    kiosk: KioskRig, qtbot: QtBot
+) -> None:
     kiosk.printer.mode = "paper_out"
     take_sb(kiosk)
     wait_stage(kiosk, Stage.OUT_OF_SERVICE)
@@ -363,7 +392,9 @@ def test_paper_out_voids_the_ticket_and_goes_out_of_service_until_refilled(kiosk
     assert kiosk.window.home.category_buttons["社会保障"].isEnabled()
 
 
-def test_paper_out_just_after_the_cut_keeps_the_ticket_and_stops_the_next_citizen(kiosk, qtbot):
+def test_paper_out_just_after_the_cut_keeps_the_ticket_and_stops_the_next_citizen(
+    kiosk: KioskRig, qtbot: QtBot
+) -> None:
     """The roll ends right after a complete ticket: the citizen holds a valid ticket."""
     kiosk.printer.run_out_of_paper(after_cuts=1)
     take_sb(kiosk)
@@ -373,7 +404,7 @@ def test_paper_out_just_after_the_cut_keeps_the_ticket_and_stops_the_next_citize
     assert len(kiosk.printer.tickets()) == 1
 
     def reported() -> bool:
-        return kiosk.server.events("device_status")[-1]["status"] == "printer_paper_out"
+        return bool(kiosk.server.events("device_status")[-1]["status"] == "printer_paper_out")
 
     qtbot.waitUntil(reported, timeout=3000)
     [ticket] = kiosk.server.tickets()
@@ -385,7 +416,7 @@ def test_paper_out_just_after_the_cut_keeps_the_ticket_and_stops_the_next_citize
     assert kiosk.server.ticket(ticket["id"])["state"] == "waiting"
 
 
-def test_paper_out_while_printing_voids_the_ticket(kiosk, qtbot):
+def test_paper_out_while_printing_voids_the_ticket(kiosk: KioskRig, qtbot: QtBot) -> None:
     kiosk.printer.run_out_of_paper(after_bytes=60)
     take_sb(kiosk)
     wait_stage(kiosk, Stage.OUT_OF_SERVICE)
@@ -403,8 +434,8 @@ def test_paper_out_while_printing_voids_the_ticket(kiosk, qtbot):
     ],
 )
 def test_a_printer_fault_seen_while_idle_puts_the_kiosk_out_of_service(
-    make_kiosk, mode, reason, status
-):
+    make_kiosk: Callable[..., KioskRig], mode: str, reason: str, status: str
+) -> None:
     rig = make_kiosk(printer_poll_s=0.2)
     rig.wait_ready()
     rig.printer.mode = mode
@@ -416,13 +447,13 @@ def test_a_printer_fault_seen_while_idle_puts_the_kiosk_out_of_service(
     )
 
 
-def test_a_missing_printer_port_is_out_of_service(make_kiosk):
+def test_a_missing_printer_port_is_out_of_service(make_kiosk: Callable[..., KioskRig]) -> None:
     rig = make_kiosk(printer="/dev/nonexistent-printer")
     wait_stage(rig, Stage.OUT_OF_SERVICE)
     assert rig.window.out_of_service.reason.text() == "未连接打印机"
 
 
-def test_offline_banner_disables_taking_and_clears_by_itself(kiosk, qtbot):
+def test_offline_banner_disables_taking_and_clears_by_itself(kiosk: KioskRig, qtbot: QtBot) -> None:
     window = kiosk.window
     window.home.category_buttons["社会保障"].click()
     kiosk.server.stop()
@@ -441,8 +472,11 @@ def test_offline_banner_disables_taking_and_clears_by_itself(kiosk, qtbot):
 
 
 def test_connecting_banner_before_the_first_connection(
-    qtbot, hall_server, fake_printer, make_kiosk
-):
+    qtbot: QtBot,
+    hall_server: HallThread,
+    fake_printer: FakePrinter,
+    make_kiosk: Callable[..., KioskRig],
+) -> None:
     hall_server.stop()
     rig = make_kiosk()
     assert rig.window.banner.isVisible()
@@ -453,12 +487,10 @@ def test_connecting_banner_before_the_first_connection(
 
 
 @RICH
-def test_landscape_uses_three_columns(make_kiosk):
+def test_landscape_uses_three_columns(make_kiosk: Callable[..., KioskRig]) -> None:
     rig = make_kiosk(orientation="landscape")
     rig.wait_ready()
     assert (rig.window.width(), rig.window.height()) == (1920, 1080)
     grid = rig.window.home.grid.grid
-    positions = [
-        grid.getItemPosition(grid.indexOf(b))[:2] for b in rig.window.home.category_buttons.values()
-    ]
+    positions = [cell(grid, b) for b in rig.window.home.category_buttons.values()]
     assert positions[:4] == [(0, 0), (0, 1), (0, 2), (1, 0)]

@@ -6,11 +6,14 @@ that every screen fits the kiosk's screen size, so nothing is pushed off the gla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fitcheck import check
+from kioskkit import HallThread, KioskRig, take_of
 from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QWidget
 
 from kiosk.flow import Stage
 from kiosk.window import SIZES
@@ -21,7 +24,9 @@ OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "kiosk
 @pytest.mark.parametrize("hall_server", ["rich"], indirect=True)
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_screenshots(make_kiosk, hall_server, orientation, lang):
+def test_screenshots(
+    make_kiosk: Callable[..., KioskRig], hall_server: HallThread, orientation: str, lang: str
+) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rig = make_kiosk(orientation=orientation, lang=lang)
     rig.wait_ready()
@@ -66,7 +71,7 @@ def test_screenshots(make_kiosk, hall_server, orientation, lang):
 
     flow = rig.flow
     flow.choose_category("社会保障")
-    [take] = flow.choose_service("SB")
+    take = take_of(flow.choose_service("SB"))
     flow.take_failed(take.request.request_id, "offline")
     shot("failed")
     window.failed.home_button.click()
@@ -87,7 +92,9 @@ def test_screenshots(make_kiosk, hall_server, orientation, lang):
 
 @pytest.mark.parametrize("hall_server", ["rich"], indirect=True)
 @pytest.mark.parametrize("screen", [(1920, 1080), (1366, 768)])
-def test_screenshots_on_a_landscape_screen(make_kiosk, hall_server, screen):
+def test_screenshots_on_a_landscape_screen(
+    make_kiosk: Callable[..., KioskRig], hall_server: HallThread, screen: tuple[int, int]
+) -> None:
     """The kiosk on a wide screen, orientation not set: it follows the screen."""
     OUT.mkdir(parents=True, exist_ok=True)
     rig = make_kiosk(screen=screen)
@@ -100,8 +107,11 @@ def test_screenshots_on_a_landscape_screen(make_kiosk, hall_server, screen):
         check(qtbot, window, name)  # settled, all on the glass, nothing cut off
         assert window.grab().save(str(OUT / f"{prefix}-{name}.png"))
 
+    def on_the_glass(lane: QWidget) -> Callable[[], bool]:
+        return lambda: lane.geometry().bottom() < window.stack.height()
+
     for lane in (window.home.priority_button, window.home.appointment_button):
-        qtbot.waitUntil(lambda lane=lane: lane.geometry().bottom() < window.stack.height())
+        qtbot.waitUntil(on_the_glass(lane))
     shot("home")
     window.home.category_buttons["社会保障"].click()
     shot("services")
@@ -115,7 +125,9 @@ def test_screenshots_on_a_landscape_screen(make_kiosk, hall_server, screen):
 
 @pytest.mark.parametrize("hall_server", ["demo"], indirect=True)
 @pytest.mark.parametrize("screen", [(1080, 1920), (1920, 1080)])
-def test_screenshots_in_english_large_text(make_kiosk, hall_server, screen):
+def test_screenshots_in_english_large_text(
+    make_kiosk: Callable[..., KioskRig], hall_server: HallThread, screen: tuple[int, int]
+) -> None:
     """The demonstration hall's long English names in large text: categories, the services
     of 公安服务 (with "Traffic Violation Handling") and the done screen."""
     OUT.mkdir(parents=True, exist_ok=True)

@@ -13,9 +13,14 @@ from pathlib import Path
 
 import pytest
 import serial
-from conftest import QR_URL
+from printerkit import QR_URL
 
-from drivers.printer import PrintableTicket, PrinterWriteTimeout, SerialPrinter, render_ticket
+from drivers.printer import (
+    PrintableTicket,
+    PrinterWriteTimeout,
+    SerialPrinter,
+    render_ticket,
+)
 from drivers.printer.fake import FakePrinter
 
 MakeTicket = Callable[..., PrintableTicket]

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from conftest import QR_URL
+from printerkit import QR_URL
 
 from drivers.printer.render import render_ticket
 from drivers.printer.text import wrap_text

@@ -76,7 +76,7 @@ def test_status_query_bytes() -> None:
         b"\x10\x04\x03",
         b"\x10\x04\x04",
     ]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="takes n = 1..4"):
         status_query(5)
 
 
@@ -93,7 +93,7 @@ def test_status_query_bytes() -> None:
 def test_errors_for_states(
     replies: tuple[int | None, ...], error: type[Exception], message: str
 ) -> None:
-    status = decode_status(dict(zip((1, 2, 3, 4), replies)))
+    status = decode_status(dict(zip((1, 2, 3, 4), replies, strict=True)))
     exc = not_ready_error(status)
     assert type(exc) is error
     assert str(exc) == message
@@ -101,5 +101,5 @@ def test_errors_for_states(
 
 
 def test_no_error_for_a_printable_state() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="can print"):
         not_ready_error(decode_status({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12}))

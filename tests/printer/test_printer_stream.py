@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from conftest import QR_URL
 from hypothesis import given
 from hypothesis import strategies as st
+from printerkit import QR_URL
 
 from drivers.printer.render import qr_code, render_ticket
 from drivers.printer.stream import EscPosParser, Kind, parse, to_text
@@ -91,7 +92,7 @@ def test_incomplete_command_waits_for_more() -> None:
     assert parser.pending == b"\x1d(k\x05\x00"
     assert [e.kind for e in parser.feed(b"1P0ab")] == [Kind.QR]
     assert parser.pending == b""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="stream ends inside a command"):
         parse(b"\x10\x04")
 
 
@@ -101,7 +102,7 @@ def test_any_split_of_a_ticket_gives_the_same_events(data: st.DataObject) -> Non
     cuts = sorted(data.draw(st.sets(st.integers(1, len(ticket_bytes) - 1), max_size=20)))
     parser = EscPosParser()
     events = []
-    for a, b in zip([0, *cuts], [*cuts, len(ticket_bytes)]):
+    for a, b in zip([0, *cuts], [*cuts, len(ticket_bytes)], strict=True):
         events += parser.feed(ticket_bytes[a:b])
     whole = parse(ticket_bytes)
     # text runs may be split differently; commands, cuts and the joined text must agree
@@ -128,9 +129,9 @@ def test_to_text_reads_a_ticket(make_ticket: MakeTicket) -> None:
     ]
 
 
-def _ticket(**changes: object) -> PrintableTicket:
+def _ticket(**changes: Any) -> PrintableTicket:
     import dataclasses
 
-    from conftest import BASE_TICKET
+    from printerkit import BASE_TICKET
 
-    return dataclasses.replace(BASE_TICKET, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(BASE_TICKET, **changes)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import serial
-from conftest import QR_URL
+from printerkit import QR_URL
 
 from drivers.printer import (
     CoverOpen,

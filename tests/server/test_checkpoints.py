@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 from hallkit import PINS, make_hall, running
 
@@ -20,7 +22,9 @@ def full_replay(store: Store) -> core.Engine:
     return engine
 
 
-def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(tmp_path):
+def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(
+    tmp_path: Path,
+) -> None:
     config = make_hall()
 
     async def busy_morning() -> None:
@@ -41,7 +45,7 @@ def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(tmp
     asyncio.run(busy_morning())
     with Store.open(tmp_path / "hall.sqlite") as store:
         service = HallService(config, store)
-        newest = next(iter(service.store.checkpoints(service._version)))[0]  # type: ignore[attr-defined]
+        newest = next(iter(service.store.checkpoints(service._version)))[0]
         assert newest == store.last_seq()  # written at the stop: nothing left to replay
         assert service._since_checkpoint == 0
         replayed = full_replay(store)
@@ -49,10 +53,10 @@ def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(tmp
         assert service.engine.snapshot(T0) == replayed.snapshot(T0)
 
 
-def test_a_long_replay_at_start_is_checkpointed_at_once(tmp_path):
+def test_a_long_replay_at_start_is_checkpointed_at_once(tmp_path: Path) -> None:
     config = make_hall()
     engine = core.Engine(config)
-    events = []
+    events: list[dict[str, Any]] = []
     now = T0
     while len(events) < CHECKPOINT_EVERY + 10:
         now += 0.05  # a rush: nobody waits past the maximum wait

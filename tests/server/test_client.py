@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 from hallkit import running
-from websockets.asyncio.server import serve
+from websockets.asyncio.server import ServerConnection, serve
 
 from queue_server.client import HallClient
 
 
-def test_close_ends_a_long_backoff_at_once(tmp_path):
-    async def body():
+def test_close_ends_a_long_backoff_at_once(tmp_path: Path) -> None:
+    async def body() -> None:
         states: asyncio.Queue[bool] = asyncio.Queue()
         async with running(tmp_path) as hall:
             client = HallClient(hall.url, "display", "board-1", hall.token("board-1"))
@@ -28,8 +29,8 @@ def test_close_ends_a_long_backoff_at_once(tmp_path):
     asyncio.run(body())
 
 
-def test_malformed_server_messages_are_skipped(tmp_path):
-    async def nonsense(ws):
+def test_malformed_server_messages_are_skipped(tmp_path: Path) -> None:
+    async def nonsense(ws: ServerConnection) -> None:
         hello = json.loads(await ws.recv())
         await ws.send("not json at all")
         await ws.send("[1, 2, 3]")
@@ -38,7 +39,7 @@ def test_malformed_server_messages_are_skipped(tmp_path):
         await ws.send(json.dumps({"type": "event", "kind": "ticket_issued", "seq": 8}))
         await ws.wait_closed()
 
-    async def body():
+    async def body() -> None:
         async with serve(nonsense, "127.0.0.1", 0) as server:
             port = next(iter(server.sockets)).getsockname()[1]
             client = HallClient(f"ws://127.0.0.1:{port}", "display", "d", "t" * 16)

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from queue_server.core import Engine
 from contract.requests import REQUEST_TYPES
+from queue_server.core import Engine
 from queue_server.guard import AddressGuard
 from queue_server.server import HallServer
 from queue_server.service import HallService

@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from queue_server.client import HallClient, ServerError
 from queue_server.server import MAX_PENDING, MAX_REFUSED, HallServer
+from queue_server.store.sqlite import SQLiteStore
 
 
 def run(coro: Any) -> None:
@@ -81,7 +82,7 @@ def stored_texts(hall: Running) -> list[str]:
 # -- one message must not stop the hall ---------------------------------------------------
 
 
-def test_a_lone_surrogate_id_is_answered_and_the_writer_lives_on(tmp_path):
+def test_a_lone_surrogate_id_is_answered_and_the_writer_lives_on(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             ws = await raw(hall, "kiosk-1")
@@ -112,7 +113,9 @@ def test_a_lone_surrogate_id_is_answered_and_the_writer_lives_on(tmp_path):
         ("request_id", "长" * 70),  # 210 bytes: over the limit in bytes, not characters
     ],
 )
-def test_bad_text_in_a_stored_field_is_that_request_s_error_only(tmp_path, field, value):
+def test_bad_text_in_a_stored_field_is_that_request_s_error_only(
+    tmp_path: Path, field: str, value: object
+) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             bad = await raw(hall, "kiosk-1")
@@ -146,7 +149,7 @@ def test_bad_text_in_a_stored_field_is_that_request_s_error_only(tmp_path, field
     run(body())
 
 
-def test_a_huge_score_is_refused_at_the_edge(tmp_path):
+def test_a_huge_score_is_refused_at_the_edge(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             bridge = await raw(hall, "bridge-1")
@@ -163,7 +166,7 @@ def test_a_huge_score_is_refused_at_the_edge(tmp_path):
     run(body())
 
 
-def test_deep_nesting_is_bad_json_and_the_connection_stays(tmp_path):
+def test_deep_nesting_is_bad_json_and_the_connection_stays(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             ws = await raw(hall, "kiosk-1")
@@ -185,7 +188,9 @@ def test_deep_nesting_is_bad_json_and_the_connection_stays(tmp_path):
         {"type": "hello", "id": 1, "role": "kios\udfffk", "device": "kiosk-1", "token": "x"},
     ],
 )
-def test_a_surrogate_in_hello_is_refused_and_the_connection_can_still_say_hello(tmp_path, hello):
+def test_a_surrogate_in_hello_is_refused_and_the_connection_can_still_say_hello(
+    tmp_path: Path, hello: dict[str, Any]
+) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             ws = await raw(hall)
@@ -205,7 +210,7 @@ def test_a_surrogate_in_hello_is_refused_and_the_connection_can_still_say_hello(
     run(body())
 
 
-def test_a_surrogate_pin_leaks_no_pending_slot(tmp_path):
+def test_a_surrogate_pin_leaks_no_pending_slot(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             ws = await raw(hall, "clerk-1")
@@ -227,7 +232,9 @@ def test_a_surrogate_pin_leaks_no_pending_slot(tmp_path):
 # -- floods and guessing --------------------------------------------------------------------
 
 
-def test_a_bad_json_flood_is_cut_off_with_bounded_logging(tmp_path, caplog):
+def test_a_bad_json_flood_is_cut_off_with_bounded_logging(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="queue_server")
 
     async def body() -> None:
@@ -249,7 +256,9 @@ def test_a_bad_json_flood_is_cut_off_with_bounded_logging(tmp_path, caplog):
     assert 1 <= len(lines) <= 5, [r.getMessage() for r in lines]
 
 
-def test_guessing_tokens_closes_the_connection_then_blocks_the_address(tmp_path, caplog):
+def test_guessing_tokens_closes_the_connection_then_blocks_the_address(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="queue_server")
 
     async def body() -> None:
@@ -293,7 +302,7 @@ def test_guessing_tokens_closes_the_connection_then_blocks_the_address(tmp_path,
     assert len(guesses) == 1
 
 
-def test_a_connection_that_never_says_hello_is_closed(tmp_path):
+def test_a_connection_that_never_says_hello_is_closed(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path, hello_deadline_s=0.2) as hall:
             ws = await raw(hall)
@@ -306,7 +315,7 @@ def test_a_connection_that_never_says_hello_is_closed(tmp_path):
     run(body())
 
 
-def test_connections_are_capped_and_health_counts_them_all(tmp_path):
+def test_connections_are_capped_and_health_counts_them_all(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path, max_connections=3) as hall:
             first = await raw(hall, "kiosk-1")
@@ -322,7 +331,7 @@ def test_connections_are_capped_and_health_counts_them_all(tmp_path):
     run(body())
 
 
-def test_wrong_pins_lock_the_staff_id_and_the_manager_sees_it(tmp_path):
+def test_wrong_pins_lock_the_staff_id_and_the_manager_sees_it(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path, pin_delay_s=0.001) as hall:
             manager = await hall.client("manager-1")
@@ -356,7 +365,7 @@ def test_wrong_pins_lock_the_staff_id_and_the_manager_sees_it(tmp_path):
 # -- whose ticket, who sees what --------------------------------------------------------------
 
 
-def test_a_kiosk_cannot_void_or_reuse_another_kiosk_s_ticket(tmp_path):
+def test_a_kiosk_cannot_void_or_reuse_another_kiosk_s_ticket(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             one, two = await hall.client("kiosk-1"), await hall.client("kiosk-2")
@@ -383,7 +392,7 @@ def _keys(value: Any) -> set[str]:
     return set()
 
 
-def test_each_role_gets_its_view(tmp_path):
+def test_each_role_gets_its_view(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             board = await hall.client("board-1")
@@ -416,7 +425,9 @@ def test_each_role_gets_its_view(tmp_path):
     run(body())
 
 
-def test_a_clerk_at_a_second_window_moves_and_the_first_connection_stops_acting(tmp_path):
+def test_a_clerk_at_a_second_window_moves_and_the_first_connection_stops_acting(
+    tmp_path: Path,
+) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             first = await hall.clerk(1, "s1")
@@ -440,11 +451,12 @@ def test_a_clerk_at_a_second_window_moves_and_the_first_connection_stops_acting(
 # -- health -----------------------------------------------------------------------------
 
 
-def test_health_goes_503_while_the_store_cannot_commit_and_returns(tmp_path):
+def test_health_goes_503_while_the_store_cannot_commit_and_returns(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-1")
             store = hall.server.service.store
+            assert isinstance(store, SQLiteStore)
             store.db.conn.execute("PRAGMA busy_timeout=50")
             blocker = sqlite3.connect(hall.db, isolation_level=None)
             blocker.execute("BEGIN EXCLUSIVE")  # another process holds the database
@@ -467,7 +479,7 @@ def test_health_goes_503_while_the_store_cannot_commit_and_returns(tmp_path):
     run(body())
 
 
-def test_a_stopped_writer_makes_health_503(tmp_path):
+def test_a_stopped_writer_makes_health_503(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             service = hall.server.service
@@ -481,7 +493,9 @@ def test_a_stopped_writer_makes_health_503(tmp_path):
     run(body())
 
 
-def test_the_process_exits_non_zero_when_the_writer_stops(tmp_path, capsys):
+def test_the_process_exits_non_zero_when_the_writer_stops(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from queue_server.__main__ import parse_args, serve
 
     config = Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml"
@@ -510,7 +524,7 @@ def test_the_process_exits_non_zero_when_the_writer_stops(tmp_path, capsys):
     assert "listening on" in capsys.readouterr().out
 
 
-def test_a_reconnected_bridge_still_acts_for_the_clerk_on_duty(tmp_path):
+def test_a_reconnected_bridge_still_acts_for_the_clerk_on_duty(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             manager = await hall.client("manager-1")
@@ -527,7 +541,9 @@ def test_a_reconnected_bridge_still_acts_for_the_clerk_on_duty(tmp_path):
     run(body())
 
 
-def test_a_client_that_stops_reading_is_cut_off_and_the_hall_goes_on(tmp_path, caplog):
+def test_a_client_that_stops_reading_is_cut_off_and_the_hall_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="queue_server")
 
     async def body() -> None:
@@ -566,7 +582,9 @@ def test_a_client_that_stops_reading_is_cut_off_and_the_hall_goes_on(tmp_path, c
     assert len(cut) == 1
 
 
-def test_anyone_may_watch_the_public_view_and_ask_about_one_ticket_but_change_nothing(tmp_path):
+def test_anyone_may_watch_the_public_view_and_ask_about_one_ticket_but_change_nothing(
+    tmp_path: Path,
+) -> None:
     async def body() -> None:
         async with running(tmp_path, hello_deadline_s=0.3) as hall:
             kiosk = await hall.client("kiosk-1")

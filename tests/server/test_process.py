@@ -56,7 +56,7 @@ def services() -> list[str]:
 
 
 @pytest.mark.slow
-def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path):
+def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path: Path) -> None:
     db = tmp_path / "hall.sqlite"
     codes = services()
 
@@ -132,7 +132,7 @@ def test_sigkill_loses_no_acknowledged_ticket_and_numbering_continues(tmp_path):
 
 
 @pytest.mark.slow
-def test_sigterm_shuts_down_cleanly(tmp_path):
+def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
     async def body() -> None:
         proc, url = await start_server(tmp_path / "hall.sqlite")
         client = kiosks(url, 1)[0]

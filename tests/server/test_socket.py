@@ -6,21 +6,26 @@ import asyncio
 import json
 import sqlite3
 import urllib.request
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
-from hallkit import make_hall, running
+from hallkit import make_hall, must, running
 from websockets.asyncio.client import connect
 
 from queue_server.client import HallClient, ServerError
-from queue_server.server import MAX_PENDING
+from queue_server.server import MAX_PENDING, Session
+
+T = TypeVar("T")
 
 
-def run(coro):
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path):
-    async def body():
+def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             board = await hall.client("board-1")
             kiosk = await hall.client("kiosk-1")
@@ -33,7 +38,9 @@ def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path):
                 "normal",
             )
             assert ticket["ahead"] == 0 and ticket["estimated_wait_s"] >= 0
-            assert kiosk.welcome["hall"]["timezone"] == "Asia/Shanghai"  # the apps show hall time
+            assert (
+                must(kiosk.welcome)["hall"]["timezone"] == "Asia/Shanghai"
+            )  # the apps show hall time
             event = await board.next_event("ticket_issued")
             assert event["ticket"] == ticket["id"] and event["seq"] == hall.server.service.seq
             snap = await board.request("snapshot")
@@ -46,8 +53,8 @@ def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path):
     run(body())
 
 
-def test_a_retried_request_id_returns_the_same_ticket(tmp_path):
-    async def body():
+def test_a_retried_request_id_returns_the_same_ticket(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-1")
             first = await kiosk.request("take_ticket", service="SB", request_id="k1-42")
@@ -64,8 +71,8 @@ def test_a_retried_request_id_returns_the_same_ticket(tmp_path):
     run(body())
 
 
-def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
-    async def body():
+def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             kiosks = [await hall.client(f"kiosk-{i}") for i in range(1, 7)]
 
@@ -86,7 +93,7 @@ def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
             clerks = [await hall.clerk(w, f"s{w}") for w in (1, 2, 3)]
 
             async def serve_all(clerk: HallClient, window: int) -> list[str]:
-                got = []
+                got: list[str] = []
                 while True:
                     try:
                         reply = await clerk.request("call_next", window=window)
@@ -96,7 +103,7 @@ def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
                     got.append(reply["ticket"]["number"])
                     await clerk.request("finish", window=window)
 
-            served = await asyncio.gather(*(serve_all(c, w) for c, w in zip(clerks, (1, 2, 3))))
+            served = await asyncio.gather(*(serve_all(c, w) for c, w in zip(clerks, (1, 2, 3), strict=True)))
             called = [n for per_window in served for n in per_window]
             assert sorted(called) == sorted(numbers)  # each called exactly once
             assert all(served)  # every window got work
@@ -128,8 +135,10 @@ def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path):
         (json.dumps({"type": "ping", "id": 1, "pad": "x" * 9000}), "too_large"),
     ],
 )
-def test_bad_input_gets_a_clear_error_and_changes_nothing(tmp_path, raw, code):
-    async def body():
+def test_bad_input_gets_a_clear_error_and_changes_nothing(
+    tmp_path: Path, raw: bytes, code: str
+) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall, connect(hall.url) as ws:
             await ws.send(
                 json.dumps(
@@ -156,8 +165,8 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(tmp_path, raw, code):
     run(body())
 
 
-def test_authentication_and_roles(tmp_path):
-    async def body():
+def test_authentication_and_roles(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             bad = HallClient(hall.url, "kiosk", "kiosk-1", "wrong-token-0000000")
             with pytest.raises(ServerError) as info:
@@ -195,20 +204,21 @@ def test_authentication_and_roles(tmp_path):
     run(body())
 
 
-def test_reconnect_with_last_seq_receives_what_was_missed(tmp_path):
-    async def body():
+def test_reconnect_with_last_seq_receives_what_was_missed(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             board = await hall.client("board-1")
             kiosk = await hall.client("kiosk-1")
             await kiosk.request("take_ticket", service="SB", request_id="r1")
             await board.next_event("ticket_issued")
-            last = board.last_seq
+            last = must(board.last_seq)
             await board.close()
             for n in range(2, 5):
                 await kiosk.request("take_ticket", service="YB", request_id=f"r{n}")
             back = await hall.client("board-1", last_seq=last)
-            missed_count = back.welcome["missed"]
-            assert back.welcome["replay"] is True and missed_count == back.welcome["seq"] - last
+            again = must(back.welcome)
+            missed_count = again["missed"]
+            assert again["replay"] is True and missed_count == again["seq"] - last
             missed = [await back.next_event() for _ in range(missed_count)]
             assert [e["seq"] for e in missed] == list(range(last + 1, last + missed_count + 1))
             # Three tickets, and the board's own leaving and coming back.
@@ -227,8 +237,8 @@ def test_reconnect_with_last_seq_receives_what_was_missed(tmp_path):
     run(body())
 
 
-def test_rating_goes_to_the_ticket_served_last_once(tmp_path):
-    async def body():
+def test_rating_goes_to_the_ticket_served_last_once(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-1")
             ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
@@ -259,8 +269,8 @@ def test_rating_goes_to_the_ticket_served_last_once(tmp_path):
     run(body())
 
 
-def test_a_flooding_client_is_slowed_and_the_hall_goes_on(tmp_path):
-    async def body():
+def test_a_flooding_client_is_slowed_and_the_hall_goes_on(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-2")
             async with connect(hall.url) as ws:
@@ -278,7 +288,7 @@ def test_a_flooding_client_is_slowed_and_the_hall_goes_on(tmp_path):
                 await ws.recv()
                 for n in range(1100):
                     await ws.send(json.dumps({"type": "ping", "id": n}))
-                codes = []
+                codes: list[str] = []
                 while len(codes) < 1100:
                     codes.append(json.loads(await ws.recv()).get("code", "ok"))
                 # Slowed, not cut off: at least its allowance in flight is served.
@@ -290,8 +300,8 @@ def test_a_flooding_client_is_slowed_and_the_hall_goes_on(tmp_path):
     run(body())
 
 
-def test_health_and_ticket_page_over_plain_http(tmp_path):
-    async def body():
+def test_health_and_ticket_page_over_plain_http(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-1")
             ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
@@ -325,12 +335,12 @@ def test_health_and_ticket_page_over_plain_http(tmp_path):
     run(body())
 
 
-def test_an_idle_hall_starts_the_new_day_on_time(tmp_path):
+def test_an_idle_hall_starts_the_new_day_on_time(tmp_path: Path) -> None:
     """At the start of day the waiting tickets expire (kept, not deleted) and numbers restart."""
     day_one = 1795312800.0  # 2026-11-22 10:00 in Asia/Shanghai
     now = [day_one]
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path, clock=lambda: now[0], day_check_s=0.02) as hall:
             kiosk = await hall.client("kiosk-1")
             board = await hall.client("board-1")
@@ -354,23 +364,24 @@ def test_an_idle_hall_starts_the_new_day_on_time(tmp_path):
     run(body())
 
 
-def test_one_connection_may_send_many_requests_over_time(tmp_path):
+def test_one_connection_may_send_many_requests_over_time(tmp_path: Path) -> None:
     """Flow control counts requests in flight, not requests ever made: a busy kiosk goes on."""
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-1")
             for n in range(600):  # more than MAX_PENDING, each answered before the next
                 reply = await kiosk.request("take_ticket", service="SB", request_id=f"r{n}")
                 assert reply["type"] == "ticket"
             session = next(iter(hall.server.service.subscribers))
+            assert isinstance(session, Session)
             assert session.pending == 0
 
     run(body())
 
 
-def test_the_snapshot_says_which_ticket_a_rating_would_attach_to(tmp_path):
-    async def body():
+def test_the_snapshot_says_which_ticket_a_rating_would_attach_to(tmp_path: Path) -> None:
+    async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-1")
             ticket = (await kiosk.request("take_ticket", service="SB", request_id="r1"))["ticket"]
@@ -389,12 +400,12 @@ def test_the_snapshot_says_which_ticket_a_rating_would_attach_to(tmp_path):
     run(body())
 
 
-def test_device_health_survives_a_restart_after_a_checkpoint(tmp_path):
+def test_device_health_survives_a_restart_after_a_checkpoint(tmp_path: Path) -> None:
     """A printer reported out of paper is still shown so after the server restarts."""
 
     config = make_hall()  # the same configuration, so the checkpoint stays valid
 
-    async def body():
+    async def body() -> None:
         async with running(tmp_path, config) as hall:
             kiosk = await hall.client("kiosk-1")
             await kiosk.request("device_status", status="printer_paper_out", detail="缺纸")
@@ -403,7 +414,7 @@ def test_device_health_survives_a_restart_after_a_checkpoint(tmp_path):
         async with running(tmp_path, config) as hall:
             assert hall.server.service.store.checkpoints(hall.server.service._version)
             board = await hall.client("board-1")
-            devices = {d["device"]: d for d in board.welcome["snapshot"]["devices"]}
+            devices = {d["device"]: d for d in must(board.welcome)["snapshot"]["devices"]}
             assert devices["kiosk-1"]["status"] == "printer_paper_out"
             # Nobody stays connected through a restart: the kiosk shows as gone until it returns.
             assert devices["kiosk-1"]["online"] is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from pathlib import Path
 
 from hallkit import make_hall, running
 
@@ -11,7 +12,7 @@ from queue_server.service import HallService
 from queue_server.store import Store
 
 
-def test_ratings_are_projected_after_commit_and_caught_up_after_a_loss(tmp_path):
+def test_ratings_are_projected_after_commit_and_caught_up_after_a_loss(tmp_path: Path) -> None:
     async def body() -> None:
         async with running(tmp_path) as hall:
             kiosk = await hall.client("kiosk-1")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
+from hallkit import must
 
 from queue_server.store import RatingsProjection, Store
 
@@ -28,7 +30,7 @@ def _ticket(number: str, state: str = "waiting") -> dict[str, object]:
     }
 
 
-def test_open_sets_wal_full_sync_and_migrates_once(tmp_path):
+def test_open_sets_wal_full_sync_and_migrates_once(tmp_path: Path) -> None:
     path = tmp_path / "hall.sqlite"
     with Store.open(path) as store:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -42,7 +44,7 @@ def test_open_sets_wal_full_sync_and_migrates_once(tmp_path):
         ]
 
 
-def test_append_assigns_seq_and_is_visible_to_another_connection(tmp_path):
+def test_append_assigns_seq_and_is_visible_to_another_connection(tmp_path: Path) -> None:
     path = tmp_path / "hall.sqlite"
     with Store.open(path) as store:
         events = [
@@ -71,13 +73,13 @@ def test_append_assigns_seq_and_is_visible_to_another_connection(tmp_path):
             [_event("ticket_called", 3.0, ticket="2026-11-22-A001", window=3)],
             {"2026-11-22-A001": _ticket("A001", "called")},
         )
-        assert store.ticket("2026-11-22-A001")["state"] == "called"
+        assert must(store.ticket("2026-11-22-A001"))["state"] == "called"
         assert [e["type"] for e in store.events_after(1)] == ["ticket_issued", "ticket_called"]
         assert [e["seq"] for e in store.iter_events(0, chunk=1)] == [1, 2, 3]
         assert {e["hall"] for e in store.events_after(0)} == {"hall"}
 
 
-def test_a_failed_batch_writes_nothing(tmp_path):
+def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
     """An event that cannot be stored rolls the whole batch back, ticket rows included."""
     with Store.open(tmp_path / "hall.sqlite") as store:
         store.append([_event("ticket_issued", 1.0, ticket="2026-11-22-A001")], {})
@@ -93,7 +95,7 @@ def test_a_failed_batch_writes_nothing(tmp_path):
         assert store.ticket("2026-11-22-A002") is None
 
 
-def test_ratings_and_followups_are_projected(tmp_path):
+def test_ratings_and_followups_are_projected(tmp_path: Path) -> None:
     with Store.open(tmp_path / "hall.sqlite") as store:
         projection = RatingsProjection(store)
         stored = store.append(
@@ -134,7 +136,7 @@ def test_ratings_and_followups_are_projected(tmp_path):
         ]
 
 
-def test_checkpoints_keep_the_newest_three(tmp_path):
+def test_checkpoints_keep_the_newest_three(tmp_path: Path) -> None:
     with Store.open(tmp_path / "hall.sqlite") as store:
         for seq in range(1, 6):
             store.save_checkpoint(seq, "v1", bytes([seq]))

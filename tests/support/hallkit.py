@@ -8,8 +8,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
+from typing import Any, TypeVar
 
 from queue_server.client import HallClient
 from queue_server.core.model import (
@@ -28,6 +27,14 @@ from queue_server.service import HallService
 from queue_server.store import Store
 
 PINS = {"s1": "1001", "s2": "1002", "s3": "1003", "s4": "1004"}
+
+T = TypeVar("T")
+
+
+def must(value: T | None) -> T:
+    """`value`, which the test expects to be there by now."""
+    assert value is not None
+    return value
 
 
 def make_hall() -> Hall:

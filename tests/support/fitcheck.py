@@ -73,9 +73,9 @@ def clipped(window: QWidget) -> list[str]:
             )
     for button in window.findChildren(QAbstractButton):
         if button.isVisible() and button.text():
-            need = button.fontMetrics().horizontalAdvance(button.text())
-            if need > button.width() - 8:
-                problems.append(f"{name(button)} needs {need} px, has {button.width()}")
+            advance = button.fontMetrics().horizontalAdvance(button.text())
+            if advance > button.width() - 8:
+                problems.append(f"{name(button)} needs {advance} px, has {button.width()}")
     return problems
 
 

@@ -7,10 +7,11 @@ import itertools
 import threading
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hallkit import PINS, make_hall
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from clerk.app import ClerkApp
 from clerk.model import LinkState
@@ -20,6 +21,8 @@ from queue_server.service import HallService
 from queue_server.store import Store
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "clerk"
+
+T = TypeVar("T")
 
 
 class HallThread:
@@ -42,7 +45,7 @@ class HallThread:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws"
 
-    def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 15) -> Any:
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 15) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def start(self) -> None:
@@ -71,6 +74,12 @@ class HallThread:
 
     # -- other devices of the hall -----------------------------------------------------------
 
+    @property
+    def service(self) -> HallService:
+        """The running server's service (its engine, store and sequence)."""
+        assert self.server is not None, "the server is not running"
+        return self.server.service
+
     def token(self, device: str) -> str:
         return next(d.token for d in self.hall.devices if d.id == device)
 
@@ -96,7 +105,8 @@ class HallThread:
             request_id=f"t-{next(self._ids)}",
             **{"class": cls},
         )
-        return reply["ticket"]
+        ticket: dict[str, Any] = reply["ticket"]
+        return ticket
 
     def rate(self, window: int, score: int) -> dict[str, Any]:
         """The citizen presses the evaluator on the desk (through the bus bridge)."""
@@ -106,7 +116,7 @@ class HallThread:
         return self.request(bridge, "rate", window=window, score=score, source="evaluator")
 
 
-def login(qtbot: Any, app: ClerkApp, staff: str = "s3") -> None:
+def login(qtbot: QtBot, app: ClerkApp, staff: str = "s3") -> None:
     app.main.staff_edit.setText(staff)
     app.main.pin_edit.setText(PINS[staff])
     app.main.login_button.click()
