@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import os
 import sys
@@ -163,10 +164,8 @@ class Workers:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError("the boards did not report in time")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), left)
-            except TimeoutError:
-                pass
 
     def cpu(self) -> float:
         return sum(cpu_seconds(p.pid) for p in self.procs)
