@@ -139,7 +139,7 @@ class ServerLink(QObject):
     def _model_welcome(self, welcome: Reply) -> None:
         try:
             self.model.apply_welcome(welcome)
-        except Exception as exc:  # a server bug, not the network: say so, keep going
+        except Exception as exc:  # noqa: BLE001 - a server bug, not the network: say so, go on
             log.error("the server's welcome does not read as the contract's: %s", exc)
 
     def _model_event(self, event: Reply) -> None:

@@ -85,7 +85,7 @@ async def stop_server(proc: asyncio.subprocess.Process) -> None:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, float]:
@@ -203,7 +203,7 @@ async def call_round(
             sent[reply["ticket"]["id"]] = t0
             await clerk.request("finish", window=window.number)
         seen = []
-        for worker in workers:
+        for _ in workers:
             seen += json.loads(await asyncio.to_thread(out.get, True, 120))
         for worker in workers:
             worker.join(30)

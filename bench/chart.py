@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import draw  # noqa: E402
+from benchkit import draw
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:

@@ -7,7 +7,8 @@ once the live model has seen the server's events up to a `ping` sent after it.
 It keeps the staff id and PIN of the current session in memory only, so that after a reconnect
 the window is logged in again without asking. It forgets them as soon as the session ends,
 however it ends (签退, a keypad or a manager closing the window, a refused re-login), so the next
-person cannot be logged in as the last clerk. While the link is down nothing is sent (the model disables every action).
+person cannot be logged in as the last clerk. While the link is down nothing is sent (the model
+disables every action).
 """
 
 from __future__ import annotations

@@ -203,7 +203,7 @@ class ClerkModel:
 
     def waiting_by_service(self) -> list[tuple[str, int]]:
         """(service code, count) for this window's services, in the window's order."""
-        counts = {code: 0 for code in self.services}
+        counts = dict.fromkeys(self.services, 0)
         for t in self.callable_here():
             counts[t.service] = counts.get(t.service, 0) + 1
         return list(counts.items())

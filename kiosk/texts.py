@@ -2,8 +2,9 @@
 
 Screens and the printed ticket take their words from here only: `text(key, lang, **fields)`
 fills a `str.format` template. The one exception is where a ticket stands in the queue: the
-hall words it once (`queue_server.wording.wait_phrase`) for the screen, the paper and the phone. Server errors are shown by their stable `code`; a code not listed
-here falls back to the server's own message.
+hall words it once (`queue_server.wording.wait_phrase`) for the screen, the paper and the
+phone. Server errors are shown by their stable `code`; a code not listed here falls back to the
+server's own message.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ sends a request and awaits its reply (an error reply raises `ServerError`); even
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class ServerError(Exception):
-    """The server refused a request: `code` is stable, `message` is Chinese, `message_en` English."""
+    """A refusal by the server: a stable `code`, `message` in Chinese, `message_en` in English."""
 
     def __init__(self, reply: dict[str, Any]) -> None:
         self.reply = reply
@@ -127,10 +128,8 @@ class HallClient:
                     await _call(on_state, False)
             if self._closed:
                 break
-            try:  # back off, unless close() comes first
+            with contextlib.suppress(TimeoutError):  # back off, unless close() comes first
                 await asyncio.wait_for(self._closing.wait(), delay * (0.8 + 0.4 * random.random()))
-            except TimeoutError:
-                pass
             delay = min(max_backoff, delay * 2)
 
     # -- inside ----------------------------------------------------------------------------

@@ -4,8 +4,8 @@ The file is decoded by msgspec into the types below (`tomlcheck.decode`: types, 
 patterns, unknown keys), then the rules across fields are checked (unique codes, windows of
 known services, opening hours). A bad file is refused with a `ConfigError` naming the file,
 the line, the field and the problem, e.g. ``config/demo-hall.toml:57: services[3].prefix:
-must be 1–2 uppercase Latin letters, got "a1"``. Field paths count entries from 0: ``services[3]`` is the fourth
-``[[services]]`` table. Checking stops at the first problem.
+must be 1–2 uppercase Latin letters, got "a1"``. Field paths count entries from 0:
+``services[3]`` is the fourth ``[[services]]`` table. Checking stops at the first problem.
 
 Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
 

@@ -12,7 +12,7 @@ import asyncio
 import hmac
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from typing import Any
@@ -27,10 +27,10 @@ from contract import requests as rq
 from contract.requests import ContractError, decode_request, request_type, show
 from queue_server import dispatch
 from queue_server.core import Engine
-from queue_server.core.model import Device, Hall, Role
-from queue_server.pins import verify_pin
 from queue_server.core.errors import refusal
+from queue_server.core.model import Device, Hall, Role
 from queue_server.guard import AddressGuard, PinGuard
+from queue_server.pins import verify_pin
 from queue_server.protocol import (
     ERRORS,
     MAX_MESSAGE_BYTES,
@@ -249,7 +249,7 @@ class HallServer:
     def _hello_overdue(self, session: Session) -> None:
         if session.device is None and not session.watching:
             log.info("closing %s: no hello within %.0f s", session.name, self.hello_deadline_s)
-            asyncio.ensure_future(session.ws.close(1008, "hello expected"))
+            self._background(session.ws.close(1008, "hello expected"))
 
     def receive(self, session: Session, raw: str | bytes) -> None:
         if not session.allow():  # every frame counts, a malformed one too
@@ -393,7 +393,7 @@ class HallServer:
                 f" ({unlogged} more in the last minute)" if unlogged else "",
             )
         if session.bad_hellos >= MAX_BAD_HELLOS_PER_CONNECTION or self.addresses.blocked(address):
-            asyncio.ensure_future(session.ws.close(1008, "authentication failed"))
+            self._background(session.ws.close(1008, "authentication failed"))
 
     def route(self, session: Session, msg: rq.Request) -> None:
         assert session.device is not None
@@ -465,7 +465,12 @@ class HallServer:
             raise ProtocolError("rate_limited", "one login at a time", msg.id)
         session.logging_in = True
         session.pending += 1
-        task = asyncio.get_running_loop().create_task(self._login(session, msg))
+        self._background(self._login(session, msg))
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` as a task the server holds (a task nobody holds may be collected before it
+        ends) and cancels at stop."""
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -141,7 +141,7 @@ class HallService:
             try:
                 engine, after = pickle.loads(blob), seq
                 break
-            except Exception:  # an unreadable checkpoint only costs a longer replay
+            except Exception:  # noqa: BLE001 - an unreadable checkpoint costs a longer replay
                 log.warning("checkpoint at seq %d unreadable; trying an older one", seq)
         count = 0
         for event in self.store.iter_events(after):
@@ -388,7 +388,7 @@ class HallService:
             await asyncio.sleep(PROBE_S)  # a retry timer, not a wait for an event
             try:
                 await loop.run_in_executor(self._executor, self.store.probe)
-            except Exception as exc:  # still failing: the next probe tries again
+            except Exception as exc:  # noqa: BLE001 - still failing: the next probe tries again
                 log.warning("store still cannot commit: %s", exc)
                 continue
             log.info("store commits again")

@@ -15,6 +15,7 @@ be a stable name such as ``/dev/serial/by-id/usb-…``, not ``/dev/ttyUSB0``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -187,10 +188,8 @@ class BusLine:
         try:
             while not self._stop.is_set():
                 for frame in self.port.read_frames():
-                    try:
+                    with contextlib.suppress(PortClosedError):  # read_frames says so next
                         self.port.write_frame(ack(frame))
-                    except PortClosedError:
-                        pass  # closed under us: read_frames says so next
                     self._call(self._on_frame, frame)
         except PortClosedError:
             return self._write_error or f"bus port {self.port.url} was closed"

@@ -14,6 +14,7 @@ prints the pty path, then each received ticket as text, until Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import select
@@ -23,6 +24,7 @@ import time
 import tty
 from collections.abc import Callable
 from enum import StrEnum
+from itertools import pairwise
 from types import TracebackType
 from typing import Self
 
@@ -196,8 +198,7 @@ class FakePrinter:
     def tickets(self) -> list[bytes]:
         """Each job up to and including its cut (GS V); bytes after the last cut are left out."""
         with self._cond:
-            starts = [0, *self._ticket_ends[:-1]]
-            return [bytes(self._print_data[a:b]) for a, b in zip(starts, self._ticket_ends)]
+            return [bytes(self._print_data[a:b]) for a, b in pairwise([0, *self._ticket_ends])]
 
     def wait_for_cut(self, count: int, timeout: float) -> bool:
         """Block until `count` cuts have been received in all; False on timeout."""
@@ -341,10 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     with FakePrinter(args.mode, on_ticket=show) as fake:
         sys.stdout.write(fake.port_path + "\n")
         sys.stdout.flush()
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             done.wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

@@ -67,8 +67,8 @@ __all__ = [
     "StartDay",
     "TakeTicket",
     "TicketStateError",
-    "UnstorableValue",
     "Transfer",
+    "UnstorableValue",
     "VoidTicket",
     "WindowStateError",
 ]

@@ -34,12 +34,12 @@ __all__ = [
     "close_window",
     "day_start_events",
     "finish",
+    "mark_presence",
     "no_show",
     "open_window",
     "park",
     "pause_window",
     "recall",
-    "mark_presence",
     "report_device_status",
     "resume_window",
     "start_day",
@@ -82,10 +82,10 @@ def day_start_events(state: State, day: str, make: Callable[..., Event]) -> list
         (t for t in state.tickets.values() if t.state in OPEN_STATES),
         key=lambda t: (t.day, t.issued_at, t.order),
     )
-    for t in left:
-        events.append(
-            make("ticket_expired", ticket=t.id, number=t.number, was=t.state.value, window=t.window)
-        )
+    events.extend(
+        make("ticket_expired", ticket=t.id, number=t.number, was=t.state.value, window=t.window)
+        for t in left
+    )
     return events
 
 
@@ -425,16 +425,16 @@ def report_device_status(ctx: Context, cmd: c.ReportDeviceStatus) -> Decision:
     event = ctx.event(
         "device_status", device=cmd.device, role=cmd.role, status=cmd.status, detail=cmd.detail
     )
-    return Decision([event], lambda: {})
+    return Decision([event], dict)
 
 
 def mark_presence(ctx: Context, cmd: c.MarkPresence) -> Decision:
     """A device came or went; recorded only when it changes what the state says."""
     known = ctx.state.devices.get(cmd.device, {})
     if bool(known.get("online")) == cmd.online:
-        return Decision([], lambda: {})
+        return Decision([], dict)
     event = ctx.event("device_presence", device=cmd.device, role=cmd.role, online=cmd.online)
-    return Decision([event], lambda: {})
+    return Decision([event], dict)
 
 
 def start_day(ctx: Context, cmd: c.StartDay) -> Decision:

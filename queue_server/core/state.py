@@ -38,7 +38,6 @@ device_presence         device, role, online (its first connection opened / its 
 from __future__ import annotations
 
 import bisect
-
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field

@@ -80,7 +80,7 @@ def test_model_from_config_with_string_keys() -> None:
     [{"0": 6}, {"0": 0}, {"x": 3}, {"300": 3}, {"-1": 3}],
 )
 def test_model_from_config_rejects_bad_maps(keys: dict[str, int]) -> None:
-    with pytest.raises(ValueError, match="^evaluator model 'bad': "):
+    with pytest.raises(ValueError, match=r"^evaluator model 'bad': "):
         EvaluatorModel.from_config("bad", keys)
 
 

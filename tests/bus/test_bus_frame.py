@@ -82,7 +82,7 @@ def test_ack_of_the_rating_key_on_a_keypad_is_a_start_request() -> None:
     [(-1, 1, b""), (256, 1, b""), (1, 256, b""), (1, -1, b""), (1, 1, bytes(254))],
 )
 def test_frame_rejects_what_does_not_fit(addr: int, func: int, data: bytes) -> None:
-    with pytest.raises(ValueError, match="^frame (address|function|data) "):
+    with pytest.raises(ValueError, match=r"^frame (address|function|data) "):
         Frame(addr, func, data)
 
 
@@ -143,9 +143,9 @@ def test_show_code_is_left_aligned_so_it_never_looks_like_a_number() -> None:
 
 def test_show_cells_validates() -> None:
     assert show_cells(1, [BLANK] * 3 + [1, 2, 3]).encode() == SHOW_123
-    with pytest.raises(ValueError, match="cells of 0..9"):
+    with pytest.raises(ValueError, match=r"cells of 0\.\.9"):
         show_cells(1, [1, 2, 3])
-    with pytest.raises(ValueError, match="cells of 0..9"):
+    with pytest.raises(ValueError, match=r"cells of 0\.\.9"):
         show_cells(1, [0x0B, 0, 0, 0, 0, 0])
 
 

@@ -1,4 +1,7 @@
-"""Screenshots of the clerk app in each state, for people to look at (artifacts/screenshots/clerk)."""
+"""Screenshots of the clerk app in each state, for people to look at.
+
+They are written to artifacts/screenshots/clerk.
+"""
 
 from __future__ import annotations
 

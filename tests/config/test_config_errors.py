@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hallkit import must
@@ -104,7 +103,7 @@ BAD = [
     ("missing-hall", {1: "", 2: "", 3: ""}, "hall", None, "required table [hall] is missing"),
     (
         "no-windows",
-        {i: "" for i in range(32, 57)},
+        dict.fromkeys(range(32, 57), ""),
         "windows",
         None,
         "at least one [[windows]] table is required",

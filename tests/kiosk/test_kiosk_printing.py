@@ -11,7 +11,6 @@ from pytestqt.qtbot import QtBot
 
 from drivers.printer import PaperWidth, PrintableTicket, SerialPrinter
 from drivers.printer.fake import FakePrinter
-from drivers.printer.ticket import PrintableTicket
 from kiosk.flow import PrinterHealth
 from kiosk.printing import PrinterService
 

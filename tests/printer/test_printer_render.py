@@ -202,9 +202,9 @@ def test_qr_command_bytes(make_ticket: MakeTicket) -> None:
     data = render_ticket(make_ticket(qr_url=QR_URL), PaperWidth.MM80)
     expected_qr = (
         b"\x1d\x28\x6b\x04\x00\x31\x41\x32\x00"  # fn 165: model 2
-        + b"\x1d\x28\x6b\x03\x00\x31\x43\x08"  # fn 167: module 8 dots
-        + b"\x1d\x28\x6b\x03\x00\x31\x45\x31"  # fn 169: error correction M
-        + b"\x1d\x28\x6b\x45\x00\x31\x50\x30"
+        b"\x1d\x28\x6b\x03\x00\x31\x43\x08"  # fn 167: module 8 dots
+        b"\x1d\x28\x6b\x03\x00\x31\x45\x31"  # fn 169: error correction M
+        b"\x1d\x28\x6b\x45\x00\x31\x50\x30"
         + url  # fn 180: store, pL = 66 + 3
         + b"\x1d\x28\x6b\x03\x00\x31\x51\x30"  # fn 181: print
     )

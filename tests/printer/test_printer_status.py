@@ -76,7 +76,7 @@ def test_status_query_bytes() -> None:
         b"\x10\x04\x03",
         b"\x10\x04\x04",
     ]
-    with pytest.raises(ValueError, match="takes n = 1..4"):
+    with pytest.raises(ValueError, match=r"takes n = 1\.\.4"):
         status_query(5)
 
 

@@ -116,13 +116,13 @@ def test_backup_while_serving_then_restore(tmp_path: Path) -> None:
         clients = [HallClient(f"ws://127.0.0.1:{port}/ws", "kiosk", d.id, d.token) for d in kiosks]
         tasks = [asyncio.create_task(take(c, k)) for k, c in enumerate(clients)]
         try:
-            while len(acked) < 30:
+            while len(acked) < 30:  # noqa: ASYNC110 - a count the serving tasks move
                 await asyncio.sleep(0.05)
             snapshots: list[tuple[dict[str, str], Path]] = []
             for _ in range(3):
                 before = dict(acked)
                 snapshots.append((before, await backup(db, dest)))
-                while len(acked) < len(before) + 20:  # the server goes on writing
+                while len(acked) < len(before) + 20:  # noqa: ASYNC110 - the server goes on writing
                     await asyncio.sleep(0.05)
         finally:
             stop.set()

@@ -8,6 +8,7 @@ SIGTERM, which must stop every process it started.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -150,10 +151,8 @@ class Demo:
         """Make sure the demo has ended, then release its output pipe."""
         if self.proc.poll() is None:
             # Last resort, if the demo did not stop on its own: its whole process group.
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait()
         self._reader.join(timeout=10)
         if self.proc.stdout is not None:
@@ -293,7 +292,7 @@ def test_demo_shows_the_kiosk_and_the_clerk_app_on_x(xvfb: str, tmp_path: Path) 
             online = wait_online(health, 2, timeout=30)
             dark = screenshot(xvfb, [kiosk_box, clerk_box])
             assert max(dark) < 0.5, f"a window is mostly black {dark}: {SCREENSHOT}"
-            print(f"screenshot: {SCREENSHOT} (apps online: {online})")
+            print(f"screenshot: {SCREENSHOT} (apps online: {online})")  # noqa: T201 (for -s)
 
         demo.proc.send_signal(signal.SIGTERM)
         assert demo.proc.wait(timeout=60) == 128 + signal.SIGTERM

@@ -103,7 +103,9 @@ def test_concurrent_kiosks_and_windows_never_share_a_ticket(tmp_path: Path) -> N
                     got.append(reply["ticket"]["number"])
                     await clerk.request("finish", window=window)
 
-            served = await asyncio.gather(*(serve_all(c, w) for c, w in zip(clerks, (1, 2, 3), strict=True)))
+            served = await asyncio.gather(
+                *(serve_all(c, w) for c, w in zip(clerks, (1, 2, 3), strict=True))
+            )
             called = [n for per_window in served for n in per_window]
             assert sorted(called) == sorted(numbers)  # each called exactly once
             assert all(served)  # every window got work

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -85,10 +86,10 @@ def check(qtbot: Any, window: QWidget, where: str) -> None:
     def problems() -> list[str]:
         return off_the_glass(window) + clipped(window)
 
-    try:  # the layouts settle over a few rounds of events after a change
+    # The layouts settle over a few rounds of events after a change; if they do not, the
+    # problems are said below.
+    with contextlib.suppress(QtTimeoutError):
         qtbot.waitUntil(lambda: not problems(), timeout=2000)
-    except QtTimeoutError:
-        pass  # said below, with the problems
     assert not problems(), f"{where}: " + "\n".join(problems())
     assert window.minimumSizeHint().width() <= window.width(), where
     assert window.minimumSizeHint().height() <= window.height(), where
