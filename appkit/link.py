@@ -22,7 +22,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from contract.hall import HallModel
-from queue_server.client import HallClient, NotConnected, ServerError
+from queue_server.client import HallClient, NotConnected
+from queue_server.client import ServerError as ServerError  # for the apps, which import no server
 
 log = logging.getLogger(__name__)
 

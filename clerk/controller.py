@@ -21,11 +21,10 @@ from typing import Any
 import msgspec
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from appkit.link import ServerLink
+from appkit.link import ServerError, ServerLink
 from clerk.model import Action, ClerkModel, LinkState
 from clerk.texts import Texts
 from contract import requests as rq
-from queue_server.client import ServerError
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from appkit.link import ServerLink
+from appkit.link import ServerError, ServerLink
 from contract.hall import Change
-from queue_server.client import ServerError
 
 from .config import KioskConfig
 from .flow import (
