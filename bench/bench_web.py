@@ -31,9 +31,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "demo-hall.toml"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 GOAL_P99_MS = 100.0
 
 # In the page: the time each number first shows at the top of the call list.
@@ -80,9 +86,14 @@ def serve(config: str, db: str) -> None:
 
 async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, int]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--serve", str(CONFIG), str(db),
-        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+        sys.executable,
+        __file__,
+        "--serve",
+        str(CONFIG),
+        str(db),
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     line = (await proc.stdout.readline()).decode()
     return proc, int(line.rsplit(":", 1)[1].split("/")[0])
@@ -151,9 +162,12 @@ async def bench(rounds: int, calls: int, boards: int) -> list[list[float]]:
             await clerk.ask("login", window=1, staff=staff, pin=pin)
             async with async_playwright() as playwright:
                 context = await playwright.chromium.launch_persistent_context(
-                    str(Path(tmp) / "chromium"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                    headless=True, viewport={"width": 1920, "height": 1080},
-                )  # fmt: skip
+                    str(Path(tmp) / "chromium"),
+                    executable_path=CHROMIUM,
+                    args=CHROMIUM_ARGS,
+                    headless=True,
+                    viewport={"width": 1920, "height": 1080},
+                )
                 pages = []
                 for _ in range(boards):
                     page = await context.new_page()
@@ -198,13 +212,17 @@ def main() -> None:
         p50, p99 = statistics.median(latencies), percentile(latencies, 99)
         p50s.append(p50)
         p99s.append(p99)
-        print(f"round {i}: {len(latencies)} calls, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-              f"max {max(latencies):.1f} ms")  # fmt: skip
+        print(
+            f"round {i}: {len(latencies)} calls, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+            f"max {max(latencies):.1f} ms"
+        )
     p99 = statistics.median(p99s)
     verdict = "ok" if p99 <= GOAL_P99_MS else "OVER GOAL"
-    print(f"call_next -> web board DOM: median over {len(results)} rounds: "
-          f"p50 {statistics.median(p50s):.1f} ms, p99 {p99:.1f} ms "
-          f"(goal p99 <= {GOAL_P99_MS:.0f} ms: {verdict})")  # fmt: skip
+    print(
+        f"call_next -> web board DOM: median over {len(results)} rounds: "
+        f"p50 {statistics.median(p50s):.1f} ms, p99 {p99:.1f} ms "
+        f"(goal p99 <= {GOAL_P99_MS:.0f} ms: {verdict})"
+    )
 
 
 if __name__ == "__main__":

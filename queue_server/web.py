@@ -210,8 +210,9 @@ class Web:
         try:
             found = await self.read(lambda engine, now: _ticket_view(engine, token, now))
         except TimeoutError:
-            return response(HTTPStatus.SERVICE_UNAVAILABLE, "请稍后再试 / Retry later\n",
-                            "text/plain")  # fmt: skip
+            return response(
+                HTTPStatus.SERVICE_UNAVAILABLE, "请稍后再试 / Retry later\n", "text/plain"
+            )
         if not found.get("number"):
             return self.page(HTTPStatus.NOT_FOUND, "not_found.html")
         texts = _texts("where", "live", "reconnecting", "updated", "not_found", "ended")
@@ -228,18 +229,22 @@ class Web:
         if "zone" in query:
             zone = next((z for z in self.hall.zones if z.name == query["zone"]), None)
             if zone is None:
-                return self.page(HTTPStatus.NOT_FOUND, "zone_not_found.html",
-                                 zones=self.hall.zones)  # fmt: skip
+                return self.page(HTTPStatus.NOT_FOUND, "zone_not_found.html", zones=self.hall.zones)
         config = {
-            "zone": {"name": zone.name, "name_zh": zone.name_zh,
-                     "name_en": zone.name_en or zone.name_zh,
-                     "windows": list(zone.windows)} if zone else None,
+            "zone": {
+                "name": zone.name,
+                "name_zh": zone.name_zh,
+                "name_en": zone.name_en or zone.name_zh,
+                "windows": list(zone.windows),
+            }
+            if zone
+            else None,
             "rows": 8,
             "voice": query.get("voice") in ("1", "on", "true"),
             "timezone": self.hall.policy.timezone,
             "pause_reasons": PAUSE_REASON_TEXTS,
             "texts": _texts(*_BOARD_TEXTS),
-        }  # fmt: skip
+        }
         return self.page(HTTPStatus.OK, "board.html", zone=zone, config=config)
 
     async def static(self, name: str, query: Query) -> Response:
@@ -279,10 +284,23 @@ def _texts(*keys: str) -> dict[str, tuple[str, str]]:
 
 
 _BOARD_TEXTS = (
-    "col_number", "col_window", "col_service", "window_no", "window_short", "recall",
-    "no_calls", "waiting_n", "serving", "idle", "paused", "closed", "offline", "connecting",
-    "voice_call", "voice_recall",
-)  # fmt: skip
+    "col_number",
+    "col_window",
+    "col_service",
+    "window_no",
+    "window_short",
+    "recall",
+    "no_calls",
+    "waiting_n",
+    "serving",
+    "idle",
+    "paused",
+    "closed",
+    "offline",
+    "connecting",
+    "voice_call",
+    "voice_recall",
+)
 
 
 def pair(key: str, **fields: object) -> tuple[str, str]:
@@ -325,8 +343,9 @@ def _ticket_view(engine: Engine, token: str, now: float) -> dict[str, Any]:
     state = str(ticket["state"])
     window = ticket.get("window")
     if state == "waiting":
-        detail = wait_phrase(pos.get("ahead"), pos.get("estimated_wait_s"),
-                             int(pos.get("open_windows") or 0))  # fmt: skip
+        detail = wait_phrase(
+            pos.get("ahead"), pos.get("estimated_wait_s"), int(pos.get("open_windows") or 0)
+        )
     elif state == "called":
         detail = (f"请到 {window} 号窗口办理", f"Please go to window {window}")
     else:
@@ -369,9 +388,19 @@ def ticket_status(engine: Engine, token: str, now: float) -> dict[str, Any]:
 
 
 _PUBLIC_TICKET = (
-    "id", "number", "service", "service_name_zh", "service_name_en", "class", "state",
-    "window", "location_zh", "location_en", "issued_at", "called_at",
-)  # fmt: skip
+    "id",
+    "number",
+    "service",
+    "service_name_zh",
+    "service_name_en",
+    "class",
+    "state",
+    "window",
+    "location_zh",
+    "location_en",
+    "issued_at",
+    "called_at",
+)
 
 
 def response(

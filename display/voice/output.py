@@ -84,7 +84,7 @@ class Output(ABC):
         """Look for the device now and ``report`` what was found (the announcer's ``start``)."""
         return self.status
 
-    def stop(self) -> None:
+    def stop(self) -> None:  # noqa: B027 - an output with nothing to stop need not override
         """Stop at once, without calling ``finished`` (shutting down)."""
 
     def finished(self) -> None:

@@ -26,14 +26,15 @@ log = logging.getLogger(__name__)
 
 ZH_DIGITS = "零一二三四五六七八九"
 EN_NUMBERS = (
-    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-    + ("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen")
-    + ("eighteen", "nineteen")
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
 )
 EN_TENS = dict(
     zip(
         range(20, 100, 10),
         ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"],
+        strict=True,
     )
 )
 MAX_WINDOW = 9999

@@ -89,7 +89,9 @@ def read_wav(source: Path | bytes) -> Pcm:
         raise WavError(f"{name}: {channels} channels of {8 * width} bits; want mono or stereo PCM")
     samples = _to_int16(raw, width)
     if channels == 2:
-        samples = array("h", ((a + b) // 2 for a, b in zip(samples[0::2], samples[1::2])))
+        samples = array(
+            "h", ((a + b) // 2 for a, b in zip(samples[0::2], samples[1::2], strict=True))
+        )
     return Pcm(rate, samples)
 
 

@@ -222,7 +222,7 @@ def test_the_sound_is_a_chime_then_each_language_repeated(tone_pack: VoicePack) 
     zh = call_sentence("A001", 12, False, Language.ZH)
     en = call_sentence("A001", 12, False, Language.EN)
     assert a.playing is not None and a.playing.texts == (zh.text, en.text)
-    parts = [0.3, "chime", 0.25]
+    parts: list[str | float] = [0.3, "chime", 0.25]
     for turn in range(2):
         parts += [
             *([0.6] if turn else []),

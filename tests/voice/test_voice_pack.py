@@ -35,7 +35,7 @@ from display.voice.wav import Pcm, read_wav, trim, write_wav
 
 def wav_seconds(path: Path) -> float:
     with wave.open(str(path)) as w:
-        return w.getnframes() / w.getframerate()
+        return float(w.getnframes() / w.getframerate())
 
 
 def lead_and_tail(pcm: Pcm, floor: int = 200) -> tuple[float, float]:
@@ -142,9 +142,9 @@ def test_a_halls_recordings_replace_the_rendered_clips(tmp_path: Path) -> None:
 
 def test_a_recording_that_does_not_read_is_named(tmp_path: Path) -> None:
     (tmp_path / "zh_qing.wav").write_bytes(b"RIFF....not a wave")
-    with pytest.raises(PackError, match="zh_qing.wav"):
+    with pytest.raises(PackError, match=r"zh_qing\.wav"):
         VoicePack.load(tmp_path)
-    with pytest.raises(PackError, match="clip zh_qing.wav is in none of"):
+    with pytest.raises(PackError, match=r"clip zh_qing\.wav is in none of"):
         VoicePack.load(tmp_path / "empty")
 
 

@@ -192,7 +192,12 @@ def test_a_stalled_sound_server_is_an_output_error_and_the_queue_moves_on(
     )
     assert suspended.returncode == 0, suspended.stderr
     played = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("qt_player.py")), "stall", "1.0"],
+        [
+            sys.executable,
+            str(Path(__file__).parents[1] / "support" / "qt_player.py"),
+            "stall",
+            "1.0",
+        ],
         env=pulse,
         cwd=ROOT,
         capture_output=True,
@@ -216,7 +221,7 @@ def test_two_calls_through_the_sound_device_follow_each_other(
         played = subprocess.run(
             [
                 sys.executable,
-                str(Path(__file__).with_name("qt_player.py")),
+                str(Path(__file__).parents[1] / "support" / "qt_player.py"),
                 "calls",
                 str(espeak_cache),
                 str(first),

@@ -34,8 +34,10 @@ def calls(page: Any) -> list[str]:
 
 
 def live(page: Any) -> None:
-    page.wait_for_function("() => !document.body.classList.contains('connecting') "
-                           "&& !document.body.classList.contains('stale')")  # fmt: skip
+    page.wait_for_function(
+        "() => !document.body.classList.contains('connecting') "
+        "&& !document.body.classList.contains('stale')"
+    )
 
 
 def test_the_board_shows_each_call_as_the_clerk_makes_it(
@@ -52,8 +54,10 @@ def test_the_board_shows_each_call_as_the_clerk_makes_it(
     assert page.inner_text("#waiting [data-service=SB] .count") == "2 人"
 
     hall.request(two, "call_next", window=2)
-    page.wait_for_function("() => document.querySelector('#calls .call.newest .number')"
-                           ".firstChild.textContent === 'A002'")  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelector('#calls .call.newest .number')"
+        ".firstChild.textContent === 'A002'"
+    )
     assert calls(page) == ["A002 2号窗口 社保", "A001 1号窗口 社保"]
     assert page.is_visible("#calls .call.newest.fresh")  # the newest blinks
     assert page.inner_text("#waiting [data-service=SB] .count") == "1 人"
@@ -66,8 +70,9 @@ def test_the_board_shows_each_call_as_the_clerk_makes_it(
     assert calls(page)[0] == "A001 1号窗口 社保"
     assert "再次呼叫" in page.inner_text("#calls .call.newest")
     hall.request(one, "pause", window=1, reason="meeting")
-    page.wait_for_function("() => document.querySelector('#windows [data-window=\"1\"]')"
-                           ".textContent.includes('会议')")  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelector('#windows [data-window=\"1\"]').textContent.includes('会议')"
+    )
     assert page.inner_text("#clock-time").count(":") == 2
     page.wait_for_function("() => !document.querySelector('.call.fresh')", timeout=15_000)
     screenshot(page, "board-1920x1080")
