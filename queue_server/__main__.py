@@ -49,7 +49,7 @@ async def serve(
             f"{len(hall.windows)} windows, {len(hall.staff)} staff, {len(hall.devices)} devices\n"
         )
         return 0
-    store = Store.open(args.db)
+    store = Store.open(args.db, hall=hall.id)
     server = HallServer(HallService(hall, store))
     try:
         port = await server.start(args.host, args.port)

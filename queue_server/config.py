@@ -9,7 +9,7 @@ must be 1–2 uppercase Latin letters, got "a1"``. Field paths count entries fro
 
 Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
 
-    [hall]       name_zh, name_en, public_url?
+    [hall]       name_zh, name_en, public_url?, id?
     [policy]?    normal_per_priority? (≥1), max_wait_minutes? (≥1), day_start? "HH:MM",
                  timezone? (IANA name)
     [ratings]?   invite_window_seconds?, followup_working_days?
@@ -141,6 +141,7 @@ Token = Annotated[
 class _Head(TomlTable, frozen=True):
     name_zh: Text
     name_en: Text
+    id: Code = "hall"  # the hall's id in a city's central store; every event carries it
     public_url: Annotated[str, Meta(pattern=_URL[0], description=_URL[1])] = "http://localhost:8765"
 
 
@@ -260,6 +261,7 @@ class _Rules:
                 followup_working_days=file.ratings.followup_working_days,
             ),
             public_url=file.hall.public_url.rstrip("/"),
+            id=file.hall.id,
             zones=self.zones(file.zones, {w.number for w in windows}),
         )
 

@@ -158,6 +158,7 @@ class Hall:
     policy: CallPolicy = field(default_factory=CallPolicy)
     ratings: RatingPolicy = field(default_factory=RatingPolicy)
     public_url: str = "http://localhost:8765"  # base of the ticket status page (QR code)
+    id: str = "hall"  # the hall's id among a city's halls: every stored event carries it
     zones: tuple[Zone, ...] = ()  # board zones; none: every board shows every window
 
     def service(self, code: str) -> Service | None:

@@ -2,6 +2,12 @@
 
 A migration is a function of the database; its name is recorded in `_migrations` so it runs
 once. Never edit a released migration: add a new one.
+
+Why not sqlite-utils' own: sqlite-utils has no migrations of its own (they live in a separate
+plugin, sqlite-migrate, which records them the same way), and its transaction helper is
+Python's `with conn:`, which begins deferred; the hall's single writer needs `BEGIN IMMEDIATE`
+so that a commit never fails half-way for a lock taken late. The schema itself is written and
+read through sqlite-utils' `Database`.
 """
 
 from __future__ import annotations

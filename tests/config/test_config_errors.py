@@ -461,3 +461,14 @@ def test_weekday_names_and_lists_are_understood() -> None:
 def test_toml_local_times_are_accepted() -> None:
     hall = parse_hall(edited({20: '  { days = "1-5", start = 13:30:00, end = 17:30:00 },'}))
     assert str(hall.services[0].hours[1].start) == "13:30:00"
+
+
+def test_the_hall_id_is_read_and_checked(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml"
+    assert load_hall(demo).id == "demo-county-centre"
+    bad = tmp_path / "hall.toml"
+    text = demo.read_text(encoding="utf-8").replace('id = "demo-county-centre"', 'id = "县中心"')
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_hall(bad)
+    assert caught.value.line == 15 and "hall.id" in str(caught.value)

@@ -143,3 +143,10 @@ def test_checkpoints_keep_the_newest_three(tmp_path: Path) -> None:
         store.save_checkpoint(6, "v2", b"x")
         assert [s for s, _ in store.checkpoints("v1")] == [5, 4]
         assert store.checkpoints("v2") == [(6, b"x")]
+
+
+def test_events_carry_the_hall_id_the_store_was_opened_for(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "hall.sqlite", hall="demo-county-centre") as store:
+        stored = store.append([_event("ticket_issued", 1.0, ticket="2026-11-22-A001")], {})
+        assert stored[0]["hall"] == "demo-county-centre"
+        assert [e["hall"] for e in store.events_after(0)] == ["demo-county-centre"]
