@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_type_hints
+from typing import Annotated, Any, Literal, get_args
 
-import msgspec
 from msgspec import Meta
 
 from queue_server import tomlcheck
-from queue_server.tomlcheck import LineIndex, Text, explain, join, parse_toml, read_text, show
+from queue_server.tomlcheck import Text
 
 Layout = Literal["auto", "landscape", "portrait"]
 LAYOUTS: tuple[str, ...] = get_args(Layout)
@@ -58,51 +57,12 @@ class DisplayConfig:
     def check(self) -> DisplayConfig:
         """Every required setting given, every setting of its type (from the command line or
         code: the file's were checked with their lines on reading)."""
-        for name in REQUIRED:
-            if not getattr(self, name):
-                raise _refusal(name, f"is missing; give --{name} or set it in the file")
-        values = asdict(self)
-        try:
-            msgspec.convert(values, _Settings)
-        except msgspec.ValidationError as exc:
-            raise _refusal(*explain(exc, values, _Settings)) from None
+        SETTINGS.check(self)
         return self
 
 
-def _refusal(name: str, problem: str) -> ConfigError:
-    return ConfigError("display settings", None, None, f"{name} {problem}")
-
-
-_Settings = msgspec.defstruct(
-    "DisplaySettings",
-    [
-        (f.name, get_type_hints(DisplayConfig, include_extras=True)[f.name], f.default)
-        for f in fields(DisplayConfig)
-    ],
-    forbid_unknown_fields=True,
-    frozen=True,
-)
-
-
-def _from_toml(path: Path) -> dict[str, Any]:
-    """The settings the file gives, checked; a bad one is refused naming its line and key."""
-    source = str(path)
-    text = read_text(path, ConfigError)
-    data = parse_toml(text, source, ConfigError)
-    lines = LineIndex(text)
-    at = "display" if "display" in data else ""
-    table = data.get("display", data)
-    if not isinstance(table, dict):
-        raise ConfigError(source, lines.line_of(at), at, f"must be a table, got {show(table)}")
-    written = {key.replace("-", "_"): key for key in table}  # setting -> key as written
-    values = {name: table[key] for name, key in written.items()}
-    try:
-        settings = msgspec.convert(values, _Settings)
-    except msgspec.ValidationError as exc:
-        field, problem = explain(exc, values, _Settings)
-        key = written.get(field.split("[")[0], field)
-        raise ConfigError(source, lines.line_of(join(at, field)), key or None, problem) from None
-    return {name: getattr(settings, name) for name in values}
+# The settings as msgspec checks them: DisplayConfig's fields, no other key.
+SETTINGS = tomlcheck.AppSettings(DisplayConfig, "display", REQUIRED, ConfigError)
 
 
 def _zone(value: str) -> tuple[int, ...]:
@@ -134,7 +94,7 @@ def load(argv: list[str] | None = None) -> DisplayConfig:
     args = parser().parse_args(argv)
     values: dict[str, Any] = {}
     if args.config is not None:
-        values.update(_from_toml(args.config))
+        values.update(SETTINGS.from_toml(args.config))
     if "token" not in values and os.environ.get("HALL_TOKEN"):
         values["token"] = os.environ["HALL_TOKEN"]
     for name in (*REQUIRED, "window", "layout", "rows", "zone", "lang", "notice", "windowed"):

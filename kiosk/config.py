@@ -20,15 +20,14 @@ against them, and a bad value names the file, the line and the key, like the hal
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_type_hints
+from typing import Annotated, Any, Literal, get_args
 
-import msgspec
 from msgspec import Meta
 
 from queue_server import tomlcheck
-from queue_server.tomlcheck import LineIndex, Text, explain, join, parse_toml, read_text, show
+from queue_server.tomlcheck import Text
 
 from .ticket import public_base_from_server
 
@@ -70,53 +69,12 @@ class KioskConfig:
     def check(self) -> KioskConfig:
         """Every required setting given, every setting of its type (from the command line or
         code: the file's were checked with their lines on reading)."""
-        for name in REQUIRED:
-            if not getattr(self, name):
-                raise _refusal(name, f"is missing; give --{name} or set it in the file")
-        values = asdict(self)
-        try:
-            msgspec.convert(values, _Settings)
-        except msgspec.ValidationError as exc:
-            raise _refusal(*explain(exc, values, _Settings)) from None
+        SETTINGS.check(self)
         return self
 
 
-def _refusal(name: str, problem: str) -> ConfigError:
-    """A setting from the command line or code, which has no file or line to name."""
-    return ConfigError("kiosk settings", None, None, f"{name} {problem}")
-
-
 # The settings as msgspec checks them: KioskConfig's fields, no other key.
-_Settings = msgspec.defstruct(
-    "KioskSettings",
-    [
-        (f.name, get_type_hints(KioskConfig, include_extras=True)[f.name], f.default)
-        for f in fields(KioskConfig)
-    ],
-    forbid_unknown_fields=True,
-    frozen=True,
-)
-
-
-def _from_toml(path: Path) -> dict[str, Any]:
-    """The settings the file gives, checked; a bad one is refused naming its line and key."""
-    source = str(path)
-    text = read_text(path, ConfigError)
-    data = parse_toml(text, source, ConfigError)
-    lines = LineIndex(text)
-    at = "kiosk" if "kiosk" in data else ""
-    table = data.get("kiosk", data)
-    if not isinstance(table, dict):
-        raise ConfigError(source, lines.line_of(at), at, f"must be a table, got {show(table)}")
-    written = {key.replace("-", "_"): key for key in table}  # setting -> key as written
-    values = {name: table[key] for name, key in written.items()}
-    try:
-        settings = msgspec.convert(values, _Settings)
-    except msgspec.ValidationError as exc:
-        field, problem = explain(exc, values, _Settings)
-        key = written.get(field, field)
-        raise ConfigError(source, lines.line_of(join(at, key)), key or None, problem) from None
-    return {name: getattr(settings, name) for name in values}
+SETTINGS = tomlcheck.AppSettings(KioskConfig, "kiosk", REQUIRED, ConfigError)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -138,7 +96,7 @@ def load(argv: list[str] | None = None) -> KioskConfig:
     args = parser().parse_args(argv)
     values: dict[str, Any] = {}
     if args.config is not None:
-        values.update(_from_toml(args.config))
+        values.update(SETTINGS.from_toml(args.config))
     for name in (*REQUIRED, "baud", "orientation", "lang", "public_url", "windowed"):
         value = getattr(args, name)
         if value is not None:

@@ -10,6 +10,7 @@ bounds, patterns and unknown keys and names the failing value by its path
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import json
@@ -20,7 +21,16 @@ import typing
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeVar,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import msgspec
 
@@ -433,3 +443,65 @@ def _limits(metas: list[msgspec.Meta]) -> str:
     if low is not None and high is not None:
         return f"between {low} and {high}"
     return " and ".join(f"{_BOUNDS[name]} {bound}" for name, bound in bounds.items())
+
+
+class AppSettings:
+    """An app's settings (a kiosk's, a board's): a dataclass whose fields carry their types.
+
+    Read from one `[table]` of a TOML file, where a bad value is refused naming its line and
+    key as written (dashed or not), or given on the command line and in code, checked by
+    `check`. One place for what every app's configuration does alike.
+    """
+
+    def __init__(
+        self,
+        cls: type[Any],
+        table: str,
+        required: tuple[str, ...],
+        error: type[ConfigError] = ConfigError,
+    ) -> None:
+        hints = get_type_hints(cls, include_extras=True)
+        self.struct = msgspec.defstruct(
+            f"{cls.__name__}Settings",
+            [(f.name, hints[f.name], f.default) for f in dataclasses.fields(cls)],
+            forbid_unknown_fields=True,
+            frozen=True,
+        )
+        self.table, self.required, self.error = table, required, error
+
+    def check(self, settings: Any) -> None:
+        """Every required setting given, every setting of its type (command line or code)."""
+        for name in self.required:
+            if not getattr(settings, name):
+                raise self._refusal(name, f"is missing; give --{name} or set it in the file")
+        values = dataclasses.asdict(settings)
+        try:
+            msgspec.convert(values, self.struct)
+        except msgspec.ValidationError as exc:
+            raise self._refusal(*explain(exc, values, self.struct)) from None
+
+    def from_toml(self, path: PathLike[str] | str) -> dict[str, Any]:
+        """The settings the file gives, checked; a bad one is refused naming its line and key."""
+        source = str(path)
+        text = read_text(path, self.error)
+        data = parse_toml(text, source, self.error)
+        lines = LineIndex(text)
+        at = self.table if self.table in data else ""
+        table = data.get(self.table, data)
+        if not isinstance(table, dict):
+            raise self.error(source, lines.line_of(at), at, f"must be a table, got {show(table)}")
+        written = {key.replace("-", "_"): key for key in table}  # setting -> key as written
+        values = {name: table[key] for name, key in written.items()}
+        try:
+            settings = msgspec.convert(values, self.struct)
+        except msgspec.ValidationError as exc:
+            field, problem = explain(exc, values, self.struct)
+            base = field.split("[")[0]
+            key = written.get(base, base)
+            where = join(at, key + field[len(base) :])
+            raise self.error(source, lines.line_of(where), key or None, problem) from None
+        return {name: getattr(settings, name) for name in values}
+
+    def _refusal(self, name: str, problem: str) -> ConfigError:
+        """A setting from the command line or code, which has no file or line to name."""
+        return self.error(f"{self.table} settings", None, None, f"{name} {problem}")
