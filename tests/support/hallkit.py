@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -124,3 +126,93 @@ async def running(
 def run(coro: object) -> None:
     """Run one async test body on a fresh event loop."""
     asyncio.run(coro)  # type: ignore[arg-type]
+
+
+class HallThread:
+    """`running()` on 127.0.0.1 in a thread of its own, for tests whose own thread is Qt's or a
+    browser driver's. It can be stopped and started again on the same port with the same
+    SQLite file, to show that clients ride out a restart."""
+
+    def __init__(self, tmp_path: Path, hall: Hall | None = None) -> None:
+        self.tmp_path = tmp_path
+        self.hall = hall or make_hall()
+        self.port = 0
+        self.run: Running | None = None
+        self._stack: contextlib.AsyncExitStack | None = None
+        self._ids = itertools.count(1)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="hall-server", daemon=True
+        )
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        """The WebSocket address, e.g. ws://127.0.0.1:41234/ws."""
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    @property
+    def base(self) -> str:
+        """The HTTP address, e.g. http://127.0.0.1:41234."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 15) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def start(self) -> None:
+        """Start (again, on the same port and file once it has them)."""
+
+        async def start() -> None:
+            stack = contextlib.AsyncExitStack()
+            run: Running = await stack.enter_async_context(
+                running(self.tmp_path, self.hall, port=self.port)
+            )
+            self.run = run
+            self.port = int(run.url.rsplit(":", 1)[1].split("/")[0])
+            self._stack = stack
+
+        self.call(start())
+
+    def stop(self) -> None:
+        async def stop() -> None:
+            if self._stack is not None:
+                await self._stack.aclose()
+            self._stack, self.run = None, None
+
+        self.call(stop())
+
+    def close(self) -> None:
+        self.stop()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+    def token(self, device: str) -> str:
+        return next(d.token for d in self.hall.devices if d.id == device)
+
+    @property
+    def running(self) -> Running:
+        assert self.run is not None, "the server is not running"
+        return self.run
+
+    def clerk(self, window: int, staff: str | None = None) -> HallClient:
+        """A clerk logged in at `window` (the window opens); staff s1… by default."""
+        staff = staff or f"s{window}"
+        assert staff in PINS
+        client: HallClient = self.call(self.running.clerk(window, staff))
+        return client
+
+    def request(self, client: HallClient, kind: str, **fields: Any) -> dict[str, Any]:
+        reply: dict[str, Any] = self.call(client.request(kind, **fields))
+        return reply
+
+    def take(self, service: str = "SB", kiosk: str = "kiosk-1") -> dict[str, Any]:
+        """A citizen takes a number; the ticket (with its phone `token` and `status_url`)."""
+        run = self.running
+        client = next((c for c in run.clients if c.device == kiosk), None)
+        if client is None:
+            client = self.call(run.client(kiosk))
+        reply = self.request(
+            client, "take_ticket", service=service, request_id=f"t{next(self._ids)}"
+        )
+        return dict(reply["ticket"])
