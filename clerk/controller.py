@@ -2,7 +2,8 @@
 
 Requests are the contract's typed requests (`contract.requests`), sent through the link. The
 window's state comes from the link's live model, never from a reply: a reply settles its action
-once the live model has seen the server's events up to a `ping` sent after it.
+once the live model has seen the server's events up to the reply's `seq` (a `ping`'s, for a
+server that does not send one).
 
 It keeps the staff id and PIN of the current session in memory only, so that after a reconnect
 the window is logged in again without asking. It forgets them as soon as the session ends,
@@ -126,7 +127,7 @@ class Controller(QObject):
                 self.model.set_pending(None)
                 self.login_error.emit(self._error_text(error))
                 return
-            self._settle(lambda: self._signed_in(staff, pin))
+            self._settle(lambda: self._signed_in(staff, pin), reply)
 
         self._send(request, done)
 
@@ -176,7 +177,7 @@ class Controller(QObject):
                 self.model.set_pending(None)
             self.notice.emit("info", self.texts(DONE_TEXT[action], number=number, target=target))
 
-        self._settle(settled)
+        self._settle(settled, reply)
 
     def _error_text(self, error: ServerError | None) -> str:
         if error is None:
@@ -206,12 +207,17 @@ class Controller(QObject):
         del fields["id"]
         self.link.request(kind, callback, **{k: v for k, v in fields.items() if v is not None})
 
-    def _settle(self, then: Callable[[], None]) -> None:
+    def _settle(self, then: Callable[[], None], reply: Reply | None = None) -> None:
         """Call `then` once the live model has caught up with the server as of now.
 
-        A reply leaves before the events it caused; a `ping` sent after it is answered with the
-        server's `seq`, which the model reaches once it has applied those events.
+        A reply leaves before the events it caused and names the `seq` they reach; the model
+        reaches it once it has applied them. Without one, a `ping` sent after the reply is
+        answered with the server's `seq`.
         """
+        seq = reply.get("seq") if reply is not None else None
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            self.model.when_seen(seq, then)
+            return
 
         def done(reply: Reply | None, error: ServerError | None) -> None:
             seq = reply.get("seq") if reply is not None else None
