@@ -194,7 +194,7 @@ class Welcome(Record, frozen=True):
 
     protocol: int
     seq: int
-    device: str
+    device: str | None  # None for a public `watch`
     role: str
     snapshot: Snapshot
     window: int | None = None

@@ -8,6 +8,7 @@ from pathlib import Path
 import msgspec
 
 from contract.events import EVENT_TYPES
+from contract.replies import REPLY_TYPES
 from contract.requests import REQUEST_TYPES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
@@ -47,3 +48,10 @@ def test_every_event_and_its_fields_are_documented_and_nothing_else() -> None:
     assert set(doc) == set(EVENT_TYPES)
     for kind, cls in EVENT_TYPES.items():
         assert doc[kind] == fields(cls, COMMON_EVENT_FIELDS), kind
+
+
+def test_every_reply_and_its_fields_are_documented_and_nothing_else() -> None:
+    doc = documented("Replies")
+    assert set(doc) == set(REPLY_TYPES)
+    for kind, cls in REPLY_TYPES.items():
+        assert doc[kind] == fields(cls, {"re", "seq"}), kind

@@ -1,0 +1,169 @@
+"""Every reply the server sends, typed by its ``type``, and the error reply.
+
+A reply carries ``re`` (the request's ``id``) and, for a command, the log's ``seq`` once it
+was committed. The records inside (tickets, windows) are ``contract.records``' and read the
+same in every role's view. ``decode_reply`` reads one reply message (decoded JSON); a reply of
+a type this client does not know yet raises ``msgspec.ValidationError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from .records import Device, HallInfo, Lockout, Service, Snapshot, Ticket, Window
+
+__all__ = ["REPLY_TYPES", "AnyReply", "Reply", "decode_reply"]
+
+Id = str | int
+
+
+class Reply(msgspec.Struct, tag_field="type", kw_only=True, frozen=True):
+    re: Id | None = None
+    seq: int | None = None
+
+
+class Welcome(Reply, tag="welcome", frozen=True):
+    """To `hello` (a device) or `watch` (the public view: `device` is None)."""
+
+    protocol: int
+    device: str | None
+    role: str
+    snapshot: Snapshot
+    window: int | None = None
+    hall: HallInfo = HallInfo()
+    missed: int | None = None
+    replay: bool = False
+
+
+class Pong(Reply, tag="pong", frozen=True):
+    time: float
+
+
+class SnapshotReply(Reply, tag="snapshot", frozen=True):
+    day: str | None = None
+    waiting: tuple[Ticket, ...] = ()
+    windows: tuple[Window, ...] = ()
+    services: tuple[Service, ...] = ()
+    devices: tuple[Device, ...] = ()
+    lockouts: tuple[Lockout, ...] = ()  # managers only
+
+
+class Position(Reply, tag="position", frozen=True):
+    ticket: Ticket
+    state: str
+    ahead: int | None
+    estimated_wait_s: int | None
+    open_windows: int
+    window: int | None = None
+
+
+class TicketStatus(Reply, tag="ticket_status", frozen=True):
+    """The phone page's answer: the public part of one ticket and the wording of its wait."""
+
+    ticket: Ticket
+    ahead: int | None
+    estimated_wait_s: int | None
+    open_windows: int
+    headline: tuple[str, str]
+    detail: tuple[str, str]
+
+
+class TicketIssued(Reply, tag="ticket", frozen=True):
+    ticket: Ticket
+
+
+class Voided(Reply, tag="voided", frozen=True):
+    ticket: Ticket
+
+
+class DeviceStatusRecorded(Reply, tag="device_status", frozen=True):
+    pass
+
+
+class LoggedIn(Reply, tag="logged_in", frozen=True):
+    window: Window
+
+
+class WindowChanged(Reply, tag="window", frozen=True):
+    """To `logout`, `pause` and `resume`: the window as it is now."""
+
+    window: Window
+
+
+class Called(Reply, tag="called", frozen=True):
+    ticket: Ticket
+    reason: dict[str, Any]
+    window: Window
+
+
+class NoShow(Reply, tag="no_show", frozen=True):
+    ticket: Ticket
+
+
+class Finished(Reply, tag="finished", frozen=True):
+    ticket: Ticket
+
+
+class Transferred(Reply, tag="transferred", frozen=True):
+    ticket: Ticket
+
+
+class Parked(Reply, tag="parked", frozen=True):
+    ticket: Ticket
+
+
+class RatingInvited(Reply, tag="rating_invited", frozen=True):
+    ticket: Ticket
+
+
+class Rating(Reply, tag="rating", frozen=True):
+    """To `rate`: the rating recorded, or None and why it was rejected (一次一评)."""
+
+    rating: dict[str, Any] | None = None
+    rejected: str | None = None
+
+
+class Error(Reply, tag="error", frozen=True):
+    """A refusal: a stable `code`, texts for people, and for some codes more (the ticket
+    already held, the time a staff id is locked until)."""
+
+    code: str
+    message: str
+    message_en: str
+    ticket: Ticket | None = None
+    number: str | None = None
+    until: float | None = None
+
+
+AnyReply = (
+    Welcome
+    | Pong
+    | SnapshotReply
+    | Position
+    | TicketStatus
+    | TicketIssued
+    | Voided
+    | DeviceStatusRecorded
+    | LoggedIn
+    | WindowChanged
+    | Called
+    | NoShow
+    | Finished
+    | Transferred
+    | Parked
+    | RatingInvited
+    | Rating
+    | Error
+)
+
+REPLY_TYPES: dict[str, type[Reply]] = {
+    str(cls.__struct_config__.tag): cls for cls in AnyReply.__args__
+}
+
+
+def decode_reply(message: dict[str, Any]) -> AnyReply:
+    """One reply message (decoded JSON) as its type; raises ``msgspec.ValidationError``."""
+    reply: AnyReply = msgspec.convert(message, AnyReply)
+    return reply

@@ -1,0 +1,85 @@
+"""Every reply a real server sends reads as its contract type, in every role's view."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from hallkit import PINS, running
+from websockets.asyncio.client import connect
+
+from contract.replies import REPLY_TYPES, Called, Error, TicketIssued, decode_reply
+from queue_server.client import HallClient, ServerError
+
+
+def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
+    seen: dict[str, list[dict[str, Any]]] = {}
+
+    def keep(reply: dict[str, Any]) -> dict[str, Any]:
+        seen.setdefault(str(reply["type"]), []).append(reply)
+        return reply
+
+    async def ask(client: HallClient, kind: str, **fields: Any) -> dict[str, Any]:
+        try:
+            return keep(await client.request(kind, **fields))
+        except ServerError as exc:
+            return keep(dict(exc.reply))
+
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            kiosk, clerk = await hall.client("kiosk-1"), await hall.client("clerk-1")
+            bridge, manager = await hall.client("bridge-1"), await hall.client("manager-1")
+            for client in (kiosk, clerk, bridge, manager):
+                assert client.welcome is not None
+                keep(dict(client.welcome))
+            await ask(kiosk, "ping")
+            await ask(manager, "snapshot")
+            await ask(kiosk, "snapshot")
+            ticket = (await ask(kiosk, "take_ticket", service="SB", request_id="r1"))["ticket"]
+            await ask(kiosk, "take_ticket", service="SB", request_id="r9", citizen_hash="h" * 8)
+            await ask(kiosk, "take_ticket", service="SB", request_id="r8", citizen_hash="h" * 8)
+            await ask(kiosk, "position", ticket=ticket["id"])
+            await ask(kiosk, "device_status", status="ok")
+            await ask(clerk, "login", window=1, staff="s1", pin=PINS["s1"])
+            await ask(clerk, "call_next", window=1)
+            await ask(clerk, "park", window=1)
+            await ask(clerk, "call_parked", window=1, number="A001")
+            await ask(clerk, "transfer", window=1, to_window=1)
+            await ask(clerk, "call_next", window=1)
+            await ask(clerk, "no_show", window=1)
+            await ask(clerk, "call_next", window=1)
+            await ask(clerk, "finish", window=1)
+            await ask(clerk, "invite_rating", window=1)
+            await ask(bridge, "rate", window=1, score=2)
+            await ask(bridge, "rate", window=1, score=5)  # one rating per ticket: rejected
+            await ask(clerk, "pause", window=1, reason="lunch")
+            await ask(clerk, "resume", window=1)
+            spare = (await ask(kiosk, "take_ticket", service="YB", request_id="r3"))["ticket"]
+            await ask(kiosk, "void_ticket", ticket=spare["id"], reason="printer_paper_out")
+            await ask(clerk, "logout", window=1)
+            await ask(clerk, "call_next", window=1)  # an error
+            async with connect(hall.url) as phone:
+                for message in (
+                    {"type": "watch", "id": 1},
+                    {"type": "ticket_status", "id": 2, "token": ticket["token"]},
+                ):
+                    await phone.send(json.dumps(message))
+                    while (reply := json.loads(await phone.recv())).get("type") == "event":
+                        pass
+                    keep(reply)
+
+    asyncio.run(body())
+    assert set(seen) == set(REPLY_TYPES)
+    for kind, replies in seen.items():
+        for reply in replies:
+            decoded = decode_reply(reply)
+            assert type(decoded) is REPLY_TYPES[kind], reply
+    issued = decode_reply(seen["ticket"][0])
+    assert isinstance(issued, TicketIssued) and issued.ticket.number == "A001"
+    assert issued.seq is not None and issued.seq > 0  # a command's reply names its seq
+    called = decode_reply(seen["called"][0])
+    assert isinstance(called, Called) and called.window.number == 1
+    error = decode_reply(seen["error"][-1])
+    assert isinstance(error, Error) and error.code == "not_logged_in"
