@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from pathlib import Path
 
 from benchkit import (
+    Peer,
     Tree,
     chart,
     cpu_seconds,
@@ -29,29 +29,6 @@ from benchkit import (
     stop_server,
     trees,
 )
-from websockets.asyncio.client import ClientConnection, connect
-
-
-class Peer:
-    """A bare protocol client: JSON over one WebSocket, requests answered in order."""
-
-    def __init__(self, ws: ClientConnection) -> None:
-        self.ws = ws
-        self.n = 0
-
-    @classmethod
-    async def open(cls, url: str, role: str, device: str, token: str) -> Peer:
-        peer = cls(await connect(url, compression=None, max_size=None))
-        await peer.ask({"type": "hello", "role": role, "device": device, "token": token})
-        return peer
-
-    async def ask(self, message: dict[str, object]) -> dict[str, object]:
-        self.n += 1
-        await self.ws.send(json.dumps({**message, "id": self.n}))
-        while True:
-            reply = json.loads(await self.ws.recv())
-            if reply.get("re") == self.n:
-                return dict(reply)
 
 
 async def fill(url: str, tree: Tree, n: int, service: str) -> None:
@@ -60,7 +37,7 @@ async def fill(url: str, tree: Tree, n: int, service: str) -> None:
 
     async def issue(k: int, peer: Peer) -> None:
         for i in range(k, n, len(kiosks)):
-            await peer.ask({"type": "take_ticket", "service": service, "request_id": f"f{i}"})
+            await peer.ask("take_ticket", service=service, request_id=f"f{i}")
 
     await asyncio.gather(*(issue(k, p) for k, p in enumerate(kiosks)))
     for p in kiosks:
@@ -77,20 +54,18 @@ async def one_round(tree: Tree, size: int, calls: int) -> dict[str, float]:
             await fill(url, tree, size + calls, service)
             staff, pin = tree.staff_pin()
             clerk = await Peer.open(url, "clerk", *tree.device("clerk", window["number"]))
-            await clerk.ask(
-                {"type": "login", "window": window["number"], "staff": staff, "pin": pin}
-            )
+            await clerk.ask("login", window=window["number"], staff=staff, pin=pin)
             for _ in range(20):  # warm up
-                await clerk.ask({"type": "call_next", "window": window["number"]})
-                await clerk.ask({"type": "finish", "window": window["number"]})
+                await clerk.ask("call_next", window=window["number"])
+                await clerk.ask("finish", window=window["number"])
             trips: list[float] = []
             cpu0 = cpu_seconds(proc.pid)
             for _ in range(calls - 20):
                 t0 = time.perf_counter()
-                reply = await clerk.ask({"type": "call_next", "window": window["number"]})
+                reply = await clerk.ask("call_next", window=window["number"])
                 trips.append(time.perf_counter() - t0)
                 assert reply["type"] == "called", reply
-                await clerk.ask({"type": "finish", "window": window["number"]})
+                await clerk.ask("finish", window=window["number"])
             cpu = cpu_seconds(proc.pid) - cpu0
             await clerk.ws.close()
         finally:

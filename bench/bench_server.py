@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import benchkit
+
 from queue_server.client import HallClient
 from queue_server.config import load_hall
 
@@ -56,36 +58,13 @@ def demo_pin(staff: str) -> str:
 
 
 async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "queue_server",
-        "--config",
-        str(CONFIG),
-        "--db",
-        str(db),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--log-level",
-        "WARNING",
-        stdout=asyncio.subprocess.PIPE,
-        cwd=ROOT,
-    )
-    assert proc.stdout is not None
-    line = (await proc.stdout.readline()).decode()
-    return proc, line.split()[-1]
+    return await benchkit.start_server(benchkit.Tree(ROOT, "this tree"), db)
 
 
-async def stop_server(proc: asyncio.subprocess.Process) -> None:
-    proc.terminate()
-    await proc.wait()
+stop_server = benchkit.stop_server
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+percentile = benchkit.percentile
 
 
 async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, float]:

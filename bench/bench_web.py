@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
 import re
 import statistics
 import sys
@@ -26,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchkit import Peer, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "demo-hall.toml"
@@ -53,11 +54,6 @@ OBSERVE = """() => {
     if (number && !(number in window.__shown)) window.__shown[number] = at;
   }).observe(list, {childList: true, subtree: true, characterData: true});
 }"""
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 # -- the server, in a process of its own ------------------------------------------------------
@@ -102,32 +98,6 @@ async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, int]:
 # -- the hall's devices ------------------------------------------------------------------------
 
 
-class Peer:
-    """A bare protocol client: JSON over one WebSocket, one request at a time."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.n = 0
-
-    @classmethod
-    async def open(cls, url: str, device: dict[str, Any]) -> Peer:
-        from websockets.asyncio.client import connect
-
-        peer = cls(await connect(url, compression=None, max_size=None))
-        await peer.ask("hello", role=device["role"], device=device["id"], token=device["token"])
-        return peer
-
-    async def ask(self, kind: str, **fields: Any) -> dict[str, Any]:
-        self.n += 1
-        await self.ws.send(json.dumps({"type": kind, "id": self.n, **fields}))
-        while True:
-            reply = json.loads(await self.ws.recv())
-            if reply.get("re") == self.n:
-                if reply.get("type") == "error":
-                    raise RuntimeError(f"{kind}: {reply.get('code')} {reply.get('message_en')}")
-                return dict(reply)
-
-
 def demo_devices() -> tuple[dict[str, Any], dict[str, Any], str, str, str]:
     """The first kiosk, window 1's clerk device, a staff id and PIN, a service of window 1."""
     import tomllib
@@ -155,10 +125,10 @@ async def bench(rounds: int, calls: int, boards: int) -> list[list[float]]:
         proc, port = await start_server(Path(tmp) / "hall.sqlite")
         url = f"ws://127.0.0.1:{port}/ws"
         try:
-            kiosk = await Peer.open(url, kiosk_device)
+            kiosk = await Peer.open(url, "kiosk", kiosk_device["id"], kiosk_device["token"])
             for i in range(rounds * calls + 5):
                 await kiosk.ask("take_ticket", service=service, request_id=f"bench-{i}")
-            clerk = await Peer.open(url, clerk_device)
+            clerk = await Peer.open(url, "clerk", clerk_device["id"], clerk_device["token"])
             await clerk.ask("login", window=1, staff=staff, pin=pin)
             async with async_playwright() as playwright:
                 context = await playwright.chromium.launch_persistent_context(

@@ -112,6 +112,33 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+class Peer:
+    """A bare protocol client: JSON over one WebSocket, one request answered at a time (events
+    pushed meanwhile are read and dropped); an error reply raises."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.n = 0
+
+    @classmethod
+    async def open(cls, url: str, role: str, device: str, token: str) -> Peer:
+        from websockets.asyncio.client import connect
+
+        peer = cls(await connect(url, compression=None, max_size=None))
+        await peer.ask("hello", role=role, device=device, token=token)
+        return peer
+
+    async def ask(self, kind: str, **fields: Any) -> dict[str, Any]:
+        self.n += 1
+        await self.ws.send(json.dumps({"type": kind, "id": self.n, **fields}))
+        while True:
+            reply = json.loads(await self.ws.recv())
+            if reply.get("re") == self.n:
+                if reply.get("type") == "error":
+                    raise RuntimeError(f"{kind}: {reply.get('code')} {reply.get('message_en')}")
+                return dict(reply)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

@@ -15,13 +15,13 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hallkit import server_process
 
 from queue_server.client import HallClient
 from queue_server.config import load_hall
@@ -32,27 +32,8 @@ CONFIG = ROOT / "config" / "demo-hall.toml"
 
 
 async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, int]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "queue_server",
-        "--config",
-        str(CONFIG),
-        "--db",
-        str(db),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--log-level",
-        "WARNING",
-        stdout=asyncio.subprocess.PIPE,
-        cwd=ROOT,
-    )
-    assert proc.stdout is not None
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-    assert line.startswith("listening on ws://"), line
-    return proc, int(line.rsplit(":", 1)[1].split("/")[0])
+    proc, url = await server_process(db, CONFIG)
+    return proc, int(url.rsplit(":", 1)[1].split("/")[0])
 
 
 async def stop_server(proc: asyncio.subprocess.Process) -> None:

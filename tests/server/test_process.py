@@ -6,10 +6,10 @@ import asyncio
 import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
+from hallkit import server_process
 
 from queue_server.client import HallClient, NotConnected, ServerError
 from queue_server.config import load_hall
@@ -19,27 +19,7 @@ CONFIG = ROOT / "config" / "demo-hall.toml"
 
 
 async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "queue_server",
-        "--config",
-        str(CONFIG),
-        "--db",
-        str(db),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--log-level",
-        "WARNING",
-        stdout=asyncio.subprocess.PIPE,
-        cwd=ROOT,
-    )
-    assert proc.stdout is not None
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-    assert line.startswith("listening on ws://"), line
-    return proc, line.split()[-1]
+    return await server_process(db, CONFIG)
 
 
 def kiosks(url: str, count: int) -> list[HallClient]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -216,3 +217,22 @@ class HallThread:
             client, "take_ticket", service=service, request_id=f"t{next(self._ids)}"
         )
         return dict(reply["ticket"])
+
+
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml"
+
+
+async def server_process(
+    db: Path, config: Path = DEMO_CONFIG
+) -> tuple[asyncio.subprocess.Process, str]:
+    """`python -m queue_server` as a hall runs it, on a free port: the process and its ws URL."""
+    proc = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "queue_server", "--config", str(config), "--db", str(db)),
+        *("--host", "127.0.0.1", "--port", "0", "--log-level", "WARNING"),
+        stdout=asyncio.subprocess.PIPE,
+        cwd=config.parents[1],
+    )
+    assert proc.stdout is not None
+    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+    assert line.startswith("listening on ws://"), line
+    return proc, line.split()[-1]
