@@ -162,7 +162,9 @@ class BoardScreen(QWidget):
         region = QRegion()
         for (rect, key), (old_rect, old_key) in zip(sections, before, strict=True):
             if rect != old_rect or key != old_key:
+                # Where the part was too: a part that shrank or moved leaves nothing behind.
                 region += rect.toAlignedRect()
+                region += old_rect.toAlignedRect()
         if not region.isEmpty():
             self.update(region)
 

@@ -4,6 +4,7 @@ the offline banner and recovery. Assertions read what the board painted (`screen
 from __future__ import annotations
 
 from boardkit import HallThread, MakeBoard, shows
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 
@@ -149,3 +150,22 @@ def test_a_note_of_the_board_and_the_offline_banner_before_it(
     qtbot.waitUntil(lambda: board.screen.online is True, timeout=15_000)
     qtbot.waitUntil(lambda: not any("连接已断开" in t for t in board.screen.painted))
     assert board.screen.banner_text() is None  # no note, no banner
+
+
+def test_a_part_that_shrinks_leaves_nothing_behind(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
+    """What the screen shows after a partial repaint equals a full repaint of the same state."""
+    board = make_board()
+    screen = board.screen
+    clerk = hall.clerk(2)
+    qtbot.waitUntil(lambda: shows(board, "未开放：1、3、4"))
+    before = {key: rect for rect, key in screen.current_sections()}
+    hall.request(clerk, "pause", window=2, reason="lunch")  # the windows panel grows
+    qtbot.waitUntil(lambda: shows(board, "暂停服务 · 午休"))
+    after = {key: rect for rect, key in screen.current_sections()}
+    assert before != after  # some part moved or changed size
+    shown = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
+    screen.repaint()  # all of it, from nothing
+    full = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
+    assert shown == full
