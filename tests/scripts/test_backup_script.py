@@ -83,6 +83,7 @@ def test_backup_while_serving_then_restore(tmp_path: Path) -> None:
         proc, port = await start_server(db)
         acked: dict[str, str] = {}  # ticket id -> number, as acknowledged
         stop = asyncio.Event()
+        progress = asyncio.Condition()  # notified at each acknowledged ticket
 
         async def take(client: HallClient, k: int) -> None:
             await client.connect()
@@ -93,18 +94,22 @@ def test_backup_while_serving_then_restore(tmp_path: Path) -> None:
                 )
                 acked[reply["ticket"]["id"]] = reply["ticket"]["number"]
                 n += 1
+                async with progress:
+                    progress.notify_all()
+
+        async def acknowledged(count: int) -> None:
+            async with progress:
+                await asyncio.wait_for(progress.wait_for(lambda: len(acked) >= count), 60)
 
         clients = [HallClient(f"ws://127.0.0.1:{port}/ws", "kiosk", d.id, d.token) for d in kiosks]
         tasks = [asyncio.create_task(take(c, k)) for k, c in enumerate(clients)]
         try:
-            while len(acked) < 30:  # noqa: ASYNC110 - a count the serving tasks move
-                await asyncio.sleep(0.05)
+            await acknowledged(30)
             snapshots: list[tuple[dict[str, str], Path]] = []
             for _ in range(3):
                 before = dict(acked)
                 snapshots.append((before, await backup(db, dest)))
-                while len(acked) < len(before) + 20:  # noqa: ASYNC110 - the server goes on writing
-                    await asyncio.sleep(0.05)
+                await acknowledged(len(before) + 20)  # the server goes on writing
         finally:
             stop.set()
             await asyncio.gather(*tasks)
