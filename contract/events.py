@@ -132,6 +132,8 @@ class RatingInvited(Event, tag="rating_invited", frozen=True):
 
 
 class RatingRecorded(Event, tag="rating_recorded", frozen=True):
+    """A rating of a ticket; ``moment`` is ``during`` (边办边评) or ``after`` (办后再评)."""
+
     ticket: str
     number: str
     service: str
@@ -141,6 +143,7 @@ class RatingRecorded(Event, tag="rating_recorded", frozen=True):
     bad: bool
     source: str
     staff: str | None = None
+    moment: str = "after"
 
 
 class RatingRejected(Event, tag="rating_rejected", frozen=True):
@@ -152,12 +155,95 @@ class RatingRejected(Event, tag="rating_rejected", frozen=True):
 
 
 class FollowupOpened(Event, tag="followup_opened", frozen=True):
-    ticket: str
-    number: str
-    service: str
-    window: int
+    """A 差评 became a work order. ``ticket`` etc. are None for a hall rating (未办先评).
+
+    The deadlines are POSIX seconds on working-time clocks (the 2110 rule by default: contact
+    within 2 working hours, feedback within 1 working day, resolved within 10); ``deadline``
+    is the resolution's date, as before.
+    """
+
+    ticket: str | None
+    number: str | None
+    service: str | None
+    window: int | None
     score: int
     deadline: str
+    staff: str | None = None
+    followup: str | None = None  # its id (older logs: the ticket id)
+    moment: str = "after"
+    owner: str | None = None  # a staff id: who served (谁办理谁负责), else unassigned
+    contact_due: float | None = None
+    feedback_due: float | None = None
+    resolve_due: float | None = None
+
+
+class HallRated(Event, tag="hall_rated", frozen=True):
+    """未办先评: a rating of the hall itself, attached to no ticket."""
+
+    score: int
+    level: str
+    bad: bool
+    aspect: str
+    source: str
+
+
+class FollowupAssigned(Event, tag="followup_assigned", frozen=True):
+    followup: str
+    owner: str | None = None  # left out of public views
+
+
+class FollowupContacted(Event, tag="followup_contacted", frozen=True):
+    """A 回访: who (``actor``), how and what the citizen said."""
+
+    followup: str
+    channel: str
+    note: str
+
+
+class FollowupResolved(Event, tag="followup_resolved", frozen=True):
+    followup: str
+    outcome: str  # fixed | explained | appealed
+    note: str
+
+
+class FollowupRerated(Event, tag="followup_rerated", frozen=True):
+    followup: str
+    score: int
+    level: str
+
+
+class AlertRaised(Event, tag="alert_raised", frozen=True):
+    """Something a manager must see; it stays until acknowledged. ``alert`` is its key (one
+    open alert per key, e.g. ``wait:A``, ``paper:kiosk-1``, ``followup:<id>:contact``)."""
+
+    alert: str
+    alert_kind: str  # wait_long | quota_near | printer_paper | device_silent | followup_due | followup_overdue
+    subject: str  # the service code, device id or follow-up id it is about
+    level: str  # warning | critical
+    text_zh: str
+    text_en: str
+
+
+class AlertAcknowledged(Event, tag="alert_acknowledged", frozen=True):
+    alert: str
+    note: str | None = None
+
+
+class NoticePosted(Event, tag="notice_posted", frozen=True):
+    """The boards' scrolling notice (None: cleared, the configured one shows)."""
+
+    text_zh: str | None = None
+    text_en: str | None = None
+
+
+class ManagerLoggedIn(Event, tag="manager_logged_in", frozen=True):
+    device: str
+    staff: str | None = None
+    staff_name: str | None = None
+
+
+class ManagerLoggedOut(Event, tag="manager_logged_out", frozen=True):
+    device: str
     staff: str | None = None
 
 
@@ -209,6 +295,16 @@ AnyEvent = (
     | DeviceStatus
     | DevicePresence
     | StaffLocked
+    | HallRated
+    | FollowupAssigned
+    | FollowupContacted
+    | FollowupResolved
+    | FollowupRerated
+    | AlertRaised
+    | AlertAcknowledged
+    | NoticePosted
+    | ManagerLoggedIn
+    | ManagerLoggedOut
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -234,6 +330,16 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DeviceStatus,
         DevicePresence,
         StaffLocked,
+        HallRated,
+        FollowupAssigned,
+        FollowupContacted,
+        FollowupResolved,
+        FollowupRerated,
+        AlertRaised,
+        AlertAcknowledged,
+        NoticePosted,
+        ManagerLoggedIn,
+        ManagerLoggedOut,
     )
 }
 

@@ -46,11 +46,15 @@ import msgspec
 
 from . import events as ev
 from .records import (
+    Alert,
     Device,
+    Followup,
+    FollowupContact,
     HallInfo,
     LastRating,
     LastServed,
     Lockout,
+    Notice,
     Service,
     Snapshot,
     Ticket,
@@ -83,6 +87,9 @@ class Change:
     devices: frozenset[str] = frozenset()
     day: bool = False
     lockouts: bool = False
+    alerts: frozenset[str] = frozenset()  # alert keys raised or acknowledged
+    followups: frozenset[str] = frozenset()  # follow-up (差评 work order) ids
+    notice: bool = False
     everything: bool = False  # a welcome or snapshot replaced the model: redraw it all
     resync: bool = False  # a gap: the model is stale until the next welcome or snapshot
 
@@ -98,6 +105,9 @@ class _Touched:
     devices: set[str] = field(default_factory=set)
     day: bool = False
     lockouts: bool = False
+    alerts: set[str] = field(default_factory=set)
+    followups: set[str] = field(default_factory=set)
+    notice: bool = False
 
 
 class HallModel:
@@ -115,6 +125,9 @@ class HallModel:
         self.tickets: dict[str, Ticket] = {}  # open tickets by id: waiting, called, parked
         self.devices: dict[str, Device] = {}
         self.lockouts: dict[str, Lockout] = {}
+        self.alerts: dict[str, Alert] = {}  # managers only: open alerts by key
+        self.followups: dict[str, Followup] = {}  # managers only: 差评 work orders by id
+        self.notice: Notice | None = None
         self._observers: list[Observer] = []
         self._rank: dict[str, tuple[float, int]] = {}  # ticket id -> issue order key
         self._ranks = 0
@@ -168,6 +181,9 @@ class HallModel:
             services=tuple(self.services.values()),
             devices=tuple(self.devices[k] for k in sorted(self.devices)),
             lockouts=tuple(lock for _, lock in sorted(self.lockouts.items())),
+            alerts=tuple(self.alerts.values()),
+            followups=tuple(self.followups.values()),
+            notice=self.notice,
             seq=self.seq,
         )
 
@@ -250,6 +266,9 @@ class HallModel:
                 devices=frozenset(touched.devices),
                 day=touched.day,
                 lockouts=touched.lockouts,
+                alerts=frozenset(touched.alerts),
+                followups=frozenset(touched.followups),
+                notice=touched.notice,
             )
         )
         return True
@@ -283,6 +302,9 @@ class HallModel:
         self.services = {s.code: s for s in snapshot.services}
         self.devices = {d.device: d for d in snapshot.devices}
         self.lockouts = {lock.staff: lock for lock in snapshot.lockouts if lock.staff}
+        self.alerts = {a.alert: a for a in snapshot.alerts}
+        self.followups = {f.followup: f for f in snapshot.followups}
+        self.notice = snapshot.notice
         self.tickets, self._rank, self._parked_at = {}, {}, {}
         for i, t in enumerate(snapshot.waiting):
             self.tickets[t.id] = t
@@ -522,7 +544,70 @@ class HallModel:
         elif isinstance(e, ev.StaffLocked) and e.staff is not None:  # managers only
             self.lockouts[e.staff] = Lockout(staff=e.staff, until=e.until)
             touched.lockouts = True
-        # rating_rejected and followup_opened change nothing a snapshot shows.
+        elif isinstance(e, ev.AlertRaised | ev.AlertAcknowledged):
+            self._alert(e, touched)
+        elif isinstance(e, ev.NoticePosted):
+            self.notice = Notice(text_zh=e.text_zh, text_en=e.text_en, at=e.at)
+            touched.notice = True
+        elif isinstance(e, _FOLLOWUP_EVENTS):
+            self._followup(e, touched)
+        # rating_rejected, hall_rated and manager log-ins change nothing a snapshot shows.
+
+    def _alert(self, e: ev.AlertRaised | ev.AlertAcknowledged, touched: _Touched) -> None:
+        """An alert is kept until acknowledged; the snapshot lists the open ones."""
+        if isinstance(e, ev.AlertRaised):
+            self.alerts[e.alert] = Alert(
+                alert=e.alert,
+                alert_kind=e.alert_kind,
+                subject=e.subject,
+                level=e.level,
+                text_zh=e.text_zh,
+                text_en=e.text_en,
+                raised_at=e.at,
+            )
+        elif self.alerts.pop(e.alert, None) is None:
+            return
+        touched.alerts.add(e.alert)
+
+    def _followup(self, e: _FollowupEvent, touched: _Touched) -> None:
+        if isinstance(e, ev.FollowupOpened):
+            key = e.followup or e.ticket
+            if key is None:
+                return
+            self.followups[key] = Followup(
+                followup=key,
+                score=e.score,
+                opened_at=e.at,
+                deadline=e.deadline,
+                ticket=e.ticket,
+                number=e.number,
+                service=e.service,
+                window=e.window,
+                staff=e.staff,
+                moment=e.moment,
+                owner=e.owner,
+                contact_due=e.contact_due,
+                feedback_due=e.feedback_due,
+                resolve_due=e.resolve_due,
+            )
+            touched.followups.add(key)
+            return
+        known = self.followups.get(e.followup)
+        if known is None:  # not in this view (or older than the snapshot's list)
+            return
+        if isinstance(e, ev.FollowupAssigned):
+            new = msgspec.structs.replace(known, owner=e.owner)
+        elif isinstance(e, ev.FollowupContacted):
+            contact = FollowupContact(at=e.at, channel=e.channel, note=e.note, staff=e.actor)
+            new = msgspec.structs.replace(known, contacts=(*known.contacts, contact))
+        elif isinstance(e, ev.FollowupResolved):
+            new = msgspec.structs.replace(
+                known, outcome=e.outcome, outcome_note=e.note, resolved_at=e.at
+            )
+        else:
+            new = msgspec.structs.replace(known, rerating=e.score)
+        self.followups[e.followup] = new
+        touched.followups.add(e.followup)
 
     def _called(self, e: ev.TicketCalled, touched: _Touched) -> None:
         before = self.tickets.get(e.ticket)
@@ -555,6 +640,22 @@ class HallModel:
         new = msgspec.structs.replace(last, **changes)
         if new != last:
             self._set_window(window, touched, last_served=new)
+
+
+_FollowupEvent = (
+    ev.FollowupOpened
+    | ev.FollowupAssigned
+    | ev.FollowupContacted
+    | ev.FollowupResolved
+    | ev.FollowupRerated
+)
+_FOLLOWUP_EVENTS = (
+    ev.FollowupOpened,
+    ev.FollowupAssigned,
+    ev.FollowupContacted,
+    ev.FollowupResolved,
+    ev.FollowupRerated,
+)
 
 
 def _as(t: Ticket, state: TicketState, **changes: Any) -> Ticket:

@@ -16,11 +16,17 @@ from typing import Any
 import msgspec
 
 __all__ = [
+    "Alert",
     "Device",
+    "Figures",
+    "Followup",
+    "FollowupContact",
     "HallInfo",
+    "Kpis",
     "LastRating",
     "LastServed",
     "Lockout",
+    "Notice",
     "Service",
     "Snapshot",
     "Ticket",
@@ -171,6 +177,98 @@ class Lockout(Record, frozen=True):
     until: float = 0.0
 
 
+class Alert(Record, frozen=True):
+    """An alert on the manager's wall (``alert_raised``); it stays until acknowledged."""
+
+    alert: str  # its key: one open alert per key
+    alert_kind: str
+    subject: str
+    level: str = "warning"  # warning | critical
+    text_zh: str = ""
+    text_en: str = ""
+    raised_at: float = 0.0
+    acknowledged_at: float | None = None
+    acknowledged_by: str | None = None  # a staff id
+
+
+class FollowupContact(Record, frozen=True):
+    """One 回访: when, by whom, how, what the citizen said."""
+
+    at: float
+    channel: str
+    note: str
+    staff: str | None = None
+
+
+class Followup(Record, frozen=True):
+    """A 差评 work order (managers only): owner, 回访 records, outcome, deadlines (POSIX s)."""
+
+    followup: str  # its id
+    score: int
+    opened_at: float
+    deadline: str  # the resolution's date
+    ticket: str | None = None  # None: a rating of the hall (未办先评)
+    number: str | None = None
+    service: str | None = None
+    window: int | None = None
+    staff: str | None = None  # who served the ticket
+    moment: str = "after"
+    owner: str | None = None
+    contact_due: float | None = None
+    feedback_due: float | None = None
+    resolve_due: float | None = None
+    contacts: tuple[FollowupContact, ...] = ()
+    outcome: str | None = None  # fixed | explained | appealed
+    outcome_note: str | None = None
+    resolved_at: float | None = None
+    rerating: int | None = None  # the citizen's rating after the fix
+
+
+class Notice(Record, frozen=True):
+    """The boards' scrolling notice posted by a manager (over the configured one)."""
+
+    text_zh: str | None = None
+    text_en: str | None = None
+    at: float | None = None
+
+
+class Figures(Record, frozen=True):
+    """Counts and times of a set of tickets (a service, a window, a clerk, an hour, all)."""
+
+    issued: int = 0
+    served: int = 0
+    no_show: int = 0
+    transferred: int = 0
+    voided: int = 0
+    expired: int = 0
+    waiting: int = 0  # now (live figures only)
+    longest_wait_s: float = 0.0  # of those waiting now (live figures only)
+    wait_avg_s: float | None = None  # issue → first call, of the tickets called
+    wait_median_s: float | None = None
+    wait_p90_s: float | None = None
+    service_avg_s: float | None = None  # call → finish, of the tickets served
+    service_median_s: float | None = None
+    service_p90_s: float | None = None
+    rated: int = 0
+    by_level: dict[int, int] = {}  # score 1–5 → ratings
+    satisfied: int = 0  # 非常满意 + 满意
+    satisfaction: float | None = None  # satisfied / rated
+
+
+class Kpis(Record, frozen=True):
+    """Today's figures for the manager's wall (reply to ``kpis``)."""
+
+    day: str | None = None
+    at: float = 0.0
+    total: Figures = Figures()
+    services: dict[str, Figures] = {}  # by service code
+    windows: dict[int, Figures] = {}  # by window number
+    staff: dict[str, Figures] = {}  # by staff id
+    calls_by_hour: dict[int, dict[int, int]] = {}  # window → local hour → calls
+    waiting_series: dict[str, tuple[tuple[float, int], ...]] = {}  # service → (time, waiting)
+    hall_ratings: Figures = Figures()  # 未办先评
+
+
 class Snapshot(Record, frozen=True):
     """The picture of the hall: in a ``welcome``, or a ``snapshot`` reply (which has ``seq``)."""
 
@@ -180,6 +278,9 @@ class Snapshot(Record, frozen=True):
     services: tuple[Service, ...] = ()
     devices: tuple[Device, ...] = ()
     lockouts: tuple[Lockout, ...] = ()
+    alerts: tuple[Alert, ...] = ()  # managers only: open (unacknowledged) alerts
+    followups: tuple[Followup, ...] = ()  # managers only: open work orders and today's
+    notice: Notice | None = None
     seq: int | None = None
 
 

@@ -12,7 +12,18 @@ from typing import Any
 
 import msgspec
 
-from .records import Device, HallInfo, Lockout, Service, Snapshot, Ticket, Window
+from .records import (
+    Alert,
+    Device,
+    Followup,
+    HallInfo,
+    Lockout,
+    Notice,
+    Service,
+    Snapshot,
+    Ticket,
+    Window,
+)
 
 __all__ = ["REPLY_TYPES", "AnyReply", "Reply", "decode_reply"]
 
@@ -48,6 +59,9 @@ class SnapshotReply(Reply, tag="snapshot", frozen=True):
     services: tuple[Service, ...] = ()
     devices: tuple[Device, ...] = ()
     lockouts: tuple[Lockout, ...] = ()  # managers only
+    alerts: tuple[Alert, ...] = ()  # managers only
+    followups: tuple[Followup, ...] = ()  # managers only
+    notice: Notice | None = None
 
 
 class Position(Reply, tag="position", frozen=True):

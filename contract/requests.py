@@ -18,6 +18,7 @@ import msgspec
 
 __all__ = [
     "MAX_ID_BYTES",
+    "MAX_LONG_TEXT_BYTES",
     "MAX_MESSAGE_BYTES",
     "MAX_TEXT_BYTES",
     "REQUEST_TYPES",
@@ -32,6 +33,7 @@ __all__ = [
 
 MAX_MESSAGE_BYTES = 8 * 1024  # larger requests are refused with `too_large` (bytes)
 MAX_TEXT_BYTES = 200  # a text field's UTF-8 length
+MAX_LONG_TEXT_BYTES = 1200  # notes and notices (about 400 Chinese characters)
 MAX_ID_BYTES = 64  # a request id's
 MAX_SAFE_INT = 2**53  # integers a JSON client can hold exactly
 
@@ -51,6 +53,11 @@ DeviceStatus = Literal[
     "device_missing",
 ]
 PauseReason = Literal["lunch", "away", "meeting", "fault", "other"]
+RatingMoment = Literal["before", "during", "after"]  # 未办先评, 边办边评, 办后再评
+HallAspect = Literal["overall", "environment", "volunteers", "guidance"]  # 未办先评 of the hall
+Score = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31)]  # 1–5 is checked by the engine
+FollowupOutcome = Literal["fixed", "explained", "appealed"]
+ContactChannel = Literal["phone", "visit", "sms", "other"]
 
 
 class ContractError(Exception):
@@ -66,6 +73,7 @@ class Request(msgspec.Struct, tag_field="type", kw_only=True, frozen=True):
 
     id: Id
     window_op: ClassVar[bool] = False  # acts on a window (carries `window`)
+    long_texts: ClassVar[frozenset[str]] = frozenset()  # fields of up to MAX_LONG_TEXT_BYTES
 
     def __post_init__(self) -> None:
         if isinstance(self.id, str):
@@ -75,7 +83,8 @@ class Request(msgspec.Struct, tag_field="type", kw_only=True, frozen=True):
         for name in self.__struct_fields__:
             value = getattr(self, name)
             if isinstance(value, str) and name != "id":
-                fault = text_fault(value, MAX_TEXT_BYTES)
+                limit = MAX_LONG_TEXT_BYTES if name in self.long_texts else MAX_TEXT_BYTES
+                fault = text_fault(value, limit)
                 if fault is not None:
                     raise ValueError(f"{name}: {fault}")
                 normal = unicodedata.normalize("NFC", value)
@@ -209,8 +218,87 @@ class InviteRating(WindowRequest, tag="invite_rating", frozen=True):
 
 
 class Rate(WindowRequest, tag="rate", frozen=True):
-    score: Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31)]
+    """A rating of the window's ticket: 边办边评 (``during``, the ticket being served) or
+    办后再评 (``after``, the ticket finished last; the default)."""
+
+    score: Score
     source: str | None = None
+    moment: RatingMoment | None = None
+
+
+class RateHall(Request, tag="rate_hall", frozen=True):
+    """未办先评: a rating of the hall itself (environment, volunteers, guidance), attached to
+    no ticket; from a hall evaluator (a bridge) or the phone page (public, no hello)."""
+
+    score: Score
+    aspect: HallAspect | None = None
+    source: str | None = None
+
+
+# -- the hall manager (a `manager` device; actions need a manager staff logged in) -------
+
+
+class ManagerLogin(Request, tag="manager_login", frozen=True):
+    staff: Text
+    pin: Text
+
+
+class ManagerLogout(Request, tag="manager_logout", frozen=True):
+    pass
+
+
+class Kpis(Request, tag="kpis", frozen=True):
+    """Today's figures (``contract.records.Kpis``)."""
+
+
+class AckAlert(Request, tag="ack_alert", frozen=True):
+    alert: Text
+    note: str | None = None
+    long_texts: ClassVar[frozenset[str]] = frozenset({"note"})
+
+
+class ManageWindow(Request, tag="manage_window", frozen=True):
+    """Pause (with a reason) or resume any window from the manager's wall."""
+
+    window: WindowNo
+    action: Literal["pause", "resume"]
+    reason: PauseReason | None = None
+
+
+class PostNotice(Request, tag="post_notice", frozen=True):
+    """The boards' scrolling notice; no ``text_zh`` clears it."""
+
+    text_zh: str | None = None
+    text_en: str | None = None
+    long_texts: ClassVar[frozenset[str]] = frozenset({"text_zh", "text_en"})
+
+
+class FollowupAssign(Request, tag="followup_assign", frozen=True):
+    followup: Text
+    owner: Text  # a staff id
+
+
+class FollowupContact(Request, tag="followup_contact", frozen=True):
+    """A 回访 record: who (the manager logged in), how, and what the citizen said."""
+
+    followup: Text
+    note: Text
+    channel: ContactChannel = "phone"
+    long_texts: ClassVar[frozenset[str]] = frozenset({"note"})
+
+
+class FollowupResolve(Request, tag="followup_resolve", frozen=True):
+    followup: Text
+    outcome: FollowupOutcome
+    note: Text
+    long_texts: ClassVar[frozenset[str]] = frozenset({"note"})
+
+
+class FollowupRerate(Request, tag="followup_rerate", frozen=True):
+    """The citizen's rating after the fix, recorded beside the original."""
+
+    followup: Text
+    score: Score
 
 
 AnyRequest = (
@@ -237,6 +325,17 @@ AnyRequest = (
     | Resume
     | InviteRating
     | Rate
+    | RateHall
+    | ManagerLogin
+    | ManagerLogout
+    | Kpis
+    | AckAlert
+    | ManageWindow
+    | PostNotice
+    | FollowupAssign
+    | FollowupContact
+    | FollowupResolve
+    | FollowupRerate
 )
 
 REQUEST_TYPES: dict[str, type[Request]] = {
@@ -265,6 +364,17 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         Resume,
         InviteRating,
         Rate,
+        RateHall,
+        ManagerLogin,
+        ManagerLogout,
+        Kpis,
+        AckAlert,
+        ManageWindow,
+        PostNotice,
+        FollowupAssign,
+        FollowupContact,
+        FollowupResolve,
+        FollowupRerate,
     )
 }
 
