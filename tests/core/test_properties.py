@@ -21,10 +21,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from queue_server.core import (
     CODES,
     AckAlert,
-    CheckAlerts,
     CallNext,
     CallNumber,
     CallParked,
+    CheckAlerts,
     CloseWindow,
     Command,
     DomainError,
@@ -274,7 +274,7 @@ class HallMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), note=st.sampled_from([None, "已通知值班长"]))
     def ack_alert(self, data: st.DataObject, note: str | None) -> None:
-        keys = sorted(self.engine.state.alerts) + ["wait:nothing"]
+        keys = [*sorted(self.engine.state.alerts), "wait:nothing"]
         key = data.draw(st.sampled_from(keys))
         if self.do(AckAlert(key, note)) is not None:
             assert self.engine.state.alerts[key]["acknowledged_at"] == self.now
