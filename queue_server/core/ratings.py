@@ -78,7 +78,7 @@ def rate(ctx: Context, cmd: c.Rate) -> Decision:
     deadline = None
     if level.is_bad:
         rated_on = local_time(ctx.now, ctx.d.hall.policy.timezone).date().isoformat()
-        deadline = add_working_days(rated_on, ctx.d.hall.ratings.followup_working_days)
+        deadline = add_working_days(rated_on, ctx.d.hall.ratings.resolve_days)
         events.append(
             ctx.event(
                 "followup_opened",

@@ -83,7 +83,7 @@ HALL = Hall(
         day_start=dt.time(6, 0),
         timezone="Asia/Shanghai",
     ),
-    ratings=RatingPolicy(invite_window_s=120, followup_working_days=3),
+    ratings=RatingPolicy(invite_window_s=120, resolve_days=3),
 )
 
 
