@@ -167,6 +167,17 @@ def test_hostile_manager_requests_write_nothing(tmp_path: Path) -> None:
                 ("manage_window", {"window": 1, "action": "pause", "reason": "nap"}, "bad_field"),
                 ("post_notice", {"text_zh": "\x00坏"}, "bad_field"),
                 ("post_notice", {"text_zh": 12}, "bad_field"),
+                (
+                    "followup_contact",
+                    {"followup": "2026-01-01-F001", "note": "x"},
+                    "unknown_followup",
+                ),
+                (
+                    "followup_resolve",
+                    {"followup": "f", "outcome": "lost", "note": "x"},
+                    "bad_field",
+                ),
+                ("followup_rerate", {"followup": "f", "score": 5}, "unknown_followup"),
             ]
             for kind, fields, code in cases:
                 reply = await refused(manager, kind, **fields)
@@ -253,6 +264,9 @@ def test_private_events_reach_managers_only(tmp_path: Path) -> None:
             await clerk.request("call_next", window=1)
             await clerk.request("finish", window=1)
             await bridge.request("rate", window=1, score=1)  # 差评: a work order opens
+            followup = (await manager.request("snapshot"))["followups"][0]["followup"]
+            await manager.request("followup_contact", followup=followup, note="秘密备注 回访")
+            assert "followups" not in (await board.request("snapshot"))
             await kiosk.request("device_status", status="printer_cover_open")
             await manager.next_event("alert_raised")
             await manager.request("ack_alert", alert="paper:kiosk-1", note="秘密备注 s4")
@@ -266,6 +280,7 @@ def test_private_events_reach_managers_only(tmp_path: Path) -> None:
                     models[client.device].apply_event(event)
             private = {
                 "followup_opened",
+                "followup_contacted",
                 "alert_raised",
                 "alert_acknowledged",
                 "manager_logged_in",
@@ -273,6 +288,8 @@ def test_private_events_reach_managers_only(tmp_path: Path) -> None:
             }
             logged = {e["seq"]: e for e in hall.logged()}
             assert private <= {e["type"] for e in logged.values()}
+            (contacted,) = [e for e in logged.values() if e["type"] == "followup_contacted"]
+            assert (contacted["actor"], contacted["note"]) == ("s4", "秘密备注 回访")
             for device, events in raw.items():
                 text = json.dumps(events, ensure_ascii=False)
                 assert "秘密备注" not in text and '"s4"' not in text and '"s1"' not in text

@@ -73,7 +73,7 @@ def make_hall() -> Hall:
         staff=staff,
         devices=devices,
         policy=CallPolicy(normal_per_priority=2, max_wait_s=3600),
-        ratings=RatingPolicy(invite_window_s=120, followup_working_days=3),
+        ratings=RatingPolicy(invite_window_s=120, resolve_days=3),
     )
 
 
