@@ -340,7 +340,7 @@ def test_a_board_replaying_what_it_missed_gets_stand_ins(tmp_path: Path) -> None
             welcome = must(again.welcome)
             assert welcome["replay"] is True
             last = welcome["seq"]
-            replayed = []
+            replayed: list[dict[str, Any]] = []
             while not replayed or replayed[-1]["seq"] != last:
                 replayed.append(await again.next_event())
             for event in replayed:  # as if the board had not been away
