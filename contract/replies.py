@@ -139,6 +139,13 @@ class Rating(Reply, tag="rating", frozen=True):
     rejected: str | None = None
 
 
+class FollowupChanged(Reply, tag="followup", frozen=True):
+    """To `followup_assign`, `followup_contact`, `followup_resolve`, `followup_rerate`: the
+    差评 work order as it is now (managers only)."""
+
+    followup: Followup
+
+
 class Error(Reply, tag="error", frozen=True):
     """A refusal: a stable `code`, texts for people, and for some codes more (the ticket
     already held, the time a staff id is locked until)."""
@@ -169,6 +176,7 @@ AnyReply = (
     | Parked
     | RatingInvited
     | Rating
+    | FollowupChanged
     | Error
 )
 

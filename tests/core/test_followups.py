@@ -157,10 +157,8 @@ def test_the_list_keeps_open_orders_and_those_closed_today(run: Clerk) -> None:
     assert run.engine.followup("2026-11-23-F002") is None
     rerated = run(RerateFollowup(F1, 3), actor=MANAGER)
     assert rerated.events[0]["day"] == "2026-11-24"
-    assert [f["followup"] for f in run.engine.snapshot(run.now)["followups"]] == [
-        F1,
-        "2026-11-23-F003",
-    ]
+    assert rerated.reply["followup"]["rerating"] == 3
+    assert [f["followup"] for f in run.engine.snapshot(run.now)["followups"]] == ["2026-11-23-F003"]
     # Numbering restarts each day.
     assert bad_rating(run, request="r4")["followup"] == "2026-11-24-F001"
 
