@@ -30,7 +30,7 @@ from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
 from queue_server.dispatch import manager_job
-from queue_server.guard import AddressGuard, PinGuard
+from queue_server.guard import AddressGuard, PinGuard, RatingGuard
 from queue_server.pins import verify_pin
 from queue_server.protocol import (
     ERRORS,
@@ -175,6 +175,7 @@ class HallServer:
         self.max_output_buffer = max_output_buffer
         self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
+        self.public_ratings = RatingGuard(time.monotonic)
         self._tasks: set[asyncio.Task[None]] = set()
         # PIN checks run one at a time on their own thread: scrypt takes 16 MiB per check, and
         # one thread keeps one allocation arena, so memory stays bounded however many log in.
@@ -376,6 +377,11 @@ class HallServer:
         elif isinstance(msg, rq.TicketStatus):
             token = msg.token
             self.service.submit(Job(session, re, read=lambda e, now: ticket_status(e, token, now)))
+        elif isinstance(msg, rq.RateHall):
+            if not self.public_ratings.allow(_host(session.ws)):
+                session.settled()
+                raise ProtocolError("rate_limited", "rate_hall", re)
+            self.service.submit(Job(session, re, command=dispatch.public_hall_rating_job(msg)))
         else:
             self.service.submit(
                 Job(
