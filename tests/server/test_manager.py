@@ -396,3 +396,20 @@ def _without(value: Any, keys: tuple[str, ...]) -> Any:
     if isinstance(value, dict):
         return {k: _without(v, keys) for k, v in value.items() if k not in keys}
     return value
+
+
+def test_a_refused_log_in_leaves_the_manager_on_duty(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with running(tmp_path, pin_delay_s=0.0) as hall:
+            manager = await hall.manager()
+            seq = hall.server.service.seq
+            assert (await refused(manager, "manager_login", staff="s1", pin=PINS["s1"]))[
+                "code"
+            ] == "not_manager"
+            assert (await refused(manager, "manager_login", staff="s4", pin="0000"))[
+                "code"
+            ] == "bad_pin"
+            await manager.request("post_notice", text_zh="仍由值班长操作")
+            assert [(e["type"], e["actor"]) for e in hall.logged(seq)] == [("notice_posted", "s4")]
+
+    run(body())
