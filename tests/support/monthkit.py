@@ -14,6 +14,7 @@ ledger, never from the report code.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,11 +159,19 @@ class Story:
     voided: bool = False
     expired: bool = False
     first_call: tuple[float, int, str, str] | None = None  # at, window, staff, service
-    calls: list[tuple[float, int, str]] = field(default_factory=list)  # every call, recalls too
+    calls: list[tuple[float, int, str]] = field(default_factory=list)  # calls (not recalls)
+    recalls: int = 0
     served: tuple[float, int, str, str, float] | None = None  # at, window, staff, service, s
     no_show: tuple[int, str, str] | None = None  # window, staff, service
-    transfers: list[tuple[int, str, str]] = field(default_factory=list)  # window, staff, from
+    transfers: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # window, staff, from, to
     rating: tuple[int, int, str, str, float] | None = None  # score, window, staff, service, at
+
+    @property
+    def service_now(self) -> str:
+        """The service it ended in (a transfer moves it)."""
+        return self.transfers[-1][3] if self.transfers else self.service
 
 
 @dataclass
@@ -287,7 +296,7 @@ def _serve_one(
     if rng.random() < 0.1:
         now += 30
         d.run(Recall(window), now)
-        story.calls.append((now, window, staff))
+        story.recalls += 1
     roll = rng.random()
     if roll < 0.06:
         now += 60
@@ -297,7 +306,7 @@ def _serve_one(
         now += rng.uniform(60, 180)
         to = rng.choice([s for s in SERVICES if s != service])
         d.run(Transfer(window, to_service=to), now)
-        story.transfers.append((window, staff, service))
+        story.transfers.append((window, staff, service, to))
     else:
         now += min(3600.0, rng.lognormvariate(6.2, 0.5))  # about 8 minutes
         d.run(Finish(window), now)
@@ -308,6 +317,26 @@ def _serve_one(
             d.run(Rate(window, score), now, f"evaluator-{window}")
             story.rating = (score, window, staff, service, now)
     free_at[window] = now + rng.uniform(5, 60)
+
+
+NOW = local(dt.date(2026, 12, 2), 10, 0)  # the day a manager makes November's report
+
+
+@dataclass(frozen=True)
+class Month:
+    """A generated month on disk: the database, the hall's TOML file, the ledger."""
+
+    db: Path
+    config: Path
+    ledger: Ledger
+
+    def digest(self) -> str:
+        """The database's bytes, its write-ahead log's too if there is one."""
+        sha = hashlib.sha256(self.db.read_bytes())
+        wal = Path(f"{self.db}-wal")
+        if wal.exists():
+            sha.update(wal.read_bytes())
+        return sha.hexdigest()
 
 
 def generate(path: Path, year: int = 2026, month: int = 11, seed: int = 2026) -> Ledger:
