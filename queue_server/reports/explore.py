@@ -85,9 +85,10 @@ def explore(args: argparse.Namespace) -> int:
     if not Path(args.db).is_file():
         raise Refusal(Message(f"数据库文件不存在：{args.db}", f"no such database file: {args.db}"))
     command = datasette_command(args.db, args.host, args.port)
-    sys.stderr.write(
-        f"Datasette (只读 / read-only) http://{args.host}:{args.port}/ 用户 / user: {USER}\n"
+    where = (
+        f"http://{args.host}:{args.port}/" if args.port else f"{args.host}, 端口见下 / port below"
     )
+    sys.stderr.write(f"Datasette (只读 / read-only) {where} 用户 / user: {USER}\n")
     sys.stderr.flush()
     os.execv(command[0], command)  # Datasette takes over this process (signals, exit status)
     return 0  # not reached
