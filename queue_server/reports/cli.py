@@ -20,7 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from queue_server.config import ConfigError, load_hall
 from queue_server.core.days import business_day, local_time
@@ -50,8 +50,16 @@ class Refusal(Exception):
         self.status = status
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its refusals in Chinese and English like the rest (status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{Message('参数有误：' + message, 'bad arguments: ' + message)}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m queue_server")
+    parser = _Parser(prog="python -m queue_server")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:

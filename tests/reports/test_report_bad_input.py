@@ -199,3 +199,16 @@ def test_nothing_is_a_traceback_from_the_command_line(month: Month, tmp_path: Pa
         )
         assert done.returncode in (1, 2), (args, done.stderr)
         assert "Traceback" not in done.stderr and " / " in done.stderr, (args, done.stderr)
+
+
+def test_missing_or_unknown_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (
+        ["report", "--to", "2026-11-30"],
+        ["report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "xlsx"],
+        ["export", "--from", "2026-11-01", "--to", "2026-11-30"],
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(args)
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert "参数有误" in err and "bad arguments" in err, args
