@@ -29,6 +29,7 @@ WANTED_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC",
 FONTS = [f for f in WANTED_FONTS if f in {e.name for e in font_manager.fontManager.ttflist}]
 LEVEL_COLOURS = {5: "#1a9850", 4: "#91cf60", 3: "#fee08b", 2: "#fc8d59", 1: "#d73027"}
 ISSUED, SERVED, LINE = "#4575b4", "#74add1", "#d73027"
+SERVICE_COLOURS = ("#4575b4", "#d73027", "#1a9850", "#fdae61", "#762a83", "#35978f", "#8c510a")
 _STYLE: dict[Any, Any] = {
     "font.family": FONTS or ["sans-serif"],
     "font.size": 9,
@@ -115,6 +116,37 @@ def charts(b: Breakdown, names: Names, lang: Lang = "zh") -> list[Chart]:
         ax.grid(axis="y", alpha=0.3)
 
     out.append((label("chart_hour_waits", lang), _svg(waits)))
+
+    if b.waiting_profile:
+
+        def waiting(fig: Figure) -> None:
+            ax = fig.subplots()
+            for i, (code, points) in enumerate(b.waiting_profile.items()):
+                xs = [m / 60 for m, _ in points]
+                ax.plot(
+                    xs,
+                    [n for _, n in points],
+                    "-",
+                    color=SERVICE_COLOURS[i % len(SERVICE_COLOURS)],
+                    label=names.service(code, lang),
+                )
+            first, last = (
+                min(m for p in b.waiting_profile.values() for m, _ in p),
+                max(m for p in b.waiting_profile.values() for m, _ in p),
+            )
+            hours = range(first // 60, last // 60 + 1)
+            ax.set_xticks(list(hours), [f"{h:02d}:00" for h in hours])
+            ax.set_ylabel(label("waiting_people", lang))
+            ax.set_ylim(bottom=0)
+            ax.grid(axis="y", alpha=0.3)
+            ax.legend(
+                frameon=False,
+                ncols=min(4, len(b.waiting_profile)),
+                loc="lower right",
+                bbox_to_anchor=(1.0, 1.0),
+            )
+
+        out.append((label("chart_waiting", lang), _svg(waiting)))
 
     if len(b.by_day) > 1:
         days = list(b.by_day)

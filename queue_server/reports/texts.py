@@ -67,6 +67,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     # charts
     "chart_hours": ("各时段取号与办结", "Tickets issued and served by hour of arrival"),
     "chart_hour_waits": ("各时段等候时间（分钟）", "Wait by hour of arrival (minutes)"),
+    "chart_waiting": (
+        "各事项排队人数（按时刻，日均）",
+        "People waiting by time of day, per service (average day)",
+    ),
+    "waiting_people": ("排队人数", "waiting"),
     "chart_days": ("每日取号与办结", "Tickets issued and served per day"),
     "chart_services": ("各事项评价", "Ratings by service"),
     "chart_windows": ("各窗口办结与平均办理时间", "Served and service time by window"),

@@ -250,7 +250,7 @@ def test_chinese_first_english_on_request(month: Month, tmp_path: Path) -> None:
     assert report(month, tmp_path / "zh.html", "--format", "html") == 0
     page = (tmp_path / "zh.html").read_text(encoding="utf-8")
     assert "测试县政务服务中心 运行报表" in page and "不动产登记" in page and "满意率" in page
-    assert page.count("data:image/svg+xml;base64,") == 5  # the charts
+    assert page.count("data:image/svg+xml;base64,") == 6  # the charts
     assert report(month, tmp_path / "en.html", "--format", "html", "--lang", "en") == 0
     page = (tmp_path / "en.html").read_text(encoding="utf-8")
     assert (
