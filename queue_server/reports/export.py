@@ -299,12 +299,13 @@ def sichuan(record: RatingRecord, mapping: ExportMapping) -> dict[str, Any]:
     settings = {**SICHUAN_DEFAULTS, **mapping.platforms.get("sichuan", {})}
     day = record.ticket[:10].replace("-", "")
     serial = f"{record.order or 0:06d}"
+    channels = settings.get("channels") or {}  # the hall's rating source → the platform's code
     return {
         "anonymous": 1,
         "busiCode": f"{settings['area_code']}-{day}-{serial}"
         if settings["area_code"]
         else f"{day}-{serial}",
-        "evalChannel": str(settings["eval_channel"]),
+        "evalChannel": str(channels.get(record.channel, settings["eval_channel"])),
         "evalSource": str(settings["eval_source"]),
         "objType": str(settings["obj_type"]),
         "objCode": record.item_code,

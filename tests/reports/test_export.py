@@ -30,6 +30,9 @@ department_name = "县人力资源和社会保障局"
 
 [sichuan]
 area_code = "511923"
+
+[sichuan.channels]
+phone = "7"
 """
 
 # The documented shapes (docs/reports.md).
@@ -276,6 +279,7 @@ def test_a_follow_up_shows_where_it_stands(month: Month, tmp_path: Path) -> None
     assert f["resolved_at"] == "2026-12-01T10:00:00+08:00" and f["outcome_note"] == "已整改"
     (line,) = export(month, "sichuan", tmp_path, db=db)
     assert line["busiCode"] == "511923-20261123-000007"
+    assert line["evalChannel"] == "3"  # an evaluator: the default code
     assert (
         line["evaluationChildren"] == ["waited too long"]
         and line["instructions"] == "窗口人员态度差"
@@ -310,3 +314,21 @@ def test_a_bad_mapping_is_refused(
     )
     err = capsys.readouterr().err
     assert status == 2 and "导出对照表有误" in err and "item_code" in err
+
+
+def test_the_channel_code_follows_the_rating_source() -> None:
+    from queue_server.reports.export import ExportMapping, RatingRecord, sichuan
+
+    mapping = ExportMapping(
+        platforms={"sichuan": {"area_code": "511923", "channels": {"phone": "7"}}}
+    )
+    record = RatingRecord(
+        ticket="2026-11-23-B004", number="B004", order=12, hall="h", hall_name="", window=1,
+        window_name="", clerk=None, clerk_name="", item_code="X", item_name="", department_code="",
+        department_name="", service="SB", channel="phone", moment="after", score=4, level="满意",
+        bad=False, reasons=[], comment="", issued_at=None, called_at=None, finished_at=None,
+        rated_at="2026-11-23T10:00:00+08:00",
+    )  # fmt: skip
+    assert sichuan(record, mapping)["evalChannel"] == "7"
+    assert sichuan(record, mapping)["busiCode"] == "511923-20261123-000012"
+    assert sichuan(record, ExportMapping())["busiCode"] == "20261123-000012"  # no area code set
