@@ -150,7 +150,8 @@ class Tally:
 
     ``Tally(timezone)`` counts every day it is given; ``first_day``/``last_day`` limit it to
     the tickets issued (and other events) on those business days; ``rolling=True`` starts
-    afresh at each ``day_started`` (the wall's "today").
+    afresh at each ``day_started`` (the wall's "today"; the engine starts a day at its first
+    command, so until then the figures are the previous day's, with ``kpis().day`` saying so).
     """
 
     def __init__(
@@ -216,6 +217,8 @@ class Tally:
         if kind == "hall_rated":
             if self.in_range(event.get("day")):
                 self._note_day(event["day"])
+                if self.day is None or event["day"] > self.day:
+                    self.day = event["day"]
                 self._hall_rated(event)
             return
         if kind == "ticket_issued":

@@ -176,3 +176,22 @@ def test_the_waiting_profile_averages_the_days() -> None:
     b = Tally().add_all(run.events).figures()
     assert len(b.days) == 2
     assert dict(b.waiting_profile["tax"])[540] == 1.0  # (2 + 0) / 2 days
+
+
+def test_a_hall_rating_alone_makes_a_day() -> None:
+    tally = Tally(rolling=True)
+    tally.add(
+        {
+            "type": "hall_rated",
+            "at": at(24, 8, 30),
+            "actor": "phone",
+            "day": "2026-11-24",
+            "score": 4,
+            "level": "SATISFIED",
+            "bad": False,
+            "aspect": "environment",
+            "source": "phone",
+        }
+    )
+    kpis = tally.kpis(at(24, 8, 31))
+    assert kpis.day == "2026-11-24" and kpis.hall_ratings.rated == 1 and kpis.total.issued == 0
