@@ -54,6 +54,7 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             await ask(clerk, "invite_rating", window=1)
             await ask(bridge, "rate", window=1, score=2)
             await ask(bridge, "rate", window=1, score=5)  # one rating per ticket: rejected
+            await ask(bridge, "rate_hall", score=1, aspect="guidance")  # 未办先评
             await ask(clerk, "pause", window=1, reason="lunch")
             await ask(clerk, "resume", window=1)
             spare = (await ask(kiosk, "take_ticket", service="YB", request_id="r3"))["ticket"]
@@ -64,6 +65,7 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
                 for message in (
                     {"type": "watch", "id": 1},
                     {"type": "ticket_status", "id": 2, "token": ticket["token"]},
+                    {"type": "rate_hall", "id": 3, "score": 5},
                 ):
                     await phone.send(json.dumps(message))
                     while (reply := json.loads(await phone.recv())).get("type") == "event":
@@ -71,7 +73,11 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
                     keep(reply)
 
     asyncio.run(body())
-    assert set(seen) == set(REPLY_TYPES)
+    # The reply to a manager's work on a 差评 work order needs a manager logged in (the
+    # manager's log-in comes with the server's gating of manager requests); until then its
+    # shape is read from the dispatch of each such request (tests/server/test_ratings_server.py).
+    needs_manager_login = {"followup"}
+    assert set(seen) == set(REPLY_TYPES) - needs_manager_login
     for kind, replies in seen.items():
         for reply in replies:
             decoded = decode_reply(reply)
