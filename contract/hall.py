@@ -529,7 +529,13 @@ class HallModel:
             self._last_served(e.window, e.ticket, touched, invited=True)
         elif isinstance(e, ev.RatingRecorded):
             rating = LastRating(
-                ticket=e.ticket, number=e.number, score=e.score, level=e.level, bad=e.bad, at=e.at
+                ticket=e.ticket,
+                number=e.number,
+                score=e.score,
+                level=e.level,
+                bad=e.bad,
+                at=e.at,
+                moment=e.moment,
             )
             self._set_window(e.window, touched, last_rating=rating)
             if e.moment == "during":  # 边办边评: the ticket being served

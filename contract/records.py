@@ -109,6 +109,7 @@ class LastRating(Record, frozen=True):
     level: str
     bad: bool
     at: float
+    moment: str = "after"  # during (边办边评) or after (办后再评)
 
 
 class LastServed(Record, frozen=True):

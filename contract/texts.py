@@ -219,7 +219,15 @@ ERROR_TEXTS: dict[str, tuple[str, str]] = {**ENGINE_ERRORS, **PROTOCOL_ERRORS}
 assert len(ERROR_TEXTS) == len(ENGINE_ERRORS) + len(PROTOCOL_ERRORS), "a code is in both tables"
 
 
-# 好差评: the moments of rating, what a 未办先评 rates, and a 差评 work order's words.
+# 好差评: the five levels, the moments of rating, what a 未办先评 rates, and a 差评 work
+# order's words.
+RATING_LEVEL_TEXTS: dict[int, tuple[str, str]] = {
+    5: ("非常满意", "Very satisfied"),
+    4: ("满意", "Satisfied"),
+    3: ("基本满意", "Fairly satisfied"),
+    2: ("不满意", "Dissatisfied"),
+    1: ("非常不满意", "Very dissatisfied"),
+}
 RATING_MOMENT_TEXTS: dict[str, tuple[str, str]] = {
     "before": ("未办先评", "Rated on arrival"),
     "during": ("边办边评", "Rated during service"),
