@@ -1,0 +1,89 @@
+"""The wall against a real server: what it shows of the hall, the manager's log-in, alerts and
+actions, and the lost connection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+from wallkit import HallThread, MakeWall, inject, shows
+
+from wall.app import WallApp
+
+
+def cell(wall: WallApp, table: str, key: Any, column: int) -> str:
+    cells = wall.view.service_cells if table == "services" else wall.view.window_cells
+    found = cells.get(key)
+    return found[column].text() if found is not None else ""
+
+
+def test_reflects_a_ticket_taken_and_a_call(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    assert cell(wall, "windows", 3, 1) == "未开窗"
+    ticket = hall.take("SB")
+    qtbot.waitUntil(lambda: cell(wall, "services", "SB", 1) == "1")
+    assert cell(wall, "services", "SB", 2) in ("0秒", "1秒", "2秒")
+    assert wall.view.tiles["waiting_now"].text() == "1"
+    assert wall.view.tiles["issued"].text() == "1"
+
+    clerk = hall.clerk(3)
+    hall.request(clerk, "call_next", window=3)
+    qtbot.waitUntil(lambda: cell(wall, "windows", 3, 3).startswith(ticket["number"]))
+    assert cell(wall, "windows", 3, 1) == "服务中"
+    assert cell(wall, "windows", 3, 2) == "职员s3"
+    assert cell(wall, "services", "SB", 1) == "0"
+    assert sum(wall.observed.calls[3].values()) == 1  # the calls chart has it
+
+    hall.request(clerk, "finish", window=3)
+    hall.request(clerk, "pause", window=3, reason="lunch")
+    qtbot.waitUntil(lambda: cell(wall, "windows", 3, 1) == "暂停 · 午休")
+    assert wall.view.window_buttons[3].text() == "恢复"
+
+
+def test_an_alert_shows_and_asks_for_a_manager(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    inject(
+        wall.model,
+        "alert_raised",
+        alert="paper:kiosk-1",
+        alert_kind="printer_paper",
+        subject="kiosk-1",
+        level="warning",
+        text_zh="kiosk-1 打印机纸将用尽，请及时换纸",
+        text_en="kiosk-1: printer paper running low",
+    )
+    qtbot.waitUntil(lambda: "paper:kiosk-1" in wall.view.ack_buttons)
+    assert shows(wall, "kiosk-1 打印机纸将用尽", "告警 1 条")
+    wall.view.ack_buttons["paper:kiosk-1"].click()  # nobody logged in: the log-in panel
+    assert wall.view.login.isVisible()
+    assert wall.view.status.text() == "请先登录管理员账号"
+
+
+def test_stale_when_the_server_goes_away(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    hall.take("YB")
+    qtbot.waitUntil(lambda: cell(wall, "services", "YB", 1) == "1")
+    hall.stop()
+    qtbot.waitUntil(lambda: wall.view.banner.isVisible(), timeout=10_000)
+    assert wall.view.banner.text().startswith("与服务器的连接已断开 · 以下为 ")
+    assert wall.view.link_pill.text() == "● 离线"
+    assert cell(wall, "services", "YB", 1) == "1"  # the last state stays
+    hall.start()
+    qtbot.waitUntil(lambda: not wall.view.banner.isVisible(), timeout=15_000)
+
+
+def test_an_action_while_offline_says_so(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    wall.controller.staff = "s1"  # as if logged in before the server went away
+    hall.stop()
+    qtbot.waitUntil(lambda: wall.view.online is False, timeout=10_000)
+    wall.controller.post_notice("今日下午系统维护", None)
+    qtbot.waitUntil(lambda: wall.view.status.text() == "网络中断，操作未发送")
