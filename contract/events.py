@@ -217,7 +217,8 @@ class AlertRaised(Event, tag="alert_raised", frozen=True):
     open alert per key, e.g. ``wait:A``, ``paper:kiosk-1``, ``followup:<id>:contact``)."""
 
     alert: str
-    alert_kind: str  # wait_long | quota_near | printer_paper | device_silent | followup_due | followup_overdue
+    # wait_long | quota_near | printer_paper | device_silent | followup_due | followup_overdue
+    alert_kind: str
     subject: str  # the service code, device id or follow-up id it is about
     level: str  # warning | critical
     text_zh: str
@@ -227,6 +228,12 @@ class AlertRaised(Event, tag="alert_raised", frozen=True):
 class AlertAcknowledged(Event, tag="alert_acknowledged", frozen=True):
     alert: str
     note: str | None = None
+
+
+class AlertCleared(Event, tag="alert_cleared", frozen=True):
+    """An acknowledged alert's condition has gone: should it come back, it is raised again."""
+
+    alert: str
 
 
 class NoticePosted(Event, tag="notice_posted", frozen=True):
@@ -261,8 +268,10 @@ class DevicePresence(Event, tag="device_presence", frozen=True):
 
 
 class StaffLocked(Event, tag="staff_locked", frozen=True):
-    window: int
+    """Wrong PINs locked a staff id; ``window`` is None for a lock from a manager device."""
+
     until: float
+    window: int | None = None
     staff: str | None = None
     device: str | None = None
 
@@ -302,6 +311,7 @@ AnyEvent = (
     | FollowupRerated
     | AlertRaised
     | AlertAcknowledged
+    | AlertCleared
     | NoticePosted
     | ManagerLoggedIn
     | ManagerLoggedOut
@@ -337,6 +347,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         FollowupRerated,
         AlertRaised,
         AlertAcknowledged,
+        AlertCleared,
         NoticePosted,
         ManagerLoggedIn,
         ManagerLoggedOut,

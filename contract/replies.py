@@ -17,6 +17,7 @@ from .records import (
     Device,
     Followup,
     HallInfo,
+    Kpis,
     Lockout,
     Notice,
     Service,
@@ -139,6 +140,31 @@ class Rating(Reply, tag="rating", frozen=True):
     rejected: str | None = None
 
 
+class Manager(Reply, tag="manager", frozen=True):
+    """To `manager_login` (who is logged in now) and `manager_logout` (None)."""
+
+    staff: str | None = None
+    staff_name: str | None = None
+
+
+class KpisReply(Reply, tag="kpis", frozen=True):
+    """To `kpis`: today's figures."""
+
+    kpis: Kpis
+
+
+class AlertReply(Reply, tag="alert", frozen=True):
+    """To `ack_alert`: the alert as acknowledged (who, when)."""
+
+    alert: Alert
+
+
+class NoticeReply(Reply, tag="notice", frozen=True):
+    """To `post_notice`: the notice the boards show now (``text_zh`` None: the configured one)."""
+
+    notice: Notice
+
+
 class Error(Reply, tag="error", frozen=True):
     """A refusal: a stable `code`, texts for people, and for some codes more (the ticket
     already held, the time a staff id is locked until)."""
@@ -169,6 +195,10 @@ AnyReply = (
     | Parked
     | RatingInvited
     | Rating
+    | Manager
+    | KpisReply
+    | AlertReply
+    | NoticeReply
     | Error
 )
 
@@ -179,5 +209,9 @@ REPLY_TYPES: dict[str, type[Reply]] = {
 
 def decode_reply(message: dict[str, Any]) -> AnyReply:
     """One reply message (decoded JSON) as its type; raises ``msgspec.ValidationError``."""
+    if message.get("type") == "kpis":
+        # JSON keys are text: the figures' window numbers, hours and scores come as "1", "9" …
+        kpis: KpisReply = msgspec.convert(message, KpisReply, strict=False)
+        return kpis
     reply: AnyReply = msgspec.convert(message, AnyReply)
     return reply

@@ -13,6 +13,14 @@ ENGINE_ERRORS: dict[str, tuple[str, str]] = {
     "unknown_window": ("没有这个窗口：{window}", "Unknown window: {window}"),
     "unknown_ticket": ("没有这个号：{ticket}", "Unknown ticket: {ticket}"),
     "unknown_staff": ("没有这位工作人员：{staff}", "Unknown staff: {staff}"),
+    "unknown_alert": (
+        "没有这条待处理的提醒：{alert}",
+        "No open alert with this key: {alert}",
+    ),
+    "not_manager": (
+        "工号 {staff} 没有大厅管理员权限",
+        "Staff {staff} does not have the hall manager role",
+    ),
     "service_closed": (
         "该事项当前不在办理时间",
         "This service is not open at this time",
@@ -97,6 +105,54 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Alerts on the manager's wall: text -> (zh, en). Fields: service_zh, service_en, prefix,
+# minutes, left, device, followup, number, step_zh, step_en, due (local HH:MM or date).
+ALERT_TEXTS: dict[str, tuple[str, str]] = {
+    "wait_long": (
+        "{prefix} 类业务（{service_zh}）已有市民等候超过 {minutes} 分钟",
+        "{service_en} ({prefix}): a citizen has waited over {minutes} min",
+    ),
+    "quota_near": (
+        "{service_zh}今日号源仅剩 {left} 个",
+        "{service_en}: only {left} tickets left today",
+    ),
+    "quota_reached": (
+        "{service_zh}今日号源已取完",
+        "{service_en}: today's tickets are all taken",
+    ),
+    "printer_paper_near_end": (
+        "{device} 打印机纸将用尽，请及时换纸",
+        "{device}: printer paper running low",
+    ),
+    "printer_paper_out": ("{device} 打印机缺纸，无法出票", "{device}: printer out of paper"),
+    "printer_cover_open": ("{device} 打印机盖未关好", "{device}: printer cover open"),
+    "printer_offline": ("{device} 打印机无响应", "{device}: printer not responding"),
+    "device_silent": (
+        "{device} 已离线超过 {minutes} 分钟",
+        "{device} has been offline for over {minutes} min",
+    ),
+    "device_never": (
+        "{device} 已超过 {minutes} 分钟未连接",
+        "{device} has not connected for over {minutes} min",
+    ),
+    "followup_due": (
+        "差评工单 {number} 的{step_zh}期限将至（{due}）",
+        "差评 work order {number}: {step_en} due at {due}",
+    ),
+    "followup_overdue": (
+        "差评工单 {number} 的{step_zh}已超期（{due}）",
+        "差评 work order {number}: {step_en} overdue since {due}",
+    ),
+}
+
+# A 差评 work order's steps with deadlines: step -> (zh, en).
+FOLLOWUP_STEP_TEXTS: dict[str, tuple[str, str]] = {
+    "contact": ("回访联系", "contact"),
+    "feedback": ("反馈", "feedback"),
+    "resolve": ("整改办结", "resolution"),
+}
+
+
 # Stable error codes of the protocol layer itself (a request refused before the engine sees it).
 PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
     "bad_json": ("消息不是有效的 JSON", "message is not valid JSON"),
@@ -113,7 +169,10 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
     "already_authenticated": ("设备已登记", "already authenticated"),
     "forbidden": ("此设备无权执行该操作", "this device may not do that"),
     "wrong_window": ("此设备不属于该窗口", "this device does not belong to that window"),
-    "not_logged_in": ("窗口尚未登录", "no clerk is logged in at this window"),
+    "not_logged_in": (
+        "尚未登录，请先输入工号和密码",
+        "not logged in: log in with a staff id and PIN first",
+    ),
     "bad_pin": ("工号或密码错误", "wrong staff id or PIN"),
     "staff_locked": (
         "密码错误次数过多，该工号已暂时锁定，请稍后再试或联系大厅管理员",

@@ -17,9 +17,11 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
                  category_en?,
                  daily_quota?, hours?, priority?, appointments?
     [[windows]]  number, name, services = { CODE = weight, ... }
-    [[staff]]    id, name, pin_hash (from ``python -m queue_server.pins``)
+    [[staff]]    id, name, pin_hash (from ``python -m queue_server.pins``),
+                 roles? (["clerk"] by default; "manager" may log in on the manager's wall)
     [[devices]]  id, role, token (≥16 characters), window?
     [[zones]]?   name, name_zh, name_en?, windows = [numbers]  (web board: /board?zone=name)
+    [alerts]?    wait_minutes?, quota_left?, silent_minutes?, followup_warn_hours?
 
 Opening hours: ``hours = [{days = "1-5", start = "09:00", end = "12:00"}, ...]``; days are
 ISO weekdays (1 = Monday … 7 = Sunday) or English abbreviations, as ranges and lists
@@ -41,6 +43,7 @@ import msgspec
 from msgspec import Meta
 
 from queue_server.core.model import (
+    AlertPolicy,
     CallPolicy,
     Device,
     Hall,
@@ -49,6 +52,7 @@ from queue_server.core.model import (
     Role,
     Service,
     Staff,
+    StaffRole,
     Window,
     Zone,
 )
@@ -82,7 +86,7 @@ _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", "letters, digits, _ . or -"
 _URL = r"(?i)^https?://[^/?#\s]", "an http:// or https:// address"
 _HOURS = 'an array like [{days = "1-5", start = "09:00", end = "12:00"}]'
 _WEIGHTS = "a table of service code = weight, like { SB = 3, YB = 1 }"
-_POLICY, _RATINGS = CallPolicy(), RatingPolicy()
+_POLICY, _RATINGS, _ALERTS = CallPolicy(), RatingPolicy(), AlertPolicy()
 
 
 def load_hall(path: str | PathLike[str]) -> Hall:
@@ -159,6 +163,13 @@ class _Ratings(TomlTable, frozen=True):
     )
 
 
+class _Alerts(TomlTable, frozen=True):
+    wait_minutes: Annotated[int, Meta(ge=1, le=24 * 60)] = _ALERTS.wait_s // 60
+    quota_left: Annotated[int, Meta(ge=0, le=9999)] = _ALERTS.quota_left
+    silent_minutes: Annotated[int, Meta(ge=1, le=24 * 60)] = _ALERTS.silent_s // 60
+    followup_warn_hours: Annotated[int, Meta(ge=0, le=240)] = _ALERTS.followup_warn_s // 3600
+
+
 class _Hours(TomlTable, frozen=True):
     days: str  # parsed by `_Rules.weekdays`
     start: Clock
@@ -190,6 +201,7 @@ class _Staff(TomlTable, frozen=True):
     id: Id
     name: Text
     pin_hash: Text
+    roles: Annotated[tuple[StaffRole, ...], Meta(min_length=1)] = (StaffRole.CLERK,)
     hints: ClassVar[Mapping[str, str]] = {
         "pin": "a plain PIN must not be stored; hash it with `python -m queue_server.pins` "
         "and write the printed pin_hash line instead"
@@ -216,6 +228,7 @@ class _HallFile(TomlTable, frozen=True):
     windows: Annotated[tuple[_Window, ...], Meta(min_length=1)]
     policy: _Policy = msgspec.field(default_factory=_Policy)
     ratings: _Ratings = msgspec.field(default_factory=_Ratings)
+    alerts: _Alerts = msgspec.field(default_factory=_Alerts)
     staff: tuple[_Staff, ...] = ()
     devices: tuple[_Device, ...] = ()
     zones: tuple[_Zone, ...] = ()
@@ -263,6 +276,12 @@ class _Rules:
             public_url=file.hall.public_url.rstrip("/"),
             id=file.hall.id,
             zones=self.zones(file.zones, {w.number for w in windows}),
+            alerts=AlertPolicy(
+                wait_s=60 * file.alerts.wait_minutes,
+                quota_left=file.alerts.quota_left,
+                silent_s=60 * file.alerts.silent_minutes,
+                followup_warn_s=3600 * file.alerts.followup_warn_hours,
+            ),
         )
 
     def policy(self, policy: _Policy) -> CallPolicy:
@@ -364,7 +383,7 @@ class _Rules:
                     'must look like "scrypt$<salt hex>$<hash hex>"; '
                     "make one with `python -m queue_server.pins`",
                 )
-        return tuple(Staff(s.id, s.name, s.pin_hash) for s in items)
+        return tuple(Staff(s.id, s.name, s.pin_hash, frozenset(s.roles)) for s in items)
 
     def devices(self, items: tuple[_Device, ...], windows: set[int]) -> tuple[Device, ...]:
         ids: dict[str, str] = {}

@@ -49,7 +49,17 @@ COMMANDS: dict[type[rq.Request], tuple[str, Callable[[Any], Any]]] = {
         "rating",
         lambda r: core.Rate(window=r.window, score=r.score, source=r.source or "evaluator"),
     ),
+    # the hall manager's (the actor is the manager logged in)
+    rq.ManageWindow: ("window", lambda r: _manage_window(r)),
+    rq.PostNotice: ("notice", lambda r: core.PostNotice(text_zh=r.text_zh, text_en=r.text_en)),
+    rq.AckAlert: ("alert", lambda r: core.AckAlert(alert=r.alert, note=r.note)),
 }
+
+
+def _manage_window(r: rq.ManageWindow) -> core.PauseWindow | core.ResumeWindow:
+    if r.action == "pause":
+        return core.PauseWindow(window=r.window, reason=PauseReason(r.reason or "other"))
+    return core.ResumeWindow(window=r.window)
 
 
 def command_job(request: rq.Request, actor: str) -> Callable[[core.Engine, float], core.Result]:
@@ -70,6 +80,13 @@ def device_status_job(
 def open_window_job(window: int, staff: str) -> Callable[[core.Engine, float], core.Result]:
     """A clerk's login (PIN already checked) opens the window."""
     return _job(core.OpenWindow(window=window, staff=staff), staff, "logged_in")
+
+
+def manager_job(
+    command: core.ManagerLogIn | core.ManagerLogOut, staff: str
+) -> Callable[[core.Engine, float], core.Result]:
+    """A manager's log-in (PIN already checked) or log-out, under that staff id."""
+    return _job(command, staff, "manager")
 
 
 def _job(command: Any, actor: str, reply_type: str) -> Callable[[core.Engine, float], core.Result]:

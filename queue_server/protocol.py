@@ -36,6 +36,20 @@ _WINDOW_OPS = {
     "invite_rating",
 }
 
+# What a manager device may do only with a manager logged in (every one is in the log under
+# that staff id); it may read (snapshot, kpis) before.
+MANAGER_ACTIONS = frozenset(
+    {
+        "ack_alert",
+        "manage_window",
+        "post_notice",
+        "followup_assign",
+        "followup_contact",
+        "followup_resolve",
+        "followup_rerate",
+    }
+)
+
 # What a connection may ask without saying hello: watch the public view, one ticket by token.
 PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping"})
 
@@ -44,7 +58,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.CLERK: frozenset(_READ | _WINDOW_OPS),
     Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "device_status"}),
     Role.DISPLAY: frozenset(_READ | {"device_status"}),
-    Role.MANAGER: frozenset(_READ),
+    Role.MANAGER: frozenset(_READ | {"kpis", "manager_login", "manager_logout"} | MANAGER_ACTIONS),
 }
 
 # Stable error codes of the protocol layer with their texts, from the contract's one table.
@@ -103,6 +117,7 @@ def encode(message: dict[str, Any]) -> str:
 
 __all__ = [
     "ERRORS",
+    "MANAGER_ACTIONS",
     "MAX_MESSAGE_BYTES",
     "PAUSE_REASONS",
     "PERMISSIONS",

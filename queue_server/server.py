@@ -25,23 +25,24 @@ from websockets.protocol import State
 
 from contract import requests as rq
 from contract.requests import ContractError, decode_request, request_type, show
-from queue_server import dispatch
+from queue_server import core, dispatch
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
+from queue_server.dispatch import manager_job
 from queue_server.guard import AddressGuard, PinGuard
 from queue_server.pins import verify_pin
 from queue_server.protocol import (
     ERRORS,
+    MANAGER_ACTIONS,
     MAX_MESSAGE_BYTES,
     PERMISSIONS,
     PROTOCOL_VERSION,
     PUBLIC_REQUESTS,
     ProtocolError,
     encode,
-    event_message,
 )
-from queue_server.service import HallService, Job, Shared
+from queue_server.service import NOBODY, HallService, Job, Shared
 from queue_server.views import PUBLIC, VIEWS, View
 from queue_server.web import Web, response, ticket_status
 
@@ -69,6 +70,7 @@ class Session:
         self.view: View = PUBLIC  # until hello says who it is
         self.own: str | None = None
         self.staff: dict[int, str] = {}  # window -> staff logged in through this connection
+        self.manager: str | None = None  # the manager (staff id) logged in on this connection
         self.pending = 0
         self.tokens = BURST
         self.stamp = time.monotonic()
@@ -237,6 +239,10 @@ class HallServer:
             self.sessions.discard(session)
             self.service.subscribers.discard(session)
             device = session.device
+            if device is not None and session.manager is not None:
+                logout = core.ManagerLogOut(device=device.id, staff=session.manager)
+                self.service.submit(Job(NOBODY, None, command=manager_job(logout, session.manager)))
+                session.manager = None
             if device is not None:
                 left = self.present.get(device.id, 1) - 1
                 if left <= 0:
@@ -305,9 +311,7 @@ class HallServer:
         log.info("hello from %s (%s)", device.id, device.role.value)
 
         def welcome(engine: Engine, now: float) -> dict[str, Any]:
-            snapshot = self.service.snapshot(now)
-            if device.role is Role.MANAGER:
-                snapshot["lockouts"] = self.pins.lockouts()
+            snapshot = self.role_snapshot(device, now)
             reply: dict[str, Any] = {
                 "type": "welcome",
                 "protocol": PROTOCOL_VERSION,
@@ -333,7 +337,7 @@ class HallServer:
             # Runs in the writer right after the welcome is sent: missed events first, then live.
             if reply.get("replay"):
                 for event in self.service.store.events_after(last_seq or 0):
-                    session.send(session.view.of(event_message(event)))
+                    session.send(session.view.event(event))
             self.service.subscribers.add(session)
 
         session.pending += 1
@@ -404,7 +408,14 @@ class HallServer:
         if isinstance(msg, rq.Login):
             self.login(session, msg)
             return
+        if isinstance(msg, rq.ManagerLogin):
+            self.manager_login(session, msg)
+            return
         actor = device.id
+        if request_type(msg) in MANAGER_ACTIONS:
+            if session.manager is None:
+                raise ProtocolError("not_logged_in", device.id, re)
+            actor = session.manager
         if window is not None and device.role is Role.CLERK:
             staff = self._staff_at(session, window)
             if staff is None:
@@ -418,6 +429,16 @@ class HallServer:
         session.pending += 1
         if isinstance(msg, rq.Snapshot):
             self.service.submit(Job(session, re, read=self.snapshot_reply(device)))
+        elif isinstance(msg, rq.Kpis):
+            self.service.submit(
+                Job(
+                    session,
+                    re,
+                    read=lambda e, now: {"type": "kpis", "kpis": self.service.kpis(now)},
+                )
+            )
+        elif isinstance(msg, rq.ManagerLogout):
+            self.manager_logout(session, re)
         elif isinstance(msg, rq.Ping):
             self.service.submit(
                 Job(
@@ -450,12 +471,17 @@ class HallServer:
             return None
         return staff
 
+    def role_snapshot(self, device: Device, now: float) -> dict[str, Any]:
+        """The snapshot a device's role sees; the manager's has the lockouts and alerts too."""
+        snapshot = self.service.snapshot(now)
+        if device.role is Role.MANAGER:
+            snapshot["lockouts"] = self.pins.lockouts()
+            snapshot["alerts"] = self.service.engine.open_alerts()
+        return snapshot
+
     def snapshot_reply(self, device: Device) -> Callable[[Engine, float], dict[str, Any]]:
         def read(engine: Engine, now: float) -> dict[str, Any]:
-            snapshot = self.service.snapshot(now)
-            if device.role is Role.MANAGER:
-                snapshot["lockouts"] = self.pins.lockouts()
-            return {"type": "snapshot", "seq": self.service.seq, **snapshot}
+            return {"type": "snapshot", "seq": self.service.seq, **self.role_snapshot(device, now)}
 
         return read
 
@@ -474,22 +500,19 @@ class HallServer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _login(self, session: Session, msg: rq.Login) -> None:
-        re, window, staff_id = msg.id, msg.window, msg.staff
-        assert session.device is not None
-        # Wrong PINs slow the device; a bridge's keypads each count as a device of their own.
-        device = session.device.id
-        if session.device.role is Role.BRIDGE:
-            device = f"{device}#{window}"
+    async def _pin_ok(
+        self, session: Session, staff_id: str, pin: str, device: str, window: int | None, re: Any
+    ) -> bool:
+        """Check a staff PIN as the lock-out rules say; on failure the refusal is sent."""
         try:
             staff = self.staff.get(staff_id)
             until = self.pins.locked_until(staff_id)
             if until is not None:
                 await asyncio.sleep(self.pins.delay(device))  # deliberate: slows guessing
                 self._refuse_login(session, "staff_locked", staff_id, re, until=until)
-                return
+                return False
             ok = staff is not None and await asyncio.get_running_loop().run_in_executor(
-                self._pin_checker, verify_pin, msg.pin, staff.pin_hash
+                self._pin_checker, verify_pin, pin, staff.pin_hash
             )
             if not ok:
                 locked = self.pins.failed(staff_id if staff else "", device)
@@ -506,17 +529,28 @@ class HallServer:
                     self._refuse_login(session, "staff_locked", staff_id, re, until=locked)
                 else:
                     self._refuse_login(session, "bad_pin", staff_id, re)
-                return
+                return False
             self.pins.succeeded(staff_id, device)
+            return True
         except asyncio.CancelledError:
             session.settled()
             raise
         except Exception:
-            log.exception("login check failed at window %s", window)
+            log.exception("PIN check failed for %s", session.name)
             self._refuse_login(session, "internal", "", re)
-            return
+            return False
         finally:
             session.logging_in = False
+
+    async def _login(self, session: Session, msg: rq.Login) -> None:
+        re, window, staff_id = msg.id, msg.window, msg.staff
+        assert session.device is not None
+        # Wrong PINs slow the device; a bridge's keypads each count as a device of their own.
+        device = session.device.id
+        if session.device.role is Role.BRIDGE:
+            device = f"{device}#{window}"
+        if not await self._pin_ok(session, staff_id, msg.pin, device, window, re):
+            return
 
         def remember(reply: dict[str, Any]) -> None:
             if reply.get("type") != "error":
@@ -525,6 +559,46 @@ class HallServer:
         self.service.submit(
             Job(session, re, command=dispatch.open_window_job(window, staff_id), after=remember)
         )
+
+    def manager_login(self, session: Session, msg: rq.ManagerLogin) -> None:
+        """The manager's PIN, checked as a clerk's is; the staff must have the manager role."""
+        if session.logging_in:  # one attempt at a time per device: no parallel guessing
+            raise ProtocolError("rate_limited", "one login at a time", msg.id)
+        session.logging_in = True
+        session.pending += 1
+        self._background(self._manager_login(session, msg))
+
+    async def _manager_login(self, session: Session, msg: rq.ManagerLogin) -> None:
+        re, staff_id = msg.id, msg.staff
+        assert session.device is not None
+        device = session.device.id
+        if not await self._pin_ok(session, staff_id, msg.pin, device, None, re):
+            return
+        previous = session.manager
+
+        def remember(reply: dict[str, Any]) -> None:
+            if reply.get("type") != "error":
+                session.manager = staff_id
+            elif reply.get("code") == "not_manager" and session.refuse() == 1:
+                log.warning("refused manager login from %s for staff %s", session.name, staff_id)
+
+        if previous is not None and previous != staff_id:  # another manager takes over
+            logout = core.ManagerLogOut(device=device, staff=previous)
+            self.service.submit(Job(NOBODY, None, command=manager_job(logout, previous)))
+        login = core.ManagerLogIn(device=device, staff=staff_id)
+        self.service.submit(Job(session, re, command=manager_job(login, staff_id), after=remember))
+
+    def manager_logout(self, session: Session, re: Any) -> None:
+        assert session.device is not None
+        staff = session.manager
+        if staff is None:  # nobody to log out: say so, write nothing
+            self.service.submit(
+                Job(session, re, read=lambda e, now: {"type": "manager", "staff": None})
+            )
+            return
+        session.manager = None
+        logout = core.ManagerLogOut(device=session.device.id, staff=staff)
+        self.service.submit(Job(session, re, command=manager_job(logout, staff)))
 
     @staticmethod
     def _refuse_login(session: Session, code: str, staff: str, re: Any, **extra: Any) -> None:

@@ -27,10 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import msgspec
+
 from queue_server import core
 from queue_server.core import DomainError, Engine
 from queue_server.core.model import Hall
-from queue_server.protocol import encode, event_message
+from queue_server.kpis import LiveKpis
+from queue_server.protocol import encode
 from queue_server.store import Event, EventStore, Projection, RatingsProjection, SQLiteStore
 from queue_server.views import MANAGER, View
 
@@ -40,6 +43,24 @@ MAX_BATCH = 1024
 CHECKPOINT_EVERY = 20_000  # events between state checkpoints (fast start-up)
 DAY_CHECK_S = 30.0  # how often an idle hall checks whether the business day has changed
 PROBE_S = 1.0  # how often a store that failed to commit is tried again
+ALERT_CHECK_S = 15.0  # how often the manager's alerts are checked (waits grow with time)
+# Events after which the alerts are checked at once, in the same commit.
+ALERT_TRIGGERS = frozenset(
+    {
+        "day_started",
+        "ticket_issued",
+        "ticket_voided",
+        "ticket_called",
+        "ticket_transferred",
+        "ticket_expired",
+        "device_status",
+        "device_presence",
+        "alert_acknowledged",
+        "followup_opened",
+        "followup_contacted",
+        "followup_resolved",
+    }
+)
 
 
 class Shared:
@@ -96,8 +117,11 @@ class HallService:
         clock: Callable[[], float] = time.time,
         day_check_s: float = DAY_CHECK_S,
         projections: Sequence[Projection] | None = None,
+        alert_check_s: float = ALERT_CHECK_S,
     ) -> None:
         self.hall = hall
+        self.alert_check_s = alert_check_s
+        self.started_at = clock()  # a device never seen is silent counting from here
         self.day_check_s = day_check_s
         self.store = store
         self.clock = clock
@@ -109,7 +133,8 @@ class HallService:
         self.seq = store.last_seq()
         if projections is None:
             projections = [RatingsProjection(store)] if isinstance(store, SQLiteStore) else []
-        self.projections = list(projections)
+        self.live_kpis = LiveKpis(store, hall.policy.timezone)
+        self.projections = [*projections, self.live_kpis]
         for projection in self.projections:
             self._catch_up(projection)
         # Events since the newest checkpoint, counted across restarts: a long replay at
@@ -119,6 +144,7 @@ class HallService:
             self._checkpoint_now()
         self._writer: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._alerter: asyncio.Task[None] | None = None
         self._prober: asyncio.Task[None] | None = None
         self.store_ok = True  # False from a failed commit until the store takes one again
         self.fatal: asyncio.Event | None = None  # set if the writer ever ends
@@ -156,6 +182,8 @@ class HallService:
         self._writer = loop.create_task(self._run(), name="hall-writer")
         self._writer.add_done_callback(self._writer_ended)
         self._ticker = loop.create_task(self._tick(), name="hall-day-ticker")
+        self._alerter = loop.create_task(self._alert_tick(), name="hall-alert-ticker")
+        self.started_at = self.clock()
         # Nobody is connected to a server that has just started: say so for those who were.
         for device, entry in sorted(self.engine.state.devices.items()):
             if entry.get("online"):
@@ -185,15 +213,24 @@ class HallService:
             if self.engine.day is not None and self.engine.day != self.engine.day_of(self.clock()):
                 self.submit(Job(_NOBODY, None, read=lambda engine, now: {}))
 
+    async def _alert_tick(self) -> None:
+        """Check the manager's alerts every ALERT_CHECK_S: a wait grows with the clock alone."""
+        while True:
+            await asyncio.sleep(self.alert_check_s)  # a timer, not a wait for an event
+            self.submit(Job(_NOBODY, None, command=self._check_alerts))
+
+    def _check_alerts(self, engine: Engine, now: float) -> core.Result:
+        return engine.execute(core.CheckAlerts(since=self.started_at), now, "system")
+
     async def stop(self) -> None:
         """Finish what is queued, then stop the writer and close the store."""
         self._stopping = True
-        for task in (self._ticker, self._prober):
+        for task in (self._ticker, self._alerter, self._prober):
             if task is not None:
                 task.cancel()
         if self.writer_alive:
             await self.queue.join()
-        for task in (self._writer, self._ticker, self._prober):
+        for task in (self._writer, self._ticker, self._alerter, self._prober):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
@@ -250,6 +287,11 @@ class HallService:
                 job.reply = _domain_error(job.re, result.error)
             else:
                 job.reply = {"re": job.re, **result.reply}
+        if any(event["type"] in ALERT_TRIGGERS for event in events):
+            try:  # in the same commit: the wall learns of a problem with its cause
+                events += self._check_alerts(self.engine, now).events
+            except Exception:
+                log.exception("checking the alerts failed")
         stored = await self._commit(events) if events else []
         if stored is None:
             for job in batch:
@@ -308,7 +350,7 @@ class HallService:
         frames = shared.get(view.name)
         if frames is None:
             frames = shared[view.name] = Shared(
-                [encode(view.of(event_message(event))).encode() for event in events]
+                [encode(view.event(event)).encode() for event in events]
             )
         return frames
 
@@ -424,7 +466,9 @@ class HallService:
 
     # -- outside world -------------------------------------------------------------------
 
-    def record_staff_locked(self, staff: str, device: str, window: int, until: float) -> None:
+    def record_staff_locked(
+        self, staff: str, device: str, window: int | None, until: float
+    ) -> None:
         """Too many wrong PINs locked a staff id: in the log, and live on the manager's wall."""
 
         def command(engine: Engine, now: float) -> Any:
@@ -441,6 +485,11 @@ class HallService:
             return core.Result(events=[event], reply={}, error=None)
 
         self.submit(Job(_NOBODY, None, command=command))
+
+    def kpis(self, now: float) -> dict[str, Any]:
+        """Today's figures for the manager's wall (``contract.records.Kpis`` as JSON)."""
+        figures: dict[str, Any] = msgspec.to_builtins(self.live_kpis.kpis(now, self.engine.day))
+        return figures
 
     def snapshot(self, now: float | None = None) -> dict[str, Any]:
         return self.engine.snapshot(self.clock() if now is None else now)
@@ -472,7 +521,7 @@ class _Nobody:
         pass
 
 
-_NOBODY = _Nobody()
+NOBODY = _NOBODY = _Nobody()
 
 
 def _reply(job: Job, message: dict[str, Any]) -> None:

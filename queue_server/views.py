@@ -6,6 +6,11 @@ gets its role's view of every reply and event: boards and kiosks see numbers, wi
 services and the clerks' names, never staff ids, citizen hashes, request ids or phone tokens;
 clerks and bridges see staff ids; the manager sees staff and devices. A phone token only
 ever reaches the kiosk that issued its ticket.
+
+Some events are the manager's alone (``PRIVATE_KINDS``: 差评 work orders and their notes,
+hall ratings, alerts, manager log-ins). Every other view gets a stand-in in their place,
+``{"type": "event", "kind": "private", "seq", "at", "day"}``, so that its ``seq`` still moves
+by one per event and a live model never sees a gap.
 """
 
 from __future__ import annotations
@@ -14,13 +19,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from queue_server.core.model import Role
+from queue_server.protocol import event_message
 
-__all__ = ["VIEWS", "View"]
+__all__ = ["PRIVATE_KINDS", "VIEWS", "View"]
 
 # Whose ticket it is, and the key to its phone page: for its issuing kiosk alone.
 _OWN_ONLY = frozenset({"token", "status_url"})
 _CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
 _STAFF_IDS = frozenset({"staff", "actor", "issuer"})
+
+# Event types only a manager receives; the other views get a stand-in (kind "private").
+PRIVATE_KINDS = frozenset(
+    {
+        "followup_opened",
+        "followup_assigned",
+        "followup_contacted",
+        "followup_resolved",
+        "followup_rerated",
+        "hall_rated",
+        "alert_raised",
+        "alert_acknowledged",
+        "alert_cleared",
+        "manager_logged_in",
+        "manager_logged_out",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -29,10 +52,24 @@ class View:
 
     name: str
     hidden: frozenset[str]
+    private: bool = False  # receives the events of PRIVATE_KINDS
 
     def of(self, message: Any, own: str | None = None) -> Any:
         """``message`` without the hidden keys (a copy; the original is not changed)."""
         return _scrub(message, self.hidden, own)
+
+    def event(self, event: dict[str, Any]) -> dict[str, Any]:
+        """A stored event as this view receives it: its message, or a private stand-in."""
+        if not self.private and event.get("type") in PRIVATE_KINDS:
+            return {
+                "type": "event",
+                "kind": "private",
+                "seq": event.get("seq"),
+                "at": event.get("at"),
+                "day": event.get("day"),
+            }
+        message: dict[str, Any] = self.of(event_message(event))
+        return message
 
 
 def _scrub(value: Any, hidden: frozenset[str], own: str | None) -> Any:
@@ -50,7 +87,7 @@ def _scrub(value: Any, hidden: frozenset[str], own: str | None) -> Any:
 
 PUBLIC = View("public", _CITIZEN | _STAFF_IDS)
 STAFF = View("staff", _CITIZEN | frozenset({"issuer"}))
-MANAGER = View("manager", frozenset())
+MANAGER = View("manager", frozenset(), private=True)
 
 VIEWS: dict[Role, View] = {
     Role.KIOSK: PUBLIC,

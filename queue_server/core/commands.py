@@ -11,18 +11,23 @@ from .model import PauseReason, TicketClass
 
 __all__ = [
     "COMMANDS",
+    "AckAlert",
     "CallNext",
     "CallNumber",
     "CallParked",
+    "CheckAlerts",
     "CloseWindow",
     "Command",
     "Finish",
     "InviteRating",
+    "ManagerLogIn",
+    "ManagerLogOut",
     "MarkPresence",
     "NoShow",
     "OpenWindow",
     "Park",
     "PauseWindow",
+    "PostNotice",
     "Rate",
     "Recall",
     "ReportDeviceStatus",
@@ -187,6 +192,50 @@ class StartDay:
     """Make sure the business day of ``now`` has started (expire and restart numbering)."""
 
 
+# -- the hall manager -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManagerLogIn:
+    """A staff member with the manager role logs in on a manager device (PIN checked)."""
+
+    device: str
+    staff: str
+
+
+@dataclass(frozen=True)
+class ManagerLogOut:
+    device: str
+    staff: str
+
+
+@dataclass(frozen=True)
+class PostNotice:
+    """The boards' scrolling notice; no ``text_zh`` clears it (the configured one shows)."""
+
+    text_zh: str | None = None
+    text_en: str | None = None
+
+
+@dataclass(frozen=True)
+class AckAlert:
+    """A manager has seen an alert; it leaves the wall (the note goes into the log)."""
+
+    alert: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckAlerts:
+    """Raise the alerts whose condition holds now; forget acknowledged ones that cleared.
+
+    ``since``: when the server started; a device never seen is silent counting from the later
+    of it and the start of the business day.
+    """
+
+    since: float = 0.0
+
+
 Command = (
     TakeTicket
     | VoidTicket
@@ -207,6 +256,11 @@ Command = (
     | ReportDeviceStatus
     | MarkPresence
     | StartDay
+    | ManagerLogIn
+    | ManagerLogOut
+    | PostNotice
+    | AckAlert
+    | CheckAlerts
 )
 
 COMMANDS: tuple[type[Command], ...] = (
@@ -229,4 +283,9 @@ COMMANDS: tuple[type[Command], ...] = (
     ReportDeviceStatus,
     MarkPresence,
     StartDay,
+    ManagerLogIn,
+    ManagerLogOut,
+    PostNotice,
+    AckAlert,
+    CheckAlerts,
 )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from .model import CallPolicy, Service
 
-__all__ = ["add_working_days", "business_day", "is_open", "local_time"]
+__all__ = ["add_working_days", "business_day", "day_start_at", "is_open", "local_time"]
 
 
 @lru_cache(maxsize=16)
@@ -34,6 +34,13 @@ def business_day(now: float, policy: CallPolicy) -> str:
     if local.time() < policy.day_start:
         day -= dt.timedelta(days=1)
     return day.isoformat()
+
+
+def day_start_at(day: str, policy: CallPolicy) -> float:
+    """POSIX seconds at which the business day ``day`` (``YYYY-MM-DD``) started."""
+    date = dt.date.fromisoformat(day)
+    local = dt.datetime.combine(date, policy.day_start, _zone(policy.timezone))
+    return local.timestamp()
 
 
 def is_open(service: Service, now: float, timezone: str) -> bool:

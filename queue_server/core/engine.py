@@ -19,10 +19,12 @@ from typing import Any
 
 from . import commands as c
 from . import handlers as h
+from .alerts import ack_alert, check_alerts, open_alerts
 from .commands import Command
 from .days import business_day
 from .errors import DomainError, refusal
 from .handlers import Context, Decision, day_start_events
+from .manager import manager_log_in, manager_log_out, post_notice
 from .model import Hall
 from .ratings import invite_rating, rate
 from .state import Event, State, apply_event
@@ -53,6 +55,11 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.ReportDeviceStatus: h.report_device_status,
     c.MarkPresence: h.mark_presence,
     c.StartDay: h.start_day,
+    c.ManagerLogIn: manager_log_in,
+    c.ManagerLogOut: manager_log_out,
+    c.PostNotice: post_notice,
+    c.AckAlert: ack_alert,
+    c.CheckAlerts: check_alerts,
 }
 
 
@@ -130,6 +137,10 @@ class Engine:
     def snapshot(self, now: float) -> dict[str, Any]:
         """The JSON-able picture of the hall for boards, windows and managers."""
         return snapshot(self._directory, self._state, now)
+
+    def open_alerts(self) -> list[dict[str, Any]]:
+        """The manager's alerts not yet acknowledged, oldest first."""
+        return open_alerts(self._state)
 
     def ticket(self, ticket_id: str) -> dict[str, Any] | None:
         t = self._state.tickets.get(ticket_id)

@@ -10,7 +10,9 @@ Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able 
 .. code-block:: text
 
     DomainError
-    ├── NotFound                unknown_service, unknown_window, unknown_ticket, unknown_staff
+    ├── NotFound                unknown_service, unknown_window, unknown_ticket, unknown_staff,
+    │                           unknown_alert
+    ├── NotAllowed              not_manager (a staff member without the manager role)
     ├── ServiceUnavailable      service_closed, quota_reached, class_not_allowed,
     │                           already_holding
     ├── WindowStateError        window_closed, window_paused, window_busy, window_idle,
@@ -31,6 +33,7 @@ from .texts import ERROR_TEXTS
 __all__ = [
     "CODES",
     "DomainError",
+    "NotAllowed",
     "NotFound",
     "RatingRejected",
     "ServiceUnavailable",
@@ -68,6 +71,10 @@ class NotFound(DomainError):
     """A command names a service, window, ticket or staff member the hall does not have."""
 
 
+class NotAllowed(DomainError):
+    """The staff member named may not do this (e.g. log in as a manager without the role)."""
+
+
 class ServiceUnavailable(DomainError):
     """A ticket cannot be issued for this service now."""
 
@@ -90,8 +97,10 @@ class UnstorableValue(DomainError):
 
 _CLASSES: dict[str, type[DomainError]] = {
     **dict.fromkeys(
-        ("unknown_service", "unknown_window", "unknown_ticket", "unknown_staff"), NotFound
+        ("unknown_service", "unknown_window", "unknown_ticket", "unknown_staff", "unknown_alert"),
+        NotFound,
     ),
+    "not_manager": NotAllowed,
     **dict.fromkeys(
         ("service_closed", "quota_reached", "class_not_allowed", "already_holding"),
         ServiceUnavailable,

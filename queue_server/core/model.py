@@ -104,11 +104,23 @@ class Window:
     services: dict[str, int]  # service code -> weight (higher is preferred)
 
 
+class StaffRole(StrEnum):
+    """What a staff member may log in as: a clerk at a window, a hall manager on the wall."""
+
+    CLERK = "clerk"
+    MANAGER = "manager"
+
+
 @dataclass(frozen=True)
 class Staff:
     id: str
     name: str
     pin_hash: str  # "scrypt$<salt hex>$<hash hex>"
+    roles: frozenset[StaffRole] = frozenset({StaffRole.CLERK})
+
+    @property
+    def is_manager(self) -> bool:
+        return StaffRole.MANAGER in self.roles
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,16 @@ class RatingPolicy:
 
 
 @dataclass(frozen=True)
+class AlertPolicy:
+    """When the manager's wall raises an alert (``[alerts]`` in the hall configuration)."""
+
+    wait_s: int = 30 * 60  # a citizen of a service has waited this long
+    quota_left: int = 5  # a service has this few tickets left of its daily quota
+    silent_s: int = 5 * 60  # a kiosk, board or bridge has been offline this long
+    followup_warn_s: int = 3600  # a 差评 work order's deadline is this close
+
+
+@dataclass(frozen=True)
 class Zone:
     """A part of the hall (a floor, a wing) whose boards show only its windows' calls."""
 
@@ -160,6 +182,7 @@ class Hall:
     public_url: str = "http://localhost:8765"  # base of the ticket status page (QR code)
     id: str = "hall"  # the hall's id among a city's halls: every stored event carries it
     zones: tuple[Zone, ...] = ()  # board zones; none: every board shows every window
+    alerts: AlertPolicy = field(default_factory=AlertPolicy)
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)

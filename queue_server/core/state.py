@@ -32,6 +32,12 @@ device_status           device, role, status, detail (a device's health; the las
                         each device is kept across days)
 staff_locked            staff, device, window, until (wrong PINs; for the log and managers)
 device_presence         device, role, online (its first connection opened / its last closed)
+alert_raised            alert (its key), alert_kind, subject, level, text_zh, text_en
+alert_acknowledged      alert, note (the manager, a staff id, is the actor)
+alert_cleared           alert (an acknowledged alert whose condition has gone: it may come back)
+notice_posted           text_zh, text_en (the boards' notice; None clears it)
+manager_logged_in       device, staff, staff_name
+manager_logged_out      device, staff
 ======================  ===================================================================
 """
 
@@ -132,6 +138,10 @@ class State:
     lanes: dict[tuple[str, TicketClass], list[tuple[float, int, str]]] = field(default_factory=dict)
     reserved: dict[int, dict[str, Ticket]] = field(default_factory=dict)
     parked: dict[int, dict[str, Ticket]] = field(default_factory=dict)
+    # The manager's alerts by key, from raised until cleared: open until acknowledged, then
+    # kept (so not raised again) until their condition has gone.
+    alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notice: dict[str, Any] | None = None  # the boards' notice a manager posted last
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -371,6 +381,40 @@ def _staff_locked(state: State, e: Event) -> None:
     """Recorded for the log and the manager; the lock itself is the server's to time."""
 
 
+def _alert_raised(state: State, e: Event) -> None:
+    state.alerts[e["alert"]] = {
+        "alert": e["alert"],
+        "alert_kind": e["alert_kind"],
+        "subject": e["subject"],
+        "level": e["level"],
+        "text_zh": e["text_zh"],
+        "text_en": e["text_en"],
+        "raised_at": e["at"],
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+    }
+
+
+def _alert_acknowledged(state: State, e: Event) -> None:
+    entry = state.alerts.get(e["alert"])
+    if entry is not None:
+        entry.update(acknowledged_at=e["at"], acknowledged_by=e.get("actor"))
+
+
+def _alert_cleared(state: State, e: Event) -> None:
+    state.alerts.pop(e["alert"], None)
+
+
+def _notice_posted(state: State, e: Event) -> None:
+    text_zh = e.get("text_zh")
+    state.notice = {"text_zh": text_zh, "text_en": e.get("text_en") if text_zh else None}
+    state.notice["at"] = e["at"]
+
+
+def _manager_logged(state: State, e: Event) -> None:
+    """Recorded for the log: who acted on the manager's wall; sessions are the server's."""
+
+
 APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "day_started": _day_started,
     "ticket_issued": _ticket_issued,
@@ -392,6 +436,12 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "device_status": _device_status,
     "staff_locked": _staff_locked,
     "device_presence": _device_presence,
+    "alert_raised": _alert_raised,
+    "alert_acknowledged": _alert_acknowledged,
+    "alert_cleared": _alert_cleared,
+    "notice_posted": _notice_posted,
+    "manager_logged_in": _manager_logged,
+    "manager_logged_out": _manager_logged,
 }
 
 

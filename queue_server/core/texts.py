@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from contract.texts import ALERT_TEXTS, FOLLOWUP_STEP_TEXTS, PAUSE_REASON_TEXTS, REASON_TEXTS
 from contract.texts import ENGINE_ERRORS as ERROR_TEXTS
-from contract.texts import PAUSE_REASON_TEXTS, REASON_TEXTS
 
-__all__ = ["ERROR_TEXTS", "PAUSE_REASON_TEXTS", "REASON_TEXTS"]
+__all__ = [
+    "ALERT_TEXTS",
+    "ERROR_TEXTS",
+    "FOLLOWUP_STEP_TEXTS",
+    "PAUSE_REASON_TEXTS",
+    "REASON_TEXTS",
+]

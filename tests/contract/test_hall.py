@@ -21,7 +21,6 @@ from contract.hall import Change, HallModel
 from contract.records import Snapshot, TicketState, WindowState
 from queue_server import core
 from queue_server.core.model import PauseReason, Role, TicketClass
-from queue_server.protocol import event_message
 from queue_server.views import VIEWS
 
 DAY = "2026-11-22"
@@ -721,7 +720,7 @@ def test_fed_the_engines_events_the_model_equals_its_snapshot_at_every_step(role
     for events, snapshot in steps[1:]:
         for e in events:
             seq += 1
-            assert model.apply_event(view.of(event_message({**e, "seq": seq}))), e
+            assert model.apply_event(view.event({**e, "seq": seq})), e
         fresh = HallModel()
         assert fresh.apply_snapshot({"type": "snapshot", "seq": seq, **view.of(snapshot)})
         assert comparable(model.snapshot()) == comparable(fresh.snapshot()), events

@@ -10,7 +10,16 @@ from typing import Any
 from hallkit import PINS, running
 from websockets.asyncio.client import connect
 
-from contract.replies import REPLY_TYPES, Called, Error, TicketIssued, decode_reply
+from contract.replies import (
+    REPLY_TYPES,
+    AlertReply,
+    Called,
+    Error,
+    KpisReply,
+    Manager,
+    TicketIssued,
+    decode_reply,
+)
 from queue_server.client import HallClient, ServerError
 
 
@@ -58,6 +67,15 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             await ask(clerk, "resume", window=1)
             spare = (await ask(kiosk, "take_ticket", service="YB", request_id="r3"))["ticket"]
             await ask(kiosk, "void_ticket", ticket=spare["id"], reason="printer_paper_out")
+            await ask(manager, "kpis")
+            await ask(manager, "manager_login", staff="s4", pin=PINS["s4"])
+            await ask(manager, "manage_window", window=1, action="pause", reason="meeting")
+            await ask(manager, "manage_window", window=1, action="resume")
+            await ask(manager, "post_notice", text_zh="今日下午系统升级", text_en="Upgrade today")
+            await ask(kiosk, "device_status", status="printer_paper_out")  # an alert
+            await ask(manager, "ack_alert", alert="paper:kiosk-1", note="已换纸")
+            await ask(manager, "snapshot")
+            await ask(manager, "manager_logout")
             await ask(clerk, "logout", window=1)
             await ask(clerk, "call_next", window=1)  # an error
             async with connect(hall.url) as phone:
@@ -83,3 +101,10 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
     assert isinstance(called, Called) and called.window.number == 1
     error = decode_reply(seen["error"][-1])
     assert isinstance(error, Error) and error.code == "not_logged_in"
+    kpis = decode_reply(seen["kpis"][-1])
+    assert isinstance(kpis, KpisReply) and kpis.kpis.total.issued == 3
+    assert kpis.kpis.windows[1].served == 1
+    alert = decode_reply(seen["alert"][-1])
+    assert isinstance(alert, AlertReply) and alert.alert.acknowledged_by == "s4"
+    manager = decode_reply(seen["manager"][0])
+    assert isinstance(manager, Manager) and manager.staff == "s4"

@@ -20,9 +20,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from queue_server.core import (
     CODES,
+    AckAlert,
     CallNext,
     CallNumber,
     CallParked,
+    CheckAlerts,
     CloseWindow,
     Command,
     DomainError,
@@ -33,8 +35,10 @@ from queue_server.core import (
     OpenWindow,
     Park,
     PauseWindow,
+    PostNotice,
     Rate,
     Recall,
+    ReportDeviceStatus,
     Result,
     ResumeWindow,
     StartDay,
@@ -42,8 +46,10 @@ from queue_server.core import (
     Transfer,
     VoidTicket,
 )
+from queue_server.core.alerts import conditions
 from queue_server.core.model import TicketClass, TicketState, WindowState
 from queue_server.core.policy import choose_next, choose_next_scan
+from queue_server.core.views import Directory
 
 WINDOWS = st.sampled_from([1, 2, 3])
 SERVICES = st.sampled_from(["tax", "social", "licence"])
@@ -250,6 +256,32 @@ class HallMachine(RuleBasedStateMachine):
     @rule()
     def start_day(self) -> None:
         self.do(StartDay())
+
+    @rule(status=st.sampled_from(["ok", "printer_paper_near_end", "printer_paper_out"]))
+    def printer(self, status: str) -> None:
+        self.do(ReportDeviceStatus("kiosk-1", "kiosk", status))
+
+    @rule()
+    def check_alerts(self) -> None:
+        """After a check, every problem present has its alert, and no acknowledged alert
+        outlives its condition."""
+        self.do(CheckAlerts())
+        state = self.engine.state
+        now = conditions(Directory(HALL), state, self.now)
+        assert set(now) <= set(state.alerts)
+        for key, entry in state.alerts.items():
+            assert key in now or entry["acknowledged_at"] is None
+
+    @rule(data=st.data(), note=st.sampled_from([None, "已通知值班长"]))
+    def ack_alert(self, data: st.DataObject, note: str | None) -> None:
+        keys = [*sorted(self.engine.state.alerts), "wait:nothing"]
+        key = data.draw(st.sampled_from(keys))
+        if self.do(AckAlert(key, note)) is not None:
+            assert self.engine.state.alerts[key]["acknowledged_at"] == self.now
+
+    @rule(text=st.sampled_from([None, "", "今日下午系统升级"]))
+    def notice(self, text: str | None) -> None:
+        self.do(PostNotice(text, "Upgrade this afternoon" if text else None))
 
     # -- invariants ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from queue_server.core.model import (
     Role,
     Service,
     Staff,
+    StaffRole,
     Window,
 )
 from queue_server.pins import hash_pin
@@ -30,6 +31,7 @@ from queue_server.service import HallService
 from queue_server.store import Store
 
 PINS = {"s1": "1001", "s2": "1002", "s3": "1003", "s4": "1004"}
+MANAGERS = frozenset({"s4"})  # staff with the manager role (and the clerk's)
 
 T = TypeVar("T")
 
@@ -52,7 +54,7 @@ def make_hall() -> Hall:
         Window(3, "3号窗口", {"SB": 1, "YB": 1, "HJ": 1}),
         Window(4, "4号窗口", {"HJ": 1}),
     )
-    staff = tuple(Staff(sid, f"职员{sid}", hash_pin(pin)) for sid, pin in PINS.items())
+    staff = tuple(Staff(sid, f"职员{sid}", hash_pin(pin), _roles(sid)) for sid, pin in PINS.items())
     devices = (
         *(Device(f"kiosk-{i}", Role.KIOSK, f"kiosk-token-{i:04d}-abcdef") for i in range(1, 9)),
         *(
@@ -75,6 +77,10 @@ def make_hall() -> Hall:
     )
 
 
+def _roles(staff: str) -> frozenset[StaffRole]:
+    return frozenset(StaffRole) if staff in MANAGERS else frozenset({StaffRole.CLERK})
+
+
 @dataclass
 class Running:
     server: HallServer
@@ -93,6 +99,12 @@ class Running:
         client = HallClient(self.url, self.role(device), device, self.token(device), last_seq)
         await client.connect()
         self.clients.append(client)
+        return client
+
+    async def manager(self, staff: str = "s4", device: str = "manager-1") -> HallClient:
+        """A manager device with ``staff`` logged in (s4 has the manager role)."""
+        client = await self.client(device)
+        await client.request("manager_login", staff=staff, pin=PINS[staff])
         return client
 
     async def clerk(self, window: int, staff: str) -> HallClient:

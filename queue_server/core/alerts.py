@@ -1,0 +1,206 @@
+"""The manager's alerts: what is wrong in the hall now, raised once and kept until seen.
+
+`conditions` reads the state at ``now`` and names each problem by a key (one open alert per
+key): ``wait:<service>`` (a citizen has waited past the threshold), ``quota:<service>`` (a
+service's daily quota is nearly or fully taken), ``paper:<device>`` (a kiosk's printer is low
+on paper, out, open or not answering), ``silent:<device>`` (a kiosk, board or bridge has been
+offline, or never connected, for too long). `check_alerts` raises the new ones (and raises one
+again when it gets worse: warning to critical), and forgets an acknowledged one once its
+condition has gone, so that it is raised again only when the condition comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import commands as c
+from .days import day_start_at, is_open
+from .errors import refusal
+from .handlers import Context, Decision
+from .model import Role
+from .state import State
+from .texts import ALERT_TEXTS
+from .views import Directory
+
+__all__ = ["Condition", "ack_alert", "alert_dict", "check_alerts", "conditions", "open_alerts"]
+
+LEVELS = ("warning", "critical")
+
+# device_status -> its level; the printer problems a kiosk reports (drivers.printer.status).
+PRINTER_STATUSES = {
+    "printer_paper_near_end": "warning",
+    "printer_paper_out": "critical",
+    "printer_cover_open": "critical",
+    "printer_offline": "critical",
+}
+WATCHED_ROLES = frozenset({Role.KIOSK, Role.DISPLAY, Role.BRIDGE})  # always-on devices
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A problem present now: its alert key, kind, what it is about, how bad, its text."""
+
+    key: str
+    kind: str
+    subject: str
+    level: str
+    text: str  # the key of its wording in ``ALERT_TEXTS``
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def texts(self) -> tuple[str, str]:
+        zh, en = ALERT_TEXTS[self.text]
+        return zh.format_map(self.fields), en.format_map(self.fields)
+
+
+def conditions(d: Directory, state: State, now: float, since: float = 0.0) -> dict[str, Condition]:
+    """Every alert condition that holds at ``now``, by key."""
+    found: list[Condition] = []
+    found += _waits(d, state, now)
+    found += _quotas(d, state)
+    found += _printers(state)
+    found += _silent(d, state, now, since)
+    return {cond.key: cond for cond in found}
+
+
+def _waits(d: Directory, state: State, now: float) -> list[Condition]:
+    limit = d.hall.alerts.wait_s
+    found = []
+    for s in d.hall.services:
+        oldest = state.oldest_waiting_at(s.code)
+        reserved = [
+            t.issued_at
+            for held in state.reserved.values()
+            for t in held.values()
+            if t.service == s.code
+        ]
+        times = [*reserved, *([oldest] if oldest is not None else [])]
+        if not times or now - min(times) < limit:
+            continue
+        level = "critical" if now - min(times) >= 2 * limit else "warning"
+        minutes = (2 if level == "critical" else 1) * limit // 60
+        fields = {"service_zh": s.name_zh, "service_en": s.name_en, "prefix": s.prefix}
+        found.append(
+            Condition(
+                f"wait:{s.code}",
+                "wait_long",
+                s.code,
+                level,
+                "wait_long",
+                fields | {"minutes": minutes},
+            )
+        )
+    return found
+
+
+def _quotas(d: Directory, state: State) -> list[Condition]:
+    found = []
+    for s in d.hall.services:
+        if s.daily_quota is None:
+            continue
+        left = s.daily_quota - state.issued.get(s.code, 0)
+        fields = {"service_zh": s.name_zh, "service_en": s.name_en, "left": max(0, left)}
+        if left <= 0:
+            found.append(
+                Condition(
+                    f"quota:{s.code}", "quota_near", s.code, "critical", "quota_reached", fields
+                )
+            )
+        elif left <= d.hall.alerts.quota_left:
+            found.append(
+                Condition(f"quota:{s.code}", "quota_near", s.code, "warning", "quota_near", fields)
+            )
+    return found
+
+
+def _printers(state: State) -> list[Condition]:
+    found = []
+    for device, entry in sorted(state.devices.items()):
+        status = entry.get("status")
+        level = PRINTER_STATUSES.get(status) if isinstance(status, str) else None
+        if level is not None:
+            assert isinstance(status, str)
+            found.append(
+                Condition(
+                    f"paper:{device}", "printer_paper", device, level, status, {"device": device}
+                )
+            )
+    return found
+
+
+def _silent(d: Directory, state: State, now: float, since: float) -> list[Condition]:
+    """Always-on devices offline (or never connected) past the threshold, while open."""
+    if state.day is None or not any(
+        is_open(s, now, d.hall.policy.timezone) for s in d.hall.services
+    ):
+        return []
+    limit = d.hall.alerts.silent_s
+    fields = {"minutes": limit // 60}
+    found = []
+    for device in d.hall.devices:
+        if device.role not in WATCHED_ROLES:
+            continue
+        entry = state.devices.get(device.id, {})
+        online = entry.get("online")
+        if online:
+            continue
+        if online is None:  # never connected: count from the day's start (or the server's)
+            quiet_since, text = max(day_start_at(state.day, d.hall.policy), since), "device_never"
+        else:
+            quiet_since, text = float(entry.get("seen_at") or 0.0), "device_silent"
+        if now - quiet_since >= limit:
+            found.append(
+                Condition(
+                    f"silent:{device.id}",
+                    "device_silent",
+                    device.id,
+                    "warning",
+                    text,
+                    fields | {"device": device.id},
+                )
+            )
+    return found
+
+
+def check_alerts(ctx: Context, cmd: c.CheckAlerts) -> Decision:
+    """Raise what is new or worse; clear what was acknowledged and has gone."""
+    now = conditions(ctx.d, ctx.state, ctx.now, cmd.since)
+    events = []
+    for key, cond in sorted(now.items()):
+        known = ctx.state.alerts.get(key)
+        if known is None or LEVELS.index(cond.level) > LEVELS.index(known["level"]):
+            zh, en = cond.texts()
+            events.append(
+                ctx.event(
+                    "alert_raised",
+                    alert=key,
+                    alert_kind=cond.kind,
+                    subject=cond.subject,
+                    level=cond.level,
+                    text_zh=zh,
+                    text_en=en,
+                )
+            )
+    for key, entry in sorted(ctx.state.alerts.items()):
+        if entry["acknowledged_at"] is not None and key not in now:
+            events.append(ctx.event("alert_cleared", alert=key))
+    return Decision(events, lambda: {"alerts": open_alerts(ctx.state)})
+
+
+def ack_alert(ctx: Context, cmd: c.AckAlert) -> Decision:
+    """A manager acknowledges an open alert; the note goes into the log."""
+    entry = ctx.state.alerts.get(cmd.alert)
+    if entry is None or entry["acknowledged_at"] is not None:
+        raise refusal("unknown_alert", alert=cmd.alert)
+    event = ctx.event("alert_acknowledged", alert=cmd.alert, note=cmd.note)
+    return Decision([event], lambda: {"alert": alert_dict(ctx.state.alerts[cmd.alert])})
+
+
+def alert_dict(entry: dict[str, Any]) -> dict[str, Any]:
+    return dict(entry)
+
+
+def open_alerts(state: State) -> list[dict[str, Any]]:
+    """The alerts not yet acknowledged, oldest first (the manager's snapshot ``alerts``)."""
+    entries = [e for e in state.alerts.values() if e["acknowledged_at"] is None]
+    return [alert_dict(e) for e in sorted(entries, key=lambda e: (e["raised_at"], e["alert"]))]
