@@ -28,7 +28,15 @@ log = logging.getLogger(__name__)
 
 Reply = dict[str, Any]
 UNSENT = 0  # a typed request's id before the link numbers it
-AFTER_CALL_MS = 2000  # today's figures are asked again this long after a call
+AFTER_CALL_MS = 2000  # today's figures are asked again this long after a call (or a finish…)
+# Events after which today's figures have moved (asked again once, after a short while).
+FIGURES_EVENTS = (
+    ev.TicketCalled,
+    ev.TicketFinished,
+    ev.TicketNoShow,
+    ev.TicketTransferred,
+    ev.RatingRecorded,
+)
 # A silent re-login refused for one of these will not work by retrying.
 FINAL_LOGIN_ERRORS = frozenset({"bad_pin", "unknown_staff", "forbidden", "staff_locked"})
 
@@ -82,6 +90,11 @@ class WallController(QObject):
     def now(self) -> float:
         """The server's time now (as learned from its `ping`)."""
         return self.clock() + self.offset
+
+    @property
+    def remembers_login(self) -> bool:
+        """Whether a staff id and PIN are held for a silent re-login after a reconnect."""
+        return self._credentials is not None
 
     @property
     def logged_in(self) -> bool:
@@ -237,7 +250,7 @@ class WallController(QObject):
 
     def _on_change(self, change: Change) -> None:
         e = change.event
-        if isinstance(e, ev.TicketCalled) and not self.after_call.isActive():
+        if isinstance(e, FIGURES_EVENTS) and not self.after_call.isActive():
             self.after_call.start()
         elif (
             isinstance(e, ev.ManagerLoggedIn)

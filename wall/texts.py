@@ -202,8 +202,10 @@ RATING_LEVELS: dict[int, tuple[str, str]] = {
 CONTACT_CHANNELS = ("phone", "visit", "sms", "other")
 OUTCOMES = ("fixed", "explained", "appealed")
 
-# Codes the wall words itself; every other code shows the server's message.
+# Codes the wall words itself (a wrong PIN as the protocol's table has it, without the staff id
+# the server adds); every other code shows the server's message.
 OWN_ERRORS: dict[str, str] = {"offline": "offline_error"}
+TABLE_ONLY = frozenset({"bad_pin"})
 
 
 class Texts:
@@ -239,7 +241,7 @@ class Texts:
         own = OWN_ERRORS.get(code)
         if own is not None:
             return self(own)
-        said = self.pick(message, message_en)
+        said = "" if code in TABLE_ONLY else self.pick(message, message_en)
         if said:
             return said
         pair = ERROR_TEXTS.get(code)

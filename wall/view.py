@@ -497,7 +497,8 @@ class WallView(QWidget):
 
         satisfaction = f.satisfaction if f is not None else None
         values = {
-            "issued": str(f.issued) if f is not None else str(fig.issued_today(self.model)),
+            # live, as the services' counts; a count only grows in a day: the newer one is larger
+            "issued": str(max(fig.issued_today(self.model), f.issued if f is not None else 0)),
             "served": count(f.served if f else None),
             "no_show": count(f.no_show if f else None),
             "transferred": count(f.transferred if f else None),

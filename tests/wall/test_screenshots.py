@@ -17,7 +17,9 @@ from wall.app import WallApp
 
 def busy_morning(qtbot: QtBot, hall: HallThread, wall: WallApp) -> dict[int, Any]:
     """Windows 1–3 open and serving, window 2 at lunch, 4 closed; people waiting for every
-    service; kiosks (one low on paper, one gone), a board and the bus bridge."""
+    service; kiosks (one low on paper, one gone), a board and the bus bridge. Today's figures
+    are those of a whole morning (`morning_kpis`, as the server's `kpis` reply carries them),
+    and the wall looks 42 minutes on, so that the first waiting tickets have waited long."""
     clerks = {w: hall.clerk(w) for w in (1, 2, 3)}
     for n in range(23):
         hall.take(("SB", "SB", "YB", "HJ")[n % 4], kiosk=f"kiosk-{1 + n % 2}")
@@ -45,25 +47,20 @@ def busy_morning(qtbot: QtBot, hall: HallThread, wall: WallApp) -> dict[int, Any
     wall.controller.kpis = morning_kpis(
         {"SB": 11, "YB": 6, "HJ": 5}, (1, 2, 3, 4), wall.model.hall.timezone
     )
+    wall.controller.stop()  # the server's own figures (of a few seconds) would replace them
+    wall.controller.offset += 42 * 60
     wall.controller.kpis_changed.emit()
     wall.refresh()
     return clerks
 
 
-def alerts_and_bad_ratings(wall: WallApp) -> None:
-    """What the server's alerts and 差评 work orders would send (injected into the model)."""
+def alerts_and_bad_ratings(qtbot: QtBot, wall: WallApp) -> None:
+    """The server's own alert for kiosk-1's paper; a long wait and a silent kiosk (which take
+    minutes to happen) and 差评 work orders injected as the server would send them."""
+    qtbot.waitUntil(lambda: "paper:kiosk-1" in wall.model.alerts, timeout=20_000)
+    wall.controller.stop()  # nothing more from the server past the injected events
     now = time.time()
     model = wall.model
-    inject(
-        model,
-        "alert_raised",
-        alert="paper:kiosk-1",
-        alert_kind="printer_paper",
-        subject="kiosk-1",
-        level="warning",
-        text_zh="1号取号机打印纸将尽，请及时更换",
-        text_en="Kiosk 1 is low on paper",
-    )
     inject(
         model,
         "alert_raised",
@@ -71,8 +68,8 @@ def alerts_and_bad_ratings(wall: WallApp) -> None:
         alert_kind="wait_long",
         subject="SB",
         level="critical",
-        text_zh="社保等候已超过 30 分钟（最长 42 分钟）",
-        text_en="Social Insurance: waits over 30 min (longest 42 min)",
+        text_zh="A 类业务（社保）已有市民等候超过 30 分钟",
+        text_en="Social Insurance (A): a citizen has waited over 30 min",
     )
     inject(
         model,
@@ -81,12 +78,12 @@ def alerts_and_bad_ratings(wall: WallApp) -> None:
         alert_kind="device_silent",
         subject="kiosk-3",
         level="warning",
-        text_zh="3号取号机已离线 12 分钟",
-        text_en="Kiosk 3 offline for 12 min",
+        text_zh="kiosk-3 已离线超过 5 分钟",
+        text_en="kiosk-3 has been offline for over 5 min",
     )
     waiting = model.waiting("SB")
     for i, (score, contact_in, owner) in enumerate(
-        ((1, -600, "s1"), (2, 1800, None), (2, 9 * 3600, "s3"))
+        ((1, -600, "s1"), (2, 80 * 60, None), (2, 9 * 3600, "s3"))
     ):
         t = waiting[i] if i < len(waiting) else waiting[0]
         inject(
@@ -135,9 +132,9 @@ def test_busy_morning(
 def test_alerts_and_bad_ratings(qtbot: QtBot, hall: HallThread, make_wall: MakeWall) -> None:
     wall = make_wall()
     busy_morning(qtbot, hall, wall)
-    alerts_and_bad_ratings(wall)
+    alerts_and_bad_ratings(qtbot, wall)
     wall.refresh()
-    assert shows(wall, "社保等候已超过 30 分钟", "告警 3 条", "差评整改 3 件")
+    assert shows(wall, "已有市民等候超过 30 分钟", "告警 3 条", "差评整改 3 件")
     check(screenshot(wall.view, "wall-alerts-1080p"), 1920, 1080)
 
 

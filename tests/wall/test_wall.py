@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from hallkit import PINS
 from pytestqt.qtbot import QtBot
 from wallkit import HallThread, MakeWall, inject, shows
 
 from wall.app import WallApp
+from wall.dialogs import NoticeText
 
 
 def cell(wall: WallApp, table: str, key: Any, column: int) -> str:
@@ -87,3 +89,76 @@ def test_an_action_while_offline_says_so(
     qtbot.waitUntil(lambda: wall.view.online is False, timeout=10_000)
     wall.controller.post_notice("今日下午系统维护", None)
     qtbot.waitUntil(lambda: wall.view.status.text() == "网络中断，操作未发送")
+
+
+def log_in(qtbot: QtBot, wall: WallApp, staff: str, pin: str) -> None:
+    wall.view.login_button.click()
+    panel = wall.view.login
+    assert panel.isVisible()
+    panel.staff_edit.setText(staff)
+    panel.pin_edit.setText(pin)
+    panel.sign_in.click()
+
+
+def test_log_in_refused_with_the_wrong_pin_shows_the_text(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    log_in(qtbot, wall, "s4", "0000")
+    qtbot.waitUntil(lambda: wall.view.login.error.text() == "工号或密码错误")
+    assert wall.view.login.isVisible() and wall.controller.staff is None
+    wall.view.login.pin_edit.setText(PINS["s1"])  # a clerk, not a manager
+    wall.view.login.staff_edit.setText("s1")
+    wall.view.login.sign_in.click()
+    qtbot.waitUntil(lambda: wall.view.login.error.text() == "工号 s1 没有大厅管理员权限")
+    assert wall.view.manager_line.text() == "仅查看 · 登录后可操作"
+
+
+def test_a_manager_acknowledges_an_alert(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    kiosk = hall.call(hall.running.client("kiosk-1"))
+    hall.request(kiosk, "device_status", status="printer_paper_near_end")
+    qtbot.waitUntil(lambda: "paper:kiosk-1" in wall.view.ack_buttons, timeout=20_000)
+    assert shows(wall, "kiosk-1 打印机纸将用尽")
+    log_in(qtbot, wall, "s4", PINS["s4"])
+    qtbot.waitUntil(lambda: wall.controller.staff == "s4")
+    assert not wall.view.login.isVisible()
+    assert wall.view.manager_line.text() == "值班管理员：职员s4（s4）"
+    asked: list[str] = []
+
+    def note(parent: object, texts: object, alert: str) -> str:
+        asked.append(alert)
+        return "已换纸"
+
+    wall.ask_ack_note = note
+    wall.view.ack_buttons["paper:kiosk-1"].click()
+    qtbot.waitUntil(lambda: "paper:kiosk-1" not in wall.model.alerts)
+    qtbot.waitUntil(lambda: shows(wall, "告警 0 条", "已确认告警"))
+    assert asked == ["kiosk-1 打印机纸将用尽，请及时换纸"]
+
+
+def test_a_manager_pauses_a_window_posts_the_notice_and_logs_out(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    hall.clerk(1)
+    qtbot.waitUntil(lambda: cell(wall, "windows", 1, 1) == "空闲")
+    log_in(qtbot, wall, "s4", PINS["s4"])
+    qtbot.waitUntil(lambda: wall.controller.staff == "s4")
+    wall.ask_pause_reason = lambda parent, texts, window: "meeting"
+    wall.view.window_buttons[1].click()
+    qtbot.waitUntil(lambda: cell(wall, "windows", 1, 1) == "暂停 · 会议")
+    wall.view.window_buttons[1].click()  # 恢复
+    qtbot.waitUntil(lambda: cell(wall, "windows", 1, 1) == "空闲")
+
+    wall.ask_notice = lambda parent, texts, current: NoticeText("今日下午三点后暂停办理户籍", None)
+    wall.view.notice_button.click()
+    qtbot.waitUntil(lambda: wall.view.notice_text.text() == "今日下午三点后暂停办理户籍")
+
+    wall.view.login_button.click()  # 退出登录
+    assert wall.controller.staff is None and not wall.controller.remembers_login
+    assert wall.view.manager_line.text() == "仅查看 · 登录后可操作"
+    wall.view.window_buttons[1].click()  # no manager: asks for one, sends nothing
+    assert wall.view.login.isVisible()
