@@ -154,6 +154,8 @@ class WallView(QWidget):
         self.ack_buttons: dict[str, QPushButton] = {}
         self.window_buttons: dict[int, QPushButton] = {}
         self.followup_buttons: dict[tuple[str, str], QPushButton] = {}
+        self.service_cells: dict[str, tuple[QLabel, ...]] = {}  # the rows as shown, for tests
+        self.window_cells: dict[int, tuple[QLabel, ...]] = {}
         self.setObjectName("wall")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setWindowTitle(texts("app_title"))
@@ -389,7 +391,7 @@ class WallView(QWidget):
         assert isinstance(grid, QGridLayout)
         clear(grid)
         rows = fig.service_rows(self.model, now, self.wait_alert_s)
-        self.service_cells: dict[str, tuple[QLabel, ...]] = {}
+        self.service_cells = {}
         panel.title.setText(texts("services"))
         panel.note.setText(texts("waiting_total", n=sum(r.waiting for r in rows)))
         heads = ("col_service", "col_waiting", "col_longest", "col_issued")
@@ -434,7 +436,7 @@ class WallView(QWidget):
         assert isinstance(grid, QGridLayout)
         clear(grid)
         self.window_buttons = {}
-        self.window_cells: dict[int, tuple[QLabel, ...]] = {}
+        self.window_cells = {}
         rows = fig.window_rows(self.model)
         count = {s: sum(r.state is s for r in rows) for s in WindowState}
         panel.title.setText(texts("windows"))

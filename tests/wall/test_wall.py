@@ -39,6 +39,10 @@ def test_reflects_a_ticket_taken_and_a_call(
     assert sum(wall.observed.calls[3].values()) == 1  # the calls chart has it
 
     hall.request(clerk, "finish", window=3)
+    # today's figures: the server's kpis reply, asked again shortly after the finish
+    qtbot.waitUntil(lambda: wall.view.tiles["served"].text() == "1", timeout=10_000)
+    assert wall.controller.kpis is not None and wall.controller.kpis.total.issued == 1
+    assert wall.view.tiles["wait_avg"].text() in ("0秒", "1秒", "2秒")
     hall.request(clerk, "pause", window=3, reason="lunch")
     qtbot.waitUntil(lambda: cell(wall, "windows", 3, 1) == "暂停 · 午休")
     assert wall.view.window_buttons[3].text() == "恢复"
