@@ -448,8 +448,13 @@ class WallView(QWidget):
                 closed=count[WindowState.CLOSED],
             )
         )
-        for c, key in enumerate(("col_window", "col_state", "col_clerk", "col_serving")):
-            grid.addWidget(label(texts(key), "colHead"), 0, c)
+        heads = ("col_window", "col_state", "col_clerk", "col_serving", "col_served")
+        for c, key in enumerate(heads):
+            head = label(texts(key), "colHead")
+            if key == "col_served":
+                head.setAlignment(Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(head, 0, c)
+        per_window = self.kpis.windows if self.kpis is not None else {}
         for i, r in enumerate(rows, start=1):
             if r.state is WindowState.OPEN:
                 state = texts("state_open") if r.serving else texts("state_idle")
@@ -468,7 +473,13 @@ class WallView(QWidget):
                 label(state, "cell", tone),
                 label("" if closed else clerk, "cell", "soft"),
                 label("" if closed else serving, "cell", "number"),
+                label(
+                    str(per_window[r.number].served) if r.number in per_window else "",
+                    "cell",
+                    "soft",
+                ),
             )
+            cells[4].setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for c, cell in enumerate(cells):
                 grid.addWidget(cell, i, c)
             self.window_cells[r.number] = cells
@@ -478,7 +489,7 @@ class WallView(QWidget):
                 act.clicked.connect(
                     lambda _c=False, n=r.number, a=action: self.window_requested.emit(n, a)
                 )
-                grid.addWidget(act, i, 4)
+                grid.addWidget(act, i, 5)
                 self.window_buttons[r.number] = act
         grid.setColumnStretch(1, 1)
 
@@ -558,6 +569,7 @@ class WallView(QWidget):
             line = QHBoxLayout(row)
             m = round(8 * self.scale)
             line.setContentsMargins(m, m // 2, m, m // 2)
+            line.setSpacing(m)
             tag = label(texts("level_critical" if critical else "level_warning"), "levelTag")
             tag.setProperty("level", a.level)
             tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -566,7 +578,10 @@ class WallView(QWidget):
             title = label(texts.pick(a.text_zh, a.text_en) or a.alert, "rowTitle")
             title.setWordWrap(True)
             words.addWidget(title)
-            words.addWidget(label(self.when_text(a.raised_at, now), "rowText"))
+            since = self.texts("raised", time=self.when_text(a.raised_at, now))
+            if now - a.raised_at >= 60:
+                since += " · " + self.texts("ago", span=self.texts.duration(now - a.raised_at))
+            words.addWidget(label(since, "rowText"))
             ack = button(texts("ack"))
             ack.clicked.connect(lambda _c=False, key=a.alert: self.ack_requested.emit(key))
             line.addWidget(tag, 0, Qt.AlignmentFlag.AlignTop)
@@ -613,6 +628,7 @@ class WallView(QWidget):
         line = QHBoxLayout(row)
         m = round(8 * self.scale)
         line.setContentsMargins(m, m // 2, m, m // 2)
+        line.setSpacing(m)
         words = QVBoxLayout()
         words.setSpacing(0)
         if f.ticket is None:

@@ -93,6 +93,7 @@ def morning_kpis(services: dict[str, int], windows: tuple[int, ...], tz: str) ->
             "satisfied": 58,
             "satisfaction": 58 / 64,
         },
+        "windows": {w: {"served": sum(c.values())} for w, c in calls.items()},
         "calls_by_hour": calls,
         "waiting_series": series,
     }

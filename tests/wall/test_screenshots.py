@@ -129,13 +129,18 @@ def test_busy_morning(
     check(screenshot(wall.view, name), *size)
 
 
-def test_alerts_and_bad_ratings(qtbot: QtBot, hall: HallThread, make_wall: MakeWall) -> None:
-    wall = make_wall()
+@pytest.mark.parametrize(
+    ("name", "size"), [("wall-alerts-1080p", (1920, 1080)), ("wall-alerts-1366x768", (1366, 768))]
+)
+def test_alerts_and_bad_ratings(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall, name: str, size: tuple[int, int]
+) -> None:
+    wall = make_wall(size=size)
     busy_morning(qtbot, hall, wall)
     alerts_and_bad_ratings(qtbot, wall)
     wall.refresh()
     assert shows(wall, "已有市民等候超过 30 分钟", "告警 3 条", "差评整改 3 件")
-    check(screenshot(wall.view, "wall-alerts-1080p"), 1920, 1080)
+    check(screenshot(wall.view, name), *size)
 
 
 def test_stale(qtbot: QtBot, hall: HallThread, make_wall: MakeWall) -> None:
