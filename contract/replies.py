@@ -159,6 +159,13 @@ class AlertReply(Reply, tag="alert", frozen=True):
     alert: Alert
 
 
+class FollowupReply(Reply, tag="followup", frozen=True):
+    """To `followup_assign`, `followup_contact`, `followup_resolve`, `followup_rerate`: the
+    差评 work order as it is now."""
+
+    followup: Followup
+
+
 class NoticeReply(Reply, tag="notice", frozen=True):
     """To `post_notice`: the notice the boards show now (``text_zh`` None: the configured one)."""
 
@@ -199,6 +206,7 @@ AnyReply = (
     | KpisReply
     | AlertReply
     | NoticeReply
+    | FollowupReply
     | Error
 )
 

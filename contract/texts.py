@@ -73,6 +73,34 @@ ENGINE_ERRORS: dict[str, tuple[str, str]] = {
     "already_rated": ("{number} 已评价（一次一评）", "{number} has already been rated"),
     "rating_expired": ("{number} 的评价时间已过", "The time to rate {number} has passed"),
     "bad_score": ("评价分值无效：{score}（应为 1–5）", "Invalid score: {score} (must be 1–5)"),
+    "bad_moment": (
+        "评价时机无效：{moment}（窗口评价为 during 边办边评 或 after 办后再评）",
+        "Invalid rating moment: {moment} (a window rates during or after)",
+    ),
+    "moment_not_used": (
+        "本大厅未启用该评价方式：{moment}",
+        "This hall does not use the rating moment {moment}",
+    ),
+    "no_current_ticket": (
+        "{window} 号窗口当前没有在办的号可评价",
+        "Window {window} is not serving a ticket to rate",
+    ),
+    "bad_aspect": ("评价项目无效：{aspect}", "Invalid aspect of the hall: {aspect}"),
+    "unknown_followup": ("没有这个差评工单：{followup}", "Unknown follow-up: {followup}"),
+    "already_resolved": (
+        "差评工单 {followup} 已办结",
+        "Follow-up {followup} is already resolved",
+    ),
+    "not_resolved": (
+        "差评工单 {followup} 尚未办结，不能复评",
+        "Follow-up {followup} is not resolved yet: no re-rating before the fix",
+    ),
+    "bad_channel": ("回访方式无效：{channel}", "Invalid contact channel: {channel}"),
+    "bad_outcome": (
+        "办结结果无效：{outcome}（应为 fixed 已整改、explained 已解释、appealed 申诉）",
+        "Invalid outcome: {outcome} (fixed, explained or appealed)",
+    ),
+    "empty_note": ("请填写{what}", "Please write the {what_en}"),
 }
 
 # pause reason code -> (zh, en), as the boards and the clerk app show it.

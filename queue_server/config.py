@@ -12,7 +12,11 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
     [hall]       name_zh, name_en, public_url?, id?
     [policy]?    normal_per_priority? (≥1), max_wait_minutes? (≥1), day_start? "HH:MM",
                  timezone? (IANA name)
-    [ratings]?   invite_window_seconds?, followup_working_days?
+    [ratings]?   invite_window_seconds?, moments? (of "before", "during", "after"),
+                 contact_hours?, feedback_days?, resolve_days? (followup_working_days: the
+                 older name of resolve_days)
+    [calendar]?  hours? [{start, end}, ...], weekdays? "1-5", holidays? [dates],
+                 workdays? [dates] (调休: weekend days worked)
     [[services]] code, name_zh, name_en, prefix, category, location_zh, location_en?,
                  category_en?,
                  daily_quota?, hours?, priority?, appointments?
@@ -22,6 +26,13 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
     [[devices]]  id, role, token (≥16 characters), window?
     [[zones]]?   name, name_zh, name_en?, windows = [numbers]  (web board: /board?zone=name)
     [alerts]?    wait_minutes?, quota_left?, silent_minutes?, followup_warn_hours?
+
+好差评 moments: 未办先评 ("before", the hall itself), 边办边评 ("during"), 办后再评
+("after", the default). A 差评's work order runs three clocks on working time (the 2110 rule
+by default: contact within 2 working hours, feedback within 1 working day, resolved within 10
+working days). Working time is the ``[calendar]``: working hours (default 09:00–12:00 and
+13:30–17:30), working weekdays, public holidays and make-up working days, as dates
+(``2026-10-01`` or ``"2026-10-01"``), in the hall's timezone.
 
 Opening hours: ``hours = [{days = "1-5", start = "09:00", end = "12:00"}, ...]``; days are
 ISO weekdays (1 = Monday … 7 = Sunday) or English abbreviations, as ranges and lists
@@ -48,12 +59,14 @@ from queue_server.core.model import (
     Device,
     Hall,
     OpeningPeriod,
+    RatingMoment,
     RatingPolicy,
     Role,
     Service,
     Staff,
     StaffRole,
     Window,
+    WorkCalendar,
     Zone,
 )
 from queue_server.pins import is_pin_hash
@@ -86,7 +99,9 @@ _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", "letters, digits, _ . or -"
 _URL = r"(?i)^https?://[^/?#\s]", "an http:// or https:// address"
 _HOURS = 'an array like [{days = "1-5", start = "09:00", end = "12:00"}]'
 _WEIGHTS = "a table of service code = weight, like { SB = 3, YB = 1 }"
-_POLICY, _RATINGS, _ALERTS = CallPolicy(), RatingPolicy(), AlertPolicy()
+_POLICY, _RATINGS, _CALENDAR = CallPolicy(), RatingPolicy(), WorkCalendar()
+_ALERTS = AlertPolicy()
+MAX_CONTACT_HOURS = 72
 
 
 def load_hall(path: str | PathLike[str]) -> Hall:
@@ -112,6 +127,23 @@ def parse_hall(text: str, source: str = "<config>") -> Hall:
 
 
 # --- the file's types (decoded by msgspec) ------------------------------------------------
+
+
+class Day(dt.date):
+    """A date: a TOML local date or "YYYY-MM-DD"."""
+
+    @classmethod
+    def from_toml(cls, value: object) -> Day:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return cls(day.year, day.month, day.day)
+        raise ValueError(f'must be a date like 2026-10-01 or "2026-10-01", got {show(value)}')
 
 
 class Clock(dt.time):
@@ -156,10 +188,27 @@ class _Policy(TomlTable, frozen=True):
     timezone: Text = _POLICY.timezone
 
 
+ResolveDays = Annotated[int, Meta(ge=1, le=MAX_FOLLOWUP_WORKING_DAYS)]
+
+
 class _Ratings(TomlTable, frozen=True):
     invite_window_seconds: Annotated[int, Meta(ge=10, le=3600)] = _RATINGS.invite_window_s
-    followup_working_days: Annotated[int, Meta(ge=1, le=MAX_FOLLOWUP_WORKING_DAYS)] = (
-        _RATINGS.followup_working_days
+    moments: Annotated[tuple[RatingMoment, ...], Meta(min_length=1)] = (RatingMoment.AFTER,)
+    contact_hours: Annotated[float, Meta(gt=0, le=MAX_CONTACT_HOURS)] = _RATINGS.contact_hours
+    feedback_days: ResolveDays = _RATINGS.feedback_days
+    resolve_days: ResolveDays | None = None
+    followup_working_days: ResolveDays | None = None  # the older name of resolve_days
+
+
+class _Period(TomlTable, frozen=True):
+    start: Clock
+    end: Clock
+
+
+def _working_hours() -> tuple[_Period, ...]:
+    return tuple(
+        _Period(start=Clock(a.hour, a.minute), end=Clock(b.hour, b.minute))
+        for a, b in _CALENDAR.hours
     )
 
 
@@ -168,6 +217,18 @@ class _Alerts(TomlTable, frozen=True):
     quota_left: Annotated[int, Meta(ge=0, le=9999)] = _ALERTS.quota_left
     silent_minutes: Annotated[int, Meta(ge=1, le=24 * 60)] = _ALERTS.silent_s // 60
     followup_warn_hours: Annotated[int, Meta(ge=0, le=240)] = _ALERTS.followup_warn_s // 3600
+
+
+class _Calendar(TomlTable, frozen=True):
+    hours: Annotated[
+        tuple[_Period, ...],
+        Meta(
+            min_length=1, description='at least one period like [{start = "09:00", end = "12:00"}]'
+        ),
+    ] = msgspec.field(default_factory=_working_hours)
+    weekdays: str = "1-5"  # parsed by `_Rules.weekdays`
+    holidays: tuple[Day, ...] = ()
+    workdays: tuple[Day, ...] = ()
 
 
 class _Hours(TomlTable, frozen=True):
@@ -229,6 +290,7 @@ class _HallFile(TomlTable, frozen=True):
     policy: _Policy = msgspec.field(default_factory=_Policy)
     ratings: _Ratings = msgspec.field(default_factory=_Ratings)
     alerts: _Alerts = msgspec.field(default_factory=_Alerts)
+    calendar: _Calendar = msgspec.field(default_factory=_Calendar)
     staff: tuple[_Staff, ...] = ()
     devices: tuple[_Device, ...] = ()
     zones: tuple[_Zone, ...] = ()
@@ -269,10 +331,8 @@ class _Rules:
             staff=self.staff(file.staff),
             devices=self.devices(file.devices, {w.number for w in windows}),
             policy=policy,
-            ratings=RatingPolicy(
-                invite_window_s=file.ratings.invite_window_seconds,
-                followup_working_days=file.ratings.followup_working_days,
-            ),
+            ratings=self.ratings(file.ratings),
+            calendar=self.calendar(file.calendar),
             public_url=file.hall.public_url.rstrip("/"),
             id=file.hall.id,
             zones=self.zones(file.zones, {w.number for w in windows}),
@@ -282,6 +342,67 @@ class _Rules:
                 silent_s=60 * file.alerts.silent_minutes,
                 followup_warn_s=3600 * file.alerts.followup_warn_hours,
             ),
+        )
+
+    def ratings(self, ratings: _Ratings) -> RatingPolicy:
+        seen: dict[RatingMoment, str] = {}
+        for index, moment in enumerate(ratings.moments):
+            self.unique(seen, moment, f"ratings.moments[{index}]", "rating moment")
+        if ratings.resolve_days is not None and ratings.followup_working_days is not None:
+            raise self.fail(
+                "ratings.followup_working_days",
+                "is the older name of resolve_days: give one of them, not both",
+            )
+        resolve = ratings.resolve_days or ratings.followup_working_days or _RATINGS.resolve_days
+        if ratings.feedback_days > resolve:
+            raise self.fail(
+                "ratings.feedback_days",
+                f"must not be after the resolution ({resolve} working days)",
+            )
+        return RatingPolicy(
+            invite_window_s=ratings.invite_window_seconds,
+            moments=frozenset(ratings.moments),
+            contact_hours=float(ratings.contact_hours),
+            feedback_days=ratings.feedback_days,
+            resolve_days=resolve,
+        )
+
+    def calendar(self, calendar: _Calendar) -> WorkCalendar:
+        hours: list[tuple[dt.time, dt.time]] = []
+        for index, period in enumerate(calendar.hours):
+            where = f"calendar.hours[{index}]"
+            start = dt.time(period.start.hour, period.start.minute)
+            end = dt.time(period.end.hour, period.end.minute)
+            if start >= end:
+                raise self.fail(
+                    where, f"start {start:%H:%M} must be before end {end:%H:%M} (same day)"
+                )
+            if hours and start < hours[-1][1]:
+                raise self.fail(
+                    where, f"must start at or after the end of calendar.hours[{index - 1}]"
+                )
+            hours.append((start, end))
+        weekdays = self.weekdays(calendar.weekdays, "calendar.weekdays")
+        holidays: dict[str, str] = {}
+        for index, day in enumerate(calendar.holidays):
+            self.unique(holidays, day.isoformat(), f"calendar.holidays[{index}]", "holiday")
+        workdays: dict[str, str] = {}
+        for index, day in enumerate(calendar.workdays):
+            where = f"calendar.workdays[{index}]"
+            date = dt.date(day.year, day.month, day.day)
+            self.unique(workdays, date.isoformat(), where, "make-up working day")
+            if date.isoformat() in holidays:
+                raise self.fail(where, f"{date} is also listed in calendar.holidays")
+            if date.isoweekday() in weekdays:
+                raise self.fail(
+                    where,
+                    f"{date} is a working weekday already; list only weekend days worked (调休)",
+                )
+        return WorkCalendar(
+            hours=tuple(hours),
+            weekdays=weekdays,
+            holidays=frozenset(dt.date.fromisoformat(d) for d in holidays),
+            workdays=frozenset(dt.date.fromisoformat(d) for d in workdays),
         )
 
     def policy(self, policy: _Policy) -> CallPolicy:

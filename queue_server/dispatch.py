@@ -53,6 +53,22 @@ COMMANDS: dict[type[rq.Request], tuple[str, Callable[[Any], Any]]] = {
     rq.ManageWindow: ("window", lambda r: _manage_window(r)),
     rq.PostNotice: ("notice", lambda r: core.PostNotice(text_zh=r.text_zh, text_en=r.text_en)),
     rq.AckAlert: ("alert", lambda r: core.AckAlert(alert=r.alert, note=r.note)),
+    rq.FollowupAssign: (
+        "followup",
+        lambda r: core.AssignFollowup(followup=r.followup, owner=r.owner),
+    ),
+    rq.FollowupContact: (
+        "followup",
+        lambda r: core.ContactFollowup(followup=r.followup, note=r.note, channel=r.channel),
+    ),
+    rq.FollowupResolve: (
+        "followup",
+        lambda r: core.ResolveFollowup(followup=r.followup, outcome=r.outcome, note=r.note),
+    ),
+    rq.FollowupRerate: (
+        "followup",
+        lambda r: core.RerateFollowup(followup=r.followup, score=r.score),
+    ),
 }
 
 

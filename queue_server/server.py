@@ -366,7 +366,7 @@ class HallServer:
                         "name_en": self.hall.name_en,
                         "timezone": self.hall.policy.timezone,
                     },
-                    "snapshot": self.service.snapshot(now),
+                    "snapshot": PUBLIC.snapshot(self.service.snapshot(now)),
                 }
 
             def subscribe(reply: dict[str, Any]) -> None:
@@ -477,7 +477,7 @@ class HallServer:
         if device.role is Role.MANAGER:
             snapshot["lockouts"] = self.pins.lockouts()
             snapshot["alerts"] = self.service.engine.open_alerts()
-        return snapshot
+        return VIEWS[device.role].snapshot(snapshot)
 
     def snapshot_reply(self, device: Device) -> Callable[[Engine, float], dict[str, Any]]:
         def read(engine: Engine, now: float) -> dict[str, Any]:

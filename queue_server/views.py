@@ -28,6 +28,9 @@ _OWN_ONLY = frozenset({"token", "status_url"})
 _CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
 _STAFF_IDS = frozenset({"staff", "actor", "issuer"})
 
+# Parts of a snapshot only a manager receives.
+_MANAGERS_ONLY = frozenset({"followups", "alerts", "lockouts"})
+
 # Event types only a manager receives; the other views get a stand-in (kind "private").
 PRIVATE_KINDS = frozenset(
     {
@@ -57,6 +60,13 @@ class View:
     def of(self, message: Any, own: str | None = None) -> Any:
         """``message`` without the hidden keys (a copy; the original is not changed)."""
         return _scrub(message, self.hidden, own)
+
+    def snapshot(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """A snapshot as this view receives it: the manager's lists only for managers."""
+        if not self.private:
+            snapshot = {k: v for k, v in snapshot.items() if k not in _MANAGERS_ONLY}
+        picture: dict[str, Any] = self.of(snapshot)
+        return picture
 
     def event(self, event: dict[str, Any]) -> dict[str, Any]:
         """A stored event as this view receives it: its message, or a private stand-in."""

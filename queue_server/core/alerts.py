@@ -4,7 +4,9 @@
 key): ``wait:<service>`` (a citizen has waited past the threshold), ``quota:<service>`` (a
 service's daily quota is nearly or fully taken), ``paper:<device>`` (a kiosk's printer is low
 on paper, out, open or not answering), ``silent:<device>`` (a kiosk, board or bridge has been
-offline, or never connected, for too long). `check_alerts` raises the new ones (and raises one
+offline, or never connected, for too long), ``followup:<id>:<clock>`` (a 差评 work order's
+contact, feedback or resolution deadline is near: warning, or past: critical). `check_alerts`
+raises the new ones (and raises one
 again when it gets worse: warning to critical), and forgets an acknowledged one once its
 condition has gone, so that it is raised again only when the condition comes back.
 """
@@ -15,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import commands as c
-from .days import day_start_at, is_open
+from .days import day_start_at, is_open, local_time
 from .errors import refusal
+from .followups import ClockState, clocks
 from .handlers import Context, Decision
 from .model import Role
 from .state import State
-from .texts import ALERT_TEXTS
+from .texts import ALERT_TEXTS, FOLLOWUP_STEP_TEXTS
 from .views import Directory
 
 __all__ = ["Condition", "ack_alert", "alert_dict", "check_alerts", "conditions", "open_alerts"]
@@ -60,6 +63,7 @@ def conditions(d: Directory, state: State, now: float, since: float = 0.0) -> di
     found += _quotas(d, state)
     found += _printers(state)
     found += _silent(d, state, now, since)
+    found += _followups(d, state, now)
     return {cond.key: cond for cond in found}
 
 
@@ -158,6 +162,30 @@ def _silent(d: Directory, state: State, now: float, since: float) -> list[Condit
                     text,
                     fields | {"device": device.id},
                 )
+            )
+    return found
+
+
+def _followups(d: Directory, state: State, now: float) -> list[Condition]:
+    """Each running clock of an open 差评 work order near its deadline, or past it."""
+    warn = d.hall.alerts.followup_warn_s
+    found = []
+    for f in sorted(state.followups.values(), key=lambda f: f.id):
+        if f.resolved_at is not None:
+            continue
+        for clock in clocks(f, now):
+            if clock.state == ClockState.OVERDUE:
+                level, text = "critical", "followup_overdue"
+            elif clock.state == ClockState.RUNNING and clock.due - now <= warn:
+                level, text = "warning", "followup_due"
+            else:
+                continue
+            step_zh, step_en = FOLLOWUP_STEP_TEXTS[clock.name]
+            due = local_time(clock.due, d.hall.policy.timezone).strftime("%m-%d %H:%M")
+            fields = {"number": f.id, "step_zh": step_zh, "step_en": step_en, "due": due}
+            kind = "followup_overdue" if level == "critical" else "followup_due"
+            found.append(
+                Condition(f"followup:{f.id}:{clock.name}", kind, f.id, level, text, fields)
             )
     return found
 

@@ -12,12 +12,14 @@ from .model import PauseReason, TicketClass
 __all__ = [
     "COMMANDS",
     "AckAlert",
+    "AssignFollowup",
     "CallNext",
     "CallNumber",
     "CallParked",
     "CheckAlerts",
     "CloseWindow",
     "Command",
+    "ContactFollowup",
     "Finish",
     "InviteRating",
     "ManagerLogIn",
@@ -29,8 +31,11 @@ __all__ = [
     "PauseWindow",
     "PostNotice",
     "Rate",
+    "RateHall",
     "Recall",
     "ReportDeviceStatus",
+    "RerateFollowup",
+    "ResolveFollowup",
     "ResumeWindow",
     "StartDay",
     "TakeTicket",
@@ -161,11 +166,62 @@ class InviteRating:
 
 @dataclass(frozen=True)
 class Rate:
-    """A rating for the ticket this window finished last; ``source`` names the input."""
+    """A rating of a ticket at this window; ``source`` names the input.
+
+    ``moment`` is ``"after"`` (办后再评: the ticket this window finished last) or
+    ``"during"`` (边办边评: the ticket it is serving now).
+    """
 
     window: int
     score: int
     source: str = "evaluator"
+    moment: str = "after"
+
+
+@dataclass(frozen=True)
+class RateHall:
+    """未办先评: a rating of the hall itself (``aspect``), attached to no ticket."""
+
+    score: int
+    aspect: str = "overall"
+    source: str = "evaluator"
+
+
+# -- 差评 work orders: the actor is the acting staff id (a hall manager) ------------------
+
+
+@dataclass(frozen=True)
+class AssignFollowup:
+    """Give a 差评 work order to a staff member (by default the clerk who served)."""
+
+    followup: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class ContactFollowup:
+    """A 回访 record: how the citizen was reached and what they said."""
+
+    followup: str
+    note: str
+    channel: str = "phone"
+
+
+@dataclass(frozen=True)
+class ResolveFollowup:
+    """The outcome of a 差评 work order: fixed, explained or appealed."""
+
+    followup: str
+    outcome: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RerateFollowup:
+    """The citizen's rating after the fix, recorded beside the original."""
+
+    followup: str
+    score: int
 
 
 @dataclass(frozen=True)
@@ -253,6 +309,11 @@ Command = (
     | CallParked
     | InviteRating
     | Rate
+    | RateHall
+    | AssignFollowup
+    | ContactFollowup
+    | ResolveFollowup
+    | RerateFollowup
     | ReportDeviceStatus
     | MarkPresence
     | StartDay
@@ -280,6 +341,11 @@ COMMANDS: tuple[type[Command], ...] = (
     CallParked,
     InviteRating,
     Rate,
+    RateHall,
+    AssignFollowup,
+    ContactFollowup,
+    ResolveFollowup,
+    RerateFollowup,
     ReportDeviceStatus,
     MarkPresence,
     StartDay,

@@ -9,9 +9,20 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from .model import CallPolicy, Service
+from .model import CallPolicy, Service, WorkCalendar
 
-__all__ = ["add_working_days", "business_day", "day_start_at", "is_open", "local_time"]
+__all__ = [
+    "add_working_days",
+    "add_working_time",
+    "business_day",
+    "day_start_at",
+    "end_of_working_day",
+    "is_open",
+    "local_time",
+    "working_days_due",
+]
+
+MAX_SEARCH_DAYS = 3 * 366  # a calendar without a working day in this span is refused
 
 
 @lru_cache(maxsize=16)
@@ -66,16 +77,70 @@ def is_open(service: Service, now: float, timezone: str) -> bool:
     return False
 
 
-def add_working_days(day: str, count: int) -> str:
-    """The date ``count`` working days (Monday–Friday) after ``day``.
+def add_working_days(day: str, count: int, calendar: WorkCalendar | None = None) -> str:
+    """The date ``count`` working days after ``day`` (``day`` itself is not counted).
 
-    好差评 回访: a 差评 must be followed up within N working days. Public holidays are not
-    modelled here.
+    Without a calendar, Monday–Friday are the working days; with one, its weekdays, less its
+    public holidays, plus its make-up working days (调休). Periods counted in days begin on
+    the next day (民法典 第二百零一条: 开始的当日不计入).
     """
+    calendar = calendar or WorkCalendar()
     date = dt.date.fromisoformat(day)
     remaining = count
+    searched = 0
     while remaining > 0:
         date += dt.timedelta(days=1)
-        if date.isoweekday() <= 5:
+        searched += 1
+        if calendar.is_working_day(date):
             remaining -= 1
+            searched = 0
+        elif searched > MAX_SEARCH_DAYS:
+            raise ValueError("the calendar has no working day")
     return date.isoformat()
+
+
+def _at(day: dt.date, clock: dt.time, timezone: str) -> float:
+    return dt.datetime.combine(day, clock, tzinfo=_zone(timezone)).timestamp()
+
+
+def end_of_working_day(day: str, calendar: WorkCalendar, timezone: str) -> float:
+    """The end of the last working period of ``day`` (POSIX seconds, hall timezone)."""
+    last = max(end for _, end in calendar.hours)
+    return _at(dt.date.fromisoformat(day), last, timezone)
+
+
+def working_days_due(now: float, count: int, calendar: WorkCalendar, timezone: str) -> float:
+    """A clock of ``count`` working days started at ``now``: the end of the working day
+    ``count`` working days after ``now``'s local date (the starting day is not counted)."""
+    start = local_time(now, timezone).date().isoformat()
+    return end_of_working_day(add_working_days(start, count, calendar), calendar, timezone)
+
+
+def add_working_time(now: float, seconds: float, calendar: WorkCalendar, timezone: str) -> float:
+    """The moment ``seconds`` of working time after ``now``.
+
+    Working time is the calendar's hours on its working days; a clock started outside them
+    (at night, on a weekend or a holiday) starts running when the next working period opens.
+    Periods counted in hours begin at once (民法典 第二百零一条).
+    """
+    if not calendar.hours:
+        raise ValueError("the calendar has no working hours")
+    day = local_time(now, timezone).date()
+    remaining = max(0.0, seconds)
+    searched = 0
+    while True:
+        if calendar.is_working_day(day):
+            searched = 0
+            for start, end in sorted(calendar.hours):
+                begin = max(now, _at(day, start, timezone))
+                finish = _at(day, end, timezone)
+                if begin >= finish:
+                    continue
+                if remaining <= finish - begin:
+                    return begin + remaining
+                remaining -= finish - begin
+        else:
+            searched += 1
+            if searched > MAX_SEARCH_DAYS:
+                raise ValueError("the calendar has no working day")
+        day += dt.timedelta(days=1)

@@ -23,13 +23,21 @@ from .alerts import ack_alert, check_alerts, open_alerts
 from .commands import Command
 from .days import business_day
 from .errors import DomainError, refusal
+from .followups import (
+    Clock,
+    assign_followup,
+    clocks,
+    contact_followup,
+    rerate_followup,
+    resolve_followup,
+)
 from .handlers import Context, Decision, day_start_events
 from .manager import manager_log_in, manager_log_out, post_notice
 from .model import Hall
-from .ratings import invite_rating, rate
+from .ratings import invite_rating, rate, rate_hall
 from .state import Event, State, apply_event
 from .storable import unstorable
-from .views import Directory, position, snapshot, ticket_dict
+from .views import Directory, followup_dict, position, snapshot, ticket_dict
 
 __all__ = ["HANDLERS", "Engine", "Result"]
 
@@ -52,6 +60,11 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.CallParked: h.call_parked,
     c.InviteRating: invite_rating,
     c.Rate: rate,
+    c.RateHall: rate_hall,
+    c.AssignFollowup: assign_followup,
+    c.ContactFollowup: contact_followup,
+    c.ResolveFollowup: resolve_followup,
+    c.RerateFollowup: rerate_followup,
     c.ReportDeviceStatus: h.report_device_status,
     c.MarkPresence: h.mark_presence,
     c.StartDay: h.start_day,
@@ -151,6 +164,15 @@ class Engine:
         if self._state.day is None:
             return None
         return self.ticket(f"{self._state.day}-{number}")
+
+    def followup(self, followup_id: str) -> dict[str, Any] | None:
+        """A 差评 work order by id (open, or resolved and not yet re-rated or too old)."""
+        f = self._state.followups.get(followup_id)
+        return followup_dict(f) if f else None
+
+    def followup_clocks(self, now: float) -> dict[str, list[Clock]]:
+        """Where each kept work order's clocks stand at ``now`` (for alerts and the wall)."""
+        return {key: clocks(f, now) for key, f in sorted(self._state.followups.items())}
 
     def position(self, ticket_id: str, now: float) -> dict[str, Any]:
         """State, people ahead and estimated wait of a ticket; raises ``unknown_ticket``."""

@@ -11,14 +11,17 @@ Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able 
 
     DomainError
     ├── NotFound                unknown_service, unknown_window, unknown_ticket, unknown_staff,
-    │                           unknown_alert
+    │                           unknown_followup, unknown_alert
     ├── NotAllowed              not_manager (a staff member without the manager role)
     ├── ServiceUnavailable      service_closed, quota_reached, class_not_allowed,
     │                           already_holding
     ├── WindowStateError        window_closed, window_paused, window_busy, window_idle,
     │                           already_open, not_serving_service, staff_busy_elsewhere
     ├── TicketStateError        queue_empty, ticket_not_waiting, ticket_not_parked
-    ├── RatingRejected          no_served_ticket, already_rated, rating_expired, bad_score
+    ├── RatingRejected          no_served_ticket, already_rated, rating_expired, bad_score,
+    │                           bad_moment, moment_not_used, no_current_ticket, bad_aspect
+    ├── FollowupRefused         already_resolved, not_resolved, bad_channel, bad_outcome,
+    │                           empty_note (a 差评 work order's step the rules refuse)
     └── UnstorableValue         unstorable_value (text that is not valid UTF-8, an integer
                                 too large to store: refused before it reaches the log)
 
@@ -33,6 +36,7 @@ from .texts import ERROR_TEXTS
 __all__ = [
     "CODES",
     "DomainError",
+    "FollowupRefused",
     "NotAllowed",
     "NotFound",
     "RatingRejected",
@@ -91,13 +95,24 @@ class RatingRejected(DomainError):
     """A rating (好差评) that cannot be attached to a served ticket."""
 
 
+class FollowupRefused(DomainError):
+    """A step of a 差评 work order (assign, 回访, resolve, re-rate) the rules refuse."""
+
+
 class UnstorableValue(DomainError):
     """A command would put a value in the log that the log cannot hold faithfully."""
 
 
 _CLASSES: dict[str, type[DomainError]] = {
     **dict.fromkeys(
-        ("unknown_service", "unknown_window", "unknown_ticket", "unknown_staff", "unknown_alert"),
+        (
+            "unknown_service",
+            "unknown_window",
+            "unknown_ticket",
+            "unknown_staff",
+            "unknown_followup",
+            "unknown_alert",
+        ),
         NotFound,
     ),
     "not_manager": NotAllowed,
@@ -119,7 +134,21 @@ _CLASSES: dict[str, type[DomainError]] = {
     ),
     **dict.fromkeys(("queue_empty", "ticket_not_waiting", "ticket_not_parked"), TicketStateError),
     **dict.fromkeys(
-        ("no_served_ticket", "already_rated", "rating_expired", "bad_score"), RatingRejected
+        (
+            "no_served_ticket",
+            "already_rated",
+            "rating_expired",
+            "bad_score",
+            "bad_moment",
+            "moment_not_used",
+            "no_current_ticket",
+            "bad_aspect",
+        ),
+        RatingRejected,
+    ),
+    **dict.fromkeys(
+        ("already_resolved", "not_resolved", "bad_channel", "bad_outcome", "empty_note"),
+        FollowupRefused,
     ),
     "unstorable_value": UnstorableValue,
 }

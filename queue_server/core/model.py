@@ -141,10 +141,74 @@ class CallPolicy:
     timezone: str = "Asia/Shanghai"
 
 
+class RatingMoment(StrEnum):
+    """When a citizen rates (镇便民服务中心 practice); a hall configures which it uses."""
+
+    BEFORE = "before"  # 未办先评: the hall itself on entering, attached to no ticket
+    DURING = "during"  # 边办边评: the ticket being served at the window
+    AFTER = "after"  # 办后再评: the finished ticket
+
+
+class HallAspect(StrEnum):
+    """What a 未办先评 rates of the hall."""
+
+    OVERALL = "overall"  # 整体
+    ENVIRONMENT = "environment"  # 环境
+    VOLUNTEERS = "volunteers"  # 志愿者
+    GUIDANCE = "guidance"  # 导办
+
+
+class FollowupOutcome(StrEnum):
+    """How a 差评 work order ended."""
+
+    FIXED = "fixed"  # 已整改
+    EXPLAINED = "explained"  # 已解释说明
+    APPEALED = "appealed"  # 申诉
+
+
+class ContactChannel(StrEnum):
+    """How a 回访 reached the citizen."""
+
+    PHONE = "phone"
+    VISIT = "visit"
+    SMS = "sms"
+    OTHER = "other"
+
+
 @dataclass(frozen=True)
 class RatingPolicy:
+    """好差评: the moments used, the invitation window and the 差评 work order's clocks.
+
+    The clocks follow the 2110 rule by default: contact the citizen within 2 working hours,
+    give feedback within 1 working day, resolve within 10 working days (counted on the
+    hall's ``WorkCalendar``).
+    """
+
     invite_window_s: int = 120  # an unprompted press is accepted this long after finish
-    followup_working_days: int = 3  # 差评 回访 deadline
+    moments: frozenset[RatingMoment] = frozenset({RatingMoment.AFTER})
+    contact_hours: float = 2.0  # working hours
+    feedback_days: int = 1  # working days
+    resolve_days: int = 10  # working days
+
+
+def _default_hours() -> tuple[tuple[dt.time, dt.time], ...]:
+    return ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 30)))
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working time, on which the 差评 clocks run: hours of a working day, the working
+    weekdays, public holidays (法定节假日) and make-up working days (调休上班)."""
+
+    hours: tuple[tuple[dt.time, dt.time], ...] = field(default_factory=_default_hours)
+    weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})  # ISO: 1 = Monday
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()  # 调休: a weekend day worked
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.workdays:
+            return True
+        return day.isoweekday() in self.weekdays and day not in self.holidays
 
 
 @dataclass(frozen=True)
@@ -179,6 +243,7 @@ class Hall:
     devices: tuple[Device, ...] = ()
     policy: CallPolicy = field(default_factory=CallPolicy)
     ratings: RatingPolicy = field(default_factory=RatingPolicy)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
     public_url: str = "http://localhost:8765"  # base of the ticket status page (QR code)
     id: str = "hall"  # the hall's id among a city's halls: every stored event carries it
     zones: tuple[Zone, ...] = ()  # board zones; none: every board shows every window

@@ -25,9 +25,18 @@ ticket_finished         ticket, number, window, staff, service, duration_s
 ticket_transferred      ticket, number, window, from_service, to_service, to_window
 ticket_parked           ticket, number, window, service
 rating_invited          ticket, number, window
-rating_recorded         ticket, number, service, window, staff, score, level, bad, source
-rating_rejected         reason (code), ticket (or None), window, score, source
-followup_opened         ticket, number, service, window, staff, score, deadline
+rating_recorded         ticket, number, service, window, staff, score, level, bad, source,
+                        moment (``during`` 边办边评 or ``after`` 办后再评; absent: after)
+rating_rejected         reason (code), ticket (or None), window, score, source, moment
+hall_rated              score, level, bad, aspect, source (未办先评: no ticket)
+followup_opened         followup (its id; absent in older logs: the ticket id), ticket, number,
+                        service, window, staff (all None for a hall rating), score, moment,
+                        aspect, owner, deadline (the resolution's date), contact_due,
+                        feedback_due, resolve_due (POSIX seconds on working time)
+followup_assigned       followup, owner (a staff id)
+followup_contacted      followup, channel, note (a 回访; the actor is who made it)
+followup_resolved       followup, outcome (fixed | explained | appealed), note
+followup_rerated        followup, score, level, bad (the citizen's rating after the fix)
 device_status           device, role, status, detail (a device's health; the last one of
                         each device is kept across days)
 staff_locked            staff, device, window, until (wrong PINs; for the log and managers)
@@ -44,6 +53,7 @@ manager_logged_out      device, staff
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,7 +64,9 @@ from .model import TicketClass, TicketState, WindowState
 __all__ = [
     "DURATIONS_KEPT",
     "OPEN_STATES",
+    "RERATE_DAYS",
     "Event",
+    "Followup",
     "State",
     "Ticket",
     "WindowStatus",
@@ -67,6 +79,7 @@ Event = dict[str, Any]
 
 OPEN_STATES = frozenset({TicketState.WAITING, TicketState.CALLED, TicketState.PARKED})
 DURATIONS_KEPT = 20  # service durations kept per service and per window for estimates
+RERATE_DAYS = 30  # a resolved work order can be re-rated for this many days
 
 
 @dataclass
@@ -95,8 +108,39 @@ class Ticket:
     transfers: int = 0
     calls: int = 0
     reason: dict[str, Any] | None = None  # why it was last called
-    rating: int | None = None
+    rating: int | None = None  # 办后再评
+    rating_during: int | None = None  # 边办边评
     followup_deadline: str | None = None
+
+
+@dataclass
+class Followup:
+    """A 差评 work order: who owns it, its clocks, its 回访 records, outcome and re-rating."""
+
+    id: str
+    day: str  # the business day it was opened
+    opened_at: float
+    score: int
+    moment: str
+    deadline: str  # the resolution's date
+    ticket: str | None = None  # None: a rating of the hall (未办先评)
+    number: str | None = None
+    service: str | None = None
+    window: int | None = None
+    staff: str | None = None  # who served the ticket
+    aspect: str | None = None  # of the hall, for 未办先评
+    owner: str | None = None
+    contact_due: float | None = None
+    feedback_due: float | None = None
+    resolve_due: float | None = None
+    contacts: list[dict[str, Any]] = field(default_factory=list)  # at, channel, note, staff
+    outcome: str | None = None
+    outcome_note: str | None = None
+    resolved_at: float | None = None
+    resolved_day: str | None = None
+    rerating: int | None = None
+    rerated_at: float | None = None
+    rerated_day: str | None = None
 
 
 @dataclass
@@ -142,6 +186,9 @@ class State:
     # kept (so not raised again) until their condition has gone.
     alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
     notice: dict[str, Any] | None = None  # the boards' notice a manager posted last
+    # 差评 work orders: the open ones, and resolved ones until re-rated or RERATE_DAYS old.
+    followups: dict[str, Followup] = field(default_factory=dict)
+    followups_opened: int = 0  # today's, numbering the ids
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -210,6 +257,13 @@ def _day_started(state: State, e: Event) -> None:
     state.issued.clear()
     state.requests.clear()
     state.issue_order = 0
+    state.followups_opened = 0
+    state.followups = {
+        k: f
+        for k, f in state.followups.items()
+        if f.resolved_day is None
+        or (f.rerating is None and _days_between(f.resolved_day, state.day) <= RERATE_DAYS)
+    }
     for status in state.windows.values():
         status.normal_since_priority = 0
         status.last_served = None
@@ -338,9 +392,18 @@ def _rating_invited(state: State, e: Event) -> None:
     state.window(e["window"]).invited = e["ticket"]
 
 
+def _days_between(first: str, last: str | None) -> int:
+    if last is None:
+        return 0
+    return (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days
+
+
 def _rating_recorded(state: State, e: Event) -> None:
     t = state.tickets[e["ticket"]]
-    t.rating = e["score"]
+    if e.get("moment", "after") == "during":
+        t.rating_during = e["score"]
+    else:
+        t.rating = e["score"]
     state.window(e["window"]).last_rating = {
         "ticket": t.id,
         "number": t.number,
@@ -355,8 +418,57 @@ def _rating_rejected(state: State, e: Event) -> None:
     """Recorded for the log and reports; the state does not change."""
 
 
+def _hall_rated(state: State, e: Event) -> None:
+    """未办先评 is recorded for the log and reports; a bad one opens a work order next."""
+
+
 def _followup_opened(state: State, e: Event) -> None:
-    state.tickets[e["ticket"]].followup_deadline = e["deadline"]
+    ticket = e.get("ticket")
+    key = e.get("followup") or ticket
+    if ticket is not None and ticket in state.tickets:
+        state.tickets[ticket].followup_deadline = e["deadline"]
+    if key is None:
+        return
+    state.followups[key] = Followup(
+        id=key,
+        day=e["day"],
+        opened_at=e["at"],
+        score=e["score"],
+        moment=e.get("moment", "after"),
+        deadline=e["deadline"],
+        ticket=ticket,
+        number=e.get("number"),
+        service=e.get("service"),
+        window=e.get("window"),
+        staff=e.get("staff"),
+        aspect=e.get("aspect"),
+        owner=e.get("owner"),
+        contact_due=e.get("contact_due"),
+        feedback_due=e.get("feedback_due"),
+        resolve_due=e.get("resolve_due"),
+    )
+    if e["day"] == state.day:
+        state.followups_opened += 1
+
+
+def _followup_assigned(state: State, e: Event) -> None:
+    state.followups[e["followup"]].owner = e["owner"]
+
+
+def _followup_contacted(state: State, e: Event) -> None:
+    contact = {"at": e["at"], "channel": e["channel"], "note": e["note"], "staff": e["actor"]}
+    state.followups[e["followup"]].contacts.append(contact)
+
+
+def _followup_resolved(state: State, e: Event) -> None:
+    f = state.followups[e["followup"]]
+    f.outcome, f.outcome_note = e["outcome"], e["note"]
+    f.resolved_at, f.resolved_day = e["at"], e["day"]
+
+
+def _followup_rerated(state: State, e: Event) -> None:
+    f = state.followups[e["followup"]]
+    f.rerating, f.rerated_at, f.rerated_day = e["score"], e["at"], e["day"]
 
 
 def _ticket_expired(state: State, e: Event) -> None:
@@ -431,7 +543,12 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "rating_invited": _rating_invited,
     "rating_recorded": _rating_recorded,
     "rating_rejected": _rating_rejected,
+    "hall_rated": _hall_rated,
     "followup_opened": _followup_opened,
+    "followup_assigned": _followup_assigned,
+    "followup_contacted": _followup_contacted,
+    "followup_resolved": _followup_resolved,
+    "followup_rerated": _followup_rerated,
     "ticket_expired": _ticket_expired,
     "device_status": _device_status,
     "staff_locked": _staff_locked,

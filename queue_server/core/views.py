@@ -11,13 +11,15 @@ from typing import Any
 from .days import is_open
 from .model import CallPolicy, Hall, Service, TicketClass, TicketState, Window, WindowState
 from .policy import queue_order
-from .state import State, Ticket
+from .state import Followup, State, Ticket
 
 __all__ = [
     "DEFAULT_SERVICE_S",
     "Directory",
     "ahead_of",
     "estimated_wait",
+    "followup_dict",
+    "followups_shown",
     "position",
     "snapshot",
     "ticket_dict",
@@ -66,6 +68,7 @@ def ticket_dict(d: Directory, t: Ticket) -> dict[str, Any]:
         "token": t.token,
         "status_url": f"{d.public_base}/t/{t.token}" if t.token else None,
         "rating": t.rating,
+        "rating_during": t.rating_during,
         "calls": t.calls,
         "reason": t.reason,
     }
@@ -276,7 +279,49 @@ def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str
     }
 
 
+def followup_dict(f: Followup) -> dict[str, Any]:
+    """A 差评 work order as the manager sees it (``contract.records.Followup``)."""
+    return {
+        "followup": f.id,
+        "day": f.day,
+        "score": f.score,
+        "opened_at": f.opened_at,
+        "deadline": f.deadline,
+        "ticket": f.ticket,
+        "number": f.number,
+        "service": f.service,
+        "window": f.window,
+        "staff": f.staff,
+        "moment": f.moment,
+        "aspect": f.aspect,
+        "owner": f.owner,
+        "contact_due": f.contact_due,
+        "feedback_due": f.feedback_due,
+        "resolve_due": f.resolve_due,
+        "contacts": [dict(entry) for entry in f.contacts],
+        "outcome": f.outcome,
+        "outcome_note": f.outcome_note,
+        "resolved_at": f.resolved_at,
+        "rerating": f.rerating,
+        "rerated_at": f.rerated_at,
+    }
+
+
+def followups_shown(state: State) -> list[Followup]:
+    """The work orders a manager's snapshot lists: the open ones and those closed today."""
+    return sorted(
+        (
+            f
+            for f in state.followups.values()
+            if f.resolved_day is None or state.day in (f.resolved_day, f.rerated_day)
+        ),
+        key=lambda f: (f.opened_at, f.id),
+    )
+
+
 def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
+    """The picture of the hall; ``followups`` is for managers only (the server's views drop
+    it for every other role)."""
     return {
         "day": state.day,
         "waiting": [ticket_dict(d, t) for t in state.waiting()],
@@ -284,4 +329,5 @@ def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
         "services": [service_dict(d, state, s, now) for s in d.hall.services],
         "devices": [dict(state.devices[k]) for k in sorted(state.devices)],
         "notice": dict(state.notice) if state.notice else None,
+        "followups": [followup_dict(f) for f in followups_shown(state)],
     }

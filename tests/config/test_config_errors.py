@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -472,3 +473,173 @@ def test_the_hall_id_is_read_and_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_hall(bad)
     assert caught.value.line == 15 and "hall.id" in str(caught.value)
+
+
+# -- 好差评 moments, the 差评 clocks and the working calendar --------------------------------
+
+GOOD_LINES = len(GOOD.splitlines())
+
+
+def with_tables(text: str) -> str:
+    """GOOD with ``text`` appended; its first line is GOOD_LINES + 1."""
+    return GOOD + text
+
+
+def test_ratings_and_calendar_defaults() -> None:
+    hall = parse_hall(GOOD)
+    assert hall.ratings.moments == {"after"}
+    assert (hall.ratings.contact_hours, hall.ratings.feedback_days) == (2.0, 1)
+    assert hall.ratings.resolve_days == 10
+    assert hall.calendar.hours == (
+        (dt.time(9, 0), dt.time(12, 0)),
+        (dt.time(13, 30), dt.time(17, 30)),
+    )
+    assert hall.calendar.weekdays == {1, 2, 3, 4, 5}
+    assert hall.calendar.holidays == hall.calendar.workdays == frozenset()
+
+
+def test_ratings_and_calendar_are_read() -> None:
+    hall = parse_hall(
+        with_tables(
+            "[ratings]\n"
+            'moments = ["before", "during", "after"]\n'
+            "contact_hours = 1.5\nfeedback_days = 2\nresolve_days = 5\n"
+            "[calendar]\n"
+            'hours = [{ start = "08:30", end = "12:00" }, { start = 14:00:00, end = "18:00" }]\n'
+            'weekdays = "1-6"\n'
+            'holidays = [2026-10-01, "2026-10-02"]\n'
+            'workdays = ["2026-10-11"]\n'
+        )
+    )
+    assert hall.ratings.moments == {"before", "during", "after"}
+    assert (hall.ratings.contact_hours, hall.ratings.feedback_days) == (1.5, 2)
+    assert hall.ratings.resolve_days == 5
+    assert hall.calendar.hours[1] == (dt.time(14, 0), dt.time(18, 0))
+    assert hall.calendar.weekdays == {1, 2, 3, 4, 5, 6}
+    assert hall.calendar.holidays == {dt.date(2026, 10, 1), dt.date(2026, 10, 2)}
+    assert hall.calendar.workdays == {dt.date(2026, 10, 11)}
+
+
+def test_the_older_name_of_resolve_days_is_still_read() -> None:
+    hall = parse_hall(with_tables("[ratings]\nfollowup_working_days = 3\n"))
+    assert hall.ratings.resolve_days == 3
+
+
+RATINGS_BAD = [
+    # (id, appended text, field, line offset from GOOD_LINES, phrase)
+    (
+        "unknown-moment",
+        '[ratings]\nmoments = ["after", "later"]\n',
+        "ratings.moments[1]",
+        2,
+        'must be "before", "during" or "after", got "later"',
+    ),
+    ("no-moment", "[ratings]\nmoments = []\n", "ratings.moments", 2, "must not be empty"),
+    (
+        "moment-twice",
+        '[ratings]\nmoments = ["after",\n  "after"]\n',
+        "ratings.moments[1]",
+        3,
+        'duplicate rating moment "after"',
+    ),
+    (
+        "contact-zero",
+        "[ratings]\ncontact_hours = 0\n",
+        "ratings.contact_hours",
+        2,
+        "must be more than 0 and at most 72, got 0",
+    ),
+    (
+        "resolve-too-long",
+        "[ratings]\nresolve_days = 16\n",
+        "ratings.resolve_days",
+        2,
+        "must be between 1 and 15, got 16",
+    ),
+    (
+        "both-names",
+        "[ratings]\nresolve_days = 5\nfollowup_working_days = 5\n",
+        "ratings.followup_working_days",
+        3,
+        "older name of resolve_days",
+    ),
+    (
+        "feedback-after-resolution",
+        "[ratings]\nfeedback_days = 4\nresolve_days = 3\n",
+        "ratings.feedback_days",
+        2,
+        "must not be after the resolution (3 working days)",
+    ),
+    (
+        "bad-holiday",
+        '[calendar]\nholidays = [\n  2026-10-01,\n  "2026-10-32",\n]\n',
+        "calendar.holidays[1]",
+        4,
+        'must be a date like 2026-10-01 or "2026-10-01", got "2026-10-32"',
+    ),
+    (
+        "holiday-twice",
+        '[calendar]\nholidays = [2026-10-01, "2026-10-01"]\n',
+        "calendar.holidays[1]",
+        2,
+        'duplicate holiday "2026-10-01"',
+    ),
+    (
+        "workday-is-a-holiday",
+        "[calendar]\nholidays = [2026-10-10]\nworkdays = [2026-10-10]\n",
+        "calendar.workdays[0]",
+        3,
+        "2026-10-10 is also listed in calendar.holidays",
+    ),
+    (
+        "workday-is-a-weekday",
+        "[calendar]\nworkdays = [2026-10-09]\n",
+        "calendar.workdays[0]",
+        2,
+        "is a working weekday already",
+    ),
+    (
+        "hours-reversed",
+        '[calendar]\nhours = [\n  { start = "12:00", end = "09:00" },\n]\n',
+        "calendar.hours[0]",
+        3,
+        "start 12:00 must be before end 09:00",
+    ),
+    (
+        "hours-overlap",
+        '[calendar]\nhours = [{ start = "09:00", end = "12:00" },\n  { start = "11:00", end = "17:00" }]\n',
+        "calendar.hours[1]",
+        3,
+        "must start at or after the end of calendar.hours[0]",
+    ),
+    ("no-hours", "[calendar]\nhours = []\n", "calendar.hours", 2, "must be at least one period"),
+    (
+        "bad-weekdays",
+        '[calendar]\nweekdays = "mon-xyz"\n',
+        "calendar.weekdays",
+        2,
+        "must be ISO weekdays",
+    ),
+    (
+        "calendar-typo",
+        "[calendar]\nholiday = [2026-10-01]\n",
+        "calendar.holiday",
+        2,
+        "unknown key (typo?); allowed here: holidays, hours, weekdays, workdays",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "offset", "phrase"),
+    [case[1:] for case in RATINGS_BAD],
+    ids=[case[0] for case in RATINGS_BAD],
+)
+def test_bad_ratings_or_calendar_is_refused_naming_field_and_line(
+    text: str, field: str, offset: int, phrase: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_hall(with_tables(text))
+    error = caught.value
+    assert (error.field, error.line) == (field, GOOD_LINES + offset), str(error)
+    assert phrase in error.problem, error.problem

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import msgspec
 from hallkit import make_hall
 
@@ -13,7 +15,7 @@ from contract.events import (
     decode_event,
 )
 from queue_server import core
-from queue_server.core.model import PauseReason
+from queue_server.core.model import PauseReason, RatingMoment
 from queue_server.core.state import APPLIERS
 from queue_server.protocol import event_message
 from queue_server.views import PRIVATE_KINDS, VIEWS
@@ -22,7 +24,9 @@ T0 = 1795312800.0  # a weekday morning in Asia/Shanghai
 
 
 def every_kind_of_event() -> list[dict[str, object]]:
-    engine = core.Engine(make_hall())
+    hall = make_hall()
+    every_moment = replace(hall.ratings, moments=frozenset(RatingMoment))
+    engine = core.Engine(replace(hall, ratings=every_moment))
     events: list[dict[str, object]] = []
     now = T0
 
@@ -64,6 +68,12 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.AckAlert("paper:kiosk-1", "已换纸"), "s4")
     run(core.ReportDeviceStatus("kiosk-1", "kiosk", "ok"), "kiosk-1")
     run(core.CheckAlerts(), "system")  # acknowledged and gone: cleared
+    run(core.RateHall(1, "guidance"), "bridge-1")  # 未办先评: a work order of the hall
+    followup = str(next(e for e in events if e["type"] == "followup_opened")["followup"])
+    run(core.AssignFollowup(followup, "s2"), "s4")
+    run(core.ContactFollowup(followup, "已电话联系，市民表示理解"), "s4")
+    run(core.ResolveFollowup(followup, "explained", "已解释政策"), "s4")
+    run(core.RerateFollowup(followup, 4), "s4")
     run(core.ManagerLogOut("manager-1", "s4"), "s4")
     run(core.TakeTicket("SB", "r6"), after=86400)  # the next day: leftovers expire
     events.append(

@@ -712,7 +712,7 @@ def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
 def test_fed_the_engines_events_the_model_equals_its_snapshot_at_every_step(role: str) -> None:
     view = VIEWS[Role(role)]
     steps = engine_day()
-    first = view.of(steps[0][1])
+    first = view.snapshot(steps[0][1])
     model = HallModel.from_welcome(
         {"type": "welcome", "protocol": 1, "seq": 0, "device": "d", "role": role, "snapshot": first}
     )
@@ -722,7 +722,7 @@ def test_fed_the_engines_events_the_model_equals_its_snapshot_at_every_step(role
             seq += 1
             assert model.apply_event(view.event({**e, "seq": seq})), e
         fresh = HallModel()
-        assert fresh.apply_snapshot({"type": "snapshot", "seq": seq, **view.of(snapshot)})
+        assert fresh.apply_snapshot({"type": "snapshot", "seq": seq, **view.snapshot(snapshot)})
         assert comparable(model.snapshot()) == comparable(fresh.snapshot()), events
     assert not model.needs_resync and model.seq == seq > 40
 

@@ -74,7 +74,13 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             await ask(manager, "post_notice", text_zh="今日下午系统升级", text_en="Upgrade today")
             await ask(kiosk, "device_status", status="printer_paper_out")  # an alert
             await ask(manager, "ack_alert", alert="paper:kiosk-1", note="已换纸")
-            await ask(manager, "snapshot")
+            followup = (await ask(manager, "snapshot"))["followups"][0]["followup"]
+            await ask(manager, "followup_assign", followup=followup, owner="s2")
+            await ask(manager, "followup_contact", followup=followup, note="已电话回访")
+            await ask(
+                manager, "followup_resolve", followup=followup, outcome="fixed", note="已整改"
+            )
+            await ask(manager, "followup_rerate", followup=followup, score=5)
             await ask(manager, "manager_logout")
             await ask(clerk, "logout", window=1)
             await ask(clerk, "call_next", window=1)  # an error

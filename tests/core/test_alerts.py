@@ -13,13 +13,16 @@ from queue_server.core import (
     AckAlert,
     CallNext,
     CheckAlerts,
+    ContactFollowup,
     DomainError,
     Engine,
+    Finish,
     ManagerLogIn,
     ManagerLogOut,
     MarkPresence,
     OpenWindow,
     PostNotice,
+    Rate,
     ReportDeviceStatus,
     TakeTicket,
 )
@@ -185,3 +188,29 @@ def test_replay_equals_live_with_alerts(run: Clerk) -> None:
         fresh.apply(event)
     assert fresh.state == run.engine.state
     assert fresh.open_alerts() == run.engine.open_alerts()
+
+
+def test_a_followup_near_then_past_its_contact_deadline(run: Clerk) -> None:
+    """差评 at 09:30 on a Monday: contact due within 2 working hours, at 11:30."""
+    online(run)
+    run(OpenWindow(1, "s1"))
+    run(TakeTicket("tax", "r1"))
+    run(CallNext(1))
+    run(Finish(1), after=60)
+    run(Rate(1, 1), after=10)  # 非常不满意: a work order opens
+    (followup,) = run.engine.state.followups
+    key = f"followup:{followup}:contact"
+    due = run.engine.state.followups[followup].contact_due
+    assert due is not None
+    run.now = due - 3601
+    assert raised(run) == []
+    assert raised(run, after=2) == [("alert_raised", key, "warning")]
+    assert run.engine.state.alerts[key]["text_zh"].startswith(
+        f"差评工单 {followup} 的回访联系期限将至"
+    )
+    assert raised(run, after=3600) == [("alert_raised", key, "critical")]
+    assert "已超期" in run.engine.state.alerts[key]["text_zh"]
+    run(AckAlert(key, "正在联系"), actor="m1")
+    assert raised(run, after=60) == []
+    run(ContactFollowup(followup, "已电话联系市民"), actor="m1")  # the contact clock stops
+    assert raised(run) == [("alert_cleared", key, "")]

@@ -2,7 +2,8 @@
 
 Numbers are unique per day and restart each day; a ticket is at no more than one window and
 two windows never hold the same ticket; FIFO within class and service; nothing waits past the
-maximum while a younger competing ticket is called; one rating per ticket; refused commands
+maximum while a younger competing ticket is called; one rating per ticket per moment; each 差评
+opens one work order, resolved and re-rated at most once; refused commands
 change nothing; replaying the emitted events into a fresh engine gives an equal state.
 """
 
@@ -21,12 +22,14 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from queue_server.core import (
     CODES,
     AckAlert,
+    AssignFollowup,
     CallNext,
     CallNumber,
     CallParked,
     CheckAlerts,
     CloseWindow,
     Command,
+    ContactFollowup,
     DomainError,
     Engine,
     Finish,
@@ -37,8 +40,11 @@ from queue_server.core import (
     PauseWindow,
     PostNotice,
     Rate,
+    RateHall,
     Recall,
     ReportDeviceStatus,
+    RerateFollowup,
+    ResolveFollowup,
     Result,
     ResumeWindow,
     StartDay,
@@ -57,6 +63,7 @@ NUMBERS = st.builds(lambda prefix, n: f"{prefix}{n:03d}", st.sampled_from("ABC")
 _STEPS = [0, 1, 5, 40, 60, 200, 300, 900, 1800, 3700] * 3 + [30000, 86400]
 STEPS = st.sampled_from(_STEPS)  # mostly within the day; sometimes into the next
 MAX_WAIT = HALL.policy.max_wait_s
+MOMENTS = ["after", "after", "during", "before"]
 
 # Passing takes seconds; a failure may take a minute or two to shrink to a short example.
 pytestmark = pytest.mark.timeout(600)
@@ -72,10 +79,10 @@ class HallMachine(RuleBasedStateMachine):
 
     # -- running commands ------------------------------------------------------------------
 
-    def do(self, command: Command) -> Result | None:
+    def do(self, command: Command, actor: str = "prop") -> Result | None:
         before = pickle.dumps(self.engine.state)
         try:
-            result = self.engine.execute(command, self.now, "prop")
+            result = self.engine.execute(command, self.now, actor)
         except DomainError as exc:
             assert exc.code in CODES
             assert exc.message_zh and exc.message_en
@@ -88,7 +95,7 @@ class HallMachine(RuleBasedStateMachine):
         for event in result.events:
             assert event["at"] == self.now
             assert event["day"] == self.engine.day
-            assert event["actor"] == "prop"
+            assert event["actor"] == actor
         if result.error is not None:
             assert [e["type"] for e in result.events][-1] == "rating_rejected"
         self.events.extend(result.events)
@@ -243,15 +250,55 @@ class HallMachine(RuleBasedStateMachine):
         self.call_next(window)
         self.now += pause
         self.do(Finish(window))
-        self.rate(window, score)
+        self.rate(window, score, "after")
 
-    @rule(window=WINDOWS, score=st.integers(0, 6))
-    def rate(self, window: int, score: int) -> None:
-        result = self.do(Rate(window, score))
+    @rule(window=WINDOWS, score=st.integers(0, 6), moment=st.sampled_from(MOMENTS))
+    def rate(self, window: int, score: int, moment: str = "after") -> None:
+        result = self.do(Rate(window, score, moment=moment))
         if result is not None and result.error is None:
             recorded = result.events[-1] if score > 2 else result.events[-2]
             assert recorded["type"] == "rating_recorded"
-            assert self.engine.state.tickets[recorded["ticket"]].rating == score
+            assert recorded["moment"] == moment
+            ticket = self.engine.state.tickets[recorded["ticket"]]
+            assert (ticket.rating_during if moment == "during" else ticket.rating) == score
+            if score <= 2:
+                opened = result.events[-1]
+                assert opened["type"] == "followup_opened"
+                assert opened["owner"] == ticket.staff
+                assert opened["at"] <= opened["contact_due"] <= opened["resolve_due"]
+                assert opened["feedback_due"] <= opened["resolve_due"]
+
+    @rule(score=st.integers(0, 6), aspect=st.sampled_from(["overall", "guidance", "lift"]))
+    def rate_hall(self, score: int, aspect: str) -> None:
+        result = self.do(RateHall(score, aspect=aspect))
+        if result is not None:
+            assert result.events[-1]["type"] == ("followup_opened" if score <= 2 else "hall_rated")
+
+    @rule(
+        data=st.data(),
+        steps=st.lists(
+            st.sampled_from(["assign", "contact", "resolve", "rerate"]), min_size=1, max_size=4
+        ),
+        actor=st.sampled_from(["s3", "s3", "s3", "kiosk"]),
+    )
+    def work_on_followup(self, data: st.DataObject, steps: list[str], actor: str) -> None:
+        """A manager works on a 差评 work order (mostly a real one, with good or bad values)."""
+        ids = sorted(self.engine.state.followups)
+        followup = data.draw(st.sampled_from([*ids, *ids, *ids, "2026-11-23-F999"]))
+        for step in steps:
+            command: Command
+            if step == "assign":
+                command = AssignFollowup(followup, data.draw(st.sampled_from(["s2", "s1", "x"])))
+            elif step == "contact":
+                channel = data.draw(st.sampled_from(["phone", "visit", "fax"]))
+                note = data.draw(st.sampled_from(["回访", " "]))
+                command = ContactFollowup(followup, note, channel)
+            elif step == "resolve":
+                outcome = data.draw(st.sampled_from(["fixed", "explained", "appealed", "lost"]))
+                command = ResolveFollowup(followup, outcome, "说明")
+            else:
+                command = RerateFollowup(followup, data.draw(st.integers(0, 6)))
+            self.do(command, actor)
 
     @rule()
     def start_day(self) -> None:
@@ -368,8 +415,30 @@ class HallMachine(RuleBasedStateMachine):
 
     @invariant()
     def one_rating_per_ticket(self) -> None:
-        rated = [e["ticket"] for e in self.events if e["type"] == "rating_recorded"]
+        rated = [(e["ticket"], e["moment"]) for e in self.events if e["type"] == "rating_recorded"]
         assert len(rated) == len(set(rated))
+
+    @invariant()
+    def work_orders_follow_their_rules(self) -> None:
+        """Each 差评 opens one work order; resolved once; re-rated once, after resolution."""
+        bad = sum(
+            1 for e in self.events if e["type"] in ("rating_recorded", "hall_rated") and e["bad"]
+        )
+        opened = [e["followup"] for e in self.events if e["type"] == "followup_opened"]
+        assert len(opened) == bad == len(set(opened))
+        resolved = [e["followup"] for e in self.events if e["type"] == "followup_resolved"]
+        rerated = [e["followup"] for e in self.events if e["type"] == "followup_rerated"]
+        assert len(resolved) == len(set(resolved))
+        assert len(rerated) == len(set(rerated))
+        assert set(rerated) <= set(resolved)
+        for e in self.events:
+            if e["type"].startswith("followup_") and e["type"] != "followup_opened":
+                assert e["actor"] == "s3"
+        listed = {f["followup"] for f in self.engine.snapshot(self.now)["followups"]}
+        assert listed <= set(self.engine.state.followups)
+        assert {k for k, f in self.engine.state.followups.items() if f.resolved_at is None} <= (
+            listed
+        )
 
     def teardown(self) -> None:
         """Replaying the log into a fresh engine gives the same state and snapshot."""

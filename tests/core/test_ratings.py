@@ -47,6 +47,7 @@ def test_good_rating(served: Clerk) -> None:
             "level": "VERY_SATISFIED",
             "bad": False,
             "source": "evaluator",
+            "moment": "after",
         }
     ]
     assert result.reply["rating"]["followup_deadline"] is None

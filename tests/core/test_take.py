@@ -61,6 +61,7 @@ def test_first_ticket_starts_the_day_and_is_numbered_a001(run: Clerk) -> None:
         "location_zh": "一楼东区",
         "location_en": "1F east",
         "rating": None,
+        "rating_during": None,
         "calls": 0,
         "reason": None,
         "issuer": "kiosk-1",

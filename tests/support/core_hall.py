@@ -15,6 +15,7 @@ from queue_server.core.model import (
     CallPolicy,
     Hall,
     OpeningPeriod,
+    RatingMoment,
     RatingPolicy,
     Service,
     Staff,
@@ -83,7 +84,11 @@ HALL = Hall(
         day_start=dt.time(6, 0),
         timezone="Asia/Shanghai",
     ),
-    ratings=RatingPolicy(invite_window_s=120, followup_working_days=3),
+    ratings=RatingPolicy(
+        invite_window_s=120,
+        resolve_days=3,
+        moments=frozenset({RatingMoment.BEFORE, RatingMoment.DURING, RatingMoment.AFTER}),
+    ),
 )
 
 

@@ -73,7 +73,7 @@ def make_hall() -> Hall:
         staff=staff,
         devices=devices,
         policy=CallPolicy(normal_per_priority=2, max_wait_s=3600),
-        ratings=RatingPolicy(invite_window_s=120, followup_working_days=3),
+        ratings=RatingPolicy(invite_window_s=120, resolve_days=3),
     )
 
 
@@ -91,6 +91,11 @@ class Running:
 
     def token(self, device: str) -> str:
         return next(d.token for d in self.hall.devices if d.id == device)
+
+    def logged(self, after: int = 0) -> list[dict[str, Any]]:
+        """The events committed to the log after ``after``, read through a second connection."""
+        with Store.open(self.db) as store:
+            return store.events_after(after)
 
     def role(self, device: str) -> str:
         return next(d.role.value for d in self.hall.devices if d.id == device)
@@ -120,11 +125,14 @@ async def running(
     clock: Callable[[], float] | None = None,
     day_check_s: float = 30.0,
     port: int = 0,
+    alert_check_s: float = 15.0,
     **server_options: Any,
 ) -> AsyncIterator[Running]:
     hall = hall or make_hall()
     db = tmp_path / "hall.sqlite"
-    service = HallService(hall, Store.open(db), clock or time.time, day_check_s)
+    service = HallService(
+        hall, Store.open(db), clock or time.time, day_check_s, alert_check_s=alert_check_s
+    )
     server = HallServer(service, **server_options)
     port = await server.start("127.0.0.1", port)
     run = Running(server, f"ws://127.0.0.1:{port}/ws", hall, db)
