@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from wallkit import HallThread, MakeWall, inject, shows
 
 from wall.app import WallApp
-from wall.dialogs import NoticeText
+from wall.dialogs import Contact, NoticeText, Resolution
 
 
 def cell(wall: WallApp, table: str, key: Any, column: int) -> str:
@@ -166,3 +166,36 @@ def test_a_manager_pauses_a_window_posts_the_notice_and_logs_out(
     assert wall.view.manager_line.text() == "仅查看 · 登录后可操作"
     wall.view.window_buttons[1].click()  # no manager: asks for one, sends nothing
     assert wall.view.login.isVisible()
+
+
+def test_a_manager_follows_up_a_bad_rating(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    ticket = hall.take("SB")
+    clerk = hall.clerk(1)
+    hall.request(clerk, "call_next", window=1)
+    hall.request(clerk, "finish", window=1)
+    evaluator = hall.call(hall.running.client("bridge-1"))  # the window's evaluator
+    hall.request(evaluator, "rate", window=1, score=1)  # 非常不满意: a 差评 work order
+    qtbot.waitUntil(lambda: bool(wall.view.followup_buttons), timeout=10_000)
+    (key,) = {k for k, _ in wall.view.followup_buttons}
+    assert shows(wall, f"{ticket['number']} 社保 · 1号窗口  非常不满意", "差评整改 1 件")
+    assert shows(wall, "责任人：s1")  # 谁办理谁负责
+    log_in(qtbot, wall, "s4", PINS["s4"])
+    qtbot.waitUntil(lambda: wall.controller.staff == "s4")
+
+    wall.ask_owner = lambda parent, texts, number, staff, current: "s2"
+    wall.view.followup_buttons[(key, "assign")].click()
+    qtbot.waitUntil(lambda: wall.model.followups[key].owner == "s2")
+    qtbot.waitUntil(lambda: shows(wall, "责任人：s2"))
+
+    wall.ask_contact = lambda parent, texts, number: Contact("phone", "群众表示等候太久")
+    wall.view.followup_buttons[(key, "contact")].click()
+    qtbot.waitUntil(lambda: len(wall.model.followups[key].contacts) == 1)
+    qtbot.waitUntil(lambda: shows(wall, "已回访 1 次"))
+
+    wall.ask_resolution = lambda parent, texts, number: Resolution("fixed", "已增开窗口")
+    wall.view.followup_buttons[(key, "resolve")].click()
+    qtbot.waitUntil(lambda: wall.model.followups[key].outcome == "fixed")
+    qtbot.waitUntil(lambda: shows(wall, "差评整改 0 件", f"{ticket['number']} 已办结"))
