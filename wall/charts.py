@@ -20,12 +20,15 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QMargins, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QWidget
 
 from wall import theme
 
 MAX_GROUPED = 6  # more windows than this: stacked bars, one column an hour
+MAX_BARS = 8  # more windows than this: a heat map (CallsHeatmap)
+MAX_LINES = 6  # the waiting chart draws the services with the most waiting, up to this many
 
 
 def _chart() -> QChart:
@@ -180,3 +183,68 @@ def _nice(top: float) -> int:
         if top <= step * 4:
             return step * 4
     return math.ceil(top / 4) * 4
+
+
+class CallsHeatmap(QWidget):
+    """Calls per window per hour for a hall with many windows: a row a window, a column an
+    hour, each cell as bright as its count (bars of fifteen colours would not read)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, Mapping[int, int]]] = []
+        self.hours: list[int] = []
+        self.font_ = QFont()
+
+    def set_font(self, family: str, px: int) -> None:
+        self.font_ = QFont(family)
+        self.font_.setPixelSize(px)
+        self.update()
+
+    def show_calls(self, calls: Mapping[str, Mapping[int, int]], hours: Sequence[int]) -> None:
+        rows, hours = list(calls.items()), list(hours)
+        if (rows, hours) != (self.rows, self.hours):
+            self.rows, self.hours = rows, hours
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.rows or not self.hours:
+            return
+        p = QPainter(self)
+        p.setFont(self.font_)
+        metrics = QFontMetricsF(self.font_)
+        left = max(metrics.horizontalAdvance(name) for name, _ in self.rows) + metrics.height()
+        bottom = metrics.height() * 1.4
+        width = (self.width() - left) / len(self.hours)
+        height = (self.height() - bottom) / len(self.rows)
+        top = max([1, *(n for _, by_hour in self.rows for n in by_hour.values())])
+        ground, bright = QColor(theme.GROUND), QColor(theme.BLUE)
+        soft, ink = QColor(theme.SOFT), QColor(theme.INK)
+        for r, (name, by_hour) in enumerate(self.rows):
+            y = r * height
+            p.setPen(soft)
+            p.drawText(
+                QRectF(0, y, left - metrics.height() / 2, height),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                name,
+            )
+            for c, hour in enumerate(self.hours):
+                n = by_hour.get(hour, 0)
+                share = n / top
+                colour = QColor(
+                    round(ground.red() + (bright.red() - ground.red()) * share),
+                    round(ground.green() + (bright.green() - ground.green()) * share),
+                    round(ground.blue() + (bright.blue() - ground.blue()) * share),
+                )
+                cell = QRectF(left + c * width + 1, y + 1, width - 2, height - 2)
+                p.fillRect(cell, colour)
+                if n and cell.height() >= metrics.height() * 0.9:
+                    p.setPen(ink)
+                    p.drawText(cell, int(Qt.AlignmentFlag.AlignCenter), str(n))
+        p.setPen(soft)
+        for c, hour in enumerate(self.hours):
+            p.drawText(
+                QRectF(left + c * width, self.height() - bottom, width, bottom),
+                int(Qt.AlignmentFlag.AlignCenter),
+                str(hour),
+            )
+        p.end()

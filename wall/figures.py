@@ -10,6 +10,7 @@ window per hour) for the charts while the server's `kpis` reply has none.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -161,8 +162,25 @@ def device_rows(model: HallModel, own: str | None = None) -> list[DeviceRow]:
         for d in model.devices.values()
         if d.device != own
     ]
-    rows.sort(key=lambda r: (_HEALTH_ORDER.index(r.health), r.role, r.device))
+    rows.sort(key=lambda r: (_HEALTH_ORDER.index(r.health), r.role, _natural(r.device)))
     return rows
+
+
+def _natural(device: str) -> tuple[str | int, ...]:
+    """clerk-2 before clerk-10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", device))
+
+
+def group_healthy(rows: list[DeviceRow], least: int) -> tuple[list[DeviceRow], dict[str, int]]:
+    """The rows to show one by one, and the roles whose `least` or more devices are all
+    healthy and online (one line each: a hall's fifteen window PCs that are fine)."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r.health is Health.OK and r.online:
+            counts[r.role] = counts.get(r.role, 0) + 1
+    grouped = {role: n for role, n in counts.items() if n >= least}
+    shown = [r for r in rows if not (r.role in grouped and r.health is Health.OK and r.online)]
+    return shown, grouped
 
 
 def next_step(f: Followup) -> tuple[str, float | None]:

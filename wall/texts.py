@@ -144,6 +144,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # devices
     "devices": ("设备状态", "Devices"),
     "devices_summary": ("在线 {online}/{total}", "online {online}/{total}"),
+    "devices_all_ok": ("共 {n} 台", "{n} devices"),
     "no_devices": ("暂无设备上报", "No device has reported"),
     "role_kiosk": ("取号机", "Kiosk"),
     "role_clerk": ("窗口软件", "Window PC"),
@@ -189,6 +190,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_calls": ("各窗口每小时叫号", "Calls per window per hour"),
     "chart_hour": ("{h}时", "{h}:00"),
     "chart_empty": ("暂无数据", "No data yet"),
+    "chart_top": ("当前等候最多的 {n} 个事项", "the {n} services where most wait now"),
     "window_short": ("{n}号", "W{n}"),
     "more_rows": ("另有 {n} 项…", "{n} more…"),
 }

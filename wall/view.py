@@ -36,11 +36,12 @@ from contract.hall import HallModel
 from contract.records import Figures, Kpis, WindowState
 from wall import figures as fig
 from wall import theme
-from wall.charts import CallsChart, WaitingChart
+from wall.charts import MAX_BARS, MAX_LINES, CallsChart, CallsHeatmap, WaitingChart
 from wall.texts import Texts
 from wall.widgets import Panel, button, clear, label, set_prop
 
 DAY_HOURS = (8, 18)  # the calls chart shows at least these hours
+GROUP_HEALTHY = 3  # this many healthy devices of a role or more show as one line
 
 
 class LoginPanel(QFrame):
@@ -154,6 +155,7 @@ class WallView(QWidget):
         self.ack_buttons: dict[str, QPushButton] = {}
         self.window_buttons: dict[int, QPushButton] = {}
         self.followup_buttons: dict[tuple[str, str], QPushButton] = {}
+        self.lines: dict[str, int] = {}  # lines each panel shows now (the columns share by them)
         self.service_cells: dict[str, tuple[QLabel, ...]] = {}  # the rows as shown, for tests
         self.window_cells: dict[int, tuple[QLabel, ...]] = {}
         self.setObjectName("wall")
@@ -176,12 +178,13 @@ class WallView(QWidget):
         self.today = Panel()
         self.waiting_chart = WaitingChart()
         self.calls_chart = CallsChart()
-        self.waiting_panel = Panel(grid=False)
+        self.waiting_panel = Panel(grid=False, scroll=False)
         self.waiting_panel.body.addWidget(self.waiting_chart)
-        self.calls_panel = Panel(grid=False)
+        self.calls_panel = Panel(grid=False, scroll=False)
         self.calls_panel.body.addWidget(self.calls_chart)
-        for chart_panel in (self.waiting_panel, self.calls_panel):
-            chart_panel.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.calls_heatmap = CallsHeatmap()
+        self.calls_heatmap.hide()
+        self.calls_panel.body.addWidget(self.calls_heatmap)
         self.alerts = Panel(grid=False)
         self.ratings = Panel(grid=False)
         self.devices = Panel()
@@ -303,7 +306,7 @@ class WallView(QWidget):
             self.devices,
         ):
             panel.set_scale(s)
-        for chart in (self.waiting_chart, self.calls_chart):
+        for chart in (self.waiting_chart, self.calls_chart, self.calls_heatmap):
             chart.set_font(self.family, round(15 * s))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -337,6 +340,7 @@ class WallView(QWidget):
         self._alerts(now)
         self._ratings(now)
         self._devices(now)
+        self._balance()
         notice = self.model.notice
         text = self.texts.pick(notice.text_zh, notice.text_en) if notice is not None else ""
         self.notice_text.setText(text or self.texts("notice_none"))
@@ -429,6 +433,7 @@ class WallView(QWidget):
                     cell.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 grid.addWidget(cell, i, c)
         grid.setColumnStretch(0, 1)
+        self.lines["services"] = len(rows)
 
     def _windows(self, now: float) -> None:
         panel, texts = self.windows, self.texts
@@ -492,6 +497,7 @@ class WallView(QWidget):
                 grid.addWidget(act, i, 5)
                 self.window_buttons[r.number] = act
         grid.setColumnStretch(1, 1)
+        self.lines["windows"] = len(rows)
 
     def _figures(self) -> Figures | None:
         return self.kpis.total if self.kpis is not None else None
@@ -536,10 +542,15 @@ class WallView(QWidget):
             code: texts.pick(s.name_zh, s.name_en) or code
             for code, s in self.model.services.items()
         }
+        drawn = [
+            (code, points) for code, points in self.observed.series(self.kpis).items() if points
+        ]
+        if len(drawn) > MAX_LINES:  # the services where most wait now (then at the peak)
+            drawn.sort(key=lambda cp: (-cp[1][-1][1], -max(n for _, n in cp[1])))
+            drawn = drawn[:MAX_LINES]
         series = {
             names.get(code, code): [(fig.local_hour(at, tz), n) for at, n in points]
-            for code, points in self.observed.series(self.kpis).items()
-            if points
+            for code, points in drawn
         }
         self.waiting_chart.show_series(series, fig.local_hour(now, tz))
         calls = self.observed.calls_by_hour(self.kpis)
@@ -547,8 +558,15 @@ class WallView(QWidget):
         first = min([DAY_HOURS[0], *seen])
         last = max([DAY_HOURS[1], *seen])
         by_window = {texts("window_short", n=w): calls[w] for w in sorted(calls)}
-        self.calls_chart.show_calls(by_window, list(range(first, last + 1)))
-        self.waiting_panel.note.setText("" if series else texts("chart_empty"))
+        many = len(by_window) > MAX_BARS
+        shown = self.calls_heatmap if many else self.calls_chart
+        shown.show_calls(by_window, list(range(first, last + 1)))
+        self.calls_heatmap.setVisible(many)
+        self.calls_chart.setVisible(not many)
+        if len(self.observed.series(self.kpis)) > MAX_LINES:
+            self.waiting_panel.note.setText(texts("chart_top", n=MAX_LINES))
+        else:
+            self.waiting_panel.note.setText("" if series else texts("chart_empty"))
         self.calls_panel.note.setText("" if calls else texts("chart_empty"))
 
     def _alerts(self, now: float) -> None:
@@ -558,6 +576,7 @@ class WallView(QWidget):
         self.ack_buttons = {}
         alerts = fig.alerts_newest_first(self.model)
         panel.title.setText(texts("alerts", n=len(alerts)))
+        self.lines["alerts"] = len(alerts)
         panel.note.setText("")
         if not alerts:
             box.addWidget(label(texts("no_alerts"), "empty"))
@@ -613,6 +632,7 @@ class WallView(QWidget):
             panel.note.setText("")
             box.addWidget(label(texts("no_ratings"), "rowText"))
         rows = fig.open_followups(self.model, now, self.due_soon_s)
+        self.lines["followups"] = len(rows)
         box.addWidget(label(texts("followups", n=len(rows)), "rowTitle"))
         if not rows:
             box.addWidget(label(texts("no_followups"), "empty"))
@@ -673,9 +693,10 @@ class WallView(QWidget):
         panel.note.setText(texts("devices_summary", online=online, total=len(rows)))
         if not rows:
             grid.addWidget(label(texts("no_devices"), "empty"), 0, 0, 1, 4)
-        for i, r in enumerate(rows):
-            role_key = f"role_{r.role}"
-            role = texts(role_key) if texts.has(role_key) else texts("role_unknown")
+        shown, healthy = fig.group_healthy(rows, GROUP_HEALTHY)
+        i = -1
+        for i, r in enumerate(shown):
+            role = self._role(r.role)
             if r.health is fig.Health.OFFLINE:
                 state = texts("health_offline")
             elif r.status is not None and texts.has(f"status_{r.status}"):
@@ -702,7 +723,29 @@ class WallView(QWidget):
                 key = "online_since" if r.online else "last_seen"
                 seen = texts(key, time=self.when_text(r.seen_at, now))
             grid.addWidget(label(seen, "cell", "muted"), i, 4)
+        for j, (role_code, count) in enumerate(healthy.items(), start=i + 1):
+            dot = label("●", "dot")
+            dot.setProperty("tone", fig.Health.OK.value)
+            grid.addWidget(dot, j, 0)
+            grid.addWidget(label(self._role(role_code), "cell"), j, 1)
+            grid.addWidget(label(texts("devices_all_ok", n=count), "cell", "soft"), j, 2)
+            grid.addWidget(label(texts("health_ok"), "cell", "green"), j, 3)
         grid.setColumnStretch(3, 1)
+        self.lines["devices"] = len(shown) + len(healthy)
+
+    def _role(self, role: str) -> str:
+        key = f"role_{role}"
+        return self.texts(key) if self.texts.has(key) else self.texts("role_unknown")
+
+    def _balance(self) -> None:
+        """Share each column's height by how many lines its panels have to show."""
+        n = self.lines
+        left, right = self.columns[0], self.columns[2]
+        left.setStretch(0, max(4, n.get("services", 0) + 2))
+        left.setStretch(1, max(5, n.get("windows", 0) + 2))
+        right.setStretch(0, 2 + 2 * max(2, n.get("alerts", 0)))
+        right.setStretch(1, 4 + 2 * max(2, n.get("followups", 0)))
+        right.setStretch(2, 2 + max(4, n.get("devices", 0)))
 
     # -- the status line ---------------------------------------------------------------------
 

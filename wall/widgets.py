@@ -96,9 +96,10 @@ def clear(layout: QLayout) -> None:
 
 class Panel(QFrame):
     """A navy rounded panel: a title, a note at its right, and a body that scrolls when the
-    screen is too small for it (nothing is clipped or drawn over)."""
+    screen is too small for it (nothing is clipped or drawn over); a chart's (`scroll` False)
+    fills the panel instead."""
 
-    def __init__(self, grid: bool = True) -> None:
+    def __init__(self, grid: bool = True, scroll: bool = True) -> None:
         super().__init__()
         self.setObjectName("panel")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -111,14 +112,17 @@ class Panel(QFrame):
         head.addStretch(1)
         head.addWidget(self.note)
         self.outer.addLayout(head)
+        inner = QWidget()
+        self.body: QGridLayout | QVBoxLayout = QGridLayout(inner) if grid else QVBoxLayout(inner)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        if not scroll:
+            self.outer.addWidget(inner, 1)
+            return
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        inner = QWidget()
-        self.body: QGridLayout | QVBoxLayout = QGridLayout(inner) if grid else QVBoxLayout(inner)
-        self.body.setContentsMargins(0, 0, 0, 0)
-        self.body.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.scroller.setWidget(inner)
         self.outer.addWidget(self.scroller, 1)
 

@@ -3,6 +3,7 @@ wall shows as text, and events and figures the server side does not make yet."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -16,12 +17,35 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from contract.hall import HallModel
 from contract.records import Kpis
+from queue_server.core.model import (
+    CallPolicy,
+    Device,
+    Hall,
+    RatingPolicy,
+    Role,
+    Service,
+    Staff,
+    StaffRole,
+    Window,
+)
+from queue_server.pins import hash_pin
 from wall.app import WallApp
+from wall.config import WallConfig
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "wall"
 
 #: The `make_wall` fixture: a started wall (`size`, settings overriding the test's).
 MakeWall = Callable[..., WallApp]
+
+
+def wall_config(hall: HallThread, **overrides: Any) -> WallConfig:
+    values: dict[str, Any] = {
+        "server": hall.url,
+        "device": "manager-1",
+        "token": hall.token("manager-1"),
+    }
+    values.update(overrides)
+    return dataclasses.replace(WallConfig(), **values).check()
 
 
 def screenshot(widget: QWidget, name: str) -> Path:
@@ -98,3 +122,58 @@ def morning_kpis(services: dict[str, int], windows: tuple[int, ...], tz: str) ->
         "waiting_series": series,
     }
     return msgspec.convert(message, Kpis, strict=False)
+
+
+BIG_SERVICES = (
+    ("BDC", "不动产登记", "Real Estate Registration"),
+    ("GJJ", "住房公积金", "Housing Provident Fund"),
+    ("QYKB", "企业开办", "Business Start-up"),
+    ("SW", "税务办理", "Taxation"),
+    ("SB", "社会保险", "Social Insurance"),
+    ("YB", "医疗保障", "Medical Insurance"),
+    ("HJ", "户籍办理", "Household Registration"),
+    ("JJ", "交通违法处理", "Traffic Violations"),
+    ("CRJ", "出入境业务", "Exit and Entry"),
+    ("HY", "婚姻登记", "Marriage Registration"),
+    ("SDQ", "水电气报装", "Utilities"),
+    ("ZX", "综合咨询", "Enquiries"),
+)
+BIG_WINDOWS = 15
+BIG_PINS = {f"m{n}": f"{2000 + n}" for n in range(1, BIG_WINDOWS + 2)}  # m16: the manager
+
+
+def big_hall() -> Hall:
+    """A county centre: twelve services, fifteen comprehensive windows, four kiosks, two boards."""
+    services = tuple(
+        Service(code, zh, en, chr(ord("A") + i), "综合", f"{1 + i % 2}楼")
+        for i, (code, zh, en) in enumerate(BIG_SERVICES)
+    )
+    windows = tuple(
+        Window(w, f"{w}号窗口", {BIG_SERVICES[(w + k) % len(BIG_SERVICES)][0]: 1 for k in range(3)})
+        for w in range(1, BIG_WINDOWS + 1)
+    )
+    staff = tuple(
+        Staff(sid, f"工作人员{sid[1:]}", hash_pin(pin), frozenset(StaffRole))
+        for sid, pin in BIG_PINS.items()
+    )
+    devices = (
+        *(Device(f"kiosk-{i}", Role.KIOSK, f"kiosk-token-{i:04d}-abcdef") for i in range(1, 5)),
+        *(
+            Device(f"clerk-{w}", Role.CLERK, f"clerk-token-{w:04d}-abcdef", window=w)
+            for w in range(1, BIG_WINDOWS + 1)
+        ),
+        Device("board-1f", Role.DISPLAY, "board-token-0001-abcdef"),
+        Device("board-2f", Role.DISPLAY, "board-token-0002-abcdef"),
+        Device("bridge-1", Role.BRIDGE, "bridge-token-0001-abcdef"),
+        Device("manager-1", Role.MANAGER, "manager-token-0001-abcdef"),
+    )
+    return Hall(
+        name_zh="某某县政务服务中心",
+        name_en="County Government Service Centre",
+        services=services,
+        windows=windows,
+        staff=staff,
+        devices=devices,
+        policy=CallPolicy(normal_per_priority=2, max_wait_s=3600),
+        ratings=RatingPolicy(invite_window_s=120, resolve_days=3),
+    )

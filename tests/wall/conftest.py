@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,10 +9,9 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
-from wallkit import HallThread, MakeWall
+from wallkit import HallThread, MakeWall, wall_config
 
 from wall.app import WallApp
-from wall.config import WallConfig
 
 DIALOGS = (
     "ask_ack_note",
@@ -38,16 +36,6 @@ def hall(tmp_path: Path) -> Iterator[HallThread]:
     server.start()
     yield server
     server.close()
-
-
-def wall_config(hall: HallThread, **overrides: Any) -> WallConfig:
-    values: dict[str, Any] = {
-        "server": hall.url,
-        "device": "manager-1",
-        "token": hall.token("manager-1"),
-    }
-    values.update(overrides)
-    return dataclasses.replace(WallConfig(), **values).check()
 
 
 def no_dialog(name: str) -> Callable[..., Any]:

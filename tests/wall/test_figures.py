@@ -244,3 +244,19 @@ def test_settings_from_a_file_with_the_line_of_a_bad_value(tmp_path: Path) -> No
     )
     with pytest.raises(ConfigError, match=r"bad.toml:5: kpis_s"):
         load(["--config", str(bad)])
+
+
+def test_healthy_devices_of_a_role_are_one_line() -> None:
+    devices = [
+        *(
+            {"device": f"clerk-{n}", "role": "clerk", "status": "ok", "online": True}
+            for n in (10, 2, 1)
+        ),
+        {"device": "clerk-3", "role": "clerk", "online": False, "seen_at": T0},
+        {"device": "kiosk-1", "role": "kiosk", "status": "ok", "online": True},
+    ]
+    rows = fig.device_rows(model(devices=devices))
+    assert [r.device for r in rows] == ["clerk-3", "clerk-1", "clerk-2", "clerk-10", "kiosk-1"]
+    shown, grouped = fig.group_healthy(rows, 3)
+    assert [r.device for r in shown] == ["clerk-3", "kiosk-1"]
+    assert grouped == {"clerk": 3}

@@ -10,7 +10,19 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
-from wallkit import HallThread, MakeWall, inject, morning_kpis, screenshot, shows
+from wallkit import (
+    BIG_PINS,
+    BIG_SERVICES,
+    BIG_WINDOWS,
+    HallThread,
+    MakeWall,
+    big_hall,
+    inject,
+    morning_kpis,
+    screenshot,
+    shows,
+    wall_config,
+)
 
 from wall.app import WallApp
 
@@ -150,3 +162,43 @@ def test_stale(qtbot: QtBot, hall: HallThread, make_wall: MakeWall) -> None:
     qtbot.waitUntil(lambda: wall.view.online is False, timeout=10_000)
     assert shows(wall, "与服务器的连接已断开")
     check(screenshot(wall.view, "wall-stale-1080p"), 1920, 1080)
+
+
+def test_a_county_centre(qtbot: QtBot, tmp_path: Path) -> None:
+    """Twelve services and fifteen windows: the waiting chart draws the six where most wait,
+    the calls per window per hour are a heat map, the window list fits."""
+    hall = HallThread(tmp_path, big_hall())
+    hall.start()
+    wall = WallApp(wall_config(hall))
+    try:
+        qtbot.addWidget(wall.view)
+        wall.show((1920, 1080))
+        wall.start()
+        qtbot.waitUntil(lambda: wall.view.online is True and wall.model.synced, timeout=10_000)
+        run = hall.running
+        clerks = {}
+        for w in range(1, 14):
+            client = hall.call(run.client(f"clerk-{w}"))
+            hall.request(client, "login", window=w, staff=f"m{w}", pin=BIG_PINS[f"m{w}"])
+            clerks[w] = client
+        for n in range(70):
+            code = BIG_SERVICES[(n * 7) % len(BIG_SERVICES) if n % 3 else n % 4][0]
+            hall.take(code, kiosk=f"kiosk-{1 + n % 4}")
+        for w in range(1, 12):
+            hall.request(clerks[w], "call_next", window=w)
+        hall.request(clerks[12], "pause", window=12, reason="lunch")
+        hall.request(clerks[13], "pause", window=13, reason="meeting")
+        qtbot.waitUntil(lambda: wall.model.windows[13].pause_reason == "meeting")
+        codes = {code: 2 + (i * 5) % 11 for i, (code, _, _) in enumerate(BIG_SERVICES)}
+        wall.controller.kpis = morning_kpis(
+            codes, tuple(range(1, BIG_WINDOWS + 1)), wall.model.hall.timezone
+        )
+        wall.controller.stop()
+        wall.controller.kpis_changed.emit()
+        wall.refresh()
+        assert wall.view.calls_heatmap.isVisibleTo(wall.view)
+        assert len(wall.view.waiting_chart.chart().series()) == 6
+        check(screenshot(wall.view, "wall-county-centre-1080p"), 1920, 1080)
+    finally:
+        wall.stop()
+        hall.close()
