@@ -64,6 +64,10 @@ class WallController(QObject):
         self.staff_name: str | None = None
         self.pending_login = False
         self._credentials: tuple[str, str] | None = None  # this session only, never stored
+        # While the silent re-login after a reconnect is on its way, actions wait for it (the
+        # server answers a log-in after its PIN check, so a later request could overtake it).
+        self._relogging = False
+        self._held: list[tuple[rq.Request, Callable[[Reply | None, ServerError | None], None]]] = []
         self.kpis: Kpis | None = None
         self.kpis_refused: str | None = None  # why the server gives no figures
         self.offset = 0.0  # the server's clock minus ours
@@ -145,6 +149,7 @@ class WallController(QObject):
     def _forget(self) -> None:
         self.staff = self.staff_name = None
         self._credentials = None
+        self._held = []
         self.manager.emit()
 
     # -- actions -----------------------------------------------------------------------------
@@ -203,11 +208,17 @@ class WallController(QObject):
             if error is not None or reply is None:
                 self.notice.emit("error", self.error_text(error))
                 if error is not None and error.code == "not_logged_in":
-                    self._forget()  # the server no longer knows this manager
+                    if self._credentials is not None:
+                        self._relogin()  # the server forgot the session: log in again
+                    else:
+                        self._forget()
                 return
             self.notice.emit("info", self.texts(done, **words))
 
-        self._send(request, replied)
+        if self._relogging:
+            self._held.append((request, replied))
+        else:
+            self._send(request, replied)
         return True
 
     def error_text(self, error: ServerError | None) -> str:
@@ -268,12 +279,17 @@ class WallController(QObject):
             self._relogin()
 
     def _relogin(self) -> None:
-        if self._credentials is None:
+        if self._credentials is None or self._relogging:
             return
         staff, pin = self._credentials
+        self._relogging = True
 
         def done(reply: Reply | None, error: ServerError | None) -> None:
+            self._relogging = False
+            held, self._held = self._held, []
             if error is not None or reply is None:
+                for _request, callback in held:
+                    callback(None, error)
                 if error is not None and error.code == "offline":
                     return  # the next welcome tries again
                 log.warning("silent manager re-login failed: %s", error)
@@ -284,6 +300,8 @@ class WallController(QObject):
                     )
                 return
             self._signed_in(staff, reply)
+            for request, callback in held:
+                self._send(request, callback)
 
         self._send(rq.ManagerLogin(id=UNSENT, staff=staff, pin=pin), done)
 

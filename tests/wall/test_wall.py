@@ -199,3 +199,19 @@ def test_a_manager_follows_up_a_bad_rating(
     wall.view.followup_buttons[(key, "resolve")].click()
     qtbot.waitUntil(lambda: wall.model.followups[key].outcome == "fixed")
     qtbot.waitUntil(lambda: shows(wall, "差评整改 0 件", f"{ticket['number']} 已办结"))
+
+
+def test_the_manager_stays_logged_in_across_a_server_restart(
+    qtbot: QtBot, hall: HallThread, make_wall: MakeWall
+) -> None:
+    wall = make_wall()
+    log_in(qtbot, wall, "s4", PINS["s4"])
+    qtbot.waitUntil(lambda: wall.controller.staff == "s4")
+    hall.stop()
+    qtbot.waitUntil(lambda: wall.view.online is False, timeout=10_000)
+    hall.start()
+    qtbot.waitUntil(lambda: wall.view.online is True, timeout=15_000)
+    wall.ask_notice = lambda parent, texts, current: NoticeText("系统已恢复", "Back to normal")
+    assert wall.controller.staff == "s4"  # the silent log-in went first on the new connection
+    wall.view.notice_button.click()
+    qtbot.waitUntil(lambda: wall.view.notice_text.text() == "系统已恢复", timeout=10_000)
