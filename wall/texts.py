@@ -107,6 +107,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "very satisfied + satisfied: {satisfied} of {rated}",
     ),
     "no_ratings": ("今日暂无评价", "No ratings yet today"),
+    "hall_satisfaction": (
+        "大厅环境与引导（未办先评）满意率 {pct}，{rated} 条",
+        "The hall itself (rated on entering): {pct} satisfied of {rated}",
+    ),
     "followups": ("差评整改 {n} 件", "Negative ratings to follow up: {n}"),
     "no_followups": ("暂无待办差评", "No open negative rating"),
     "followup_line": ("{number} {service} · {window}", "{number} {service} · {window}"),

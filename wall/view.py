@@ -631,6 +631,10 @@ class WallView(QWidget):
         else:
             panel.note.setText("")
             box.addWidget(label(texts("no_ratings"), "rowText"))
+        hall = self.kpis.hall_ratings if self.kpis is not None else None
+        if hall is not None and hall.rated:
+            pct = f"{(hall.satisfaction or 0) * 100:.0f}%"
+            box.addWidget(label(texts("hall_satisfaction", pct=pct, rated=hall.rated), "rowText"))
         rows = fig.open_followups(self.model, now, self.due_soon_s)
         self.lines["followups"] = len(rows)
         box.addWidget(label(texts("followups", n=len(rows)), "rowTitle"))

@@ -118,6 +118,7 @@ def morning_kpis(services: dict[str, int], windows: tuple[int, ...], tz: str) ->
             "satisfaction": 58 / 64,
         },
         "windows": {w: {"served": sum(c.values())} for w, c in calls.items()},
+        "hall_ratings": {"rated": 23, "satisfied": 22, "satisfaction": 22 / 23},
         "calls_by_hour": calls,
         "waiting_series": series,
     }
