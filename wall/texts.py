@@ -69,6 +69,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_serving": ("正在办理", "Serving"),
     "col_served": ("今日办结", "Served"),
     "window_no": ("{n}号窗口", "Window {n}"),
+    "window_cell": ("{n}号窗口", "W{n}"),  # in the windows table
     "state_open": ("服务中", "Open"),
     "state_idle": ("空闲", "Idle"),
     "state_paused": ("暂停 · {reason}", "Paused · {reason}"),
@@ -167,8 +168,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_printer_unknown": ("打印机状态未知", "Printer unknown"),
     "status_out_of_service": ("暂停使用", "Out of service"),
     "status_device_missing": ("外接设备未连接", "Device missing"),
-    "last_seen": ("最后在线 {time}", "last seen {time}"),
-    "online_since": ("上线于 {time}", "online since {time}"),
+    "last_seen": ("最后在线 {time}", "seen {time}"),
+    "online_since": ("上线于 {time}", "since {time}"),
     # alerts
     "alerts": ("告警 {n} 条", "Alerts: {n}"),
     "no_alerts": ("暂无告警", "No alerts"),

@@ -74,9 +74,9 @@ QScrollBar::handle:vertical {{ background: {PANEL_LINE}; border-radius: {px(4)};
 #big[tone="red"] {{ color: {RED}; }}
 #big[tone="green"] {{ color: {GREEN}; }}
 #big[tone="muted"] {{ color: {MUTED}; }}
-#cell[tone="big"] {{ font-size: {px(26)}; font-weight: bold; color: {NUMBER};
+#cell[tone="big"] {{ font-size: {px(24)}; font-weight: bold; color: {NUMBER};
     font-family: "{digits}"; }}
-#cell[tone="bigred"] {{ font-size: {px(26)}; font-weight: bold; color: {RED};
+#cell[tone="bigred"] {{ font-size: {px(24)}; font-weight: bold; color: {RED};
     font-family: "{digits}"; }}
 #tile {{ background: {GROUND}; border-radius: {px(8)}; }}
 #tileName {{ font-size: {px(16)}; color: {SOFT}; }}

@@ -193,8 +193,9 @@ class WallView(QWidget):
             ((self.today, 24), (self.waiting_panel, 38), (self.calls_panel, 38)),
             ((self.alerts, 30), (self.ratings, 37), (self.devices, 33)),
         )
+        self.right_panels = (self.alerts, self.ratings, self.devices)
         self.columns: list[QVBoxLayout] = []
-        for c, (panels, width) in enumerate(zip(columns, (31, 37, 32), strict=True)):
+        for c, (panels, width) in enumerate(zip(columns, (33, 35, 32), strict=True)):
             column = QVBoxLayout()
             for panel, height in panels:
                 column.addWidget(panel, height)
@@ -474,7 +475,7 @@ class WallView(QWidget):
             if r.serving and r.serving_since is not None:
                 serving = f"{r.serving}  {texts.duration(now - r.serving_since)}"
             cells = (
-                label(texts("window_no", n=r.number), "cell"),
+                label(texts("window_cell", n=r.number), "cell"),
                 label(state, "cell", tone),
                 label("" if closed else clerk, "cell", "soft"),
                 label("" if closed else serving, "cell", "number"),
@@ -663,6 +664,7 @@ class WallView(QWidget):
             where = texts("window_no", n=f.window) if f.window is not None else ""
             what = texts("followup_line", number=f.number or "", service=name, window=where)
         title = label(f"{what}  {texts.rating(f.score)}", "rowTitle")
+        title.setWordWrap(True)
         words.addWidget(title)
         owner = texts("owner", owner=f.owner or texts("unassigned"))
         step = texts(f"step_{r.step}")
@@ -673,7 +675,9 @@ class WallView(QWidget):
         else:
             due = texts("due_at", step=step, time=self.when_text(r.due, now))
         parts = [owner, due] + ([texts("contacts", n=len(f.contacts))] if f.contacts else [])
-        words.addWidget(label(" · ".join(parts), "rowText", tone))
+        detail = label(" · ".join(parts), "rowText", tone)
+        detail.setWordWrap(True)
+        words.addWidget(detail)
         line.addLayout(words, 1)
         number = f.number or texts("hall_rating")
         for what_key in ("assign", "contact", "resolve"):
@@ -743,13 +747,10 @@ class WallView(QWidget):
 
     def _balance(self) -> None:
         """Share each column's height by how many lines its panels have to show."""
-        n = self.lines
-        left, right = self.columns[0], self.columns[2]
-        left.setStretch(0, max(4, n.get("services", 0) + 2))
-        left.setStretch(1, max(5, n.get("windows", 0) + 2))
-        right.setStretch(0, 2 + 2 * max(2, n.get("alerts", 0)))
-        right.setStretch(1, 4 + 2 * max(2, n.get("followups", 0)))
-        right.setStretch(2, 2 + max(4, n.get("devices", 0)))
+        least = round(120 * self.scale)  # an empty panel still shows its title and a line
+        for column, panels in ((0, (self.services, self.windows)), (2, self.right_panels)):
+            for i, panel in enumerate(panels):
+                self.columns[column].setStretch(i, max(least, panel.need()))
 
     # -- the status line ---------------------------------------------------------------------
 

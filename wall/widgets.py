@@ -126,12 +126,34 @@ class Panel(QFrame):
         self.scroller.setWidget(inner)
         self.outer.addWidget(self.scroller, 1)
 
+    def need(self) -> int:
+        """The height the panel wants to show everything at its present width."""
+        inner = self.scroller.widget() if hasattr(self, "scroller") else None
+        if inner is None:
+            return self.sizeHint().height()
+        # Rows just added show on the next turn of the loop; a layout counts only shown ones.
+        for i in range(self.body.count()):
+            item = self.body.itemAt(i)
+            row = item.widget() if item is not None else None
+            if row is not None and not row.testAttribute(
+                Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+            ):
+                row.show()
+        width = self.scroller.viewport().width()
+        if inner.hasHeightForWidth() and width > 0:
+            body = inner.heightForWidth(width)
+        else:
+            body = inner.minimumSizeHint().height()  # rows may close up to their least
+        margins = self.outer.contentsMargins()
+        head = max(self.title.sizeHint().height(), self.note.sizeHint().height())
+        return body + head + self.outer.spacing() + margins.top() + margins.bottom()
+
     def set_scale(self, s: float) -> None:
         m = round(16 * s)
         self.outer.setContentsMargins(m, round(10 * s), m, round(10 * s))
         self.outer.setSpacing(round(6 * s))
         if isinstance(self.body, QGridLayout):
-            self.body.setHorizontalSpacing(round(14 * s))
-            self.body.setVerticalSpacing(round(4 * s))
+            self.body.setHorizontalSpacing(round(12 * s))
+            self.body.setVerticalSpacing(round(2 * s))
         else:
             self.body.setSpacing(round(6 * s))

@@ -142,16 +142,29 @@ def test_busy_morning(
 
 
 @pytest.mark.parametrize(
-    ("name", "size"), [("wall-alerts-1080p", (1920, 1080)), ("wall-alerts-1366x768", (1366, 768))]
+    ("name", "size", "lang"),
+    [
+        ("wall-alerts-1080p", (1920, 1080), "zh"),
+        ("wall-alerts-1366x768", (1366, 768), "zh"),
+        ("wall-alerts-1080p-en", (1920, 1080), "en"),
+    ],
 )
 def test_alerts_and_bad_ratings(
-    qtbot: QtBot, hall: HallThread, make_wall: MakeWall, name: str, size: tuple[int, int]
+    qtbot: QtBot,
+    hall: HallThread,
+    make_wall: MakeWall,
+    name: str,
+    size: tuple[int, int],
+    lang: str,
 ) -> None:
-    wall = make_wall(size=size)
+    wall = make_wall(size=size, lang=lang)
     busy_morning(qtbot, hall, wall)
     alerts_and_bad_ratings(qtbot, wall)
     wall.refresh()
-    assert shows(wall, "已有市民等候超过 30 分钟", "告警 3 条", "差评整改 3 件")
+    if lang == "zh":
+        assert shows(wall, "已有市民等候超过 30 分钟", "告警 3 条", "差评整改 3 件")
+    else:
+        assert shows(wall, "a citizen has waited over 30 min", "Alerts: 3", "follow up: 3")
     check(screenshot(wall.view, name), *size)
 
 
