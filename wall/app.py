@@ -9,9 +9,10 @@ last state, marked stale with the time it was last heard from the server.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QTimer
@@ -70,6 +71,7 @@ class WallApp(QObject):
         self.ask_owner = dialogs.ask_owner
         self.ask_contact = dialogs.ask_contact
         self.ask_resolution = dialogs.ask_resolution
+        self.asking = False  # a dialog is up
 
         self.link.changed.connect(self._on_change)
         self.link.online.connect(self._on_online)
@@ -151,7 +153,22 @@ class WallApp(QObject):
 
     def refresh(self) -> None:
         self.redraw.stop()
+        if self.asking:
+            self.view.tick(self.controller.now())
+            return
         self.view.refresh(self.controller.now())
+
+    @contextlib.contextmanager
+    def _dialog(self) -> Iterator[None]:
+        """While a dialog is up the panels are not rebuilt: the button that opened it is still
+        on the stack (deleting its row would delete it under its own click), and the row the
+        manager answers about stays where it is. They catch up when it closes."""
+        self.asking = True
+        try:
+            yield
+        finally:
+            self.asking = False
+            self.redraw.start()
 
     def _on_change(self, change: Change) -> None:
         if not change.resync:
@@ -204,7 +221,8 @@ class WallApp(QObject):
             return
         known = self.model.alerts.get(alert)
         words = self.texts.pick(known.text_zh, known.text_en) if known is not None else alert
-        note = self.ask_ack_note(self.view, self.texts, words)
+        with self._dialog():
+            note = self.ask_ack_note(self.view, self.texts, words)
         if note is not None:
             self.controller.ack_alert(alert, note)
 
@@ -213,7 +231,10 @@ class WallApp(QObject):
             return
         reason = None
         if action == "pause":
-            reason = self.ask_pause_reason(self.view, self.texts, self.texts("window_no", n=window))
+            with self._dialog():
+                reason = self.ask_pause_reason(
+                    self.view, self.texts, self.texts("window_no", n=window)
+                )
             if reason is None:
                 return
         self.controller.manage_window(window, action, reason)
@@ -223,7 +244,8 @@ class WallApp(QObject):
             return
         notice = self.model.notice
         current = NoticeText(notice.text_zh if notice else None, notice.text_en if notice else None)
-        chosen = self.ask_notice(self.view, self.texts, current)
+        with self._dialog():
+            chosen = self.ask_notice(self.view, self.texts, current)
         if chosen is not None:
             self.controller.post_notice(chosen.text_zh, chosen.text_en)
 
@@ -240,14 +262,17 @@ class WallApp(QObject):
                 | {x.owner for x in self.model.followups.values() if x.owner}
                 | {x.staff for x in self.model.followups.values() if x.staff}
             )
-            owner = self.ask_owner(self.view, self.texts, number, staff, f.owner)
+            with self._dialog():
+                owner = self.ask_owner(self.view, self.texts, number, staff, f.owner)
             if owner is not None:
                 self.controller.assign(followup, number, owner)
         elif what == "contact":
-            contact = self.ask_contact(self.view, self.texts, number)
+            with self._dialog():
+                contact = self.ask_contact(self.view, self.texts, number)
             if contact is not None:
                 self.controller.contact(followup, number, contact.channel, contact.note)
         elif what == "resolve":
-            resolution = self.ask_resolution(self.view, self.texts, number)
+            with self._dialog():
+                resolution = self.ask_resolution(self.view, self.texts, number)
             if resolution is not None:
                 self.controller.resolve(followup, number, resolution.outcome, resolution.note)

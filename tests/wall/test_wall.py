@@ -132,8 +132,12 @@ def test_a_manager_acknowledges_an_alert(
     assert wall.view.manager_line.text() == "值班管理员：职员s4（s4）"
     asked: list[str] = []
 
+    button = wall.view.ack_buttons["paper:kiosk-1"]
+
     def note(parent: object, texts: object, alert: str) -> str:
         asked.append(alert)
+        wall.refresh()  # the clock ticks on while the dialog is up: its row stays
+        assert wall.view.ack_buttons["paper:kiosk-1"] is button
         return "已换纸"
 
     wall.ask_ack_note = note
