@@ -152,6 +152,7 @@ class RatingRejected(Event, tag="rating_rejected", frozen=True):
     score: int | float | str
     source: str
     ticket: str | None = None
+    moment: int | float | str | None = None  # as sent (a bad one is why it was rejected)
 
 
 class FollowupOpened(Event, tag="followup_opened", frozen=True):
@@ -175,6 +176,7 @@ class FollowupOpened(Event, tag="followup_opened", frozen=True):
     contact_due: float | None = None
     feedback_due: float | None = None
     resolve_due: float | None = None
+    aspect: str | None = None  # of the hall, for a 未办先评
 
 
 class HallRated(Event, tag="hall_rated", frozen=True):
@@ -193,23 +195,25 @@ class FollowupAssigned(Event, tag="followup_assigned", frozen=True):
 
 
 class FollowupContacted(Event, tag="followup_contacted", frozen=True):
-    """A 回访: who (``actor``), how and what the citizen said."""
+    """A 回访: who (``actor``), how and what the citizen said (``note``: left out of public
+    views)."""
 
     followup: str
     channel: str
-    note: str
+    note: str | None = None
 
 
 class FollowupResolved(Event, tag="followup_resolved", frozen=True):
     followup: str
     outcome: str  # fixed | explained | appealed
-    note: str
+    note: str | None = None  # left out of public views
 
 
 class FollowupRerated(Event, tag="followup_rerated", frozen=True):
     followup: str
     score: int
     level: str
+    bad: bool = False
 
 
 class AlertRaised(Event, tag="alert_raised", frozen=True):

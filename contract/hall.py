@@ -446,6 +446,10 @@ class HallModel:
             for w in list(self.windows.values()):
                 if w.last_served is not None:
                     self._set_window(w.number, touched, last_served=None)
+            # A manager's list keeps the open work orders and those resolved today.
+            for key in [k for k, f in self.followups.items() if f.resolved_at is not None]:
+                del self.followups[key]
+                touched.followups.add(key)
         elif isinstance(e, ev.TicketIssued):
             t = Ticket(
                 id=e.ticket,
@@ -525,10 +529,22 @@ class HallModel:
             self._last_served(e.window, e.ticket, touched, invited=True)
         elif isinstance(e, ev.RatingRecorded):
             rating = LastRating(
-                ticket=e.ticket, number=e.number, score=e.score, level=e.level, bad=e.bad, at=e.at
+                ticket=e.ticket,
+                number=e.number,
+                score=e.score,
+                level=e.level,
+                bad=e.bad,
+                at=e.at,
+                moment=e.moment,
             )
             self._set_window(e.window, touched, last_rating=rating)
-            self._last_served(e.window, e.ticket, touched, rated=True)
+            if e.moment == "during":  # 边办边评: the ticket being served
+                serving = self.tickets.get(e.ticket)
+                if serving is not None:
+                    rated = msgspec.structs.replace(serving, rating_during=e.score)
+                    self._put(serving, rated, touched)
+            else:
+                self._last_served(e.window, e.ticket, touched, rated=True)
         elif isinstance(e, ev.DeviceStatus):
             known = self.devices.get(e.device) or Device(device=e.device)
             self.devices[e.device] = msgspec.structs.replace(
@@ -570,6 +586,8 @@ class HallModel:
         touched.alerts.add(e.alert)
 
     def _followup(self, e: _FollowupEvent, touched: _Touched) -> None:
+        if self.welcome is not None and self.welcome.role != "manager":
+            return  # 差评 work orders are the manager's list
         if isinstance(e, ev.FollowupOpened):
             key = e.followup or e.ticket
             if key is None:
@@ -589,6 +607,8 @@ class HallModel:
                 contact_due=e.contact_due,
                 feedback_due=e.feedback_due,
                 resolve_due=e.resolve_due,
+                aspect=e.aspect,
+                day=e.day,
             )
             touched.followups.add(key)
             return
@@ -598,14 +618,14 @@ class HallModel:
         if isinstance(e, ev.FollowupAssigned):
             new = msgspec.structs.replace(known, owner=e.owner)
         elif isinstance(e, ev.FollowupContacted):
-            contact = FollowupContact(at=e.at, channel=e.channel, note=e.note, staff=e.actor)
+            contact = FollowupContact(at=e.at, channel=e.channel, note=e.note or "", staff=e.actor)
             new = msgspec.structs.replace(known, contacts=(*known.contacts, contact))
         elif isinstance(e, ev.FollowupResolved):
             new = msgspec.structs.replace(
                 known, outcome=e.outcome, outcome_note=e.note, resolved_at=e.at
             )
         else:
-            new = msgspec.structs.replace(known, rerating=e.score)
+            new = msgspec.structs.replace(known, rerating=e.score, rerated_at=e.at)
         self.followups[e.followup] = new
         touched.followups.add(e.followup)
 

@@ -109,6 +109,7 @@ class LastRating(Record, frozen=True):
     level: str
     bad: bool
     at: float
+    moment: str = "after"  # during (边办边评) or after (办后再评)
 
 
 class LastServed(Record, frozen=True):
@@ -223,6 +224,9 @@ class Followup(Record, frozen=True):
     outcome_note: str | None = None
     resolved_at: float | None = None
     rerating: int | None = None  # the citizen's rating after the fix
+    rerated_at: float | None = None
+    aspect: str | None = None  # of the hall, for a 未办先评
+    day: str | None = None  # the business day it was opened
 
 
 class Notice(Record, frozen=True):

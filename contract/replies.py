@@ -159,9 +159,9 @@ class AlertReply(Reply, tag="alert", frozen=True):
     alert: Alert
 
 
-class FollowupReply(Reply, tag="followup", frozen=True):
+class FollowupChanged(Reply, tag="followup", frozen=True):
     """To `followup_assign`, `followup_contact`, `followup_resolve`, `followup_rerate`: the
-    差评 work order as it is now."""
+    差评 work order as it is now (managers only)."""
 
     followup: Followup
 
@@ -206,7 +206,7 @@ AnyReply = (
     | KpisReply
     | AlertReply
     | NoticeReply
-    | FollowupReply
+    | FollowupChanged
     | Error
 )
 

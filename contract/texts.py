@@ -217,3 +217,47 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
 
 ERROR_TEXTS: dict[str, tuple[str, str]] = {**ENGINE_ERRORS, **PROTOCOL_ERRORS}
 assert len(ERROR_TEXTS) == len(ENGINE_ERRORS) + len(PROTOCOL_ERRORS), "a code is in both tables"
+
+
+# 好差评: the five levels, the moments of rating, what a 未办先评 rates, and a 差评 work
+# order's words.
+RATING_LEVEL_TEXTS: dict[int, tuple[str, str]] = {
+    5: ("非常满意", "Very satisfied"),
+    4: ("满意", "Satisfied"),
+    3: ("基本满意", "Fairly satisfied"),
+    2: ("不满意", "Dissatisfied"),
+    1: ("非常不满意", "Very dissatisfied"),
+}
+RATING_MOMENT_TEXTS: dict[str, tuple[str, str]] = {
+    "before": ("未办先评", "Rated on arrival"),
+    "during": ("边办边评", "Rated during service"),
+    "after": ("办后再评", "Rated after service"),
+}
+HALL_ASPECT_TEXTS: dict[str, tuple[str, str]] = {
+    "overall": ("大厅整体", "The hall overall"),
+    "environment": ("大厅环境", "Environment"),
+    "volunteers": ("志愿服务", "Volunteers"),
+    "guidance": ("导办服务", "Guidance"),
+}
+FOLLOWUP_OUTCOME_TEXTS: dict[str, tuple[str, str]] = {
+    "fixed": ("已整改", "Fixed"),
+    "explained": ("已解释说明", "Explained"),
+    "appealed": ("已申诉", "Appealed"),
+}
+CONTACT_CHANNEL_TEXTS: dict[str, tuple[str, str]] = {
+    "phone": ("电话回访", "By phone"),
+    "visit": ("上门回访", "In person"),
+    "sms": ("短信回访", "By text message"),
+    "other": ("其他方式", "Other"),
+}
+FOLLOWUP_CLOCK_TEXTS: dict[str, tuple[str, str]] = {
+    "contact": ("联系群众", "Contact the citizen"),
+    "feedback": ("反馈进展", "Feedback"),
+    "resolve": ("整改办结", "Resolved"),
+}
+CLOCK_STATE_TEXTS: dict[str, tuple[str, str]] = {
+    "met": ("按时完成", "Done in time"),
+    "late": ("超时完成", "Done late"),
+    "running": ("进行中", "Running"),
+    "overdue": ("已超时", "Overdue"),
+}

@@ -1,4 +1,8 @@
-"""Run the queue server: `python -m queue_server --config HALL.toml --db FILE --port 8765`."""
+"""Run the queue server: `python -m queue_server --config HALL.toml --db FILE --port 8765`.
+
+`python -m queue_server report|export|explore …` runs a manager's tool instead (reports, the
+好差评 export, Datasette): see docs/reports.md.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from queue_server.service import HallService
 from queue_server.store import Store
 
 log = logging.getLogger("queue_server")
+
+REPORT_COMMANDS = ("report", "export", "explore")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -99,6 +105,11 @@ async def serve(
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in REPORT_COMMANDS:  # report, export, explore: the managers' tools
+        from queue_server.reports.cli import main as reports_main
+
+        return reports_main(argv)
     args = parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(),

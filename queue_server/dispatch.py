@@ -47,12 +47,21 @@ COMMANDS: dict[type[rq.Request], tuple[str, Callable[[Any], Any]]] = {
     rq.InviteRating: ("rating_invited", lambda r: core.InviteRating(window=r.window)),
     rq.Rate: (
         "rating",
-        lambda r: core.Rate(window=r.window, score=r.score, source=r.source or "evaluator"),
+        lambda r: core.Rate(
+            window=r.window,
+            score=r.score,
+            source=r.source or "evaluator",
+            moment=r.moment or "after",
+        ),
     ),
-    # the hall manager's (the actor is the manager logged in)
-    rq.ManageWindow: ("window", lambda r: _manage_window(r)),
-    rq.PostNotice: ("notice", lambda r: core.PostNotice(text_zh=r.text_zh, text_en=r.text_en)),
-    rq.AckAlert: ("alert", lambda r: core.AckAlert(alert=r.alert, note=r.note)),
+    rq.RateHall: (
+        "rating",
+        lambda r: core.RateHall(
+            score=r.score, aspect=r.aspect or "overall", source=r.source or "evaluator"
+        ),
+    ),
+    # 差评 work orders: the actor is the acting manager's staff id (the server checks that a
+    # manager is logged in and passes their staff id).
     rq.FollowupAssign: (
         "followup",
         lambda r: core.AssignFollowup(followup=r.followup, owner=r.owner),
@@ -69,7 +78,17 @@ COMMANDS: dict[type[rq.Request], tuple[str, Callable[[Any], Any]]] = {
         "followup",
         lambda r: core.RerateFollowup(followup=r.followup, score=r.score),
     ),
+    # the hall manager's (the actor is the manager logged in)
+    rq.ManageWindow: ("window", lambda r: _manage_window(r)),
+    rq.PostNotice: ("notice", lambda r: core.PostNotice(text_zh=r.text_zh, text_en=r.text_en)),
+    rq.AckAlert: ("alert", lambda r: core.AckAlert(alert=r.alert, note=r.note)),
 }
+
+# The requests that change a 差评 work order: a manager's, run with the manager's staff id as
+# the actor (`command_job(request, staff_id)`).
+FOLLOWUP_REQUESTS: frozenset[str] = frozenset(
+    {"followup_assign", "followup_contact", "followup_resolve", "followup_rerate"}
+)
 
 
 def _manage_window(r: rq.ManageWindow) -> core.PauseWindow | core.ResumeWindow:
@@ -82,6 +101,12 @@ def command_job(request: rq.Request, actor: str) -> Callable[[core.Engine, float
     """The function the writer runs for this request: execute, then name the reply."""
     reply_type, build = COMMANDS[type(request)]
     return _job(build(request), actor, reply_type)
+
+
+def public_hall_rating_job(request: rq.RateHall) -> Callable[[core.Engine, float], core.Result]:
+    """未办先评 from the phone page (no device): recorded as from a phone, whatever it says."""
+    command = core.RateHall(score=request.score, aspect=request.aspect or "overall", source="phone")
+    return _job(command, "public", "rating")
 
 
 def device_status_job(

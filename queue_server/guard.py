@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["AddressGuard", "PinGuard"]
+__all__ = ["AddressGuard", "PinGuard", "RatingGuard"]
 
 MAX_PIN_FAILURES = 5  # wrong PINs for one staff id within PIN_WINDOW_S lock it …
 PIN_WINDOW_S = 15 * 60.0
 LOCK_S = 15 * 60.0  # … for this long
 MAX_DEVICE_DELAY_S = 8.0  # a device's failed attempt is answered after up to this long
+
+MAX_PUBLIC_RATINGS = 3  # 未办先评 from one address (phones) within RATING_WINDOW_S …
+RATING_WINDOW_S = 10 * 60.0  # … beyond that they are refused until the oldest ages out
+MAX_RATING_ADDRESSES = 10_000  # addresses remembered at once (expired ones are forgotten)
 
 MAX_BAD_HELLOS = 20  # wrong tokens from one address within HELLO_WINDOW_S block it …
 HELLO_WINDOW_S = 60.0
@@ -102,3 +106,40 @@ class AddressGuard:
         if entry.n >= self.limit and entry.until <= now:
             entry.until = now + BLOCK_S
         return False, 0
+
+
+class RatingGuard:
+    """未办先评 from the public phone page, per remote address: a few in a sliding window.
+
+    The page needs no device token, so anyone on the network may send a rating; this keeps
+    one phone (or one script) from filling the log and the hall's figures.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        limit: int = MAX_PUBLIC_RATINGS,
+        window_s: float = RATING_WINDOW_S,
+    ) -> None:
+        self.clock = clock
+        self.limit = limit
+        self.window_s = window_s
+        self._times: dict[str, list[float]] = {}
+
+    def allow(self, address: str) -> bool:
+        """Count a rating from ``address`` and say whether it may go on."""
+        now = self.clock()
+        times = [t for t in self._times.get(address, ()) if now - t < self.window_s]
+        if len(times) >= self.limit:
+            self._times[address] = times
+            return False
+        times.append(now)
+        self._times[address] = times
+        if len(self._times) > MAX_RATING_ADDRESSES:
+            self._forget(now)
+        return True
+
+    def _forget(self, now: float) -> None:
+        self._times = {
+            a: ts for a, ts in self._times.items() if ts and now - ts[-1] < self.window_s
+        }

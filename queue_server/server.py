@@ -30,7 +30,7 @@ from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
 from queue_server.dispatch import manager_job
-from queue_server.guard import AddressGuard, PinGuard
+from queue_server.guard import AddressGuard, PinGuard, RatingGuard
 from queue_server.pins import verify_pin
 from queue_server.protocol import (
     ERRORS,
@@ -175,6 +175,7 @@ class HallServer:
         self.max_output_buffer = max_output_buffer
         self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
+        self.public_ratings = RatingGuard(time.monotonic)
         self._tasks: set[asyncio.Task[None]] = set()
         # PIN checks run one at a time on their own thread: scrypt takes 16 MiB per check, and
         # one thread keeps one allocation arena, so memory stays bounded however many log in.
@@ -239,10 +240,7 @@ class HallServer:
             self.sessions.discard(session)
             self.service.subscribers.discard(session)
             device = session.device
-            if device is not None and session.manager is not None:
-                logout = core.ManagerLogOut(device=device.id, staff=session.manager)
-                self.service.submit(Job(NOBODY, None, command=manager_job(logout, session.manager)))
-                session.manager = None
+            self._log_out_manager(session)
             if device is not None:
                 left = self.present.get(device.id, 1) - 1
                 if left <= 0:
@@ -376,6 +374,11 @@ class HallServer:
         elif isinstance(msg, rq.TicketStatus):
             token = msg.token
             self.service.submit(Job(session, re, read=lambda e, now: ticket_status(e, token, now)))
+        elif isinstance(msg, rq.RateHall):
+            if not self.public_ratings.allow(_host(session.ws)):
+                session.settled()
+                raise ProtocolError("rate_limited", "rate_hall", re)
+            self.service.submit(Job(session, re, command=dispatch.public_hall_rating_job(msg)))
         else:
             self.service.submit(
                 Job(
@@ -579,14 +582,25 @@ class HallServer:
         def remember(reply: dict[str, Any]) -> None:
             if reply.get("type") != "error":
                 session.manager = staff_id
+                if session not in self.sessions:  # it closed meanwhile: log the manager out
+                    self._log_out_manager(session)
             elif reply.get("code") == "not_manager" and session.refuse() == 1:
                 log.warning("refused manager login from %s for staff %s", session.name, staff_id)
 
-        if previous is not None and previous != staff_id:  # another manager takes over
-            logout = core.ManagerLogOut(device=device, staff=previous)
-            self.service.submit(Job(NOBODY, None, command=manager_job(logout, previous)))
+        staff = self.staff.get(staff_id)
+        if staff is not None and staff.is_manager and previous not in (None, staff_id):
+            self._log_out_manager(session)  # another manager takes over this device
         login = core.ManagerLogIn(device=device, staff=staff_id)
         self.service.submit(Job(session, re, command=manager_job(login, staff_id), after=remember))
+
+    def _log_out_manager(self, session: Session) -> None:
+        """Log out the manager of a connection that closed or changed hands (in the log)."""
+        staff, device = session.manager, session.device
+        if staff is None or device is None:
+            return
+        session.manager = None
+        logout = core.ManagerLogOut(device=device.id, staff=staff)
+        self.service.submit(Job(NOBODY, None, command=manager_job(logout, staff)))
 
     def manager_logout(self, session: Session, re: Any) -> None:
         assert session.device is not None

@@ -217,7 +217,8 @@ class HallService:
         """Check the manager's alerts every ALERT_CHECK_S: a wait grows with the clock alone."""
         while True:
             await asyncio.sleep(self.alert_check_s)  # a timer, not a wait for an event
-            self.submit(Job(_NOBODY, None, command=self._check_alerts))
+            if self.engine.day is not None:  # a hall that has never run has nothing to check
+                self.submit(Job(_NOBODY, None, command=self._check_alerts))
 
     def _check_alerts(self, engine: Engine, now: float) -> core.Result:
         return engine.execute(core.CheckAlerts(since=self.started_at), now, "system")

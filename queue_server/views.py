@@ -5,7 +5,9 @@ phone token); a board on a corridor wall or a kiosk must not receive those. Each
 gets its role's view of every reply and event: boards and kiosks see numbers, windows and
 services and the clerks' names, never staff ids, citizen hashes, request ids or phone tokens;
 clerks and bridges see staff ids; the manager sees staff and devices. A phone token only
-ever reaches the kiosk that issued its ticket.
+ever reaches the kiosk that issued its ticket. The 差评 work orders in a snapshot
+(``followups``) are the manager's alone; the notes of a 回访 or an outcome (what a citizen
+said) never reach the public view.
 
 Some events are the manager's alone (``PRIVATE_KINDS``: 差评 work orders and their notes,
 hall ratings, alerts, manager log-ins). Every other view gets a stand-in in their place,
@@ -26,10 +28,12 @@ __all__ = ["PRIVATE_KINDS", "VIEWS", "View"]
 # Whose ticket it is, and the key to its phone page: for its issuing kiosk alone.
 _OWN_ONLY = frozenset({"token", "status_url"})
 _CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
-_STAFF_IDS = frozenset({"staff", "actor", "issuer"})
+_STAFF_IDS = frozenset({"staff", "actor", "issuer", "owner"})
+_MANAGERS_ONLY = frozenset({"followups"})  # the snapshot's 差评 work orders
+_CITIZEN_WORDS = frozenset({"note"})  # a 回访's or an outcome's note
 
 # Parts of a snapshot only a manager receives.
-_MANAGERS_ONLY = frozenset({"followups", "alerts", "lockouts"})
+_MANAGERS_PARTS = frozenset({"followups", "alerts", "lockouts"})
 
 # Event types only a manager receives; the other views get a stand-in (kind "private").
 PRIVATE_KINDS = frozenset(
@@ -64,7 +68,7 @@ class View:
     def snapshot(self, snapshot: dict[str, Any]) -> dict[str, Any]:
         """A snapshot as this view receives it: the manager's lists only for managers."""
         if not self.private:
-            snapshot = {k: v for k, v in snapshot.items() if k not in _MANAGERS_ONLY}
+            snapshot = {k: v for k, v in snapshot.items() if k not in _MANAGERS_PARTS}
         picture: dict[str, Any] = self.of(snapshot)
         return picture
 
@@ -95,8 +99,8 @@ def _scrub(value: Any, hidden: frozenset[str], own: str | None) -> Any:
     return value
 
 
-PUBLIC = View("public", _CITIZEN | _STAFF_IDS)
-STAFF = View("staff", _CITIZEN | frozenset({"issuer"}))
+PUBLIC = View("public", _CITIZEN | _STAFF_IDS | _MANAGERS_ONLY | _CITIZEN_WORDS)
+STAFF = View("staff", _CITIZEN | frozenset({"issuer"}) | _MANAGERS_ONLY)
 MANAGER = View("manager", frozenset(), private=True)
 
 VIEWS: dict[Role, View] = {

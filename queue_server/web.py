@@ -6,7 +6,9 @@ reads the writer's and the store's own flags and answers at once.
 
 The web board (``/board``) and the phone page (``/t/<token>``) are live: their scripts
 (``static/``) open the WebSocket and use the two requests that need no device, ``watch`` and
-``ticket_status`` (docs/protocol.md), so nothing on a public page can change the hall. Pages
+``ticket_status`` (docs/protocol.md), so nothing on a public page can change the hall. The one
+exception is the hall's rating page (``/rate``, 未办先评, from a QR code at the entrance): it
+sends ``rate_hall``, a few per address, recorded as from a phone. Pages
 carry a strict Content-Security-Policy: scripts and styles from this server only, no inline
 code, connections to this server only, and no referrer (a phone page's address is its key).
 """
@@ -29,10 +31,10 @@ import jinja2
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from contract.texts import PAUSE_REASON_TEXTS
+from contract.texts import HALL_ASPECT_TEXTS, PAUSE_REASON_TEXTS, RATING_LEVEL_TEXTS
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
-from queue_server.core.model import Zone
+from queue_server.core.model import RatingMoment, Zone
 from queue_server.service import HallService, Job, Shared
 from queue_server.views import MANAGER, View
 from queue_server.wording import wait_phrase
@@ -105,6 +107,25 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
         "Check the QR code on your ticket, or take a new number at the kiosk",
     ),
     "ended": ("本号已结束，页面不再更新", "This ticket is over; the page no longer updates"),
+    # the hall's rating page (未办先评)
+    "rate_title": ("请您评价本大厅", "Please rate this service hall"),
+    "rate_hint": (
+        "评价大厅的环境、志愿服务和导办服务，匿名，不关联任何号码",
+        "The hall's environment, volunteers and guidance; anonymous, tied to no ticket",
+    ),
+    "rate_aspect": ("评价内容", "What you rate"),
+    "rate_thanks": ("感谢您的评价！", "Thank you for your rating!"),
+    "rate_sorry": (
+        "感谢您的评价，我们会尽快整改",
+        "Thank you: we will look into it and put it right",
+    ),
+    "rate_again": ("再评一项", "Rate another aspect"),
+    "rate_enough": (
+        "您已评价多次，感谢您的参与",
+        "You have rated several times already: thank you",
+    ),
+    "rate_failed": ("评价未能提交，请稍后再试", "Your rating could not be sent; please retry"),
+    "rate_off": ("本大厅暂未开通此项评价", "This hall does not take ratings here"),
 }
 
 STATE_TEXTS: dict[str, tuple[str, str]] = {
@@ -246,6 +267,26 @@ class Web:
             "texts": _texts(*_BOARD_TEXTS),
         }
         return self.page(HTTPStatus.OK, "board.html", zone=zone, config=config)
+
+    async def rate_page(self, rest: str, query: Query) -> Response:
+        """未办先评: the page a QR code at the entrance opens, to rate the hall itself.
+
+        Five levels and what is rated (the hall overall, its environment, volunteers or
+        guidance); ``static/rate.js`` sends ``rate_hall``. A hall that does not use the
+        ``before`` moment shows a plain page saying so.
+        """
+        if RatingMoment.BEFORE not in self.hall.ratings.moments:
+            return self.page(HTTPStatus.NOT_FOUND, "rate_off.html")
+        texts = _texts(
+            "rate_thanks", "rate_sorry", "rate_enough", "rate_failed", "connecting", "reconnecting"
+        )
+        return self.page(
+            HTTPStatus.OK,
+            "rate.html",
+            texts=texts,
+            levels=[(score, RATING_LEVEL_TEXTS[score]) for score in (5, 4, 3, 2, 1)],
+            aspects=list(HALL_ASPECT_TEXTS.items()),
+        )
 
     async def static(self, name: str, query: Query) -> Response:
         """A script or style sheet of the pages; cached for long when asked by its version."""
@@ -422,5 +463,6 @@ ROUTES: tuple[Route, ...] = (
     Route("/health", Web.health),
     Route("/t/", Web.ticket_page, prefix=True),
     Route("/board", Web.board),
+    Route("/rate", Web.rate_page),
     Route("/static/", Web.static, prefix=True),
 )

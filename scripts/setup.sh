@@ -20,6 +20,8 @@ APT_PACKAGES=(
   # tests, the demo's checks and operations: a virtual X server, window lookup, screenshots,
   # the SQLite shell (backups), curl (/health)
   xvfb xdotool imagemagick sqlite3 curl
+  # the PDF reports: Pango for WeasyPrint; pdftoppm and pdffonts to check them in tests
+  libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
   # browser tests
   chromium chromium-driver
   # the voice: sox to inspect a recorded voice pack (soxi), a PulseAudio sound server (and its

@@ -79,7 +79,7 @@ from drivers.leddisplay import BusWindowDisplay, OnbonArea, OnbonWindowDisplay, 
 from queue_server.client import HallClient, NotConnected, ServerError
 
 from . import texts
-from .config import BridgeConfig, DisplayType, KeypadSettings
+from .config import BridgeConfig, DisplayType, EvaluatorSettings, KeypadSettings
 from .line import BusLine, LineState
 from .numbers import DigitNumbers
 from .signin import AskPin, Cancelled, SignIn, SignIns, Step
@@ -130,7 +130,8 @@ class Bridge:
             self.keypad_of[k.window].append(k.address)
         self.evaluators_of: dict[int, list[int]] = defaultdict(list)
         for e in config.evaluators:
-            self.evaluators_of[e.window].append(e.address)
+            if e.window is not None:
+                self.evaluators_of[e.window].append(e.address)
         self.numbers = DigitNumbers(config.prefix_codes)  # A001 -> 1001 on digit displays
         self.displays: dict[int, list[WindowDisplay]] = defaultdict(list)
         for d in config.displays:
@@ -328,7 +329,7 @@ class Bridge:
             evaluator = self.evaluators.get(press.addr)
             if evaluator is None or press.level is None:
                 return  # logged by the decoder
-            self._spawn(self._rate(evaluator.window, press))
+            self._spawn(self._rate(evaluator, press))
             return
         keypad = self.keypads.get(press.addr)
         if keypad is None:
@@ -348,31 +349,39 @@ class Bridge:
         self._pending[keypad.window] += 1
         self._spawn(self._press(keypad, press))
 
-    async def _rate(self, window: int, press: EvaluatorPress) -> None:
+    async def _rate(self, evaluator: EvaluatorSettings, press: EvaluatorPress) -> None:
+        """A press is a rating: of the hall (an evaluator without a window, 未办先评), or of
+        the window's ticket, during (边办边评) or after (办后再评) service."""
+        window = evaluator.window
+        where = "the hall" if window is None else f"window {window}"
         try:
-            reply = await self._request(
-                "rate", window=window, score=press.level, source="evaluator"
-            )
+            if window is None:
+                reply = await self._request(
+                    "rate_hall", score=press.level, aspect=evaluator.aspect, source="evaluator"
+                )
+            else:
+                moment = evaluator.moment
+                if moment == "auto":
+                    known = self.hall.windows.get(window)
+                    moment = "during" if known is not None and known.current else "after"
+                reply = await self._request(
+                    "rate", window=window, score=press.level, source="evaluator", moment=moment
+                )
         except ServerError as exc:
-            log.info(
-                "rating %s at window %d refused (recorded by the server): %s",
-                press.level,
-                window,
-                exc.code,
-            )
+            log.info("rating %s of %s refused: %s", press.level, where, exc.code)
         except (NotConnected, TimeoutError) as exc:
             log.warning(
-                "rating %s at window %d lost: server unreachable (%s)",
+                "rating %s of %s lost: server unreachable (%s)",
                 press.level,
-                window,
+                where,
                 type(exc).__name__,
             )
         except Exception:
-            log.exception("rating %s at window %d failed", press.level, window)
+            log.exception("rating %s of %s failed", press.level, where)
         else:
             rating = reply.get("rating") or {}
             log.info(
-                "rating %s recorded for %s at window %d", press.level, rating.get("number"), window
+                "rating %s recorded for %s at %s", press.level, rating.get("number", "-"), where
             )
 
     async def _press(self, keypad: KeypadSettings, press: KeypadPress) -> None:

@@ -16,13 +16,17 @@ Schema (see ``config/demo-bridge.toml`` for a complete, commented file)::
                     for staff ids that are not digits; other numbers are sent as typed)
     [[keypads]]     address, window, transfer_to? (window for 转移 with no digits typed),
                     digits? (cells its display shows, 4-6, default 6)
-    [[evaluators]]  address, window, model ("four_key" | "five_key" | a NAME above)
+    [[evaluators]]  address, window?, model ("four_key" | "five_key" | a NAME above),
+                    moment? ("after" 办后再评, the default | "during" 边办边评 | "auto": during
+                    while the window serves a ticket, else after), aspect? (no window only)
     [[displays]]    address, window, type ("bus" digit board | "onbon" BX text board),
                     digits? (bus only, 4-6), width? height? encoding? (onbon only)
 
 Addresses are bus addresses 0-255 (0xAA is the broadcast address and is refused); an Onbon
 board's address is its screen address 1-65535. One bus address may be shared by devices of
-the same window only (a keypad and its evaluator often are one unit).
+the same window only (a keypad and its evaluator often are one unit). An evaluator without a
+window is a hall evaluator (未办先评, e.g. at the entrance): it rates the hall itself, its
+``aspect`` ("overall", "environment", "volunteers" or "guidance").
 
 The file is decoded by msgspec (`tomlcheck.decode`: types, bounds, patterns, unknown keys, the
 display `type` choosing the keys a display takes); the rules across entries are code below.
@@ -40,7 +44,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from os import PathLike
 from types import MappingProxyType
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 from msgspec import Meta
@@ -67,6 +71,7 @@ log = logging.getLogger(__name__)
 
 BUILTIN_MODELS = MappingProxyType({"four_key": FOUR_KEY, "five_key": FIVE_KEY})
 MAX_WINDOW = 9999  # as in the hall configuration
+HALL = 0  # the "window" of a hall evaluator (未办先评) when bus addresses are shared out
 MIN_DIGITS = 1 + SEQUENCE_DIGITS  # a one-digit code and the sequence
 MAX_TYPED = 12  # digits of a staff number typed on a keypad
 
@@ -105,8 +110,10 @@ class KeypadSettings:
 @dataclass(frozen=True, slots=True)
 class EvaluatorSettings:
     address: int
-    window: int
+    window: int | None  # None: a hall evaluator (未办先评)
     model: EvaluatorModel
+    moment: str = "after"  # after | during | auto (window evaluators)
+    aspect: str = "overall"  # what a hall evaluator rates
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +141,8 @@ class BridgeConfig:
     @property
     def windows(self) -> list[int]:
         """Every window some device here belongs to, in order."""
-        found = {k.window for k in self.keypads} | {e.window for e in self.evaluators}
+        found = {k.window for k in self.keypads}
+        found |= {e.window for e in self.evaluators if e.window is not None}
         return sorted(found | {d.window for d in self.displays})
 
 
@@ -211,8 +219,10 @@ class _Keypad(TomlTable, frozen=True):
 
 class _Evaluator(TomlTable, frozen=True):
     address: BusAddress
-    window: WindowNo
     model: Text
+    window: WindowNo | None = None
+    moment: Literal["after", "during", "auto"] | None = None
+    aspect: Literal["overall", "environment", "volunteers", "guidance"] | None = None
 
 
 class _BusDisplay(TomlTable, frozen=True, tag_field="type", tag=DisplayType.BUS.value):
@@ -342,10 +352,10 @@ class _Rules:
             raise self.fail(f"{path}.address", f"0x{BROADCAST:02X} is the bus broadcast address")
         first = owners.setdefault(address, (path, window))
         if first[1] != window:
+            whose = "the hall" if first[1] == HALL else f"window {first[1]}"
             raise self.fail(
                 f"{path}.address",
-                f"address {address} (0x{address:02X}) is already used by {first[0]} "
-                f"of window {first[1]}",
+                f"address {address} (0x{address:02X}) is already used by {first[0]} of {whose}",
             )
         return address
 
@@ -367,14 +377,26 @@ class _Rules:
         models: dict[str, EvaluatorModel],
         owners: dict[int, tuple[str, int]],
     ) -> EvaluatorSettings:
-        address = self.address(e.address, path, e.window, owners)
+        address = self.address(e.address, path, e.window or HALL, owners)
+        if e.window is None and e.moment is not None:
+            raise self.fail(
+                f"{path}.moment",
+                "an evaluator without a window rates the hall (未办先评); give it a window "
+                "to rate tickets during or after service",
+            )
+        if e.window is not None and e.aspect is not None:
+            raise self.fail(
+                f"{path}.aspect", "only an evaluator without a window (未办先评) rates an aspect"
+            )
         if e.model not in models:
             raise self.fail(
                 f"{path}.model",
                 f"unknown model {show(e.model)}; use one of {', '.join(sorted(models))} "
                 f"or define [evaluator_models.{e.model}]",
             )
-        return EvaluatorSettings(address, e.window, models[e.model])
+        return EvaluatorSettings(
+            address, e.window, models[e.model], e.moment or "after", e.aspect or "overall"
+        )
 
     def display(
         self,

@@ -134,7 +134,7 @@ def add_working_time(now: float, seconds: float, calendar: WorkCalendar, timezon
             for start, end in sorted(calendar.hours):
                 begin = max(now, _at(day, start, timezone))
                 finish = _at(day, end, timezone)
-                if begin >= finish:
+                if begin > finish:
                     continue
                 if remaining <= finish - begin:
                     return begin + remaining

@@ -24,7 +24,7 @@ from .commands import Command
 from .days import business_day
 from .errors import DomainError, refusal
 from .followups import (
-    Clock,
+    FollowupClock,
     assign_followup,
     clocks,
     contact_followup,
@@ -170,7 +170,7 @@ class Engine:
         f = self._state.followups.get(followup_id)
         return followup_dict(f) if f else None
 
-    def followup_clocks(self, now: float) -> dict[str, list[Clock]]:
+    def followup_clocks(self, now: float) -> dict[str, tuple[FollowupClock, ...]]:
         """Where each kept work order's clocks stand at ``now`` (for alerts and the wall)."""
         return {key: clocks(f, now) for key, f in sorted(self._state.followups.items())}
 

@@ -6,8 +6,9 @@ it must be a configured staff member: every step is in the log under who took it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from contract.followups import ClockState, FollowupClock, clock_states
 
 from . import commands as c
 from .errors import refusal
@@ -18,8 +19,8 @@ from .state import Followup
 from .views import followup_dict
 
 __all__ = [
-    "Clock",
     "ClockState",
+    "FollowupClock",
     "assign_followup",
     "clocks",
     "contact_followup",
@@ -109,49 +110,10 @@ def rerate_followup(ctx: Context, cmd: c.RerateFollowup) -> Decision:
     return Decision([event], _reply(ctx, f.id))
 
 
-class ClockState:
-    """Where a work order's clock stands."""
-
-    MET = "met"  # stopped before it was due
-    LATE = "late"  # stopped after it was due
-    RUNNING = "running"  # not stopped, not yet due
-    OVERDUE = "overdue"  # not stopped, past due
-
-
-@dataclass(frozen=True)
-class Clock:
-    name: str  # contact | feedback | resolve
-    due: float
-    state: str  # a ClockState value
-    stopped_at: float | None = None
-
-
-def clocks(f: Followup, now: float) -> list[Clock]:
-    """The 2110 clocks of a work order at ``now`` (those it has).
-
-    Contact stops at the first 回访; feedback at a second 回访 (telling the citizen what is
-    being done); resolve at the outcome. An outcome stops all three.
-    """
+def clocks(f: Followup, now: float) -> tuple[FollowupClock, ...]:
+    """The 2110 clocks of a work order at ``now`` (``contract.followups``: the first 回访 stops
+    the contact clock, a second the feedback clock, the outcome all three)."""
     contacts = [entry["at"] for entry in f.contacts]
-    stops = {
-        "contact": contacts[0] if contacts else None,
-        "feedback": contacts[1] if len(contacts) > 1 else None,
-        "resolve": None,
-    }
-    result = []
-    for name, due in (
-        ("contact", f.contact_due),
-        ("feedback", f.feedback_due),
-        ("resolve", f.resolve_due),
-    ):
-        if due is None:
-            continue
-        stopped = stops[name]
-        if f.resolved_at is not None and (stopped is None or f.resolved_at < stopped):
-            stopped = f.resolved_at
-        if stopped is not None:
-            state = ClockState.MET if stopped <= due else ClockState.LATE
-        else:
-            state = ClockState.RUNNING if now < due else ClockState.OVERDUE
-        result.append(Clock(name, due, state, stopped))
-    return result
+    return clock_states(
+        (f.contact_due, f.feedback_due, f.resolve_due), contacts, f.resolved_at, now
+    )

@@ -411,6 +411,7 @@ def _rating_recorded(state: State, e: Event) -> None:
         "level": e["level"],
         "bad": e["bad"],
         "at": e["at"],
+        "moment": e.get("moment", "after"),
     }
 
 

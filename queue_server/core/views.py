@@ -308,13 +308,9 @@ def followup_dict(f: Followup) -> dict[str, Any]:
 
 
 def followups_shown(state: State) -> list[Followup]:
-    """The work orders a manager's snapshot lists: the open ones and those closed today."""
+    """The work orders a manager's snapshot lists: the open ones and those resolved today."""
     return sorted(
-        (
-            f
-            for f in state.followups.values()
-            if f.resolved_day is None or state.day in (f.resolved_day, f.rerated_day)
-        ),
+        (f for f in state.followups.values() if f.resolved_day in (None, state.day)),
         key=lambda f: (f.opened_at, f.id),
     )
 

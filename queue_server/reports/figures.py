@@ -31,6 +31,7 @@ How each figure is counted (the reports' documentation repeats it):
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping
@@ -47,6 +48,8 @@ __all__ = ["LEVELS", "SATISFIED_SCORES", "Breakdown", "Tally", "median", "percen
 
 Event = Mapping[str, Any]
 
+PROFILE_STEP_S = 1800  # the waiting profile's sampling step: every half hour
+PROFILE_SLOTS = 48
 LEVELS = (5, 4, 3, 2, 1)  # 非常满意, 满意, 基本满意, 不满意, 非常不满意
 SATISFIED_SCORES = frozenset({5, 4})  # 非常满意 + 满意
 
@@ -138,6 +141,8 @@ class Breakdown:
     hall_ratings: Figures  # 未办先评
     hall_aspects: dict[str, Figures]  # 未办先评 by aspect (environment, guidance, …)
     waiting_series: dict[str, tuple[tuple[float, int], ...]]  # last day: service → (at, waiting)
+    # Over the days: service → (minute of the local day, average waiting then), every half hour.
+    waiting_profile: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
 
 
 class Tally:
@@ -145,7 +150,8 @@ class Tally:
 
     ``Tally(timezone)`` counts every day it is given; ``first_day``/``last_day`` limit it to
     the tickets issued (and other events) on those business days; ``rolling=True`` starts
-    afresh at each ``day_started`` (the wall's "today").
+    afresh at each ``day_started`` (the wall's "today"; the engine starts a day at its first
+    command, so until then the figures are the previous day's, with ``kpis().day`` saying so).
     """
 
     def __init__(
@@ -181,6 +187,9 @@ class Tally:
         self._aspects: dict[str, _Group] = {}
         self._waiting: dict[str, dict[str, float]] = {}  # service → ticket → issued_at
         self._series: dict[str, list[tuple[float, int]]] = {}
+        self._series_day: str | None = None
+        self._profile: dict[str, dict[int, float]] = {}  # service → slot → sum over days
+        self._profile_days = 0
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -208,6 +217,8 @@ class Tally:
         if kind == "hall_rated":
             if self.in_range(event.get("day")):
                 self._note_day(event["day"])
+                if self.day is None or event["day"] > self.day:
+                    self.day = event["day"]
                 self._hall_rated(event)
             return
         if kind == "ticket_issued":
@@ -240,7 +251,8 @@ class Tally:
             assert day is not None
             self.day = day
             self._note_day(day)
-            self._series = {}
+            self._fold_series(self._profile)
+            self._series, self._series_day = {}, day
 
     def _groups(
         self, t: _Ticket, service: str | None, window: int | None, staff: str | None
@@ -270,6 +282,8 @@ class Tally:
         else:
             queue[ticket] = issued_at
         if plot:
+            if self._series_day is None:
+                self._series_day = self.day
             self._series.setdefault(service, []).append((at, len(queue)))
 
     def _issued(self, e: Event) -> None:
@@ -353,6 +367,43 @@ class Tally:
         self._aspects.setdefault(str(e.get("aspect") or ""), _Group()).rate(score)
         self.events += 1
 
+    def _fold_series(self, profile: dict[str, dict[int, float]]) -> int:
+        """Add the current day's waiting, sampled every half hour, to ``profile``; return the
+        number of days it then holds."""
+        if self._series_day is None or not self._series:
+            return self._profile_days
+        midnight = datetime.fromisoformat(self._series_day).replace(tzinfo=self.zone).timestamp()
+        # After the day's last change the hall is closed: those left wait for the next day's
+        # expiry, which is no part of the day's curve.
+        closed = max(points[-1][0] for points in self._series.values() if points) + PROFILE_STEP_S
+        for service, points in self._series.items():
+            times = [at for at, _ in points]
+            sums = profile.setdefault(service, {})
+            for slot in range(PROFILE_SLOTS):
+                if midnight + slot * PROFILE_STEP_S > closed:
+                    break
+                i = bisect.bisect_right(times, midnight + slot * PROFILE_STEP_S)
+                if i:
+                    sums[slot] = sums.get(slot, 0.0) + points[i - 1][1]
+        if profile is self._profile:
+            self._profile_days += 1
+            return self._profile_days
+        return self._profile_days + 1
+
+    def _waiting_profile(self) -> dict[str, tuple[tuple[int, float], ...]]:
+        profile = {k: dict(v) for k, v in self._profile.items()}
+        days = self._fold_series(profile)
+        out: dict[str, tuple[tuple[int, float], ...]] = {}
+        busy = [slot for sums in profile.values() for slot, total in sums.items() if total > 0]
+        if not busy or not days:
+            return out
+        for service, sums in sorted(profile.items()):
+            out[service] = tuple(
+                (slot * PROFILE_STEP_S // 60, sums.get(slot, 0.0) / days)
+                for slot in range(min(busy), max(busy) + 1)
+            )
+        return out
+
     # -- reading -------------------------------------------------------------------------
 
     def figures(self) -> Breakdown:
@@ -372,6 +423,7 @@ class Tally:
             hall_ratings=self._hall.figures(),
             hall_aspects={k: g.figures() for k, g in sorted(self._aspects.items())},
             waiting_series={k: tuple(v) for k, v in sorted(self._series.items())},
+            waiting_profile=self._waiting_profile(),
         )
 
     def waiting(self, service: str | None = None) -> int:

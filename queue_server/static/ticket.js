@@ -14,7 +14,8 @@
   const ENDED = new Set(["done", "no_show", "voided", "expired"]);
   const SKIPPED = new Set([
     "device_status", "device_presence", "rating_invited", "rating_recorded",
-    "rating_rejected", "followup_opened", "staff_locked",
+    "rating_rejected", "hall_rated", "followup_opened", "followup_assigned",
+    "followup_contacted", "followup_resolved", "followup_rerated", "staff_locked",
   ]);
   const root = document.documentElement;
 

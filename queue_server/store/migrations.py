@@ -136,6 +136,82 @@ def _events_by_type(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX events_type_seq ON events(type, seq)")
 
 
+@migration("0004_rating_moments_and_work_orders")
+def _moments_and_work_orders(db: sqlite_utils.Database) -> None:
+    """好差评 at three moments, and 差评 work orders with their own ids, owner and clocks.
+
+    Ratings gain their moment (a ticket is rated once per moment; a hall rating has no
+    ticket), aspect and source. Follow-ups were keyed by their ticket; a work order now has
+    its own id (a hall rating has no ticket, and a ticket may have a 差评 at two moments), so
+    the table is rebuilt around that key: SQLite cannot change a primary key in place. Old
+    rows keep the ticket id as their id, as the engine does when it replays older logs.
+    """
+    db.execute("ALTER TABLE ratings ADD COLUMN moment TEXT")
+    db.execute("ALTER TABLE ratings ADD COLUMN aspect TEXT")  # of the hall, for 未办先评
+    db.execute("ALTER TABLE ratings ADD COLUMN source TEXT")
+    db.execute("UPDATE ratings SET moment = 'after' WHERE ticket IS NOT NULL")
+    db.execute("DROP INDEX ratings_one_per_ticket")
+    db.execute(
+        "CREATE UNIQUE INDEX ratings_one_per_ticket_moment ON ratings(ticket, moment)"
+        " WHERE rejected IS NULL AND ticket IS NOT NULL"
+    )
+    db.execute(
+        """
+        CREATE TABLE followups_v2 (
+            followup TEXT PRIMARY KEY,    -- its id, e.g. 2026-11-23-F001 (older: the ticket id)
+            ticket TEXT,                  -- NULL: a rating of the hall (未办先评)
+            opened_seq INTEGER NOT NULL REFERENCES events(seq),
+            opened_at REAL NOT NULL,
+            day TEXT,                     -- the business day it was opened
+            deadline TEXT NOT NULL,       -- the resolution's date
+            status TEXT NOT NULL DEFAULT 'open',  -- open | resolved
+            outcome TEXT,                 -- fixed | explained | appealed
+            moment TEXT,                  -- before | during | after
+            aspect TEXT,
+            score INTEGER,
+            service TEXT,
+            window INTEGER,
+            staff TEXT,                   -- who served the ticket
+            owner TEXT,                   -- who is responsible (谁办理谁负责)
+            contact_due REAL,             -- the clocks on working time (POSIX seconds)
+            feedback_due REAL,
+            resolve_due REAL,
+            contacts INTEGER NOT NULL DEFAULT 0,
+            contacted_at REAL,            -- the first 回访 (stops the contact clock)
+            fed_back_at REAL,             -- the second 回访 (stops the feedback clock)
+            outcome_note TEXT,
+            resolved_at REAL,
+            resolved_by TEXT,
+            rerating INTEGER,             -- the citizen's rating after the fix
+            rerated_at REAL
+        )"""
+    )
+    db.execute(
+        "INSERT INTO followups_v2"
+        " (followup, ticket, opened_seq, opened_at, day, deadline, status, outcome, moment,"
+        " score, service, window, staff)"
+        " SELECT f.ticket, f.ticket, f.opened_seq, f.opened_at, e.day, f.deadline, f.status,"
+        " f.outcome, 'after', json_extract(e.data, '$.score'), json_extract(e.data, '$.service'),"
+        " json_extract(e.data, '$.window'), json_extract(e.data, '$.staff')"
+        " FROM followups f LEFT JOIN events e ON e.seq = f.opened_seq"
+    )
+    db.execute("DROP TABLE followups")
+    db.execute("ALTER TABLE followups_v2 RENAME TO followups")
+    db.execute("CREATE INDEX followups_status ON followups(status, opened_seq)")
+    db.execute(
+        """
+        CREATE TABLE followup_contacts (
+            seq INTEGER PRIMARY KEY REFERENCES events(seq),
+            followup TEXT NOT NULL,
+            at REAL NOT NULL,
+            channel TEXT NOT NULL,        -- phone | visit | sms | other
+            note TEXT NOT NULL,           -- what the citizen said
+            staff TEXT                    -- who made the 回访
+        )"""
+    )
+    db.execute("CREATE INDEX followup_contacts_followup ON followup_contacts(followup, at)")
+
+
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:
     """Apply every migration not yet recorded; return the names applied."""
     db.execute(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +178,18 @@ class SQLiteStore:
         where, params = ("WHERE day = ?", [day]) if day else ("", [])
         return list(self.db.query(f"SELECT * FROM ratings {where} ORDER BY seq", params))
 
-    def followups(self) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM followups ORDER BY opened_seq"))
+    def followups(self, status: str | None = None) -> list[dict[str, Any]]:
+        """差评 work orders, oldest first; ``status``: only ``open`` or ``resolved`` ones."""
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        return list(self.db.query(f"SELECT * FROM followups {where} ORDER BY opened_seq", params))
+
+    def followup_contacts(self, followup: str) -> list[dict[str, Any]]:
+        """The 回访 records of a work order, in order."""
+        return list(
+            self.db.query(
+                "SELECT * FROM followup_contacts WHERE followup = ? ORDER BY seq", [followup]
+            )
+        )
 
     # -- checkpoints ---------------------------------------------------------------------
 
@@ -231,16 +241,26 @@ def _ticket_row(ticket: Mapping[str, Any], seq: int) -> tuple[Any, ...]:
 
 
 class RatingsProjection:
-    """Ratings and follow-ups (好差评) as report tables, kept in step with the log.
+    """Ratings and 差评 work orders (好差评) as report tables, kept in step with the log.
 
     A projection of committed events: the writer applies each batch after its commit, and at
     start-up it catches up on what it missed (its position is stored with its rows, in one
-    transaction, so nothing is projected twice or skipped).
+    transaction, so nothing is projected twice or skipped). Applying a batch again changes
+    nothing.
     """
 
     name = "ratings"
     kinds: frozenset[str] | None = frozenset(
-        {"rating_recorded", "rating_rejected", "followup_opened"}
+        {
+            "rating_recorded",
+            "rating_rejected",
+            "hall_rated",
+            "followup_opened",
+            "followup_assigned",
+            "followup_contacted",
+            "followup_resolved",
+            "followup_rerated",
+        }
     )
 
     def __init__(self, store: SQLiteStore) -> None:
@@ -252,51 +272,139 @@ class RatingsProjection:
         return self._position
 
     def apply(self, events: Sequence[Event]) -> None:
-        conn = self.store.db.conn
         with transaction(self.store.db):
             for event in events:
-                kind = event["type"]
-                if kind == "rating_recorded":
-                    conn.execute(
-                        "INSERT OR IGNORE INTO ratings"
-                        " (seq, at, day, ticket, service, window, staff, score, bad)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            event["seq"],
-                            event["at"],
-                            event["day"],
-                            event.get("ticket"),
-                            event.get("service"),
-                            event.get("window"),
-                            event.get("staff"),
-                            event.get("score"),
-                            int(bool(event.get("bad"))),
-                        ),
-                    )
-                elif kind == "rating_rejected":
-                    conn.execute(
-                        "INSERT OR IGNORE INTO ratings (seq, at, day, ticket, window, score, rejected)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            event["seq"],
-                            event["at"],
-                            event["day"],
-                            event.get("ticket"),
-                            event.get("window"),
-                            event.get("score"),
-                            event.get("reason", "rejected"),
-                        ),
-                    )
-                elif kind == "followup_opened":
-                    conn.execute(
-                        "INSERT OR IGNORE INTO followups (ticket, opened_seq, opened_at, deadline)"
-                        " VALUES (?, ?, ?, ?)",
-                        (event["ticket"], event["seq"], event["at"], event["deadline"]),
-                    )
+                apply = _RATING_ROWS.get(event["type"])
+                if apply is not None:
+                    apply(self.store.db.conn, event)
             if events:
-                conn.execute(
+                self.store.db.conn.execute(
                     "INSERT OR REPLACE INTO projections (name, seq) VALUES (?, ?)",
                     (self.name, events[-1]["seq"]),
                 )
         if events:
             self._position = max(self._position, events[-1]["seq"])
+
+
+def _rating(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO ratings"
+        " (seq, at, day, ticket, service, window, staff, score, bad, moment, aspect, source)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            event["seq"],
+            event["at"],
+            event["day"],
+            event.get("ticket"),
+            event.get("service"),
+            event.get("window"),
+            event.get("staff"),
+            event.get("score"),
+            int(bool(event.get("bad"))),
+            "before" if event["type"] == "hall_rated" else event.get("moment", "after"),
+            event.get("aspect"),
+            event.get("source"),
+        ),
+    )
+
+
+def _rejected(conn: sqlite3.Connection, event: Event) -> None:
+    score = event.get("score")
+    conn.execute(
+        "INSERT OR IGNORE INTO ratings"
+        " (seq, at, day, ticket, window, score, rejected, moment, source)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            event["seq"],
+            event["at"],
+            event["day"],
+            event.get("ticket"),
+            event.get("window"),
+            score if isinstance(score, int | float | str) else str(score),
+            event.get("reason", "rejected"),
+            str(event.get("moment", "after")),
+            event.get("source"),
+        ),
+    )
+
+
+def _followup_key(event: Event) -> Any:
+    return event.get("followup") or event.get("ticket")
+
+
+def _opened(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO followups"
+        " (followup, ticket, opened_seq, opened_at, day, deadline, moment, aspect, score,"
+        " service, window, staff, owner, contact_due, feedback_due, resolve_due)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            _followup_key(event),
+            event.get("ticket"),
+            event["seq"],
+            event["at"],
+            event["day"],
+            event["deadline"],
+            event.get("moment", "after"),
+            event.get("aspect"),
+            event.get("score"),
+            event.get("service"),
+            event.get("window"),
+            event.get("staff"),
+            event.get("owner"),
+            event.get("contact_due"),
+            event.get("feedback_due"),
+            event.get("resolve_due"),
+        ),
+    )
+
+
+def _assigned(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE followups SET owner = ? WHERE followup = ?", (event["owner"], event["followup"])
+    )
+
+
+def _contacted(conn: sqlite3.Connection, event: Event) -> None:
+    followup = event["followup"]
+    conn.execute(
+        "INSERT OR IGNORE INTO followup_contacts (seq, followup, at, channel, note, staff)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (event["seq"], followup, event["at"], event["channel"], event["note"], event["actor"]),
+    )
+    conn.execute(
+        "UPDATE followups SET"
+        " contacts = (SELECT count(*) FROM followup_contacts c WHERE c.followup = ?1),"
+        " contacted_at = (SELECT min(at) FROM followup_contacts c WHERE c.followup = ?1),"
+        " fed_back_at = (SELECT at FROM followup_contacts c WHERE c.followup = ?1"
+        "  ORDER BY seq LIMIT 1 OFFSET 1)"
+        " WHERE followup = ?1",
+        (followup,),
+    )
+
+
+def _resolved(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE followups SET status = 'resolved', outcome = ?, outcome_note = ?,"
+        " resolved_at = ?, resolved_by = ? WHERE followup = ?",
+        (event["outcome"], event["note"], event["at"], event["actor"], event["followup"]),
+    )
+
+
+def _rerated(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE followups SET rerating = ?, rerated_at = ? WHERE followup = ?",
+        (event["score"], event["at"], event["followup"]),
+    )
+
+
+_RATING_ROWS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
+    "rating_recorded": _rating,
+    "hall_rated": _rating,
+    "rating_rejected": _rejected,
+    "followup_opened": _opened,
+    "followup_assigned": _assigned,
+    "followup_contacted": _contacted,
+    "followup_resolved": _resolved,
+    "followup_rerated": _rerated,
+}

@@ -231,3 +231,58 @@ def test_park_call_back_and_transfer(tmp_path: Path, bus: FakeBus, link: Path) -
             assert keypad.beeps == 0
 
     run(body())
+
+
+HALL_AND_AUTO = """
+[[keypads]]
+address = 1
+window = 1
+
+[[evaluators]]
+address = 0x11
+window = 1
+model = "five_key"
+moment = "auto"
+
+[[evaluators]]
+address = 0x40
+model = "five_key"
+aspect = "environment"
+"""
+
+
+def test_a_hall_evaluator_rates_the_hall_and_a_window_one_rates_during_then_after(
+    tmp_path: Path, bus: FakeBus, link: Path
+) -> None:
+    at_window = bus.attach(FakeEvaluator(0x11, FIVE_KEY))
+    at_entrance = bus.attach(FakeEvaluator(0x40, FIVE_KEY))
+
+    async def body() -> None:
+        async with running(tmp_path) as hall, bridged(hall, link, HALL_AND_AUTO) as bridge:
+            watcher = await hall.client("manager-1")
+            at_entrance.press_level(1)  # 未办先评: the hall itself, a work order opens
+            rated = await watcher.next_event("hall_rated")
+            assert (rated["aspect"], rated["score"], rated["source"]) == (
+                "environment",
+                1,
+                "evaluator",
+            )
+            opened = await watcher.next_event("followup_opened")
+            assert (opened["ticket"], opened["moment"]) == (None, "before")
+
+            clerk = await hall.clerk(1, "s1")
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_ticket", service="SB", request_id="k-1")
+            called = await clerk.request("call_next", window=1)
+            serving = called["ticket"]["id"]
+            # "auto": the bridge rates during service once its model shows the ticket called.
+            await bridge.wait_for(lambda: bridge.hall.windows[1].current is not None)
+            at_window.press_level(4)  # while served: 边办边评
+            during = await watcher.next_event("rating_recorded")
+            assert (during["ticket"], during["moment"]) == (serving, "during")
+            await clerk.request("finish", window=1)
+            at_window.press_level(5)  # after: 办后再评 of the same ticket
+            after = await watcher.next_event("rating_recorded")
+            assert (after["ticket"], after["moment"]) == (serving, "after")
+
+    run(body())

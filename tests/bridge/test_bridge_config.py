@@ -341,3 +341,41 @@ def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
     latin1.write_bytes(GOOD.encode() + b"# caf\xe9\n")
     with pytest.raises(BridgeConfigError, match=r"latin1\.toml:39: the file is not UTF-8"):
         load_bridge_config(latin1)
+
+
+def test_evaluators_rate_a_moment_or_the_hall() -> None:
+    text = GOOD + (
+        '\n[[evaluators]]\naddress = 0x30\nmodel = "five_key"\naspect = "guidance"\n'
+        '\n[[evaluators]]\naddress = 0x31\nwindow = 2\nmodel = "five_key"\nmoment = "auto"\n'
+    )
+    config = parse_bridge_config(text, "bridge.toml")
+    by_address = {e.address: e for e in config.evaluators}
+    assert (by_address[0x30].window, by_address[0x30].aspect) == (None, "guidance")
+    assert (by_address[0x31].window, by_address[0x31].moment) == (2, "auto")
+    assert all(e.moment == "after" for e in config.evaluators if e.address < 0x30)
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "phrase"),
+    [
+        ('address = 0x30\nmodel = "five_key"\nmoment = "during"', "moment", "rates the hall"),
+        ('address = 0x30\nwindow = 1\nmodel = "five_key"\naspect = "overall"', "aspect", "only"),
+        ('address = 0x30\nwindow = 1\nmodel = "five_key"\nmoment = "later"', "moment", "auto"),
+        ('address = 0x30\nmodel = "five_key"\naspect = "toilets"', "aspect", "guidance"),
+    ],
+)
+def test_a_bad_evaluator_moment_or_aspect_is_refused(extra: str, field: str, phrase: str) -> None:
+    text = GOOD + "\n[[evaluators]]\n" + extra + "\n"
+    with pytest.raises(BridgeConfigError) as caught:
+        parse_bridge_config(text, "bridge.toml")
+    error = caught.value
+    assert error.field is not None and error.field.endswith(f".{field}"), str(error)
+    assert error.line == len(text.splitlines()), str(error)
+    assert phrase in error.problem, error.problem
+
+
+def test_a_hall_evaluator_keeps_its_own_bus_address() -> None:
+    text = GOOD + '\n[[evaluators]]\naddress = 1\nmodel = "five_key"\n'
+    with pytest.raises(BridgeConfigError) as caught:
+        parse_bridge_config(text, "bridge.toml")
+    assert "already used by keypads[0] of window 1" in caught.value.problem

@@ -389,6 +389,34 @@ BAD = [
         51,
         "a kiosk device does not belong to a window",
     ),
+    (
+        "unknown-staff-role",
+        {44: 'name = "张伟"\nroles = ["clerk", "boss"]'},
+        "staff[0].roles[1]",
+        45,
+        'must be "clerk" or "manager", got "boss"',
+    ),
+    (
+        "no-staff-role",
+        {44: 'name = "张伟"\nroles = []'},
+        "staff[0].roles",
+        45,
+        "must not be empty",
+    ),
+    (
+        "alert-wait-zero",
+        {56: "window = 1\n\n[alerts]\nwait_minutes = 0"},
+        "alerts.wait_minutes",
+        59,
+        "must be between 1 and 1440, got 0",
+    ),
+    (
+        "alert-unknown-key",
+        {56: "window = 1\n\n[alerts]\nsilent_seconds = 30"},
+        "alerts.silent_seconds",
+        59,
+        "",
+    ),
 ]
 
 
@@ -483,6 +511,24 @@ GOOD_LINES = len(GOOD.splitlines())
 def with_tables(text: str) -> str:
     """GOOD with ``text`` appended; its first line is GOOD_LINES + 1."""
     return GOOD + text
+
+
+def test_staff_roles_and_alert_thresholds() -> None:
+    hall = parse_hall(GOOD)
+    assert [s.is_manager for s in hall.staff] == [False]
+    assert (hall.alerts.wait_s, hall.alerts.quota_left) == (30 * 60, 5)
+    assert (hall.alerts.silent_s, hall.alerts.followup_warn_s) == (5 * 60, 3600)
+    text = edited(
+        {
+            44: 'name = "张伟"\nroles = ["clerk", "manager"]',
+            56: "window = 1\n\n[alerts]\nwait_minutes = 20\nquota_left = 0\n"
+            "silent_minutes = 10\nfollowup_warn_hours = 2",
+        }
+    )
+    hall = parse_hall(text)
+    assert [s.is_manager for s in hall.staff] == [True]
+    assert (hall.alerts.wait_s, hall.alerts.quota_left) == (20 * 60, 0)
+    assert (hall.alerts.silent_s, hall.alerts.followup_warn_s) == (10 * 60, 2 * 3600)
 
 
 def test_ratings_and_calendar_defaults() -> None:

@@ -56,6 +56,13 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.InviteRating(1), "s1")
     run(core.Rate(1, 1), "bridge-1")  # 差评: a follow-up opens
     run(core.Rate(1, 4), "bridge-1")  # one rating per ticket: rejected
+    run(core.RateHall(1, aspect="environment"), "bridge-1")  # 未办先评: a work order opens
+    followup = engine.day and f"{engine.day}-F001"
+    assert followup is not None
+    run(core.AssignFollowup(followup, "s2"), "s3")
+    run(core.ContactFollowup(followup, "已电话联系", "phone"), "s3")
+    run(core.ResolveFollowup(followup, "fixed", "已整改"), "s3")
+    run(core.RerateFollowup(followup, 4), "s3")
     run(core.PauseWindow(1, PauseReason.LUNCH), "s1")
     run(core.ResumeWindow(1), "s1")
     run(core.CloseWindow(1), "s1")
@@ -68,12 +75,6 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.AckAlert("paper:kiosk-1", "已换纸"), "s4")
     run(core.ReportDeviceStatus("kiosk-1", "kiosk", "ok"), "kiosk-1")
     run(core.CheckAlerts(), "system")  # acknowledged and gone: cleared
-    run(core.RateHall(1, "guidance"), "bridge-1")  # 未办先评: a work order of the hall
-    followup = str(next(e for e in events if e["type"] == "followup_opened")["followup"])
-    run(core.AssignFollowup(followup, "s2"), "s4")
-    run(core.ContactFollowup(followup, "已电话联系，市民表示理解"), "s4")
-    run(core.ResolveFollowup(followup, "explained", "已解释政策"), "s4")
-    run(core.RerateFollowup(followup, 4), "s4")
     run(core.ManagerLogOut("manager-1", "s4"), "s4")
     run(core.TakeTicket("SB", "r6"), after=86400)  # the next day: leftovers expire
     events.append(
@@ -131,3 +132,21 @@ def test_an_unknown_kind_is_kept_not_refused() -> None:
     assert decode_event({"type": "event", "kind": "board_exploded", "seq": 9}) == UnknownEvent(
         kind="board_exploded", seq=9
     )
+
+
+def test_the_rating_and_work_order_events_decode_in_every_view() -> None:
+    """好差评 and 差评 work orders: every view reads them; the public one without the notes
+    and the owner."""
+    kinds = {"rating_recorded", "rating_rejected", "hall_rated"} | {
+        k for k in EVENT_TYPES if k.startswith("followup_")
+    }
+    events = [e for e in every_kind_of_event() if e["type"] in kinds]
+    assert {e["type"] for e in events} == kinds
+    public = VIEWS[next(iter(r for r in VIEWS if r.value == "display"))]
+    for view in set(VIEWS.values()):
+        for event in events:
+            decoded = decode_event(view.of(event_message(event)))
+            assert type(decoded) is EVENT_TYPES[str(event["type"])], event
+            if view is public:
+                fields = msgspec.structs.asdict(decoded)
+                assert fields.get("note") is None and fields.get("owner") is None, fields

@@ -690,6 +690,13 @@ def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
     run(core.Finish(3), "s3")
     run(core.InviteRating(3), "s3")
     run(core.Rate(3, 2), "bridge-1")
+    first = f"{engine.day}-F001"  # the 差评's work order
+    run(core.RateHall(1, aspect="guidance"), "bridge-1")  # F002, no ticket
+    run(core.RateHall(5), "bridge-1")
+    run(core.AssignFollowup(first, "s2"), "s4")
+    run(core.ContactFollowup(first, "已联系", "phone"), "s4")
+    run(core.ResolveFollowup(first, "explained", "已解释"), "s4")
+    run(core.ContactFollowup(f"{engine.day}-F002", "已联系", "visit"), "s4")
     run(core.CallNext(1), "s1")
     run(core.NoShow(1), "s1")
     run(core.PauseWindow(3, PauseReason.LUNCH), "s3")
@@ -705,6 +712,10 @@ def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
     run(core.TakeTicket("SB", "r8"), after=86400)  # the next day: leftovers expire
     run(core.OpenWindow(1, "s2"), "s2")
     run(core.CallNext(2), "s1")
+    run(core.RerateFollowup(first, 4), "s4")  # resolved yesterday: no longer listed
+    run(core.TakeTicket("SB", "r9"))
+    run(core.CallNext(1), "s2")
+    run(core.Rate(1, 1, moment="during"), "bridge-1")
     return steps
 
 

@@ -63,6 +63,7 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             await ask(clerk, "invite_rating", window=1)
             await ask(bridge, "rate", window=1, score=2)
             await ask(bridge, "rate", window=1, score=5)  # one rating per ticket: rejected
+            await ask(bridge, "rate_hall", score=1, aspect="guidance")  # 未办先评
             await ask(clerk, "pause", window=1, reason="lunch")
             await ask(clerk, "resume", window=1)
             spare = (await ask(kiosk, "take_ticket", service="YB", request_id="r3"))["ticket"]
@@ -88,6 +89,7 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
                 for message in (
                     {"type": "watch", "id": 1},
                     {"type": "ticket_status", "id": 2, "token": ticket["token"]},
+                    {"type": "rate_hall", "id": 3, "score": 5},
                 ):
                     await phone.send(json.dumps(message))
                     while (reply := json.loads(await phone.recv())).get("type") == "event":

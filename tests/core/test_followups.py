@@ -12,6 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from core_hall import HALL, Clerk, at
 
+from contract.followups import ClockName, followup_clocks
+from contract.records import decode_snapshot
+from contract.texts import (
+    CLOCK_STATE_TEXTS,
+    CONTACT_CHANNEL_TEXTS,
+    FOLLOWUP_CLOCK_TEXTS,
+    FOLLOWUP_OUTCOME_TEXTS,
+    HALL_ASPECT_TEXTS,
+    RATING_MOMENT_TEXTS,
+)
 from queue_server.core import (
     AssignFollowup,
     CallNext,
@@ -27,7 +37,13 @@ from queue_server.core import (
     TakeTicket,
 )
 from queue_server.core.followups import ClockState
-from queue_server.core.model import WorkCalendar
+from queue_server.core.model import (
+    ContactChannel,
+    FollowupOutcome,
+    HallAspect,
+    RatingMoment,
+    WorkCalendar,
+)
 from queue_server.core.state import RERATE_DAYS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -157,10 +173,8 @@ def test_the_list_keeps_open_orders_and_those_closed_today(run: Clerk) -> None:
     assert run.engine.followup("2026-11-23-F002") is None
     rerated = run(RerateFollowup(F1, 3), actor=MANAGER)
     assert rerated.events[0]["day"] == "2026-11-24"
-    assert [f["followup"] for f in run.engine.snapshot(run.now)["followups"]] == [
-        F1,
-        "2026-11-23-F003",
-    ]
+    assert rerated.reply["followup"]["rerating"] == 3
+    assert [f["followup"] for f in run.engine.snapshot(run.now)["followups"]] == ["2026-11-23-F003"]
     # Numbering restarts each day.
     assert bad_rating(run, request="r4")["followup"] == "2026-11-24-F001"
 
@@ -284,4 +298,27 @@ def test_an_older_log_keys_its_work_orders_by_ticket(engine: Engine) -> None:
     listed = engine.followup("2026-11-23-A001")
     assert listed is not None
     assert (listed["moment"], listed["owner"], listed["contact_due"]) == ("after", None, None)
-    assert engine.followup_clocks(at(23, 11))["2026-11-23-A001"] == []
+    assert engine.followup_clocks(at(23, 11))["2026-11-23-A001"] == ()
+
+
+def test_the_wall_reads_the_same_clocks_from_the_managers_snapshot() -> None:
+    """The manager's apps compute the clocks from the snapshot's records, as the engine does."""
+    run = Clerk(national_day_hall(), now=when(9, 30, 15, 50) - 10)
+    f = bad_rating(run)["followup"]
+    bad_rating(run, request="r2")
+    run.now = when(10, 8, 10)
+    run(ContactFollowup(f, "已联系"), actor=MANAGER)
+    snapshot = decode_snapshot(run.engine.snapshot(run.now))
+    for now in (when(10, 8, 9), when(10, 8, 12), when(10, 9, 9), when(10, 21, 9)):
+        engine_clocks = run.engine.followup_clocks(now)
+        for record in snapshot.followups:
+            assert followup_clocks(record, now) == engine_clocks[record.followup]
+
+
+def test_every_value_has_its_words() -> None:
+    assert set(RATING_MOMENT_TEXTS) == {m.value for m in RatingMoment}
+    assert set(HALL_ASPECT_TEXTS) == {a.value for a in HallAspect}
+    assert set(FOLLOWUP_OUTCOME_TEXTS) == {o.value for o in FollowupOutcome}
+    assert set(CONTACT_CHANNEL_TEXTS) == {c.value for c in ContactChannel}
+    assert set(FOLLOWUP_CLOCK_TEXTS) == {c.value for c in ClockName}
+    assert set(CLOCK_STATE_TEXTS) == {c.value for c in ClockState}

@@ -59,6 +59,7 @@ def test_good_rating(served: Clerk) -> None:
         "level": "VERY_SATISFIED",
         "bad": False,
         "at": served.now,
+        "moment": "after",
     }
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from queue_server.core.days import (
     add_working_days,
@@ -113,3 +115,44 @@ def test_a_calendar_without_working_time_is_refused() -> None:
         add_working_days("2026-11-23", 1, closed)
     with pytest.raises(ValueError, match="no working hours"):
         add_working_time(t(11, 23, 9), HOUR, WorkCalendar(hours=()), TZ)
+
+
+CALENDARS = st.sampled_from([PLAIN, NATIONAL_DAY])
+MOMENTS = st.floats(min_value=t(9, 1, 0), max_value=t(11, 30, 0), allow_nan=False)
+HOURS = st.floats(min_value=0, max_value=120, allow_nan=False)
+
+
+def working_now(calendar: WorkCalendar, stamp: float) -> bool:
+    moment = dt.datetime.fromtimestamp(stamp, ZoneInfo(TZ))
+    clock = moment.time()
+    return calendar.is_working_day(moment.date()) and any(
+        start <= clock <= end for start, end in calendar.hours
+    )
+
+
+@given(calendar=CALENDARS, start=MOMENTS, first=HOURS, second=HOURS)
+@settings(max_examples=200, deadline=None)
+def test_working_time_adds_up(
+    calendar: WorkCalendar, start: float, first: float, second: float
+) -> None:
+    """A clock lands in working time, never before its start, and two spans in a row end
+    where their sum does."""
+    one = add_working_time(start, first * HOUR, calendar, TZ)
+    both = add_working_time(start, (first + second) * HOUR, calendar, TZ)
+    assert one >= start and both >= one
+    assert working_now(calendar, both)
+    assert add_working_time(one, second * HOUR, calendar, TZ) == pytest.approx(both, abs=1e-3)
+
+
+@given(calendar=CALENDARS, start=MOMENTS, days=st.integers(1, 15))
+@settings(max_examples=200, deadline=None)
+def test_a_day_clock_ends_at_the_close_of_a_working_day(
+    calendar: WorkCalendar, start: float, days: int
+) -> None:
+    due = working_days_due(start, days, calendar, TZ)
+    moment = dt.datetime.fromtimestamp(due, ZoneInfo(TZ))
+    assert calendar.is_working_day(moment.date()) and moment.time() == dt.time(17, 30)
+    assert due > start
+    assert working_days_due(start, days + 1, calendar, TZ) > due
+    # Never earlier than the same number of full working days of working time.
+    assert due >= add_working_time(start, days * 7 * HOUR, calendar, TZ) - 1e-3

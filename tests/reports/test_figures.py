@@ -159,3 +159,39 @@ def test_median_and_nearest_rank_percentile() -> None:
     assert percentile(values, 90) == 9.0
     assert percentile([*values, 11.0], 90) == 10.0
     assert percentile([7.0], 90) == 7.0
+
+
+def test_the_waiting_profile_samples_each_half_hour_of_the_open_day() -> None:
+    b = Tally().add_all(morning().events).figures()
+    # 09:00 two tax tickets and B001 wait; by 09:30 all are called; A005 comes at 10:08.
+    assert b.waiting_profile == {
+        "social": ((540, 1.0), (570, 0.0), (600, 0.0), (630, 0.0)),
+        "tax": ((540, 2.0), (570, 0.0), (600, 0.0), (630, 1.0)),
+    }
+
+
+def test_the_waiting_profile_averages_the_days() -> None:
+    run = morning()
+    run(TakeTicket("tax", "r9"), actor="kiosk-1", after=86400 - 3600 * 2)  # next day ~08:08
+    b = Tally().add_all(run.events).figures()
+    assert len(b.days) == 2
+    assert dict(b.waiting_profile["tax"])[540] == 1.0  # (2 + 0) / 2 days
+
+
+def test_a_hall_rating_alone_makes_a_day() -> None:
+    tally = Tally(rolling=True)
+    tally.add(
+        {
+            "type": "hall_rated",
+            "at": at(24, 8, 30),
+            "actor": "phone",
+            "day": "2026-11-24",
+            "score": 4,
+            "level": "SATISFIED",
+            "bad": False,
+            "aspect": "environment",
+            "source": "phone",
+        }
+    )
+    kpis = tally.kpis(at(24, 8, 31))
+    assert kpis.day == "2026-11-24" and kpis.hall_ratings.rated == 1 and kpis.total.issued == 0

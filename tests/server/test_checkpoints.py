@@ -40,6 +40,9 @@ def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(
             await clerk.request("park", window=1)
             await clerk.request("call_next", window=1)
             await clerk.request("finish", window=1)
+            bridge = await hall.client("bridge-1")
+            await bridge.request("rate", window=1, score=1)  # a 差评: a work order
+            await bridge.request("rate_hall", score=2, aspect="environment")
             await clerk.request("pause", window=1, reason="lunch")
 
     asyncio.run(busy_morning())
@@ -51,6 +54,7 @@ def test_a_clean_stop_leaves_a_checkpoint_and_a_restart_equals_a_full_replay(
         replayed = full_replay(store)
         assert service.engine.state == replayed.state
         assert service.engine.snapshot(T0) == replayed.snapshot(T0)
+        assert len(service.engine.snapshot(T0)["followups"]) == 2  # kept across the restart
 
 
 def test_a_long_replay_at_start_is_checkpointed_at_once(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_manager_login_refused_then_accepted(tmp_path: Path) -> None:
             no_role = await refused(manager, "manager_login", staff="s1", pin=PINS["s1"])
             assert no_role["code"] == "not_manager"
             assert "s1" in no_role["message"] and no_role["message_en"]
-            assert [e for e in hall.logged(seq) if e["type"] != "alert_raised"] == []
+            assert hall.logged(seq) == []
             clerk = await hall.client("clerk-1")
             assert (await refused(clerk, "manager_login", staff="s4", pin=PINS["s4"]))[
                 "code"
@@ -396,3 +396,20 @@ def _without(value: Any, keys: tuple[str, ...]) -> Any:
     if isinstance(value, dict):
         return {k: _without(v, keys) for k, v in value.items() if k not in keys}
     return value
+
+
+def test_a_refused_log_in_leaves_the_manager_on_duty(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with running(tmp_path, pin_delay_s=0.0) as hall:
+            manager = await hall.manager()
+            seq = hall.server.service.seq
+            assert (await refused(manager, "manager_login", staff="s1", pin=PINS["s1"]))[
+                "code"
+            ] == "not_manager"
+            assert (await refused(manager, "manager_login", staff="s4", pin="0000"))[
+                "code"
+            ] == "bad_pin"
+            await manager.request("post_notice", text_zh="仍由值班长操作")
+            assert [(e["type"], e["actor"]) for e in hall.logged(seq)] == [("notice_posted", "s4")]
+
+    run(body())

@@ -41,6 +41,7 @@ def test_open_sets_wal_full_sync_and_migrates_once(tmp_path: Path) -> None:
             "0001_event_log_and_state",
             "0002_hall_id_and_projections",
             "0003_events_by_type",
+            "0004_rating_moments_and_work_orders",
         ]
 
 

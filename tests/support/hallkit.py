@@ -18,6 +18,7 @@ from queue_server.core.model import (
     CallPolicy,
     Device,
     Hall,
+    RatingMoment,
     RatingPolicy,
     Role,
     Service,
@@ -73,7 +74,11 @@ def make_hall() -> Hall:
         staff=staff,
         devices=devices,
         policy=CallPolicy(normal_per_priority=2, max_wait_s=3600),
-        ratings=RatingPolicy(invite_window_s=120, resolve_days=3),
+        ratings=RatingPolicy(
+            invite_window_s=120,
+            resolve_days=3,
+            moments=frozenset({RatingMoment.BEFORE, RatingMoment.DURING, RatingMoment.AFTER}),
+        ),
     )
 
 
