@@ -111,12 +111,12 @@ QScrollBar::handle:vertical {{ background: {PANEL_LINE}; border-radius: {px(4)};
 #loginShade {{ background: rgba(2, 10, 22, 0.72); }}
 #loginCard {{ background: white; border-radius: 12px; }}
 #loginCard QLabel {{ color: #1f2d3d; }}
-#loginTitle {{ font-size: 26px; font-weight: bold; color: {HEADER}; }}
-#loginHint {{ font-size: 15px; color: #5b6b7f; }}
+#loginCard #loginTitle {{ font-size: 26px; font-weight: bold; color: {HEADER}; }}
+#loginCard #loginHint {{ font-size: 15px; color: #5b6b7f; }}
 #fieldLabel {{ font-size: 15px; font-weight: bold; }}
 #loginCard QLineEdit {{ font-size: 18px; padding: 8px 10px; border: 1px solid #b9c7d8;
     border-radius: 6px; background: white; color: #1f2d3d; }}
-#loginError {{ font-size: 15px; font-weight: bold; color: #c62828; }}
+#loginCard #loginError {{ font-size: 15px; font-weight: bold; color: #c62828; }}
 #primaryButton {{ font-size: 18px; font-weight: bold; color: white; background: {HEADER};
     border: none; border-radius: 8px; padding: 10px; }}
 #primaryButton:disabled {{ background: #eef1f5; color: #a3adba; }}

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from wallkit import (
     BIG_PINS,
@@ -24,6 +26,7 @@ from wallkit import (
     wall_config,
 )
 
+from wall import dialogs
 from wall.app import WallApp
 
 
@@ -215,3 +218,27 @@ def test_a_county_centre(qtbot: QtBot, tmp_path: Path) -> None:
     finally:
         wall.stop()
         hall.close()
+
+
+def test_log_in_refused_and_a_dialog(qtbot: QtBot, hall: HallThread, make_wall: MakeWall) -> None:
+    wall = make_wall()
+    wall.view.login_button.click()
+    wall.view.login.staff_edit.setText("s4")
+    wall.view.login.pin_edit.setText("0000")
+    wall.view.login.sign_in.click()
+    qtbot.waitUntil(lambda: wall.view.login.error.text() == "工号或密码错误")
+    check(screenshot(wall.view, "wall-login-refused"), 1920, 1080)
+    shots: list[Path] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        dialog.findChildren(QPlainTextEdit)[0].setPlainText(
+            "群众反映等候时间过长，已致歉并说明原因"
+        )
+        shots.append(screenshot(dialog, "wall-dialog-contact"))
+        dialog.close()
+
+    QTimer.singleShot(0, look)
+    assert dialogs.ask_contact(wall.view, wall.texts, "A004") is None
+    assert shots
