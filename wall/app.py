@@ -178,6 +178,9 @@ class WallApp(QObject):
             self.redraw.start()
 
     def _on_online(self, online: bool) -> None:
+        if not online and self.view.online:
+            # the state shown was the server's until this moment (a quiet hall sends nothing)
+            self.view.last_update = self.controller.now()
         self.view.online = online
         if online:
             self.grace.stop()
