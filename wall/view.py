@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -37,84 +36,13 @@ from contract.records import Figures, Kpis, WindowState
 from wall import figures as fig
 from wall import theme
 from wall.charts import MAX_BARS, MAX_LINES, CallsChart, CallsHeatmap, WaitingChart
+from wall.login import LoginPanel
+from wall.rows import alert_row, device_state, followup_row, role_name
 from wall.texts import Texts
 from wall.widgets import Panel, button, clear, label, set_prop
 
 DAY_HOURS = (8, 18)  # the calls chart shows at least these hours
 GROUP_HEALTHY = 3  # this many healthy devices of a role or more show as one line
-
-
-class LoginPanel(QFrame):
-    """The manager's log-in card over a shade (like the clerk's log-in page)."""
-
-    submitted = Signal(str, str)
-    cancelled = Signal()
-
-    def __init__(self, texts: Texts, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("loginShade")
-        outer = QVBoxLayout(self)
-        card = QFrame()
-        card.setObjectName("loginCard")
-        card.setFixedWidth(480)
-        form = QVBoxLayout(card)
-        form.setContentsMargins(40, 32, 40, 32)
-        form.setSpacing(8)
-        self.title = label(texts("login_title"), "loginTitle")
-        hint = label(texts("login_hint"), "loginHint")
-        hint.setWordWrap(True)
-        form.addWidget(self.title)
-        form.addWidget(hint)
-        form.addSpacing(10)
-        self.staff_edit = QLineEdit()
-        self.staff_edit.setMaxLength(40)
-        self.pin_edit = QLineEdit()
-        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setMaxLength(40)
-        form.addWidget(label(texts("staff_id"), "fieldLabel"))
-        form.addWidget(self.staff_edit)
-        form.addWidget(label(texts("pin"), "fieldLabel"))
-        form.addWidget(self.pin_edit)
-        self.error = label("", "loginError")
-        self.error.setWordWrap(True)
-        form.addWidget(self.error)
-        self.sign_in = button(texts("sign_in"), "primaryButton")
-        self.sign_in.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.cancel = button(texts("cancel"), "plainButton")
-        self.cancel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        form.addWidget(self.sign_in)
-        form.addWidget(self.cancel)
-        self.staff_edit.returnPressed.connect(self.pin_edit.setFocus)
-        self.pin_edit.returnPressed.connect(self.submit)
-        self.sign_in.clicked.connect(self.submit)
-        self.cancel.clicked.connect(self.cancelled.emit)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-        self.texts = texts
-        self.hide()
-
-    def submit(self) -> None:
-        self.error.setText("")
-        self.submitted.emit(self.staff_edit.text(), self.pin_edit.text())
-
-    def open(self) -> None:
-        self.error.setText("")
-        self.pin_edit.clear()
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
-        self.staff_edit.setFocus()
-
-    def busy(self, on: bool) -> None:
-        self.sign_in.setEnabled(not on)
-        self.sign_in.setText(self.texts("signing_in" if on else "sign_in"))
 
 
 class WallView(QWidget):
@@ -155,7 +83,6 @@ class WallView(QWidget):
         self.ack_buttons: dict[str, QPushButton] = {}
         self.window_buttons: dict[int, QPushButton] = {}
         self.followup_buttons: dict[tuple[str, str], QPushButton] = {}
-        self.lines: dict[str, int] = {}  # lines each panel shows now (the columns share by them)
         self.service_cells: dict[str, tuple[QLabel, ...]] = {}  # the rows as shown, for tests
         self.window_cells: dict[int, tuple[QLabel, ...]] = {}
         self.setObjectName("wall")
@@ -434,7 +361,6 @@ class WallView(QWidget):
                     cell.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 grid.addWidget(cell, i, c)
         grid.setColumnStretch(0, 1)
-        self.lines["services"] = len(rows)
 
     def _windows(self, now: float) -> None:
         panel, texts = self.windows, self.texts
@@ -498,7 +424,6 @@ class WallView(QWidget):
                 grid.addWidget(act, i, 5)
                 self.window_buttons[r.number] = act
         grid.setColumnStretch(1, 1)
-        self.lines["windows"] = len(rows)
 
     def _figures(self) -> Figures | None:
         return self.kpis.total if self.kpis is not None else None
@@ -577,36 +502,12 @@ class WallView(QWidget):
         self.ack_buttons = {}
         alerts = fig.alerts_newest_first(self.model)
         panel.title.setText(texts("alerts", n=len(alerts)))
-        self.lines["alerts"] = len(alerts)
         panel.note.setText("")
         if not alerts:
             box.addWidget(label(texts("no_alerts"), "empty"))
         for a in alerts:
-            critical = a.level == "critical"
-            row = QFrame()
-            row.setObjectName("row")
-            row.setProperty("tone", "red" if critical else "amber")
-            line = QHBoxLayout(row)
-            m = round(8 * self.scale)
-            line.setContentsMargins(m, m // 2, m, m // 2)
-            line.setSpacing(m)
-            tag = label(texts("level_critical" if critical else "level_warning"), "levelTag")
-            tag.setProperty("level", a.level)
-            tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            words = QVBoxLayout()
-            words.setSpacing(0)
-            title = label(texts.pick(a.text_zh, a.text_en) or a.alert, "rowTitle")
-            title.setWordWrap(True)
-            words.addWidget(title)
-            since = self.texts("raised", time=self.when_text(a.raised_at, now))
-            if now - a.raised_at >= 60:
-                since += " · " + self.texts("ago", span=self.texts.duration(now - a.raised_at))
-            words.addWidget(label(since, "rowText"))
-            ack = button(texts("ack"))
+            row, ack = alert_row(a, texts, lambda at: self.when_text(at, now), now, self.scale)
             ack.clicked.connect(lambda _c=False, key=a.alert: self.ack_requested.emit(key))
-            line.addWidget(tag, 0, Qt.AlignmentFlag.AlignTop)
-            line.addLayout(words, 1)
-            line.addWidget(ack, 0, Qt.AlignmentFlag.AlignVCenter)
             box.addWidget(row)
             self.ack_buttons[a.alert] = ack
 
@@ -637,58 +538,21 @@ class WallView(QWidget):
             pct = f"{(hall.satisfaction or 0) * 100:.0f}%"
             box.addWidget(label(texts("hall_satisfaction", pct=pct, rated=hall.rated), "rowText"))
         rows = fig.open_followups(self.model, now, self.due_soon_s)
-        self.lines["followups"] = len(rows)
         box.addWidget(label(texts("followups", n=len(rows)), "rowTitle"))
         if not rows:
             box.addWidget(label(texts("no_followups"), "empty"))
         for r in rows:
-            box.addWidget(self._followup_row(r, now))
-
-    def _followup_row(self, r: fig.FollowupRow, now: float) -> QFrame:
-        texts, f = self.texts, r.followup
-        tone = {fig.Due.PAST: "red", fig.Due.NEAR: "amber", fig.Due.OK: None}[r.urgency]
-        row = QFrame()
-        row.setObjectName("row")
-        row.setProperty("tone", tone)
-        line = QHBoxLayout(row)
-        m = round(8 * self.scale)
-        line.setContentsMargins(m, m // 2, m, m // 2)
-        line.setSpacing(m)
-        words = QVBoxLayout()
-        words.setSpacing(0)
-        if f.ticket is None:
-            what = texts("hall_rating")
-        else:
-            service = self.model.services.get(f.service or "")
-            name = texts.pick(service.name_zh, service.name_en) if service else (f.service or "")
-            where = texts("window_no", n=f.window) if f.window is not None else ""
-            what = texts("followup_line", number=f.number or "", service=name, window=where)
-        title = label(f"{what}  {texts.rating(f.score)}", "rowTitle")
-        title.setWordWrap(True)
-        words.addWidget(title)
-        owner = texts("owner", owner=f.owner or texts("unassigned"))
-        step = texts(f"step_{r.step}")
-        if r.due is None:
-            due = texts("deadline_day", day=f.deadline)
-        elif r.urgency is fig.Due.PAST:
-            due = texts("overdue", step=step, time=self.when_text(r.due, now))
-        else:
-            due = texts("due_at", step=step, time=self.when_text(r.due, now))
-        parts = [owner, due] + ([texts("contacts", n=len(f.contacts))] if f.contacts else [])
-        detail = label(" · ".join(parts), "rowText", tone)
-        detail.setWordWrap(True)
-        words.addWidget(detail)
-        line.addLayout(words, 1)
-        number = f.number or texts("hall_rating")
-        for what_key in ("assign", "contact", "resolve"):
-            act = button(texts(what_key))
-            act.setToolTip(number)
-            act.clicked.connect(
-                lambda _c=False, key=f.followup, w=what_key: self.followup_requested.emit(key, w)
+            row, acts = followup_row(
+                r, texts, self.model.services, lambda at: self.when_text(at, now), self.scale
             )
-            line.addWidget(act, 0, Qt.AlignmentFlag.AlignVCenter)
-            self.followup_buttons[(f.followup, what_key)] = act
-        return row
+            for what, act in acts.items():
+                act.clicked.connect(
+                    lambda _c=False, key=r.followup.followup, w=what: self.followup_requested.emit(
+                        key, w
+                    )
+                )
+                self.followup_buttons[(r.followup.followup, what)] = act
+            box.addWidget(row)
 
     def _devices(self, now: float) -> None:
         panel, texts = self.devices, self.texts
@@ -704,27 +568,12 @@ class WallView(QWidget):
         shown, healthy = fig.group_healthy(rows, GROUP_HEALTHY)
         i = -1
         for i, r in enumerate(shown):
-            role = self._role(r.role)
-            if r.health is fig.Health.OFFLINE:
-                state = texts("health_offline")
-            elif r.status is not None and texts.has(f"status_{r.status}"):
-                state = texts(f"status_{r.status}")
-            elif r.health is fig.Health.UNKNOWN:
-                state = texts("health_unknown")
-            else:
-                state = texts("health_ok")
-            tone = {
-                fig.Health.OK: "green",
-                fig.Health.WARN: "amber",
-                fig.Health.FAULT: "red",
-                fig.Health.OFFLINE: "red",
-                fig.Health.UNKNOWN: "muted",
-            }[r.health]
+            state, tone = device_state(r, texts)
             dot = label("●", "dot")
             dot.setProperty("tone", r.health.value)
             grid.addWidget(dot, i, 0)
             grid.addWidget(label(r.device, "cell"), i, 1)
-            grid.addWidget(label(role, "cell", "soft"), i, 2)
+            grid.addWidget(label(role_name(r.role, texts), "cell", "soft"), i, 2)
             grid.addWidget(label(state, "cell", tone), i, 3)
             seen = ""
             if r.seen_at is not None:
@@ -735,18 +584,13 @@ class WallView(QWidget):
             dot = label("●", "dot")
             dot.setProperty("tone", fig.Health.OK.value)
             grid.addWidget(dot, j, 0)
-            grid.addWidget(label(self._role(role_code), "cell"), j, 1)
+            grid.addWidget(label(role_name(role_code, texts), "cell"), j, 1)
             grid.addWidget(label(texts("devices_all_ok", n=count), "cell", "soft"), j, 2)
             grid.addWidget(label(texts("health_ok"), "cell", "green"), j, 3)
         grid.setColumnStretch(3, 1)
-        self.lines["devices"] = len(shown) + len(healthy)
-
-    def _role(self, role: str) -> str:
-        key = f"role_{role}"
-        return self.texts(key) if self.texts.has(key) else self.texts("role_unknown")
 
     def _balance(self) -> None:
-        """Share each column's height by how many lines its panels have to show."""
+        """Share each column's height by what its panels need to show everything."""
         least = round(120 * self.scale)  # an empty panel still shows its title and a line
         for column, panels in ((0, (self.services, self.windows)), (2, self.right_panels)):
             for i, panel in enumerate(panels):
