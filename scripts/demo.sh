@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set everything up and run the demo hall: the queue server on its embedded SQLite with the demo
 # configuration and, when a screen is available, a kiosk (with a fake printer), the clerk
-# app of window 1 and a hall board (windowed, beside them). It checks that each part really runs: the server answers /health, and each
+# app of window 1, a hall board and the manager's wall (windowed, beside them). It checks that each part really runs: the server answers /health, and each
 # app's window is mapped on the X display; if one does not come up it says which, shows the end
 # of its log and exits non-zero. Ctrl-C (or SIGTERM) stops everything.
 set -euo pipefail
@@ -103,6 +103,7 @@ SERVER_LOG=$LOGS/demo-server.log
 KIOSK_LOG=$LOGS/demo-kiosk.log
 CLERK_LOG=$LOGS/demo-clerk.log
 BOARD_LOG=$LOGS/demo-board.log
+WALL_LOG=$LOGS/demo-wall.log
 
 # -- the server ---------------------------------------------------------------------------------
 fifo=$(mktemp -u "${TMPDIR:-/tmp}/hall-server.XXXXXX")
@@ -157,12 +158,18 @@ hall = load_hall(path)
 kiosk = next(d for d in hall.devices if d.role.value == "kiosk")
 clerk = next(d for d in hall.devices if d.role.value == "clerk" and d.window == hall.windows[0].number)
 board = next(d for d in hall.devices if d.role.value == "display")
+manager = next(d for d in hall.devices if d.role.value == "manager")
 text = open(path, encoding="utf-8").read()
 m = re.search(r'id = "([^"]+)"\s*\nname = "[^"]*"\s*\npin_hash = "[^"]*"\s*# PIN (\d+)', text)
 staff, pin = (m.group(1), m.group(2)) if m else ("", "")
+# The first staff member with the manager role whose PIN the demo file gives in a comment.
+boss = next((s.id for s in hall.staff if s.is_manager), "")
+mm = re.search(r'id = "' + re.escape(boss) + r'"\s*\nname = "[^"]*"\s*\npin_hash = "[^"]*"\s*# PIN (\d+)', text) if boss else None
+boss_pin = mm.group(1) if mm else ""
 for k, v in dict(KIOSK=kiosk.id, KIOSK_TOKEN=kiosk.token, CLERK=clerk.id, CLERK_TOKEN=clerk.token,
                  WINDOW=str(clerk.window), STAFF=staff, PIN=pin, BOARD=board.id,
-                 BOARD_TOKEN=board.token).items():
+                 BOARD_TOKEN=board.token, WALL=manager.id, WALL_TOKEN=manager.token,
+                 BOSS=boss if boss_pin else "", BOSS_PIN=boss_pin).items():
     print(f"{k}={shlex.quote(v)}")
 PYEOF
 )"
@@ -223,22 +230,32 @@ if [ "$APPS" -eq 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   pids+=($!)
   names+=("hall board")
   board_pid=$!
+  HALL_TOKEN=$WALL_TOKEN "$PY" -m wall --server "$URL" --device "$WALL" --windowed \
+    >"$WALL_LOG" 2>&1 3<&- &
+  pids+=($!)
+  names+=("manager's wall")
+  wall_pid=$!
   failed=0
   wait_window kiosk "$kiosk_pid" "$KIOSK_LOG" || failed=1
   wait_window "clerk app" "$clerk_pid" "$CLERK_LOG" || failed=1
   wait_window "hall board" "$board_pid" "$BOARD_LOG" || failed=1
+  wait_window "manager's wall" "$wall_pid" "$WALL_LOG" || failed=1
   [ "$failed" -eq 0 ] || exit 1
-  echo "hall: kiosk ($KIOSK, fake printer), clerk app (window $WINDOW) and hall board" \
-    "($BOARD) are up"
+  echo "hall: kiosk ($KIOSK, fake printer), clerk app (window $WINDOW), hall board" \
+    "($BOARD) and manager's wall ($WALL) are up"
 else
   [ "$APPS" -eq 1 ] && echo "hall: no screen here, so only the server runs."
   echo "hall: to run the apps (on this or another machine of the LAN):"
   echo "  $PY -m kiosk --server $URL --device $KIOSK --token $KIOSK_TOKEN --printer fake"
   echo "  HALL_TOKEN=$CLERK_TOKEN $PY -m clerk --server $URL --window $WINDOW --device $CLERK"
   echo "  HALL_TOKEN=$BOARD_TOKEN $PY -m display --server $URL --device $BOARD"
+  echo "  HALL_TOKEN=$WALL_TOKEN $PY -m wall --server $URL --device $WALL"
 fi
 if [ -n "$STAFF" ]; then
   echo "hall: demo clerk login: staff $STAFF, PIN $PIN (see the comments in $CONFIG)"
+fi
+if [ -n "$BOSS" ]; then
+  echo "hall: demo manager login on the wall: staff $BOSS, PIN $BOSS_PIN"
 fi
 echo "hall: ready; press Ctrl-C to stop"
 
@@ -253,6 +270,7 @@ for i in "${!pids[@]}"; do
       server) show_log server "$SERVER_LOG" ;;
       kiosk) show_log kiosk "$KIOSK_LOG" ;;
       "hall board") show_log "hall board" "$BOARD_LOG" ;;
+      "manager's wall") show_log "manager's wall" "$WALL_LOG" ;;
       *) show_log "${names[$i]}" "$CLERK_LOG" ;;
     esac
   fi

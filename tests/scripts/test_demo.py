@@ -1,4 +1,4 @@
-"""`scripts/demo.sh` on a real X server (Xvfb): the kiosk's and the clerk app's windows come up.
+"""`scripts/demo.sh` on a real X server (Xvfb): the kiosk, clerk app, hall board and wall come up.
 
 The demo runs against its own Xvfb display, a port the system picks and a temporary database.
 The test checks what the demo reports against the X server itself (xdotool), takes a screenshot
@@ -26,7 +26,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "artifacts" / "screenshots" / "demo-xvfb.png"
-UP = re.compile(r"^hall: (kiosk|clerk app) window up: \"(.*)\" \(X window (\d+), pid (\d+)")
+UP = re.compile(
+    r"^hall: (kiosk|clerk app|hall board|manager's wall) window up: \"(.*)\" \(X window (\d+), pid (\d+)"
+)
 
 pytestmark = pytest.mark.slow
 needs_xvfb = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
@@ -245,7 +247,7 @@ def screenshot(display: str, boxes: list[Box]) -> list[float]:
 
 @needs_xvfb
 @pytest.mark.timeout(400)
-def test_demo_shows_the_kiosk_and_the_clerk_app_on_x(xvfb: str, tmp_path: Path) -> None:
+def test_demo_shows_the_kiosk_clerk_app_board_and_wall_on_x(xvfb: str, tmp_path: Path) -> None:
     assert shutil.which("xdotool"), "xdotool is missing: run scripts/setup.sh"
     demo = Demo(xvfb, tmp_path)
     pids: dict[str, int] = {}
@@ -257,7 +259,7 @@ def test_demo_shows_the_kiosk_and_the_clerk_app_on_x(xvfb: str, tmp_path: Path) 
         pids["server"] = int(m.group(2))
         health = m.group(3)
         assert "listening on 127.0.0.1" in server, server  # loopback unless --host says otherwise
-        for _ in range(2):
+        for _ in range(4):
             line = demo.wait_for("hall: ", timeout=120)
             while not UP.match(line):
                 line = demo.wait_for("hall: ", timeout=120)
@@ -270,7 +272,9 @@ def test_demo_shows_the_kiosk_and_the_clerk_app_on_x(xvfb: str, tmp_path: Path) 
             # The X server agrees: the process has this window, mapped.
             assert window in x(xvfb, "search", "--onlyvisible", "--pid", str(pid)).split(), line
             assert x(xvfb, "getwindowname", window).strip() == title
-        assert set(pids) == {"server", "kiosk", "clerk app"}, demo.lines
+        assert set(pids) == {"server", "kiosk", "clerk app", "hall board", "manager's wall"}, (
+            demo.lines
+        )
         demo.wait_for("hall: ready", timeout=30)
         assert x(xvfb, "search", "--onlyvisible", "--name", "自助取号").split()
 
@@ -322,6 +326,7 @@ def test_demo_says_which_app_failed_and_stops_the_rest(tmp_path: Path) -> None:
         assert "demo-kiosk.log (kiosk)" in output  # the end of the kiosk's log is shown
         assert "hall: FAILED: the clerk app exited before showing its window" in output
         assert "demo-clerk.log (clerk app)" in output
+        assert "hall: FAILED: the manager's wall exited before showing its window" in output
         assert "hall: ready" not in output
         assert not alive(server_pid), "the server survived the demo's failure"
     finally:
