@@ -283,6 +283,9 @@ def test_demo_shows_the_kiosk_clerk_app_board_and_wall_on_x(xvfb: str, tmp_path:
             # app beside the kiosk (or over its right side if the kiosk fills the screen), as
             # one would on a desktop, to see both on one screenshot.
             width = int(x(xvfb, "getdisplaygeometry").split()[0])
+            # The board and the wall have their own screenshots; here they step aside.
+            for other in ("hall board", "manager's wall"):
+                x(xvfb, "windowmove", "--sync", windows[other], str(width), "0")
             kiosk_box = geometry(xvfb, windows["kiosk"])
             clerk_box = geometry(xvfb, windows["clerk app"])
             left = max(0, min(kiosk_box[2], width - (clerk_box[2] - clerk_box[0])))
