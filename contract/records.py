@@ -21,6 +21,7 @@ __all__ = [
     "LastRating",
     "LastServed",
     "Lockout",
+    "RecentCall",
     "Service",
     "Snapshot",
     "Ticket",
@@ -171,6 +172,18 @@ class Lockout(Record, frozen=True):
     until: float = 0.0
 
 
+class RecentCall(Record, frozen=True):
+    """One of the day's latest calls (a ``ticket_called``), for a board that starts after it;
+    each ticket's latest call only. No staff id: every view may carry it."""
+
+    ticket: str
+    number: str
+    window: int
+    service: str
+    at: float
+    recall: bool = False
+
+
 class Snapshot(Record, frozen=True):
     """The picture of the hall: in a ``welcome``, or a ``snapshot`` reply (which has ``seq``)."""
 
@@ -179,6 +192,7 @@ class Snapshot(Record, frozen=True):
     windows: tuple[Window, ...] = ()
     services: tuple[Service, ...] = ()
     devices: tuple[Device, ...] = ()
+    recent_calls: tuple[RecentCall, ...] = ()  # newest first, at most 20
     lockouts: tuple[Lockout, ...] = ()
     seq: int | None = None
 

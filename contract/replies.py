@@ -12,7 +12,16 @@ from typing import Any
 
 import msgspec
 
-from .records import Device, HallInfo, Lockout, Service, Snapshot, Ticket, Window
+from .records import (
+    Device,
+    HallInfo,
+    Lockout,
+    RecentCall,
+    Service,
+    Snapshot,
+    Ticket,
+    Window,
+)
 
 __all__ = ["REPLY_TYPES", "AnyReply", "Reply", "decode_reply"]
 
@@ -47,6 +56,7 @@ class SnapshotReply(Reply, tag="snapshot", frozen=True):
     windows: tuple[Window, ...] = ()
     services: tuple[Service, ...] = ()
     devices: tuple[Device, ...] = ()
+    recent_calls: tuple[RecentCall, ...] = ()  # newest first
     lockouts: tuple[Lockout, ...] = ()  # managers only
 
 

@@ -6,9 +6,10 @@ which of them are paused (with the reason) or closed. A window screen (窗口屏
 window, and when it is closed the window to go to instead: the configured one, else the one
 the server moved its tickets to, else the nearest open window serving the same services.
 
-The model keeps no history of calls, so `BoardState` keeps it: each ``ticket_called`` of the
-zone goes on top (a ticket called again moves up); a welcome or snapshot adds the tickets
-the windows are calling now (calls missed while offline), ordered by when they were called.
+`BoardState` keeps the board's calls: each ``ticket_called`` of the zone goes on top (a ticket
+called again moves up); a welcome or snapshot adds the zone's calls the board has not seen (it
+started late, or was offline): the snapshot's ``recent_calls`` and the tickets the windows are
+calling now, ordered by when they were called.
 The board observes the model through `on_change`, which says whether the board must redraw,
 so changes elsewhere in the hall (a rating, a device, another zone) cost nothing.
 """
@@ -151,16 +152,23 @@ class BoardState:
         return change.day
 
     def _merge_current(self) -> None:
-        """After a welcome or snapshot: add the tickets being called now that the board has
-        not seen called (while it was offline), in the order they were called."""
+        """After a welcome or snapshot: add the zone's calls the board has not seen (the day's
+        recent calls, the tickets being called now), in the order they were called."""
         if self.model.day != self._day:  # a new day began while the board was away
             self.calls, self._day = [], self.model.day
-        known = {c.ticket for c in self.calls}
+        latest = {c.ticket: c for c in self.calls}
+        seen = [
+            Call(c.ticket, c.number, c.window, c.service, c.at, c.recall)
+            for c in self.model.recent_calls
+            if self.covers(c.window)
+        ]
         for w in self.windows():
             t = w.current
-            if t is not None and t.id not in known:
-                self.calls.append(
-                    Call(t.id, t.number, w.number, t.service, t.called_at or 0.0, t.calls > 1)
-                )
-        self.calls.sort(key=lambda c: c.at, reverse=True)
-        del self.calls[self.rows :]
+            if t is not None:
+                at = t.called_at or 0.0
+                seen.append(Call(t.id, t.number, w.number, t.service, at, t.calls > 1))
+        for call in seen:  # each ticket's latest call
+            known = latest.get(call.ticket)
+            if known is None or call.at > known.at:
+                latest[call.ticket] = call
+        self.calls = sorted(latest.values(), key=lambda c: c.at, reverse=True)[: self.rows]

@@ -283,4 +283,5 @@ def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
         "windows": [window_dict(d, state, w) for w in d.hall.windows],
         "services": [service_dict(d, state, s, now) for s in d.hall.services],
         "devices": [dict(state.devices[k]) for k in sorted(state.devices)],
+        "recent_calls": [dict(c) for c in state.recent_calls],
     }

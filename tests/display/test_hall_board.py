@@ -7,6 +7,8 @@ from boardkit import HallThread, MakeBoard, shows
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from display.app import DisplayApp
+
 
 def test_a_call_appears_on_the_board_and_blinks(
     qtbot: QtBot, hall: HallThread, make_board: MakeBoard
@@ -169,3 +171,32 @@ def test_a_part_that_shrinks_leaves_nothing_behind(
     screen.repaint()  # all of it, from nothing
     full = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
     assert shown == full
+
+
+def test_a_board_started_after_three_calls_shows_them_and_so_after_a_restart(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
+    one, two = hall.clerk(1), hall.clerk(2)
+    a, b, c = hall.take("SB"), hall.take("YB"), hall.take("SB")
+    hall.request(one, "call_next", window=1)
+    hall.request(two, "call_next", window=2)
+    hall.request(one, "finish", window=1)  # no window calls a any more: only the log knows it
+    hall.request(one, "call_next", window=1)
+    newest_first = [c["number"], b["number"], a["number"]]
+
+    def in_order(board: DisplayApp) -> bool:
+        painted = board.screen.painted
+        return all(n in painted for n in newest_first) and [
+            painted.index(n) for n in newest_first
+        ] == sorted(painted.index(n) for n in newest_first)
+
+    board = make_board()
+    qtbot.waitUntil(lambda: in_order(board))
+    assert [x.number for x in board.state.calls] == newest_first
+    assert not board.screen.blinking  # nothing blinks for what was called before it started
+    board.stop()
+    hall.stop()
+    hall.start()  # the server restarts from its SQLite file
+    again = make_board()
+    qtbot.waitUntil(lambda: in_order(again))
+    assert [x.number for x in again.state.calls] == newest_first
