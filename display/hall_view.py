@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import NamedTuple, cast
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QRegion
 
 from . import paint
@@ -21,6 +22,15 @@ from .texts import other, pause_reason, text
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
+SLOTS_AT = 2  # the call rows' sections follow the header's and the calls panel's
+
+
+class Slot(NamedTuple):
+    """What a row of the calls panel shows: a call (or none), blinking, a line above it."""
+
+    call: Call | None
+    newest: bool
+    line: bool
 
 
 class HallBoard(BoardScreen):
@@ -82,7 +92,8 @@ class HallBoard(BoardScreen):
         shown = (synced, tuple((w.number, w.state, w.pause_reason) for w in self.state.windows()))
         return [
             (QRectF(0, 0, self.width(), self.header_height()), self.header_key()),
-            (calls, tuple(self.state.calls)),
+            (calls, self._frame_key()),
+            *self._slots(calls),
             (waiting, (synced, names)),
             (windows, shown),
             *counts,
@@ -92,6 +103,58 @@ class HallBoard(BoardScreen):
         if not self.state.calls:
             return None
         return self.row_rects(self.areas(self.body_rect())[0])[0]
+
+    def update_changed(self) -> None:
+        self._scroll_calls()
+        super().update_changed()
+
+    def _scroll_calls(self) -> None:
+        """A new call pushes the others down a row: move their pixels down on the screen (a
+        copy inside the backing store) instead of painting them again, and repaint the rows
+        that did change (the new one, the one that stops blinking, a column's first)."""
+        before, after = self._sections, self.current_sections()
+        if before is None or len(before) != len(after) or self.stale:
+            return
+        first = SLOTS_AT
+        count = self._slot_count()
+        if after[first - 1] != before[first - 1]:  # the calls' frame moved or changed
+            return
+        old = [key for _, key in before[first : first + count]]
+        new = [key for _, key in after[first : first + count]]
+        if not all(isinstance(k, Slot) for k in (*old, *new)):
+            return
+        olds, news = cast(list[Slot], old), cast(list[Slot], new)
+        per_column = math.ceil(self.config.rows / self.call_columns())
+        rows = self.row_rects(after[first - 1][0])
+        moved = list(before)
+        for start in range(0, count, per_column):
+            end = start  # the run of rows of this column that moved down one row as they are
+            while (
+                end + 1 < min(start + per_column, count)
+                and olds[end].call is not None
+                and olds[end].call == news[end + 1].call
+            ):
+                end += 1
+            if end == start:
+                continue
+            top, bottom = rows[start], rows[end]  # the pixels move inside it
+            area = QRect(
+                round(top.left()),
+                round(top.top()),
+                round(top.width()),
+                round(bottom.bottom() - top.top()),
+            )
+            step = round(rows[start + 1].top() - top.top())
+            self.scroll(0, step, area)
+            for i in range(end, start, -1):
+                # the lines between the rows moved with them, but the one above the run
+                line = olds[i].line if i == start + 1 else olds[i - 1].line
+                rect, _ = moved[first + i]
+                moved[first + i] = (rect, olds[i - 1]._replace(line=line))
+                self._part_texts[f"row{i}"] = self._part_texts.get(f"row{i - 1}", [])
+            rect, _ = moved[first + start]
+            moved[first + start] = (rect, None)  # uncovered: painted again
+        self._sections = moved
 
     # -- calls ------------------------------------------------------------------------------
 
@@ -122,10 +185,30 @@ class HallBoard(BoardScreen):
             rows.append(QRectF(x0, y0, x1 - x0, row_h - line))
         return rows
 
+    def _frame_key(self) -> tuple[object, ...]:
+        return ("calls", self.look, self.call_columns(), self.config.rows, not self.state.calls)
+
+    def _slot_count(self) -> int:
+        columns = self.call_columns()
+        return columns * math.ceil(self.config.rows / columns)
+
+    def _slots(self, rect: QRectF) -> list[tuple[QRectF, Slot]]:
+        """Each row of the calls panel with the line above it, and what it shows."""
+        calls = self.state.calls
+        per_column = math.ceil(self.config.rows / self.call_columns())
+        line = self.line_px()
+        slots = []
+        for index, row in enumerate(self.row_rects(rect)):
+            call = calls[index] if index < len(calls) else None
+            newest = index == 0 and self.blinking
+            ruled = bool(index % per_column) and index <= len(calls)
+            slots.append((row.adjusted(0, -line, 0, 0), Slot(call, newest, ruled)))
+        return slots
+
     def paint_calls(self, p: QPainter, rect: QRectF) -> None:
         columns = self.call_columns()
         calls = self.state.calls
-        frame = ("calls", self.look, columns, self.config.rows, not calls)
+        frame = self._frame_key()
         rows = self.row_rects(rect)
 
         def frame_part() -> None:
@@ -150,15 +233,12 @@ class HallBoard(BoardScreen):
         for index, (call, row) in enumerate(zip(calls, rows, strict=False)):
             newest = index == 0 and self.blinking
             lit = newest and self.blink_on
-            key = ("call", self.look, columns, call, newest, lit)
+            # Straight onto the screen, not through a layer: a row that has not changed is
+            # not painted again (a new call moves the others down, `_scroll_calls`).
             render = functools.partial(
-                self._call_row, call=call, newest=newest, lit=lit, columns=columns
+                self._call_row, p, row, call=call, newest=newest, lit=lit, columns=columns
             )
-            self.part(
-                f"row{index}",
-                row,
-                functools.partial(self.layers.draw, p, row, key, paint.PANEL, render),
-            )
+            self.part(f"row{index}", row, render)
 
     def _paint_calls_frame(self, p: QPainter, rect: QRectF) -> None:
         """The calls' panel and its headings (the rows and the lines between go on top)."""
@@ -206,6 +286,7 @@ class HallBoard(BoardScreen):
     ) -> None:
         """One call; `newest` while it blinks, `lit` in the blink's bright phase."""
         u, lang = self.unit, self.lang
+        p.fillRect(row, paint.PANEL)
         if newest:
             ground = paint.HIGHLIGHT if lit else paint.PANEL_LINE
             p.fillRect(row.adjusted(4 * u, 3 * u, -4 * u, -3 * u), ground)

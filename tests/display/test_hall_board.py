@@ -3,6 +3,9 @@ the offline banner and recovery. Assertions read what the board painted (`screen
 
 from __future__ import annotations
 
+import functools
+
+import pytest
 from boardkit import HallThread, MakeBoard, shows
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
@@ -200,3 +203,34 @@ def test_a_board_started_after_three_calls_shows_them_and_so_after_a_restart(
     again = make_board()
     qtbot.waitUntil(lambda: in_order(again))
     assert [x.number for x in again.state.calls] == newest_first
+
+
+@pytest.mark.parametrize("rows", [8, 12])
+def test_calls_moved_down_a_row_look_as_painted_anew(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard, rows: int
+) -> None:
+    """A new call moves the rows below down on the screen instead of painting them again;
+    what the screen shows then equals a full repaint, in one column and in two."""
+    board = make_board(rows=rows)
+    screen = board.screen
+    clerks = {w: hall.clerk(w) for w in (1, 2, 3)}
+    for _ in range(rows + 3):
+        hall.take("SB")
+    numbers: list[str] = []
+    for n in range(rows + 2):
+        w = (1, 2, 3)[n % 3]
+        if n >= 3:
+            hall.request(clerks[w], "finish", window=w)
+        number = str(hall.request(clerks[w], "call_next", window=w)["ticket"]["number"])
+        numbers.append(number)
+        qtbot.waitUntil(functools.partial(shows, board, number))
+        if n == rows:
+            hall.request(clerks[w], "recall", window=w)  # the newest again: no row moves
+            qtbot.waitUntil(lambda: any(t.startswith("再次呼叫") for t in screen.painted))
+    assert screen.blinking
+    assert [c.number for c in board.state.calls] == numbers[::-1][:rows]
+    assert all(n in screen.painted for n in numbers[::-1][:rows])
+    shown = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
+    screen.repaint()  # all of it, from nothing
+    full = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
+    assert shown == full
