@@ -300,6 +300,7 @@ class HallBoard(BoardScreen):
             min(h * 0.74, 120 * u),
             paint.INK if lit else paint.NUMBER,
             bold=True,
+            each=True,  # a new number every call: its characters are drawn already
         )
         where = text("window_no", lang, n=call.window)
         paint.draw(
@@ -379,6 +380,7 @@ class HallBoard(BoardScreen):
                     paint.NUMBER,
                     bold=True,
                     align=RIGHT,
+                    each=True,
                 ),
             )
 
