@@ -47,6 +47,8 @@ DIGIT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Arial", "Segoe UI")  # bold numbe
 #: The texts painted since `record()` (as shown: shrunk or elided), for tests and the bench.
 painted: list[str] = []
 
+Span = tuple[int, int]  # from x to x (device-independent pixels): where a text was drawn
+
 
 def record() -> list[str]:
     """Start a new list of painted texts (a screen calls it as it starts to paint)."""
@@ -210,8 +212,9 @@ def draw(
     bold: bool = False,
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
     each: bool = False,
-) -> None:
-    """`text` on one line in `rect`, vertically centred, shrunk to fit its width.
+) -> Span | None:
+    """`text` on one line in `rect`, vertically centred, shrunk to fit its width; returns
+    where it drew from left to right (None: nothing).
 
     `each`: put the text together from one image per character, for a text of a few
     characters that changes all the time (a ticket number: its letters and digits are drawn
@@ -221,7 +224,7 @@ def draw(
     shown = place.shown
     painted.append(shown)
     if not shown:
-        return
+        return None
     device = painter.device()
     dpr = device.devicePixelRatioF() if device is not None else 1.0
     if align & Qt.AlignmentFlag.AlignRight:
@@ -236,10 +239,15 @@ def draw(
         if each
         else ((shown, 0.0, place.advance),)
     )
+    left = right = None
     for part, offset, advance in parts:
         image, ascent, wide = text_images.get(place.key, place.font, part, color, dpr)
-        x = pen + offset - (wide - advance) / 2
-        painter.drawImage(QPointF(round(x), round(baseline - ascent)), image)
+        x = round(pen + offset - (wide - advance) / 2)
+        painter.drawImage(QPointF(x, round(baseline - ascent)), image)
+        left = x if left is None else min(left, x)
+        end = x + math.ceil(image.width() / dpr)
+        right = end if right is None else max(right, end)
+    return None if left is None or right is None else (left, right)
 
 
 def draw_wrapped(
@@ -270,7 +278,7 @@ def draw_wrapped(
 
 def pill(
     painter: QPainter, rect: QRectF, text: str, family: str, px: float, ground: QColor, ink: QColor
-) -> None:
+) -> Span:
     """A rounded tag (e.g. 再次呼叫) sized to its text, drawn from the left of `rect`."""
     f, shown = fitted(family, text, rect.width() - px, px, bold=True)
     wide = QFontMetricsF(f).horizontalAdvance(shown) + px
@@ -282,6 +290,7 @@ def pill(
     painter.setPen(ink)
     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), shown)
     painted.append(shown)
+    return math.floor(box.left()) - 1, math.ceil(box.right()) + 1
 
 
 class Layers:

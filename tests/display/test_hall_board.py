@@ -205,17 +205,18 @@ def test_a_board_started_after_three_calls_shows_them_and_so_after_a_restart(
     assert [x.number for x in again.state.calls] == newest_first
 
 
-@pytest.mark.parametrize("rows", [8, 12])
+@pytest.mark.parametrize(("rows", "highlight_s"), [(8, 30.0), (12, 30.0), (8, 0.0)])
 def test_calls_moved_down_a_row_look_as_painted_anew(
-    qtbot: QtBot, hall: HallThread, make_board: MakeBoard, rows: int
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard, rows: int, highlight_s: float
 ) -> None:
     """A new call moves the rows below down on the screen instead of painting them again;
-    what the screen shows then equals a full repaint, in one column and in two."""
-    board = make_board(rows=rows)
+    what the screen shows then equals a full repaint, in one column and in two, with the
+    newest call blinking or not."""
+    board = make_board(rows=rows, highlight_s=highlight_s)
     screen = board.screen
     clerks = {w: hall.clerk(w) for w in (1, 2, 3)}
-    for _ in range(rows + 3):
-        hall.take("SB")
+    for n in range(rows + 3):
+        hall.take(("SB", "YB", "SB", "SB")[n % 4])  # names of different lengths on the rows
     numbers: list[str] = []
     for n in range(rows + 2):
         w = (1, 2, 3)[n % 3]
@@ -227,7 +228,7 @@ def test_calls_moved_down_a_row_look_as_painted_anew(
         if n == rows:
             hall.request(clerks[w], "recall", window=w)  # the newest again: no row moves
             qtbot.waitUntil(lambda: any(t.startswith("再次呼叫") for t in screen.painted))
-    assert screen.blinking
+    assert screen.blinking == bool(highlight_s)
     assert [c.number for c in board.state.calls] == numbers[::-1][:rows]
     assert all(n in screen.painted for n in numbers[::-1][:rows])
     shown = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
