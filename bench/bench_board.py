@@ -80,20 +80,24 @@ def worker(args: argparse.Namespace) -> int:
     out = sys.stdout
     paint_cpu = [0.0] * len(boards)  # each board's thread CPU in its paint events so far
     paint_began = [0.0] * len(boards)
+    event_cpu = [0.0] * len(boards)  # and in taking the server's events (model, state, screen)
+    event_began = [0.0] * len(boards)
 
-    class PaintClock(QObject):
-        """Notes the thread's CPU time as a paint event reaches a board's screen."""
+    class CpuClock(QObject):
+        """Notes the thread's CPU time as an event of `kind` reaches a board's object."""
 
-        def __init__(self, i: int) -> None:
+        def __init__(self, kind: QEvent.Type, began: list[float], i: int) -> None:
             super().__init__()
-            self.i = i
+            self.kind, self.began, self.i = kind, began, i
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                paint_began[self.i] = time.thread_time()
+            if event.type() == self.kind:
+                self.began[self.i] = time.thread_time()
             return False
 
-    clocks = [PaintClock(i) for i in range(len(boards))]
+    paint_clocks = [CpuClock(QEvent.Type.Paint, paint_began, i) for i in range(len(boards))]
+    # A server event reaches the board's link as a queued signal (a meta-call event).
+    event_clocks = [CpuClock(QEvent.Type.MetaCall, event_began, i) for i in range(len(boards))]
 
     def painted(i: int, board: DisplayApp) -> None:
         nonlocal ready
@@ -105,7 +109,8 @@ def worker(args: argparse.Namespace) -> int:
             shown[i] = calls[0].number
             took = board.screen.paint_seconds
             out.write(
-                f"painted {i} {calls[0].number} {at:.6f} {took:.6f} {cpu:.6f} {paint_cpu[i]:.6f}\n"
+                f"painted {i} {calls[0].number} {at:.6f} {took:.6f} {cpu:.6f} {paint_cpu[i]:.6f} "
+                f"{event_cpu[i]:.6f}\n"
             )
             out.flush()
         if not ready and all(b.model.synced and b.screen.online for b in boards):
@@ -114,13 +119,15 @@ def worker(args: argparse.Namespace) -> int:
             out.flush()
 
     def heard(i: int, change: Any) -> None:
+        event_cpu[i] += time.thread_time() - event_began[i]  # the board has taken it
         event = change.event
         if isinstance(event, TicketCalled):
             out.write(f"heard {i} {event.number} {time.monotonic():.6f}\n")
 
     for i, board in enumerate(boards):
         board.link.changed.connect(functools.partial(heard, i))
-        board.screen.installEventFilter(clocks[i])
+        board.screen.installEventFilter(paint_clocks[i])
+        board.link.installEventFilter(event_clocks[i])
         board.screen.paint_hooks.append(functools.partial(painted, i, board))
         board.show((1920, 1080))
         board.start()
@@ -144,8 +151,10 @@ class Workers:
         self.paints: dict[str, list[float]] = {}  # number -> paint times
         self.paint_ms: list[float] = []  # how long each board's paint of a new call took
         self.paint_cpu_ms: list[float] = []  # the thread CPU time of that paint
-        # number -> each board's thread CPU in paint events up to the paint of that number
+        # number -> each board's thread CPU in paint events up to the paint of that number,
+        # and in taking events
         self.paint_cpu_total: dict[str, dict[tuple[int, int], float]] = {}
+        self.event_cpu_total: dict[str, dict[tuple[int, int], float]] = {}
         self.heard: dict[str, list[float]] = {}  # number -> when the boards' models moved
         self.changed = asyncio.Event()
         self._readers: list[asyncio.Task[None]] = []
@@ -198,6 +207,7 @@ class Workers:
                 self.paint_cpu_ms.append(float(words[5]) * 1000)
                 board = (index, int(words[1]))
                 self.paint_cpu_total.setdefault(words[2], {})[board] = float(words[6]) * 1000
+                self.event_cpu_total.setdefault(words[2], {})[board] = float(words[7]) * 1000
             elif words and words[0] == "heard":
                 self.heard.setdefault(words[2], []).append(float(words[3]))
             self.changed.set()
@@ -281,6 +291,8 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
     p99 = percentile(per_board, 99)
     first, last = workers.paint_cpu_total[numbers[1]], workers.paint_cpu_total[numbers[-1]]
     paint_cpu = [(last[b] - first[b]) / (len(numbers) - 2) for b in first]
+    first, last = workers.event_cpu_total[numbers[1]], workers.event_cpu_total[numbers[-1]]
+    event_cpu = [(last[b] - first[b]) / (len(numbers) - 2) for b in first]
     print(
         f"[{tree.label}] call_next → number painted on {args.boards} boards ({args.procs} "
         f"processes, 1920×1080 offscreen), {args.rounds} rounds"
@@ -304,6 +316,10 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
     print(
         f"  paint CPU a board a round: median {median(paint_cpu):5.2f} ms   "
         f"max {max(paint_cpu):5.2f} ms (every paint: the finish, the call, the blink)"
+    )
+    print(
+        f"  event CPU a board a round: median {median(event_cpu):5.2f} ms   "
+        f"max {max(event_cpu):5.2f} ms (the finish and the call: model, board state, screen)"
     )
     print(
         f"  model moved (app thread): median {median(heard):6.1f} ms   "
