@@ -56,6 +56,8 @@ class BoardState:
         self.fresh: Call | None = None  # the call that just arrived as an event (to blink)
         self.moved_to: dict[int, int] = {}  # closed window -> where the server moved tickets
         self._day: str | None = None  # the business day of `calls`
+        # what a hall board shows of each window of its zone: state, pause reason
+        self._looks: dict[int, tuple[WindowState, str | None]] = {}
 
     # -- what the board shows ----------------------------------------------------------------
 
@@ -122,9 +124,11 @@ class BoardState:
         """Take one step of the model; True when the board must be redrawn."""
         if change.everything:
             self._merge_current()
+            self._looks = {w.number: (w.state, w.pause_reason) for w in self.windows()}
             return True
         if change.resync:
             return False  # nothing moved yet; the snapshot that follows redraws
+        looks_changed = self._new_looks(change.windows)
         event = change.event
         if isinstance(event, ev.DayStarted):
             self.calls, self.fresh, self._day = [], None, event.day
@@ -141,7 +145,10 @@ class BoardState:
             self.moved_to[event.window] = event.moved_to
         elif isinstance(event, ev.WindowOpened):
             self.moved_to.pop(event.window, None)
-        if any(self.covers(n) for n in change.windows):
+        # A hall board shows a window's state and pause reason, not whom it serves.
+        if any(self.covers(n) for n in change.windows) and (
+            self.window is not None or looks_changed
+        ):
             return True
         here = self.shown_window()
         if here is not None:  # a closed window's advice follows the other windows
@@ -150,6 +157,19 @@ class BoardState:
             shown = {s.code for s in self.services()}
             return not shown.isdisjoint(change.services)
         return change.day
+
+    def _new_looks(self, numbers: Iterable[int]) -> bool:
+        """Whether the state or pause reason of one of the zone's `numbers` changed."""
+        changed = False
+        for n in numbers:
+            w = self.model.windows.get(n)
+            if w is None or not self.covers(n):
+                continue
+            look = (w.state, w.pause_reason)
+            if self._looks.get(n) != look:
+                self._looks[n] = look
+                changed = True
+        return changed
 
     def _merge_current(self) -> None:
         """After a welcome or snapshot: add the zone's calls the board has not seen (the day's

@@ -107,6 +107,13 @@ def test_redraw_only_for_what_the_board_shows() -> None:
     model.apply_event(called(11, "A001", 1))  # window 1 and 社保: not this zone
     model.apply_event(called(12, "C001", 4, service="HJ"))
     assert seen == [False, True]
+    finished = {"kind": "ticket_finished", "ticket": f"{DAY}-C001", "number": "C001"}
+    model.apply_event(
+        called(13, "C001", 4) | finished | {"service": "HJ", "duration_s": 60.0}
+    )  # window 4 serves no one now: a hall board shows nothing of that
+    paused = {"type": "event", "kind": "window_paused", "at": 1.0, "day": DAY, "window": 4}
+    model.apply_event(paused | {"seq": 14, "reason": "lunch"})
+    assert seen == [False, True, False, True]
 
 
 def test_the_windows_calling_now_are_on_the_board_after_a_welcome() -> None:
