@@ -3,6 +3,7 @@ cost of 50 connected boards.
 
     .venv/bin/python bench/bench_board.py [--boards 20] [--procs 4] [--rounds 40]
                                           [--idle-boards 50] [--idle-procs 5] [--idle-s 10]
+                                          [--root OLD_TREE=before --root .=after]
 
 A real queue server (the demo hall, a SQLite file in a temporary directory) runs as its own
 process. The boards are real `display.app.DisplayApp`s (hall mode, 1920×1080, offscreen)
@@ -14,6 +15,11 @@ the moment its paint that shows the new number has ended (the board's paint hook
 `paintEvent`), on CLOCK_MONOTONIC, which all processes of the machine share. The newest call
 blinks as in the hall, so the boards also repaint for the blink meanwhile. Target: p99 of
 call → painted ≤ 50 ms over all boards and rounds.
+
+Paint CPU: the CPU time of the board's thread inside its paint events (from the paint event's
+arrival to the paint hook), summed over a round (the finish, the call, the blink) per board.
+Unlike the latencies it hardly depends on what else runs on the machine. `--root` measures the
+server and the boards of other trees (e.g. an export of an older commit), one after the other.
 
 Idle: 50 boards connected to a quiet hall; the CPU time (user + system, from /proc) the board
 processes use over `--idle-s` seconds. A board has no polling timer: it paints on a change,
@@ -34,10 +40,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# A worker's boards run the code of the tree measured (`--root`), this one by default.
+sys.path.insert(0, os.environ.get("HALL_BENCH_TREE", str(ROOT)))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchkit import Tree, cpu_seconds, median, percentile, rss_mb, start_server, stop_server
+from benchkit import Tree, cpu_seconds, median, percentile, rss_mb, start_server, stop_server, trees
 
 from queue_server.client import HallClient
 
@@ -54,6 +61,7 @@ def worker(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import dataclasses
 
+    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     from contract.events import TicketCalled
@@ -70,15 +78,40 @@ def worker(args: argparse.Namespace) -> int:
     shown: dict[int, str | None] = dict.fromkeys(range(len(boards)))
     ready = False
     out = sys.stdout
+    paint_cpu = [0.0] * len(boards)  # each board's thread CPU in its paint events so far
+    paint_began = [0.0] * len(boards)
+    event_cpu = [0.0] * len(boards)  # and in taking the server's events (model, state, screen)
+    event_began = [0.0] * len(boards)
+
+    class CpuClock(QObject):
+        """Notes the thread's CPU time as an event of `kind` reaches a board's object."""
+
+        def __init__(self, kind: QEvent.Type, began: list[float], i: int) -> None:
+            super().__init__()
+            self.kind, self.began, self.i = kind, began, i
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == self.kind:
+                self.began[self.i] = time.thread_time()
+            return False
+
+    paint_clocks = [CpuClock(QEvent.Type.Paint, paint_began, i) for i in range(len(boards))]
+    # A server event reaches the board's link as a queued signal (a meta-call event).
+    event_clocks = [CpuClock(QEvent.Type.MetaCall, event_began, i) for i in range(len(boards))]
 
     def painted(i: int, board: DisplayApp) -> None:
         nonlocal ready
+        cpu = time.thread_time() - paint_began[i]
+        paint_cpu[i] += cpu
         calls = board.state.calls
         at = time.monotonic()
         if calls and calls[0].number != shown[i] and calls[0].number in board.screen.painted:
             shown[i] = calls[0].number
             took = board.screen.paint_seconds
-            out.write(f"painted {i} {calls[0].number} {at:.6f} {took:.6f}\n")
+            out.write(
+                f"painted {i} {calls[0].number} {at:.6f} {took:.6f} {cpu:.6f} {paint_cpu[i]:.6f} "
+                f"{event_cpu[i]:.6f}\n"
+            )
             out.flush()
         if not ready and all(b.model.synced and b.screen.online for b in boards):
             ready = True
@@ -86,12 +119,15 @@ def worker(args: argparse.Namespace) -> int:
             out.flush()
 
     def heard(i: int, change: Any) -> None:
+        event_cpu[i] += time.thread_time() - event_began[i]  # the board has taken it
         event = change.event
         if isinstance(event, TicketCalled):
             out.write(f"heard {i} {event.number} {time.monotonic():.6f}\n")
 
     for i, board in enumerate(boards):
         board.link.changed.connect(functools.partial(heard, i))
+        board.screen.installEventFilter(paint_clocks[i])
+        board.link.installEventFilter(event_clocks[i])
         board.screen.paint_hooks.append(functools.partial(painted, i, board))
         board.show((1920, 1080))
         board.start()
@@ -114,14 +150,27 @@ class Workers:
         self.ready = 0
         self.paints: dict[str, list[float]] = {}  # number -> paint times
         self.paint_ms: list[float] = []  # how long each board's paint of a new call took
+        self.paint_cpu_ms: list[float] = []  # the thread CPU time of that paint
+        # number -> each board's thread CPU in paint events up to the paint of that number,
+        # and in taking events
+        self.paint_cpu_total: dict[str, dict[tuple[int, int], float]] = {}
+        self.event_cpu_total: dict[str, dict[tuple[int, int], float]] = {}
         self.heard: dict[str, list[float]] = {}  # number -> when the boards' models moved
         self.changed = asyncio.Event()
         self._readers: list[asyncio.Task[None]] = []
 
     async def start(
-        self, url: str, device: str, token: str, boards: int, procs: int, notice: str = ""
+        self,
+        tree: Tree,
+        url: str,
+        device: str,
+        token: str,
+        boards: int,
+        procs: int,
+        notice: str = "",
     ) -> None:
         sizes = [boards // procs + (1 if i < boards % procs else 0) for i in range(procs)]
+        env = {**os.environ, "HALL_BENCH_TREE": str(tree.root)}
         for n in sizes:
             extra = ["--notice", notice] if notice else []
             proc = await asyncio.create_subprocess_exec(
@@ -138,13 +187,15 @@ class Workers:
                 *extra,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL,
-                cwd=ROOT,
+                cwd=tree.root,
+                env=env,
             )
             self.procs.append(proc)
-            self._readers.append(asyncio.get_running_loop().create_task(self._read(proc)))
+            reader = self._read(proc, len(self.procs) - 1)
+            self._readers.append(asyncio.get_running_loop().create_task(reader))
         await self.wait(lambda: self.ready == len(self.procs), 60)
 
-    async def _read(self, proc: asyncio.subprocess.Process) -> None:
+    async def _read(self, proc: asyncio.subprocess.Process, index: int) -> None:
         assert proc.stdout is not None
         async for raw in proc.stdout:
             words = raw.decode().split()
@@ -153,6 +204,10 @@ class Workers:
             elif words and words[0] == "painted":
                 self.paints.setdefault(words[2], []).append(float(words[3]))
                 self.paint_ms.append(float(words[4]) * 1000)
+                self.paint_cpu_ms.append(float(words[5]) * 1000)
+                board = (index, int(words[1]))
+                self.paint_cpu_total.setdefault(words[2], {})[board] = float(words[6]) * 1000
+                self.event_cpu_total.setdefault(words[2], {})[board] = float(words[7]) * 1000
             elif words and words[0] == "heard":
                 self.heard.setdefault(words[2], []).append(float(words[3]))
             self.changed.set()
@@ -170,6 +225,10 @@ class Workers:
     def cpu(self) -> float:
         return sum(cpu_seconds(p.pid) for p in self.procs)
 
+    def app_thread_cpu(self) -> float:
+        """CPU time of the processes' main threads, Qt's (the others run the network)."""
+        return sum(cpu_seconds(p.pid, p.pid) for p in self.procs)
+
     def rss(self) -> float:
         return sum(rss_mb(p.pid) for p in self.procs)
 
@@ -186,7 +245,7 @@ class Workers:
 async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
     device, token = tree.device("display")
     workers = Workers()
-    await workers.start(url, device, token, args.boards, args.procs)
+    await workers.start(tree, url, device, token, args.boards, args.procs)
     clerk_id, clerk_token = tree.device("clerk", window=1)
     kiosk_id, kiosk_token = tree.device("kiosk")
     staff, pin = tree.staff_pin()
@@ -198,12 +257,13 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
     for n in range(args.rounds + 1):
         await kiosk.request("take_ticket", service=SERVICE, request_id=f"bench-board-{n}")
     await asyncio.sleep(1.0)  # the boards have painted the waiting counts
-    cpu_before = workers.cpu()
+    cpu_before, app_before = workers.cpu(), workers.app_thread_cpu()
     per_board: list[float] = []  # every board's call → painted
     worst: list[float] = []  # each round's last board
     reply_ms: list[float] = []
     heard: list[float] = []  # call → the board's model applied it (the app's thread)
     serving = False
+    numbers: list[str] = []
     for n in range(args.rounds + 1):
         if serving:
             await clerk.request("finish", window=1)
@@ -213,6 +273,7 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
         replied = time.monotonic()
         serving = True
         number = reply["ticket"]["number"]
+        numbers.append(number)
         await workers.wait(lambda n=number: len(workers.paints.get(n, ())) == args.boards, 10)
         if n == 0:
             continue  # warm-up: the first number's images are rendered for the first time
@@ -222,14 +283,19 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
         worst.append(max(lat))
         reply_ms.append((replied - start) * 1000)
     cpu_used = workers.cpu() - cpu_before
+    app_used = workers.app_thread_cpu() - app_before
     await clerk.close()
     await kiosk.close()
     rss = workers.rss()
     await workers.stop()
     p99 = percentile(per_board, 99)
+    first, last = workers.paint_cpu_total[numbers[1]], workers.paint_cpu_total[numbers[-1]]
+    paint_cpu = [(last[b] - first[b]) / (len(numbers) - 2) for b in first]
+    first, last = workers.event_cpu_total[numbers[1]], workers.event_cpu_total[numbers[-1]]
+    event_cpu = [(last[b] - first[b]) / (len(numbers) - 2) for b in first]
     print(
-        f"call_next → number painted on {args.boards} boards ({args.procs} processes, "
-        f"1920×1080 offscreen), {args.rounds} rounds"
+        f"[{tree.label}] call_next → number painted on {args.boards} boards ({args.procs} "
+        f"processes, 1920×1080 offscreen), {args.rounds} rounds"
     )
     print(
         f"  call_next reply:          median {median(reply_ms):6.1f} ms   "
@@ -244,6 +310,18 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
         f"p99 {percentile(workers.paint_ms, 99):6.1f} ms"
     )
     print(
+        f"  paint CPU of a new call:  median {median(workers.paint_cpu_ms):6.2f} ms   "
+        f"p99 {percentile(workers.paint_cpu_ms, 99):6.2f} ms"
+    )
+    print(
+        f"  paint CPU a board a round: median {median(paint_cpu):5.2f} ms   "
+        f"max {max(paint_cpu):5.2f} ms (every paint: the finish, the call, the blink)"
+    )
+    print(
+        f"  event CPU a board a round: median {median(event_cpu):5.2f} ms   "
+        f"max {max(event_cpu):5.2f} ms (the finish and the call: model, board state, screen)"
+    )
+    print(
         f"  model moved (app thread): median {median(heard):6.1f} ms   "
         f"p99 {percentile(heard, 99):6.1f} ms"
     )
@@ -252,9 +330,10 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
         f"p99 {percentile(worst, 99):6.1f} ms"
     )
     per_call = cpu_used / (args.rounds + 1) / args.boards * 1000
+    app_per_call = app_used / (args.rounds + 1) / args.boards * 1000
     print(
         f"  CPU time of the boards: {per_call:.1f} ms a board a round (a finish, a call, "
-        f"the blink; {cpu_used:.1f} s in all)"
+        f"the blink; {cpu_used:.1f} s in all), {app_per_call:.1f} ms of it on Qt's thread"
     )
     print(f"  board processes' memory: {rss:.0f} MB ({rss / args.boards:.0f} MB a board)")
     verdict = "meets" if p99 <= TARGET_MS else "MISSES"
@@ -264,7 +343,7 @@ async def latency(tree: Tree, url: str, args: argparse.Namespace) -> None:
 async def idle(tree: Tree, url: str, server_pid: int, args: argparse.Namespace) -> None:
     device, token = tree.device("display")
     workers = Workers()
-    await workers.start(url, device, token, args.idle_boards, args.idle_procs, args.notice)
+    await workers.start(tree, url, device, token, args.idle_boards, args.idle_procs, args.notice)
     await asyncio.sleep(2.0)  # connected, painted, settled
     before, server_before = workers.cpu(), cpu_seconds(server_pid)
     started = time.monotonic()
@@ -274,7 +353,7 @@ async def idle(tree: Tree, url: str, server_pid: int, args: argparse.Namespace) 
     await workers.stop()
     notice = " with a scrolling notice" if args.notice else ""
     print(
-        f"{args.idle_boards} connected boards{notice} ({args.idle_procs} processes), idle "
+        f"[{tree.label}] {args.idle_boards} connected boards{notice} ({args.idle_procs} processes), idle "
         f"for {seconds:.1f} s"
     )
     print(
@@ -286,16 +365,16 @@ async def idle(tree: Tree, url: str, server_pid: int, args: argparse.Namespace) 
 
 
 async def run(args: argparse.Namespace) -> None:
-    tree = Tree(ROOT, "this tree")
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, url = await start_server(tree, Path(tmp) / "hall.sqlite")
-        try:
-            if args.rounds:
-                await latency(tree, url, args)
-            if args.idle_boards:
-                await idle(tree, url, proc.pid, args)
-        finally:
-            await stop_server(proc)
+    for tree in trees(args.root):
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, url = await start_server(tree, Path(tmp) / "hall.sqlite")
+            try:
+                if args.rounds:
+                    await latency(tree, url, args)
+                if args.idle_boards:
+                    await idle(tree, url, proc.pid, args)
+            finally:
+                await stop_server(proc)
 
 
 def main() -> int:
@@ -307,6 +386,9 @@ def main() -> int:
     parser.add_argument("--idle-procs", type=int, default=5)
     parser.add_argument("--idle-s", type=float, default=10.0)
     parser.add_argument("--notice", default="", help="idle boards scroll this notice")
+    parser.add_argument(
+        "--root", action="append", default=[], help="TREE[=LABEL] measured, repeatable"
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--server", help=argparse.SUPPRESS)
     parser.add_argument("--device", help=argparse.SUPPRESS)

@@ -4,7 +4,8 @@
 tickets in issue order, the tickets at windows (called or parked, when it saw them), every
 window (state, pause reason, clerk, current ticket, parked numbers, last served and rated),
 every service with its counts (waiting, issued today, open windows, quota reached), the
-devices' health and, for managers, the staff ids locked out. It applies each event as the
+devices' health, the day's latest calls (``recent_calls``, newest first, for boards) and, for
+managers, the staff ids locked out. It applies each event as the
 server's ``queue_server.core.state.apply_event`` does, so a model fed a welcome and the events
 after it equals one built from a ``snapshot`` of the same moment, except for what events do
 not carry:
@@ -30,9 +31,9 @@ asks the client to send ``snapshot`` (to ``apply_snapshot``) or to reconnect wit
 the snapshot if they follow it. Unknown kinds move ``seq`` on and change nothing.
 
 Observers (``observe``) get one ``Change`` per step naming what changed — windows, services,
-tickets, devices, the day, lockouts, or everything — so a board redraws one window, not the
-hall (the napari split: the model knows no Qt, views observe it). Pure and deterministic: no
-Qt, no asyncio, no I/O; call it from one thread.
+tickets, devices, the day, the recent calls, lockouts, or everything — so a board redraws one
+window, not the hall (the napari split: the model knows no Qt, views observe it). Pure and
+deterministic: no Qt, no asyncio, no I/O; call it from one thread.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from .records import (
     LastServed,
     Lockout,
     Notice,
+    RecentCall,
     Service,
     Snapshot,
     Ticket,
@@ -67,11 +69,12 @@ from .records import (
     decode_welcome,
 )
 
-__all__ = ["MAX_HELD_EVENTS", "Change", "HallModel", "Observer"]
+__all__ = ["MAX_HELD_EVENTS", "RECENT_CALLS", "Change", "HallModel", "Observer"]
 
 log = logging.getLogger(__name__)
 
 MAX_HELD_EVENTS = 10_000  # events held while waiting for a resync; past that, dropped
+RECENT_CALLS = 20  # calls kept in `recent_calls`, as the server's snapshot keeps them
 _AT_WINDOW = (TicketState.WAITING, TicketState.CALLED, TicketState.PARKED)  # still kept
 
 
@@ -86,6 +89,7 @@ class Change:
     tickets: frozenset[str] = frozenset()  # ticket ids
     devices: frozenset[str] = frozenset()
     day: bool = False
+    calls: bool = False  # `recent_calls` changed
     lockouts: bool = False
     alerts: frozenset[str] = frozenset()  # alert keys raised or acknowledged
     followups: frozenset[str] = frozenset()  # follow-up (差评 work order) ids
@@ -104,6 +108,7 @@ class _Touched:
     tickets: set[str] = field(default_factory=set)
     devices: set[str] = field(default_factory=set)
     day: bool = False
+    calls: bool = False
     lockouts: bool = False
     alerts: set[str] = field(default_factory=set)
     followups: set[str] = field(default_factory=set)
@@ -128,6 +133,7 @@ class HallModel:
         self.alerts: dict[str, Alert] = {}  # managers only: open alerts by key
         self.followups: dict[str, Followup] = {}  # managers only: 差评 work orders by id
         self.notice: Notice | None = None
+        self.recent_calls: tuple[RecentCall, ...] = ()  # the day's latest calls, newest first
         self._observers: list[Observer] = []
         self._rank: dict[str, tuple[float, int]] = {}  # ticket id -> issue order key
         self._ranks = 0
@@ -180,6 +186,7 @@ class HallModel:
             windows=tuple(self.windows.values()),
             services=tuple(self.services.values()),
             devices=tuple(self.devices[k] for k in sorted(self.devices)),
+            recent_calls=self.recent_calls,
             lockouts=tuple(lock for _, lock in sorted(self.lockouts.items())),
             alerts=tuple(self.alerts.values()),
             followups=tuple(self.followups.values()),
@@ -265,6 +272,7 @@ class HallModel:
                 tickets=frozenset(touched.tickets),
                 devices=frozenset(touched.devices),
                 day=touched.day,
+                calls=touched.calls,
                 lockouts=touched.lockouts,
                 alerts=frozenset(touched.alerts),
                 followups=frozenset(touched.followups),
@@ -305,6 +313,7 @@ class HallModel:
         self.alerts = {a.alert: a for a in snapshot.alerts}
         self.followups = {f.followup: f for f in snapshot.followups}
         self.notice = snapshot.notice
+        self.recent_calls = snapshot.recent_calls
         self.tickets, self._rank, self._parked_at = {}, {}, {}
         for i, t in enumerate(snapshot.waiting):
             self.tickets[t.id] = t
@@ -441,6 +450,8 @@ class HallModel:
         if isinstance(e, ev.DayStarted):
             self.day = e.day
             touched.day = True
+            if self.recent_calls:
+                self.recent_calls, touched.calls = (), True
             for code in list(self.services):
                 self._set_service(code, touched, issued_today=0)
             for w in list(self.windows.values()):
@@ -649,6 +660,17 @@ class HallModel:
             self._unpark(e.window, e.number, touched)
         self._put(before, after, touched)
         self._last_served(e.window, None, touched, invited=False)  # an invitation lapses
+        call = RecentCall(
+            ticket=e.ticket,
+            number=e.number,
+            window=e.window,
+            service=e.service,
+            at=e.at,
+            recall=e.recall,
+        )
+        others = (c for c in self.recent_calls if c.ticket != e.ticket)
+        self.recent_calls = (call, *others)[:RECENT_CALLS]
+        touched.calls = True
 
     def _last_served(
         self, window: int, ticket: str | None, touched: _Touched, **changes: bool

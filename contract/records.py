@@ -27,6 +27,7 @@ __all__ = [
     "LastServed",
     "Lockout",
     "Notice",
+    "RecentCall",
     "Service",
     "Snapshot",
     "Ticket",
@@ -274,6 +275,18 @@ class Kpis(Record, frozen=True):
     hall_ratings: Figures = Figures()  # 未办先评
 
 
+class RecentCall(Record, frozen=True):
+    """One of the day's latest calls (a ``ticket_called``), for a board that starts after it;
+    each ticket's latest call only. No staff id: every view may carry it."""
+
+    ticket: str
+    number: str
+    window: int
+    service: str
+    at: float
+    recall: bool = False
+
+
 class Snapshot(Record, frozen=True):
     """The picture of the hall: in a ``welcome``, or a ``snapshot`` reply (which has ``seq``)."""
 
@@ -282,6 +295,7 @@ class Snapshot(Record, frozen=True):
     windows: tuple[Window, ...] = ()
     services: tuple[Service, ...] = ()
     devices: tuple[Device, ...] = ()
+    recent_calls: tuple[RecentCall, ...] = ()  # newest first, at most 20
     lockouts: tuple[Lockout, ...] = ()
     alerts: tuple[Alert, ...] = ()  # managers only: open (unacknowledged) alerts
     followups: tuple[Followup, ...] = ()  # managers only: open work orders and today's

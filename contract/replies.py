@@ -20,6 +20,7 @@ from .records import (
     Kpis,
     Lockout,
     Notice,
+    RecentCall,
     Service,
     Snapshot,
     Ticket,
@@ -59,6 +60,7 @@ class SnapshotReply(Reply, tag="snapshot", frozen=True):
     windows: tuple[Window, ...] = ()
     services: tuple[Service, ...] = ()
     devices: tuple[Device, ...] = ()
+    recent_calls: tuple[RecentCall, ...] = ()  # newest first
     lockouts: tuple[Lockout, ...] = ()  # managers only
     alerts: tuple[Alert, ...] = ()  # managers only
     followups: tuple[Followup, ...] = ()  # managers only

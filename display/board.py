@@ -6,9 +6,10 @@ which of them are paused (with the reason) or closed. A window screen (窗口屏
 window, and when it is closed the window to go to instead: the configured one, else the one
 the server moved its tickets to, else the nearest open window serving the same services.
 
-The model keeps no history of calls, so `BoardState` keeps it: each ``ticket_called`` of the
-zone goes on top (a ticket called again moves up); a welcome or snapshot adds the tickets
-the windows are calling now (calls missed while offline), ordered by when they were called.
+`BoardState` keeps the board's calls: each ``ticket_called`` of the zone goes on top (a ticket
+called again moves up); a welcome or snapshot adds the zone's calls the board has not seen (it
+started late, or was offline): the snapshot's ``recent_calls`` and the tickets the windows are
+calling now, ordered by when they were called.
 The board observes the model through `on_change`, which says whether the board must redraw,
 so changes elsewhere in the hall (a rating, a device, another zone) cost nothing.
 """
@@ -55,6 +56,8 @@ class BoardState:
         self.fresh: Call | None = None  # the call that just arrived as an event (to blink)
         self.moved_to: dict[int, int] = {}  # closed window -> where the server moved tickets
         self._day: str | None = None  # the business day of `calls`
+        # what a hall board shows of each window of its zone: state, pause reason
+        self._looks: dict[int, tuple[WindowState, str | None]] = {}
 
     # -- what the board shows ----------------------------------------------------------------
 
@@ -121,9 +124,11 @@ class BoardState:
         """Take one step of the model; True when the board must be redrawn."""
         if change.everything:
             self._merge_current()
+            self._looks = {w.number: (w.state, w.pause_reason) for w in self.windows()}
             return True
         if change.resync:
             return False  # nothing moved yet; the snapshot that follows redraws
+        looks_changed = self._new_looks(change.windows)
         event = change.event
         if isinstance(event, ev.DayStarted):
             self.calls, self.fresh, self._day = [], None, event.day
@@ -140,7 +145,10 @@ class BoardState:
             self.moved_to[event.window] = event.moved_to
         elif isinstance(event, ev.WindowOpened):
             self.moved_to.pop(event.window, None)
-        if any(self.covers(n) for n in change.windows):
+        # A hall board shows a window's state and pause reason, not whom it serves.
+        if any(self.covers(n) for n in change.windows) and (
+            self.window is not None or looks_changed
+        ):
             return True
         here = self.shown_window()
         if here is not None:  # a closed window's advice follows the other windows
@@ -150,17 +158,37 @@ class BoardState:
             return not shown.isdisjoint(change.services)
         return change.day
 
+    def _new_looks(self, numbers: Iterable[int]) -> bool:
+        """Whether the state or pause reason of one of the zone's `numbers` changed."""
+        changed = False
+        for n in numbers:
+            w = self.model.windows.get(n)
+            if w is None or not self.covers(n):
+                continue
+            look = (w.state, w.pause_reason)
+            if self._looks.get(n) != look:
+                self._looks[n] = look
+                changed = True
+        return changed
+
     def _merge_current(self) -> None:
-        """After a welcome or snapshot: add the tickets being called now that the board has
-        not seen called (while it was offline), in the order they were called."""
+        """After a welcome or snapshot: add the zone's calls the board has not seen (the day's
+        recent calls, the tickets being called now), in the order they were called."""
         if self.model.day != self._day:  # a new day began while the board was away
             self.calls, self._day = [], self.model.day
-        known = {c.ticket for c in self.calls}
+        latest = {c.ticket: c for c in self.calls}
+        seen = [
+            Call(c.ticket, c.number, c.window, c.service, c.at, c.recall)
+            for c in self.model.recent_calls
+            if self.covers(c.window)
+        ]
         for w in self.windows():
             t = w.current
-            if t is not None and t.id not in known:
-                self.calls.append(
-                    Call(t.id, t.number, w.number, t.service, t.called_at or 0.0, t.calls > 1)
-                )
-        self.calls.sort(key=lambda c: c.at, reverse=True)
-        del self.calls[self.rows :]
+            if t is not None:
+                at = t.called_at or 0.0
+                seen.append(Call(t.id, t.number, w.number, t.service, at, t.calls > 1))
+        for call in seen:  # each ticket's latest call
+            known = latest.get(call.ticket)
+            if known is None or call.at > known.at:
+                latest[call.ticket] = call
+        self.calls = sorted(latest.values(), key=lambda c: c.at, reverse=True)[: self.rows]

@@ -10,21 +10,52 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
+from typing import NamedTuple, cast
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QRegion
 
+from contract.records import Service, Window, WindowState
+
 from . import paint
-from .board import Call
+from .board import BoardState, Call
+from .config import DisplayConfig
 from .screen import BoardScreen
 from .texts import other, pause_reason, text
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
+SLOTS_AT = 2  # the call rows' sections follow the header's and the calls panel's
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where the hall board's parts go on the screen."""
+
+    header: QRectF
+    calls: QRectF
+    slots: tuple[QRectF, ...]  # each call row with the line above it
+    waiting: QRectF
+    windows: QRectF
+    counts: tuple[QRectF, ...]  # each service's waiting count
+
+
+class Slot(NamedTuple):
+    """What a row of the calls panel shows: a call (or none), blinking, a line above it."""
+
+    call: Call | None
+    newest: bool
+    line: bool
 
 
 class HallBoard(BoardScreen):
     """A hall board; `state` gives what to show, `refresh()` after it changed."""
+
+    def __init__(self, state: BoardState, config: DisplayConfig) -> None:
+        super().__init__(state, config)
+        self._row_spans: dict[int, list[paint.Span]] = {}  # where each call row shows texts
+        self._layout_memo: tuple[tuple[object, ...], Layout] | None = None
 
     def areas(self, rect: QRectF) -> tuple[QRectF, QRectF, QRectF]:
         """The calls, waiting and windows panels in the body `rect`."""
@@ -70,28 +101,104 @@ class HallBoard(BoardScreen):
         )
 
     def sections(self) -> list[tuple[QRectF, object]]:
-        calls, waiting, windows = self.areas(self.body_rect())
         services = self.state.services()
+        windows = self.state.windows()
+        layout = self._layout(services, windows)
         synced = self.state.model.synced
         names = tuple((s.code, s.name_zh, s.name_en) for s in services)
-        lines, count_w = self._waiting_lines(waiting)
-        counts = [  # a count that changes repaints alone
-            (QRectF(r.right() - count_w, r.top(), count_w, r.height()), s.waiting)
-            for s, r in zip(services, lines, strict=True)
-        ]
-        shown = (synced, tuple((w.number, w.state, w.pause_reason) for w in self.state.windows()))
+        shown = (synced, tuple((w.number, w.state, w.pause_reason) for w in windows))
         return [
-            (QRectF(0, 0, self.width(), self.header_height()), self.header_key()),
-            (calls, tuple(self.state.calls)),
-            (waiting, (synced, names)),
-            (windows, shown),
-            *counts,
+            (layout.header, self.header_key()),
+            (layout.calls, self._frame_key()),
+            *zip(layout.slots, self._slot_keys(), strict=True),
+            (layout.waiting, (synced, names)),
+            (layout.windows, shown),
+            *zip(layout.counts, (s.waiting for s in services), strict=True),  # each alone
         ]
+
+    def _layout(self, services: list[Service], windows: list[Window]) -> Layout:
+        """Where the parts go; worked out again only when the screen or what sizes the panels
+        changed (a change is looked at once for each event)."""
+        paused = sum(1 for w in windows if w.state is WindowState.PAUSED)
+        closed = any(w.state is WindowState.CLOSED for w in windows)
+        key: tuple[object, ...] = (self.width(), self.height(), self.banner_text() is not None)
+        key += (self.footer_height(), len(services), paused, closed)
+        if self._layout_memo is not None and self._layout_memo[0] == key:
+            return self._layout_memo[1]
+        calls, waiting, windows_panel = self.areas(self.body_rect())
+        line = self.line_px()
+        lines, count_w = self._waiting_lines(waiting)
+        layout = Layout(
+            header=QRectF(0, 0, self.width(), self.header_height()),
+            calls=calls,
+            slots=tuple(row.adjusted(0, -line, 0, 0) for row in self.row_rects(calls)),
+            waiting=waiting,
+            windows=windows_panel,
+            counts=tuple(QRectF(r.right() - count_w, r.top(), count_w, r.height()) for r in lines),
+        )
+        self._layout_memo = (key, layout)
+        return layout
 
     def blink_rect(self) -> QRectF | None:
         if not self.state.calls:
             return None
         return self.row_rects(self.areas(self.body_rect())[0])[0]
+
+    def update_changed(self) -> None:
+        self._scroll_calls()
+        super().update_changed()
+
+    def _scroll_calls(self) -> None:
+        """A new call pushes the others down a row: move their pixels down on the screen (a
+        copy inside the backing store) instead of painting them again, and repaint the rows
+        that did change (the new one, the one that stops blinking, a column's first)."""
+        before, after = self._sections, self.current_sections()
+        if before is None or len(before) != len(after) or self.stale:
+            return
+        first = SLOTS_AT
+        count = self._slot_count()
+        if after[first - 1] != before[first - 1]:  # the calls' frame moved or changed
+            return
+        old = [key for _, key in before[first : first + count]]
+        new = [key for _, key in after[first : first + count]]
+        if not all(isinstance(k, Slot) for k in (*old, *new)):
+            return
+        olds, news = cast(list[Slot], old), cast(list[Slot], new)
+        per_column = math.ceil(self.config.rows / self.call_columns())
+        rows = self.row_rects(after[first - 1][0])
+        moved = list(before)
+        for start in range(0, count, per_column):
+            end = start  # the run of rows of this column that moved down one row as they are
+            while (
+                end + 1 < min(start + per_column, count)
+                and olds[end].call is not None
+                and olds[end].call == news[end + 1].call
+            ):
+                end += 1
+            if olds[start].newest:  # it stops blinking: painted again a row down anyway
+                start += 1
+            if end <= start:
+                continue
+            top, bottom = rows[start], rows[end]  # the pixels move inside it
+            step = round(rows[start + 1].top() - top.top())
+            # Only where the rows show texts: elsewhere they are all the panel's ground.
+            spans = [self._row_spans.get(i) for i in range(start, end + 1) if olds[i].call]
+            whole = (round(top.left()), round(top.right()))
+            for x0, x1 in _merged([s for found in spans for s in (found or [whole])]):
+                left, right = max(x0 - 1, whole[0]), min(x1 + 1, whole[1])
+                height = round(bottom.bottom() - top.top())
+                self.scroll(0, step, QRect(left, round(top.top()), right - left, height))
+            for i in range(end, start, -1):
+                # the lines between the rows moved with them, but the one above the run
+                line = olds[i].line if i == start + 1 else olds[i - 1].line
+                rect, _ = moved[first + i]
+                moved[first + i] = (rect, olds[i - 1]._replace(line=line))
+                self._part_texts[f"row{i}"] = self._part_texts.get(f"row{i - 1}", [])
+                self._row_spans[i] = self._row_spans.get(i - 1) or [whole]
+            rect, _ = moved[first + start]
+            moved[first + start] = (rect, None)  # uncovered: painted again
+            self._row_spans.pop(start, None)
+        self._sections = moved
 
     # -- calls ------------------------------------------------------------------------------
 
@@ -122,10 +229,31 @@ class HallBoard(BoardScreen):
             rows.append(QRectF(x0, y0, x1 - x0, row_h - line))
         return rows
 
+    def _frame_key(self) -> tuple[object, ...]:
+        return ("calls", self.look, self.call_columns(), self.config.rows, not self.state.calls)
+
+    def _slot_count(self) -> int:
+        columns = self.call_columns()
+        return columns * math.ceil(self.config.rows / columns)
+
+    def _slot_keys(self) -> list[Slot]:
+        """What each row of the calls panel (with the line above it) shows."""
+        calls = self.state.calls
+        per_column = math.ceil(self.config.rows / self.call_columns())
+        blinking = self.blinking
+        return [
+            Slot(
+                calls[index] if index < len(calls) else None,
+                index == 0 and blinking,
+                bool(index % per_column) and index <= len(calls),
+            )
+            for index in range(self._slot_count())
+        ]
+
     def paint_calls(self, p: QPainter, rect: QRectF) -> None:
         columns = self.call_columns()
         calls = self.state.calls
-        frame = ("calls", self.look, columns, self.config.rows, not calls)
+        frame = self._frame_key()
         rows = self.row_rects(rect)
 
         def frame_part() -> None:
@@ -150,15 +278,10 @@ class HallBoard(BoardScreen):
         for index, (call, row) in enumerate(zip(calls, rows, strict=False)):
             newest = index == 0 and self.blinking
             lit = newest and self.blink_on
-            key = ("call", self.look, columns, call, newest, lit)
-            render = functools.partial(
-                self._call_row, call=call, newest=newest, lit=lit, columns=columns
-            )
-            self.part(
-                f"row{index}",
-                row,
-                functools.partial(self.layers.draw, p, row, key, paint.PANEL, render),
-            )
+            # Straight onto the screen, not through a layer: a row that has not changed is
+            # not painted again (a new call moves the others down, `_scroll_calls`).
+            render = functools.partial(self._paint_row, p, index, row, call, newest, lit, columns)
+            self.part(f"row{index}", row, render)
 
     def _paint_calls_frame(self, p: QPainter, rect: QRectF) -> None:
         """The calls' panel and its headings (the rows and the lines between go on top)."""
@@ -201,53 +324,80 @@ class HallBoard(BoardScreen):
             QRectF(head.left(), head.bottom() - 2 * u, head.width(), 2 * u), paint.PANEL_LINE
         )
 
+    def _paint_row(
+        self,
+        p: QPainter,
+        index: int,
+        row: QRectF,
+        call: Call,
+        newest: bool,
+        lit: bool,
+        columns: int,
+    ) -> None:
+        """Paint one call row and note where on it something shows on the panel's ground."""
+        spans = self._call_row(p, row, call, newest, lit, columns)
+        whole = (math.floor(row.left()), math.ceil(row.right()))
+        self._row_spans[index] = [whole] if newest else spans
+
     def _call_row(
         self, p: QPainter, row: QRectF, call: Call, newest: bool, lit: bool, columns: int
-    ) -> None:
-        """One call; `newest` while it blinks, `lit` in the blink's bright phase."""
+    ) -> list[paint.Span]:
+        """One call; `newest` while it blinks, `lit` in the blink's bright phase. Returns
+        where it drew texts (the rest of the row is the panel's ground)."""
         u, lang = self.unit, self.lang
+        p.fillRect(row, paint.PANEL)
         if newest:
             ground = paint.HIGHLIGHT if lit else paint.PANEL_LINE
             p.fillRect(row.adjusted(4 * u, 3 * u, -4 * u, -3 * u), ground)
         number, window, service = self._cells(row, columns)
         h = row.height()
-        paint.draw(
-            p,
-            number,
-            call.number,
-            self.fonts.digits,
-            min(h * 0.74, 120 * u),
-            paint.INK if lit else paint.NUMBER,
-            bold=True,
+        spans: list[paint.Span | None] = []
+        spans.append(
+            paint.draw(
+                p,
+                number,
+                call.number,
+                self.fonts.digits,
+                min(h * 0.74, 120 * u),
+                paint.INK if lit else paint.NUMBER,
+                bold=True,
+                each=True,  # a new number every call: its characters are drawn already
+            )
         )
         where = text("window_no", lang, n=call.window)
-        paint.draw(
-            p,
-            window,
-            where,
-            self.fonts.text,
-            min(h * 0.56, 84 * u),
-            paint.INK if lit else paint.WINDOW,
-            bold=True,
+        spans.append(
+            paint.draw(
+                p,
+                window,
+                where,
+                self.fonts.text,
+                min(h * 0.56, 84 * u),
+                paint.INK if lit else paint.WINDOW,
+                bold=True,
+            )
         )
         name = self.state.service_name(call.service, lang)
         tag_h = min(h * 0.36, 50 * u)
         roomy = service.width() > 300 * u
         second = call.recall or (h > 80 * u and self.config.bilingual and roomy)
+        text_px = min(h * 0.46, 52 * u)
         if not second:
-            paint.draw(p, service, name, self.fonts.text, min(h * 0.46, 52 * u), paint.INK)
-            return
+            spans.append(paint.draw(p, service, name, self.fonts.text, text_px, paint.INK))
+            return [s for s in spans if s is not None]
         top = QRectF(service.left(), row.top() + h * 0.08, service.width(), h * 0.47)
-        paint.draw(p, top, name, self.fonts.text, min(h * 0.42, 48 * u), paint.INK)
+        spans.append(paint.draw(p, top, name, self.fonts.text, min(h * 0.42, 48 * u), paint.INK))
         below = QRectF(service.left(), top.bottom() + h * 0.04, service.width(), tag_h)
         if call.recall:
             label = text("recall", lang)
             if self.config.bilingual and roomy:
                 label += " " + other("recall", lang)
-            paint.pill(p, below, label, self.fonts.text, tag_h * 0.7, paint.RECALL, paint.INK)
+            spans.append(
+                paint.pill(p, below, label, self.fonts.text, tag_h * 0.7, paint.RECALL, paint.INK)
+            )
         else:
             other_name = self.state.service_name(call.service, "zh" if lang == "en" else "en")
-            paint.draw(p, below, other_name, self.fonts.text, tag_h * 0.7, paint.SOFT)
+            spans.append(paint.draw(p, below, other_name, self.fonts.text, tag_h * 0.7, paint.SOFT))
+        return [s for s in spans if s is not None]
 
     # -- waiting per service ----------------------------------------------------------------
 
@@ -298,6 +448,7 @@ class HallBoard(BoardScreen):
                     paint.NUMBER,
                     bold=True,
                     align=RIGHT,
+                    each=True,
                 ),
             )
 
@@ -419,3 +570,14 @@ class HallBoard(BoardScreen):
             )
             return
         paint.draw(p, rect, f"{first}  {second}", self.fonts.text, px, color, bold, align)
+
+
+def _merged(spans: list[paint.Span], gap: int = 8) -> list[paint.Span]:
+    """Spans from left to right, those closer than `gap` joined."""
+    joined: list[paint.Span] = []
+    for x0, x1 in sorted(spans):
+        if joined and x0 <= joined[-1][1] + gap:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], x1))
+        else:
+            joined.append((x0, x1))
+    return joined

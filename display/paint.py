@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
@@ -46,6 +46,8 @@ DIGIT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Arial", "Segoe UI")  # bold numbe
 
 #: The texts painted since `record()` (as shown: shrunk or elided), for tests and the bench.
 painted: list[str] = []
+
+Span = tuple[int, int]  # from x to x (device-independent pixels): where a text was drawn
 
 
 def record() -> list[str]:
@@ -95,6 +97,37 @@ def fitted(
     return f, text
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A text fitted to a width (`fitted`) and what placing it needs, worked out once."""
+
+    font: QFont
+    shown: str  # as shown: maybe elided
+    key: tuple[str, int, bool]  # the font, for `TextImages`
+    advance: float
+    middle: float  # baseline below the centre line of the box
+    # Each character's pen position and advance (for `draw(..., each=True)`).
+    offsets: tuple[float, ...]
+    advances: tuple[float, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def placed(family: str, text: str, width: float, px: float, bold: bool = False) -> Placed:
+    f, shown = fitted(family, text, width, px, bold)
+    metrics = QFontMetricsF(f)
+    offsets = tuple(metrics.horizontalAdvance(shown[:i]) for i in range(len(shown)))
+    advances = tuple(metrics.horizontalAdvance(c) for c in shown)
+    return Placed(
+        font=f,
+        shown=shown,
+        key=(family, f.pixelSize(), bold),
+        advance=metrics.horizontalAdvance(shown),
+        middle=(metrics.ascent() - metrics.descent()) / 2,
+        offsets=offsets,
+        advances=advances,
+    )
+
+
 @functools.cache
 def true_bold(family: str) -> bool:
     """Whether `family` has a bold face (else Qt makes one up, and forgets it above 64 px)."""
@@ -111,9 +144,12 @@ class TextImages:
         self.used = 0
         self._images: OrderedDict[tuple[object, ...], tuple[QImage, float, float]] = OrderedDict()
 
-    def get(self, f: QFont, text: str, color: QColor, dpr: float) -> tuple[QImage, float, float]:
-        """The text's image, its ascent and its advance (in device-independent pixels)."""
-        key = (f.key(), text, color.rgba(), dpr)
+    def get(
+        self, font_key: tuple[object, ...], f: QFont, text: str, color: QColor, dpr: float
+    ) -> tuple[QImage, float, float]:
+        """The text's image in font `f` (known as `font_key`), its ascent and its width with
+        the padding on both sides (in device-independent pixels)."""
+        key = (font_key, text, color.rgba(), dpr)
         found = self._images.get(key)
         if found is not None:
             self._images.move_to_end(key)
@@ -175,26 +211,43 @@ def draw(
     color: QColor,
     bold: bool = False,
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
-) -> None:
-    """`text` on one line in `rect`, vertically centred, shrunk to fit its width."""
+    each: bool = False,
+) -> Span | None:
+    """`text` on one line in `rect`, vertically centred, shrunk to fit its width; returns
+    where it drew from left to right (None: nothing).
+
+    `each`: put the text together from one image per character, for a text of a few
+    characters that changes all the time (a ticket number: its letters and digits are drawn
+    once, not each new number again)."""
     r = QRectF(rect)
-    f, shown = fitted(family, text, r.width(), min(px, r.height() * 0.92), bold)
+    place = placed(family, text, r.width(), min(px, r.height() * 0.92), bold)
+    shown = place.shown
     painted.append(shown)
     if not shown:
-        return
+        return None
     device = painter.device()
     dpr = device.devicePixelRatioF() if device is not None else 1.0
-    image, ascent, wide = text_images.get(f, shown, color, dpr)
-    metrics = QFontMetricsF(f)
-    pad = (wide - metrics.horizontalAdvance(shown)) / 2
     if align & Qt.AlignmentFlag.AlignRight:
-        x = r.right() - wide + pad
+        pen = r.right() - place.advance
     elif align & Qt.AlignmentFlag.AlignHCenter:
-        x = r.center().x() - wide / 2
+        pen = r.center().x() - place.advance / 2
     else:
-        x = r.left() - pad
-    baseline = r.center().y() + (metrics.ascent() - metrics.descent()) / 2
-    painter.drawImage(QPointF(round(x), round(baseline - ascent)), image)
+        pen = r.left()
+    baseline = r.center().y() + place.middle
+    parts: Iterable[tuple[str, float, float]] = (
+        zip(shown, place.offsets, place.advances, strict=True)
+        if each
+        else ((shown, 0.0, place.advance),)
+    )
+    left = right = None
+    for part, offset, advance in parts:
+        image, ascent, wide = text_images.get(place.key, place.font, part, color, dpr)
+        x = round(pen + offset - (wide - advance) / 2)
+        painter.drawImage(QPointF(x, round(baseline - ascent)), image)
+        left = x if left is None else min(left, x)
+        end = x + math.ceil(image.width() / dpr)
+        right = end if right is None else max(right, end)
+    return None if left is None or right is None else (left, right)
 
 
 def draw_wrapped(
@@ -225,7 +278,7 @@ def draw_wrapped(
 
 def pill(
     painter: QPainter, rect: QRectF, text: str, family: str, px: float, ground: QColor, ink: QColor
-) -> None:
+) -> Span:
     """A rounded tag (e.g. 再次呼叫) sized to its text, drawn from the left of `rect`."""
     f, shown = fitted(family, text, rect.width() - px, px, bold=True)
     wide = QFontMetricsF(f).horizontalAdvance(shown) + px
@@ -237,6 +290,7 @@ def pill(
     painter.setPen(ink)
     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), shown)
     painted.append(shown)
+    return math.floor(box.left()) - 1, math.ceil(box.right()) + 1
 
 
 class Layers:

@@ -142,6 +142,7 @@ class BoardScreen(QWidget):
             model.synced,
             model.needs_resync,
             len(self.state.calls),
+            self.blinking,
             self.width(),
             self.height(),
             self.online,

@@ -64,6 +64,7 @@ from .model import TicketClass, TicketState, WindowState
 __all__ = [
     "DURATIONS_KEPT",
     "OPEN_STATES",
+    "RECENT_CALLS_KEPT",
     "RERATE_DAYS",
     "Event",
     "Followup",
@@ -80,6 +81,9 @@ Event = dict[str, Any]
 OPEN_STATES = frozenset({TicketState.WAITING, TicketState.CALLED, TicketState.PARKED})
 DURATIONS_KEPT = 20  # service durations kept per service and per window for estimates
 RERATE_DAYS = 30  # a resolved work order can be re-rated for this many days
+# The day's latest calls kept for boards that start (or come back) after them: enough for a
+# board's rows (at most 20). Each ticket's latest call only: a ticket called again moves up.
+RECENT_CALLS_KEPT = 20
 
 
 @dataclass
@@ -171,6 +175,8 @@ class State:
     devices: dict[str, dict[str, Any]] = field(default_factory=dict)  # device -> last status
     issue_order: int = 0
     durations: dict[str, list[float]] = field(default_factory=dict)  # service -> recent
+    # The day's latest calls, newest first: ticket, number, window, service, at, recall.
+    recent_calls: list[dict[str, Any]] = field(default_factory=list)
     # Index of the waiting tickets by service, kept by `apply_event` alone, so that taking a
     # ticket or calling one never scans the whole day's tickets.
     queues: dict[str, dict[str, Ticket]] = field(default_factory=dict)
@@ -256,6 +262,7 @@ def _day_started(state: State, e: Event) -> None:
     state.sequences.clear()
     state.issued.clear()
     state.requests.clear()
+    state.recent_calls = []
     state.issue_order = 0
     state.followups_opened = 0
     state.followups = {
@@ -336,6 +343,16 @@ def _ticket_called(state: State, e: Event) -> None:
     t.calls += 1
     t.reason = e["reason"]
     status.invited = None  # a pending rating invitation lapses at the next call
+    call = {
+        "ticket": t.id,
+        "number": e["number"],
+        "window": status.number,
+        "service": e["service"],
+        "at": e["at"],
+        "recall": bool(e["recall"]),
+    }
+    state.recent_calls = [call, *(c for c in state.recent_calls if c["ticket"] != t.id)]
+    del state.recent_calls[RECENT_CALLS_KEPT:]
     if e["recall"]:
         return
     t.state = TicketState.CALLED

@@ -326,4 +326,5 @@ def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
         "devices": [dict(state.devices[k]) for k in sorted(state.devices)],
         "notice": dict(state.notice) if state.notice else None,
         "followups": [followup_dict(f) for f in followups_shown(state)],
+        "recent_calls": [dict(c) for c in state.recent_calls],
     }

@@ -46,18 +46,27 @@
     board.windows = new Map((snapshot.windows || []).map((w) => [w.number, w]));
     board.services = new Map((snapshot.services || []).map((s) => [s.code, s]));
     board.waiting = new Map((snapshot.waiting || []).map((t) => [t.id, t.service]));
-    // Tickets being called now that this board has not seen called (it was offline).
-    const known = new Set(board.calls.map((c) => c.ticket));
+    // Calls this board has not seen (it opened late, or was offline): the day's recent calls
+    // and the tickets being called now; each ticket's latest call, newest first.
+    const latest = new Map(board.calls.map((c) => [c.ticket, c]));
+    const seen = (snapshot.recent_calls || []).filter((c) => covers(c.window)).map((c) => ({
+      ticket: c.ticket, number: c.number, window: c.window, service: c.service,
+      at: c.at, recall: !!c.recall,
+    }));
     for (const w of board.windows.values()) {
       const t = w.current;
-      if (t && covers(w.number) && !known.has(t.id)) {
-        board.calls.push({
+      if (t && covers(w.number)) {
+        seen.push({
           ticket: t.id, number: t.number, window: w.number, service: t.service,
           at: t.called_at || 0, recall: (t.calls || 1) > 1,
         });
       }
     }
-    board.calls.sort((a, b) => b.at - a.at);
+    for (const call of seen) {
+      const known = latest.get(call.ticket);
+      if (!known || call.at > known.at) latest.set(call.ticket, call);
+    }
+    board.calls = Array.from(latest.values()).sort((a, b) => b.at - a.at);
     board.calls.length = Math.min(board.calls.length, config.rows);
   }
 

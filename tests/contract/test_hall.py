@@ -17,10 +17,12 @@ import pytest
 from hallkit import make_hall, running
 
 from contract.events import TicketCalled, UnknownEvent
-from contract.hall import Change, HallModel
+from contract.hall import RECENT_CALLS, Change, HallModel
 from contract.records import Snapshot, TicketState, WindowState
 from queue_server import core
 from queue_server.core.model import PauseReason, Role, TicketClass
+from queue_server.core.state import RECENT_CALLS_KEPT
+from queue_server.protocol import event_message
 from queue_server.views import VIEWS
 
 DAY = "2026-11-22"
@@ -736,6 +738,41 @@ def test_fed_the_engines_events_the_model_equals_its_snapshot_at_every_step(role
         assert fresh.apply_snapshot({"type": "snapshot", "seq": seq, **view.snapshot(snapshot)})
         assert comparable(model.snapshot()) == comparable(fresh.snapshot()), events
     assert not model.needs_resync and model.seq == seq > 40
+
+
+def test_the_model_keeps_the_days_recent_calls_as_the_server_does() -> None:
+    """Fed the engine's day, a board's model lists the same latest calls as a fresh snapshot
+    (newest first, a recall moved up, emptied by the new day) and says when they change."""
+    view = VIEWS[Role.DISPLAY]
+    steps = engine_day()
+    model = HallModel.from_welcome(
+        {
+            "type": "welcome",
+            "protocol": 1,
+            "seq": 0,
+            "device": "d",
+            "role": "display",
+            "snapshot": view.of(steps[0][1]),
+        }
+    )
+    changes: list[Change] = []
+    model.observe(changes.append)
+    seq, longest = 0, 0
+    for events, snapshot in steps[1:]:
+        for e in events:
+            seq += 1
+            model.apply_event(view.of(event_message({**e, "seq": seq})))
+            assert changes[-1].calls == (
+                e["type"] == "ticket_called" or (e["type"] == "day_started" and longest > 0)
+            )
+            longest = len(model.recent_calls)
+        assert [c.number for c in model.recent_calls] == [
+            c["number"] for c in snapshot["recent_calls"]
+        ]
+        assert all("staff" not in c for c in view.of(snapshot)["recent_calls"])
+    # The next day's calls only, newest first: A001, then A002.
+    assert [c.number for c in model.recent_calls] == ["A002", "A001"]
+    assert RECENT_CALLS == RECENT_CALLS_KEPT
 
 
 def test_a_board_model_equals_a_fresh_snapshot_of_a_real_server(tmp_path: Path) -> None:

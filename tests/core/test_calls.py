@@ -21,6 +21,7 @@ from queue_server.core import (
     Transfer,
 )
 from queue_server.core.model import TicketClass
+from queue_server.core.state import RECENT_CALLS_KEPT
 
 N, P, Y = TicketClass.NORMAL, TicketClass.PRIORITY, TicketClass.APPOINTMENT
 
@@ -365,3 +366,39 @@ def test_reservation_for_a_closed_window_can_be_chosen_elsewhere(run: Clerk) -> 
     assert caught.value.code == "queue_empty"
     called = run(CallNumber(3, "A001")).reply["ticket"]
     assert (called["state"], called["window"], called["target_window"]) == ("called", 3, None)
+
+
+def test_the_snapshot_lists_the_days_recent_calls_newest_first(run: Clerk) -> None:
+    """A board that starts late shows the calls made before it: the snapshot's recent_calls
+    (a ticket called again moves up, as on a board); a new day clears them."""
+    run(OpenWindow(1, "s1"))
+    run(OpenWindow(3, "s3"))
+    a, b, c = take(run, "tax"), take(run, "tax"), take(run, "tax")
+    run(CallNext(1), after=10)
+    run(CallNext(3), after=10)
+    run(Recall(1), after=10)
+    run(Finish(3), after=10)
+    run(CallNext(3), after=10)
+    calls = run.engine.snapshot(run.now)["recent_calls"]
+    assert [(x["number"], x["window"], x["recall"]) for x in calls] == [
+        (c, 3, False),
+        (a, 1, True),
+        (b, 3, False),
+    ]
+    assert calls[0] == {
+        "ticket": f"2026-11-23-{c}",
+        "number": c,
+        "window": 3,
+        "service": "tax",
+        "at": T0 + 50 + 3,
+        "recall": False,
+    }
+    assert "staff" not in calls[0]
+    for _ in range(RECENT_CALLS_KEPT + 5):
+        take(run, "tax")
+        run(Finish(1), after=1)
+        run(CallNext(1), after=1)
+    assert len(run.engine.snapshot(run.now)["recent_calls"]) == RECENT_CALLS_KEPT
+    run.now += 86400
+    take(run, "tax")  # the next day starts: its board starts empty
+    assert run.engine.snapshot(run.now)["recent_calls"] == []

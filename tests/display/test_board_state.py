@@ -107,6 +107,13 @@ def test_redraw_only_for_what_the_board_shows() -> None:
     model.apply_event(called(11, "A001", 1))  # window 1 and 社保: not this zone
     model.apply_event(called(12, "C001", 4, service="HJ"))
     assert seen == [False, True]
+    finished = {"kind": "ticket_finished", "ticket": f"{DAY}-C001", "number": "C001"}
+    model.apply_event(
+        called(13, "C001", 4) | finished | {"service": "HJ", "duration_s": 60.0}
+    )  # window 4 serves no one now: a hall board shows nothing of that
+    paused = {"type": "event", "kind": "window_paused", "at": 1.0, "day": DAY, "window": 4}
+    model.apply_event(paused | {"seq": 14, "reason": "lunch"})
+    assert seen == [False, True, False, True]
 
 
 def test_the_windows_calling_now_are_on_the_board_after_a_welcome() -> None:
@@ -208,3 +215,37 @@ def test_a_welcome_of_another_day_clears_the_calls() -> None:
     model.apply_event(called(42, "A001", 2, ticket="2026-12-03-A001"))
     model.apply_welcome(welcome(HALL, seq=43) | {"snapshot": next_day["snapshot"]})
     assert [c.window for c in state.calls] == [2]  # the same day: kept
+
+
+def test_a_board_started_late_lists_the_snapshots_recent_calls() -> None:
+    """The welcome's recent calls of the zone, newest first, with the windows' current ones."""
+    recent = [
+        {"ticket": f"{DAY}-C001", "number": "C001", "window": 4, "service": "HJ", "at": 930.0},
+        {"ticket": f"{DAY}-A002", "number": "A002", "window": 2, "service": "SB", "at": 920.0},
+        {
+            "ticket": f"{DAY}-A001",
+            "number": "A001",
+            "window": 1,
+            "service": "SB",
+            "at": 910.0,
+            "recall": True,
+        },
+    ]
+    late = {"id": f"{DAY}-B001", "number": "B001", "service": "YB", "state": "called"}
+    windows = [*HALL[:2], window(3, ["SB", "YB", "HJ"], current=late | {"called_at": 940.0})]
+    start = welcome(windows)
+    start["snapshot"]["recent_calls"] = recent
+    model = HallModel()
+    state = BoardState(model, zone=(1, 2, 3), rows=8)
+    model.observe(state.on_change)
+    model.apply_welcome(start)
+    assert [(c.number, c.window, c.recall) for c in state.calls] == [
+        ("B001", 3, False),
+        ("A002", 2, False),
+        ("A001", 1, True),
+    ]
+    assert state.fresh is None  # nothing blinks for what was already called
+    model.apply_event(called(11, "A002", 2, recall=True))
+    assert [(c.number, c.recall) for c in state.calls][:2] == [("A002", True), ("B001", False)]
+    model.apply_welcome(start | {"seq": 11})  # back after a reconnect: its own newer call stays
+    assert [(c.number, c.recall) for c in state.calls][:2] == [("A002", True), ("B001", False)]

@@ -3,9 +3,14 @@ the offline banner and recovery. Assertions read what the board painted (`screen
 
 from __future__ import annotations
 
+import functools
+
+import pytest
 from boardkit import HallThread, MakeBoard, shows
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
+
+from display.app import DisplayApp
 
 
 def test_a_call_appears_on_the_board_and_blinks(
@@ -165,6 +170,67 @@ def test_a_part_that_shrinks_leaves_nothing_behind(
     qtbot.waitUntil(lambda: shows(board, "暂停服务 · 午休"))
     after = {key: rect for rect, key in screen.current_sections()}
     assert before != after  # some part moved or changed size
+    shown = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
+    screen.repaint()  # all of it, from nothing
+    full = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
+    assert shown == full
+
+
+def test_a_board_started_after_three_calls_shows_them_and_so_after_a_restart(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
+    one, two = hall.clerk(1), hall.clerk(2)
+    a, b, c = hall.take("SB"), hall.take("YB"), hall.take("SB")
+    hall.request(one, "call_next", window=1)
+    hall.request(two, "call_next", window=2)
+    hall.request(one, "finish", window=1)  # no window calls a any more: only the log knows it
+    hall.request(one, "call_next", window=1)
+    newest_first = [c["number"], b["number"], a["number"]]
+
+    def in_order(board: DisplayApp) -> bool:
+        painted = board.screen.painted
+        return all(n in painted for n in newest_first) and [
+            painted.index(n) for n in newest_first
+        ] == sorted(painted.index(n) for n in newest_first)
+
+    board = make_board()
+    qtbot.waitUntil(lambda: in_order(board))
+    assert [x.number for x in board.state.calls] == newest_first
+    assert not board.screen.blinking  # nothing blinks for what was called before it started
+    board.stop()
+    hall.stop()
+    hall.start()  # the server restarts from its SQLite file
+    again = make_board()
+    qtbot.waitUntil(lambda: in_order(again))
+    assert [x.number for x in again.state.calls] == newest_first
+
+
+@pytest.mark.parametrize(("rows", "highlight_s"), [(8, 30.0), (12, 30.0), (8, 0.0)])
+def test_calls_moved_down_a_row_look_as_painted_anew(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard, rows: int, highlight_s: float
+) -> None:
+    """A new call moves the rows below down on the screen instead of painting them again;
+    what the screen shows then equals a full repaint, in one column and in two, with the
+    newest call blinking or not."""
+    board = make_board(rows=rows, highlight_s=highlight_s)
+    screen = board.screen
+    clerks = {w: hall.clerk(w) for w in (1, 2, 3)}
+    for n in range(rows + 3):
+        hall.take(("SB", "YB", "SB", "SB")[n % 4])  # names of different lengths on the rows
+    numbers: list[str] = []
+    for n in range(rows + 2):
+        w = (1, 2, 3)[n % 3]
+        if n >= 3:
+            hall.request(clerks[w], "finish", window=w)
+        number = str(hall.request(clerks[w], "call_next", window=w)["ticket"]["number"])
+        numbers.append(number)
+        qtbot.waitUntil(functools.partial(shows, board, number))
+        if n == rows:
+            hall.request(clerks[w], "recall", window=w)  # the newest again: no row moves
+            qtbot.waitUntil(lambda: any(t.startswith("再次呼叫") for t in screen.painted))
+    assert screen.blinking == bool(highlight_s)
+    assert [c.number for c in board.state.calls] == numbers[::-1][:rows]
+    assert all(n in screen.painted for n in numbers[::-1][:rows])
     shown = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
     screen.repaint()  # all of it, from nothing
     full = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()

@@ -78,6 +78,29 @@ def test_the_board_shows_each_call_as_the_clerk_makes_it(
     screenshot(page, "board-1920x1080")
 
 
+def test_a_board_opened_after_three_calls_shows_them_and_so_after_a_restart(
+    hall: HallThread, open_page: Callable[..., Any]
+) -> None:
+    one, two = hall.clerk(1), hall.clerk(2)
+    for service in ("SB", "YB", "SB"):
+        hall.take(service)
+    hall.request(one, "call_next", window=1)  # A001
+    hall.request(two, "call_next", window=2)  # B001
+    hall.request(one, "finish", window=1)  # no window calls A001 any more: the log knows it
+    hall.request(one, "call_next", window=1)  # A002
+    shown = ["A002 1号窗口 社保", "B001 2号窗口 医保", "A001 1号窗口 社保"]
+    page = open_page("/board", **BOARD_SIZE)
+    live(page)
+    assert calls(page) == shown
+    assert not page.is_visible("#calls .call.fresh")  # nothing blinks for older calls
+    page.close()
+    hall.stop()
+    hall.start()  # the server restarts from its SQLite file
+    again = open_page("/board", **BOARD_SIZE)
+    live(again)
+    assert calls(again) == shown
+
+
 def test_the_board_page_holds_no_key_and_cannot_change_the_hall(
     hall: HallThread, open_page: Callable[..., Any]
 ) -> None:
