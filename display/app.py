@@ -68,6 +68,9 @@ class DisplayApp(QObject):
         return self.link.model
 
     def _on_change(self, change: Change) -> None:
+        if change.everything or change.notice:
+            config = self.config
+            self.screen.set_notice(self.state.notice(config.notice, config.lang, config.bilingual))
         if self.state.on_change(change):
             self.screen.refresh()
 

@@ -94,6 +94,16 @@ class BoardState:
             return code
         return (s.name_en or s.name_zh) if lang == "en" else (s.name_zh or s.name_en)
 
+    def notice(self, configured: str, lang: str, bilingual: bool) -> str:
+        """The scrolling notice: the one a manager posted last (in the board's language first,
+        the other beside it), else the configured one."""
+        posted = self.model.notice
+        if posted is None or not posted.text_zh:
+            return configured
+        zh, en = posted.text_zh, posted.text_en or ""
+        first, second = (en or zh, zh if en else "") if lang == "en" else (zh, en)
+        return f"{first} · {second}" if bilingual and second else first
+
     def shown_window(self) -> Window | None:
         return self.model.windows.get(self.window) if self.window is not None else None
 

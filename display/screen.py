@@ -169,6 +169,14 @@ class BoardScreen(QWidget):
         if not region.isEmpty():
             self.update(region)
 
+    def set_notice(self, notice: str) -> None:
+        """Scroll ``notice`` at the foot (empty: none, and the body takes the room)."""
+        if " ".join(notice.split()) == self.marquee.notice:
+            return
+        self.marquee.set_notice(notice)
+        self._place_marquee()
+        self.update()
+
     def set_online(self, online: bool) -> None:
         if online == self.online:
             return

@@ -23,6 +23,7 @@
     services: new Map(), // code -> service dict (names), in the hall's order
     waiting: new Map(), // waiting ticket id -> service code
     calls: [], // newest first: {ticket, number, window, service, at, recall}
+    notice: null, // the notice a manager posted: {text_zh, text_en}
     freshUntil: 0,
     lastUpdate: null, // ms, server clock
   };
@@ -46,6 +47,7 @@
     board.windows = new Map((snapshot.windows || []).map((w) => [w.number, w]));
     board.services = new Map((snapshot.services || []).map((s) => [s.code, s]));
     board.waiting = new Map((snapshot.waiting || []).map((t) => [t.id, t.service]));
+    board.notice = snapshot.notice || null;
     // Calls this board has not seen (it opened late, or was offline): the day's recent calls
     // and the tickets being called now; each ticket's latest call, newest first.
     const latest = new Map(board.calls.map((c) => [c.ticket, c]));
@@ -131,6 +133,9 @@
       case "window_resumed":
         setWindow(e.window, { state: "open", pause_reason: null });
         return { side: true };
+      case "notice_posted":
+        board.notice = { text_zh: e.text_zh || null, text_en: e.text_en || null };
+        return { notice: true };
       default:
         return {};
     }
@@ -259,6 +264,17 @@
     });
   }
 
+  /* The manager's notice along the foot, scrolling when it is longer than the screen. */
+  function drawNotice() {
+    const foot = document.getElementById("notice");
+    const zh = board.notice && board.notice.text_zh;
+    foot.hidden = !zh;
+    const line = foot.querySelector("p");
+    line.querySelector(".zh").textContent = zh || "";
+    line.querySelector(".en").textContent = (zh && board.notice.text_en) || "";
+    line.classList.toggle("scroll", !!zh && line.scrollWidth > foot.clientWidth);
+  }
+
   /* Shrink the side column's text until its lists fit (a hall of many services). */
   function fit() {
     const side = document.querySelector(".side");
@@ -340,6 +356,7 @@
       board.lastUpdate = live.now();
       if (message.type === "welcome") {
         load(message);
+        drawNotice();
         drawCalls();
         drawSide();
         return;
@@ -355,6 +372,7 @@
       const redraw = apply(message);
       if (redraw.calls) drawCalls();
       if (redraw.side) scheduleSide();
+      if (redraw.notice) drawNotice();
     },
     onState: (isLive) => drawBanner(isLive),
   });

@@ -235,3 +235,34 @@ def test_calls_moved_down_a_row_look_as_painted_anew(
     screen.repaint()  # all of it, from nothing
     full = QGuiApplication.primaryScreen().grabWindow(screen.winId()).toImage()
     assert shown == full
+
+
+def test_a_notice_the_manager_posts_scrolls_on_the_board_and_clearing_it_brings_back_the_own(
+    qtbot: QtBot, hall: HallThread, make_board: MakeBoard
+) -> None:
+    board = make_board(notice="请保管好随身物品")
+    late = make_board(lang="en")
+    qtbot.waitUntil(lambda: board.screen.marquee.notice == "请保管好随身物品")
+    manager = hall.manager()
+    hall.request(
+        manager,
+        "post_notice",
+        text_zh="今日 12:00 起暂停办理公积金业务",
+        text_en="No HPF after 12:00",
+    )
+    qtbot.waitUntil(
+        lambda: (
+            board.screen.marquee.notice == "今日 12:00 起暂停办理公积金业务 · No HPF after 12:00"
+        )
+    )
+    assert board.screen.marquee.isVisible()
+    qtbot.waitUntil(
+        lambda: late.screen.marquee.notice == "No HPF after 12:00 · 今日 12:00 起暂停办理公积金业务"
+    )
+    # A board that opens after the notice was posted shows it from its snapshot.
+    fresh = make_board()
+    qtbot.waitUntil(lambda: fresh.screen.marquee.notice.startswith("今日 12:00"))
+    hall.request(manager, "post_notice")  # cleared: the board's own notice again
+    qtbot.waitUntil(lambda: board.screen.marquee.notice == "请保管好随身物品")
+    qtbot.waitUntil(lambda: not fresh.screen.marquee.notice)
+    assert not fresh.screen.marquee.isVisible()

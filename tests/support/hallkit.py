@@ -228,6 +228,11 @@ class HallThread:
         client: HallClient = self.call(self.running.clerk(window, staff))
         return client
 
+    def manager(self, staff: str = "s4") -> HallClient:
+        """The manager device with ``staff`` (who has the manager role) logged in."""
+        client: HallClient = self.call(self.running.manager(staff))
+        return client
+
     def request(self, client: HallClient, kind: str, **fields: Any) -> dict[str, Any]:
         reply: dict[str, Any] = self.call(client.request(kind, **fields))
         return reply

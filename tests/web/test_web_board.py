@@ -180,3 +180,26 @@ def test_a_board_with_voice_says_a_tap_turns_it_on(
     screenshot(page, "board-voice-hint-1920x1080")
     page.click("body")
     assert page.is_hidden("#voice-hint")
+
+
+def test_the_manager_s_notice_scrolls_along_the_foot(
+    hall: HallThread, open_page: Callable[..., Any]
+) -> None:
+    page = open_page("/board", **BOARD_SIZE)
+    live(page)
+    assert page.is_hidden("#notice")  # none posted yet
+    manager = hall.manager()
+    long_zh = "今日 12:00 至 13:30 午休，公积金窗口暂停办理，请到 3 号综合窗口。" * 3
+    hall.request(manager, "post_notice", text_zh=long_zh, text_en="Lunch break 12:00-13:30")
+    page.wait_for_function("() => !document.getElementById('notice').hidden")
+    assert page.inner_text("#notice .zh") == long_zh
+    assert page.inner_text("#notice .en") == "Lunch break 12:00-13:30"
+    assert "scroll" in (page.get_attribute("#notice p", "class") or "")  # longer than the TV
+    screenshot(page, "web-board-notice")
+    # A board opened later has it from its snapshot; clearing it hides it on both.
+    later = open_page("/board", **BOARD_SIZE)
+    live(later)
+    assert later.inner_text("#notice .zh") == long_zh
+    hall.request(manager, "post_notice")
+    for p in (page, later):
+        p.wait_for_function("() => document.getElementById('notice').hidden")
