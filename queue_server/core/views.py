@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_SERVICE_S",
     "Directory",
     "ahead_of",
+    "bundle_fields",
     "estimated_wait",
     "followup_dict",
     "followups_shown",
@@ -37,6 +38,7 @@ class Directory:
         self.services = {s.code: s for s in hall.services}
         self.windows = {w.number: w for w in hall.windows}
         self.staff = {s.id: s for s in hall.staff}
+        self.bundles = {b.code: b for b in hall.bundles}
         self.public_base = hall.public_url.rstrip("/")
 
     def windows_serving(self, service: str) -> list[Window]:
@@ -71,7 +73,45 @@ def ticket_dict(d: Directory, t: Ticket) -> dict[str, Any]:
         "rating_during": t.rating_during,
         "calls": t.calls,
         "reason": t.reason,
+        **bundle_fields(d, t),
     }
+
+
+def bundle_fields(d: Directory, t: Ticket) -> dict[str, Any]:
+    """一件事 and 帮办代办 keys of a ticket: none for a plain ticket.
+
+    ``steps``: each step's service, names and ``state`` (done, current, to_come); ``proxy``:
+    the agent's staff id (a private field, left out of public views).
+    """
+    found: dict[str, Any] = {}
+    if t.bundle:
+        bundle = d.bundles.get(t.bundle)
+        found["bundle"] = t.bundle
+        found["bundle_name_zh"] = bundle.name_zh if bundle else t.bundle
+        found["bundle_name_en"] = bundle.name_en if bundle else t.bundle
+        found["step"] = t.step
+        finished = t.state is TicketState.DONE
+        steps = []
+        for index, code in enumerate(t.steps):
+            service = d.services.get(code)
+            if index < t.step or finished:
+                step_state = "done"
+            elif index == t.step:
+                step_state = "current"
+            else:
+                step_state = "to_come"
+            steps.append(
+                {
+                    "service": code,
+                    "name_zh": service.name_zh if service else code,
+                    "name_en": service.name_en if service else code,
+                    "state": step_state,
+                }
+            )
+        found["steps"] = steps
+    if t.proxy:
+        found["proxy"] = t.proxy
+    return found
 
 
 def mean_duration(d: Directory, state: State, service: str) -> float:
