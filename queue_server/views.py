@@ -26,7 +26,7 @@ __all__ = ["PRIVATE_KINDS", "VIEWS", "View"]
 # Whose ticket it is, and the key to its phone page: for its issuing kiosk alone.
 _OWN_ONLY = frozenset({"token", "status_url"})
 _CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
-_STAFF_IDS = frozenset({"staff", "actor", "issuer"})
+_STAFF_IDS = frozenset({"staff", "actor", "issuer", "proxy"})  # proxy: a 代办 agent
 
 # Parts of a snapshot only a manager receives.
 _MANAGERS_ONLY = frozenset({"followups", "alerts", "lockouts"})
@@ -105,4 +105,5 @@ VIEWS: dict[Role, View] = {
     Role.CLERK: STAFF,
     Role.BRIDGE: STAFF,
     Role.MANAGER: MANAGER,
+    Role.AGENT: STAFF,  # a 帮办代办员 sees staff ids, never citizens' hashes
 }

@@ -370,4 +370,26 @@ def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
         "devices": [dict(state.devices[k]) for k in sorted(state.devices)],
         "notice": dict(state.notice) if state.notice else None,
         "followups": [followup_dict(f) for f in followups_shown(state)],
+        **bundles_part(d, state, now),
     }
+
+
+def bundles_part(d: Directory, state: State, now: float) -> dict[str, Any]:
+    """The snapshot's ``bundles`` (一件事), only in a hall that has some: each bundle is open
+    while its first step's service takes tickets."""
+    if not d.hall.bundles:
+        return {}
+    bundles = []
+    for b in d.hall.bundles:
+        first = d.services.get(b.services[0])
+        bundles.append(
+            {
+                "code": b.code,
+                "name_zh": b.name_zh,
+                "name_en": b.name_en,
+                "prefix": b.prefix,
+                "services": list(b.services),
+                "open": first is not None and closed_reason(d, state, first, now) is None,
+            }
+        )
+    return {"bundles": bundles}
