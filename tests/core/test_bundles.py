@@ -7,13 +7,12 @@ its original issue time. An agent's ticket records the agent and the citizen.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
 import hypothesis
 import pytest
-from core_hall import HALL, Clerk
+from core_hall import BUNDLE_HALL, Clerk
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule
@@ -28,13 +27,8 @@ from queue_server.core import (
     TakeForCitizen,
     TakeTicket,
 )
-from queue_server.core.model import Bundle, Staff, StaffRole, TicketClass, TicketState
+from queue_server.core.model import TicketClass, TicketState
 from tests.core.test_properties import HallMachine
-
-BIRTH = Bundle("birth", "新生儿出生一件事", "Newborn", "N", ("tax", "social", "licence"))
-MOVE = Bundle("move", "迁居一件事", "Moving house", "B", ("social", "tax"))
-AGENT = Staff("a1", "赵六", "scrypt$00$00", frozenset({StaffRole.AGENT}))
-BUNDLE_HALL = dataclasses.replace(HALL, bundles=(BIRTH, MOVE), staff=(*HALL.staff, AGENT))
 
 
 @pytest.fixture
