@@ -128,6 +128,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "printer_offline": ("打印机离线", "The printer is offline"),
     "printer_unknown": ("打印机无响应", "The printer does not answer"),
     "printer_missing": ("未连接打印机", "No printer connected"),
+    # 一件事一次办 bundles
+    "bundle_category": ("一件事一次办", "One visit, all done"),
+    "steps_intro": ("办理步骤：", "Steps: "),
+    "step_done": ("{n}. {name}（已办）", "{n}. {name} (done)"),
+    "step_current": ("{n}. {name}（当前）", "{n}. {name} (now)"),
+    "step_to_come": ("{n}. {name}（待办）", "{n}. {name} (to come)"),
+    "bundle_hint": (
+        "一个号办完全部事项，办完一项后请按叫号到下一窗口",
+        "One number for every step; after each step wait to be called for the next",
+    ),
     # printed ticket
     "ticket_footer": (
         "过号请重新取号",
