@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from contract.records import Service
 
-from .bundles import step_lines
+from .bundles import BUNDLE_CATEGORY, step_lines
 from .flow import (
     APPOINTMENT_CODE,
     Failure,
@@ -177,7 +177,9 @@ class HomeScreen(Page):
             services = flow.services_in(name)
             takeable = [x for x in services if unavailable_reason(x, flow.lane) is None]
             title = flow.category_name(name, lang)
-            if lang == "en" and title == name:  # no English name: say what is inside
+            if name == BUNDLE_CATEGORY:  # 一件事一次办: the bundles by name
+                detail = " · ".join(service_name(x, lang) for x in services)
+            elif lang == "en" and title == name:  # no English name: say what is inside
                 detail = " · ".join(x.name_en for x in services)
             else:
                 many = len(services) != 1
