@@ -174,6 +174,7 @@ class Service(Record, frozen=True):
     appointments: bool = False
     open_windows: int = 0
     estimated_wait_s: int = 0
+    opens_at: float | None = None  # closed by its opening hours: when it opens next
 
 
 class Bundle(Record, frozen=True):

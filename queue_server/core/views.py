@@ -10,6 +10,7 @@ from typing import Any
 
 from .days import is_open
 from .model import CallPolicy, Hall, Service, TicketClass, TicketState, Window, WindowState
+from .opening import opens_at
 from .policy import queue_order
 from .state import Followup, State, Ticket
 
@@ -316,6 +317,7 @@ def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str
         "appointments": s.appointments,
         "open_windows": open_windows(d, state, s.code),
         "estimated_wait_s": round(untargeted * mean_duration(d, state, s.code) / open_count),
+        "opens_at": opens_at(s, now, d.hall.policy.timezone),  # closed by its hours: next start
     }
 
 
