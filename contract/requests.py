@@ -51,6 +51,7 @@ DeviceStatus = Literal[
     "printer_offline",
     "printer_unknown",
     "device_missing",
+    "recovered",  # started again by its watchdog (24小时便民服务站), working again
 ]
 PauseReason = Literal["lunch", "away", "meeting", "fault", "other"]
 RatingMoment = Literal["before", "during", "after"]  # 未办先评, 边办边评, 办后再评

@@ -164,6 +164,10 @@ ALERT_TEXTS: dict[str, tuple[str, str]] = {
     "printer_paper_out": ("{device} 打印机缺纸，无法出票", "{device}: printer out of paper"),
     "printer_cover_open": ("{device} 打印机盖未关好", "{device}: printer cover open"),
     "printer_offline": ("{device} 打印机无响应", "{device}: printer not responding"),
+    "device_recovered": (
+        "{device} 曾故障，已自动重启恢复",
+        "{device} failed and was restarted by its watchdog",
+    ),
     "device_silent": (
         "{device} 已离线超过 {minutes} 分钟",
         "{device} has been offline for over {minutes} min",

@@ -220,8 +220,11 @@ class RestartReport(QObject):
         if not online or self.sent:
             return
         self.sent = True
-        status = self.flow.printer.device_status or "ok"
-        self.flow.reported = status  # the flow need not say the same again
+        printer = self.flow.printer.device_status
+        status = printer if printer not in (None, "ok") else "recovered"
+        # The flow says the printer's next change; "recovered" stays until then (the wall
+        # shows it amber, and an alert until a manager acknowledges it).
+        self.flow.reported = printer or "ok"
 
         def done(reply: dict[str, Any] | None, error: ServerError | None) -> None:
             if error is not None:

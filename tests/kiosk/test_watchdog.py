@@ -35,6 +35,14 @@ async def restart_report(client: HallClient) -> str:
             return detail
 
 
+async def alert_raised(client: HallClient, key: str) -> None:
+    """The alert ``key`` is open: in the snapshot already, or raised by a coming check."""
+    if key in {a["alert"] for a in (await client.request("snapshot"))["alerts"]}:
+        return
+    while (await client.next_event("alert_raised", timeout=30))["alert"] != key:
+        pass
+
+
 def child_pid(state: Path, not_this: int | None = None) -> int:
     pid = int((state / "child.pid").read_text(encoding="ascii"))
     assert pid != not_this
@@ -47,7 +55,7 @@ def test_a_killed_or_hung_kiosk_is_started_again_and_the_server_sees_it(tmp_path
     state = tmp_path / "watchdog"
 
     async def body() -> None:
-        async with running(tmp_path) as hall:
+        async with running(tmp_path, alert_check_s=1) as hall:
             manager = await hall.client("manager-1")
             settings = tmp_path / "kiosk.toml"
             settings.write_text(
@@ -88,7 +96,9 @@ def test_a_killed_or_hung_kiosk_is_started_again_and_the_server_sees_it(tmp_path
                 third = child_pid(state, not_this=second)
                 devices = {d["device"]: d for d in (await manager.request("snapshot"))["devices"]}
                 assert devices["kiosk-1"]["online"] is True
+                assert devices["kiosk-1"]["status"] == "recovered"  # amber on the wall
                 assert "restarted" in devices["kiosk-1"]["detail"]
+                await alert_raised(manager, "recovered:kiosk-1")  # until acknowledged
             finally:
                 watchdog.send_signal(signal.SIGTERM)
                 assert await asyncio.wait_for(watchdog.wait(), 30) == 0
