@@ -545,11 +545,12 @@ class _Rules:
         for index, b in enumerate(items):
             path = f"bundles[{index}]"
             self.unique(codes, b.code, f"{path}.code", "service or bundle code")
-            steps: dict[str, str] = {}
             for at, code in enumerate(b.services):
                 if code not in known:
                     raise self.fail(f"{path}.services[{at}]", f"unknown service code {show(code)}")
-                self.unique(steps, code, f"{path}.services[{at}].x", "step")
+                if code in b.services[:at]:
+                    problem = f"duplicate step {show(code)}: a bundle does each service once"
+                    raise self.fail(f"{path}.services[{at}]", problem)
             if b.prefix is not None:
                 self.unique(prefixes, b.prefix, f"{path}.prefix", "ticket prefix")
             prefix = b.prefix or known[b.services[0]].prefix

@@ -175,6 +175,8 @@ class BundleMachine(HallMachine):
             if e["type"] == "ticket_finished" and steps is not None:
                 assert len(done.get(ticket, [])) == len(steps) - 1, "finished before its last step"
         for t in self.engine.state.tickets.values():
+            if t.id in issued:  # its place at every step: the time it was issued, kept
+                assert t.issued_at == issued[t.id]["at"]
             if t.bundle is not None:
                 assert t.number.startswith("N") or t.number.startswith("B")
                 assert 0 <= t.step < len(t.steps)
