@@ -110,3 +110,79 @@ def test_an_agent_holds_tickets_for_citizens_and_boards_see_a_number(tmp_path: P
             assert (await refused(agent, "agent_tickets"))["code"] == "not_logged_in"
 
     run(body())
+
+
+def test_hostile_bundle_and_agent_requests_write_nothing(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with running(tmp_path, bundle_hall(), pin_delay_s=0.0) as hall:
+            kiosk, agent = await hall.client("kiosk-1"), await hall.client("agent-1")
+            await agent.request("agent_login", staff=AGENT, pin=AGENT_PIN)
+            seq = hall.server.service.seq
+            for client, kind, fields, code in (
+                (kiosk, "take_bundle", {"bundle": "", "request_id": "r"}, "bad_field"),
+                (kiosk, "take_bundle", {"bundle": "BIRTH"}, "missing_field"),
+                (kiosk, "take_bundle", {"bundle": "X" * 300, "request_id": "r"}, "bad_field"),
+                (
+                    kiosk,
+                    "take_bundle",
+                    {"bundle": "BIRTH", "request_id": "r", "class": "vip"},
+                    "bad_field",
+                ),
+                (
+                    kiosk,
+                    "take_bundle",
+                    {"bundle": "BIRTH", "request_id": "r", "class": "appointment"},
+                    "class_not_allowed",
+                ),
+                (agent, "take_for_citizen", {"request_id": "p", "citizen_hash": ""}, "bad_field"),
+                (
+                    agent,
+                    "take_for_citizen",
+                    {"request_id": "p", "citizen_hash": "c"},
+                    "unknown_service",
+                ),
+                (
+                    agent,
+                    "take_for_citizen",
+                    {"request_id": "p", "citizen_hash": "c", "service": "SB", "bundle": "BIRTH"},
+                    "unknown_service",
+                ),
+                (
+                    agent,
+                    "take_for_citizen",
+                    {"request_id": "p", "citizen_hash": "c", "bundle": "NOPE"},
+                    "unknown_bundle",
+                ),
+                (agent, "agent_login", {"staff": AGENT}, "missing_field"),
+            ):
+                reply = await refused(client, kind, **fields)
+                assert reply["code"] == code, (kind, fields, reply)
+                assert reply["message"] and reply["message_en"]
+            assert hall.server.service.seq == seq  # nothing written
+
+    run(body())
+
+
+def test_a_bundle_goes_on_after_the_server_restarts(tmp_path: Path) -> None:
+    """The log replayed: the ticket keeps its steps, its number and its place."""
+
+    async def first() -> None:
+        async with running(tmp_path, bundle_hall()) as hall:
+            kiosk = await hall.client("kiosk-1")
+            await kiosk.request("take_bundle", bundle="BIRTH", request_id="r1")
+            household = await hall.clerk(4, "s1")
+            await household.request("call_next", window=4)
+            await household.request("finish", window=4)  # 户籍 done: waits for 社保
+
+    async def second() -> None:
+        async with running(tmp_path, bundle_hall()) as hall:
+            kiosk = await hall.client("kiosk-1")
+            picture = await kiosk.request("snapshot")
+            [waiting] = picture["waiting"]
+            assert (waiting["number"], waiting["service"], waiting["step"]) == ("X001", "SB", 1)
+            assert [s["state"] for s in waiting["steps"]] == ["done", "current", "to_come"]
+            both = await hall.clerk(1, "s2")
+            assert (await both.request("call_next", window=1))["ticket"]["number"] == "X001"
+
+    run(first())
+    run(second())
