@@ -8,6 +8,7 @@ its original issue time. An agent's ticket records the agent and the citizen.
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import hypothesis
@@ -196,6 +197,8 @@ class BundleMachine(HallMachine):
             assert self.engine.state.windows[last["window"]].current is None
 
     def teardown(self) -> None:
+        """Replayed from the log, or restored from a checkpoint: the same state."""
+        assert pickle.loads(pickle.dumps(self.engine)).state == self.engine.state
         fresh = Engine(BUNDLE_HALL)
         for event in json.loads(json.dumps(self.events)):
             fresh.apply(event)
