@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
+import msgspec
 from msgspec import Meta
 
 from queue_server import tomlcheck
@@ -47,9 +48,10 @@ class ConfigError(tomlcheck.ConfigError, ValueError):
     which."""
 
 
-@dataclass(frozen=True)
-class SelfService:
-    """A service the station's self-service machines do (24小时自助), in both languages."""
+class SelfService(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A service the station's self-service machines do (24小时自助), in both languages.
+
+    A Struct, not a dataclass: a bad entry in the file is then named with its line."""
 
     zh: Text
     en: str = ""
