@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk.bundles import bundle_lines
 from clerk.commands import COMMANDS, COMPACT_KEY, action_for, label_key
 from clerk.model import Action, ClerkModel, LinkState, WindowMode, call_reason
 from clerk.texts import Texts
@@ -190,6 +191,10 @@ class MainWindow(QWidget):
         service_row.addWidget(self.class_tag, 0, Qt.AlignmentFlag.AlignVCenter)
         service_row.addStretch(1)
         current.body.addLayout(service_row)
+        self.steps = label("", "reason")  # 一件事: the steps; 帮办代办: the agent
+        self.steps.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.steps.setWordWrap(True)
+        current.body.addWidget(self.steps)
         timer_row = QHBoxLayout()
         timer_row.addStretch(1)
         self.timer_title = label("", "timerTitle")
@@ -369,11 +374,13 @@ class MainWindow(QWidget):
             set_style_property(self.class_tag, "lane", lane)
             self.reason.setText(t.pick(*call_reason(current)))
             self.hint.setText("")
+            self.steps.setText(bundle_lines(current, m.services, t))
         else:
             paused = mode is WindowMode.PAUSED
             self.number.setText(t("mode_paused") if paused else t("no_current"))
             set_style_property(self.number, "empty", "paused" if paused else "true")
             self.service_line.setText("")
+            self.steps.setText("")
             self.class_tag.setVisible(False)
             self.reason.setText("")
             if m.link is not LinkState.SIGNED_IN:
@@ -386,6 +393,7 @@ class MainWindow(QWidget):
         serving = current is not None
         for widget in (self.service_line, self.timer_title, self.timer, self.reason):
             widget.setVisible(serving)
+        self.steps.setVisible(serving and bool(self.steps.text()))
         self.hint.setVisible(not serving)
         self.timer_title.setText(t("served_for"))
 

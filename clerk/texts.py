@@ -50,6 +50,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     # console
     "current": ("当前号码", "Current number"),
     "no_current": ("暂无办理", "No one at the window"),
+    # 一件事 and 帮办代办 on the current ticket
+    "bundle_steps": ("一件事 · {bundle}：{steps}", "One visit · {bundle}: {steps}"),
+    "step_done": ("{name}（已办）", "{name} (done)"),
+    "step_current": ("{name}（本窗口办理）", "{name} (here, now)"),
+    "step_to_come": ("{name}（待办）", "{name} (to come)"),
+    "step_finish_hint": (
+        "办结本步后，下一步 {name} {where}",
+        "Finishing this step: {name} {where}",
+    ),
+    "step_here": ("继续在本窗口办理", "goes on at this window"),
+    "step_elsewhere": (
+        "转入相应窗口排队（保留原取号时间）",
+        "queues for its windows (keeps its place)",
+    ),
+    "proxy_mark": ("帮办代办 · 代办员 {staff}", "Taken by a 帮办代办 agent · {staff}"),
     "idle_hint": ("按 F1 叫号", "Press F1 to call the next number"),
     "offline_hint": ("网络恢复后即可继续叫号", "Calling resumes when the network is back"),
     "paused_hint": ("窗口已暂停，按 F9 恢复服务", "Window paused, press F9 to resume"),

@@ -51,6 +51,9 @@ class TicketIssued(Event, tag="ticket_issued", frozen=True):
     citizen_hash: str | None = None
     appointment_code: str | None = None
     token: str | None = None
+    bundle: str | None = None  # 一件事: the bundle's code
+    steps: tuple[str, ...] | None = None  # 一件事: its services, in order
+    proxy: str | None = None  # 帮办代办: the agent's staff id
 
 
 class TicketVoided(Event, tag="ticket_voided", frozen=True):
@@ -116,6 +119,20 @@ class TicketTransferred(Event, tag="ticket_transferred", frozen=True):
     from_service: str
     to_service: str
     to_window: int | None = None
+
+
+class TicketStepDone(Event, tag="ticket_step_done", frozen=True):
+    """一件事: a step is done; ``stay``: the next is served at the same window, else it waits."""
+
+    ticket: str
+    number: str
+    window: int
+    service: str
+    step: int
+    next_service: str
+    duration_s: float
+    stay: bool
+    staff: str | None = None
 
 
 class TicketParked(Event, tag="ticket_parked", frozen=True):
@@ -301,6 +318,7 @@ AnyEvent = (
     | TicketFinished
     | TicketTransferred
     | TicketParked
+    | TicketStepDone
     | RatingInvited
     | RatingRecorded
     | RatingRejected
@@ -337,6 +355,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TicketFinished,
         TicketTransferred,
         TicketParked,
+        TicketStepDone,
         RatingInvited,
         RatingRecorded,
         RatingRejected,

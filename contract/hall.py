@@ -39,7 +39,7 @@ deterministic: no Qt, no asyncio, no I/O; call it from one thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,8 @@ import msgspec
 from . import events as ev
 from .records import (
     Alert,
+    Bundle,
+    BundleStep,
     Device,
     Followup,
     FollowupContact,
@@ -127,6 +129,7 @@ class HallModel:
         self.day: str | None = None
         self.windows: dict[int, Window] = {}
         self.services: dict[str, Service] = {}
+        self.bundles: dict[str, Bundle] = {}  # 一件事, from the snapshot
         self.tickets: dict[str, Ticket] = {}  # open tickets by id: waiting, called, parked
         self.devices: dict[str, Device] = {}
         self.lockouts: dict[str, Lockout] = {}
@@ -185,6 +188,7 @@ class HallModel:
             waiting=tuple(self.waiting()),
             windows=tuple(self.windows.values()),
             services=tuple(self.services.values()),
+            bundles=tuple(self.bundles.values()),
             devices=tuple(self.devices[k] for k in sorted(self.devices)),
             recent_calls=self.recent_calls,
             lockouts=tuple(lock for _, lock in sorted(self.lockouts.items())),
@@ -308,6 +312,7 @@ class HallModel:
         self.day = snapshot.day
         self.windows = {w.number: w for w in snapshot.windows}
         self.services = {s.code: s for s in snapshot.services}
+        self.bundles = {b.code: b for b in snapshot.bundles}
         self.devices = {d.device: d for d in snapshot.devices}
         self.lockouts = {lock.staff: lock for lock in snapshot.lockouts if lock.staff}
         self.alerts = {a.alert: a for a in snapshot.alerts}
@@ -443,6 +448,40 @@ class HallModel:
         parked = tuple(sorted((*(n for n in w.parked if n != t.number), t.number), key=key))
         self._set_window(window, touched, parked=parked)
 
+    def _bundled(
+        self,
+        t: Ticket,
+        bundle: str | None,
+        steps: Sequence[str],
+        step: int,
+        proxy: str | None,
+    ) -> Ticket:
+        """``t`` at ``step`` of its 一件事 (``-1``: every step done), as ``bundle_fields``."""
+        if bundle is None:
+            return msgspec.structs.replace(t, proxy=proxy)
+        b = self.bundles.get(bundle)
+        shown = []
+        for index, code in enumerate(steps):
+            service = self.services.get(code)
+            state = "done" if step < 0 or index < step else "current" if index == step else ""
+            shown.append(
+                BundleStep(
+                    service=code,
+                    name_zh=service.name_zh if service else code,
+                    name_en=service.name_en if service else code,
+                    state=state or "to_come",
+                )
+            )
+        return msgspec.structs.replace(
+            t,
+            bundle=bundle,
+            bundle_name_zh=b.name_zh if b else bundle,
+            bundle_name_en=b.name_en if b else bundle,
+            step=len(steps) - 1 if step < 0 else step,
+            steps=tuple(shown),
+            proxy=proxy,
+        )
+
     # Events.
 
     def _apply(self, e: ev.AnyEvent, raw: dict[str, Any], touched: _Touched) -> None:
@@ -475,6 +514,8 @@ class HallModel:
                 # who issued it: hidden from exactly the views that lose request ids
                 issuer=e.actor if e.request_id is not None else None,
             )
+            if e.bundle is not None or e.proxy is not None:
+                t = self._bundled(t, e.bundle, e.steps or (), 0, e.proxy)
             self._count(e.service, touched, issued=+1)
             self._put(None, self._named(t, e.service), touched)
         elif isinstance(e, ev.TicketVoided):
@@ -514,6 +555,10 @@ class HallModel:
                 finished_at=e.at,
                 window=e.window,
             )
+            if done and before.steps:
+                after = self._bundled(
+                    after, before.bundle, [x.service for x in before.steps], -1, before.proxy
+                )
             self._put(self.tickets.get(e.ticket), after, touched)
             if done:
                 served = LastServed(id=e.ticket, number=e.number, finished_at=e.at)
@@ -526,6 +571,17 @@ class HallModel:
                 target_window=e.to_window,
                 called_at=None,
             )
+            self._put(self.tickets.get(e.ticket), after, touched)
+        elif isinstance(e, ev.TicketStepDone):
+            before = self._known(e.ticket, e.number, e.service)
+            steps = [x.service for x in before.steps]
+            moved = self._bundled(
+                self._named(before, e.next_service), before.bundle, steps, e.step + 1, before.proxy
+            )
+            if e.stay:
+                after = _as(moved, TicketState.CALLED, called_at=e.at)
+            else:
+                after = _as(moved, TicketState.WAITING, called_at=None, target_window=None)
             self._put(self.tickets.get(e.ticket), after, touched)
         elif isinstance(e, ev.TicketParked):
             before = self._known(e.ticket, e.number, e.service)

@@ -17,6 +17,8 @@ import msgspec
 
 __all__ = [
     "Alert",
+    "Bundle",
+    "BundleStep",
     "Device",
     "Figures",
     "Followup",
@@ -69,6 +71,15 @@ class Record(msgspec.Struct, kw_only=True, frozen=True):
     """Base of the records: immutable, so an observer may keep one it was handed."""
 
 
+class BundleStep(Record, frozen=True):
+    """One step of a 一件事 ticket: its service and whether it is done, current or to come."""
+
+    service: str
+    name_zh: str = ""
+    name_en: str = ""
+    state: str = "to_come"  # done | current | to_come
+
+
 class Ticket(Record, frozen=True):
     """A ticket (``ticket_dict``); ``ahead`` and ``estimated_wait_s`` are the ones at issue."""
 
@@ -93,12 +104,18 @@ class Ticket(Record, frozen=True):
     calls: int = 0
     reason: dict[str, Any] | None = None  # why it was last called
     open_windows: int | None = None  # in the issuing kiosk's reply only
+    bundle: str | None = None  # 一件事: the bundle's code; its steps in order
+    bundle_name_zh: str | None = None
+    bundle_name_en: str | None = None
+    step: int = 0
+    steps: tuple[BundleStep, ...] = ()
     # Left out of some roles' views:
     staff: str | None = None
     request_id: str | None = None
     issuer: str | None = None
     token: str | None = None
     status_url: str | None = None
+    proxy: str | None = None  # 帮办代办: the agent's staff id
 
 
 class LastRating(Record, frozen=True):
@@ -159,6 +176,18 @@ class Service(Record, frozen=True):
     appointments: bool = False
     open_windows: int = 0
     estimated_wait_s: int = 0
+    opens_at: float | None = None  # closed by its opening hours: when it opens next
+
+
+class Bundle(Record, frozen=True):
+    """一件事: services done in one visit on one ticket (the kiosk's 一件事一次办 专区)."""
+
+    code: str
+    name_zh: str = ""
+    name_en: str = ""
+    prefix: str = ""
+    services: tuple[str, ...] = ()
+    open: bool = True  # its first step's service takes tickets now
 
 
 class Device(Record, frozen=True):
@@ -294,6 +323,7 @@ class Snapshot(Record, frozen=True):
     waiting: tuple[Ticket, ...] = ()  # in issue order
     windows: tuple[Window, ...] = ()
     services: tuple[Service, ...] = ()
+    bundles: tuple[Bundle, ...] = ()  # 一件事
     devices: tuple[Device, ...] = ()
     recent_calls: tuple[RecentCall, ...] = ()  # newest first, at most 20
     lockouts: tuple[Lockout, ...] = ()

@@ -14,6 +14,7 @@ import msgspec
 
 from .records import (
     Alert,
+    Bundle,
     Device,
     Followup,
     HallInfo,
@@ -59,6 +60,7 @@ class SnapshotReply(Reply, tag="snapshot", frozen=True):
     waiting: tuple[Ticket, ...] = ()
     windows: tuple[Window, ...] = ()
     services: tuple[Service, ...] = ()
+    bundles: tuple[Bundle, ...] = ()  # 一件事
     devices: tuple[Device, ...] = ()
     recent_calls: tuple[RecentCall, ...] = ()  # newest first
     lockouts: tuple[Lockout, ...] = ()  # managers only
@@ -142,6 +144,19 @@ class Rating(Reply, tag="rating", frozen=True):
     rejected: str | None = None
 
 
+class Agent(Reply, tag="agent", frozen=True):
+    """To `agent_login` (the 帮办代办员 logged in now) and `agent_logout` (None)."""
+
+    staff: str | None = None
+    staff_name: str | None = None
+
+
+class AgentTickets(Reply, tag="agent_tickets", frozen=True):
+    """The open tickets the agent logged in holds for citizens, in issue order."""
+
+    tickets: tuple[Ticket, ...] = ()
+
+
 class Manager(Reply, tag="manager", frozen=True):
     """To `manager_login` (who is logged in now) and `manager_logout` (None)."""
 
@@ -205,6 +220,8 @@ AnyReply = (
     | RatingInvited
     | Rating
     | Manager
+    | Agent
+    | AgentTickets
     | KpisReply
     | AlertReply
     | NoticeReply

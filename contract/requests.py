@@ -40,7 +40,7 @@ MAX_SAFE_INT = 2**53  # integers a JSON client can hold exactly
 Id = str | Annotated[int, msgspec.Meta(ge=-MAX_SAFE_INT, le=MAX_SAFE_INT)]
 WindowNo = Annotated[int, msgspec.Meta(ge=1, le=9999)]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
-Role = Literal["kiosk", "clerk", "display", "bridge", "manager"]
+Role = Literal["kiosk", "clerk", "display", "bridge", "manager", "agent"]
 TicketClass = Literal["normal", "priority", "appointment"]
 DeviceStatus = Literal[
     "ok",
@@ -51,6 +51,7 @@ DeviceStatus = Literal[
     "printer_offline",
     "printer_unknown",
     "device_missing",
+    "recovered",  # started again by its watchdog (24小时便民服务站), working again
 ]
 PauseReason = Literal["lunch", "away", "meeting", "fault", "other"]
 RatingMoment = Literal["before", "during", "after"]  # 未办先评, 边办边评, 办后再评
@@ -150,6 +151,15 @@ class TakeTicket(Request, tag="take_ticket", frozen=True):
     appointment_code: str | None = None
 
 
+class TakeBundle(Request, tag="take_bundle", frozen=True):
+    """一件事: one ticket for a configured bundle of services, served in its order."""
+
+    bundle: Text
+    request_id: Text
+    ticket_class: TicketClass | None = msgspec.field(default=None, name="class")
+    citizen_hash: str | None = None
+
+
 class VoidTicket(Request, tag="void_ticket", frozen=True):
     ticket: Text
     reason: Text
@@ -247,6 +257,34 @@ class ManagerLogout(Request, tag="manager_logout", frozen=True):
     pass
 
 
+# -- 帮办代办 agent (a device of role ``agent``) -------------------------------------------
+
+
+class AgentLogin(Request, tag="agent_login", frozen=True):
+    """A 帮办代办员 logs in on the agent device (PIN checked as a clerk's; the agent role)."""
+
+    staff: Text
+    pin: Text
+
+
+class AgentLogout(Request, tag="agent_logout", frozen=True):
+    pass
+
+
+class TakeForCitizen(Request, tag="take_for_citizen", frozen=True):
+    """The agent logged in takes a ticket for a citizen: a service's or a bundle's."""
+
+    request_id: Text
+    citizen_hash: Text
+    service: str | None = None
+    bundle: str | None = None
+    ticket_class: TicketClass | None = msgspec.field(default=None, name="class")
+
+
+class AgentTickets(Request, tag="agent_tickets", frozen=True):
+    """The open tickets the agent logged in holds for citizens today."""
+
+
 class Kpis(Request, tag="kpis", frozen=True):
     """Today's figures (``contract.records.Kpis``)."""
 
@@ -310,6 +348,7 @@ AnyRequest = (
     | Watch
     | TicketStatus
     | TakeTicket
+    | TakeBundle
     | VoidTicket
     | Login
     | Logout
@@ -336,6 +375,10 @@ AnyRequest = (
     | FollowupContact
     | FollowupResolve
     | FollowupRerate
+    | AgentLogin
+    | AgentLogout
+    | TakeForCitizen
+    | AgentTickets
 )
 
 REQUEST_TYPES: dict[str, type[Request]] = {
@@ -349,6 +392,7 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         Watch,
         TicketStatus,
         TakeTicket,
+        TakeBundle,
         VoidTicket,
         Login,
         Logout,
@@ -375,6 +419,10 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         FollowupContact,
         FollowupResolve,
         FollowupRerate,
+        AgentLogin,
+        AgentLogout,
+        TakeForCitizen,
+        AgentTickets,
     )
 }
 

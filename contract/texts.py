@@ -10,6 +10,15 @@ from __future__ import annotations
 # code -> (zh, en); fields come from the error's details.
 ENGINE_ERRORS: dict[str, tuple[str, str]] = {
     "unknown_service": ("没有这个事项：{service}", "Unknown service: {service}"),
+    "unknown_bundle": ("没有这个一件事：{bundle}", "Unknown bundle: {bundle}"),
+    "not_agent": (
+        "工号 {staff} 不是帮办代办员",
+        "Staff {staff} is not a 帮办代办 agent",
+    ),
+    "citizen_required": (
+        "代办取号须登记办事群众身份",
+        "A ticket taken on behalf of a citizen needs the citizen's identity",
+    ),
     "unknown_window": ("没有这个窗口：{window}", "Unknown window: {window}"),
     "unknown_ticket": ("没有这个号：{ticket}", "Unknown ticket: {ticket}"),
     "unknown_staff": ("没有这位工作人员：{staff}", "Unknown staff: {staff}"),
@@ -155,6 +164,10 @@ ALERT_TEXTS: dict[str, tuple[str, str]] = {
     "printer_paper_out": ("{device} 打印机缺纸，无法出票", "{device}: printer out of paper"),
     "printer_cover_open": ("{device} 打印机盖未关好", "{device}: printer cover open"),
     "printer_offline": ("{device} 打印机无响应", "{device}: printer not responding"),
+    "device_recovered": (
+        "{device} 曾故障，已自动重启恢复",
+        "{device} failed and was restarted by its watchdog",
+    ),
     "device_silent": (
         "{device} 已离线超过 {minutes} 分钟",
         "{device} has been offline for over {minutes} min",

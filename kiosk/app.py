@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from .config import KioskConfig
 from .controller import KioskController
 from .layout import fit_screen
 from .printing import PrinterService
+from .station import Heartbeat, RestartReport, StationScreen
 from .window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -25,11 +27,17 @@ log = logging.getLogger(__name__)
 class Kiosk:
     controller: KioskController
     window: KioskWindow
+    heartbeat: Heartbeat | None = None  # for the watchdog (kiosk.watchdog, systemd)
+    restart: RestartReport | None = None
 
     def start(self) -> None:
         self.controller.start()
+        if self.heartbeat is not None:
+            self.heartbeat.start()
 
     def stop(self) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
         self.window.stop()
         self.controller.stop()
 
@@ -61,8 +69,13 @@ def build(
     log.info(
         "screen %d×%d: %s layout at scale %.2f", fit.width, fit.height, fit.orientation, fit.scale
     )
-    window = KioskWindow(controller.flow, controller, fit, controller.tz)
-    return Kiosk(controller, window)
+    station = None
+    if config.mode == "station":  # 24小时便民服务站
+        station = StationScreen(fit, config.self_service, lambda: controller.tz, time.time)
+    window = KioskWindow(controller.flow, controller, fit, controller.tz, station)
+    heartbeat = Heartbeat(config.heartbeat, config.heartbeat_s)
+    restart = RestartReport(link, controller.flow)
+    return Kiosk(controller, window, heartbeat if heartbeat.wanted else None, restart)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,11 @@ a tall one. Either way the kiosk fills the screen it is on (see `layout.py`).
 
 The TOML file holds the same keys (dashes or underscores) in a `[kiosk]` table, plus the ones
 that have no option: `idle_timeout_s`, `done_timeout_s`, `printer_poll_s`,
-`out_of_service_poll_s`, `paper_mm` (58 or 80), `encoding`, `timezone`.
+`out_of_service_poll_s`, `paper_mm` (58 or 80), `encoding`, `timezone`, and for a 24-hour
+self-service station (24小时便民服务站) `mode = "station"`, `self_service = [{zh = "社保查询打印",
+en = "Social insurance records"}, …]` (what the self-service machines there do, shown while
+every window is closed), `heartbeat` (a file touched every `heartbeat_s` for the watchdog,
+`python -m kiosk.watchdog`).
 `--printer fake` (or `fake:paper_out` …) starts a fake printer in the process, for demos.
 
 Each setting's type and bounds are in `KioskConfig`'s annotations; msgspec checks the file
@@ -20,10 +24,12 @@ against them, and a bad value names the file, the line and the key, like the hal
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
+import msgspec
 from msgspec import Meta
 
 from queue_server import tomlcheck
@@ -40,6 +46,15 @@ Seconds = Annotated[float, Meta(gt=0)]
 class ConfigError(tomlcheck.ConfigError, ValueError):
     """A setting is missing or wrong; says where (the file and line, else the settings) and
     which."""
+
+
+class SelfService(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A service the station's self-service machines do (24小时自助), in both languages.
+
+    A Struct, not a dataclass: a bad entry in the file is then named with its line."""
+
+    zh: Text
+    en: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,10 @@ class KioskConfig:
     encoding: Literal["gb18030", "gbk", "big5"] = "gb18030"
     timezone: Text = "Asia/Shanghai"
     windowed: bool = False  # a window instead of full screen (for a desk)
+    mode: Literal["hall", "station"] = "hall"  # station: an unattended 24小时便民服务站
+    self_service: tuple[SelfService, ...] = ()  # shown at a station while windows are closed
+    heartbeat: str = ""  # a file touched every heartbeat_s for `python -m kiosk.watchdog`
+    heartbeat_s: Seconds = 5.0
 
     @property
     def public_base(self) -> str:
@@ -89,6 +108,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), help="language a new citizen starts with")
     p.add_argument("--public-url", help="QR link base for an old server without status_url")
     p.add_argument("--windowed", action="store_true", default=None, help="not full screen")
+    p.add_argument("--mode", choices=("hall", "station"), help="station: 24小时便民服务站")
+    p.add_argument("--heartbeat", help="a file to touch for the watchdog (kiosk.watchdog)")
     return p
 
 
@@ -97,8 +118,11 @@ def load(argv: list[str] | None = None) -> KioskConfig:
     values: dict[str, Any] = {}
     if args.config is not None:
         values.update(SETTINGS.from_toml(args.config))
-    for name in (*REQUIRED, "baud", "orientation", "lang", "public_url", "windowed"):
+    names = ("baud", "orientation", "lang", "public_url", "windowed", "mode", "heartbeat")
+    for name in (*REQUIRED, *names):
         value = getattr(args, name)
         if value is not None:
             values[name] = value
+    if not values.get("heartbeat") and os.environ.get("KIOSK_HEARTBEAT"):
+        values["heartbeat"] = os.environ["KIOSK_HEARTBEAT"]  # set by kiosk.watchdog
     return replace(KioskConfig(), **values).check()

@@ -182,6 +182,9 @@ class KioskController(QObject):
         }
         if request.appointment_code is not None:
             fields["appointment_code"] = request.appointment_code
+        kind = "take_ticket"
+        if request.bundle:  # 一件事: one ticket for the bundle
+            kind, fields["bundle"] = "take_bundle", fields.pop("service")
 
         def done(reply: dict[str, Any] | None, error: ServerError | None) -> None:
             if reply is not None:
@@ -199,7 +202,7 @@ class KioskController(QObject):
                     )
                 )
 
-        self.link.request("take_ticket", done, **fields)
+        self.link.request(kind, done, **fields)
 
     def _print(self, effect: PrintTicket) -> None:
         ticket = effect.ticket

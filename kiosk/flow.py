@@ -34,6 +34,8 @@ from typing import Any
 from contract.hall import Change, HallModel
 from contract.records import HallInfo, Service
 
+from .bundles import bundle_services
+
 log = logging.getLogger(__name__)
 
 Ticket = dict[str, Any]
@@ -141,6 +143,7 @@ class TakeRequest:
     service: str
     ticket_class: str
     appointment_code: str | None = None
+    bundle: bool = False  # 一件事: `service` is a bundle's code (take_bundle)
 
 
 # -- effects -----------------------------------------------------------------------------
@@ -245,14 +248,15 @@ class KioskFlow:
 
     @property
     def services(self) -> list[Service]:
-        """The hall's services in their configured order, as the live model has them now."""
-        return list(self.model.services.values())
+        """The hall's services in their configured order, as the live model has them now;
+        the 一件事 bundles first, as tiles of their own 专区 (`kiosk.bundles`)."""
+        return bundle_services(self.model) + list(self.model.services.values())
 
     @property
     def service(self) -> Service | None:
         """The service chosen in CATEGORY (None once the hall no longer has it)."""
         code = self.service_code
-        return self.model.services.get(code) if code is not None else None
+        return next((s for s in self.services if s.code == code), None) if code else None
 
     @property
     def categories(self) -> list[str]:
@@ -571,7 +575,11 @@ class KioskFlow:
 
     def _take(self, service: Service, appointment_code: str | None) -> list[Effect]:
         self.request = TakeRequest(
-            self.ids.next(self.model.day or "day"), service.code, self.lane.value, appointment_code
+            self.ids.next(self.model.day or "day"),
+            service.code,
+            self.lane.value,
+            appointment_code,
+            bundle=service.code in self.model.bundles,
         )
         self.ticket = None
         self._clear_failure()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from contract.records import Service
 
+from .bundles import BUNDLE_CATEGORY, step_lines
 from .flow import (
     APPOINTMENT_CODE,
     Failure,
@@ -176,7 +177,9 @@ class HomeScreen(Page):
             services = flow.services_in(name)
             takeable = [x for x in services if unavailable_reason(x, flow.lane) is None]
             title = flow.category_name(name, lang)
-            if lang == "en" and title == name:  # no English name: say what is inside
+            if name == BUNDLE_CATEGORY:  # 一件事一次办: the bundles by name
+                detail = " · ".join(service_name(x, lang) for x in services)
+            elif lang == "en" and title == name:  # no English name: say what is inside
                 detail = " · ".join(x.name_en for x in services)
             else:
                 many = len(services) != 1
@@ -403,7 +406,7 @@ class PrintingScreen(Page):
         lang = flow.language
         self.title.setText(text("printing_title", lang))
         code = flow.request.service if flow.request else None
-        service = flow.model.services.get(code) if code else None
+        service = next((x for x in flow.services if x.code == code), None) if code else None
         self.service.setText(service_name(service, lang) if service else "")
         self.hint.setText(text("printing_hint", lang))
 
@@ -420,6 +423,7 @@ class DoneScreen(Page):
         self.chip = label("lane-chip-priority", wrap=False)
         self.wait = label("fact")  # people ahead and the estimate, in the hall's wording
         self.location = label("fact")
+        self.steps = label("fact")  # 一件事: the steps done and to come
         self.hint = label("note")
         chip_row = QHBoxLayout()
         chip_row.addStretch(1)
@@ -432,7 +436,7 @@ class DoneScreen(Page):
         if fit.orientation == "landscape":  # the number on the left, what to do next on the right
             facts = Card(fit)
             facts.column.addStretch(1)
-            for part in (self.wait, self.location, self.hint):
+            for part in (self.wait, self.location, self.steps, self.hint):
                 facts.column.addWidget(part)
             facts.column.addStretch(1)
             row = QHBoxLayout()
@@ -443,7 +447,7 @@ class DoneScreen(Page):
             self.column.addLayout(row)
             self.column.addStretch(1)
         else:
-            for part in (self.wait, self.location, self.hint):
+            for part in (self.wait, self.location, self.steps, self.hint):
                 card.column.addWidget(part)
             centered(self, card)
         self.column.addWidget(self.done_button)
@@ -453,7 +457,11 @@ class DoneScreen(Page):
         self.title.setText(text("done_title", lang))
         self.number.setText(str(t.get("number", "")))
         name = t.get("service_name_en") if lang == "en" else t.get("service_name_zh")
-        self.service.setText(str(name or t.get("service") or ""))
+        bundle = t.get("bundle_name_en") if lang == "en" else t.get("bundle_name_zh")
+        self.service.setText(str(bundle or name or t.get("service") or ""))
+        steps = step_lines(t, lang)
+        self.steps.setVisible(bool(steps))
+        self.steps.setText(text("steps_intro", lang) + "\n" + "\n".join(steps) if steps else "")
         role, chip = lane_chip(
             Lane(t.get("class", "normal"))
             if t.get("class") in ("normal", "priority", "appointment")
@@ -471,7 +479,7 @@ class DoneScreen(Page):
         )
         self.location.setVisible(bool(place))
         self.location.setText(text("done_location", lang, location=place or ""))
-        self.hint.setText(text("done_hint", lang))
+        self.hint.setText(text("bundle_hint" if steps else "done_hint", lang))
         self.done_button.setText(text("done_again", lang))
         self.done_button.setFixedHeight(self.sizes(flow).nav_height)
 

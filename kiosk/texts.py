@@ -128,6 +128,42 @@ TEXTS: dict[str, tuple[str, str]] = {
     "printer_offline": ("打印机离线", "The printer is offline"),
     "printer_unknown": ("打印机无响应", "The printer does not answer"),
     "printer_missing": ("未连接打印机", "No printer connected"),
+    # 一件事一次办 bundles
+    "bundle_category": ("一件事一次办", "One visit, all done"),
+    "steps_intro": ("办理步骤：", "Steps: "),
+    "step_done": ("{n}. {name}（已办）", "{n}. {name} (done)"),
+    "step_current": ("{n}. {name}（当前）", "{n}. {name} (now)"),
+    "step_to_come": ("{n}. {name}（待办）", "{n}. {name} (to come)"),
+    "bundle_hint": (
+        "一个号办完全部事项，办完一项后请按叫号到下一窗口",
+        "One number for every step; after each step wait to be called for the next",
+    ),
+    # 24小时便民服务站 (a kiosk in station mode, while every window is closed)
+    "station_title": ("24小时自助服务区", "24-hour self-service"),
+    "station_closed": (
+        "人工窗口已下班，以下业务可在自助终端办理",
+        "The staffed windows are closed; the self-service machines here can do these",
+    ),
+    "station_self_service": ("自助终端可办理", "Self-service machines here"),
+    "station_no_self_service": ("本站暂无自助终端业务", "No self-service machines here"),
+    "station_opens_today": ("大厅今天 {time} 开放", "The hall opens today at {time}"),
+    "station_opens_tomorrow": (
+        "大厅明天（{weekday}）{time} 开放",
+        "The hall opens tomorrow ({weekday}) at {time}",
+    ),
+    "station_opens_on": (
+        "大厅下次开放：{month}月{day}日（{weekday}）{time}",
+        "The hall opens next on {weekday} {month}/{day} at {time}",
+    ),
+    "station_opens_unknown": (
+        "请在工作日办公时间前来大厅取号",
+        "Please come back during the hall's working hours",
+    ),
+    "station_hint": (
+        "窗口开放后，本机自动恢复取号",
+        "Tickets are back on this machine as soon as a window opens",
+    ),
+    "station_restarted": ("已自动重启恢复（第 {n} 次：{reason}）", "restarted ({n}: {reason})"),
     # printed ticket
     "ticket_footer": (
         "过号请重新取号",

@@ -159,6 +159,10 @@ QLabel[role="big-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {BL
 QLabel[role="number"] {{ font-size: {fixed(210)}px; font-weight: bold; color: {BLUE}; }}
 QLabel[role="service"] {{ font-size: {px(48)}px; font-weight: bold; }}
 QLabel[role="fact"] {{ font-size: {px(38)}px; }}
+QLabel[role="station-item"] {{
+    font-size: {px(36)}px; font-weight: bold; color: {BLUE_DARK}; background: white;
+    border: 2px solid #c9d6e8; border-radius: {px(16)}px; padding: {px(26)}px {px(16)}px;
+}}
 QLabel[role="fail-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {RED}; }}
 QLabel[role="message"] {{ font-size: {px(40)}px; }}
 QWidget[role="oos"] {{ background: #4a5566; }}

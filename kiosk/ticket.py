@@ -12,6 +12,7 @@ from contract.records import HallInfo
 from drivers.printer.ticket import Language, PrintableTicket, TicketClassName, check_qr_url
 from queue_server.wording import wait_phrase
 
+from .bundles import step_lines
 from .texts import text
 
 log = logging.getLogger(__name__)
@@ -75,14 +76,16 @@ def printable_ticket(
     location_en = str(ticket.get("location_en") or "")
     if lang == "en" and location_en:
         location = f"{location} ({location_en})" if location else location_en
+    bundle_zh = str(ticket.get("bundle_name_zh") or "")
+    bundle_en = str(ticket.get("bundle_name_en") or "")
     ticket_class: TicketClassName = ticket.get("class") or "normal"
     if ticket_class not in ("normal", "priority", "appointment"):
         ticket_class = "normal"
     return PrintableTicket(
         hall_name=hall.name_zh or hall.name_en,
         number=str(ticket["number"]),
-        service_name=str(ticket.get("service_name_zh") or ticket.get("service") or ""),
-        service_name_en=str(ticket.get("service_name_en") or "") or None,
+        service_name=bundle_zh or str(ticket.get("service_name_zh") or ticket.get("service") or ""),
+        service_name_en=bundle_en or str(ticket.get("service_name_en") or "") or None,
         ticket_class=ticket_class,
         ahead=_count(ticket.get("ahead")) or 0,
         estimated_wait_s=_count(ticket.get("estimated_wait_s")),
@@ -92,4 +95,5 @@ def printable_ticket(
         qr_url=qr_url(ticket, public_base),
         language=lang,
         wait_text=wait_text(ticket, lang),
+        steps=tuple(step_lines(ticket, lang)),
     )

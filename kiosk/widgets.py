@@ -200,6 +200,7 @@ class TileGrid(QWidget):
         for c in range(columns):
             self.grid.setColumnStretch(c, 1)
         self._box.replaceWidget(old, self.body)
+        self.body.show()  # a child added to a shown page stays hidden until told otherwise
         old.hide()
         old.deleteLater()
         self._shape = shape

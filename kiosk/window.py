@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from appkit.fonts import cjk_family
+from contract.hall import Change
 
 from .flow import KioskFlow, Stage
 from .layout import DESIGN_SIZES, ScreenFit, fit_screen
@@ -27,6 +28,7 @@ from .screens import (
     Page,
     PrintingScreen,
 )
+from .station import StationScreen, shows_station
 from .texts import text
 from .theme import stylesheet
 from .widgets import TopBar, label
@@ -42,8 +44,10 @@ class KioskWindow(QWidget):
         actions: Actions,
         fit: ScreenFit | None = None,
         tz: ZoneInfo | None = None,
+        station: StationScreen | None = None,
     ) -> None:
-        """`fit`: the screen to fill; by default a portrait 1080×1920 one."""
+        """`fit`: the screen to fill; by default a portrait 1080×1920 one. `station`: a
+        24-hour station's screen, shown instead of the home screen while windows are closed."""
         super().__init__()
         self.setObjectName("KioskWindow")
         self.fit = fit or fit_screen("portrait", *DESIGN_SIZES["portrait"])
@@ -72,6 +76,10 @@ class KioskWindow(QWidget):
             self.out_of_service,
         ):
             self.stack.addWidget(screen)
+        self.station = station
+        if station is not None:
+            self.stack.addWidget(station)
+            flow.model.observe(lambda change: self._windows_changed(flow, change))
         self.screens: dict[Stage, Page] = {
             Stage.IDLE: self.home,
             Stage.OFFLINE: self.home,
@@ -114,10 +122,17 @@ class KioskWindow(QWidget):
             text("offline_banner" if flow.ever_online else "connecting_banner", lang)
         )
         screen = self.screens[flow.stage]
+        if self.station is not None and shows_station(flow):
+            screen = self.station
         screen.refresh(flow)
         if flow.stage is not Stage.APPOINTMENT:
             self.appointment.reset()
         self.stack.setCurrentWidget(screen)
+
+    def _windows_changed(self, flow: KioskFlow, change: Change) -> None:
+        """A station follows the windows: the home screen returns when one opens."""
+        if change.windows or change.everything:
+            self.refresh(flow)
 
     def stop(self) -> None:
         """Stop the clock (call before closing)."""

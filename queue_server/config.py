@@ -22,9 +22,13 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
                  daily_quota?, hours?, priority?, appointments?
     [[windows]]  number, name, services = { CODE = weight, ... }
     [[staff]]    id, name, pin_hash (from ``python -m queue_server.pins``),
-                 roles? (["clerk"] by default; "manager" may log in on the manager's wall)
+                 roles? (["clerk"] by default; "manager" may log in on the manager's wall;
+                 "agent", a 帮办代办员, on an agent device)
     [[devices]]  id, role, token (≥16 characters), window?
     [[zones]]?   name, name_zh, name_en?, windows = [numbers]  (web board: /board?zone=name)
+    [[bundles]]? code, name_zh, name_en, prefix?, services = [codes, in their order]
+                 (一件事一次办: one ticket for the services, served step by step; prefix: its
+                 own ticket prefix, else its first service's)
     [alerts]?    wait_minutes?, quota_left?, silent_minutes?, followup_warn_hours?
 
 好差评 moments: 未办先评 ("before", the hall itself), 边办边评 ("during"), 办后再评
@@ -55,6 +59,7 @@ from msgspec import Meta
 
 from queue_server.core.model import (
     AlertPolicy,
+    Bundle,
     CallPolicy,
     Device,
     Hall,
@@ -283,6 +288,14 @@ class _Zone(TomlTable, frozen=True):
     name_en: Text = ""
 
 
+class _Bundle(TomlTable, frozen=True):
+    code: Code
+    name_zh: Text
+    name_en: Text
+    services: Annotated[tuple[Code, ...], Meta(min_length=2, description="at least two services")]
+    prefix: Prefix | None = None
+
+
 class _HallFile(TomlTable, frozen=True):
     hall: _Head
     services: Annotated[tuple[_Service, ...], Meta(min_length=1)]
@@ -294,6 +307,7 @@ class _HallFile(TomlTable, frozen=True):
     staff: tuple[_Staff, ...] = ()
     devices: tuple[_Device, ...] = ()
     zones: tuple[_Zone, ...] = ()
+    bundles: tuple[_Bundle, ...] = ()
 
 
 # --- the rules across fields --------------------------------------------------------------
@@ -336,6 +350,7 @@ class _Rules:
             public_url=file.hall.public_url.rstrip("/"),
             id=file.hall.id,
             zones=self.zones(file.zones, {w.number for w in windows}),
+            bundles=self.bundles(file.bundles, services),
             alerts=AlertPolicy(
                 wait_s=60 * file.alerts.wait_minutes,
                 quota_left=file.alerts.quota_left,
@@ -513,11 +528,34 @@ class _Rules:
             path = f"devices[{index}]"
             self.unique(ids, d.id, f"{path}.id", "device id")
             self.unique(tokens, d.token, f"{path}.token", "token", reveal=False)
-            if d.window is not None and d.role in (Role.KIOSK, Role.MANAGER):
+            if d.window is not None and d.role in (Role.KIOSK, Role.MANAGER, Role.AGENT):
                 raise self.fail(f"{path}.window", f"a {d.role} device does not belong to a window")
             if d.window is not None and d.window not in windows:
                 raise self.fail(f"{path}.window", f"no [[windows]] entry has number {d.window}")
         return tuple(Device(d.id, d.role, d.token, d.window) for d in items)
+
+    def bundles(
+        self, items: tuple[_Bundle, ...], services: tuple[Service, ...]
+    ) -> tuple[Bundle, ...]:
+        """一件事: known, distinct services; a prefix of its own or its first service's."""
+        known = {s.code: s for s in services}
+        codes: dict[str, str] = {s.code: f"services[{i}]" for i, s in enumerate(services)}
+        prefixes = {s.prefix: f"services[{i}]" for i, s in enumerate(services)}
+        result = []
+        for index, b in enumerate(items):
+            path = f"bundles[{index}]"
+            self.unique(codes, b.code, f"{path}.code", "service or bundle code")
+            for at, code in enumerate(b.services):
+                if code not in known:
+                    raise self.fail(f"{path}.services[{at}]", f"unknown service code {show(code)}")
+                if code in b.services[:at]:
+                    problem = f"duplicate step {show(code)}: a bundle does each service once"
+                    raise self.fail(f"{path}.services[{at}]", problem)
+            if b.prefix is not None:
+                self.unique(prefixes, b.prefix, f"{path}.prefix", "ticket prefix")
+            prefix = b.prefix or known[b.services[0]].prefix
+            result.append(Bundle(b.code, b.name_zh, b.name_en, prefix, tuple(b.services)))
+        return tuple(result)
 
     def zones(self, items: tuple[_Zone, ...], windows: set[int]) -> tuple[Zone, ...]:
         names: dict[str, str] = {}

@@ -23,9 +23,20 @@ def _take(r: rq.TakeTicket) -> core.TakeTicket:
     )
 
 
+def _take_bundle(r: rq.TakeBundle) -> core.TakeBundle:
+    return core.TakeBundle(
+        bundle=r.bundle,
+        request_id=r.request_id,
+        ticket_class=TicketClass(r.ticket_class or TicketClass.NORMAL),
+        citizen_hash=r.citizen_hash,
+        token=secrets.token_urlsafe(16),
+    )
+
+
 # request type -> (reply type, builder of the engine command)
 COMMANDS: dict[type[rq.Request], tuple[str, Callable[[Any], Any]]] = {
     rq.TakeTicket: ("ticket", _take),
+    rq.TakeBundle: ("ticket", _take_bundle),
     rq.VoidTicket: ("voided", lambda r: core.VoidTicket(ticket=r.ticket, reason=r.reason)),
     rq.Logout: ("window", lambda r: core.CloseWindow(window=r.window)),
     rq.CallNext: ("called", lambda r: core.CallNext(window=r.window)),
@@ -128,6 +139,11 @@ def manager_job(
 ) -> Callable[[core.Engine, float], core.Result]:
     """A manager's log-in (PIN already checked) or log-out, under that staff id."""
     return _job(command, staff, "manager")
+
+
+def ticket_job(command: core.Command, actor: str) -> Callable[[core.Engine, float], core.Result]:
+    """A ticket taken another way than ``take_ticket`` (帮办代办), replied to as a ``ticket``."""
+    return _job(command, actor, "ticket")
 
 
 def _job(command: Any, actor: str, reply_type: str) -> Callable[[core.Engine, float], core.Result]:

@@ -50,16 +50,20 @@ MANAGER_ACTIONS = frozenset(
     }
 )
 
+# What a 帮办代办 agent device may do once a staff member with the agent role has logged in.
+AGENT_ACTIONS = frozenset({"take_for_citizen", "agent_tickets"})
+
 # What a connection may ask without saying hello: watch the public view, one ticket by token,
 # and rate the hall (未办先评, from the phone page; a few per address, see guard.RatingGuard).
 PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping", "rate_hall"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.KIOSK: frozenset(_READ | {"take_ticket", "void_ticket", "device_status"}),
+    Role.KIOSK: frozenset(_READ | {"take_ticket", "take_bundle", "void_ticket", "device_status"}),
     Role.CLERK: frozenset(_READ | _WINDOW_OPS),
     Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "rate_hall", "device_status"}),
     Role.DISPLAY: frozenset(_READ | {"device_status"}),
     Role.MANAGER: frozenset(_READ | {"kpis", "manager_login", "manager_logout"} | MANAGER_ACTIONS),
+    Role.AGENT: frozenset(_READ | {"device_status", "agent_login", "agent_logout"} | AGENT_ACTIONS),
 }
 
 # Stable error codes of the protocol layer with their texts, from the contract's one table.

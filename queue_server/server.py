@@ -25,7 +25,7 @@ from websockets.protocol import State
 
 from contract import requests as rq
 from contract.requests import ContractError, decode_request, request_type, show
-from queue_server import core, dispatch
+from queue_server import agents, core, dispatch
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
@@ -71,6 +71,7 @@ class Session:
         self.own: str | None = None
         self.staff: dict[int, str] = {}  # window -> staff logged in through this connection
         self.manager: str | None = None  # the manager (staff id) logged in on this connection
+        self.agent: str | None = None  # the 帮办代办员 (staff id) logged in on this connection
         self.pending = 0
         self.tokens = BURST
         self.stamp = time.monotonic()
@@ -413,6 +414,9 @@ class HallServer:
             return
         if isinstance(msg, rq.ManagerLogin):
             self.manager_login(session, msg)
+            return
+        if isinstance(msg, agents.AGENT_REQUESTS):
+            agents.route(self, session, msg)
             return
         actor = device.id
         if request_type(msg) in MANAGER_ACTIONS:

@@ -28,7 +28,7 @@ __all__ = ["PRIVATE_KINDS", "VIEWS", "View"]
 # Whose ticket it is, and the key to its phone page: for its issuing kiosk alone.
 _OWN_ONLY = frozenset({"token", "status_url"})
 _CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
-_STAFF_IDS = frozenset({"staff", "actor", "issuer", "owner"})
+_STAFF_IDS = frozenset({"staff", "actor", "issuer", "owner", "proxy"})  # proxy: a 代办 agent
 _MANAGERS_ONLY = frozenset({"followups"})  # the snapshot's 差评 work orders
 _CITIZEN_WORDS = frozenset({"note"})  # a 回访's or an outcome's note
 
@@ -109,4 +109,5 @@ VIEWS: dict[Role, View] = {
     Role.CLERK: STAFF,
     Role.BRIDGE: STAFF,
     Role.MANAGER: MANAGER,
+    Role.AGENT: STAFF,  # a 帮办代办员 sees staff ids, never citizens' hashes
 }

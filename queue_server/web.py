@@ -98,6 +98,11 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "language": ("English", "中文"),  # the toggle names the other language
     "large_text": ("大字", "Large text"),
     "where": ("办理地点：{where}", "Where: {where}"),
+    # 一件事: a bundle's steps on its ticket's page
+    "steps": ("办理步骤", "Steps"),
+    "step_done": ("已办", "done"),
+    "step_current": ("当前", "now"),
+    "step_to_come": ("待办", "to come"),
     "live": ("实时更新", "Live"),
     "reconnecting": ("连接中断，正在重新连接…", "Connection lost, reconnecting…"),
     "updated": ("更新于 {time}", "Updated {time}"),
@@ -236,7 +241,7 @@ class Web:
             )
         if not found.get("number"):
             return self.page(HTTPStatus.NOT_FOUND, "not_found.html")
-        texts = _texts("where", "live", "reconnecting", "updated", "not_found", "ended")
+        texts = _texts("where", "live", "reconnecting", "updated", "not_found", "ended", *_STEPS)
         return self.page(HTTPStatus.OK, "ticket.html", texts=texts, **found)
 
     async def board(self, rest: str, query: Query) -> Response:
@@ -318,6 +323,9 @@ def _query(query: str) -> Query:
     except ValueError:  # too many fields
         return {}
     return {k: v[0] for k, v in parsed.items()}
+
+
+_STEPS = ("steps", "step_done", "step_current", "step_to_come")
 
 
 def _texts(*keys: str) -> dict[str, tuple[str, str]]:
@@ -402,6 +410,20 @@ def _ticket_view(engine: Engine, token: str, now: float) -> dict[str, Any]:
         "detail": detail,
         "where_zh": ticket.get("location_zh") if where else "",
         "where_en": (ticket.get("location_en") or ticket.get("location_zh")) if where else "",
+        **_bundle_view(ticket),
+    }
+
+
+def _bundle_view(ticket: dict[str, Any]) -> dict[str, Any]:
+    """一件事: the bundle's name in place of the service's, and its steps (none: no bundle)."""
+    if not ticket.get("steps"):
+        return {"steps": []}
+    return {
+        "service_zh": ticket.get("bundle_name_zh") or "",
+        "service_en": ticket.get("bundle_name_en") or "",
+        "steps": [
+            {"zh": s["name_zh"], "en": s["name_en"], "state": s["state"]} for s in ticket["steps"]
+        ],
     }
 
 
@@ -419,7 +441,10 @@ def ticket_status(engine: Engine, token: str, now: float) -> dict[str, Any]:
     view = _ticket_view(engine, token, now)
     return {
         "type": "ticket_status",
-        "ticket": {k: ticket[k] for k in _PUBLIC_TICKET},
+        "ticket": {
+            **{k: ticket[k] for k in _PUBLIC_TICKET},
+            **{k: ticket[k] for k in _BUNDLE_TICKET if k in ticket},  # 一件事
+        },
         "ahead": pos["ahead"],
         "estimated_wait_s": pos["estimated_wait_s"],
         "open_windows": pos["open_windows"],
@@ -442,6 +467,7 @@ _PUBLIC_TICKET = (
     "issued_at",
     "called_at",
 )
+_BUNDLE_TICKET = ("bundle", "bundle_name_zh", "bundle_name_en", "step", "steps")
 
 
 def response(

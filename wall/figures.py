@@ -48,6 +48,7 @@ STATUS_HEALTH: dict[str, Health] = {
     "printer_unknown": Health.UNKNOWN,
     "out_of_service": Health.FAULT,
     "device_missing": Health.FAULT,
+    "recovered": Health.WARN,  # restarted by its watchdog: working, but look into it
 }
 _HEALTH_ORDER = (Health.FAULT, Health.OFFLINE, Health.WARN, Health.UNKNOWN, Health.OK)
 

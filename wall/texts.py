@@ -157,6 +157,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_bridge": ("评价器/呼叫器总线", "Evaluator/keypad bus"),
     "role_manager": ("管理大屏", "Manager's wall"),
     "role_announcer": ("语音播报", "Announcer"),
+    "role_agent": ("帮办代办终端", "Agent tablet"),
     "role_unknown": ("设备", "Device"),
     "health_ok": ("正常", "OK"),
     "health_offline": ("离线", "Offline"),
@@ -168,6 +169,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_printer_unknown": ("打印机状态未知", "Printer unknown"),
     "status_out_of_service": ("暂停使用", "Out of service"),
     "status_device_missing": ("外接设备未连接", "Device missing"),
+    "status_recovered": ("已自动重启恢复", "Restarted, working"),
     "last_seen": ("最后在线 {time}", "seen {time}"),
     "online_since": ("上线于 {time}", "since {time}"),
     # alerts

@@ -153,6 +153,8 @@ def render_ticket(
         out += _para(ticket.service_name_en, cols, encoding)
     if ticket.ticket_class in ("priority", "appointment"):
         out += BOLD_ON + _para(labels[ticket.ticket_class], cols, encoding) + BOLD_OFF
+    for step in ticket.steps:  # 一件事: the steps, one line each
+        out += _para(step, cols, encoding)
 
     if ticket.wait_text.strip():
         out += _para(ticket.wait_text, cols, encoding)

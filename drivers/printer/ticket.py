@@ -61,6 +61,8 @@ class PrintableTicket:
     #: The line about the wait in the hall's own wording (the same words the screen and the
     #: phone page use). Empty: the renderer words `ahead` and `estimated_wait_s` itself.
     wait_text: str = ""
+    #: 一件事: a bundle ticket's steps, one line each, worded ("1. 户籍办理（当前）").
+    steps: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.ticket_class not in TICKET_CLASSES:

@@ -62,6 +62,7 @@ def conditions(d: Directory, state: State, now: float, since: float = 0.0) -> di
     found += _waits(d, state, now)
     found += _quotas(d, state)
     found += _printers(state)
+    found += _recovered(state)
     found += _silent(d, state, now, since)
     found += _followups(d, state, now)
     return {cond.key: cond for cond in found}
@@ -130,6 +131,22 @@ def _printers(state: State) -> list[Condition]:
                 )
             )
     return found
+
+
+def _recovered(state: State) -> list[Condition]:
+    """A device its watchdog started again (a crash or a hang) while it still says so."""
+    return [
+        Condition(
+            f"recovered:{device}",
+            "device_recovered",
+            device,
+            "warning",
+            "device_recovered",
+            {"device": device},
+        )
+        for device, entry in sorted(state.devices.items())
+        if entry.get("status") == "recovered"
+    ]
 
 
 def _silent(d: Directory, state: State, now: float, since: float) -> list[Condition]:

@@ -38,6 +38,8 @@ __all__ = [
     "ResolveFollowup",
     "ResumeWindow",
     "StartDay",
+    "TakeBundle",
+    "TakeForCitizen",
     "TakeTicket",
     "Transfer",
     "VoidTicket",
@@ -292,6 +294,33 @@ class CheckAlerts:
     since: float = 0.0
 
 
+@dataclass(frozen=True)
+class TakeBundle:
+    """A kiosk issues one ticket for a 一件事 bundle (``request_id`` as in ``TakeTicket``)."""
+
+    bundle: str
+    request_id: str
+    ticket_class: TicketClass = TicketClass.NORMAL
+    citizen_hash: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class TakeForCitizen:
+    """帮办代办: an agent (staff id, PIN checked by the server) takes a ticket for a citizen.
+
+    Exactly one of ``service`` and ``bundle``; the citizen's hash is required.
+    """
+
+    agent: str
+    request_id: str
+    citizen_hash: str
+    service: str | None = None
+    bundle: str | None = None
+    ticket_class: TicketClass = TicketClass.NORMAL
+    token: str | None = None
+
+
 Command = (
     TakeTicket
     | VoidTicket
@@ -322,6 +351,8 @@ Command = (
     | PostNotice
     | AckAlert
     | CheckAlerts
+    | TakeBundle
+    | TakeForCitizen
 )
 
 COMMANDS: tuple[type[Command], ...] = (
@@ -354,4 +385,6 @@ COMMANDS: tuple[type[Command], ...] = (
     PostNotice,
     AckAlert,
     CheckAlerts,
+    TakeBundle,
+    TakeForCitizen,
 )

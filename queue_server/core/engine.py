@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import bundles as b
 from . import commands as c
 from . import handlers as h
 from .alerts import ack_alert, check_alerts, open_alerts
@@ -54,7 +55,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.CallNumber: h.call_number,
     c.Recall: h.recall,
     c.NoShow: h.no_show,
-    c.Finish: h.finish,
+    c.Finish: b.finish,
     c.Transfer: h.transfer,
     c.Park: h.park,
     c.CallParked: h.call_parked,
@@ -73,6 +74,8 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.PostNotice: post_notice,
     c.AckAlert: ack_alert,
     c.CheckAlerts: check_alerts,
+    c.TakeBundle: b.take_bundle,
+    c.TakeForCitizen: b.take_for_citizen,
 }
 
 

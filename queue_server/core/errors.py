@@ -11,10 +11,10 @@ Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able 
 
     DomainError
     ├── NotFound                unknown_service, unknown_window, unknown_ticket, unknown_staff,
-    │                           unknown_followup, unknown_alert
-    ├── NotAllowed              not_manager (a staff member without the manager role)
+    │                           unknown_followup, unknown_alert, unknown_bundle
+    ├── NotAllowed              not_manager, not_agent (a staff member without the role)
     ├── ServiceUnavailable      service_closed, quota_reached, class_not_allowed,
-    │                           already_holding
+    │                           already_holding, citizen_required
     ├── WindowStateError        window_closed, window_paused, window_busy, window_idle,
     │                           already_open, not_serving_service, staff_busy_elsewhere
     ├── TicketStateError        queue_empty, ticket_not_waiting, ticket_not_parked
@@ -112,10 +112,13 @@ _CLASSES: dict[str, type[DomainError]] = {
             "unknown_staff",
             "unknown_followup",
             "unknown_alert",
+            "unknown_bundle",
         ),
         NotFound,
     ),
     "not_manager": NotAllowed,
+    "not_agent": NotAllowed,
+    "citizen_required": ServiceUnavailable,
     **dict.fromkeys(
         ("service_closed", "quota_reached", "class_not_allowed", "already_holding"),
         ServiceUnavailable,

@@ -34,6 +34,7 @@ __all__ = [
     "close_window",
     "day_start_events",
     "finish",
+    "issued_reply",
     "mark_presence",
     "no_show",
     "open_window",
@@ -226,6 +227,9 @@ def _issued_reply(ctx: Context, ticket_id: str) -> Callable[[], dict[str, Any]]:
         return {"ticket": ticket}
 
     return reply
+
+
+issued_reply = _issued_reply  # the same reply for the other ways of issuing (一件事, 代办)
 
 
 def void_ticket(ctx: Context, cmd: c.VoidTicket) -> Decision:

@@ -51,6 +51,7 @@ class Role(StrEnum):
     DISPLAY = "display"
     BRIDGE = "bridge"
     MANAGER = "manager"
+    AGENT = "agent"  # a 帮办代办员's tablet: takes tickets on behalf of citizens
 
 
 class RatingLevel(IntEnum):
@@ -96,6 +97,17 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Bundle:
+    """一件事: services a citizen does in one visit, on one ticket, served in this order."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    prefix: str  # its tickets' prefix (the first service's when the file names none)
+    services: tuple[str, ...]  # the steps' service codes, in order
+
+
+@dataclass(frozen=True)
 class Window:
     """A window (窗口); comprehensive windows serve many services, each with a weight."""
 
@@ -109,6 +121,7 @@ class StaffRole(StrEnum):
 
     CLERK = "clerk"
     MANAGER = "manager"
+    AGENT = "agent"  # 帮办代办员: takes and holds tickets on behalf of citizens
 
 
 @dataclass(frozen=True)
@@ -248,6 +261,7 @@ class Hall:
     id: str = "hall"  # the hall's id among a city's halls: every stored event carries it
     zones: tuple[Zone, ...] = ()  # board zones; none: every board shows every window
     alerts: AlertPolicy = field(default_factory=AlertPolicy)
+    bundles: tuple[Bundle, ...] = ()  # 一件事一次办
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)

@@ -13,7 +13,9 @@ day_started             previous (the day before, or None)
 ticket_expired          ticket, number, was (its state), window
 ticket_issued           ticket, number, prefix, sequence, order, service, class, request_id
                         (scoped to the issuing device, the event's actor), citizen_hash,
-                        appointment_code, ahead, estimated_wait_s, token (for the phone page)
+                        appointment_code, ahead, estimated_wait_s, token (for the phone page),
+                        bundle and steps (一件事: its code and service codes; absent: one
+                        service), proxy (帮办代办: the agent's staff id; absent: none)
 ticket_voided           ticket, number, service, reason
 window_opened           window, staff, staff_name (shown on boards, which get no staff ids)
 window_closed           window, staff, moved_to (the window the clerk moved to, or absent)
@@ -23,6 +25,9 @@ ticket_called           ticket, number, window, staff, service, reason (dict), r
 ticket_no_show          ticket, number, window, service
 ticket_finished         ticket, number, window, staff, service, duration_s
 ticket_transferred      ticket, number, window, from_service, to_service, to_window
+ticket_step_done        ticket, number, window, staff, service, step (its index), next_service,
+                        duration_s, stay (一件事: the next step is served at the same window;
+                        else the ticket waits for it, keeping its issue time)
 ticket_parked           ticket, number, window, service
 rating_invited          ticket, number, window
 rating_recorded         ticket, number, service, window, staff, score, level, bad, source,
@@ -115,6 +120,10 @@ class Ticket:
     rating: int | None = None  # 办后再评
     rating_during: int | None = None  # 边办边评
     followup_deadline: str | None = None
+    bundle: str | None = None  # 一件事: the bundle's code
+    steps: tuple[str, ...] = ()  # 一件事: its services in order; ``service`` is steps[step]
+    step: int = 0
+    proxy: str | None = None  # 帮办代办: the agent (staff id) who took it for the citizen
 
 
 @dataclass
@@ -295,6 +304,9 @@ def _ticket_issued(state: State, e: Event) -> None:
         token=e.get("token"),
         ahead=e["ahead"],
         estimated_wait_s=e["estimated_wait_s"],
+        bundle=e.get("bundle"),
+        steps=tuple(e.get("steps") or ()),
+        proxy=e.get("proxy"),
     )
     state.tickets[t.id] = t
     prefix = e["prefix"]
@@ -397,6 +409,24 @@ def _ticket_transferred(state: State, e: Event) -> None:
     t.target_window = e.get("to_window")
     t.called_at = None
     t.transfers += 1
+
+
+def _ticket_step_done(state: State, e: Event) -> None:
+    """一件事: a step is done; the next one is served here, or waits by the issue time."""
+    t = state.tickets[e["ticket"]]
+    status = state.window(e["window"])
+    duration = float(e["duration_s"])
+    _keep_recent(state.durations.setdefault(t.service, []), duration)
+    _keep_recent(status.durations, duration)
+    t.step = e["step"] + 1
+    t.service = e["next_service"]
+    if e["stay"]:
+        t.called_at = e["at"]
+        return
+    _leave_window(state, t)
+    t.state = TicketState.WAITING
+    t.called_at = None
+    t.target_window = None
 
 
 def _ticket_parked(state: State, e: Event) -> None:
@@ -558,6 +588,7 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "ticket_finished": _ticket_finished,
     "ticket_transferred": _ticket_transferred,
     "ticket_parked": _ticket_parked,
+    "ticket_step_done": _ticket_step_done,
     "rating_invited": _rating_invited,
     "rating_recorded": _rating_recorded,
     "rating_rejected": _rating_rejected,

@@ -10,6 +10,7 @@ from typing import Any
 
 from .days import is_open
 from .model import CallPolicy, Hall, Service, TicketClass, TicketState, Window, WindowState
+from .opening import opens_at
 from .policy import queue_order
 from .state import Followup, State, Ticket
 
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_SERVICE_S",
     "Directory",
     "ahead_of",
+    "bundle_fields",
     "estimated_wait",
     "followup_dict",
     "followups_shown",
@@ -37,6 +39,7 @@ class Directory:
         self.services = {s.code: s for s in hall.services}
         self.windows = {w.number: w for w in hall.windows}
         self.staff = {s.id: s for s in hall.staff}
+        self.bundles = {b.code: b for b in hall.bundles}
         self.public_base = hall.public_url.rstrip("/")
 
     def windows_serving(self, service: str) -> list[Window]:
@@ -71,7 +74,45 @@ def ticket_dict(d: Directory, t: Ticket) -> dict[str, Any]:
         "rating_during": t.rating_during,
         "calls": t.calls,
         "reason": t.reason,
+        **bundle_fields(d, t),
     }
+
+
+def bundle_fields(d: Directory, t: Ticket) -> dict[str, Any]:
+    """一件事 and 帮办代办 keys of a ticket: none for a plain ticket.
+
+    ``steps``: each step's service, names and ``state`` (done, current, to_come); ``proxy``:
+    the agent's staff id (a private field, left out of public views).
+    """
+    found: dict[str, Any] = {}
+    if t.bundle:
+        bundle = d.bundles.get(t.bundle)
+        found["bundle"] = t.bundle
+        found["bundle_name_zh"] = bundle.name_zh if bundle else t.bundle
+        found["bundle_name_en"] = bundle.name_en if bundle else t.bundle
+        found["step"] = t.step
+        finished = t.state is TicketState.DONE
+        steps = []
+        for index, code in enumerate(t.steps):
+            service = d.services.get(code)
+            if index < t.step or finished:
+                step_state = "done"
+            elif index == t.step:
+                step_state = "current"
+            else:
+                step_state = "to_come"
+            steps.append(
+                {
+                    "service": code,
+                    "name_zh": service.name_zh if service else code,
+                    "name_en": service.name_en if service else code,
+                    "state": step_state,
+                }
+            )
+        found["steps"] = steps
+    if t.proxy:
+        found["proxy"] = t.proxy
+    return found
 
 
 def mean_duration(d: Directory, state: State, service: str) -> float:
@@ -276,6 +317,7 @@ def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str
         "appointments": s.appointments,
         "open_windows": open_windows(d, state, s.code),
         "estimated_wait_s": round(untargeted * mean_duration(d, state, s.code) / open_count),
+        "opens_at": opens_at(s, now, d.hall.policy.timezone),  # closed by its hours: next start
     }
 
 
@@ -327,4 +369,26 @@ def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
         "notice": dict(state.notice) if state.notice else None,
         "followups": [followup_dict(f) for f in followups_shown(state)],
         "recent_calls": [dict(c) for c in state.recent_calls],
+        **bundles_part(d, state, now),
     }
+
+
+def bundles_part(d: Directory, state: State, now: float) -> dict[str, Any]:
+    """The snapshot's ``bundles`` (一件事), only in a hall that has some: each bundle is open
+    while its first step's service takes tickets."""
+    if not d.hall.bundles:
+        return {}
+    bundles = []
+    for b in d.hall.bundles:
+        first = d.services.get(b.services[0])
+        bundles.append(
+            {
+                "code": b.code,
+                "name_zh": b.name_zh,
+                "name_en": b.name_en,
+                "prefix": b.prefix,
+                "services": list(b.services),
+                "open": first is not None and closed_reason(d, state, first, now) is None,
+            }
+        )
+    return {"bundles": bundles}

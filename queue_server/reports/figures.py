@@ -25,6 +25,13 @@ How each figure is counted (the reports' documentation repeats it):
 - Per hour: every figure of a ticket goes to the local hour (hall's timezone) it was issued,
   so "9" reads "the citizens who came between 9 and 10". ``calls_by_hour`` counts calls (first
   calls and recalls) in the hour they were made.
+- 一件事 (``bundles``): a bundle's ticket is counted once (``issued``, ``completed`` when its
+  last step is finished, ``no_show``, ``expired``) and each of its steps by its service
+  (``steps``: the steps finished, ``ticket_step_done`` and the last ``ticket_finished``). In
+  the service, window and clerk figures a step finished is a ticket served there (with its
+  service time); in the total, hour and day figures the ticket is served once, at its last
+  step, so the services' ``served`` add up to more than the total's.
+- 帮办代办 (``proxy``): tickets an agent took for a citizen, in all and by agent (staff id).
 - A ticket belongs to the business day it was issued: with a range, an event about a ticket
   issued outside it (or before the tally started) is not counted (see :attr:`Tally.unmatched`).
 """
@@ -44,7 +51,15 @@ import msgspec
 
 from contract.records import Figures, Kpis
 
-__all__ = ["LEVELS", "SATISFIED_SCORES", "Breakdown", "Tally", "median", "percentile"]
+__all__ = [
+    "LEVELS",
+    "SATISFIED_SCORES",
+    "Breakdown",
+    "BundleFigures",
+    "Tally",
+    "median",
+    "percentile",
+]
 
 Event = Mapping[str, Any]
 
@@ -110,6 +125,39 @@ class _Group:
         )
 
 
+@dataclass(frozen=True)
+class BundleFigures:
+    """一件事: the bundle's tickets counted once, and its steps finished by service."""
+
+    issued: int = 0
+    completed: int = 0  # every step finished
+    no_show: int = 0
+    expired: int = 0
+    steps: dict[str, int] = field(default_factory=dict)  # service → steps finished
+
+    @property
+    def steps_done(self) -> int:
+        return sum(self.steps.values())
+
+
+@dataclass
+class _Bundle:
+    issued: int = 0
+    completed: int = 0
+    no_show: int = 0
+    expired: int = 0
+    steps: dict[str, int] = field(default_factory=dict)
+
+    def figures(self) -> BundleFigures:
+        return BundleFigures(
+            self.issued,
+            self.completed,
+            self.no_show,
+            self.expired,
+            dict(sorted(self.steps.items())),
+        )
+
+
 @dataclass
 class _Ticket:
     """What the tally remembers of a ticket it saw issued."""
@@ -122,6 +170,7 @@ class _Ticket:
     called_at: float | None = None  # the current window's call
     staff: str | None = None
     waiting: bool = True
+    bundle: str | None = None  # 一件事
 
 
 @dataclass(frozen=True)
@@ -143,6 +192,9 @@ class Breakdown:
     waiting_series: dict[str, tuple[tuple[float, int], ...]]  # last day: service → (at, waiting)
     # Over the days: service → (minute of the local day, average waiting then), every half hour.
     waiting_profile: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    bundles: dict[str, BundleFigures] = field(default_factory=dict)  # 一件事, by bundle code
+    proxy: int = 0  # 帮办代办: tickets taken by an agent for a citizen
+    proxy_by_agent: dict[str, int] = field(default_factory=dict)  # agent staff id → tickets
 
 
 class Tally:
@@ -190,6 +242,8 @@ class Tally:
         self._series_day: str | None = None
         self._profile: dict[str, dict[int, float]] = {}  # service → slot → sum over days
         self._profile_days = 0
+        self._bundles: dict[str, _Bundle] = {}
+        self._proxy: dict[str, int] = {}
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -295,6 +349,12 @@ class Tally:
         for g in self._groups(t, t.service, None, None):
             g.issued += 1
         self._set_waiting(t.service, e["ticket"], at, at)
+        if e.get("bundle"):
+            t.bundle = str(e["bundle"])
+            self._bundles.setdefault(t.bundle, _Bundle()).issued += 1
+        if e.get("proxy"):
+            agent = str(e["proxy"])
+            self._proxy[agent] = self._proxy.get(agent, 0) + 1
 
     def _voided(self, e: Event, t: _Ticket) -> None:
         for g in self._groups(t, t.service, None, None):
@@ -306,6 +366,8 @@ class Tally:
         for g in self._groups(t, t.service, None, None):
             g.expired += 1
         t.waiting = False
+        if t.bundle is not None:
+            self._bundles.setdefault(t.bundle, _Bundle()).expired += 1
         # Expiry happens as the next day starts: not a point of that day's waiting curve.
         self._set_waiting(t.service, e["ticket"], None, float(e["at"]), plot=False)
 
@@ -338,11 +400,44 @@ class Tally:
             g.served += 1
             g.services.append(duration)
         t.called_at = None
+        if t.bundle is not None:
+            bundle = self._bundles.setdefault(t.bundle, _Bundle())
+            bundle.completed += 1
+            self._step(bundle, e.get("service") or t.service)
+
+    def _step_done(self, e: Event, t: _Ticket) -> None:
+        """一件事: a step finished is served by its service, window and clerk (not the total)."""
+        at = float(e["at"])
+        duration = at - t.called_at if t.called_at is not None else float(e["duration_s"])
+        staff = e.get("staff") or t.staff
+        service = e.get("service") or t.service
+        groups = [self._services.setdefault(service, _Group())]
+        groups.append(self._windows.setdefault(int(e["window"]), _Group()))
+        if staff is not None:
+            groups.append(self._staff.setdefault(staff, _Group()))
+        for g in groups:
+            g.served += 1
+            g.services.append(duration)
+        if t.bundle is not None:
+            self._step(self._bundles.setdefault(t.bundle, _Bundle()), service)
+        t.service = str(e["next_service"])
+        if e.get("stay"):
+            t.called_at = at
+        else:
+            t.called_at = None
+            t.waiting = True
+            self._set_waiting(t.service, e["ticket"], t.issued_at, at)
+
+    @staticmethod
+    def _step(bundle: _Bundle, service: str) -> None:
+        bundle.steps[service] = bundle.steps.get(service, 0) + 1
 
     def _no_show(self, e: Event, t: _Ticket) -> None:
         for g in self._groups(t, e.get("service") or t.service, e.get("window"), t.staff):
             g.no_show += 1
         t.called_at = None
+        if t.bundle is not None:
+            self._bundles.setdefault(t.bundle, _Bundle()).no_show += 1
 
     def _transferred(self, e: Event, t: _Ticket) -> None:
         for g in self._groups(t, e.get("from_service") or t.service, e.get("window"), t.staff):
@@ -424,6 +519,9 @@ class Tally:
             hall_aspects={k: g.figures() for k, g in sorted(self._aspects.items())},
             waiting_series={k: tuple(v) for k, v in sorted(self._series.items())},
             waiting_profile=self._waiting_profile(),
+            bundles={k: b.figures() for k, b in sorted(self._bundles.items())},
+            proxy=sum(self._proxy.values()),
+            proxy_by_agent=dict(sorted(self._proxy.items())),
         )
 
     def waiting(self, service: str | None = None) -> int:
@@ -470,5 +568,6 @@ _TICKET_HANDLERS: dict[str, Callable[[Tally, Event, _Ticket], None]] = {
     "ticket_no_show": Tally._no_show,
     "ticket_transferred": Tally._transferred,
     "ticket_parked": Tally._parked,
+    "ticket_step_done": Tally._step_done,
     "rating_recorded": Tally._rated,
 }

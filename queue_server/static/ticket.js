@@ -79,8 +79,10 @@
     const main = document.getElementById("ticket");
     main.className = "ticket state-" + ticket.state;
     document.getElementById("number").textContent = ticket.number;
-    T.setPair(document.getElementById("service"),
-      [ticket.service_name_zh || ticket.service, ticket.service_name_en || ticket.service]);
+    T.setPair(document.getElementById("service"), ticket.bundle_name_zh
+      ? [ticket.bundle_name_zh, ticket.bundle_name_en || ticket.bundle_name_zh]
+      : [ticket.service_name_zh || ticket.service, ticket.service_name_en || ticket.service]);
+    drawSteps(ticket.steps || []);
     T.setPair(document.getElementById("headline"), reply.headline);
     const detail = document.getElementById("detail");
     T.setPair(detail, reply.detail);
@@ -105,6 +107,25 @@
       live.stop();
     }
     drawStatus();
+  }
+
+  /* 一件事: each step of the bundle, done, being served now or to come. */
+  function drawSteps(steps) {
+    const list = document.getElementById("steps");
+    list.hidden = steps.length === 0;
+    list.replaceChildren(...steps.map((step) => {
+      const item = document.createElement("li");
+      item.className = "step-" + step.state;
+      const mark = texts["step_" + step.state] || ["", ""];
+      const zh = document.createElement("span");
+      zh.className = "zh";
+      zh.textContent = step.name_zh + "（" + mark[0] + "）";
+      const en = document.createElement("span");
+      en.className = "en";
+      en.textContent = step.name_en + " (" + mark[1] + ")";
+      item.append(zh, en);
+      return item;
+    }));
   }
 
   function notFound() {

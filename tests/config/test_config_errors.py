@@ -373,7 +373,7 @@ BAD = [
         {49: 'role = "printer"'},
         "devices[0].role",
         49,
-        'must be "kiosk", "clerk", "display", "bridge" or "manager", got "printer"',
+        'must be "kiosk", "clerk", "display", "bridge", "manager" or "agent", got "printer"',
     ),
     (
         "unknown-device-window",

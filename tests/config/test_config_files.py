@@ -10,7 +10,7 @@ import pytest
 from hallkit import must
 
 from queue_server.config import load_hall
-from queue_server.core.model import OpeningPeriod, Role
+from queue_server.core.model import OpeningPeriod, Role, StaffRole
 from queue_server.pins import verify_pin
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
@@ -31,8 +31,11 @@ def test_shipped_hall_has_the_promised_size(path: Path) -> None:
     hall = load_hall(path)
     assert len(hall.services) == 14
     assert len(hall.windows) == 15
-    assert len(hall.staff) == 16
-    assert len(hall.devices) == 2 + 15 + 2 + 1 + 1
+    agents = [s for s in hall.staff if StaffRole.AGENT in s.roles]  # 帮办代办 (the demo's)
+    assert len(hall.staff) == 16 + len(agents)
+    tablets = [d for d in hall.devices if d.role is Role.AGENT]
+    assert len(hall.devices) == 2 + 15 + 2 + 1 + 1 + len(tablets)
+    assert bool(agents) == bool(tablets)
     assert len({d.token for d in hall.devices}) == len(hall.devices)
     clerks = {d.window for d in hall.devices if d.role is Role.CLERK}
     assert clerks == {w.number for w in hall.windows}
@@ -91,3 +94,14 @@ def test_example_hall_has_opening_hours_lunch_service_and_quotas() -> None:
     assert all(s.hours for s in hall.services)
     assert must(hall.service("GCJS")).priority is False
     assert must(hall.service("JJ")).appointments is False
+
+
+def test_the_demo_hall_has_one_visit_bundles_and_an_agent() -> None:
+    """一件事: 新生儿出生 passed from the 户籍 windows on; 残疾人服务 at one window (8 or 10)."""
+    hall = load_hall(DEMO)
+    birth, disabled = hall.bundles
+    assert (birth.code, birth.prefix, birth.services) == ("BIRTH", "X", ("HJ", "YB", "SB"))
+    assert not any(set(birth.services) <= set(w.services) for w in hall.windows)
+    whole = [w.number for w in hall.windows if set(disabled.services) <= set(w.services)]
+    assert whole == [8, 10]
+    assert [s.id for s in hall.staff if StaffRole.AGENT in s.roles] == ["2001"]

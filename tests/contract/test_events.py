@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import msgspec
-from hallkit import make_hall
+from hallkit import bundle_hall
 
 from contract.events import (
     EVENT_TYPES,
@@ -24,7 +24,7 @@ T0 = 1795312800.0  # a weekday morning in Asia/Shanghai
 
 
 def every_kind_of_event() -> list[dict[str, object]]:
-    hall = make_hall()
+    hall = bundle_hall()
     every_moment = replace(hall.ratings, moments=frozenset(RatingMoment))
     engine = core.Engine(replace(hall, ratings=every_moment))
     events: list[dict[str, object]] = []
@@ -76,6 +76,11 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.ReportDeviceStatus("kiosk-1", "kiosk", "ok"), "kiosk-1")
     run(core.CheckAlerts(), "system")  # acknowledged and gone: cleared
     run(core.ManagerLogOut("manager-1", "s4"), "s4")
+    run(core.TakeBundle("BIRTH", "r7"))  # 一件事: 户籍 at window 4, then 社保 and 医保
+    run(core.OpenWindow(4, "s2"), "s2")
+    run(core.CallNext(4), "s2")
+    run(core.Finish(4), "s2")  # a step done: it waits for 社保
+    run(core.TakeForCitizen("s5", "r8", "c" * 8, service="SB"), "agent-1")  # 帮办代办
     run(core.TakeTicket("SB", "r6"), after=86400)  # the next day: leftovers expire
     events.append(
         {

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from hallkit import make_hall, running
+from hallkit import bundle_hall, running
 
 from contract.events import TicketCalled, UnknownEvent
 from contract.hall import RECENT_CALLS, Change, HallModel
@@ -666,7 +666,7 @@ def comparable(snapshot: Snapshot) -> Snapshot:
 
 def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
     """A pure engine's day: per command, its events and the snapshot right after."""
-    engine = core.Engine(make_hall())
+    engine = core.Engine(bundle_hall())
     now = T0
     steps: list[tuple[list[dict[str, Any]], dict[str, Any]]] = [([], engine.snapshot(now))]
 
@@ -711,6 +711,14 @@ def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
     run(core.Finish(1), "s1")
     run(core.CloseWindow(2), "s2")
     run(core.OpenWindow(2, "s1"), "s1")  # s1 moves from window 1 to 2
+    run(core.TakeBundle("BIRTH", "r20", token="tok" + "b" * 19))  # 一件事: 户籍, 社保, 医保
+    run(core.TakeForCitizen("s5", "p1", "c" * 8, service="SB"), "agent-1")  # 帮办代办
+    run(core.OpenWindow(4, "s4"), "s4")
+    run(core.CallNumber(4, "X001"), "s4")
+    run(core.Finish(4), "s4")  # 户籍 done: it waits for 社保
+    run(core.CallNumber(2, "X001"), "s1")
+    run(core.Finish(2), "s1")  # 社保 done: 医保 at the same window
+    run(core.Finish(2), "s1")  # the last step
     run(core.TakeTicket("SB", "r8"), after=86400)  # the next day: leftovers expire
     run(core.OpenWindow(1, "s2"), "s2")
     run(core.CallNext(2), "s1")

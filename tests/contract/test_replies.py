@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hallkit import PINS, running
+from hallkit import AGENT, AGENT_PIN, PINS, bundle_hall, running
 from websockets.asyncio.client import connect
 
 from contract.replies import (
@@ -37,7 +37,7 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             return keep(dict(exc.reply))
 
     async def body() -> None:
-        async with running(tmp_path) as hall:
+        async with running(tmp_path, bundle_hall()) as hall:
             kiosk, clerk = await hall.client("kiosk-1"), await hall.client("clerk-1")
             bridge, manager = await hall.client("bridge-1"), await hall.client("manager-1")
             for client in (kiosk, clerk, bridge, manager):
@@ -69,6 +69,14 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             spare = (await ask(kiosk, "take_ticket", service="YB", request_id="r3"))["ticket"]
             await ask(kiosk, "void_ticket", ticket=spare["id"], reason="printer_paper_out")
             await ask(manager, "kpis")
+            await ask(kiosk, "take_bundle", bundle="BIRTH", request_id="r4")
+            agent = await hall.client("agent-1")
+            await ask(agent, "agent_login", staff=AGENT, pin=AGENT_PIN)
+            await ask(
+                agent, "take_for_citizen", request_id="p1", citizen_hash="c" * 8, service="HJ"
+            )
+            await ask(agent, "agent_tickets")
+            await ask(agent, "agent_logout")
             await ask(manager, "manager_login", staff="s4", pin=PINS["s4"])
             await ask(manager, "manage_window", window=1, action="pause", reason="meeting")
             await ask(manager, "manage_window", window=1, action="resume")

@@ -123,6 +123,7 @@ def test_snapshot_services(run: Clerk) -> None:
         "appointments": True,
         "open_windows": 1,
         "estimated_wait_s": 900,
+        "opens_at": None,  # open now
     }
     assert (services["tax"]["open"], services["tax"]["waiting"]) == (True, 0)
     assert services["social"]["waiting"] == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hallkit import bundle_hall
 from kioskkit import (
     HallThread,
     KioskRig,
@@ -24,13 +25,14 @@ from drivers.printer.fake import FakePrinter
 def hall_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HallThread]:
     """The server; `@pytest.mark.parametrize("hall_server", ["rich"], indirect=True)` gives
     the richer hall, `["demo"]` the demonstration hall, `["english"]` English categories,
-    `["office_hours"]` 社保 open 09:00–17:00 only."""
+    `["office_hours"]` 社保 open 09:00–17:00 only, `["bundles"]` a 一件事 bundle."""
     param = getattr(request, "param", None)
     halls = {
         "rich": rich_hall,
         "demo": demo_hall,
         "english": english_hall,
         "office_hours": office_hours_hall,
+        "bundles": bundle_hall,  # 一件事: BIRTH (户籍, 社保, 医保)
     }
     hall = halls[param]() if param else None
     server = HallThread(tmp_path, hall)

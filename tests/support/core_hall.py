@@ -7,11 +7,13 @@ Monday 2026-11-23 09:30 in Shanghai is ``T0``; the business day starts at 06:00.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from queue_server.core import Command, Engine, Result
 from queue_server.core.model import (
+    Bundle,
     CallPolicy,
     Hall,
     OpeningPeriod,
@@ -19,6 +21,7 @@ from queue_server.core.model import (
     RatingPolicy,
     Service,
     Staff,
+    StaffRole,
     Window,
 )
 
@@ -90,6 +93,14 @@ HALL = Hall(
         moments=frozenset({RatingMoment.BEFORE, RatingMoment.DURING, RatingMoment.AFTER}),
     ),
 )
+
+
+# 一件事: BIRTH passes from window to window (no window serves all three); MOVE is served at
+# window 1, which serves both its services. ``a1`` is a 帮办代办员.
+BIRTH = Bundle("birth", "新生儿出生一件事", "Newborn", "N", ("tax", "social", "licence"))
+MOVE = Bundle("move", "迁居一件事", "Moving house", "B", ("social", "tax"))
+AGENT = Staff("a1", "赵六", "scrypt$00$00", frozenset({StaffRole.AGENT}))
+BUNDLE_HALL = replace(HALL, bundles=(BIRTH, MOVE), staff=(*HALL.staff, AGENT))
 
 
 class Clerk:

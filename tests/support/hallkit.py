@@ -9,12 +9,13 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from queue_server.client import HallClient
 from queue_server.core.model import (
+    Bundle,
     CallPolicy,
     Device,
     Hall,
@@ -79,6 +80,21 @@ def make_hall() -> Hall:
             resolve_days=3,
             moments=frozenset({RatingMoment.BEFORE, RatingMoment.DURING, RatingMoment.AFTER}),
         ),
+    )
+
+
+AGENT, AGENT_PIN = "s5", "1005"  # a 帮办代办员 in `bundle_hall`
+BIRTH = Bundle("BIRTH", "新生儿出生一件事", "Newborn: one visit", "X", ("HJ", "SB", "YB"))
+
+
+def bundle_hall() -> Hall:
+    """`make_hall` with a 一件事 bundle (户籍 at window 4 or 3, then 社保 and 医保 at a window
+    that serves both), a 帮办代办员 ``s5`` and an agent device ``agent-1``."""
+    hall = make_hall()
+    agent = Staff(AGENT, "帮办员", hash_pin(AGENT_PIN), frozenset({StaffRole.AGENT}))
+    device = Device("agent-1", Role.AGENT, "agent-token-0001-abcdef")
+    return replace(
+        hall, bundles=(BIRTH,), staff=(*hall.staff, agent), devices=(*hall.devices, device)
     )
 
 

@@ -260,3 +260,19 @@ def test_healthy_devices_of_a_role_are_one_line() -> None:
     shown, grouped = fig.group_healthy(rows, 3)
     assert [r.device for r in shown] == ["clerk-3", "kiosk-1"]
     assert grouped == {"clerk": 3}
+
+
+def test_a_station_kiosk_its_watchdog_restarted_stands_out_among_healthy_kiosks() -> None:
+    """24小时便民服务站: "recovered" is amber, shown on its own line, worded for the manager."""
+    devices = [
+        *(
+            {"device": f"kiosk-{n}", "role": "kiosk", "status": "ok", "online": True}
+            for n in (1, 2, 3)
+        ),
+        {"device": "station-1", "role": "kiosk", "status": "recovered", "online": True},
+    ]
+    rows = fig.device_rows(model(devices=devices))
+    assert (rows[0].device, rows[0].health) == ("station-1", fig.Health.WARN)
+    shown, grouped = fig.group_healthy(rows, 3)
+    assert [r.device for r in shown] == ["station-1"] and grouped == {"kiosk": 3}
+    assert Texts("zh")("status_recovered") == "已自动重启恢复"
