@@ -17,6 +17,7 @@ __all__ = [
     "CallNumber",
     "CallParked",
     "CheckAlerts",
+    "CheckIn",
     "CloseWindow",
     "Command",
     "ContactFollowup",
@@ -38,6 +39,7 @@ __all__ = [
     "ResolveFollowup",
     "ResumeWindow",
     "StartDay",
+    "TakeRemote",
     "TakeTicket",
     "Transfer",
     "VoidTicket",
@@ -282,6 +284,31 @@ class AckAlert:
 
 
 @dataclass(frozen=True)
+class TakeRemote:
+    """远程取号 from the phone page; the server hashed the citizen's phone with the hall secret.
+
+    ``phone_check`` is the keyed hash of the ticket and the phone's last four digits, which a
+    kiosk check-in must match; ``token`` keys the ticket's phone page (made by the server).
+    """
+
+    service: str
+    request_id: str
+    citizen_hash: str
+    phone_check: str
+    token: str
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A remote ticket checks in at the hall: ``via`` the door QR, or a ``kiosk`` with
+    ``proof`` (the keyed hash of the ticket and the phone digits typed there)."""
+
+    number: str
+    via: str  # "door" or "kiosk"
+    proof: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckAlerts:
     """Raise the alerts whose condition holds now; forget acknowledged ones that cleared.
 
@@ -322,6 +349,8 @@ Command = (
     | PostNotice
     | AckAlert
     | CheckAlerts
+    | TakeRemote
+    | CheckIn
 )
 
 COMMANDS: tuple[type[Command], ...] = (
@@ -354,4 +383,6 @@ COMMANDS: tuple[type[Command], ...] = (
     PostNotice,
     AckAlert,
     CheckAlerts,
+    TakeRemote,
+    CheckIn,
 )

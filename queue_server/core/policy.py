@@ -60,12 +60,15 @@ def reason(
 
 
 def candidates(window: Window, waiting: Iterable[Ticket]) -> list[Ticket]:
-    """Waiting tickets this window may call by the policy."""
+    """Waiting tickets this window may call by the policy (a remote ticket once checked in)."""
     return [
         t
         for t in waiting
-        if t.target_window == window.number
-        or (t.target_window is None and t.service in window.services)
+        if not t.awaiting_checkin
+        and (
+            t.target_window == window.number
+            or (t.target_window is None and t.service in window.services)
+        )
     ]
 
 
