@@ -35,6 +35,23 @@ class TicketExpired(Event, tag="ticket_expired", frozen=True):
     number: str
     was: str
     window: int | None = None
+    reason: str | None = None  # "checkin_late": a remote ticket not checked in in time
+
+
+class TicketHeld(Event, tag="ticket_held", frozen=True):
+    """A remote ticket near the front has not checked in: skipped until it does."""
+
+    ticket: str
+    number: str
+    service: str
+    deadline: float
+
+
+class TicketCheckedIn(Event, tag="ticket_checked_in", frozen=True):
+    ticket: str
+    number: str
+    service: str
+    via: str  # "door" or "kiosk"
 
 
 class TicketIssued(Event, tag="ticket_issued", frozen=True):
@@ -51,6 +68,8 @@ class TicketIssued(Event, tag="ticket_issued", frozen=True):
     citizen_hash: str | None = None
     appointment_code: str | None = None
     token: str | None = None
+    remote: bool = False  # 远程取号
+    phone_check: str | None = None
 
 
 class TicketVoided(Event, tag="ticket_voided", frozen=True):
@@ -286,6 +305,8 @@ class UnknownEvent(msgspec.Struct, frozen=True):
 AnyEvent = (
     DayStarted
     | TicketExpired
+    | TicketHeld
+    | TicketCheckedIn
     | TicketIssued
     | TicketVoided
     | WindowOpened
@@ -322,6 +343,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         DayStarted,
         TicketExpired,
+        TicketHeld,
+        TicketCheckedIn,
         TicketIssued,
         TicketVoided,
         WindowOpened,

@@ -459,6 +459,7 @@ class HallModel:
                 token=e.token,
                 # who issued it: hidden from exactly the views that lose request ids
                 issuer=e.actor if e.request_id is not None else None,
+                remote=e.remote,
             )
             self._count(e.service, touched, issued=+1)
             self._put(None, self._named(t, e.service), touched)
@@ -517,6 +518,13 @@ class HallModel:
             after = _as(before, TicketState.PARKED, window=e.window)
             self._put(self.tickets.get(e.ticket), after, touched)
             self._park(e.window, after, touched)
+        elif isinstance(e, ev.TicketHeld | ev.TicketCheckedIn):  # 远程取号
+            before = self._known(e.ticket, e.number, e.service)
+            if isinstance(e, ev.TicketHeld):
+                after = msgspec.structs.replace(before, checkin_deadline=e.deadline)
+            else:
+                after = msgspec.structs.replace(before, checked_in_at=e.at)
+            self._put(self.tickets.get(e.ticket), after, touched)
         elif isinstance(e, ev.TicketExpired):
             before = self._known(e.ticket, e.number)
             self._put(self.tickets.get(e.ticket), _as(before, TicketState.EXPIRED), touched)

@@ -92,6 +92,9 @@ class Ticket(Record, frozen=True):
     calls: int = 0
     reason: dict[str, Any] | None = None  # why it was last called
     open_windows: int | None = None  # in the issuing kiosk's reply only
+    remote: bool = False  # 远程取号: called only once checked in
+    checked_in_at: float | None = None
+    checkin_deadline: float | None = None  # set once held near the front unchecked
     # Left out of some roles' views:
     staff: str | None = None
     request_id: str | None = None

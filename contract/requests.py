@@ -139,6 +139,21 @@ class TicketStatus(Request, tag="ticket_status", frozen=True):
     token: Text
 
 
+class TakeRemote(Request, tag="take_remote", frozen=True):
+    """远程取号 from the phone page: the citizen's mobile number, never stored in clear."""
+
+    service: Text
+    phone: Text
+    request_id: Text
+
+
+class DoorCheckin(Request, tag="door_checkin", frozen=True):
+    """A remote ticket (by its phone token) checks in with the hall door's QR code."""
+
+    token: Text
+    door: Text
+
+
 # -- kiosk ------------------------------------------------------------------------------
 
 
@@ -153,6 +168,17 @@ class TakeTicket(Request, tag="take_ticket", frozen=True):
 class VoidTicket(Request, tag="void_ticket", frozen=True):
     ticket: Text
     reason: Text
+
+
+class KioskCheckin(Request, tag="kiosk_checkin", frozen=True):
+    """远程取号签到 at a kiosk: the ticket's number and the last four digits of the phone."""
+
+    number: Text
+    phone_last4: Text
+
+
+class DoorCode(Request, tag="door_code", frozen=True):
+    """Today's door QR address, for a kiosk's 远程取号签到 screen."""
 
 
 # -- windows (clerk app, bus bridge) ----------------------------------------------------
@@ -311,6 +337,10 @@ AnyRequest = (
     | TicketStatus
     | TakeTicket
     | VoidTicket
+    | TakeRemote
+    | DoorCheckin
+    | KioskCheckin
+    | DoorCode
     | Login
     | Logout
     | CallNext
@@ -350,6 +380,10 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         TicketStatus,
         TakeTicket,
         VoidTicket,
+        TakeRemote,
+        DoorCheckin,
+        KioskCheckin,
+        DoorCode,
         Login,
         Logout,
         CallNext,

@@ -51,10 +51,13 @@ MANAGER_ACTIONS = frozenset(
 )
 
 # What a connection may ask without saying hello: watch the public view, one ticket by token.
-PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping"})
+# 远程取号 from the phone page, and its check-in with the door's QR, are public too.
+PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping", "take_remote", "door_checkin"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.KIOSK: frozenset(_READ | {"take_ticket", "void_ticket", "device_status"}),
+    Role.KIOSK: frozenset(
+        _READ | {"take_ticket", "void_ticket", "device_status", "kiosk_checkin", "door_code"}
+    ),
     Role.CLERK: frozenset(_READ | _WINDOW_OPS),
     Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "device_status"}),
     Role.DISPLAY: frozenset(_READ | {"device_status"}),

@@ -25,7 +25,7 @@ __all__ = ["PRIVATE_KINDS", "VIEWS", "View"]
 
 # Whose ticket it is, and the key to its phone page: for its issuing kiosk alone.
 _OWN_ONLY = frozenset({"token", "status_url"})
-_CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
+_CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code", "phone_check"})
 _STAFF_IDS = frozenset({"staff", "actor", "issuer"})
 
 # Parts of a snapshot only a manager receives.

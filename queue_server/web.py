@@ -34,6 +34,7 @@ from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Zone
 from queue_server.service import HallService, Job, Shared
+from queue_server.take import checkin_words, door_page, take_page
 from queue_server.views import MANAGER, View
 from queue_server.wording import wait_phrase
 
@@ -351,16 +352,22 @@ def _ticket_view(engine: Engine, token: str, now: float) -> dict[str, Any]:
     else:
         detail = STATE_DETAILS.get(state, ("", ""))
     where = state in ("waiting", "parked")
+    remote = checkin_words(engine.hall, engine.state.tickets[ticket_id], pos.get("ahead"), now)
+    headline = STATE_TEXTS.get(state, (state, state))
+    if remote is not None:
+        headline = remote.get("headline", headline)
+        detail = remote.get("detail", detail)
     return {
         "number": ticket["number"],
         "window": window,
         "state": state,
         "service_zh": ticket.get("service_name_zh") or "",
         "service_en": ticket.get("service_name_en") or "",
-        "headline": STATE_TEXTS.get(state, (state, state)),
+        "headline": headline,
         "detail": detail,
         "where_zh": ticket.get("location_zh") if where else "",
         "where_en": (ticket.get("location_en") or ticket.get("location_zh")) if where else "",
+        "checkin": remote["checkin"] if remote is not None else None,
     }
 
 
@@ -376,15 +383,18 @@ def ticket_status(engine: Engine, token: str, now: float) -> dict[str, Any]:
         raise refusal("unknown_ticket", ticket="?")
     pos = engine.position(ticket_id, now)
     view = _ticket_view(engine, token, now)
-    return {
+    reply = {
         "type": "ticket_status",
-        "ticket": {k: ticket[k] for k in _PUBLIC_TICKET},
+        "ticket": {k: ticket[k] for k in _PUBLIC_TICKET if k in ticket},
         "ahead": pos["ahead"],
         "estimated_wait_s": pos["estimated_wait_s"],
         "open_windows": pos["open_windows"],
         "headline": list(view["headline"]),
         "detail": list(view["detail"]),
     }
+    if view["checkin"] is not None:  # 远程取号
+        reply["checkin"] = view["checkin"]
+    return reply
 
 
 _PUBLIC_TICKET = (
@@ -400,6 +410,9 @@ _PUBLIC_TICKET = (
     "location_en",
     "issued_at",
     "called_at",
+    "remote",  # 远程取号 only, like the two after it
+    "checked_in_at",
+    "checkin_deadline",
 )
 
 
@@ -422,5 +435,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/health", Web.health),
     Route("/t/", Web.ticket_page, prefix=True),
     Route("/board", Web.board),
+    Route("/take", take_page),  # 远程取号
+    Route("/door/", door_page, prefix=True),  # 远程取号签到 with the door's QR
     Route("/static/", Web.static, prefix=True),
 )

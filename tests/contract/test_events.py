@@ -75,6 +75,11 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.ResolveFollowup(followup, "explained", "已解释政策"), "s4")
     run(core.RerateFollowup(followup, 4), "s4")
     run(core.ManagerLogOut("manager-1", "s4"), "s4")
+    # 远程取号: taken on a phone, held near the front, checked in; another held past its deadline
+    run(core.TakeRemote("YB", "p1", "c" * 8, "check", "u" * 22), "@phone")
+    run(core.CheckIn("B001", "kiosk", "check"))
+    run(core.TakeRemote("HJ", "p2", "c" * 8, "check", "v" * 22), "@phone")
+    run(core.CheckAlerts(), "system", after=3600)  # not checked in in time: expired
     run(core.TakeTicket("SB", "r6"), after=86400)  # the next day: leftovers expire
     events.append(
         {

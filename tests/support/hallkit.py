@@ -19,6 +19,7 @@ from queue_server.core.model import (
     Device,
     Hall,
     RatingPolicy,
+    RemotePolicy,
     Role,
     Service,
     Staff,
@@ -30,6 +31,7 @@ from queue_server.server import HallServer
 from queue_server.service import HallService
 from queue_server.store import Store
 
+REMOTE_SECRET = "test-remote-secret-0001"  # 远程取号: keys phone hashes and the door code
 PINS = {"s1": "1001", "s2": "1002", "s3": "1003", "s4": "1004"}
 MANAGERS = frozenset({"s4"})  # staff with the manager role (and the clerk's)
 
@@ -74,6 +76,7 @@ def make_hall() -> Hall:
         devices=devices,
         policy=CallPolicy(normal_per_priority=2, max_wait_s=3600),
         ratings=RatingPolicy(invite_window_s=120, resolve_days=3),
+        remote=RemotePolicy(enabled=True, secret=REMOTE_SECRET),
     )
 
 
