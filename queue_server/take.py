@@ -129,10 +129,10 @@ def checkin_words(hall: Hall, t: Ticket, ahead: int | None, now: float) -> dict[
     elif t.state is TicketState.EXPIRED and t.checkin_deadline is not None and not checked:
         words["detail"] = CHECKIN_TEXTS["late"]
     pending = t.state is TicketState.WAITING and not checked
-    words["checkin"] = {
+    words["checkin"] = {  # once held, the detail says the rule with its own numbers
         "checked_in": checked,
         "deadline": t.checkin_deadline,
-        "text": list(rule) if pending else ["", ""],
+        "text": list(rule) if pending and t.checkin_deadline is None else ["", ""],
         "how": list(how) if pending else ["", ""],
     }
     return words

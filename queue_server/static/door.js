@@ -23,9 +23,9 @@
     return element;
   }
 
-  function result(ok, pair, token) {
+  function result(kind, pair, token) {
     const item = document.createElement("li");
-    item.className = ok ? "ok" : "refused";
+    item.className = kind; // ok, refused or info
     item.appendChild(pairElement("p", pair));
     if (token) {
       const link = pairElement("a", texts.open_ticket);
@@ -42,7 +42,7 @@
     const mine = phone.remoteTickets();
     if (mine.length === 0) {
       working.hidden = true;
-      result(false, texts.door_none, null);
+      result("info", texts.door_none, null);
       return;
     }
     Promise.all(mine.map((k) => link.request("door_checkin", { token: k.token, door: door })
@@ -56,16 +56,16 @@
           const reply = answer.reply;
           if (reply.type === "checked_in") {
             const number = reply.ticket.number;
-            result(true, T.pairOf(texts, "door_done", { number: number }), answer.k.token);
+            result("ok", T.pairOf(texts, "door_done", { number: number }), answer.k.token);
             shown += 1;
           } else if (reply.code !== "checkin_refused" && reply.code !== "ticket_not_waiting" &&
                      !said.has(reply.code)) {
             said.add(reply.code); // a wrong door code is said once, not once per ticket
-            result(false, [reply.message || "", reply.message_en || ""], null);
+            result("refused", [reply.message || "", reply.message_en || ""], null);
             shown += 1;
           }
         }
-        if (shown === 0) result(false, texts.door_none, null);
+        if (shown === 0) result("info", texts.door_none, null);
       });
   }
 

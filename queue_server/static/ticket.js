@@ -111,9 +111,11 @@
      remembers the ticket, so the door QR's page (/door/<code>) can check it in. */
   function drawCheckin(checkin) {
     const box = document.getElementById("checkin");
-    box.hidden = !checkin || !checkin.text[0];
+    box.hidden = !checkin || !checkin.how[0];
     if (!checkin) return;
-    T.setPair(document.getElementById("checkin-rule"), checkin.text);
+    const rule = document.getElementById("checkin-rule");
+    T.setPair(rule, checkin.text);
+    rule.hidden = !checkin.text[0];
     T.setPair(document.getElementById("checkin-how"), checkin.how);
     const kept = JSON.parse(remembered("hall.remote") || "[]").filter((k) => k.token !== token);
     if (!ENDED.has(ticket.state)) kept.unshift({ token: token, number: ticket.number });
