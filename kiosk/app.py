@@ -61,7 +61,7 @@ def build(
     log.info(
         "screen %d×%d: %s layout at scale %.2f", fit.width, fit.height, fit.orientation, fit.scale
     )
-    window = KioskWindow(controller.flow, controller, fit, controller.tz)
+    window = KioskWindow(controller.flow, controller, fit, controller.tz, controller.checkin_desk)
     return Kiosk(controller, window)
 
 
