@@ -53,6 +53,7 @@ class CheckinFlow:
         self.error_code: str | None = None  # a code of kiosk.texts (error_*) or the server's
         self.error_message = ("", "")  # the server's own words, for a code the kiosk lacks
         self.ticket: dict[str, Any] | None = None  # the checked-in ticket
+        self.door_url: str | None = None  # today's door QR (a phone scans it to check in)
         self._listeners: list[Callable[[CheckinFlow], None]] = []
 
     @property
@@ -134,6 +135,12 @@ class CheckinFlow:
         self.error_code = None
         self._changed()
         return CheckinRequest(self.number, self.digits)
+
+    def door(self, url: str | None) -> None:
+        """Today's door QR address, as the server says (None: not to be shown)."""
+        if url != self.door_url:
+            self.door_url = url
+            self._changed()
 
     def answered(self, ticket: dict[str, Any]) -> None:
         if self.step is Step.SENDING:

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import qrcode
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -32,6 +34,23 @@ from .widgets import button, label, repolish, styled
 
 __all__ = ["CheckinDesk", "CheckinScreen"]
 
+
+def qr_pixmap(url: str, size: int) -> QPixmap:
+    """The QR code of ``url``, black on white, ``size`` pixels square (modules kept sharp)."""
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix: list[list[bool]] = code.get_matrix()
+    n = len(matrix)
+    image = QImage(n, n, QImage.Format.Format_RGB32)
+    black, white = QColor("black").rgb(), QColor("white").rgb()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            image.setPixel(x, y, black if dark else white)
+    scale = max(1, size // n)
+    return QPixmap.fromImage(image.scaled(n * scale, n * scale))
+
+
 DIGIT_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete")
 
 
@@ -44,6 +63,12 @@ class CheckinDesk:
     def open(self) -> None:
         self.flow.open()
         self.touched()  # after: the idle countdown now runs for this screen
+
+        def door(reply: dict[str, Any] | None, error: ServerError | None) -> None:
+            url = reply.get("url") if reply is not None else None
+            self.flow.door(url if isinstance(url, str) and url.startswith("http") else None)
+
+        self.link.request("door_code", door)
 
     def close(self) -> None:
         self.flow.close()
@@ -116,13 +141,29 @@ class CheckinScreen(Page):
         self.confirm_button = button("primary", "", desk.submit)
         self.enter = QWidget()
         styled(self.enter, "page")
+        self.door_box = QWidget()  # or scan the door's QR with the phone that holds the number
+        styled(self.door_box, "page")
+        door = QHBoxLayout(self.door_box)
+        door.setContentsMargins(0, 0, 0, 0)
+        door.setSpacing(24)
+        self.door_qr = QLabel()
+        self.door_hint = label("note", align=Qt.AlignmentFlag.AlignLeft)
+        door.addStretch(1)
+        door.addWidget(self.door_qr)
+        door.addWidget(self.door_hint, 1)
+        door.addStretch(1)
+        self.door_box.hide()
         entry = QVBoxLayout()
         entry.setContentsMargins(0, 0, 0, 0)
         entry.setSpacing(24)
         entry.addLayout(boxes)
         entry.addWidget(self.error)
         if fit.orientation == "landscape":  # the boxes on the left, the keypad on the right
-            entry.addWidget(letters, 0, Qt.AlignmentFlag.AlignHCenter)
+            under = QHBoxLayout()  # the letters and the door's QR side by side
+            under.setSpacing(32)
+            under.addWidget(letters, 0, Qt.AlignmentFlag.AlignVCenter)
+            under.addWidget(self.door_box, 1)
+            entry.addLayout(under)
             entry.addStretch(1)
             entry.addWidget(self.confirm_button)
             body = QHBoxLayout(self.enter)
@@ -133,10 +174,12 @@ class CheckinScreen(Page):
         else:
             entry.addWidget(pad, 0, Qt.AlignmentFlag.AlignHCenter)
             entry.addStretch(1)
+            entry.addWidget(self.door_box)
             entry.addWidget(self.confirm_button)
             self.enter.setLayout(entry)
         self.card = Card(fit)
         self.card.hide()  # shown once checked in
+        self._door_shown: tuple[str, int] | None = None
         self.done_title = label("big-title")
         self.done_number = label("number", wrap=False)
         self.done_hint = label("message")
@@ -202,6 +245,8 @@ class CheckinScreen(Page):
         # the letters share the digits' width, however many letters the hall has
         n = max(1, len(self.letter_keys))
         width = min(s.key_width, (3 * s.key_width + 2 * 14 - (n - 1) * 14) // n)
+        if self.fit.orientation == "landscape":  # beside the door's QR: narrower
+            width = min(width, round(s.key_width * 0.7))
         for key in self.letter_keys.values():
             key.setFixedSize(width, height)
         for key in (*self.keys.values(), *self.letter_keys.values()):
@@ -212,6 +257,9 @@ class CheckinScreen(Page):
         self.confirm_button.setText(text("checkin_sending" if sending else "checkin_confirm", lang))
         self.confirm_button.setEnabled(flow.step is Step.ENTER and flow.ready)
         self.confirm_button.setFixedHeight(s.nav_height)
+        landscape = self.fit.orientation == "landscape"
+        # large text leaves no room for the door's QR: the keypad is the way then
+        self._draw_door(flow, lang, s.px(150 if landscape else 220), not kiosk.large_text)
         done = flow.step is Step.DONE
         self.enter.setVisible(not done)
         self.card.setVisible(done)
@@ -226,6 +274,19 @@ class CheckinScreen(Page):
             nav.setFixedHeight(s.nav_height)
         self.back_button.setText(text("back", lang))
         self.home_button.setText(text("home", lang))
+
+    def _draw_door(self, flow: CheckinFlow, lang: str, size: int, room: bool) -> None:
+        url = flow.door_url
+        self.door_box.setVisible(url is not None and room)
+        if url is None or not room:
+            return
+        self.door_hint.setText(text("checkin_door_hint", lang))
+        self.door_hint.setMinimumWidth(round(size * 1.2))
+        if self._door_shown != (url, size):
+            self._door_shown = (url, size)
+            pixmap = qr_pixmap(url, size)
+            self.door_qr.setPixmap(pixmap)
+            self.door_qr.setFixedSize(pixmap.size())
 
     def refresh(self, flow: KioskFlow) -> None:  # drawn by refresh_checkin
         pass

@@ -104,6 +104,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Enter the number (like A005) and the last 4 digits",
     ),
     "checkin_confirm": ("签到", "Check in"),
+    "checkin_door_hint": (
+        "也可用取号的手机扫此二维码签到",
+        "Or scan this code with the phone that took the number",
+    ),
     "checkin_sending": ("正在签到…", "Checking in…"),
     "checkin_done": ("签到成功", "Checked in"),
     "checkin_done_hint": (

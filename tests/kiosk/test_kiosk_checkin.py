@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from kioskkit import HallThread, KioskRig
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from websockets.asyncio.client import connect
 
@@ -54,6 +55,9 @@ def type_keys(kiosk: KioskRig, keys: str) -> None:
 
 
 def shot(kiosk: KioskRig, name: str) -> None:
+    """Save the window as drawn once the layouts asked for have been done."""
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
     OUT.mkdir(parents=True, exist_ok=True)
     assert kiosk.window.grab().save(str(OUT / f"checkin-{name}.png"))
 
@@ -73,6 +77,10 @@ def test_a_phone_number_checks_in_with_the_number_and_four_digits(
     assert screen.title.text() == "远程取号签到"
     assert list(screen.letter_keys) == ["A", "B", "C"]  # the hall's ticket letters
     assert not screen.confirm_button.isEnabled()
+    qtbot.waitUntil(lambda: screen.door_box.isVisible(), timeout=5000)  # today's door QR
+    door_url = kiosk.controller.checkin.door_url
+    assert door_url is not None and "/door/" in door_url
+    assert screen.door_qr.pixmap().width() >= 150
     type_keys(kiosk, "A001")  # the number complete: the keypad moves to the phone digits
     assert kiosk.controller.checkin.field is Field.DIGITS
     type_keys(kiosk, "0000")
@@ -147,17 +155,25 @@ def test_the_screen_fits_a_landscape_kiosk(
     assert button is not None and screen is not None
     button.click()
     type_keys(kiosk, "C0021234")
-    assert (kiosk.window.width(), kiosk.window.height()) == screen_size
-    keys = [*screen.keys.values(), *screen.letter_keys.values(), screen.confirm_button]
+    qtbot.waitUntil(lambda: screen.door_box.isVisible(), timeout=5000)
+    keys = [
+        *screen.keys.values(),
+        *screen.letter_keys.values(),
+        screen.confirm_button,
+        screen.door_qr,
+        screen.door_hint,
+    ]
 
-    def reachable() -> bool:  # every key whole on the screen, none over another
+    def reachable() -> bool:  # every key whole on the screen, none over another, QR whole
         inside = all(
             k.isVisible()
             and kiosk.window.rect().contains(k.mapTo(kiosk.window, k.rect().bottomRight()))
             for k in keys
         )
         places = [k.mapTo(kiosk.window, k.rect().topLeft()) for k in keys]
-        return inside and len({(p.x(), p.y()) for p in places}) == len(keys)
+        qr = screen.door_qr.pixmap().size() == screen.door_qr.size()
+        return inside and qr and len({(p.x(), p.y()) for p in places}) == len(keys)
 
     qtbot.waitUntil(reachable, timeout=3000)
+    assert (kiosk.window.width(), kiosk.window.height()) == screen_size
     shot(kiosk, f"5-landscape-{screen_size[0]}")

@@ -188,3 +188,37 @@ def test_the_remote_limits_by_themselves() -> None:
     assert guard.take("1.2.3.4", 2)
     assert normal_phone("+86 138-1234-5678") == PHONE
     assert normal_phone("23812345678") is None
+
+
+def test_a_held_ticket_past_its_deadline_expires_and_its_page_says_so(tmp_path: Path) -> None:
+    now = [1795312800.0]  # a weekday morning in Shanghai
+
+    async def body() -> None:
+        async with running(tmp_path, clock=lambda: now[0]) as hall:
+            kiosk, board = await hall.client("kiosk-1"), await hall.client("board-1")
+            async with connect(hall.url) as phone:
+                reply = await take(phone)
+                token = reply["page"].removeprefix("/t/")
+                status = await ask(phone, type="ticket_status", token=token, id=2)
+                assert status["ticket"]["remote"] is True
+                assert status["headline"] == ["请尽快到大厅签到", "Please check in at the hall now"]
+                assert "请在 10 分钟内到达大厅签到" in status["detail"][0]
+                assert status["checkin"]["deadline"] == now[0] + 600
+                snapshot = await board.request("snapshot")
+                [sb] = [s for s in snapshot["services"] if s["code"] == "SB"]
+                assert sb["waiting"] == 1  # the board counts it, and sees nothing private
+                text = json.dumps(snapshot, ensure_ascii=False)
+                assert "citizen_hash" not in text and "phone_check" not in text
+                now[0] += 601
+                await kiosk.request("take_ticket", service="YB", request_id="k1")  # any command
+                status = await ask(phone, type="ticket_status", token=token, id=3)
+                assert status["ticket"]["state"] == "expired"
+                assert status["detail"][0] == "未在规定时间内到大厅签到，本号已作废，请重新取号"
+                expired = [e for e in hall.logged() if e["type"] == "ticket_expired"]
+                assert [(e["number"], e["reason"]) for e in expired] == [("A001", "checkin_late")]
+                refused(
+                    await ask(phone, type="door_checkin", token=token, door=_today(hall), id=4),
+                    "checkin_late",
+                )
+
+    asyncio.run(body())
