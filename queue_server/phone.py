@@ -150,7 +150,7 @@ class PhoneDesk:
         if phone is None:
             raise ProtocolError("bad_phone", re=msg.id)
         if not self.guard.take(address, self.policy.per_address_hour):
-            raise ProtocolError("address_limit", address, msg.id)
+            raise ProtocolError("address_limit", re=msg.id)
         secret = self.policy.secret
         citizen = citizen_hash(secret, phone)
         token = secrets.token_urlsafe(16)
@@ -184,7 +184,7 @@ class PhoneDesk:
         if not self.policy.enabled:
             raise ProtocolError("remote_off", re=msg.id)
         if self.guard.door_blocked(address):
-            raise ProtocolError("address_limit", address, msg.id)
+            raise ProtocolError("address_limit", re=msg.id)
         if not hmac.compare_digest(msg.door, door_code(self.policy.secret, self.day())):
             self.guard.door_failed(address)
             raise ProtocolError("door_code", re=msg.id)

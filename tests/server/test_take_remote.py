@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,11 @@ def test_door_check_in_with_todays_code_only(tmp_path: Path) -> None:
     asyncio.run(body())
 
 
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return str(answer.read().decode())
+
+
 def _today(hall: Any) -> str:
     return door_code(REMOTE_SECRET, hall.server.phone.day())
 
@@ -220,5 +226,9 @@ def test_a_held_ticket_past_its_deadline_expires_and_its_page_says_so(tmp_path: 
                     await ask(phone, type="door_checkin", token=token, door=_today(hall), id=4),
                     "checkin_late",
                 )
+            base = "http" + hall.url.removeprefix("ws").removesuffix("/ws")
+            page = await asyncio.to_thread(_get, f"{base}/t/{token}")
+            assert "未在规定时间内到大厅签到，本号已作废，请重新取号" in page
+            assert "已过期" in page and "13812345678" not in page
 
     asyncio.run(body())
