@@ -160,17 +160,26 @@ class HallMachine(RuleBasedStateMachine):
         service=SERVICES,
         request=st.integers(0, 15),
         citizen=st.sampled_from(["h1", "h2", "h3"]),
+        arrives=st.booleans(),
     )
-    def take_remote(self, service: str, request: int, citizen: str) -> None:
-        """远程取号 from a phone; the phone's check is named after the request."""
-        self.do(TakeRemote(service, f"p{request}", citizen, f"check{request}", f"tok{request:02d}"))
-
-    @rule(data=st.data(), via=st.sampled_from(["door", "kiosk", "kiosk-wrong"]))
-    def check_in(self, data: st.DataObject, via: str) -> None:
-        remote = sorted(
-            (t.number, t.request_id) for t in self.engine.state.tickets.values() if t.remote
+    def take_remote(self, service: str, request: int, citizen: str, arrives: bool) -> None:
+        """远程取号 from a phone (the phone's check is named after the request); the citizen
+        may check in at the door at once, so checked-in phone tickets compete in the calls."""
+        result = self.do(
+            TakeRemote(service, f"p{request}", citizen, f"check{request}", f"tok{request:02d}")
         )
-        number, request = data.draw(st.sampled_from(remote or [("A001", "p0")]))
+        if result is not None and arrives:
+            self.do(CheckIn(result.reply["ticket"]["number"], "door"))
+
+    @rule(data=st.data(), via=st.sampled_from(["door", "kiosk", "kiosk", "kiosk-wrong"]))
+    def check_in(self, data: st.DataObject, via: str) -> None:
+        """Mostly a remote ticket still waiting to check in; sometimes any remote one."""
+        state = self.engine.state
+        tickets = [t for t in state.tickets.values() if t.day == state.day]
+        waiting = sorted((t.number, t.request_id) for t in tickets if t.awaiting_checkin)
+        remote = sorted((t.number, t.request_id) for t in tickets if t.remote)
+        pool = waiting if waiting and data.draw(st.integers(0, 3)) else remote
+        number, request = data.draw(st.sampled_from(pool or [("A001", "p0")]))
         proof = "wrong" if via == "kiosk-wrong" else f"check{request[1:]}"
         self.do(CheckIn(number, via.removesuffix("-wrong"), proof))
 
