@@ -178,7 +178,8 @@ class HallMachine(RuleBasedStateMachine):
         tickets = [t for t in state.tickets.values() if t.day == state.day]
         waiting = sorted((t.number, t.request_id) for t in tickets if t.awaiting_checkin)
         remote = sorted((t.number, t.request_id) for t in tickets if t.remote)
-        pool = waiting if waiting and data.draw(st.integers(0, 3)) else remote
+        mostly: int = data.draw(st.integers(0, 3))
+        pool = waiting if waiting and mostly else remote
         number, request = data.draw(st.sampled_from(pool or [("A001", "p0")]))
         proof = "wrong" if via == "kiosk-wrong" else f"check{request[1:]}"
         self.do(CheckIn(number, via.removesuffix("-wrong"), proof))
