@@ -6,9 +6,11 @@ reads the writer's and the store's own flags and answers at once.
 
 The web board (``/board``) and the phone page (``/t/<token>``) are live: their scripts
 (``static/``) open the WebSocket and use the two requests that need no device, ``watch`` and
-``ticket_status`` (docs/protocol.md), so nothing on a public page can change the hall. Pages
-carry a strict Content-Security-Policy: scripts and styles from this server only, no inline
-code, connections to this server only, and no referrer (a phone page's address is its key).
+``ticket_status`` (docs/protocol.md), so nothing on them can change the hall; the 远程取号
+pages (``/take``, ``/door/<code>``: ``take.py``) add ``take_remote`` and ``door_checkin``,
+limited per address by the server. Pages carry a strict Content-Security-Policy: scripts and
+styles from this server only, no inline code, connections to this server only, and no
+referrer (a phone page's address is its key).
 """
 
 from __future__ import annotations
