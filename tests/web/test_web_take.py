@@ -150,3 +150,17 @@ def test_the_door_page_without_a_ticket_and_with_a_wrong_code(
     page.goto(hall.base + "/door/" + "0" * 16)  # yesterday's photo, or a guess
     wait_text(page, "#results", "签到码无效，请在大厅门口扫描签到二维码")
     assert page.goto(hall.base + "/door/not-a-code").status == 404
+
+
+def test_the_web_board_counts_phone_tickets_and_shows_nothing_of_the_phone(
+    hall: HallThread, open_page: Callable[..., Any]
+) -> None:
+    board = open_page("/board")
+    hall.take("SB")
+    wait_text(board, "#waiting [data-service=SB] .count", "1 人")
+    phone = open_page("/take", **PHONE_SIZE)
+    take_on_the_phone(phone, "SB", "13512345678")
+    phone.wait_for_url("**/t/*")
+    wait_text(board, "#waiting [data-service=SB] .count", "2 人")  # waiting, not yet here
+    html = board.content()
+    assert "13512345678" not in html
