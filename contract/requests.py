@@ -145,6 +145,7 @@ class TakeRemote(Request, tag="take_remote", frozen=True):
     service: Text
     phone: Text
     request_id: Text
+    id_number: str | None = None  # 身份证号, optional: then the citizen is the ID, not the phone
 
 
 class DoorCheckin(Request, tag="door_checkin", frozen=True):

@@ -240,6 +240,10 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
         "too many numbers taken from this network; retry later or use a kiosk",
     ),
     "bad_phone": ("请输入11位手机号码", "please enter an 11-digit mobile number"),
+    "bad_id_number": (
+        "身份证号码不正确，请核对（可不填）",
+        "the ID card number is not valid; please check it (it may be left out)",
+    ),
     "door_code": (
         "签到码无效，请在大厅门口扫描签到二维码",
         "this check-in code is not valid; scan the QR code at the hall door",

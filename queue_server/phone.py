@@ -2,9 +2,10 @@
 
 The engine's rules are in ``core/remote.py``; this module is what only the server can do:
 
-- hash the phone number with the hall's ``[remote] secret`` (HMAC-SHA256): the citizen is
-  ``citizen_hash``; the last four digits are kept only as ``phone_check``, keyed on the
-  ticket's random page token too, so that nothing stored or logged gives the number back;
+- hash the phone number (and the 身份证号 when given: then it is who the citizen is) with the
+  hall's ``[remote] secret`` (HMAC-SHA256) into ``citizen_hash``; the phone's last four
+  digits are kept only as ``phone_check``, keyed on the ticket's random page token too, so
+  that nothing stored or logged gives a number back;
 - the door code: the hall door's QR opens ``/door/<code>``, a code keyed on the business day,
   so a photo of it taken today is useless tomorrow (and the engine accepts a check-in only
   while the ticket's service is open);
@@ -43,6 +44,7 @@ __all__ = [
     "citizen_hash",
     "door_code",
     "door_url",
+    "normal_id_number",
     "normal_phone",
     "phone_check",
 ]
@@ -69,8 +71,24 @@ def normal_phone(text: str) -> str | None:
     return digits if PHONE.fullmatch(digits) else None
 
 
-def citizen_hash(secret: str, phone: str) -> str:
+def citizen_hash(secret: str, phone: str, id_number: str | None = None) -> str:
+    """Who the citizen is for the limits: the ID card when given, else the phone."""
+    if id_number is not None:
+        return _keyed(secret, "citizen-id", id_number)[:32]
     return _keyed(secret, "citizen", phone)[:32]
+
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def normal_id_number(text: str) -> str | None:
+    """An 18-character 居民身份证 number with a valid check digit (GB 11643), else None."""
+    value = re.sub(r"\s", "", text).upper()
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
+        return None
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
+    return value if ID_CHECK[total % 11] == value[17] else None
 
 
 def phone_check(secret: str, token: str, last4: str) -> str:
@@ -149,10 +167,15 @@ class PhoneDesk:
         phone = normal_phone(msg.phone)
         if phone is None:
             raise ProtocolError("bad_phone", re=msg.id)
+        id_number = None
+        if msg.id_number is not None and msg.id_number.strip():
+            id_number = normal_id_number(msg.id_number)
+            if id_number is None:
+                raise ProtocolError("bad_id_number", re=msg.id)
         if not self.guard.take(address, self.policy.per_address_hour):
             raise ProtocolError("address_limit", re=msg.id)
         secret = self.policy.secret
-        citizen = citizen_hash(secret, phone)
+        citizen = citizen_hash(secret, phone, id_number)
         token = secrets.token_urlsafe(16)
         command = core.TakeRemote(
             service=msg.service,

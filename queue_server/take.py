@@ -40,6 +40,11 @@ TAKE_TEXTS: dict[str, tuple[str, str]] = {
         "用于一人一号和取号机签到，不会明文保存",
         "For one ticket per person and kiosk check-in; never stored in clear",
     ),
+    "id_label": ("身份证号（选填）", "ID card number (optional)"),
+    "id_hint": (
+        "填写后，一人一号按身份证计，换手机也算同一人",
+        "If given, the limits count this ID, whichever phone is used",
+    ),
     "take_button": ("取号", "Take a number"),
     "back": ("返回", "Back"),
     "taking": ("正在取号…", "Taking a number…"),

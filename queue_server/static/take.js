@@ -73,11 +73,10 @@
       takeButton.disabled = false;
       T.setPair(takeButton, texts.take_button);
     };
-    live.request("take_remote", {
-      service: service,
-      phone: input.value,
-      request_id: requestId,
-    }).then((reply) => {
+    const fields = { service: service, phone: input.value, request_id: requestId };
+    const idNumber = document.getElementById("id-input").value.trim();
+    if (idNumber) fields.id_number = idNumber;
+    live.request("take_remote", fields).then((reply) => {
       if (reply.type === "remote_ticket") {
         phone.keepRemote(reply.page.replace(/^\/t\//, ""), reply.ticket.number);
         window.location.assign(reply.page);

@@ -22,7 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from contract.texts import ERROR_TEXTS
 from queue_server.client import HallClient, ServerError
 from queue_server.core.model import RemotePolicy
-from queue_server.phone import RemoteGuard, door_code, normal_phone
+from queue_server.phone import RemoteGuard, door_code, normal_id_number, normal_phone
 
 PHONE = "13812345678"
 
@@ -232,3 +232,45 @@ def test_a_held_ticket_past_its_deadline_expires_and_its_page_says_so(tmp_path: 
             assert "已过期" in page and "13812345678" not in page
 
     asyncio.run(body())
+
+
+ID_NUMBER = "11010519491231002X"  # GB 11643's own example: the check character is X
+
+
+def test_an_id_number_makes_the_citizen_whichever_phone(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            async with connect(hall.url) as phone:
+                first = await ask(
+                    phone,
+                    type="take_remote",
+                    service="SB",
+                    phone=PHONE,
+                    request_id="a",
+                    id_number=ID_NUMBER.lower(),
+                )
+                assert first["type"] == "remote_ticket"
+                again = await ask(  # another phone, the same person: one ticket per service
+                    phone,
+                    type="take_remote",
+                    service="SB",
+                    phone="13900001111",
+                    request_id="b",
+                    id_number=ID_NUMBER,
+                )
+                refused(again, "already_holding")
+                bad = await ask(
+                    phone,
+                    type="take_remote",
+                    service="SB",
+                    phone=PHONE,
+                    request_id="c",
+                    id_number="110105194912310021",  # a wrong check digit
+                )
+                refused(bad, "bad_id_number")
+            logged = json.dumps(hall.logged(), ensure_ascii=False)
+            assert ID_NUMBER not in logged and ID_NUMBER.lower() not in logged
+
+    asyncio.run(body())
+    assert normal_id_number(" 11010519491231002x ") == ID_NUMBER
+    assert normal_id_number("11010519491231002") is None

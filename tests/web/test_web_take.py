@@ -62,6 +62,7 @@ def test_take_a_number_wait_check_in_at_the_door_and_be_called(
     photo(page, "take-1-services")
     page.click(".service-card[data-code='SB']")
     page.fill("#phone-input", "138 1234 5678")
+    page.fill("#id-input", "11010519491231002X")
     photo(page, "take-2-phone")
     page.click("#take-button")
     page.wait_for_url("**/t/*")
