@@ -51,12 +51,12 @@ TAKE_TEXTS: dict[str, tuple[str, str]] = {
     "rule": (
         (
             "远程取号需到大厅签到后才会叫号：前面还有 {hold} 人时，请在 {minutes} 分钟内到达大厅签到，"
-            "逾时号码作废。每个手机号每天最多远程取号 {per_day} 次。"
+            "逾时号码作废。每人每天最多远程取号 {per_day} 次。"
         ),
         (
             "A number taken by phone is called only after you check in at the hall: when {hold} "
             "are ahead of you, check in within {minutes} minutes or the number expires. At most "
-            "{per_day} numbers per phone per day."
+            "{per_day} numbers per person a day."
         ),
     ),
     "my_tickets": ("本机已取的号", "Numbers taken on this phone"),
