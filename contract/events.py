@@ -35,6 +35,23 @@ class TicketExpired(Event, tag="ticket_expired", frozen=True):
     number: str
     was: str
     window: int | None = None
+    reason: str | None = None  # "checkin_late": a remote ticket not checked in in time
+
+
+class TicketHeld(Event, tag="ticket_held", frozen=True):
+    """A remote ticket near the front has not checked in: skipped until it does."""
+
+    ticket: str
+    number: str
+    service: str
+    deadline: float
+
+
+class TicketCheckedIn(Event, tag="ticket_checked_in", frozen=True):
+    ticket: str
+    number: str
+    service: str
+    via: str  # "door" or "kiosk"
 
 
 class TicketIssued(Event, tag="ticket_issued", frozen=True):
@@ -54,6 +71,8 @@ class TicketIssued(Event, tag="ticket_issued", frozen=True):
     bundle: str | None = None  # 一件事: the bundle's code
     steps: tuple[str, ...] | None = None  # 一件事: its services, in order
     proxy: str | None = None  # 帮办代办: the agent's staff id
+    remote: bool = False  # 远程取号
+    phone_check: str | None = None
 
 
 class TicketVoided(Event, tag="ticket_voided", frozen=True):
@@ -307,6 +326,8 @@ class UnknownEvent(msgspec.Struct, frozen=True):
 AnyEvent = (
     DayStarted
     | TicketExpired
+    | TicketHeld
+    | TicketCheckedIn
     | TicketIssued
     | TicketVoided
     | WindowOpened
@@ -344,6 +365,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         DayStarted,
         TicketExpired,
+        TicketHeld,
+        TicketCheckedIn,
         TicketIssued,
         TicketVoided,
         WindowOpened,

@@ -513,6 +513,7 @@ class HallModel:
                 token=e.token,
                 # who issued it: hidden from exactly the views that lose request ids
                 issuer=e.actor if e.request_id is not None else None,
+                remote=e.remote,
             )
             if e.bundle is not None or e.proxy is not None:
                 t = self._bundled(t, e.bundle, e.steps or (), 0, e.proxy)
@@ -588,6 +589,13 @@ class HallModel:
             after = _as(before, TicketState.PARKED, window=e.window)
             self._put(self.tickets.get(e.ticket), after, touched)
             self._park(e.window, after, touched)
+        elif isinstance(e, ev.TicketHeld | ev.TicketCheckedIn):  # 远程取号
+            before = self._known(e.ticket, e.number, e.service)
+            if isinstance(e, ev.TicketHeld):
+                after = msgspec.structs.replace(before, checkin_deadline=e.deadline)
+            else:
+                after = msgspec.structs.replace(before, checked_in_at=e.at)
+            self._put(self.tickets.get(e.ticket), after, touched)
         elif isinstance(e, ev.TicketExpired):
             before = self._known(e.ticket, e.number)
             self._put(self.tickets.get(e.ticket), _as(before, TicketState.EXPIRED), touched)

@@ -109,6 +109,9 @@ class Ticket(Record, frozen=True):
     bundle_name_en: str | None = None
     step: int = 0
     steps: tuple[BundleStep, ...] = ()
+    remote: bool = False  # 远程取号: called only once checked in
+    checked_in_at: float | None = None
+    checkin_deadline: float | None = None  # set once held near the front unchecked
     # Left out of some roles' views:
     staff: str | None = None
     request_id: str | None = None

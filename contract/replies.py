@@ -87,10 +87,31 @@ class TicketStatus(Reply, tag="ticket_status", frozen=True):
     open_windows: int
     headline: tuple[str, str]
     detail: tuple[str, str]
+    checkin: dict[str, Any] | None = None  # 远程取号 not yet checked in: the rule and deadline
 
 
 class TicketIssued(Reply, tag="ticket", frozen=True):
     ticket: Ticket
+
+
+class RemoteTicket(Reply, tag="remote_ticket", frozen=True):
+    """To `take_remote`: the ticket and its live phone page (``/t/<token>``)."""
+
+    ticket: Ticket
+    page: str
+
+
+class CheckedIn(Reply, tag="checked_in", frozen=True):
+    """To `door_checkin` and `kiosk_checkin`: the ticket, now called like any other."""
+
+    ticket: Ticket
+
+
+class DoorCode(Reply, tag="door_code", frozen=True):
+    """To `door_code`: the address the door QR opens today."""
+
+    url: str
+    day: str
 
 
 class Voided(Reply, tag="voided", frozen=True):
@@ -208,6 +229,9 @@ AnyReply = (
     | Position
     | TicketStatus
     | TicketIssued
+    | RemoteTicket
+    | CheckedIn
+    | DoorCode
     | Voided
     | DeviceStatusRecorded
     | LoggedIn

@@ -140,6 +140,22 @@ class TicketStatus(Request, tag="ticket_status", frozen=True):
     token: Text
 
 
+class TakeRemote(Request, tag="take_remote", frozen=True):
+    """远程取号 from the phone page: the citizen's mobile number, never stored in clear."""
+
+    service: Text
+    phone: Text
+    request_id: Text
+    id_number: str | None = None  # 身份证号, optional: then the citizen is the ID, not the phone
+
+
+class DoorCheckin(Request, tag="door_checkin", frozen=True):
+    """A remote ticket (by its phone token) checks in with the hall door's QR code."""
+
+    token: Text
+    door: Text
+
+
 # -- kiosk ------------------------------------------------------------------------------
 
 
@@ -163,6 +179,17 @@ class TakeBundle(Request, tag="take_bundle", frozen=True):
 class VoidTicket(Request, tag="void_ticket", frozen=True):
     ticket: Text
     reason: Text
+
+
+class KioskCheckin(Request, tag="kiosk_checkin", frozen=True):
+    """远程取号签到 at a kiosk: the ticket's number and the last four digits of the phone."""
+
+    number: Text
+    phone_last4: Text
+
+
+class DoorCode(Request, tag="door_code", frozen=True):
+    """Today's door QR address, for a kiosk's 远程取号签到 screen."""
 
 
 # -- windows (clerk app, bus bridge) ----------------------------------------------------
@@ -350,6 +377,10 @@ AnyRequest = (
     | TakeTicket
     | TakeBundle
     | VoidTicket
+    | TakeRemote
+    | DoorCheckin
+    | KioskCheckin
+    | DoorCode
     | Login
     | Logout
     | CallNext
@@ -394,6 +425,10 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         TakeTicket,
         TakeBundle,
         VoidTicket,
+        TakeRemote,
+        DoorCheckin,
+        KioskCheckin,
+        DoorCode,
         Login,
         Logout,
         CallNext,

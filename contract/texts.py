@@ -110,6 +110,28 @@ ENGINE_ERRORS: dict[str, tuple[str, str]] = {
         "Invalid outcome: {outcome} (fixed, explained or appealed)",
     ),
     "empty_note": ("请填写{what}", "Please write the {what_en}"),
+    # 远程取号
+    "remote_off": ("本大厅暂未开通远程取号", "This hall does not take numbers by phone"),
+    "citizen_limit": (
+        "您今天已远程取号 {limit} 次，请到大厅取号机取号",
+        "You have taken {limit} numbers by phone today; please use a kiosk in the hall",
+    ),
+    "remote_hour_cap": (
+        "{service_zh}本时段远程号已取完，请稍后再试或到大厅取号",
+        "{service_en}: no more numbers by phone this hour; retry later or come to the hall",
+    ),
+    "checkin_refused": (
+        "号码或手机号后四位不正确，请核对后重试",
+        "The number or the last 4 digits of the phone do not match; please check",
+    ),
+    "checkin_late": (
+        "{number} 已超过签到时间，号已作废，请重新取号",
+        "{number} was not checked in in time and has expired; please take a new number",
+    ),
+    "not_checked_in": (
+        "{number} 是远程取号，尚未到大厅签到",
+        "{number} was taken by phone and has not checked in at the hall yet",
+    ),
 }
 
 # pause reason code -> (zh, en), as the boards and the clerk app show it.
@@ -226,6 +248,23 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
     "rate_limited": ("请求过于频繁，请稍后再试", "too many requests, slow down"),
     "unavailable": ("服务器暂时无法保存，请稍后重试", "server cannot save right now, retry"),
     "internal": ("服务器内部错误", "internal server error"),
+    "address_limit": (
+        "此网络取号过于频繁，请稍后再试或到大厅取号",
+        "too many numbers taken from this network; retry later or use a kiosk",
+    ),
+    "bad_phone": ("请输入11位手机号码", "please enter an 11-digit mobile number"),
+    "bad_id_number": (
+        "身份证号码不正确，请核对（可不填）",
+        "the ID card number is not valid; please check it (it may be left out)",
+    ),
+    "door_code": (
+        "签到码无效，请在大厅门口扫描签到二维码",
+        "this check-in code is not valid; scan the QR code at the hall door",
+    ),
+    "checkin_locked": (
+        "该号签到错误次数过多，请到咨询台办理",
+        "too many wrong check-in attempts for this number; please ask at the help desk",
+    ),
 }
 
 ERROR_TEXTS: dict[str, tuple[str, str]] = {**ENGINE_ERRORS, **PROTOCOL_ERRORS}

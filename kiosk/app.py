@@ -72,7 +72,9 @@ def build(
     station = None
     if config.mode == "station":  # 24小时便民服务站
         station = StationScreen(fit, config.self_service, lambda: controller.tz, time.time)
-    window = KioskWindow(controller.flow, controller, fit, controller.tz, station)
+    window = KioskWindow(
+        controller.flow, controller, fit, controller.tz, station, controller.checkin_desk
+    )
     heartbeat = Heartbeat(config.heartbeat, config.heartbeat_s)
     restart = RestartReport(link, controller.flow)
     return Kiosk(controller, window, heartbeat if heartbeat.wanted else None, restart)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication
 from appkit.link import ServerError, ServerLink
 from contract.hall import Change
 
+from .checkin import CheckinFlow
+from .checkin_screen import CheckinDesk
 from .config import KioskConfig
 from .flow import (
     Effect,
@@ -75,6 +77,8 @@ class KioskController(QObject):
             language=config.lang,
         )
         self.flow = KioskFlow(RequestIds(config.device, boot_tag()), settings, link.model)
+        self.checkin = CheckinFlow()  # 远程取号签到, over the home screen
+        self.checkin_desk = CheckinDesk(self.checkin, link, self.touched)
         self.idle_timer = self._timer(single=True, slot=self._on_idle)
         self.refresh_timer = self._timer(single=False, slot=self._refresh)
         self.refresh_timer.setInterval(round(config.snapshot_refresh_s * 1000))
@@ -296,10 +300,13 @@ class KioskController(QObject):
 
     def _restart_idle(self) -> None:
         timeout = self.flow.timeout_s()
+        if timeout is None and self.checkin.active:  # 远程取号签到 goes home when left alone
+            timeout = self.config.idle_timeout_s
         if timeout is None:
             self.idle_timer.stop()
         else:
             self.idle_timer.start(round(timeout * 1000))
 
     def _on_idle(self) -> None:
+        self.checkin.close()
         self.run(self.flow.idle_timeout())

@@ -134,7 +134,7 @@ class HomeScreen(Page):
         self.appointment_button = TileButton(
             "lane-appointment", "lane-title", "lane-detail", Lane.APPOINTMENT.value, self._lane
         )
-        lanes = QHBoxLayout()
+        self.lanes = lanes = QHBoxLayout()  # the window may add a lane (远程取号签到)
         lanes.setSpacing(24)
         lanes.addWidget(self.priority_button)
         lanes.addWidget(self.appointment_button)

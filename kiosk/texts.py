@@ -89,6 +89,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "failed_unknown": ("系统繁忙，请稍后重试", "The system is busy; please try again."),
     "retry": ("重试", "Try again"),
+    # 远程取号签到 (a number taken on the phone checks in here)
+    "checkin_button": ("远程取号签到", "Phone ticket check-in"),
+    "checkin_button_hint": ("手机取号 · 到厅签到", "Number taken by phone"),
+    "checkin_title": ("远程取号签到", "Phone ticket check-in"),
+    "checkin_hint": (
+        "请输入手机上的号码和取号手机号的后四位",
+        "Enter your number and the last 4 digits of your phone",
+    ),
+    "checkin_number": ("号码", "Number"),
+    "checkin_digits": ("手机号后四位", "Last 4 digits of the phone"),
+    "checkin_incomplete": (
+        "请输入号码（如 A005）和手机号后四位",
+        "Enter the number (like A005) and the last 4 digits",
+    ),
+    "checkin_confirm": ("签到", "Check in"),
+    "checkin_door_hint": (
+        "也可用取号的手机扫此二维码签到",
+        "Or scan this code with the phone that took the number",
+    ),
+    "checkin_sending": ("正在签到…", "Checking in…"),
+    "checkin_done": ("签到成功", "Checked in"),
+    "checkin_done_hint": (
+        "请留意叫号屏，叫到您的号后到窗口办理",
+        "Watch the board: go to the window when your number is called",
+    ),
+    "checkin_finish": ("完成", "Done"),
+    "error_checkin_refused": (
+        "号码或手机号后四位不正确，请核对后重试",
+        "The number or the last 4 digits do not match; please check",
+    ),
+    "error_checkin_late": (
+        "已超过签到时间，号已作废，请重新取号",
+        "Too late to check in: the number has expired; please take a new one",
+    ),
+    "error_checkin_locked": (
+        "该号签到错误次数过多，请到咨询台办理",
+        "Too many wrong tries for this number; please ask at the help desk",
+    ),
     "error_service_closed": ("该事项当前不在办理时间", "This service is not open at this time"),
     "error_quota_reached": ("该事项今日号已取完", "Today's tickets for this service are all taken"),
     "error_class_not_allowed": (

@@ -173,4 +173,14 @@ QLabel[role="oos-icon"] {{
 QLabel[role="oos-title"] {{ color: white; font-size: {px(110)}px; font-weight: bold; }}
 QLabel[role="oos-reason"] {{ color: #ffd9a8; font-size: {px(48)}px; font-weight: bold; }}
 QLabel[role="oos-message"] {{ color: white; font-size: {px(38)}px; }}
+
+QPushButton[role="lane-checkin"] {{ background: {BLUE}; border: none; border-radius: {px(18)}px; }}
+QPushButton[role="lane-checkin"]:pressed {{ background: {BLUE_DARK}; }}
+QPushButton[role="lane-checkin"]:disabled {{ background: {DISABLED_BG}; }}
+QPushButton[role="checkin-box"] {{
+    font-size: {px(64)}px; font-weight: bold; letter-spacing: 4px; color: {BLUE_DARK};
+    background: white; border: 3px solid {LINE}; border-radius: {px(16)}px;
+}}
+QPushButton[role="checkin-box"][empty="true"] {{ color: {DISABLED_INK}; font-weight: normal; }}
+QPushButton[role="checkin-box"][chosen="true"] {{ border: 5px solid {BLUE}; background: {BLUE_LIGHT}; }}
 """

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from appkit.fonts import cjk_family
 from contract.hall import Change
 
-from .flow import KioskFlow, Stage
+from .checkin import CheckinFlow
+from .checkin_screen import CheckinDesk, CheckinScreen
+from .flow import KioskFlow, Lane, Stage
 from .layout import DESIGN_SIZES, ScreenFit, fit_screen
 from .screens import (
     Actions,
@@ -31,7 +33,7 @@ from .screens import (
 from .station import StationScreen, shows_station
 from .texts import text
 from .theme import stylesheet
-from .widgets import TopBar, label
+from .widgets import TileButton, TopBar, label
 
 #: The design sizes (kept for callers that size a window by orientation).
 SIZES = DESIGN_SIZES
@@ -45,9 +47,11 @@ class KioskWindow(QWidget):
         fit: ScreenFit | None = None,
         tz: ZoneInfo | None = None,
         station: StationScreen | None = None,
+        checkin: CheckinDesk | None = None,
     ) -> None:
         """`fit`: the screen to fill; by default a portrait 1080×1920 one. `station`: a
-        24-hour station's screen, shown instead of the home screen while windows are closed."""
+        24-hour station's screen, shown instead of the home screen while windows are closed.
+        `checkin`: the 远程取号签到 screen's desk (a third lane on the home screen opens it)."""
         super().__init__()
         self.setObjectName("KioskWindow")
         self.fit = fit or fit_screen("portrait", *DESIGN_SIZES["portrait"])
@@ -80,6 +84,17 @@ class KioskWindow(QWidget):
         if station is not None:
             self.stack.addWidget(station)
             flow.model.observe(lambda change: self._windows_changed(flow, change))
+        self.checkin_desk = checkin
+        self.checkin: CheckinScreen | None = None
+        self.checkin_button: TileButton | None = None
+        if checkin is not None:
+            self.checkin = CheckinScreen(checkin, self.fit)
+            self.stack.addWidget(self.checkin)
+            self.checkin_button = TileButton(
+                "lane-checkin", "lane-title", "lane-detail", "checkin", lambda _: checkin.open()
+            )
+            self.home.lanes.addWidget(self.checkin_button)
+            checkin.flow.subscribe(lambda _: self.refresh(self.flow))
         self.screens: dict[Stage, Page] = {
             Stage.IDLE: self.home,
             Stage.OFFLINE: self.home,
@@ -127,12 +142,33 @@ class KioskWindow(QWidget):
         screen.refresh(flow)
         if flow.stage is not Stage.APPOINTMENT:
             self.appointment.reset()
+        self._refresh_checkin(flow)
+        if self.checkin is not None and self._checking_in.active:
+            self.checkin.refresh_checkin(flow, self._checking_in)
+            self.stack.setCurrentWidget(self.checkin)
+            return
         self.stack.setCurrentWidget(screen)
 
     def _windows_changed(self, flow: KioskFlow, change: Change) -> None:
         """A station follows the windows: the home screen returns when one opens."""
         if change.windows or change.everything:
             self.refresh(flow)
+
+    @property
+    def _checking_in(self) -> CheckinFlow:
+        assert self.checkin_desk is not None
+        return self.checkin_desk.flow
+
+    def _refresh_checkin(self, flow: KioskFlow) -> None:
+        """The home screen's 远程取号签到 lane: beside the others, while the link is up."""
+        tile = self.checkin_button
+        if tile is None:
+            return
+        lang = flow.language
+        tile.set_content(text("checkin_button", lang), text("checkin_button_hint", lang))
+        tile.setMinimumHeight(self.home.sizes(flow).lane_height)
+        tile.setVisible(flow.lane is Lane.NORMAL)
+        tile.setEnabled(flow.stage in (Stage.IDLE, Stage.OUT_OF_SERVICE) and flow.online)
 
     def stop(self) -> None:
         """Stop the clock (call before closing)."""

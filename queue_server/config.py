@@ -30,6 +30,9 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
                  (一件事一次办: one ticket for the services, served step by step; prefix: its
                  own ticket prefix, else its first service's)
     [alerts]?    wait_minutes?, quota_left?, silent_minutes?, followup_warn_hours?
+    [remote]?    enabled?, secret (≥16 characters when enabled), checkin_minutes?,
+                 hold_ahead?, per_service_hour?, per_citizen_day?, per_address_hour?
+                 (远程取号 on the phone page /take; see queue_server/core/remote.py)
 
 好差评 moments: 未办先评 ("before", the hall itself), 边办边评 ("during"), 办后再评
 ("after", the default). A 差评's work order runs three clocks on working time (the 2110 rule
@@ -66,6 +69,7 @@ from queue_server.core.model import (
     OpeningPeriod,
     RatingMoment,
     RatingPolicy,
+    RemotePolicy,
     Role,
     Service,
     Staff,
@@ -106,6 +110,7 @@ _HOURS = 'an array like [{days = "1-5", start = "09:00", end = "12:00"}]'
 _WEIGHTS = "a table of service code = weight, like { SB = 3, YB = 1 }"
 _POLICY, _RATINGS, _CALENDAR = CallPolicy(), RatingPolicy(), WorkCalendar()
 _ALERTS = AlertPolicy()
+_REMOTE = RemotePolicy()
 MAX_CONTACT_HOURS = 72
 
 
@@ -224,6 +229,16 @@ class _Alerts(TomlTable, frozen=True):
     followup_warn_hours: Annotated[int, Meta(ge=0, le=240)] = _ALERTS.followup_warn_s // 3600
 
 
+class _Remote(TomlTable, frozen=True):
+    enabled: bool = False
+    secret: Annotated[str, Meta(max_length=200, extra=SECRET)] = ""
+    checkin_minutes: Annotated[int, Meta(ge=1, le=240)] = _REMOTE.checkin_minutes
+    hold_ahead: Annotated[int, Meta(ge=0, le=100)] = _REMOTE.hold_ahead
+    per_service_hour: Annotated[int, Meta(ge=1, le=9999)] = _REMOTE.per_service_hour
+    per_citizen_day: Annotated[int, Meta(ge=1, le=99)] = _REMOTE.per_citizen_day
+    per_address_hour: Annotated[int, Meta(ge=1, le=9999)] = _REMOTE.per_address_hour
+
+
 class _Calendar(TomlTable, frozen=True):
     hours: Annotated[
         tuple[_Period, ...],
@@ -303,6 +318,7 @@ class _HallFile(TomlTable, frozen=True):
     policy: _Policy = msgspec.field(default_factory=_Policy)
     ratings: _Ratings = msgspec.field(default_factory=_Ratings)
     alerts: _Alerts = msgspec.field(default_factory=_Alerts)
+    remote: _Remote = msgspec.field(default_factory=_Remote)
     calendar: _Calendar = msgspec.field(default_factory=_Calendar)
     staff: tuple[_Staff, ...] = ()
     devices: tuple[_Device, ...] = ()
@@ -357,6 +373,20 @@ class _Rules:
                 silent_s=60 * file.alerts.silent_minutes,
                 followup_warn_s=3600 * file.alerts.followup_warn_hours,
             ),
+            remote=self.remote(file.remote),
+        )
+
+    def remote(self, remote: _Remote) -> RemotePolicy:
+        if remote.enabled and len(remote.secret) < 16:
+            raise self.fail("remote.secret", "must be at least 16 characters when enabled")
+        return RemotePolicy(
+            enabled=remote.enabled,
+            checkin_minutes=remote.checkin_minutes,
+            hold_ahead=remote.hold_ahead,
+            per_service_hour=remote.per_service_hour,
+            per_citizen_day=remote.per_citizen_day,
+            per_address_hour=remote.per_address_hour,
+            secret=remote.secret,
         )
 
     def ratings(self, ratings: _Ratings) -> RatingPolicy:

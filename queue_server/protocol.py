@@ -54,11 +54,18 @@ MANAGER_ACTIONS = frozenset(
 AGENT_ACTIONS = frozenset({"take_for_citizen", "agent_tickets"})
 
 # What a connection may ask without saying hello: watch the public view, one ticket by token,
-# and rate the hall (未办先评, from the phone page; a few per address, see guard.RatingGuard).
-PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping", "rate_hall"})
+# rate the hall (未办先评, from the phone page; a few per address, see guard.RatingGuard), and
+# 远程取号 from the phone page with its check-in by the door's QR.
+PUBLIC_REQUESTS = frozenset(
+    {"watch", "ticket_status", "ping", "rate_hall", "take_remote", "door_checkin"}
+)
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.KIOSK: frozenset(_READ | {"take_ticket", "take_bundle", "void_ticket", "device_status"}),
+    Role.KIOSK: frozenset(
+        _READ
+        | {"take_ticket", "take_bundle", "void_ticket", "device_status", "kiosk_checkin"}
+        | {"door_code"}
+    ),
     Role.CLERK: frozenset(_READ | _WINDOW_OPS),
     Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "rate_hall", "device_status"}),
     Role.DISPLAY: frozenset(_READ | {"device_status"}),

@@ -31,6 +31,7 @@ from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
 from queue_server.dispatch import manager_job
 from queue_server.guard import AddressGuard, PinGuard, RatingGuard
+from queue_server.phone import PhoneDesk
 from queue_server.pins import verify_pin
 from queue_server.protocol import (
     ERRORS,
@@ -182,6 +183,7 @@ class HallServer:
         # one thread keeps one allocation arena, so memory stays bounded however many log in.
         self._pin_checker = ThreadPoolExecutor(1, thread_name_prefix="pin-check")
         self.web = Web(service)
+        self.phone = PhoneDesk(self.hall, service.clock)  # 远程取号
         self.web.connections = lambda: len(self.sessions)
 
     async def start(self, host: str, port: int) -> int:
@@ -380,6 +382,17 @@ class HallServer:
                 session.settled()
                 raise ProtocolError("rate_limited", "rate_hall", re)
             self.service.submit(Job(session, re, command=dispatch.public_hall_rating_job(msg)))
+        elif isinstance(msg, rq.TakeRemote | rq.DoorCheckin):
+            try:
+                job = (
+                    self.phone.take(msg, _host(session.ws))
+                    if isinstance(msg, rq.TakeRemote)
+                    else self.phone.door(msg, _host(session.ws))
+                )
+            except ProtocolError:
+                session.settled()
+                raise
+            self.service.submit(Job(session, re, command=job, after=self._log_refusal(session)))
         else:
             self.service.submit(
                 Job(
@@ -460,8 +473,27 @@ class HallServer:
         elif isinstance(msg, rq.ReportStatus):
             job = dispatch.device_status_job(msg, device.id, device.role.value)
             self.service.submit(Job(session, re, command=job))
+        elif isinstance(msg, rq.KioskCheckin):
+            try:
+                checkin = self.phone.kiosk(msg, device.id)
+            except ProtocolError:
+                session.settled()
+                raise
+            self.service.submit(Job(session, re, command=checkin, after=self._log_refusal(session)))
+        elif isinstance(msg, rq.DoorCode):
+            self.service.submit(Job(session, re, read=lambda e, now: self.phone.door_code_reply()))
         else:
             self.service.submit(Job(session, re, command=dispatch.command_job(msg, actor)))
+
+    @staticmethod
+    def _log_refusal(session: Session) -> Callable[[dict[str, Any]], None]:
+        """One log line for the first refusal of a connection in its window (远程取号)."""
+
+        def after(reply: dict[str, Any]) -> None:
+            if reply.get("type") == "error" and session.refuse() == 1:
+                log.warning("refused a remote request from %s: %s", session.name, reply["code"])
+
+        return after
 
     def _staff_at(self, session: Session, window: int) -> str | None:
         """The clerk this connection logged in at ``window``, while still the one there.

@@ -27,7 +27,7 @@ __all__ = ["PRIVATE_KINDS", "VIEWS", "View"]
 
 # Whose ticket it is, and the key to its phone page: for its issuing kiosk alone.
 _OWN_ONLY = frozenset({"token", "status_url"})
-_CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code"})
+_CITIZEN = frozenset({"citizen_hash", "request_id", "appointment_code", "phone_check"})
 _STAFF_IDS = frozenset({"staff", "actor", "issuer", "owner", "proxy"})  # proxy: a 代办 agent
 _MANAGERS_ONLY = frozenset({"followups"})  # the snapshot's 差评 work orders
 _CITIZEN_WORDS = frozenset({"note"})  # a 回访's or an outcome's note

@@ -6,11 +6,13 @@ reads the writer's and the store's own flags and answers at once.
 
 The web board (``/board``) and the phone page (``/t/<token>``) are live: their scripts
 (``static/``) open the WebSocket and use the two requests that need no device, ``watch`` and
-``ticket_status`` (docs/protocol.md), so nothing on a public page can change the hall. The one
-exception is the hall's rating page (``/rate``, 未办先评, from a QR code at the entrance): it
-sends ``rate_hall``, a few per address, recorded as from a phone. Pages
-carry a strict Content-Security-Policy: scripts and styles from this server only, no inline
-code, connections to this server only, and no referrer (a phone page's address is its key).
+``ticket_status`` (docs/protocol.md), so nothing on a public page can change the hall. The
+exceptions are the hall's rating page (``/rate``, 未办先评, from a QR code at the entrance),
+which sends ``rate_hall``, a few per address, recorded as from a phone, and the 远程取号 pages
+(``/take``, ``/door/<code>``: ``take.py``), which send ``take_remote`` and ``door_checkin``,
+limited per address by the server. Pages carry a strict Content-Security-Policy: scripts and
+styles from this server only, no inline code, connections to this server only, and no
+referrer (a phone page's address is its key).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import RatingMoment, Zone
 from queue_server.service import HallService, Job, Shared
+from queue_server.take import checkin_words, door_page, take_page
 from queue_server.views import MANAGER, View
 from queue_server.wording import wait_phrase
 
@@ -400,16 +403,22 @@ def _ticket_view(engine: Engine, token: str, now: float) -> dict[str, Any]:
     else:
         detail = STATE_DETAILS.get(state, ("", ""))
     where = state in ("waiting", "parked")
+    remote = checkin_words(engine.hall, engine.state.tickets[ticket_id], pos.get("ahead"), now)
+    headline = STATE_TEXTS.get(state, (state, state))
+    if remote is not None:
+        headline = remote.get("headline", headline)
+        detail = remote.get("detail", detail)
     return {
         "number": ticket["number"],
         "window": window,
         "state": state,
         "service_zh": ticket.get("service_name_zh") or "",
         "service_en": ticket.get("service_name_en") or "",
-        "headline": STATE_TEXTS.get(state, (state, state)),
+        "headline": headline,
         "detail": detail,
         "where_zh": ticket.get("location_zh") if where else "",
         "where_en": (ticket.get("location_en") or ticket.get("location_zh")) if where else "",
+        "checkin": remote["checkin"] if remote is not None else None,
         **_bundle_view(ticket),
     }
 
@@ -439,10 +448,10 @@ def ticket_status(engine: Engine, token: str, now: float) -> dict[str, Any]:
         raise refusal("unknown_ticket", ticket="?")
     pos = engine.position(ticket_id, now)
     view = _ticket_view(engine, token, now)
-    return {
+    reply = {
         "type": "ticket_status",
         "ticket": {
-            **{k: ticket[k] for k in _PUBLIC_TICKET},
+            **{k: ticket[k] for k in _PUBLIC_TICKET if k in ticket},
             **{k: ticket[k] for k in _BUNDLE_TICKET if k in ticket},  # 一件事
         },
         "ahead": pos["ahead"],
@@ -451,6 +460,9 @@ def ticket_status(engine: Engine, token: str, now: float) -> dict[str, Any]:
         "headline": list(view["headline"]),
         "detail": list(view["detail"]),
     }
+    if view["checkin"] is not None:  # 远程取号
+        reply["checkin"] = view["checkin"]
+    return reply
 
 
 _PUBLIC_TICKET = (
@@ -466,6 +478,9 @@ _PUBLIC_TICKET = (
     "location_en",
     "issued_at",
     "called_at",
+    "remote",  # 远程取号 only, like the two after it
+    "checked_in_at",
+    "checkin_deadline",
 )
 _BUNDLE_TICKET = ("bundle", "bundle_name_zh", "bundle_name_en", "step", "steps")
 
@@ -490,5 +505,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/t/", Web.ticket_page, prefix=True),
     Route("/board", Web.board),
     Route("/rate", Web.rate_page),
+    Route("/take", take_page),  # 远程取号
+    Route("/door/", door_page, prefix=True),  # 远程取号签到 with the door's QR
     Route("/static/", Web.static, prefix=True),
 )

@@ -17,6 +17,7 @@ __all__ = [
     "CallNumber",
     "CallParked",
     "CheckAlerts",
+    "CheckIn",
     "CloseWindow",
     "Command",
     "ContactFollowup",
@@ -40,6 +41,7 @@ __all__ = [
     "StartDay",
     "TakeBundle",
     "TakeForCitizen",
+    "TakeRemote",
     "TakeTicket",
     "Transfer",
     "VoidTicket",
@@ -284,6 +286,31 @@ class AckAlert:
 
 
 @dataclass(frozen=True)
+class TakeRemote:
+    """远程取号 from the phone page; the server hashed the citizen's phone with the hall secret.
+
+    ``phone_check`` is the keyed hash of the ticket and the phone's last four digits, which a
+    kiosk check-in must match; ``token`` keys the ticket's phone page (made by the server).
+    """
+
+    service: str
+    request_id: str
+    citizen_hash: str
+    phone_check: str
+    token: str
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A remote ticket checks in at the hall: ``via`` the door QR, or a ``kiosk`` with
+    ``proof`` (the keyed hash of the ticket and the phone digits typed there)."""
+
+    number: str
+    via: str  # "door" or "kiosk"
+    proof: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckAlerts:
     """Raise the alerts whose condition holds now; forget acknowledged ones that cleared.
 
@@ -353,6 +380,8 @@ Command = (
     | CheckAlerts
     | TakeBundle
     | TakeForCitizen
+    | TakeRemote
+    | CheckIn
 )
 
 COMMANDS: tuple[type[Command], ...] = (
@@ -387,4 +416,6 @@ COMMANDS: tuple[type[Command], ...] = (
     CheckAlerts,
     TakeBundle,
     TakeForCitizen,
+    TakeRemote,
+    CheckIn,
 )

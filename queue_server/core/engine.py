@@ -36,6 +36,7 @@ from .handlers import Context, Decision, day_start_events
 from .manager import manager_log_in, manager_log_out, post_notice
 from .model import Hall
 from .ratings import invite_rating, rate, rate_hall
+from .remote import check_in, sweep, take_remote
 from .state import Event, State, apply_event
 from .storable import unstorable
 from .views import Directory, followup_dict, position, snapshot, ticket_dict
@@ -76,6 +77,8 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.CheckAlerts: check_alerts,
     c.TakeBundle: b.take_bundle,
     c.TakeForCitizen: b.take_for_citizen,
+    c.TakeRemote: take_remote,
+    c.CheckIn: check_in,
 }
 
 
@@ -144,6 +147,10 @@ class Engine:
         for event in decision.events:
             apply_event(self._state, event)
         events.extend(decision.events)
+        if self._state.unchecked:  # 远程取号: hold the unchecked near the front, expire the late
+            for event in sweep(self._state, self.hall.remote, now, ctx.event):
+                apply_event(self._state, event)
+                events.append(event)
         return Result(events, decision.reply(), decision.error)
 
     def apply(self, event: Event) -> None:

@@ -14,10 +14,12 @@ Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able 
     │                           unknown_followup, unknown_alert, unknown_bundle
     ├── NotAllowed              not_manager, not_agent (a staff member without the role)
     ├── ServiceUnavailable      service_closed, quota_reached, class_not_allowed,
-    │                           already_holding, citizen_required
+    │                           already_holding, citizen_required, remote_off, citizen_limit,
+    │                           remote_hour_cap
     ├── WindowStateError        window_closed, window_paused, window_busy, window_idle,
     │                           already_open, not_serving_service, staff_busy_elsewhere
-    ├── TicketStateError        queue_empty, ticket_not_waiting, ticket_not_parked
+    ├── TicketStateError        queue_empty, ticket_not_waiting, ticket_not_parked,
+    │                           checkin_refused, checkin_late, not_checked_in
     ├── RatingRejected          no_served_ticket, already_rated, rating_expired, bad_score,
     │                           bad_moment, moment_not_used, no_current_ticket, bad_aspect
     ├── FollowupRefused         already_resolved, not_resolved, bad_channel, bad_outcome,
@@ -123,6 +125,8 @@ _CLASSES: dict[str, type[DomainError]] = {
         ("service_closed", "quota_reached", "class_not_allowed", "already_holding"),
         ServiceUnavailable,
     ),
+    **dict.fromkeys(("remote_off", "citizen_limit", "remote_hour_cap"), ServiceUnavailable),
+    **dict.fromkeys(("checkin_refused", "checkin_late", "not_checked_in"), TicketStateError),
     **dict.fromkeys(
         (
             "window_closed",

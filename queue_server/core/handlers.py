@@ -336,6 +336,8 @@ def call_number(ctx: Context, cmd: c.CallNumber) -> Decision:
     t = _today(ctx, cmd.number)
     if t.state is not TicketState.WAITING:
         raise refusal("ticket_not_waiting", number=t.number, state=t.state.value)
+    if t.awaiting_checkin:  # 远程取号: never called before it checks in
+        raise refusal("not_checked_in", number=t.number)
     if t.target_window != w.number:
         target = ctx.state.windows.get(t.target_window) if t.target_window is not None else None
         held_elsewhere = target is not None and target.state is not WindowState.CLOSED

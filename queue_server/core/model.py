@@ -235,6 +235,24 @@ class AlertPolicy:
 
 
 @dataclass(frozen=True)
+class RemotePolicy:
+    """远程取号 from the phone (``[remote]``): who may take, when a ticket must check in.
+
+    An unchecked remote ticket waits but is never called; once ``hold_ahead`` or fewer wait
+    before it, it is held and has ``checkin_minutes`` to check in (at the door QR or a kiosk)
+    before it expires. ``secret`` keys the citizen hashes and the daily door code.
+    """
+
+    enabled: bool = False
+    checkin_minutes: int = 10
+    hold_ahead: int = 3
+    per_service_hour: int = 30  # remote tickets of one service in any 60 minutes
+    per_citizen_day: int = 3  # remote tickets of one citizen (phone) in a day
+    per_address_hour: int = 10  # remote tickets taken from one network address in an hour
+    secret: str = ""
+
+
+@dataclass(frozen=True)
 class Zone:
     """A part of the hall (a floor, a wing) whose boards show only its windows' calls."""
 
@@ -262,6 +280,7 @@ class Hall:
     zones: tuple[Zone, ...] = ()  # board zones; none: every board shows every window
     alerts: AlertPolicy = field(default_factory=AlertPolicy)
     bundles: tuple[Bundle, ...] = ()  # 一件事一次办
+    remote: RemotePolicy = field(default_factory=RemotePolicy)
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)

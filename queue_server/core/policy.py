@@ -2,7 +2,7 @@
 
 Rules, in order, for the candidates of a window — the waiting tickets of the services the
 window serves, plus tickets a transfer reserved for this window (tickets reserved for another
-window are not candidates):
+window are not candidates, nor are 远程取号 tickets that have not checked in: ``remote.py``):
 
 1. ``max_wait``: a candidate that has waited ``policy.max_wait_s`` or longer goes first; of
    several, the one issued earliest.
@@ -60,12 +60,15 @@ def reason(
 
 
 def candidates(window: Window, waiting: Iterable[Ticket]) -> list[Ticket]:
-    """Waiting tickets this window may call by the policy."""
+    """Waiting tickets this window may call by the policy (a remote ticket once checked in)."""
     return [
         t
         for t in waiting
-        if t.target_window == window.number
-        or (t.target_window is None and t.service in window.services)
+        if not t.awaiting_checkin
+        and (
+            t.target_window == window.number
+            or (t.target_window is None and t.service in window.services)
+        )
     ]
 
 

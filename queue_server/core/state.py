@@ -10,12 +10,17 @@ window. Keys a store adds (such as its ``seq``) are ignored. The types and their
 
 ======================  ===================================================================
 day_started             previous (the day before, or None)
-ticket_expired          ticket, number, was (its state), window
+ticket_expired          ticket, number, was (its state), window, reason (``checkin_late``: a
+                        remote ticket held past its check-in deadline; absent: the day ended)
+ticket_held             ticket, number, service, deadline (a remote ticket near the front that
+                        has not checked in: skipped by every call until it does)
+ticket_checked_in       ticket, number, service, via (``door`` QR or ``kiosk``)
 ticket_issued           ticket, number, prefix, sequence, order, service, class, request_id
                         (scoped to the issuing device, the event's actor), citizen_hash,
                         appointment_code, ahead, estimated_wait_s, token (for the phone page),
                         bundle and steps (一件事: its code and service codes; absent: one
-                        service), proxy (帮办代办: the agent's staff id; absent: none)
+                        service), proxy (帮办代办: the agent's staff id; absent: none),
+                        remote and phone_check (远程取号; absent: taken in the hall)
 ticket_voided           ticket, number, service, reason
 window_opened           window, staff, staff_name (shown on boards, which get no staff ids)
 window_closed           window, staff, moved_to (the window the clerk moved to, or absent)
@@ -124,6 +129,15 @@ class Ticket:
     steps: tuple[str, ...] = ()  # 一件事: its services in order; ``service`` is steps[step]
     step: int = 0
     proxy: str | None = None  # 帮办代办: the agent (staff id) who took it for the citizen
+    remote: bool = False  # 远程取号: taken on a phone, called only once checked in
+    phone_check: str | None = None  # keyed hash of the phone's last 4 digits (kiosk check-in)
+    checked_in_at: float | None = None
+    checkin_deadline: float | None = None  # set when held near the front unchecked
+
+    @property
+    def awaiting_checkin(self) -> bool:
+        """A remote ticket not yet checked in: it waits, but no window may call it."""
+        return self.remote and self.checked_in_at is None
 
 
 @dataclass
@@ -204,6 +218,8 @@ class State:
     # 差评 work orders: the open ones, and resolved ones until re-rated or RERATE_DAYS old.
     followups: dict[str, Followup] = field(default_factory=dict)
     followups_opened: int = 0  # today's, numbering the ids
+    # Remote tickets waiting to check in: in `queues` (they count as waiting) but in no lane.
+    unchecked: dict[str, Ticket] = field(default_factory=dict)
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -307,6 +323,8 @@ def _ticket_issued(state: State, e: Event) -> None:
         bundle=e.get("bundle"),
         steps=tuple(e.get("steps") or ()),
         proxy=e.get("proxy"),
+        remote=bool(e.get("remote")),
+        phone_check=e.get("phone_check"),
     )
     state.tickets[t.id] = t
     prefix = e["prefix"]
@@ -525,6 +543,14 @@ def _ticket_expired(state: State, e: Event) -> None:
     t.state = TicketState.EXPIRED
 
 
+def _ticket_held(state: State, e: Event) -> None:
+    state.tickets[e["ticket"]].checkin_deadline = e["deadline"]
+
+
+def _ticket_checked_in(state: State, e: Event) -> None:
+    state.tickets[e["ticket"]].checked_in_at = e["at"]
+
+
 def _device_status(state: State, e: Event) -> None:
     entry = state.devices.setdefault(e["device"], {"device": e["device"]})
     entry.update(role=e.get("role"), status=e.get("status"), detail=e.get("detail"), at=e["at"])
@@ -599,6 +625,8 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "followup_resolved": _followup_resolved,
     "followup_rerated": _followup_rerated,
     "ticket_expired": _ticket_expired,
+    "ticket_held": _ticket_held,
+    "ticket_checked_in": _ticket_checked_in,
     "device_status": _device_status,
     "staff_locked": _staff_locked,
     "device_presence": _device_presence,
@@ -636,7 +664,9 @@ def apply_event(state: State, event: Event) -> None:
 
 def _enqueue(state: State, t: Ticket) -> None:
     state.queues.setdefault(t.service, {})[t.id] = t
-    if t.target_window is None:
+    if t.awaiting_checkin:
+        state.unchecked[t.id] = t
+    elif t.target_window is None:
         counts = state.lane_counts.setdefault(t.service, {})
         counts[t.ticket_class] = counts.get(t.ticket_class, 0) + 1
         lane = state.lanes.setdefault((t.service, t.ticket_class), [])
@@ -648,7 +678,9 @@ def _enqueue(state: State, t: Ticket) -> None:
 def _unqueue(state: State, t: Ticket) -> None:
     """Take a ticket out of the index, as it is before the event changes it."""
     if state.queues.get(t.service, {}).pop(t.id, None) is not None:
-        if t.target_window is None:
+        if t.awaiting_checkin:
+            state.unchecked.pop(t.id, None)
+        elif t.target_window is None:
             state.lane_counts[t.service][t.ticket_class] -= 1
             lane = state.lanes[(t.service, t.ticket_class)]
             entry = (t.issued_at, t.order, t.id)
@@ -662,6 +694,7 @@ def _unqueue(state: State, t: Ticket) -> None:
 def _rebuild_queues(state: State) -> None:
     state.queues, state.lane_counts = {}, {}
     state.lanes, state.reserved, state.parked = {}, {}, {}
+    state.unchecked = {}
     for t in state.tickets.values():
         if t.state is TicketState.WAITING:
             _enqueue(state, t)

@@ -75,6 +75,16 @@ def ticket_dict(d: Directory, t: Ticket) -> dict[str, Any]:
         "calls": t.calls,
         "reason": t.reason,
         **bundle_fields(d, t),
+        # 远程取号 only: whether and when it checked in, its deadline once held
+        **(
+            {
+                "remote": True,
+                "checked_in_at": t.checked_in_at,
+                "checkin_deadline": t.checkin_deadline,
+            }
+            if t.remote
+            else {}
+        ),
     }
 
 

@@ -4,8 +4,9 @@
    Reconnects by itself with exponential backoff and jitter (0.5 s doubling to 10 s), pings
    every 15 s and drops a link that stays silent 10 s after a ping (a cable pulled never
    closes by itself), and tells the page when it is live or cut off. Only requests that need
-   no device are ever sent (watch, ticket_status, ping; and rate_hall from the hall's rating
-   page, a few per address): a page cannot change the queue. */
+   no device are ever sent (watch, ticket_status, ping; rate_hall from the hall's rating page,
+   a few per address; and 远程取号's take_remote and door_checkin, each limited per address by
+   the server): a page cannot change the queue. */
 (function () {
   const FIRST_BACKOFF_MS = 500;
   const MAX_BACKOFF_MS = 10000;

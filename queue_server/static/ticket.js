@@ -87,6 +87,7 @@
     const detail = document.getElementById("detail");
     T.setPair(detail, reply.detail);
     detail.hidden = !reply.detail[0];
+    drawCheckin(reply.checkin);
     const where = document.getElementById("where");
     const place = ticket.state === "waiting" || ticket.state === "parked";
     where.hidden = !place || !ticket.location_zh;
@@ -107,6 +108,21 @@
       live.stop();
     }
     drawStatus();
+  }
+
+  /* 远程取号: the rule and how to check in, while the ticket waits unchecked. The phone
+     remembers the ticket, so the door QR's page (/door/<code>) can check it in. */
+  function drawCheckin(checkin) {
+    const box = document.getElementById("checkin");
+    box.hidden = !checkin || !checkin.how[0];
+    if (!checkin) return;
+    const rule = document.getElementById("checkin-rule");
+    T.setPair(rule, checkin.text);
+    rule.hidden = !checkin.text[0];
+    T.setPair(document.getElementById("checkin-how"), checkin.how);
+    const kept = JSON.parse(remembered("hall.remote") || "[]").filter((k) => k.token !== token);
+    if (!ENDED.has(ticket.state)) kept.unshift({ token: token, number: ticket.number });
+    remember("hall.remote", JSON.stringify(kept.slice(0, 5)));
   }
 
   /* 一件事: each step of the bundle, done, being served now or to come. */
@@ -134,7 +150,7 @@
     const main = document.getElementById("ticket");
     main.className = "ticket state-unknown";
     document.getElementById("number").textContent = "";
-    for (const id of ["service", "where"]) document.getElementById(id).hidden = true;
+    for (const id of ["service", "where", "checkin"]) document.getElementById(id).hidden = true;
     T.setPair(document.getElementById("headline"), texts.not_found);
     T.setPair(document.getElementById("detail"), texts.not_found_hint);
     document.getElementById("status").hidden = true;

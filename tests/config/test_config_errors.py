@@ -394,7 +394,7 @@ BAD = [
         {44: 'name = "张伟"\nroles = ["clerk", "boss"]'},
         "staff[0].roles[1]",
         45,
-        'must be "clerk" or "manager", got "boss"',
+        'must be "clerk", "manager" or "agent", got "boss"',
     ),
     (
         "no-staff-role",
@@ -689,3 +689,23 @@ def test_bad_ratings_or_calendar_is_refused_naming_field_and_line(
     error = caught.value
     assert (error.field, error.line) == (field, GOOD_LINES + offset), str(error)
     assert phrase in error.problem, error.problem
+
+
+def test_remote_taking_is_read_and_its_secret_is_required_and_never_shown() -> None:
+    assert parse_hall(GOOD).remote.enabled is False  # off unless configured
+    hall = parse_hall(
+        GOOD
+        + '\n[remote]\nenabled = true\nsecret = "a-hall-secret-0001"\n'
+        + "checkin_minutes = 15\nhold_ahead = 2\nper_address_hour = 5\n"
+    )
+    remote = hall.remote
+    assert (remote.enabled, remote.checkin_minutes, remote.hold_ahead) == (True, 15, 2)
+    assert (remote.per_address_hour, remote.per_service_hour, remote.per_citizen_day) == (5, 30, 3)
+    with pytest.raises(ConfigError) as caught:
+        parse_hall(GOOD + '\n[remote]\nenabled = true\nsecret = "short-secret"\n')
+    assert "remote.secret" in str(caught.value) and "short-secret" not in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        parse_hall(
+            GOOD + '\n[remote]\nenabled = true\nsecret = "a-hall-secret-0001"\nhold_ahead = -1\n'
+        )
+    assert "remote.hold_ahead" in str(caught.value)

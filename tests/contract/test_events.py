@@ -76,6 +76,11 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.ReportDeviceStatus("kiosk-1", "kiosk", "ok"), "kiosk-1")
     run(core.CheckAlerts(), "system")  # acknowledged and gone: cleared
     run(core.ManagerLogOut("manager-1", "s4"), "s4")
+    # 远程取号: taken on a phone, held near the front, checked in; another held past its deadline
+    run(core.TakeRemote("YB", "p1", "c" * 8, "check", "u" * 22), "@phone")
+    run(core.CheckIn("B001", "kiosk", "check"))
+    run(core.TakeRemote("HJ", "p2", "c" * 8, "check", "v" * 22), "@phone")
+    run(core.CheckAlerts(), "system", after=3600)  # not checked in in time: expired
     run(core.TakeBundle("BIRTH", "r7"))  # 一件事: 户籍 at window 4, then 社保 and 医保
     run(core.OpenWindow(4, "s2"), "s2")
     run(core.CallNext(4), "s2")

@@ -719,6 +719,11 @@ def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
     run(core.CallNumber(2, "X001"), "s1")
     run(core.Finish(2), "s1")  # 社保 done: 医保 at the same window
     run(core.Finish(2), "s1")  # the last step
+    # 远程取号: a phone ticket waits (counted), is held, checks in and is called; another expires
+    run(core.TakeRemote("HJ", "p1", "c" * 8, "check", "u" * 22), "@phone")
+    run(core.TakeRemote("YB", "p2", "c" * 8, "check", "v" * 22), "@phone")
+    run(core.CheckIn("C004", "kiosk", "check"))
+    run(core.StartDay(), "system", after=600)  # any command: B001, held too long, expires
     run(core.TakeTicket("SB", "r8"), after=86400)  # the next day: leftovers expire
     run(core.OpenWindow(1, "s2"), "s2")
     run(core.CallNext(2), "s1")
@@ -727,6 +732,12 @@ def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
     run(core.CallNext(1), "s2")
     run(core.Rate(1, 1, moment="during"), "bridge-1")
     return steps
+
+
+def test_the_engines_day_has_remote_tickets_held_checked_in_and_expired() -> None:
+    events = [e for step, _ in engine_day() for e in step]
+    assert {"ticket_held", "ticket_checked_in"} <= {e["type"] for e in events}
+    assert [e["number"] for e in events if e.get("reason") == "checkin_late"] == ["B001"]
 
 
 @pytest.mark.parametrize("role", ["display", "clerk", "bridge", "manager"])

@@ -93,16 +93,39 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             await ask(manager, "manager_logout")
             await ask(clerk, "logout", window=1)
             await ask(clerk, "call_next", window=1)  # an error
+            await ask(kiosk, "door_code")
             async with connect(hall.url) as phone:
                 for message in (
                     {"type": "watch", "id": 1},
                     {"type": "ticket_status", "id": 2, "token": ticket["token"]},
                     {"type": "rate_hall", "id": 3, "score": 5},
+                    {
+                        "type": "take_remote",
+                        "id": 4,
+                        "service": "HJ",
+                        "phone": "13812345678",
+                        "request_id": "p1",
+                    },
                 ):
                     await phone.send(json.dumps(message))
                     while (reply := json.loads(await phone.recv())).get("type") == "event":
                         pass
                     keep(reply)
+
+                token = seen["remote_ticket"][0]["page"].removeprefix("/t/")
+                door = (await ask(kiosk, "door_code"))["url"].rsplit("/", 1)[1]
+                await phone.send(
+                    json.dumps({"type": "door_checkin", "id": 4, "token": token, "door": door})
+                )
+                while (reply := json.loads(await phone.recv())).get("type") == "event":
+                    pass
+                keep(reply)
+                await phone.send(json.dumps({"type": "ticket_status", "id": 5, "token": token}))
+                while (reply := json.loads(await phone.recv())).get("type") == "event":
+                    pass
+                keep(reply)
+            number = seen["remote_ticket"][0]["ticket"]["number"]
+            await ask(kiosk, "kiosk_checkin", number=number, phone_last4="5678")
 
     asyncio.run(body())
     assert set(seen) == set(REPLY_TYPES)

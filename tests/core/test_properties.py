@@ -3,12 +3,15 @@
 Numbers are unique per day and restart each day; a ticket is at no more than one window and
 two windows never hold the same ticket; FIFO within class and service; nothing waits past the
 maximum while a younger competing ticket is called; one rating per ticket per moment; each 差评
-opens one work order, resolved and re-rated at most once; refused commands
-change nothing; replaying the emitted events into a fresh engine gives an equal state.
+opens one work order, resolved and re-rated at most once; a remote ticket (远程取号) is never
+called before it checks in, is held with a deadline once near the front, expires past it, and
+keeps its place by issue time once checked in; refused commands change nothing; replaying
+the emitted events into a fresh engine gives an equal state.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from typing import Any
@@ -27,6 +30,7 @@ from queue_server.core import (
     CallNumber,
     CallParked,
     CheckAlerts,
+    CheckIn,
     CloseWindow,
     Command,
     ContactFollowup,
@@ -48,6 +52,7 @@ from queue_server.core import (
     Result,
     ResumeWindow,
     StartDay,
+    TakeRemote,
     TakeTicket,
     Transfer,
     VoidTicket,
@@ -55,6 +60,7 @@ from queue_server.core import (
 from queue_server.core.alerts import conditions
 from queue_server.core.model import TicketClass, TicketState, WindowState
 from queue_server.core.policy import choose_next, choose_next_scan
+from queue_server.core.remote import checkin_ahead
 from queue_server.core.views import Directory
 
 WINDOWS = st.sampled_from([1, 2, 3])
@@ -76,6 +82,7 @@ class HallMachine(RuleBasedStateMachine):
         self.now = T0
         self.events: list[dict[str, Any]] = []
         self.requests: dict[tuple[str, str], str] = {}
+        self.last_run = T0  # when the engine last ran a command (holds and expiry happen then)
 
     # -- running commands ------------------------------------------------------------------
 
@@ -90,15 +97,21 @@ class HallMachine(RuleBasedStateMachine):
             # Equal as state: the lanes' heaps are caches a look may tidy (compare=False).
             assert pickle.loads(before) == self.engine.state, "a refused command changed the state"
             return None
+        self.last_run = self.now
         json.dumps(result.events)
         json.dumps(result.reply)
         for event in result.events:
             assert event["at"] == self.now
             assert event["day"] == self.engine.day
             assert event["actor"] == actor
+        self.events.extend(result.events)
+        # The command's own events, without the remote sweep the engine appends after them.
+        own = list(result.events)
+        while own and (own[-1]["type"] == "ticket_held" or own[-1].get("reason") == "checkin_late"):
+            own.pop()
+        result = dataclasses.replace(result, events=own)
         if result.error is not None:
             assert [e["type"] for e in result.events][-1] == "rating_rejected"
-        self.events.extend(result.events)
         return result
 
     # -- rules -----------------------------------------------------------------------------
@@ -144,6 +157,34 @@ class HallMachine(RuleBasedStateMachine):
             assert ticket["id"] == f"{day}-{ticket['number']}"
 
     @rule(
+        service=SERVICES,
+        request=st.integers(0, 15),
+        citizen=st.sampled_from(["h1", "h2", "h3"]),
+        arrives=st.booleans(),
+    )
+    def take_remote(self, service: str, request: int, citizen: str, arrives: bool) -> None:
+        """远程取号 from a phone (the phone's check is named after the request); the citizen
+        may check in at the door at once, so checked-in phone tickets compete in the calls."""
+        result = self.do(
+            TakeRemote(service, f"p{request}", citizen, f"check{request}", f"tok{request:02d}")
+        )
+        if result is not None and arrives:
+            self.do(CheckIn(result.reply["ticket"]["number"], "door"))
+
+    @rule(data=st.data(), via=st.sampled_from(["door", "kiosk", "kiosk", "kiosk-wrong"]))
+    def check_in(self, data: st.DataObject, via: str) -> None:
+        """Mostly a remote ticket still waiting to check in; sometimes any remote one."""
+        state = self.engine.state
+        tickets = [t for t in state.tickets.values() if t.day == state.day]
+        waiting = sorted((t.number, t.request_id) for t in tickets if t.awaiting_checkin)
+        remote = sorted((t.number, t.request_id) for t in tickets if t.remote)
+        mostly: int = data.draw(st.integers(0, 3))
+        pool = waiting if waiting and mostly else remote
+        number, request = data.draw(st.sampled_from(pool or [("A001", "p0")]))
+        proof = "wrong" if via == "kiosk-wrong" else f"check{request[1:]}"
+        self.do(CheckIn(number, via.removesuffix("-wrong"), proof))
+
+    @rule(
         rush=st.lists(
             st.tuples(SERVICES, st.sampled_from(list(TicketClass)), st.sampled_from([0, 1, 30])),
             min_size=2,
@@ -181,8 +222,11 @@ class HallMachine(RuleBasedStateMachine):
         candidates = [
             t
             for t in state.waiting()
-            if t.target_window == window
-            or (t.target_window is None and t.service in config.services)
+            if not t.awaiting_checkin
+            and (
+                t.target_window == window
+                or (t.target_window is None and t.service in config.services)
+            )
         ]
         snapshot = [
             (t.id, t.ticket_class, t.service, t.target_window, t.issued_at, t.order)
@@ -359,8 +403,15 @@ class HallMachine(RuleBasedStateMachine):
         for queue in state.queues.values():
             for tid, t in queue.items():
                 assert state.tickets[tid] is t
+        assert set(state.unchecked) == {
+            t.id for t in state.waiting_any_order() if t.awaiting_checkin
+        }
         for service, counts in state.lane_counts.items():
-            unreserved = [t for t in state.waiting_in(service) if t.target_window is None]
+            unreserved = [
+                t
+                for t in state.waiting_in(service)
+                if t.target_window is None and not t.awaiting_checkin
+            ]
             for cls, n in counts.items():
                 assert n == sum(1 for t in unreserved if t.ticket_class is cls)
             oldest = min((t.issued_at for t in unreserved), default=None)
@@ -379,6 +430,7 @@ class HallMachine(RuleBasedStateMachine):
                     window, counter, state.waiting_any_order(), HALL.policy, now
                 )
                 assert indexed == scanned
+                assert indexed is None or not indexed.ticket.awaiting_checkin
         for number, reserved in state.reserved.items():
             assert set(reserved) == {
                 t.id for t in state.waiting_any_order() if t.target_window == number
@@ -390,6 +442,27 @@ class HallMachine(RuleBasedStateMachine):
                 if t.state is TicketState.PARKED and t.window == number
             ]
             assert sorted(parked) == sorted(t.id for t in state.parked_at(number))
+
+    @invariant()
+    def remote_tickets_wait_for_check_in(self) -> None:
+        """Never called unchecked; held once near the front; expired past the deadline."""
+        checked: set[str] = set()
+        remote: set[str] = set()
+        for e in self.events:
+            if e["type"] == "ticket_issued" and e.get("remote"):
+                remote.add(e["ticket"])
+            elif e["type"] == "ticket_checked_in":
+                assert e["ticket"] in remote
+                checked.add(e["ticket"])
+            elif e["type"] == "ticket_called" and e["ticket"] in remote:
+                assert e["ticket"] in checked, f"{e['ticket']} called before checking in"
+        state = self.engine.state
+        policy = HALL.remote
+        for t in state.unchecked.values():
+            if checkin_ahead(state, t) <= policy.hold_ahead:
+                assert t.checkin_deadline is not None, f"{t.number} near the front, not held"
+            if t.checkin_deadline is not None:
+                assert self.last_run < t.checkin_deadline, f"{t.number} late but not expired"
 
     @invariant()
     def only_today_is_open(self) -> None:

@@ -19,6 +19,7 @@ from queue_server.core.model import (
     OpeningPeriod,
     RatingMoment,
     RatingPolicy,
+    RemotePolicy,
     Service,
     Staff,
     StaffRole,
@@ -91,6 +92,9 @@ HALL = Hall(
         invite_window_s=120,
         resolve_days=3,
         moments=frozenset({RatingMoment.BEFORE, RatingMoment.DURING, RatingMoment.AFTER}),
+    ),
+    remote=RemotePolicy(
+        enabled=True, checkin_minutes=10, hold_ahead=2, per_service_hour=4, per_citizen_day=3
     ),
 )
 

@@ -21,6 +21,7 @@ from queue_server.core.model import (
     Hall,
     RatingMoment,
     RatingPolicy,
+    RemotePolicy,
     Role,
     Service,
     Staff,
@@ -32,6 +33,7 @@ from queue_server.server import HallServer
 from queue_server.service import HallService
 from queue_server.store import Store
 
+REMOTE_SECRET = "test-remote-secret-0001"  # 远程取号: keys phone hashes and the door code
 PINS = {"s1": "1001", "s2": "1002", "s3": "1003", "s4": "1004"}
 MANAGERS = frozenset({"s4"})  # staff with the manager role (and the clerk's)
 
@@ -80,6 +82,7 @@ def make_hall() -> Hall:
             resolve_days=3,
             moments=frozenset({RatingMoment.BEFORE, RatingMoment.DURING, RatingMoment.AFTER}),
         ),
+        remote=RemotePolicy(enabled=True, secret=REMOTE_SECRET),
     )
 
 
