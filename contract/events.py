@@ -51,6 +51,7 @@ class TicketIssued(Event, tag="ticket_issued", frozen=True):
     citizen_hash: str | None = None
     appointment_code: str | None = None
     token: str | None = None
+    due_at: float | None = None  # an appointment's slot start (预约 check-in)
 
 
 class TicketVoided(Event, tag="ticket_voided", frozen=True):
@@ -276,6 +277,46 @@ class StaffLocked(Event, tag="staff_locked", frozen=True):
     device: str | None = None
 
 
+class AppointmentEvent(Event, kw_only=True, frozen=True):
+    """预约 events (a manager's alone; the other views get a stand-in)."""
+
+    service: str
+    slot_day: str
+    slot: str
+    appointment_code: str | None = None
+
+
+class AppointmentBooked(AppointmentEvent, tag="appointment_booked", kw_only=True, frozen=True):
+    slot_at: float
+    channel: str = "phone"
+    citizen_hash: str | None = None
+
+
+class AppointmentCancelled(AppointmentEvent, tag="appointment_cancelled", kw_only=True, frozen=True):
+    pass
+
+
+class AppointmentRebooked(AppointmentEvent, tag="appointment_rebooked", kw_only=True, frozen=True):
+    slot_at: float
+    from_day: str
+    from_slot: str
+
+
+class AppointmentCheckedIn(AppointmentEvent, tag="appointment_checked_in", kw_only=True, frozen=True):
+    """``outcome`` ``on_time`` (an appointment ticket) or ``late`` (a walk-in ticket)."""
+
+    ticket: str
+    number: str
+    outcome: str
+
+
+class AppointmentMissed(AppointmentEvent, tag="appointment_missed", kw_only=True, frozen=True):
+    """爽约: not checked in by the end of the late tolerance; ``missed`` is the citizen's count."""
+
+    missed: int
+    citizen_hash: str | None = None
+
+
 class UnknownEvent(msgspec.Struct, frozen=True):
     """An event of a kind this client does not know: kept, counted in ``seq``, not applied."""
 
@@ -315,6 +356,11 @@ AnyEvent = (
     | NoticePosted
     | ManagerLoggedIn
     | ManagerLoggedOut
+    | AppointmentBooked
+    | AppointmentCancelled
+    | AppointmentRebooked
+    | AppointmentCheckedIn
+    | AppointmentMissed
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -351,6 +397,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         NoticePosted,
         ManagerLoggedIn,
         ManagerLoggedOut,
+        AppointmentBooked,
+        AppointmentCancelled,
+        AppointmentRebooked,
+        AppointmentCheckedIn,
+        AppointmentMissed,
     )
 }
 

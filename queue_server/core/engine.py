@@ -20,6 +20,17 @@ from typing import Any
 from . import commands as c
 from . import handlers as h
 from .alerts import ack_alert, check_alerts, open_alerts
+from .appointments import (
+    BookAppointment,
+    CancelAppointment,
+    RebookAppointment,
+    SweepAppointments,
+    book_appointment,
+    cancel_appointment,
+    rebook_appointment,
+    sweep_appointments,
+    take_or_check_in,
+)
 from .commands import Command
 from .days import business_day
 from .errors import DomainError, refusal
@@ -44,7 +55,7 @@ __all__ = ["HANDLERS", "Engine", "Result"]
 logger = logging.getLogger(__name__)
 
 HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
-    c.TakeTicket: h.take_ticket,
+    c.TakeTicket: take_or_check_in,
     c.VoidTicket: h.void_ticket,
     c.OpenWindow: h.open_window,
     c.CloseWindow: h.close_window,
@@ -73,6 +84,10 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.PostNotice: post_notice,
     c.AckAlert: ack_alert,
     c.CheckAlerts: check_alerts,
+    BookAppointment: book_appointment,
+    CancelAppointment: cancel_appointment,
+    RebookAppointment: rebook_appointment,
+    SweepAppointments: sweep_appointments,
 }
 
 

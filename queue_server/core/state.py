@@ -48,6 +48,9 @@ notice_posted           text_zh, text_en (the boards' notice; None clears it)
 manager_logged_in       device, staff, staff_name
 manager_logged_out      device, staff
 ======================  ===================================================================
+
+The ``appointment_*`` events (预约) change the appointment book: see ``booking.py``. A ticket
+of an appointment's check-in has ``due_at`` on its ``ticket_issued`` (the slot's start).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .booking import AppointmentBook
 from .model import TicketClass, TicketState, WindowState
 
 __all__ = [
@@ -71,6 +75,7 @@ __all__ = [
     "Ticket",
     "WindowStatus",
     "apply_event",
+    "due_time",
 ]
 
 logger = logging.getLogger(__name__)
@@ -111,6 +116,7 @@ class Ticket:
     rating: int | None = None  # 办后再评
     rating_during: int | None = None  # 边办边评
     followup_deadline: str | None = None
+    due_at: float | None = None  # an appointment's slot start: called as due from then
 
 
 @dataclass
@@ -189,6 +195,10 @@ class State:
     # 差评 work orders: the open ones, and resolved ones until re-rated or RERATE_DAYS old.
     followups: dict[str, Followup] = field(default_factory=dict)
     followups_opened: int = 0  # today's, numbering the ids
+    # 预约: the appointment book, and per service the unreserved appointment tickets by their
+    # slot (due time, order, id), so that calling reads the heads of these lanes too.
+    book: AppointmentBook = field(default_factory=AppointmentBook)
+    due_lanes: dict[str, list[tuple[float, int, str]]] = field(default_factory=dict)
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -219,6 +229,11 @@ class State:
         if not lane:
             return 0
         return bisect.bisect_left(lane, True, key=lambda e: not now - e[0] >= max_wait_s)
+
+    def due_head(self, service: str) -> Ticket | None:
+        """The unreserved appointment ticket of a service whose slot comes first."""
+        lane = self.due_lanes.get(service)
+        return self.queues[service][lane[0][2]] if lane else None
 
     def parked_at(self, window: int) -> list[Ticket]:
         """The tickets parked at a window, in issue order."""
@@ -264,6 +279,7 @@ def _day_started(state: State, e: Event) -> None:
         if f.resolved_day is None
         or (f.rerating is None and _days_between(f.resolved_day, state.day) <= RERATE_DAYS)
     }
+    state.book.day_started(state.day)
     for status in state.windows.values():
         status.normal_since_priority = 0
         status.last_served = None
@@ -288,6 +304,7 @@ def _ticket_issued(state: State, e: Event) -> None:
         token=e.get("token"),
         ahead=e["ahead"],
         estimated_wait_s=e["estimated_wait_s"],
+        due_at=e.get("due_at"),
     )
     state.tickets[t.id] = t
     prefix = e["prefix"]
@@ -559,6 +576,11 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "notice_posted": _notice_posted,
     "manager_logged_in": _manager_logged,
     "manager_logged_out": _manager_logged,
+    "appointment_booked": lambda state, e: state.book.booked(e),
+    "appointment_cancelled": lambda state, e: state.book.cancelled(e),
+    "appointment_rebooked": lambda state, e: state.book.rebooked(e),
+    "appointment_checked_in": lambda state, e: state.book.checked_in(e),
+    "appointment_missed": lambda state, e: state.book.missed_slot(e),
 }
 
 
@@ -592,6 +614,9 @@ def _enqueue(state: State, t: Ticket) -> None:
         counts[t.ticket_class] = counts.get(t.ticket_class, 0) + 1
         lane = state.lanes.setdefault((t.service, t.ticket_class), [])
         bisect.insort(lane, (t.issued_at, t.order, t.id))
+        if t.ticket_class is TicketClass.APPOINTMENT:
+            due = state.due_lanes.setdefault(t.service, [])
+            bisect.insort(due, (due_time(t), t.order, t.id))
     else:
         state.reserved.setdefault(t.target_window, {})[t.id] = t
 
@@ -606,12 +631,22 @@ def _unqueue(state: State, t: Ticket) -> None:
             at = bisect.bisect_left(lane, entry)
             if at < len(lane) and lane[at] == entry:
                 del lane[at]
+            if t.ticket_class is TicketClass.APPOINTMENT:
+                due, entry = state.due_lanes[t.service], (due_time(t), t.order, t.id)
+                at = bisect.bisect_left(due, entry)
+                if at < len(due) and due[at] == entry:
+                    del due[at]
         else:
             state.reserved.get(t.target_window, {}).pop(t.id, None)
 
 
+def due_time(t: Ticket) -> float:
+    """When an appointment ticket is due: its slot's start (its issue time if it has none)."""
+    return t.issued_at if t.due_at is None else t.due_at
+
+
 def _rebuild_queues(state: State) -> None:
-    state.queues, state.lane_counts = {}, {}
+    state.queues, state.lane_counts, state.due_lanes = {}, {}, {}
     state.lanes, state.reserved, state.parked = {}, {}, {}
     for t in state.tickets.values():
         if t.state is TicketState.WAITING:

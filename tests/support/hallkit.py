@@ -8,6 +8,7 @@ import itertools
 import sys
 import threading
 import time
+from datetime import time as time_of_day
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from queue_server.core.model import (
     RatingPolicy,
     Role,
     Service,
+    SlotRule,
     Staff,
     StaffRole,
     Window,
@@ -44,7 +46,15 @@ def must(value: T | None) -> T:
 
 def make_hall() -> Hall:
     services = (
-        Service("SB", "社保", "Social Insurance", "A", "社会保障", "一楼 1–4 号窗口"),
+        Service(
+            "SB",
+            "社保",
+            "Social Insurance",
+            "A",
+            "社会保障",
+            "一楼 1–4 号窗口",
+            appointment_slots=(SlotRule(frozenset(range(1, 8)), time_of_day(8), time_of_day(18), 30, 4),),
+        ),
         Service("YB", "医保", "Medical Insurance", "B", "社会保障", "一楼 1–4 号窗口"),
         Service("HJ", "户籍", "Household Registration", "C", "公安服务", "二楼 5 号窗口"),
     )
