@@ -277,43 +277,46 @@ class StaffLocked(Event, tag="staff_locked", frozen=True):
     device: str | None = None
 
 
-class AppointmentEvent(Event, kw_only=True, frozen=True):
+class AppointmentEvent(Event, frozen=True):
     """预约 events (a manager's alone; the other views get a stand-in)."""
 
     service: str
     slot_day: str
     slot: str
-    appointment_code: str | None = None
 
 
-class AppointmentBooked(AppointmentEvent, tag="appointment_booked", kw_only=True, frozen=True):
+class AppointmentBooked(AppointmentEvent, tag="appointment_booked", frozen=True):
     slot_at: float
     channel: str = "phone"
+    appointment_code: str | None = None
     citizen_hash: str | None = None
 
 
-class AppointmentCancelled(AppointmentEvent, tag="appointment_cancelled", kw_only=True, frozen=True):
-    pass
+class AppointmentCancelled(AppointmentEvent, tag="appointment_cancelled", frozen=True):
+    appointment_code: str | None = None
 
 
-class AppointmentRebooked(AppointmentEvent, tag="appointment_rebooked", kw_only=True, frozen=True):
+class AppointmentRebooked(AppointmentEvent, tag="appointment_rebooked", frozen=True):
     slot_at: float
     from_day: str
     from_slot: str
+    appointment_code: str | None = None
 
 
-class AppointmentCheckedIn(AppointmentEvent, tag="appointment_checked_in", kw_only=True, frozen=True):
+class AppointmentCheckedIn(AppointmentEvent, tag="appointment_checked_in", frozen=True):
     """``outcome`` ``on_time`` (an appointment ticket) or ``late`` (a walk-in ticket)."""
 
     ticket: str
     number: str
     outcome: str
+    appointment_code: str | None = None
 
 
-class AppointmentMissed(AppointmentEvent, tag="appointment_missed", kw_only=True, frozen=True):
+class AppointmentMissed(AppointmentEvent, tag="appointment_missed", frozen=True):
     """爽约: not checked in by the end of the late tolerance; ``missed`` is the citizen's count."""
 
     missed: int
+    appointment_code: str | None = None
     citizen_hash: str | None = None
 
 

@@ -301,6 +301,43 @@ class FollowupRerate(Request, tag="followup_rerate", frozen=True):
     score: Score
 
 
+# -- 预约 (the phone page without hello; a clerk for a caller on the phone) ----------------
+
+Day = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+SlotStart = Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}$")]
+BookingCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4,16}$")]
+# A resident ID number (18: 17 digits and a digit or X) or a mobile number (11 digits); the
+# server hashes it with the hall's secret at once and never keeps it.
+CitizenId = Annotated[str, msgspec.Meta(pattern=r"^(\d{17}[\dXx]|1\d{10})$")]
+
+
+class AppointmentSlotsRequest(Request, tag="appointment_slots", frozen=True):
+    service: Text
+
+
+class BookAppointment(Request, tag="book_appointment", frozen=True):
+    service: Text
+    day: Day
+    slot: SlotStart
+    citizen_id: CitizenId
+
+
+class CancelAppointment(Request, tag="cancel_appointment", frozen=True):
+    code: BookingCode
+    citizen_id: CitizenId
+
+
+class RebookAppointment(Request, tag="rebook_appointment", frozen=True):
+    code: BookingCode
+    citizen_id: CitizenId
+    day: Day
+    slot: SlotStart
+
+
+class Appointments(Request, tag="appointments", frozen=True):
+    """The manager's view of today's bookings and no-shows."""
+
+
 AnyRequest = (
     Hello
     | Ping
@@ -336,6 +373,11 @@ AnyRequest = (
     | FollowupContact
     | FollowupResolve
     | FollowupRerate
+    | AppointmentSlotsRequest
+    | BookAppointment
+    | CancelAppointment
+    | RebookAppointment
+    | Appointments
 )
 
 REQUEST_TYPES: dict[str, type[Request]] = {
@@ -375,6 +417,11 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         FollowupContact,
         FollowupResolve,
         FollowupRerate,
+        AppointmentSlotsRequest,
+        BookAppointment,
+        CancelAppointment,
+        RebookAppointment,
+        Appointments,
     )
 }
 

@@ -260,7 +260,10 @@ APPOINTMENT_ERRORS: dict[str, tuple[str, str]] = {
 
 # What a kiosk says of a check-in: outcome -> (zh, en); field: slot.
 CHECKIN_TEXTS: dict[str, tuple[str, str]] = {
-    "on_time": ("预约签到成功（{slot}），请留意叫号", "Checked in for {slot}: watch for your number"),
+    "on_time": (
+        "预约签到成功（{slot}），请留意叫号",
+        "Checked in for {slot}: watch for your number",
+    ),
     "late": (
         "您已超过预约时间（{slot}），已为您改取普通号，请按顺序等候",
         "You are past your slot ({slot}): this is a walk-in ticket; please wait your turn",

@@ -51,14 +51,18 @@ MANAGER_ACTIONS = frozenset(
 )
 
 # What a connection may ask without saying hello: watch the public view, one ticket by token.
-PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping"})
+# 预约 from the phone page: slots, book, cancel, rebook (docs/protocol.md, "Appointments").
+_BOOKING = {"appointment_slots", "book_appointment", "cancel_appointment", "rebook_appointment"}
+PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping"} | _BOOKING)
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.KIOSK: frozenset(_READ | {"take_ticket", "void_ticket", "device_status"}),
-    Role.CLERK: frozenset(_READ | _WINDOW_OPS),
+    Role.CLERK: frozenset(_READ | _WINDOW_OPS | _BOOKING),
     Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "device_status"}),
     Role.DISPLAY: frozenset(_READ | {"device_status"}),
-    Role.MANAGER: frozenset(_READ | {"kpis", "manager_login", "manager_logout"} | MANAGER_ACTIONS),
+    Role.MANAGER: frozenset(
+        _READ | {"kpis", "appointments", "manager_login", "manager_logout"} | MANAGER_ACTIONS
+    ),
 }
 
 # Stable error codes of the protocol layer with their texts, from the contract's one table.

@@ -36,6 +36,7 @@ from .slots import capacity_of, slot_at, slot_starts
 from .texts import CHECKIN_TEXTS
 
 __all__ = [
+    "AppointmentCommand",
     "BookAppointment",
     "CancelAppointment",
     "RebookAppointment",
@@ -83,6 +84,9 @@ class SweepAppointments:
     """Record the no-shows of bookings whose late tolerance has passed."""
 
 
+AppointmentCommand = BookAppointment | CancelAppointment | RebookAppointment | SweepAppointments
+
+
 # -- reads ------------------------------------------------------------------------------
 
 
@@ -90,7 +94,9 @@ def _bookable(service: Service | None) -> bool:
     return service is not None and service.appointments and bool(service.appointment_slots)
 
 
-def slot_table(hall: Hall, book: AppointmentBook, code: str, today: str, now: float) -> dict[str, Any]:
+def slot_table(
+    hall: Hall, book: AppointmentBook, code: str, today: str, now: float
+) -> dict[str, Any]:
     """The slots of a service from ``today`` on, with the seats left in each (for the phone)."""
     service = hall.service(code)
     if service is None or not _bookable(service):

@@ -21,6 +21,7 @@ from . import commands as c
 from . import handlers as h
 from .alerts import ack_alert, check_alerts, open_alerts
 from .appointments import (
+    AppointmentCommand,
     BookAppointment,
     CancelAppointment,
     RebookAppointment,
@@ -120,7 +121,7 @@ class Engine:
         """The business day ``YYYY-MM-DD`` of ``now`` (``policy.day_start``, hall timezone)."""
         return business_day(now, self.hall.policy)
 
-    def execute(self, command: Command, now: float, actor: str) -> Result:
+    def execute(self, command: Command | AppointmentCommand, now: float, actor: str) -> Result:
         """Run a command at ``now`` for ``actor`` (a device or staff id).
 
         Raises :class:`DomainError` for a refused command, leaving the state unchanged.

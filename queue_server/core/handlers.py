@@ -207,7 +207,7 @@ def issue_event(
         request_id=cmd.request_id,
     )
     ahead = ahead_of(ctx.d, ctx.state, draft, ctx.now)
-    event = ctx.event(
+    return ctx.event(
         "ticket_issued",
         ticket=draft.id,
         number=number,
@@ -224,7 +224,6 @@ def issue_event(
         token=cmd.token,
         **extra,
     )
-    return event
 
 
 def issued_reply(ctx: Context, ticket_id: str) -> Callable[[], dict[str, Any]]:

@@ -97,6 +97,7 @@ class AppointmentPolicy:
     early_s: int = 30 * 60  # check-in opens this long before the slot
     late_s: int = 15 * 60  # and closes this long after it: later, a walk-in ticket
     days_ahead: int = 7  # slots may be booked up to this many days ahead (today is 0)
+    secret: str = field(default="", repr=False)  # the server's key for citizen hashes
 
 
 @dataclass(frozen=True)

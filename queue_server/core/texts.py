@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from contract.texts import ALERT_TEXTS, FOLLOWUP_STEP_TEXTS, PAUSE_REASON_TEXTS, REASON_TEXTS
-from contract.texts import APPOINTMENT_ERRORS, CHECKIN_TEXTS, ENGINE_ERRORS
+from contract.texts import (
+    ALERT_TEXTS,
+    APPOINTMENT_ERRORS,
+    CHECKIN_TEXTS,
+    ENGINE_ERRORS,
+    FOLLOWUP_STEP_TEXTS,
+    PAUSE_REASON_TEXTS,
+    REASON_TEXTS,
+)
 
 ERROR_TEXTS = {**ENGINE_ERRORS, **APPOINTMENT_ERRORS}
 

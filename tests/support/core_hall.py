@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from queue_server.core import Command, Engine, Result, TakeTicket
-from queue_server.core.appointments import BookAppointment
+from queue_server.core.appointments import AppointmentCommand, BookAppointment
 from queue_server.core.model import (
     CallPolicy,
     Hall,
@@ -107,7 +107,9 @@ class Clerk:
         self.now = now
         self.events: list[dict[str, Any]] = []
 
-    def __call__(self, command: Command, *, after: float = 0, actor: str = "test") -> Result:
+    def __call__(
+        self, command: Command | AppointmentCommand, *, after: float = 0, actor: str = "test"
+    ) -> Result:
         self.now += after
         result = self.engine.execute(command, self.now, actor)
         self.events.extend(result.events)
@@ -136,4 +138,6 @@ def check_in(run: Clerk, service: str = "tax", after: float = 1, slot: str = "09
     """Book today's ``slot`` and check in with its code at the run's time (+ ``after``)."""
     code = book(run, service, slot)
     request = f"r{len(run.events)}"
-    return run(TakeTicket(service, request, TicketClass.APPOINTMENT, appointment_code=code), after=after)
+    return run(
+        TakeTicket(service, request, TicketClass.APPOINTMENT, appointment_code=code), after=after
+    )

@@ -8,9 +8,9 @@ import itertools
 import sys
 import threading
 import time
-from datetime import time as time_of_day
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,7 +53,9 @@ def make_hall() -> Hall:
             "A",
             "社会保障",
             "一楼 1–4 号窗口",
-            appointment_slots=(SlotRule(frozenset(range(1, 8)), time_of_day(8), time_of_day(18), 30, 4),),
+            appointment_slots=(
+                SlotRule(frozenset(range(1, 8)), time_of_day(8), time_of_day(18), 30, 4),
+            ),
         ),
         Service("YB", "医保", "Medical Insurance", "B", "社会保障", "一楼 1–4 号窗口"),
         Service("HJ", "户籍", "Household Registration", "C", "公安服务", "二楼 5 号窗口"),
