@@ -78,7 +78,13 @@ HALL = Hall(
     windows=(
         Window(1, "1号窗口", {"tax": 2, "social": 1}),
         Window(2, "2号窗口", {"social": 1, "licence": 1}),
-        Window(3, "3号窗口", {"tax": 1, "licence": 2}),
+        # 预约延时服务: at lunch, window 3 calls booked tickets only
+        Window(
+            3,
+            "3号窗口",
+            {"tax": 1, "licence": 2},
+            booked_only=(OpeningPeriod(frozenset(range(1, 8)), dt.time(12, 0), dt.time(13, 30)),),
+        ),
     ),
     staff=(
         Staff("s1", "张三", "scrypt$00$00"),
