@@ -258,18 +258,19 @@ def take_or_check_in(ctx: Context, cmd: c.TakeTicket) -> Decision:
         return Decision([], _checked_in_reply(ctx, known))
     code = (cmd.appointment_code or "").strip()
     b = ctx.state.book.bookings.get(code)
-    if b is None or b.day != ctx.day or b.state is BookingState.CANCELLED:
+    policy, tz = ctx.d.hall.appointments, ctx.d.hall.policy.timezone
+    opens, closes = (b.slot_at - policy.early_s, b.slot_at + policy.late_s) if b else (0, 0)
+    today = b is not None and (b.day == ctx.day or opens <= ctx.now <= closes)  # or at midnight
+    if b is None or not today or b.state is BookingState.CANCELLED:
         raise refusal("appointment_unknown")
     if b.state is BookingState.CHECKED_IN:
         raise refusal("appointment_used")
     service = ctx.d.services.get(b.service)
     if service is None:
         raise refusal("appointment_unknown")
-    policy, tz = ctx.d.hall.appointments, ctx.d.hall.policy.timezone
-    opens = b.slot_at - policy.early_s
     if ctx.now < opens:
         raise refusal("appointment_early", slot=b.slot, opens=_hhmm(opens, tz))
-    late = ctx.now > b.slot_at + policy.late_s
+    late = ctx.now > closes
     if late:  # a walk-in now: the service's hours and quota apply as to anyone
         walk_in = replace(
             cmd,

@@ -11,7 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from .days import local_time
-from .model import OpeningPeriod, Service, Window
+from .model import OpeningPeriod, Service, SlotRule, Window
 
 __all__ = [
     "booked_only_at",
@@ -22,35 +22,30 @@ __all__ = [
 ]
 
 
+def _starts(rule: SlotRule, day: dt.date) -> list[str]:
+    """The slots of one rule on ``day``; an ``end`` of 00:00 is midnight."""
+    if day.isoweekday() not in rule.weekdays:
+        return []
+    at = dt.datetime.combine(day, rule.start)
+    end = dt.datetime.combine(day, rule.end)
+    if rule.end == dt.time(0):
+        end += dt.timedelta(days=1)
+    step = dt.timedelta(minutes=rule.every_min)
+    starts = []
+    while at + step <= end:
+        starts.append(f"{at:%H:%M}")
+        at += step
+    return starts
+
+
 def slot_starts(service: Service, day: dt.date) -> list[str]:
     """The slots ``HH:MM`` the service offers on ``day``, in order."""
-    starts: list[str] = []
-    for rule in service.appointment_slots:
-        if day.isoweekday() not in rule.weekdays:
-            continue
-        at = dt.datetime.combine(day, rule.start)
-        end = dt.datetime.combine(day, rule.end)
-        step = dt.timedelta(minutes=rule.every_min)
-        while at + step <= end:
-            starts.append(f"{at:%H:%M}")
-            at += step
-    return sorted(set(starts))
+    return sorted({start for rule in service.appointment_slots for start in _starts(rule, day)})
 
 
 def capacity_of(service: Service, day: dt.date, slot: str) -> int:
     """How many citizens one slot takes (0: the service offers no such slot on that day)."""
-    total = 0
-    for rule in service.appointment_slots:
-        if day.isoweekday() not in rule.weekdays:
-            continue
-        at = dt.datetime.combine(day, rule.start)
-        end = dt.datetime.combine(day, rule.end)
-        step = dt.timedelta(minutes=rule.every_min)
-        while at + step <= end:
-            if f"{at:%H:%M}" == slot:
-                total += rule.capacity
-            at += step
-    return total
+    return sum(r.capacity for r in service.appointment_slots if slot in _starts(r, day))
 
 
 def slot_at(day: str, slot: str, timezone: str) -> float:

@@ -10,7 +10,9 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from datetime import time as time_of_day
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +46,10 @@ def must(value: T | None) -> T:
     return value
 
 
+# 预约 around the clock (an end of 00:00 is midnight): a slot starts every 15 min
+ALL_DAY = (SlotRule(frozenset(range(1, 8)), time_of_day(0), time_of_day(0), 15, 4),)
+
+
 def make_hall() -> Hall:
     services = (
         Service(
@@ -53,12 +59,18 @@ def make_hall() -> Hall:
             "A",
             "社会保障",
             "一楼 1–4 号窗口",
-            appointment_slots=(
-                SlotRule(frozenset(range(1, 8)), time_of_day(8), time_of_day(18), 30, 4),
-            ),
+            appointment_slots=ALL_DAY,
         ),
         Service("YB", "医保", "Medical Insurance", "B", "社会保障", "一楼 1–4 号窗口"),
-        Service("HJ", "户籍", "Household Registration", "C", "公安服务", "二楼 5 号窗口"),
+        Service(
+            "HJ",
+            "户籍",
+            "Household Registration",
+            "C",
+            "公安服务",
+            "二楼 5 号窗口",
+            appointment_slots=ALL_DAY,
+        ),
     )
     windows = (
         Window(1, "1号窗口", {"SB": 1, "YB": 1}),
@@ -87,6 +99,15 @@ def make_hall() -> Hall:
         policy=CallPolicy(normal_per_priority=2, max_wait_s=3600),
         ratings=RatingPolicy(invite_window_s=120, resolve_days=3),
     )
+
+
+def next_slot(now: float | None = None, every_min: int = 15) -> tuple[str, str]:
+    """(day, HH:MM) of the next slot to start after ``now`` in the test hall (Shanghai)."""
+    local = datetime.fromtimestamp(time.time() if now is None else now, ZoneInfo("Asia/Shanghai"))
+    start = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    while start.minute % every_min:
+        start += timedelta(minutes=1)
+    return f"{start:%Y-%m-%d}", f"{start:%H:%M}"
 
 
 def _roles(staff: str) -> frozenset[StaffRole]:
