@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
-from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from queue_server.client import HallClient
 from queue_server.core.model import (
