@@ -418,6 +418,7 @@ class DoneScreen(Page):
         self.number = label("number", wrap=False)
         self.service = label("service")
         self.chip = label("lane-chip-priority", wrap=False)
+        self.checkin = label("checkin")  # 预约: checked in, or late and so a walk-in ticket
         self.wait = label("fact")  # people ahead and the estimate, in the hall's wording
         self.location = label("fact")
         self.hint = label("note")
@@ -429,6 +430,7 @@ class DoneScreen(Page):
         for part in (self.title, self.number, self.service):
             card.column.addWidget(part)
         card.column.addLayout(chip_row)
+        card.column.addWidget(self.checkin)
         if fit.orientation == "landscape":  # the number on the left, what to do next on the right
             facts = Card(fit)
             facts.column.addStretch(1)
@@ -465,6 +467,13 @@ class DoneScreen(Page):
             self.chip.setProperty("role", role)
             self.chip.setText(chip)
             repolish(self.chip)
+        checkin = t.get("checkin") if isinstance(t.get("checkin"), dict) else None
+        self.checkin.setVisible(checkin is not None)
+        if checkin is not None:
+            said = checkin.get("text_en" if lang == "en" else "text_zh")
+            self.checkin.setText(str(said or ""))
+            self.checkin.setProperty("late", checkin.get("outcome") == "late")
+            repolish(self.checkin)
         self.wait.setText(wait_text(t, lang) if t else "")
         place = (
             t.get("location_en") if lang == "en" and t.get("location_en") else t.get("location_zh")
@@ -497,7 +506,8 @@ class FailedScreen(Page):
 
     def refresh(self, flow: KioskFlow) -> None:
         lang = flow.language
-        self.title.setText(text("failed_title", lang))
+        checking_in = flow.lane is Lane.APPOINTMENT and flow.failure is Failure.REFUSED
+        self.title.setText(text("failed_title_checkin" if checking_in else "failed_title", lang))
         if flow.failure is Failure.PRINTER:
             message = text("failed_printer", lang)
         elif flow.failure is Failure.NETWORK:

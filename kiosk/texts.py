@@ -79,6 +79,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mark_appointment": ("预约", "Appointment"),
     # failures
     "failed_title": ("未能取号", "No ticket was issued"),
+    "failed_title_checkin": ("未能签到", "Check-in did not succeed"),
     "failed_network": (
         "网络连接中断，本次未能取号\n请稍后重试",
         "The network is down; no ticket was issued.\nPlease try again shortly.",
@@ -100,6 +101,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You already hold a ticket for this service: {number}",
     ),
     "error_unknown_service": ("该事项暂不可办理", "This service is not available"),
+    # 预约 check-in: an unknown code is never said to exist elsewhere (another day, someone's)
+    "error_appointment_unknown": (
+        "未找到今天可签到的预约，请核对预约码，或到服务台咨询",
+        "No booking to check in today under this code; check it, or ask at the help desk",
+    ),
     "error_unavailable": (
         "系统繁忙，本次未能取号\n请重试",
         "The system is busy; no ticket was issued.\nPlease try again.",
