@@ -186,6 +186,7 @@ class Booking(msgspec.Struct, kw_only=True, frozen=True):
     state: str  # booked | cancelled | checked_in | missed
     check_in_from: str  # HH:MM
     check_in_until: str
+    location_en: str = ""
 
 
 class SlotSeats(msgspec.Struct, frozen=True):

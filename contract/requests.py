@@ -322,6 +322,13 @@ class BookAppointment(Request, tag="book_appointment", frozen=True):
     citizen_id: CitizenId
 
 
+class FindAppointment(Request, tag="find_appointment", frozen=True):
+    """A citizen's own booking, by its code and their ID or phone number."""
+
+    code: BookingCode
+    citizen_id: CitizenId
+
+
 class CancelAppointment(Request, tag="cancel_appointment", frozen=True):
     code: BookingCode
     citizen_id: CitizenId
@@ -375,6 +382,7 @@ AnyRequest = (
     | FollowupRerate
     | AppointmentSlotsRequest
     | BookAppointment
+    | FindAppointment
     | CancelAppointment
     | RebookAppointment
     | Appointments
@@ -419,6 +427,7 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         FollowupRerate,
         AppointmentSlotsRequest,
         BookAppointment,
+        FindAppointment,
         CancelAppointment,
         RebookAppointment,
         Appointments,

@@ -241,8 +241,8 @@ APPOINTMENT_ERRORS: dict[str, tuple[str, str]] = {
     ),
     "appointment_code_taken": ("预约码生成冲突，请重试", "Code collision; please try again"),
     "appointment_unknown": (
-        "预约码或身份信息不正确，或预约不在今天，请核对后重试",
-        "The code or your details do not match a booking for today; please check them",
+        "预约码或身份信息不正确，请核对后重试",
+        "The code or your details do not match a booking; please check them",
     ),
     "appointment_used": (
         "该预约码已签到使用，不能重复签到",

@@ -24,9 +24,11 @@ from queue_server.core.appointments import (
     BookAppointment,
     CancelAppointment,
     RebookAppointment,
+    booking_dict,
     slot_table,
 )
 from queue_server.core.booking import BookingState
+from queue_server.core.errors import refusal
 from queue_server.core.model import Hall
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "appointments_report",
     "citizen_hash",
     "command_for",
+    "find_reply",
     "secret_of",
     "slots_reply",
 ]
@@ -46,7 +49,13 @@ CODE_WINDOW_S = 10 * 60.0
 CODE_BLOCK_S = 10 * 60.0  # … for this long
 
 BOOKING_REQUESTS = frozenset(
-    {"appointment_slots", "book_appointment", "cancel_appointment", "rebook_appointment"}
+    {
+        "appointment_slots",
+        "book_appointment",
+        "find_appointment",
+        "cancel_appointment",
+        "rebook_appointment",
+    }
 )
 
 
@@ -105,6 +114,21 @@ def slots_reply(hall: Hall, service: str) -> Callable[[Engine, float], dict[str,
     def read(engine: Engine, now: float) -> dict[str, Any]:
         table = slot_table(hall, engine.state.book, service, engine.day_of(now), now)
         return {"type": "appointment_slots", **table}
+
+    return read
+
+
+def find_reply(
+    hall: Hall, secret: bytes, request: rq.FindAppointment
+) -> Callable[[Engine, float], dict[str, Any]]:
+    """The citizen's own booking; someone else's code is as unknown as one never made."""
+    wanted = citizen_hash(secret, request.citizen_id)
+
+    def read(engine: Engine, now: float) -> dict[str, Any]:
+        b = engine.state.book.bookings.get(request.code)
+        if b is None or not hmac.compare_digest(b.citizen_hash, wanted):
+            raise refusal("appointment_unknown")
+        return {"type": "booking", "booking": booking_dict(b, hall)}
 
     return read
 

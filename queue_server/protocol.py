@@ -52,7 +52,13 @@ MANAGER_ACTIONS = frozenset(
 
 # What a connection may ask without saying hello: watch the public view, one ticket by token.
 # 预约 from the phone page: slots, book, cancel, rebook (docs/protocol.md, "Appointments").
-_BOOKING = {"appointment_slots", "book_appointment", "cancel_appointment", "rebook_appointment"}
+_BOOKING = {
+    "appointment_slots",
+    "book_appointment",
+    "find_appointment",
+    "cancel_appointment",
+    "rebook_appointment",
+}
 PUBLIC_REQUESTS = frozenset({"watch", "ticket_status", "ping"} | _BOOKING)
 
 PERMISSIONS: dict[Role, frozenset[str]] = {

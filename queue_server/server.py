@@ -31,6 +31,7 @@ from queue_server.bookings import (
     CodeGuard,
     appointments_report,
     command_for,
+    find_reply,
     secret_of,
     slots_reply,
 )
@@ -408,6 +409,11 @@ class HallServer:
             return
         if self.codes.blocked(address):
             raise ProtocolError("too_many_codes", re=re)
+        if isinstance(msg, rq.FindAppointment):
+            session.pending += 1
+            read = find_reply(self.hall, self.citizen_secret, msg)
+            self.service.submit(Job(session, re, read=read, after=self.codes.after(address)))
+            return
         run = command_for(msg, self.citizen_secret, channel)
         who = actor or "phone"  # a citizen's own page: no address in the log
         session.pending += 1

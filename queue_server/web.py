@@ -30,6 +30,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from contract.texts import PAUSE_REASON_TEXTS
+from queue_server.book_page import book_page
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Zone
@@ -420,6 +421,7 @@ def response(
 
 ROUTES: tuple[Route, ...] = (
     Route("/health", Web.health),
+    Route("/book", book_page),  # 预约 from a phone (queue_server.book_page)
     Route("/t/", Web.ticket_page, prefix=True),
     Route("/board", Web.board),
     Route("/static/", Web.static, prefix=True),

@@ -129,6 +129,7 @@ def booking_dict(b: Booking, hall: Hall) -> dict[str, Any]:
         "service_name_zh": service.name_zh if service else b.service,
         "service_name_en": service.name_en if service else b.service,
         "location_zh": service.location_zh if service else "",
+        "location_en": service.location_en if service else "",
         "day": b.day,
         "slot": b.slot,
         "slot_at": b.slot_at,

@@ -57,6 +57,7 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             code = booking["booking"]["code"]
             other = slots[-1]["slots"][1]["slot"]
             await ask(clerk, "rebook_appointment", code=code, day=day, slot=other, **who)
+            await ask(clerk, "find_appointment", code=code, **who)
             await ask(clerk, "cancel_appointment", code=code, **who)
             await ask(manager, "appointments")
             await ask(kiosk, "device_status", status="ok")
