@@ -17,6 +17,7 @@ import msgspec
 
 __all__ = [
     "Alert",
+    "BookedOnly",
     "Device",
     "Figures",
     "Followup",
@@ -121,6 +122,15 @@ class LastServed(Record, frozen=True):
     invited: bool = False
 
 
+class BookedOnly(Record, frozen=True):
+    """预约延时服务: on these ISO weekdays from ``start`` to ``end`` (HH:MM, hall time) the
+    window calls booked tickets only."""
+
+    days: tuple[int, ...]
+    start: str
+    end: str
+
+
 class Window(Record, frozen=True):
     """A window (``window_dict``); ``parked`` lists numbers in issue order."""
 
@@ -135,6 +145,7 @@ class Window(Record, frozen=True):
     parked: tuple[str, ...] = ()
     last_rating: LastRating | None = None
     last_served: LastServed | None = None
+    booked_only: tuple[BookedOnly, ...] = ()
 
 
 class Service(Record, frozen=True):

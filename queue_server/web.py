@@ -82,6 +82,7 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "idle": ("空闲", "Free"),
     "paused": ("暂停服务 · {reason}", "Paused · {reason}"),
     "closed": ("未开放", "Closed"),
+    "booked_only": ("{start}–{end} 仅办理预约业务", "{start}–{end} appointments only"),
     "offline": (
         "与服务器的连接已断开 · 最后更新 {time}",
         "Connection to the server lost · last update {time}",
@@ -297,6 +298,7 @@ _BOARD_TEXTS = (
     "idle",
     "paused",
     "closed",
+    "booked_only",
     "offline",
     "connecting",
     "voice_call",

@@ -229,6 +229,11 @@ def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
         "staff_name": staff.name if staff else None,
         "current": ticket_dict(d, current) if current else None,
         "services": list(w.services),
+        # 预约延时服务: when the window calls booked tickets only (boards and kiosks say so)
+        "booked_only": [
+            {"days": sorted(p.weekdays), "start": f"{p.start:%H:%M}", "end": f"{p.end:%H:%M}"}
+            for p in sorted(w.booked_only, key=lambda p: p.start)
+        ],
         "parked": parked,
         "last_rating": dict(status.last_rating) if status and status.last_rating else None,
         # The ticket a rating would attach to now (一次一评: `rated` once it has one).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import urllib.error
 import urllib.request
@@ -13,7 +14,7 @@ from typing import Any
 from hallkit import make_hall
 from webkit import BOARD_SIZE, HallThread, screenshot
 
-from queue_server.core.model import Zone
+from queue_server.core.model import OpeningPeriod, Zone
 
 
 def get(url: str) -> tuple[int, dict[str, str], str]:
@@ -157,3 +158,28 @@ def test_a_board_with_voice_says_a_tap_turns_it_on(
     screenshot(page, "board-voice-hint-1920x1080")
     page.click("body")
     assert page.is_hidden("#voice-hint")
+
+
+def test_the_board_says_when_a_window_serves_bookings_only(tmp_path: Path, browser: Any) -> None:
+    """预约延时服务: a window configured to call booked tickets only says so, with the times."""
+    base = make_hall()
+    lunch = OpeningPeriod(frozenset(range(1, 8)), dt.time(0, 0), dt.time(23, 59))
+    windows = tuple(
+        dataclasses.replace(w, booked_only=(lunch,)) if w.number == 2 else w for w in base.windows
+    )
+    hall = HallThread(tmp_path, dataclasses.replace(base, windows=windows))
+    hall.start()
+    try:
+        hall.clerk(2)
+        page = browser.new_page()
+        page.set_viewport_size(BOARD_SIZE)
+        page.goto(hall.base + "/board")
+        live(page)
+        notes = page.eval_on_selector_all(
+            "#windows .booked-only",
+            "l => l.map(e => [e.closest('li').dataset.window, e.innerText])",
+        )
+        assert notes == [["2", "00:00–23:59 仅办理预约业务"]]
+        screenshot(page, "board-booked-only")
+    finally:
+        hall.close()
