@@ -6,8 +6,10 @@ follows from the flow alone, so a test sets the flow up and looks at the widgets
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -111,6 +113,22 @@ def scrolling(content: QWidget) -> QScrollArea:
     return area
 
 
+def booked_only_notes(flow: KioskFlow, lang: str, now: dt.datetime | None = None) -> list[str]:
+    """预约延时服务 of today not yet over: 「2号窗口 12:00–13:30 仅办理预约业务」 per period."""
+    try:
+        zone = ZoneInfo(flow.hall.timezone or "Asia/Shanghai")
+    except (ValueError, ZoneInfoNotFoundError):
+        zone = ZoneInfo("Asia/Shanghai")
+    local = now.astimezone(zone) if now else dt.datetime.now(zone)
+    clock = f"{local:%H:%M}"
+    return [
+        text("booked_only_note", lang, window=w.number, start=p.start, end=p.end)
+        for w in sorted(flow.model.windows.values(), key=lambda w: w.number)
+        for p in w.booked_only
+        if local.isoweekday() in p.days and clock < p.end
+    ]
+
+
 class HomeScreen(Page):
     """Categories as big tiles, then the 绿色通道 and 预约签到 lanes."""
 
@@ -142,6 +160,8 @@ class HomeScreen(Page):
         self.column.addWidget(self.empty)
         self.column.addWidget(scrolling(self.grid), 1)
         self.column.addLayout(lanes)
+        self.booked_only = label("booked-only")  # 预约延时服务: which windows, when
+        self.column.addWidget(self.booked_only)
 
     @property
     def category_buttons(self) -> dict[str, TileButton]:
@@ -189,6 +209,9 @@ class HomeScreen(Page):
                 badge = _reason_text(services[0], flow.lane, lang) if services else ""
             tile.set_content(title, detail, badge, closed=not takeable)
             tile.setEnabled(calm and bool(takeable) and flow.can_take(takeable[0]))
+        notes = booked_only_notes(flow, lang)
+        self.booked_only.setVisible(bool(notes))
+        self.booked_only.setText("\n".join(notes))
         lane_normal = flow.lane is Lane.NORMAL
         for tile, key in (
             (self.priority_button, "priority"),
@@ -573,4 +596,5 @@ __all__ = [
     "HomeScreen",
     "OutOfServiceScreen",
     "PrintingScreen",
+    "booked_only_notes",
 ]

@@ -47,6 +47,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "priority_button": ("绿色通道", "Priority lane"),
     "priority_hint": ("老年人 · 残疾人 · 孕妇 · 军人", "Seniors · disabled · pregnant · military"),
     "appointment_button": ("预约签到", "Appointment"),
+    "booked_only_note": (
+        "{window}号窗口 {start}–{end} 仅办理预约业务",
+        "Window {window}: appointments only, {start}–{end}",
+    ),
     "appointment_hint": ("输入或扫描预约码", "Enter or scan your code"),
     "cancel_lane": ("取消", "Cancel"),
     "no_services": ("暂无可办理的事项", "No services available"),

@@ -159,6 +159,10 @@ QLabel[role="big-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {BL
 QLabel[role="number"] {{ font-size: {fixed(210)}px; font-weight: bold; color: {BLUE}; }}
 QLabel[role="service"] {{ font-size: {px(48)}px; font-weight: bold; }}
 QLabel[role="fact"] {{ font-size: {px(38)}px; }}
+QLabel[role="booked-only"] {{
+    font-size: {px(30)}px; font-weight: bold; color: #7a4a00; background: #ffe9c2;
+    border-radius: {px(12)}px; padding: {px(10)}px {px(16)}px;
+}}
 QLabel[role="checkin"] {{
     font-size: {px(36)}px; font-weight: bold; color: {BLUE_DARK}; background: {BLUE_LIGHT};
     border-radius: {px(12)}px; padding: {px(12)}px {px(18)}px;

@@ -10,6 +10,7 @@ import pytest
 from kioskkit import (
     HallThread,
     KioskRig,
+    booked_only_hall,
     demo_hall,
     english_hall,
     office_hours_hall,
@@ -28,6 +29,7 @@ def hall_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hall
     param = getattr(request, "param", None)
     halls = {
         "rich": rich_hall,
+        "booked_only": booked_only_hall,
         "demo": demo_hall,
         "english": english_hall,
         "office_hours": office_hours_hall,

@@ -106,3 +106,13 @@ def test_unknown_codes_say_nothing_of_what_exists_and_guessing_stops(
     check_in(kiosk, code)
     assert kiosk.window.failed.message.text() == ("预约码错误次数过多，请稍后再试或到服务台咨询")
     assert at_ten.tickets() == []
+
+
+@pytest.mark.parametrize("hall_server", ["booked_only"], indirect=True)
+def test_the_home_screen_says_which_window_serves_bookings_only(kiosk: KioskRig) -> None:
+    note = kiosk.window.home.booked_only
+    kiosk.qtbot.waitUntil(note.isVisible, timeout=3000)
+    assert note.text() == "2号窗口 00:00–23:59 仅办理预约业务"
+    shot(kiosk, "home-booked-only")
+    kiosk.window.topbar.language_button.click()
+    assert note.text() == "Window 2: appointments only, 00:00–23:59"

@@ -37,6 +37,16 @@ OFFICE_HOURS = (OpeningPeriod(frozenset(range(1, 8)), dt.time(9, 0), dt.time(17,
 T = TypeVar("T")
 
 
+def booked_only_hall() -> Hall:
+    """The test hall with window 2 calling booked tickets only, all day (预约延时服务)."""
+    hall = make_hall()
+    all_day = OpeningPeriod(frozenset(range(1, 8)), dt.time(0, 0), dt.time(23, 59))
+    windows = tuple(
+        dataclasses.replace(w, booked_only=(all_day,)) if w.number == 2 else w for w in hall.windows
+    )
+    return dataclasses.replace(hall, windows=windows)
+
+
 def rich_hall() -> Hall:
     """hallkit's hall plus the services of a county hall, one closed and one out of quota."""
     hall = make_hall()
