@@ -166,6 +166,7 @@ class Service(Record, frozen=True):
     quota: int | None = None
     priority: bool = False
     appointments: bool = False
+    bookable: bool = False  # 预约: slots can be booked (the phone page, a clerk)
     open_windows: int = 0
     estimated_wait_s: int = 0
 

@@ -279,6 +279,7 @@ def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str
         "quota": s.daily_quota,
         "priority": s.priority,
         "appointments": s.appointments,
+        "bookable": s.appointments and bool(s.appointment_slots),  # 预约 slots to book
         "open_windows": open_windows(d, state, s.code),
         "estimated_wait_s": round(untargeted * mean_duration(d, state, s.code) / open_count),
     }

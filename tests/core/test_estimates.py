@@ -124,9 +124,11 @@ def test_snapshot_services(run: Clerk) -> None:
         "quota": 3,
         "priority": False,
         "appointments": True,
+        "bookable": False,  # no 预约 slots configured
         "open_windows": 1,
         "estimated_wait_s": 900,
     }
+    assert services["tax"]["bookable"]
     assert (services["tax"]["open"], services["tax"]["waiting"]) == (True, 0)
     assert services["social"]["waiting"] == 1
     late = {s["code"]: s for s in run.engine.snapshot(T0 + 3 * 3600)["services"]}
