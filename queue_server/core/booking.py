@@ -125,4 +125,7 @@ class AppointmentBook:
             for code, b in self.bookings.items()
             if b.state is BookingState.BOOKED or b.day >= horizon
         }
-        self.taken = {k: n for k, n in self.taken.items() if k[1] >= horizon}
+        self.taken = {}  # the seats of the bookings kept (a booking not yet swept keeps its)
+        for b in self.bookings.values():
+            if b.state is not BookingState.CANCELLED:
+                self._seat(b, +1)

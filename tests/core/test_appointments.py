@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from core_hall import Clerk, at, book
 
-from queue_server.core import CallNext, DomainError, Finish, OpenWindow, TakeTicket
+from queue_server.core import CallNext, DomainError, Finish, OpenWindow, StartDay, TakeTicket
 from queue_server.core.appointments import (
     BookAppointment,
     CancelAppointment,
@@ -169,3 +169,16 @@ def test_no_shows_are_recorded_per_citizen(run: Clerk) -> None:
     [again] = run(SweepAppointments()).events[-1:]
     assert (again["appointment_code"], again["missed"]) == (third, 2)
     assert run.engine.state.book.missed == {"c1": 2, "c2": 1}
+
+
+def test_a_booking_not_yet_swept_keeps_its_seat_across_days(run: Clerk) -> None:
+    code = book(run, "tax", "10:00", citizen="c1")
+    run.now = at(25, 9)
+    run(StartDay())  # two days on, before any sweep: the booking and its seat are kept
+    assert run.engine.state.book.taken == {("tax", "2026-11-23", "10:00"): 1}
+    [missed] = run(SweepAppointments()).events
+    assert missed["appointment_code"] == code
+    run.now = at(27, 9)
+    run(StartDay())
+    assert (run.engine.state.book.bookings, run.engine.state.book.taken) == ({}, {})
+    assert run.engine.state.book.missed == {"c1": 1}  # the count stays
