@@ -211,6 +211,10 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
         "the server has too many connections; retry later",
     ),
     "rate_limited": ("请求过于频繁，请稍后再试", "too many requests, slow down"),
+    "too_many_bookings": (
+        "此网络预约次数过多，请稍后再试或致电大厅预约",
+        "Too many bookings from this network: try later, or call the hall to book",
+    ),
     "too_many_codes": (
         "预约码错误次数过多，请稍后再试或到服务台咨询",
         "Too many wrong codes: please try again later or ask at the help desk",

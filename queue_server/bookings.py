@@ -33,6 +33,7 @@ from queue_server.core.model import Hall
 
 __all__ = [
     "BOOKING_REQUESTS",
+    "BookingGuard",
     "CodeGuard",
     "appointments_report",
     "citizen_hash",
@@ -44,6 +45,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+MAX_BOOKINGS = 20  # bookings from one address (the phone page) within BOOKING_WINDOW_S
+BOOKING_WINDOW_S = 60 * 60.0
 MAX_BAD_CODES = 5  # unknown codes from one kiosk or address within CODE_WINDOW_S block it …
 CODE_WINDOW_S = 10 * 60.0
 CODE_BLOCK_S = 10 * 60.0  # … for this long
@@ -167,6 +170,34 @@ def appointments_report(engine: Engine, now: float) -> dict[str, Any]:
 class _Failures:
     times: list[float] = field(default_factory=list)
     until: float = 0.0
+
+
+class BookingGuard:
+    """Bookings per address from the phone page: a page that books and books is stopped, so
+    that nobody fills a day's slots with made-up numbers (mobile networks share addresses:
+    the limit is generous)."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self._times: dict[str, list[float]] = {}
+
+    def full(self, address: str) -> bool:
+        now = self.clock()
+        times = [t for t in self._times.get(address, []) if now - t < BOOKING_WINDOW_S]
+        if times:
+            self._times[address] = times
+        else:
+            self._times.pop(address, None)
+        return len(times) >= MAX_BOOKINGS
+
+    def after(self, address: str) -> Callable[[dict[str, Any]], None]:
+        def count(reply: dict[str, Any]) -> None:
+            if reply.get("type") == "booking":
+                self._times.setdefault(address, []).append(self.clock())
+                if len(self._times[address]) == MAX_BOOKINGS:
+                    log.warning("bookings: %s reached %d in an hour", address, MAX_BOOKINGS)
+
+        return count
 
 
 class CodeGuard:

@@ -28,6 +28,7 @@ from contract.requests import ContractError, decode_request, request_type, show
 from queue_server import core, dispatch
 from queue_server.bookings import (
     BOOKING_REQUESTS,
+    BookingGuard,
     CodeGuard,
     appointments_report,
     command_for,
@@ -185,6 +186,7 @@ class HallServer:
         self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
         self.codes = CodeGuard(time.monotonic)  # 预约 codes guessed per kiosk or address
+        self.bookings = BookingGuard(time.monotonic)  # 预约 from one address
         self.citizen_secret = secret_of(self.hall)
         self._tasks: set[asyncio.Task[None]] = set()
         # PIN checks run one at a time on their own thread: scrypt takes 16 MiB per check, and
@@ -414,16 +416,21 @@ class HallServer:
             read = find_reply(self.hall, self.citizen_secret, msg)
             self.service.submit(Job(session, re, read=read, after=self.codes.after(address)))
             return
+        counted = [self.codes.after(address)]
+        if actor is None and isinstance(msg, rq.BookAppointment):
+            if self.bookings.full(address):
+                raise ProtocolError("too_many_bookings", re=re)
+            counted.append(self.bookings.after(address))
         run = command_for(msg, self.citizen_secret, channel)
         who = actor or "phone"  # a citizen's own page: no address in the log
+
+        def after(reply: dict[str, Any]) -> None:
+            for count in counted:
+                count(reply)
+
         session.pending += 1
         self.service.submit(
-            Job(
-                session,
-                re,
-                command=lambda engine, now: run(engine, now, who),
-                after=self.codes.after(address),
-            )
+            Job(session, re, command=lambda engine, now: run(engine, now, who), after=after)
         )
 
     def _bad_hello(self, session: Session) -> None:

@@ -5,6 +5,7 @@ the manager's count, and bookings kept from boards and kiosks."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from hallkit import Running, next_slot, running
 from websockets.asyncio.client import ClientConnection, connect
 
-from queue_server.bookings import MAX_BAD_CODES
+from queue_server.bookings import MAX_BAD_CODES, MAX_BOOKINGS
 
 PHONE = "13912345678"
 
@@ -131,5 +132,32 @@ def test_a_clerk_books_for_a_caller_and_the_manager_counts_no_shows(tmp_path: Pa
             assert report["slots"][0]["missed"] == 1
             stand_in = await board.next_event("private")  # boards get a stand-in, no booking
             assert set(stand_in) == {"type", "kind", "seq", "at", "day"}
+
+    run(body())
+
+
+def test_one_address_cannot_fill_the_slots(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            phone = await connect(hall.url)
+            tomorrow = (dt.date.fromisoformat(next_slot()[0]) + dt.timedelta(days=1)).isoformat()
+            for n in range(MAX_BOOKINGS + 1):  # a slot each, tomorrow
+                slot = f"{n // 4:02d}:{n % 4 * 15:02d}"
+                message = {"type": "book_appointment", "id": n, "service": "SB", "day": tomorrow}
+                reply = await ask(phone, {**message, "slot": slot, "citizen_id": f"1380000{n:04d}"})
+                if n < MAX_BOOKINGS:
+                    assert reply["type"] == "booking", reply
+            refused = reply
+            assert refused["code"] == "too_many_bookings"
+            assert refused["message"].startswith("此网络预约次数过多")
+            booked = [e for e in appointment_events(hall) if e["type"] == "appointment_booked"]
+            assert len(booked) == MAX_BOOKINGS
+            clerk = await hall.client("clerk-1")  # a clerk books for callers all day
+            day, slot = next_slot()
+            reply = await clerk.request(
+                "book_appointment", service="SB", day=day, slot=slot, citizen_id="13900000000"
+            )
+            assert reply["type"] == "booking"
+            await phone.close()
 
     run(body())
