@@ -125,7 +125,12 @@ def service_name(service: Service, lang: str) -> str:
 
 
 def unavailable_reason(service: Service, lane: Lane) -> str | None:
-    """Why `service` cannot be taken in `lane` now (a texts key suffix), or None."""
+    """Why `service` cannot be taken in `lane` now (a texts key suffix), or None.
+
+    预约 check-in of a service with slots is offered outside its hours and past its quota too
+    (预约延时服务): the booking is what counts, and the server checks it."""
+    if lane is Lane.APPOINTMENT and service.bookable:
+        return None
     if not service.open:
         return service.closed_reason if service.closed_reason in ("closed", "quota") else "unknown"
     if lane is Lane.PRIORITY and not service.priority:

@@ -5,6 +5,7 @@ go to artifacts/screenshots/kiosk/ (git-ignored) to be looked at."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -116,3 +117,19 @@ def test_the_home_screen_says_which_window_serves_bookings_only(kiosk: KioskRig)
     shot(kiosk, "home-booked-only")
     kiosk.window.topbar.language_button.click()
     assert note.text() == "Window 2: appointments only, 00:00–23:59"
+
+
+@pytest.mark.parametrize("hall_server", ["office_hours"], indirect=True)
+def test_a_booking_checks_in_after_hours(
+    make_kiosk: Callable[..., KioskRig], hall_server: HallThread
+) -> None:
+    """预约延时服务: 社保 is open 09:00–17:00, a booked citizen checks in at 18:00 all the same."""
+    hall_server.now = today_at(18)
+    rig = make_kiosk()
+    rig.wait_ready()
+    assert not rig.flow.model.services["SB"].open  # no walk-in tickets for 社保 now
+    code = hall_server.book("SB", slot="18:15", day=dt.datetime.now(SHANGHAI).date().isoformat())
+    check_in(rig, code)
+    assert rig.flow.stage is Stage.DONE
+    [issued] = hall_server.events("ticket_issued")
+    assert (issued["class"], issued["due_at"]) == ("appointment", today_at(18, 15))
