@@ -395,6 +395,27 @@ class KioskFlow:
         return [TakeTicket(self.request)]
 
     @property
+    def can_reenter_code(self) -> bool:
+        """A check-in was refused (a wrong or early code): the citizen may type it again."""
+        return (
+            self.stage is Stage.FAILED
+            and self.failure is Failure.REFUSED
+            and self.lane is Lane.APPOINTMENT
+            and self.service is not None
+            and self.failure_code not in ("appointment_used", "too_many_codes")
+        )
+
+    def reenter_code(self) -> list[Effect]:
+        """Back to the code entry of the same service after a refused check-in."""
+        if not self.can_reenter_code:
+            return []
+        self.request = None
+        self._clear_failure()
+        self.stage = Stage.APPOINTMENT
+        self._changed()
+        return []
+
+    @property
     def retryable(self) -> bool:
         return (
             self.stage is Stage.FAILED

@@ -48,6 +48,7 @@ class Actions(Protocol):
     def tap_service(self, code: str) -> None: ...
     def tap_appointment(self, code: str) -> None: ...
     def tap_retry(self) -> None: ...
+    def tap_reenter_code(self) -> None: ...
     def tap_back(self) -> None: ...
     def tap_home(self) -> None: ...
     def tap_language(self) -> None: ...
@@ -519,11 +520,13 @@ class FailedScreen(Page):
         card.column.addWidget(self.title)
         card.column.addWidget(self.message)
         self.retry_button = button("primary", "", actions.tap_retry)
+        self.reenter_button = button("primary", "", actions.tap_reenter_code)  # 预约 code again
         self.home_button = button("nav", "", actions.tap_home)
         centered(self, card)
         row = QHBoxLayout()
         row.setSpacing(24)
         row.addWidget(self.retry_button, 1)
+        row.addWidget(self.reenter_button, 1)
         row.addWidget(self.home_button, 1)
         self.column.addLayout(row)
 
@@ -542,8 +545,10 @@ class FailedScreen(Page):
         self.retry_button.setText(text("retry", lang))
         self.retry_button.setVisible(flow.retryable)
         self.retry_button.setEnabled(flow.online)
+        self.reenter_button.setText(text("reenter_code", lang))
+        self.reenter_button.setVisible(flow.can_reenter_code)
         self.home_button.setText(text("home", lang))
-        for b in (self.retry_button, self.home_button):
+        for b in (self.retry_button, self.reenter_button, self.home_button):
             b.setFixedHeight(self.sizes(flow).nav_height)
 
 

@@ -84,6 +84,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # failures
     "failed_title": ("未能取号", "No ticket was issued"),
     "failed_title_checkin": ("未能签到", "Check-in did not succeed"),
+    "reenter_code": ("重新输入预约码", "Enter the code again"),
     "failed_network": (
         "网络连接中断，本次未能取号\n请稍后重试",
         "The network is down; no ticket was issued.\nPlease try again shortly.",

@@ -68,7 +68,7 @@ def test_a_booked_citizen_checks_in_and_is_told_so(kiosk: KioskRig, at_ten: Hall
     assert kiosk.flow.stage is Stage.FAILED
     assert failed.title.text() == "未能签到"
     assert failed.message.text() == "该预约码已签到使用，不能重复签到"
-    assert not failed.retry_button.isVisible()
+    assert not failed.retry_button.isVisible() and not failed.reenter_button.isVisible()
     shot(kiosk, "used-twice")
     assert len(at_ten.tickets()) == 1
 
@@ -99,8 +99,16 @@ def test_unknown_codes_say_nothing_of_what_exists_and_guessing_stops(
         if code == "12345678":
             shot(kiosk, "unknown")
         kiosk.window.failed.home_button.click()
+    check_in(kiosk, "12345679")  # a typing slip: the citizen types it again at once
+    failed = kiosk.window.failed
+    assert failed.reenter_button.isVisible() and failed.reenter_button.text() == "重新输入预约码"
+    failed.reenter_button.click()
+    assert kiosk.window.screen_now is kiosk.window.appointment
+    assert kiosk.window.appointment.code.text() == ""  # the wrong code is not shown again
+    assert kiosk.window.appointment.subtitle.text() == "预约事项：社保"
+    kiosk.window.appointment.home_button.click()
     assert messages == ["未找到今天可签到的预约，请核对预约码，或到服务台咨询"] * 2
-    for n in range(3):  # five unknown codes in ten minutes: this kiosk is stopped a while
+    for n in range(2):  # five unknown codes in ten minutes: this kiosk is stopped a while
         check_in(kiosk, f"5555000{n}")
         kiosk.window.failed.home_button.click()
     code = at_ten.book("SB", slot="10:15", day=dt.datetime.now(SHANGHAI).date().isoformat())
