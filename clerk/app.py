@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from appkit.fonts import cjk_family
 from appkit.link import ServerLink
 from clerk import dialogs
+from clerk.booking import BookingDialog
 from clerk.commands import COMMANDS, COMPACT_KEY, action_for
 from clerk.compact import CompactBar
 from clerk.console import MainWindow
@@ -87,6 +88,8 @@ class ClerkApp(QObject):
 
         self.main.login_requested.connect(self.controller.login)
         self.main.compact_requested.connect(lambda: self.set_compact(True))
+        self.main.booking_requested.connect(self.open_booking)
+        self.booking: BookingDialog | None = None
         self.compact.expand_requested.connect(lambda: self.set_compact(False))
         self.controller.notice.connect(self.main.show_notice)
         self.controller.login_error.connect(self.main.show_login_error)
@@ -126,6 +129,25 @@ class ClerkApp(QObject):
     @property
     def active_window(self) -> QWidget:
         return self.compact if self.compact_mode else self.main
+
+    def open_booking(self) -> BookingDialog:
+        """电话预约: the booking dialog for a caller on the phone (not modal: calls go on)."""
+        if self.booking is None:
+            services = [
+                (s.code, self.model.service_name(s.code, self.texts.lang))
+                for s in self.model.hall.services.values()
+                if s.bookable
+            ]
+            self.booking = BookingDialog(self.main, self.texts, services, self.controller.send)
+            self.booking.finished.connect(self._booking_closed)
+        self.booking.show()
+        self.booking.raise_()
+        return self.booking
+
+    def _booking_closed(self) -> None:
+        if self.booking is not None:
+            self.booking.deleteLater()
+            self.booking = None
 
     def set_compact(self, on: bool) -> None:
         """Switch between the main window and the always-on-top strip."""

@@ -57,6 +57,7 @@ class MainWindow(QWidget):
     login_requested = Signal(str, str)
     command = Signal(str)
     compact_requested = Signal()
+    booking_requested = Signal()
 
     def __init__(
         self,
@@ -113,6 +114,11 @@ class MainWindow(QWidget):
         self.compact_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.compact_button.clicked.connect(self.compact_requested.emit)
         row.addWidget(self.compact_button)
+        self.booking_button = QPushButton()  # 电话预约 for a caller on the phone
+        self.booking_button.setObjectName("headerButton")
+        self.booking_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.booking_button.clicked.connect(self.booking_requested.emit)
+        row.addWidget(self.booking_button)
         self.logout_button = QPushButton()
         self.logout_button.setObjectName("headerButton")
         self.logout_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -308,6 +314,8 @@ class MainWindow(QWidget):
         self.compact_button.setText(t("compact") + "  " + COMPACT_KEY)
         self.compact_button.setVisible(m.logged_in)
         self.logout_button.setText(t("logout"))
+        self.booking_button.setText(t("booking_open"))
+        self.booking_button.setVisible(m.logged_in)
         self.logout_button.setVisible(m.logged_in)
         self.logout_button.setEnabled(m.enabled(Action.LOGOUT))
         self._render_banner()

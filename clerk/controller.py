@@ -198,6 +198,12 @@ class Controller(QObject):
 
     # -- the link ----------------------------------------------------------------------------
 
+    def send(
+        self, request: rq.Request, callback: Callable[[Reply | None, ServerError | None], None]
+    ) -> None:
+        """Send a typed request for a dialog of the app (电话预约)."""
+        self._send(request, callback)
+
     def _send(
         self, request: rq.Request, callback: Callable[[Reply | None, ServerError | None], None]
     ) -> None:

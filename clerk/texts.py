@@ -20,6 +20,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compact": ("紧凑模式", "Compact"),
     "expand": ("展开", "Expand"),
     "logout": ("签退", "Sign out"),
+    # 电话预约: booking a slot for a caller on the phone
+    "booking_open": ("电话预约", "Book for a caller"),
+    "booking_title": ("电话预约 · 为来电群众预约", "Book an appointment for a caller"),
+    "booking_service": ("办理事项", "Service"),
+    "booking_day": ("日期", "Day"),
+    "booking_slot": ("时段", "Time"),
+    "booking_who": ("身份证号或手机号", "ID or mobile number"),
+    "booking_who_hint": ("18 位身份证号或 11 位手机号", "18-digit ID or 11-digit mobile"),
+    "booking_left": ("{slot}（余 {n}）", "{slot} ({n} left)"),
+    "booking_book": ("预约", "Book"),
+    "booking_bad_who": (
+        "请填写 18 位身份证号或 11 位手机号",
+        "Enter an 18-digit ID number or an 11-digit mobile number",
+    ),
+    "booking_choose": ("请选择事项、日期和时段", "Choose a service, a day and a time"),
+    "booking_done": (
+        "预约成功：预约码 {code}，{day} {slot}。请告知群众于 {start}–{end} 到大厅自助机签到。",
+        (
+            "Booked: code {code}, {day} {slot}. Tell the caller to check in at a kiosk "
+            "between {start} and {end}."
+        ),
+    ),
+    "booking_failed": ("预约未成功，请稍后再试", "The booking did not go through; try again"),
+    "close": ("关闭", "Close"),
     # connection
     "connecting": ("正在连接服务器…", "Connecting to the server…"),
     "offline": (

@@ -73,6 +73,7 @@ class TicketIssued(Event, tag="ticket_issued", frozen=True):
     proxy: str | None = None  # 帮办代办: the agent's staff id
     remote: bool = False  # 远程取号
     phone_check: str | None = None
+    due_at: float | None = None  # an appointment's slot start (预约 check-in)
 
 
 class TicketVoided(Event, tag="ticket_voided", frozen=True):
@@ -316,6 +317,49 @@ class StaffLocked(Event, tag="staff_locked", frozen=True):
     device: str | None = None
 
 
+class AppointmentEvent(Event, frozen=True):
+    """预约 events (a manager's alone; the other views get a stand-in)."""
+
+    service: str
+    slot_day: str
+    slot: str
+
+
+class AppointmentBooked(AppointmentEvent, tag="appointment_booked", frozen=True):
+    slot_at: float
+    channel: str = "phone"
+    appointment_code: str | None = None
+    citizen_hash: str | None = None
+
+
+class AppointmentCancelled(AppointmentEvent, tag="appointment_cancelled", frozen=True):
+    appointment_code: str | None = None
+
+
+class AppointmentRebooked(AppointmentEvent, tag="appointment_rebooked", frozen=True):
+    slot_at: float
+    from_day: str
+    from_slot: str
+    appointment_code: str | None = None
+
+
+class AppointmentCheckedIn(AppointmentEvent, tag="appointment_checked_in", frozen=True):
+    """``outcome`` ``on_time`` (an appointment ticket) or ``late`` (a walk-in ticket)."""
+
+    ticket: str
+    number: str
+    outcome: str
+    appointment_code: str | None = None
+
+
+class AppointmentMissed(AppointmentEvent, tag="appointment_missed", frozen=True):
+    """爽约: not checked in by the end of the late tolerance; ``missed`` is the citizen's count."""
+
+    missed: int
+    appointment_code: str | None = None
+    citizen_hash: str | None = None
+
+
 class UnknownEvent(msgspec.Struct, frozen=True):
     """An event of a kind this client does not know: kept, counted in ``seq``, not applied."""
 
@@ -358,6 +402,11 @@ AnyEvent = (
     | NoticePosted
     | ManagerLoggedIn
     | ManagerLoggedOut
+    | AppointmentBooked
+    | AppointmentCancelled
+    | AppointmentRebooked
+    | AppointmentCheckedIn
+    | AppointmentMissed
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -397,6 +446,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         NoticePosted,
         ManagerLoggedIn,
         ManagerLoggedOut,
+        AppointmentBooked,
+        AppointmentCancelled,
+        AppointmentRebooked,
+        AppointmentCheckedIn,
+        AppointmentMissed,
     )
 }
 

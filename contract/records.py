@@ -17,6 +17,7 @@ import msgspec
 
 __all__ = [
     "Alert",
+    "BookedOnly",
     "Bundle",
     "BundleStep",
     "Device",
@@ -143,6 +144,15 @@ class LastServed(Record, frozen=True):
     invited: bool = False
 
 
+class BookedOnly(Record, frozen=True):
+    """预约延时服务: on these ISO weekdays from ``start`` to ``end`` (HH:MM, hall time) the
+    window calls booked tickets only."""
+
+    days: tuple[int, ...]
+    start: str
+    end: str
+
+
 class Window(Record, frozen=True):
     """A window (``window_dict``); ``parked`` lists numbers in issue order."""
 
@@ -157,6 +167,7 @@ class Window(Record, frozen=True):
     parked: tuple[str, ...] = ()
     last_rating: LastRating | None = None
     last_served: LastServed | None = None
+    booked_only: tuple[BookedOnly, ...] = ()
 
 
 class Service(Record, frozen=True):
@@ -177,6 +188,7 @@ class Service(Record, frozen=True):
     quota: int | None = None
     priority: bool = False
     appointments: bool = False
+    bookable: bool = False  # 预约: slots can be booked (the phone page, a clerk)
     open_windows: int = 0
     estimated_wait_s: int = 0
     opens_at: float | None = None  # closed by its opening hours: when it opens next

@@ -210,6 +210,56 @@ class NoticeReply(Reply, tag="notice", frozen=True):
     notice: Notice
 
 
+class Booking(msgspec.Struct, kw_only=True, frozen=True):
+    """预约: a booking as its citizen sees it (never the citizen's hash)."""
+
+    code: str
+    service: str
+    service_name_zh: str
+    service_name_en: str
+    location_zh: str
+    day: str
+    slot: str
+    slot_at: float
+    state: str  # booked | cancelled | checked_in | missed
+    check_in_from: str  # HH:MM
+    check_in_until: str
+    location_en: str = ""
+
+
+class SlotSeats(msgspec.Struct, frozen=True):
+    slot: str  # HH:MM
+    capacity: int
+    left: int
+
+
+class SlotDay(msgspec.Struct, frozen=True):
+    day: str
+    weekday: int  # ISO, 1 = Monday
+    slots: tuple[SlotSeats, ...]
+
+
+class BookingReply(Reply, tag="booking", frozen=True):
+    """To `book_appointment`, `cancel_appointment`, `rebook_appointment`."""
+
+    booking: Booking
+
+
+class AppointmentSlots(Reply, tag="appointment_slots", frozen=True):
+    """To `appointment_slots`: the bookable slots of a service from today on."""
+
+    service: str
+    days: tuple[SlotDay, ...]
+
+
+class AppointmentsReply(Reply, tag="appointments", frozen=True):
+    """To `appointments` (managers): today's bookings per slot and the citizens' no-shows."""
+
+    day: str
+    slots: tuple[dict[str, Any], ...]
+    no_shows: tuple[dict[str, Any], ...]
+
+
 class Error(Reply, tag="error", frozen=True):
     """A refusal: a stable `code`, texts for people, and for some codes more (the ticket
     already held, the time a staff id is locked until)."""
@@ -250,6 +300,9 @@ AnyReply = (
     | AlertReply
     | NoticeReply
     | FollowupChanged
+    | BookingReply
+    | AppointmentSlots
+    | AppointmentsReply
     | Error
 )
 

@@ -366,6 +366,50 @@ class FollowupRerate(Request, tag="followup_rerate", frozen=True):
     score: Score
 
 
+# -- 预约 (the phone page without hello; a clerk for a caller on the phone) ----------------
+
+Day = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+SlotStart = Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}$")]
+BookingCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4,16}$")]
+# A resident ID number (18: 17 digits and a digit or X) or a mobile number (11 digits); the
+# server hashes it with the hall's secret at once and never keeps it.
+CitizenId = Annotated[str, msgspec.Meta(pattern=r"^(\d{17}[\dXx]|1\d{10})$")]
+
+
+class AppointmentSlotsRequest(Request, tag="appointment_slots", frozen=True):
+    service: Text
+
+
+class BookAppointment(Request, tag="book_appointment", frozen=True):
+    service: Text
+    day: Day
+    slot: SlotStart
+    citizen_id: CitizenId
+
+
+class FindAppointment(Request, tag="find_appointment", frozen=True):
+    """A citizen's own booking, by its code and their ID or phone number."""
+
+    code: BookingCode
+    citizen_id: CitizenId
+
+
+class CancelAppointment(Request, tag="cancel_appointment", frozen=True):
+    code: BookingCode
+    citizen_id: CitizenId
+
+
+class RebookAppointment(Request, tag="rebook_appointment", frozen=True):
+    code: BookingCode
+    citizen_id: CitizenId
+    day: Day
+    slot: SlotStart
+
+
+class Appointments(Request, tag="appointments", frozen=True):
+    """The manager's view of today's bookings and no-shows."""
+
+
 AnyRequest = (
     Hello
     | Ping
@@ -410,6 +454,12 @@ AnyRequest = (
     | AgentLogout
     | TakeForCitizen
     | AgentTickets
+    | AppointmentSlotsRequest
+    | BookAppointment
+    | FindAppointment
+    | CancelAppointment
+    | RebookAppointment
+    | Appointments
 )
 
 REQUEST_TYPES: dict[str, type[Request]] = {
@@ -458,6 +508,12 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         AgentLogout,
         TakeForCitizen,
         AgentTickets,
+        AppointmentSlotsRequest,
+        BookAppointment,
+        FindAppointment,
+        CancelAppointment,
+        RebookAppointment,
+        Appointments,
     )
 }
 

@@ -246,6 +246,14 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
         "the server has too many connections; retry later",
     ),
     "rate_limited": ("请求过于频繁，请稍后再试", "too many requests, slow down"),
+    "too_many_bookings": (
+        "此网络预约次数过多，请稍后再试或致电大厅预约",
+        "Too many bookings from this network: try later, or call the hall to book",
+    ),
+    "too_many_codes": (
+        "预约码错误次数过多，请稍后再试或到服务台咨询",
+        "Too many wrong codes: please try again later or ask at the help desk",
+    ),
     "unavailable": ("服务器暂时无法保存，请稍后重试", "server cannot save right now, retry"),
     "internal": ("服务器内部错误", "internal server error"),
     "address_limit": (
@@ -267,8 +275,65 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
     ),
 }
 
-ERROR_TEXTS: dict[str, tuple[str, str]] = {**ENGINE_ERRORS, **PROTOCOL_ERRORS}
-assert len(ERROR_TEXTS) == len(ENGINE_ERRORS) + len(PROTOCOL_ERRORS), "a code is in both tables"
+# 预约: the engine's refusals of a booking, a change or a check-in. An unknown code and someone
+# else's get the one text, which does not say whether the code exists.
+APPOINTMENT_ERRORS: dict[str, tuple[str, str]] = {
+    "no_appointments": ("该事项暂不开放预约", "This service takes no appointments"),
+    "slot_unavailable": (
+        "该时段不可预约（{day} {slot}），请选择其他时段",
+        "This slot cannot be booked ({day} {slot}); please choose another",
+    ),
+    "slot_full": (
+        "该时段已约满（{day} {slot}），请选择其他时段",
+        "This slot is fully booked ({day} {slot}); please choose another",
+    ),
+    "slot_unchanged": (
+        "新时段与原预约相同（{day} {slot}）",
+        "The new slot is the one already booked ({day} {slot})",
+    ),
+    "appointment_duplicate": (
+        "您已预约该事项 {day} {slot}，如需调整请改约",
+        "You already have a booking for this service at {day} {slot}; rebook it instead",
+    ),
+    "appointment_code_taken": ("预约码生成冲突，请重试", "Code collision; please try again"),
+    "appointment_unknown": (
+        "预约码或身份信息不正确，请核对后重试",
+        "The code or your details do not match a booking; please check them",
+    ),
+    "appointment_used": (
+        "该预约码已签到使用，不能重复签到",
+        "This code has already been used to check in",
+    ),
+    "appointment_early": (
+        "您预约的时间是 {slot}，请于 {opens} 后签到",
+        "Your slot is at {slot}; please check in from {opens}",
+    ),
+    "appointment_started": (
+        "预约时段（{day} {slot}）已开始，不能取消或改约",
+        "The slot ({day} {slot}) has started: it can no longer be cancelled or moved",
+    ),
+}
+
+# What a kiosk says of a check-in: outcome -> (zh, en); field: slot.
+CHECKIN_TEXTS: dict[str, tuple[str, str]] = {
+    "on_time": (
+        "预约签到成功（{slot}），请留意叫号",
+        "Checked in for {slot}: watch for your number",
+    ),
+    "late": (
+        "您已超过预约时间（{slot}），已为您改取普通号，请按顺序等候",
+        "You are past your slot ({slot}): this is a walk-in ticket; please wait your turn",
+    ),
+}
+
+ERROR_TEXTS: dict[str, tuple[str, str]] = {
+    **ENGINE_ERRORS,
+    **PROTOCOL_ERRORS,
+    **APPOINTMENT_ERRORS,
+}
+assert len(ERROR_TEXTS) == len(ENGINE_ERRORS) + len(PROTOCOL_ERRORS) + len(APPOINTMENT_ERRORS), (
+    "a code is in two tables"
+)
 
 
 # 好差评: the five levels, the moments of rating, what a 未办先评 rates, and a 差评 work

@@ -88,6 +88,17 @@ class BoardState:
     def closed(self) -> list[Window]:
         return [w for w in self.windows() if w.state is WindowState.CLOSED]
 
+    def booked_only(self, weekday: int, clock: str) -> list[tuple[int, str, str]]:
+        """预约延时服务 of today (ISO ``weekday``) not over at ``clock`` (HH:MM): (window,
+        start, end) of each window that is not closed."""
+        return [
+            (w.number, p.start, p.end)
+            for w in self.windows()
+            if w.state is not WindowState.CLOSED
+            for p in w.booked_only
+            if weekday in p.days and clock < p.end
+        ]
+
     def service_name(self, code: str, lang: str) -> str:
         s = self.model.services.get(code)
         if s is None:

@@ -80,7 +80,10 @@ class HallBoard(BoardScreen):
         self.paint_calls(p, calls)
         synced = self.state.model.synced
         names = tuple((s.code, s.name_zh, s.name_en) for s in self.state.services())
-        windows_key = tuple((w.number, w.state, w.pause_reason) for w in self.state.windows())
+        windows_key = (
+            tuple((w.number, w.state, w.pause_reason) for w in self.state.windows()),
+            tuple(self._booked_only()),
+        )
 
         def waiting_part() -> None:
             key = ("waiting", self.look, names, synced)
@@ -106,7 +109,11 @@ class HallBoard(BoardScreen):
         layout = self._layout(services, windows)
         synced = self.state.model.synced
         names = tuple((s.code, s.name_zh, s.name_en) for s in services)
-        shown = (synced, tuple((w.number, w.state, w.pause_reason) for w in windows))
+        shown = (
+            synced,
+            tuple((w.number, w.state, w.pause_reason) for w in windows),
+            tuple(self._booked_only()),
+        )
         return [
             (layout.header, self.header_key()),
             (layout.calls, self._frame_key()),
@@ -454,9 +461,15 @@ class HallBoard(BoardScreen):
 
     # -- windows paused and closed ----------------------------------------------------------
 
+    def _booked_only(self) -> list[tuple[int, str, str]]:
+        """预约延时服务 of today still to come or going on (the hall's local time)."""
+        now = self.local()
+        return self.state.booked_only(now.isoweekday(), f"{now:%H:%M}")
+
     def _windows_height(self, body: float) -> float:
         u = self.unit
-        lines = len(self.state.paused()) + (2 if self.state.closed() else 0)
+        lines = len(self.state.paused()) + len(self._booked_only())
+        lines += 2 if self.state.closed() else 0
         return min(body * 0.5, 64 * u + 24 * u + max(1, lines) * 58 * u)
 
     def paint_windows(self, p: QPainter, rect: QRectF) -> None:
@@ -470,7 +483,8 @@ class HallBoard(BoardScreen):
         if not self.state.model.synced:
             return  # nothing known yet: not "all serving"
         paused, closed = self.state.paused(), self.state.closed()
-        if not paused and not closed:
+        booked = self._booked_only()
+        if not paused and not closed and not booked:
             paint.draw(
                 p,
                 QRectF(body.left(), body.top(), body.width(), 58 * u),
@@ -480,7 +494,7 @@ class HallBoard(BoardScreen):
                 paint.WINDOW,
             )
             return
-        lines = len(paused) + (2 if closed else 0)
+        lines = len(paused) + len(booked) + (2 if closed else 0)
         line = min(58 * u, body.height() / lines)
         for i, w in enumerate(paused):
             r = QRectF(body.left(), body.top() + i * line, body.width(), line)
@@ -504,13 +518,34 @@ class HallBoard(BoardScreen):
                 paint.PAUSED,
                 bold=True,
             )
+        for i, (number, start, end) in enumerate(booked, len(paused)):
+            r = QRectF(body.left(), body.top() + i * line, body.width(), line)
+            paint.draw(
+                p,
+                QRectF(r.left(), r.top(), r.width() * 0.36, line),
+                text("window_no", lang, n=number),
+                self.fonts.text,
+                line * 0.6,
+                paint.INK,
+                bold=True,
+            )
+            paint.draw(
+                p,
+                QRectF(r.left() + r.width() * 0.36, r.top(), r.width() * 0.64, line),
+                text("booked_only", lang, start=start, end=end),
+                self.fonts.text,
+                line * 0.5,
+                paint.PAUSED,
+                bold=True,
+            )
         if closed:
             numbers = text("list_sep", lang).join(str(w.number) for w in closed)
+            above = (len(paused) + len(booked)) * line
             r = QRectF(
                 body.left(),
-                body.top() + len(paused) * line + 6 * u,
+                body.top() + above + 6 * u,
                 body.width(),
-                body.bottom() - body.top() - len(paused) * line - 6 * u,
+                body.bottom() - body.top() - above - 6 * u,
             )
             paint.draw_wrapped(
                 p,

@@ -36,6 +36,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "paused": ("暂停服务", "Paused"),
     "closed": ("未开放", "Closed"),
     "closed_list": ("未开放：{list}", "Closed: {list}"),
+    "booked_only": ("{start}–{end} 仅办理预约业务", "{start}–{end} appointments only"),
     "list_sep": ("、", ", "),
     "clock_date": ("{year}年{month}月{day}日 {weekday}", "{weekday} {year}-{month:02d}-{day:02d}"),
     "weekdays": ("星期一,星期二,星期三,星期四,星期五,星期六,星期日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),

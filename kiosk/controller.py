@@ -149,6 +149,9 @@ class KioskController(QObject):
     def tap_retry(self) -> None:
         self._tap(self.flow.retry())
 
+    def tap_reenter_code(self) -> None:
+        self._tap(self.flow.reenter_code())
+
     def tap_back(self) -> None:
         self._tap(self.flow.back())
 

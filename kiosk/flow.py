@@ -127,7 +127,12 @@ def service_name(service: Service, lang: str) -> str:
 
 
 def unavailable_reason(service: Service, lane: Lane) -> str | None:
-    """Why `service` cannot be taken in `lane` now (a texts key suffix), or None."""
+    """Why `service` cannot be taken in `lane` now (a texts key suffix), or None.
+
+    预约 check-in of a service with slots is offered outside its hours and past its quota too
+    (预约延时服务): the booking is what counts, and the server checks it."""
+    if lane is Lane.APPOINTMENT and service.bookable:
+        return None
     if not service.open:
         return service.closed_reason if service.closed_reason in ("closed", "quota") else "unknown"
     if lane is Lane.PRIORITY and not service.priority:
@@ -392,6 +397,27 @@ class KioskFlow:
         self._clear_failure()
         self._changed()
         return [TakeTicket(self.request)]
+
+    @property
+    def can_reenter_code(self) -> bool:
+        """A check-in was refused (a wrong or early code): the citizen may type it again."""
+        return (
+            self.stage is Stage.FAILED
+            and self.failure is Failure.REFUSED
+            and self.lane is Lane.APPOINTMENT
+            and self.service is not None
+            and self.failure_code not in ("appointment_used", "too_many_codes")
+        )
+
+    def reenter_code(self) -> list[Effect]:
+        """Back to the code entry of the same service after a refused check-in."""
+        if not self.can_reenter_code:
+            return []
+        self.request = None
+        self._clear_failure()
+        self.stage = Stage.APPOINTMENT
+        self._changed()
+        return []
 
     @property
     def retryable(self) -> bool:

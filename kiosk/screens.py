@@ -6,8 +6,10 @@ follows from the flow alone, so a test sets the flow up and looks at the widgets
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -47,6 +49,7 @@ class Actions(Protocol):
     def tap_service(self, code: str) -> None: ...
     def tap_appointment(self, code: str) -> None: ...
     def tap_retry(self) -> None: ...
+    def tap_reenter_code(self) -> None: ...
     def tap_back(self) -> None: ...
     def tap_home(self) -> None: ...
     def tap_language(self) -> None: ...
@@ -112,6 +115,22 @@ def scrolling(content: QWidget) -> QScrollArea:
     return area
 
 
+def booked_only_notes(flow: KioskFlow, lang: str, now: dt.datetime | None = None) -> list[str]:
+    """预约延时服务 of today not yet over: 「2号窗口 12:00–13:30 仅办理预约业务」 per period."""
+    try:
+        zone = ZoneInfo(flow.hall.timezone or "Asia/Shanghai")
+    except (ValueError, ZoneInfoNotFoundError):
+        zone = ZoneInfo("Asia/Shanghai")
+    local = now.astimezone(zone) if now else dt.datetime.now(zone)
+    clock = f"{local:%H:%M}"
+    return [
+        text("booked_only_note", lang, window=w.number, start=p.start, end=p.end)
+        for w in sorted(flow.model.windows.values(), key=lambda w: w.number)
+        for p in w.booked_only
+        if local.isoweekday() in p.days and clock < p.end
+    ]
+
+
 class HomeScreen(Page):
     """Categories as big tiles, then the 绿色通道 and 预约签到 lanes."""
 
@@ -143,6 +162,8 @@ class HomeScreen(Page):
         self.column.addWidget(self.empty)
         self.column.addWidget(scrolling(self.grid), 1)
         self.column.addLayout(lanes)
+        self.booked_only = label("booked-only")  # 预约延时服务: which windows, when
+        self.column.addWidget(self.booked_only)
 
     @property
     def category_buttons(self) -> dict[str, TileButton]:
@@ -192,6 +213,9 @@ class HomeScreen(Page):
                 badge = _reason_text(services[0], flow.lane, lang) if services else ""
             tile.set_content(title, detail, badge, closed=not takeable)
             tile.setEnabled(calm and bool(takeable) and flow.can_take(takeable[0]))
+        notes = booked_only_notes(flow, lang)
+        self.booked_only.setVisible(bool(notes))
+        self.booked_only.setText("\n".join(notes))
         lane_normal = flow.lane is Lane.NORMAL
         for tile, key in (
             (self.priority_button, "priority"),
@@ -421,6 +445,7 @@ class DoneScreen(Page):
         self.number = label("number", wrap=False)
         self.service = label("service")
         self.chip = label("lane-chip-priority", wrap=False)
+        self.checkin = label("checkin")  # 预约: checked in, or late and so a walk-in ticket
         self.wait = label("fact")  # people ahead and the estimate, in the hall's wording
         self.location = label("fact")
         self.steps = label("fact")  # 一件事: the steps done and to come
@@ -433,6 +458,7 @@ class DoneScreen(Page):
         for part in (self.title, self.number, self.service):
             card.column.addWidget(part)
         card.column.addLayout(chip_row)
+        card.column.addWidget(self.checkin)
         if fit.orientation == "landscape":  # the number on the left, what to do next on the right
             facts = Card(fit)
             facts.column.addStretch(1)
@@ -473,6 +499,13 @@ class DoneScreen(Page):
             self.chip.setProperty("role", role)
             self.chip.setText(chip)
             repolish(self.chip)
+        checkin = t.get("checkin") if isinstance(t.get("checkin"), dict) else None
+        self.checkin.setVisible(checkin is not None)
+        if checkin is not None:
+            said = checkin.get("text_en" if lang == "en" else "text_zh")
+            self.checkin.setText(str(said or ""))
+            self.checkin.setProperty("late", checkin.get("outcome") == "late")
+            repolish(self.checkin)
         self.wait.setText(wait_text(t, lang) if t else "")
         place = (
             t.get("location_en") if lang == "en" and t.get("location_en") else t.get("location_zh")
@@ -495,17 +528,20 @@ class FailedScreen(Page):
         card.column.addWidget(self.title)
         card.column.addWidget(self.message)
         self.retry_button = button("primary", "", actions.tap_retry)
+        self.reenter_button = button("primary", "", actions.tap_reenter_code)  # 预约 code again
         self.home_button = button("nav", "", actions.tap_home)
         centered(self, card)
         row = QHBoxLayout()
         row.setSpacing(24)
         row.addWidget(self.retry_button, 1)
+        row.addWidget(self.reenter_button, 1)
         row.addWidget(self.home_button, 1)
         self.column.addLayout(row)
 
     def refresh(self, flow: KioskFlow) -> None:
         lang = flow.language
-        self.title.setText(text("failed_title", lang))
+        checking_in = flow.lane is Lane.APPOINTMENT and flow.failure is Failure.REFUSED
+        self.title.setText(text("failed_title_checkin" if checking_in else "failed_title", lang))
         if flow.failure is Failure.PRINTER:
             message = text("failed_printer", lang)
         elif flow.failure is Failure.NETWORK:
@@ -517,8 +553,10 @@ class FailedScreen(Page):
         self.retry_button.setText(text("retry", lang))
         self.retry_button.setVisible(flow.retryable)
         self.retry_button.setEnabled(flow.online)
+        self.reenter_button.setText(text("reenter_code", lang))
+        self.reenter_button.setVisible(flow.can_reenter_code)
         self.home_button.setText(text("home", lang))
-        for b in (self.retry_button, self.home_button):
+        for b in (self.retry_button, self.reenter_button, self.home_button):
             b.setFixedHeight(self.sizes(flow).nav_height)
 
 
@@ -571,4 +609,5 @@ __all__ = [
     "HomeScreen",
     "OutOfServiceScreen",
     "PrintingScreen",
+    "booked_only_notes",
 ]

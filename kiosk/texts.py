@@ -47,6 +47,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "priority_button": ("绿色通道", "Priority lane"),
     "priority_hint": ("老年人 · 残疾人 · 孕妇 · 军人", "Seniors · disabled · pregnant · military"),
     "appointment_button": ("预约签到", "Appointment"),
+    "booked_only_note": (
+        "{window}号窗口 {start}–{end} 仅办理预约业务",
+        "Window {window}: appointments only, {start}–{end}",
+    ),
     "appointment_hint": ("输入或扫描预约码", "Enter or scan your code"),
     "cancel_lane": ("取消", "Cancel"),
     "no_services": ("暂无可办理的事项", "No services available"),
@@ -79,6 +83,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mark_appointment": ("预约", "Appointment"),
     # failures
     "failed_title": ("未能取号", "No ticket was issued"),
+    "failed_title_checkin": ("未能签到", "Check-in did not succeed"),
+    "reenter_code": ("重新输入预约码", "Enter the code again"),
     "failed_network": (
         "网络连接中断，本次未能取号\n请稍后重试",
         "The network is down; no ticket was issued.\nPlease try again shortly.",
@@ -138,6 +144,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You already hold a ticket for this service: {number}",
     ),
     "error_unknown_service": ("该事项暂不可办理", "This service is not available"),
+    # 预约 check-in: an unknown code is never said to exist elsewhere (another day, someone's)
+    "error_appointment_unknown": (
+        "未找到今天可签到的预约，请核对预约码，或到服务台咨询",
+        "No booking to check in today under this code; check it, or ask at the help desk",
+    ),
     "error_unavailable": (
         "系统繁忙，本次未能取号\n请重试",
         "The system is busy; no ticket was issued.\nPlease try again.",

@@ -163,6 +163,15 @@ QLabel[role="station-item"] {{
     font-size: {px(36)}px; font-weight: bold; color: {BLUE_DARK}; background: white;
     border: 2px solid #c9d6e8; border-radius: {px(16)}px; padding: {px(26)}px {px(16)}px;
 }}
+QLabel[role="booked-only"] {{
+    font-size: {px(30)}px; font-weight: bold; color: #7a4a00; background: #ffe9c2;
+    border-radius: {px(12)}px; padding: {px(10)}px {px(16)}px;
+}}
+QLabel[role="checkin"] {{
+    font-size: {px(36)}px; font-weight: bold; color: {BLUE_DARK}; background: {BLUE_LIGHT};
+    border-radius: {px(12)}px; padding: {px(12)}px {px(18)}px;
+}}
+QLabel[role="checkin"][late="true"] {{ color: #7a4a00; background: #ffe9c2; }}
 QLabel[role="fail-title"] {{ font-size: {px(72)}px; font-weight: bold; color: {RED}; }}
 QLabel[role="message"] {{ font-size: {px(40)}px; }}
 QWidget[role="oos"] {{ background: #4a5566; }}

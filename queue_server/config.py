@@ -19,8 +19,12 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
                  workdays? [dates] (调休: weekend days worked)
     [[services]] code, name_zh, name_en, prefix, category, location_zh, location_en?,
                  category_en?,
-                 daily_quota?, hours?, priority?, appointments?
-    [[windows]]  number, name, services = { CODE = weight, ... }
+                 daily_quota?, hours?, priority?, appointments?, appointment_slots?
+                 (预约时段: [{days, start, end, every (minutes), capacity}, ...])
+    [[windows]]  number, name, services = { CODE = weight, ... }, booked_only_hours?
+                 (预约延时服务: [{days, start, end}, ...] when only booked tickets are called)
+    [appointments]? early_minutes? (30), late_minutes? (15), days_ahead? (7), secret? (the
+                 key of citizen hashes, ≥16 characters)
     [[staff]]    id, name, pin_hash (from ``python -m queue_server.pins``),
                  roles? (["clerk"] by default; "manager" may log in on the manager's wall;
                  "agent", a 帮办代办员, on an agent device)
@@ -62,6 +66,7 @@ from msgspec import Meta
 
 from queue_server.core.model import (
     AlertPolicy,
+    AppointmentPolicy,
     Bundle,
     CallPolicy,
     Device,
@@ -72,6 +77,7 @@ from queue_server.core.model import (
     RemotePolicy,
     Role,
     Service,
+    SlotRule,
     Staff,
     StaffRole,
     Window,
@@ -257,6 +263,24 @@ class _Hours(TomlTable, frozen=True):
     end: Clock
 
 
+class _Slots(TomlTable, frozen=True):
+    days: str  # parsed by `_Rules.weekdays`
+    start: Clock
+    end: Clock
+    every: Annotated[int, Meta(ge=5, le=240)]  # minutes per slot
+    capacity: Annotated[int, Meta(ge=1, le=999)]
+
+
+_APPOINTMENTS = AppointmentPolicy()
+
+
+class _Appointments(TomlTable, frozen=True):
+    early_minutes: Annotated[int, Meta(ge=0, le=240)] = _APPOINTMENTS.early_s // 60
+    late_minutes: Annotated[int, Meta(ge=0, le=240)] = _APPOINTMENTS.late_s // 60
+    days_ahead: Annotated[int, Meta(ge=0, le=60)] = _APPOINTMENTS.days_ahead
+    secret: Token | None = None
+
+
 class _Service(TomlTable, frozen=True):
     code: Code
     name_zh: Text
@@ -270,12 +294,14 @@ class _Service(TomlTable, frozen=True):
     hours: Annotated[tuple[_Hours, ...], Meta(description=_HOURS)] = ()
     priority: bool = True
     appointments: bool = True
+    appointment_slots: tuple[_Slots, ...] = ()
 
 
 class _Window(TomlTable, frozen=True):
     number: Number
     name: Text
     services: Annotated[dict[str, Weight], Meta(min_length=1, description=_WEIGHTS)]
+    booked_only_hours: Annotated[tuple[_Hours, ...], Meta(description=_HOURS)] = ()
 
 
 class _Staff(TomlTable, frozen=True):
@@ -324,6 +350,7 @@ class _HallFile(TomlTable, frozen=True):
     devices: tuple[_Device, ...] = ()
     zones: tuple[_Zone, ...] = ()
     bundles: tuple[_Bundle, ...] = ()
+    appointments: _Appointments = msgspec.field(default_factory=_Appointments)
 
 
 # --- the rules across fields --------------------------------------------------------------
@@ -367,6 +394,12 @@ class _Rules:
             id=file.hall.id,
             zones=self.zones(file.zones, {w.number for w in windows}),
             bundles=self.bundles(file.bundles, services),
+            appointments=AppointmentPolicy(
+                early_s=60 * file.appointments.early_minutes,
+                late_s=60 * file.appointments.late_minutes,
+                days_ahead=file.appointments.days_ahead,
+                secret=file.appointments.secret or "",
+            ),
             alerts=AlertPolicy(
                 wait_s=60 * file.alerts.wait_minutes,
                 quota_left=file.alerts.quota_left,
@@ -474,7 +507,9 @@ class _Rules:
             self.unique(codes, s.code, f"{path}.code", "service code")
             self.unique(prefixes, s.prefix, f"{path}.prefix", "ticket prefix")
             hours = self.hours(s.hours, f"{path}.hours", day_start)
-            result.append(Service(**{**msgspec.structs.asdict(s), "hours": hours}))
+            slots = self.slots(s, f"{path}.appointment_slots")
+            fields = {**msgspec.structs.asdict(s), "hours": hours, "appointment_slots": slots}
+            result.append(Service(**fields))
         return tuple(result)
 
     def hours(
@@ -502,6 +537,37 @@ class _Rules:
                     )
             periods.append(period)
         return tuple(periods)
+
+    def slots(self, s: _Service, path: str) -> tuple[SlotRule, ...]:
+        """预约时段: each a whole number of slots, none overlapping another on a weekday."""
+        rules: list[SlotRule] = []
+        if s.appointment_slots and not s.appointments:
+            raise self.fail(path, "the service has appointments = false: remove its slots")
+        for index, item in enumerate(s.appointment_slots):
+            where = f"{path}[{index}]"
+            start = dt.time(item.start.hour, item.start.minute)
+            end = dt.time(item.end.hour, item.end.minute)
+            if start >= end:
+                raise self.fail(
+                    where, f"start {start:%H:%M} must be before end {end:%H:%M} (same day)"
+                )
+            minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+            if minutes < item.every:
+                raise self.fail(
+                    f"{where}.every",
+                    f"a slot of {item.every} minutes does not fit in {start:%H:%M}–{end:%H:%M}",
+                )
+            rule = SlotRule(
+                self.weekdays(item.days, f"{where}.days"), start, end, item.every, item.capacity
+            )
+            for other_index, other in enumerate(rules):
+                common = rule.weekdays & other.weekdays
+                if common and start < other.end and other.start < end:
+                    raise self.fail(
+                        where, f"overlaps {path}[{other_index}] on weekday {min(common)}"
+                    )
+            rules.append(rule)
+        return tuple(rules)
 
     def weekdays(self, value: str, field: str) -> frozenset[int]:
         def day(name: str) -> int:
@@ -532,7 +598,8 @@ class _Rules:
             for code in w.services:
                 if code not in known:
                     raise self.fail(f"{path}.services.{code}", f"unknown service code {show(code)}")
-            result.append(Window(w.number, w.name, dict(w.services)))
+            booked_only = self.hours(w.booked_only_hours, f"{path}.booked_only_hours", dt.time(0))
+            result.append(Window(w.number, w.name, dict(w.services), booked_only))
         served_codes = {code for w in result for code in w.services}
         for index, service in enumerate(services):
             if service.code not in served_codes:

@@ -53,11 +53,20 @@ MANAGER_ACTIONS = frozenset(
 # What a 帮办代办 agent device may do once a staff member with the agent role has logged in.
 AGENT_ACTIONS = frozenset({"take_for_citizen", "agent_tickets"})
 
+# 预约 from the phone page: slots, book, cancel, rebook (docs/protocol.md, "Appointments").
+_BOOKING = {
+    "appointment_slots",
+    "book_appointment",
+    "find_appointment",
+    "cancel_appointment",
+    "rebook_appointment",
+}
+
 # What a connection may ask without saying hello: watch the public view, one ticket by token,
-# rate the hall (未办先评, from the phone page; a few per address, see guard.RatingGuard), and
-# 远程取号 from the phone page with its check-in by the door's QR.
+# rate the hall (未办先评, from the phone page; a few per address, see guard.RatingGuard),
+# 远程取号 from the phone page with its check-in by the door's QR, and 预约.
 PUBLIC_REQUESTS = frozenset(
-    {"watch", "ticket_status", "ping", "rate_hall", "take_remote", "door_checkin"}
+    {"watch", "ticket_status", "ping", "rate_hall", "take_remote", "door_checkin"} | _BOOKING
 )
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -66,10 +75,12 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"take_ticket", "take_bundle", "void_ticket", "device_status", "kiosk_checkin"}
         | {"door_code"}
     ),
-    Role.CLERK: frozenset(_READ | _WINDOW_OPS),
+    Role.CLERK: frozenset(_READ | _WINDOW_OPS | _BOOKING),
     Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "rate_hall", "device_status"}),
     Role.DISPLAY: frozenset(_READ | {"device_status"}),
-    Role.MANAGER: frozenset(_READ | {"kpis", "manager_login", "manager_logout"} | MANAGER_ACTIONS),
+    Role.MANAGER: frozenset(
+        _READ | {"kpis", "appointments", "manager_login", "manager_logout"} | MANAGER_ACTIONS
+    ),
     Role.AGENT: frozenset(_READ | {"device_status", "agent_login", "agent_logout"} | AGENT_ACTIONS),
 }
 

@@ -26,6 +26,16 @@ from websockets.protocol import State
 from contract import requests as rq
 from contract.requests import ContractError, decode_request, request_type, show
 from queue_server import agents, core, dispatch
+from queue_server.bookings import (
+    BOOKING_REQUESTS,
+    BookingGuard,
+    CodeGuard,
+    appointments_report,
+    command_for,
+    find_reply,
+    secret_of,
+    slots_reply,
+)
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
@@ -178,6 +188,9 @@ class HallServer:
         self.pins = PinGuard(service.clock, pin_delay_s)
         self.addresses = AddressGuard(time.monotonic)
         self.public_ratings = RatingGuard(time.monotonic)
+        self.codes = CodeGuard(time.monotonic)  # 预约 codes guessed per kiosk or address
+        self.bookings = BookingGuard(time.monotonic)  # 预约 from one address
+        self.citizen_secret = secret_of(self.hall)
         self._tasks: set[asyncio.Task[None]] = set()
         # PIN checks run one at a time on their own thread: scrypt takes 16 MiB per check, and
         # one thread keeps one allocation arena, so memory stays bounded however many log in.
@@ -347,6 +360,9 @@ class HallServer:
     def public(self, session: Session, msg: rq.Request) -> None:
         """What anyone may do without a device: watch the public view, ask about one ticket."""
         re = msg.id
+        if request_type(msg) in BOOKING_REQUESTS:
+            self.booking(session, msg, None, "phone")
+            return
         session.pending += 1
         if isinstance(msg, rq.Watch):
             if session.watching:
@@ -402,6 +418,38 @@ class HallServer:
                 )
             )
 
+    def booking(self, session: Session, msg: rq.Request, actor: str | None, channel: str) -> None:
+        """预约: slots, book, cancel, rebook; unknown codes count against the address."""
+        re, address = msg.id, _host(session.ws)
+        if isinstance(msg, rq.AppointmentSlotsRequest):
+            session.pending += 1
+            read = slots_reply(self.hall, msg.service)
+            self.service.submit(Job(session, re, read=read))
+            return
+        if self.codes.blocked(address):
+            raise ProtocolError("too_many_codes", re=re)
+        if isinstance(msg, rq.FindAppointment):
+            session.pending += 1
+            read = find_reply(self.hall, self.citizen_secret, msg)
+            self.service.submit(Job(session, re, read=read, after=self.codes.after(address)))
+            return
+        counted = [self.codes.after(address)]
+        if actor is None and isinstance(msg, rq.BookAppointment):
+            if self.bookings.full(address):
+                raise ProtocolError("too_many_bookings", re=re)
+            counted.append(self.bookings.after(address))
+        run = command_for(msg, self.citizen_secret, channel)
+        who = actor or "phone"  # a citizen's own page: no address in the log
+
+        def after(reply: dict[str, Any]) -> None:
+            for count in counted:
+                count(reply)
+
+        session.pending += 1
+        self.service.submit(
+            Job(session, re, command=lambda engine, now: run(engine, now, who), after=after)
+        )
+
     def _bad_hello(self, session: Session) -> None:
         """A wrong token: bounded logging, and an address that keeps guessing is blocked."""
         session.bad_hellos += 1
@@ -446,9 +494,21 @@ class HallServer:
             # on the keypad, or before a reconnect), and as itself at a closed window.
             status = self.service.engine.state.windows.get(window)
             actor = (status.staff if status is not None else None) or device.id
+        if request_type(msg) in BOOKING_REQUESTS:
+            self.booking(session, msg, actor, "clerk")
+            return
+        if isinstance(msg, rq.TakeTicket) and msg.ticket_class == "appointment":
+            if self.codes.blocked(device.id):  # 预约 check-in: guessing codes is limited
+                raise ProtocolError("too_many_codes", re=re)
+            session.pending += 1
+            job = dispatch.command_job(msg, actor)
+            self.service.submit(Job(session, re, command=job, after=self.codes.after(device.id)))
+            return
         session.pending += 1
         if isinstance(msg, rq.Snapshot):
             self.service.submit(Job(session, re, read=self.snapshot_reply(device)))
+        elif isinstance(msg, rq.Appointments):
+            self.service.submit(Job(session, re, read=appointments_report))
         elif isinstance(msg, rq.Kpis):
             self.service.submit(
                 Job(

@@ -23,7 +23,7 @@ import pickle
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ import msgspec
 
 from queue_server import core
 from queue_server.core import DomainError, Engine
+from queue_server.core.appointments import SweepAppointments
 from queue_server.core.model import Hall
 from queue_server.kpis import LiveKpis
 from queue_server.protocol import encode
@@ -221,7 +222,9 @@ class HallService:
                 self.submit(Job(_NOBODY, None, command=self._check_alerts))
 
     def _check_alerts(self, engine: Engine, now: float) -> core.Result:
-        return engine.execute(core.CheckAlerts(since=self.started_at), now, "system")
+        missed = engine.execute(SweepAppointments(), now, "system").events  # 预约 no-shows
+        result = engine.execute(core.CheckAlerts(since=self.started_at), now, "system")
+        return replace(result, events=[*missed, *result.events])
 
     async def stop(self) -> None:
         """Finish what is queued, then stop the writer and close the store."""

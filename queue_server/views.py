@@ -49,6 +49,12 @@ PRIVATE_KINDS = frozenset(
         "alert_cleared",
         "manager_logged_in",
         "manager_logged_out",
+        # 预约: bookings carry the citizen's hash and code; boards and kiosks need none
+        "appointment_booked",
+        "appointment_cancelled",
+        "appointment_rebooked",
+        "appointment_checked_in",
+        "appointment_missed",
     }
 )
 

@@ -34,6 +34,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from contract.texts import HALL_ASPECT_TEXTS, PAUSE_REASON_TEXTS, RATING_LEVEL_TEXTS
+from queue_server.book_page import book_page
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import RatingMoment, Zone
@@ -86,6 +87,7 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "idle": ("空闲", "Free"),
     "paused": ("暂停服务 · {reason}", "Paused · {reason}"),
     "closed": ("未开放", "Closed"),
+    "booked_only": ("{start}–{end} 仅办理预约业务", "{start}–{end} appointments only"),
     "offline": (
         "与服务器的连接已断开 · 最后更新 {time}",
         "Connection to the server lost · last update {time}",
@@ -348,6 +350,7 @@ _BOARD_TEXTS = (
     "idle",
     "paused",
     "closed",
+    "booked_only",
     "offline",
     "connecting",
     "voice_call",
@@ -502,6 +505,7 @@ def response(
 
 ROUTES: tuple[Route, ...] = (
     Route("/health", Web.health),
+    Route("/book", book_page),  # 预约 from a phone (queue_server.book_page)
     Route("/t/", Web.ticket_page, prefix=True),
     Route("/board", Web.board),
     Route("/rate", Web.rate_page),

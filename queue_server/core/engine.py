@@ -21,6 +21,18 @@ from . import bundles as b
 from . import commands as c
 from . import handlers as h
 from .alerts import ack_alert, check_alerts, open_alerts
+from .appointments import (
+    AppointmentCommand,
+    BookAppointment,
+    CancelAppointment,
+    RebookAppointment,
+    SweepAppointments,
+    book_appointment,
+    cancel_appointment,
+    rebook_appointment,
+    sweep_appointments,
+    take_or_check_in,
+)
 from .commands import Command
 from .days import business_day
 from .errors import DomainError, refusal
@@ -46,7 +58,7 @@ __all__ = ["HANDLERS", "Engine", "Result"]
 logger = logging.getLogger(__name__)
 
 HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
-    c.TakeTicket: h.take_ticket,
+    c.TakeTicket: take_or_check_in,
     c.VoidTicket: h.void_ticket,
     c.OpenWindow: h.open_window,
     c.CloseWindow: h.close_window,
@@ -79,6 +91,10 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.TakeForCitizen: b.take_for_citizen,
     c.TakeRemote: take_remote,
     c.CheckIn: check_in,
+    BookAppointment: book_appointment,
+    CancelAppointment: cancel_appointment,
+    RebookAppointment: rebook_appointment,
+    SweepAppointments: sweep_appointments,
 }
 
 
@@ -111,7 +127,7 @@ class Engine:
         """The business day ``YYYY-MM-DD`` of ``now`` (``policy.day_start``, hall timezone)."""
         return business_day(now, self.hall.policy)
 
-    def execute(self, command: Command, now: float, actor: str) -> Result:
+    def execute(self, command: Command | AppointmentCommand, now: float, actor: str) -> Result:
         """Run a command at ``now`` for ``actor`` (a device or staff id).
 
         Raises :class:`DomainError` for a refused command, leaving the state unchanged.

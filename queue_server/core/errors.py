@@ -24,6 +24,10 @@ Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able 
     │                           bad_moment, moment_not_used, no_current_ticket, bad_aspect
     ├── FollowupRefused         already_resolved, not_resolved, bad_channel, bad_outcome,
     │                           empty_note (a 差评 work order's step the rules refuse)
+    ├── AppointmentRefused      no_appointments, slot_unavailable, slot_full, slot_unchanged,
+    │                           appointment_duplicate, appointment_code_taken,
+    │                           appointment_unknown, appointment_used, appointment_early,
+    │                           appointment_started (预约: a booking, change or check-in)
     └── UnstorableValue         unstorable_value (text that is not valid UTF-8, an integer
                                 too large to store: refused before it reaches the log)
 
@@ -37,6 +41,7 @@ from .texts import ERROR_TEXTS
 
 __all__ = [
     "CODES",
+    "AppointmentRefused",
     "DomainError",
     "FollowupRefused",
     "NotAllowed",
@@ -101,6 +106,10 @@ class FollowupRefused(DomainError):
     """A step of a 差评 work order (assign, 回访, resolve, re-rate) the rules refuse."""
 
 
+class AppointmentRefused(DomainError):
+    """A booking, a change of one or a check-in the appointment rules refuse."""
+
+
 class UnstorableValue(DomainError):
     """A command would put a value in the log that the log cannot hold faithfully."""
 
@@ -158,6 +167,21 @@ _CLASSES: dict[str, type[DomainError]] = {
         FollowupRefused,
     ),
     "unstorable_value": UnstorableValue,
+    **dict.fromkeys(
+        (
+            "no_appointments",
+            "slot_unavailable",
+            "slot_full",
+            "slot_unchanged",
+            "appointment_duplicate",
+            "appointment_code_taken",
+            "appointment_unknown",
+            "appointment_used",
+            "appointment_early",
+            "appointment_started",
+        ),
+        AppointmentRefused,
+    ),
 }
 
 CODES: frozenset[str] = frozenset(_CLASSES)

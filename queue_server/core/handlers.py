@@ -13,7 +13,7 @@ from typing import Any
 from . import commands as c
 from .days import is_open
 from .errors import DomainError, refusal
-from .model import TicketClass, TicketState, Window, WindowState
+from .model import Service, TicketClass, TicketState, Window, WindowState
 from .policy import choose_next, reason
 from .state import OPEN_STATES, Event, State, Ticket, WindowStatus
 from .views import (
@@ -34,6 +34,7 @@ __all__ = [
     "close_window",
     "day_start_events",
     "finish",
+    "issue_event",
     "issued_reply",
     "mark_presence",
     "no_show",
@@ -155,7 +156,7 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
     """Issue a ticket; a known request id returns its ticket again and emits nothing."""
     known = ctx.state.requests.get((ctx.actor, cmd.request_id))
     if known is not None:
-        return Decision([], _issued_reply(ctx, known))
+        return Decision([], issued_reply(ctx, known))
     service = ctx.d.services.get(cmd.service)
     if service is None:
         raise refusal("unknown_service", service=cmd.service)
@@ -182,8 +183,16 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
                 and t.state in OPEN_STATES
             ):
                 raise refusal(
-                    "already_holding", number=t.number, ticket=_issued_reply(ctx, t.id)()["ticket"]
+                    "already_holding", number=t.number, ticket=issued_reply(ctx, t.id)()["ticket"]
                 )
+    event = issue_event(ctx, service, ticket_class, cmd)
+    return Decision([event], issued_reply(ctx, event["ticket"]))
+
+
+def issue_event(
+    ctx: Context, service: Service, ticket_class: TicketClass, cmd: c.TakeTicket, **extra: Any
+) -> Event:
+    """The ``ticket_issued`` event of the next number of ``service`` (no rule checked)."""
     seq = ctx.state.sequences.get(service.prefix, 0) + 1
     number = f"{service.prefix}{seq:03d}"
     draft = Ticket(
@@ -198,7 +207,7 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
         request_id=cmd.request_id,
     )
     ahead = ahead_of(ctx.d, ctx.state, draft, ctx.now)
-    event = ctx.event(
+    return ctx.event(
         "ticket_issued",
         ticket=draft.id,
         number=number,
@@ -213,11 +222,11 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
         ahead=ahead,
         estimated_wait_s=estimated_wait(ctx.d, ctx.state, draft, ahead),
         token=cmd.token,
+        **extra,
     )
-    return Decision([event], _issued_reply(ctx, draft.id))
 
 
-def _issued_reply(ctx: Context, ticket_id: str) -> Callable[[], dict[str, Any]]:
+def issued_reply(ctx: Context, ticket_id: str) -> Callable[[], dict[str, Any]]:
     """The issuing kiosk's reply: the ticket and how many windows serving it are open."""
 
     def reply() -> dict[str, Any]:
@@ -227,9 +236,6 @@ def _issued_reply(ctx: Context, ticket_id: str) -> Callable[[], dict[str, Any]]:
         return {"ticket": ticket}
 
     return reply
-
-
-issued_reply = _issued_reply  # the same reply for the other ways of issuing (一件事, 代办)
 
 
 def void_ticket(ctx: Context, cmd: c.VoidTicket) -> Decision:

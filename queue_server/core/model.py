@@ -79,6 +79,29 @@ class OpeningPeriod:
 
 
 @dataclass(frozen=True)
+class SlotRule:
+    """预约时段: on these ISO weekdays, slots of ``every_min`` minutes from ``start`` until
+    ``end`` (a slot that would run past ``end`` is not offered), each for ``capacity`` people."""
+
+    weekdays: frozenset[int]
+    start: dt.time
+    end: dt.time
+    every_min: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class AppointmentPolicy:
+    """``[appointments]``: how early and how late a booked citizen may check in, how far
+    ahead a slot may be booked."""
+
+    early_s: int = 30 * 60  # check-in opens this long before the slot
+    late_s: int = 15 * 60  # and closes this long after it: later, a walk-in ticket
+    days_ahead: int = 7  # slots may be booked up to this many days ahead (today is 0)
+    secret: str = field(default="", repr=False)  # the server's key for citizen hashes
+
+
+@dataclass(frozen=True)
 class Service:
     """A service (事项) citizens take numbers for."""
 
@@ -94,6 +117,7 @@ class Service:
     hours: tuple[OpeningPeriod, ...] = ()  # empty: open around the clock
     priority: bool = True  # whether 绿色通道 tickets may be taken
     appointments: bool = True  # whether appointment check-in applies
+    appointment_slots: tuple[SlotRule, ...] = ()  # 预约时段; none: nothing to book
 
 
 @dataclass(frozen=True)
@@ -114,6 +138,8 @@ class Window:
     number: int
     name: str
     services: dict[str, int]  # service code -> weight (higher is preferred)
+    # 预约延时服务: periods (outside opening hours) when the window calls booked tickets only
+    booked_only: tuple[OpeningPeriod, ...] = ()
 
 
 class StaffRole(StrEnum):
@@ -281,6 +307,7 @@ class Hall:
     alerts: AlertPolicy = field(default_factory=AlertPolicy)
     bundles: tuple[Bundle, ...] = ()  # 一件事一次办
     remote: RemotePolicy = field(default_factory=RemotePolicy)
+    appointments: AppointmentPolicy = field(default_factory=AppointmentPolicy)
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)

@@ -6,11 +6,18 @@ window are not candidates, nor are 远程取号 tickets that have not checked in
 
 1. ``max_wait``: a candidate that has waited ``policy.max_wait_s`` or longer goes first; of
    several, the one issued earliest.
-2. ``appointment``: appointment check-ins (预约), before walk-ins.
+2. ``appointment``: appointment check-ins (预约) that are due (their slot has started), before
+   walk-ins; of several, the slot that starts first (after the weight of the service).
 3. ``priority`` / ``normal``: the 绿色通道 lane against the walk-in lane at
    ``normal_per_priority : 1``. Each window counts its normal calls since its last priority
    call; when the count has reached the ratio and a priority ticket waits, the priority lane is
    called. When only one lane has tickets, that lane is called.
+
+4. An appointment ticket checked in before its slot is called early only when no walk-in
+   waits for the window (its reason says ``appointment`` too).
+
+预约延时服务: while a window is in one of its ``booked_only`` periods, its candidates are
+appointment tickets alone.
 
 Within a lane: a ticket reserved for this window first, then the service with the higher
 window weight, then the earliest issue time. A transfer keeps the original issue time, so a
@@ -31,7 +38,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import CallPolicy, TicketClass, Window
-from .state import State, Ticket
+from .slots import booked_only_at
+from .state import State, Ticket, due_time
 from .texts import REASON_TEXTS
 
 __all__ = ["Choice", "candidates", "choose_next", "choose_next_scan", "queue_order", "reason"]
@@ -81,6 +89,11 @@ def _lane_key(window: Window, t: Ticket) -> tuple[int, int, float, int]:
     return (reserved, -window.services.get(t.service, 0), t.issued_at, t.order)
 
 
+def _due_key(window: Window, t: Ticket) -> tuple[int, int, float, int]:
+    reserved = 0 if t.target_window == window.number else 1
+    return (reserved, -window.services.get(t.service, 0), due_time(t), t.order)
+
+
 def choose_next(
     window: Window, normal_since_priority: int, state: State, policy: CallPolicy, now: float
 ) -> Choice | None:
@@ -90,10 +103,14 @@ def choose_next(
     tickets reserved for it, so its cost does not grow with the queue: the same choice as
     :func:`choose_next_scan` over every waiting ticket (checked by the property tests).
     """
-    reserved = list(state.reserved.get(window.number, {}).values())
+    booked_only = booked_only_at(window, now, policy.timezone) is not None
+    classes = [TicketClass.APPOINTMENT] if booked_only else list(TicketClass)
+    reserved = [
+        t for t in state.reserved.get(window.number, {}).values() if t.ticket_class in classes
+    ]
     heads: dict[TicketClass, list[Ticket]] = {cls: [] for cls in TicketClass}
     for service in window.services:
-        for cls in TicketClass:
+        for cls in classes:
             head = state.lane_head(service, cls)
             if head is not None:
                 heads[cls].append(head)
@@ -109,10 +126,29 @@ def choose_next(
         pool = mine or heads[cls]
         return min(pool, key=lambda t: _lane_key(window, t)) if pool else None
 
-    appointment = first(TicketClass.APPOINTMENT)
+    def due(early: bool) -> Ticket | None:
+        mine = [
+            t
+            for t in reserved
+            if t.ticket_class is TicketClass.APPOINTMENT and (early or due_time(t) <= now)
+        ]
+        if mine:
+            return min(mine, key=lambda t: _due_key(window, t))
+        pool = [
+            head
+            for service in window.services
+            if (head := state.due_head(service)) is not None and (early or due_time(head) <= now)
+        ]
+        return min(pool, key=lambda t: _due_key(window, t)) if pool else None
+
+    appointment = due(early=False)
     if appointment is not None:
         return Choice(appointment, reason("appointment", appointment, now, policy))
     priority, normal = first(TicketClass.PRIORITY), first(TicketClass.NORMAL)
+    if priority is None and normal is None:
+        early = due(early=True)
+        assert early is not None
+        return Choice(early, reason("appointment", early, now, policy))
     if priority is not None and (
         normal is None or normal_since_priority >= policy.normal_per_priority
     ):
@@ -133,6 +169,8 @@ def choose_next_scan(
 ) -> Choice | None:
     """:func:`choose_next` by a full scan of ``waiting``: the reference the index must match."""
     pool = candidates(window, waiting)
+    if booked_only_at(window, now, policy.timezone) is not None:
+        pool = [t for t in pool if t.ticket_class is TicketClass.APPOINTMENT]
     if not pool:
         return None
     overdue = [t for t in pool if now - t.issued_at >= policy.max_wait_s]
@@ -140,11 +178,15 @@ def choose_next_scan(
         chosen = min(overdue, key=_issue_key)
         return Choice(chosen, reason("max_wait", chosen, now, policy))
     appointments = [t for t in pool if t.ticket_class is TicketClass.APPOINTMENT]
-    if appointments:
-        chosen = min(appointments, key=lambda t: _lane_key(window, t))
+    due = [t for t in appointments if due_time(t) <= now]
+    if due:
+        chosen = min(due, key=lambda t: _due_key(window, t))
         return Choice(chosen, reason("appointment", chosen, now, policy))
     priority = [t for t in pool if t.ticket_class is TicketClass.PRIORITY]
     normal = [t for t in pool if t.ticket_class is TicketClass.NORMAL]
+    if not priority and not normal:
+        chosen = min(appointments, key=lambda t: _due_key(window, t))
+        return Choice(chosen, reason("appointment", chosen, now, policy))
     if priority and (not normal or normal_since_priority >= policy.normal_per_priority):
         lane, rule = priority, "priority"
     else:

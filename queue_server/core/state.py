@@ -58,6 +58,9 @@ notice_posted           text_zh, text_en (the boards' notice; None clears it)
 manager_logged_in       device, staff, staff_name
 manager_logged_out      device, staff
 ======================  ===================================================================
+
+The ``appointment_*`` events (预约) change the appointment book: see ``booking.py``. A ticket
+of an appointment's check-in has ``due_at`` on its ``ticket_issued`` (the slot's start).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .booking import AppointmentBook
 from .model import TicketClass, TicketState, WindowState
 
 __all__ = [
@@ -82,6 +86,7 @@ __all__ = [
     "Ticket",
     "WindowStatus",
     "apply_event",
+    "due_time",
 ]
 
 logger = logging.getLogger(__name__)
@@ -138,6 +143,8 @@ class Ticket:
     def awaiting_checkin(self) -> bool:
         """A remote ticket not yet checked in: it waits, but no window may call it."""
         return self.remote and self.checked_in_at is None
+
+    due_at: float | None = None  # an appointment's slot start: called as due from then
 
 
 @dataclass
@@ -220,6 +227,10 @@ class State:
     followups_opened: int = 0  # today's, numbering the ids
     # Remote tickets waiting to check in: in `queues` (they count as waiting) but in no lane.
     unchecked: dict[str, Ticket] = field(default_factory=dict)
+    # 预约: the appointment book, and per service the unreserved appointment tickets by their
+    # slot (due time, order, id), so that calling reads the heads of these lanes too.
+    book: AppointmentBook = field(default_factory=AppointmentBook)
+    due_lanes: dict[str, list[tuple[float, int, str]]] = field(default_factory=dict)
 
     def window(self, number: int) -> WindowStatus:
         status = self.windows.get(number)
@@ -250,6 +261,11 @@ class State:
         if not lane:
             return 0
         return bisect.bisect_left(lane, True, key=lambda e: not now - e[0] >= max_wait_s)
+
+    def due_head(self, service: str) -> Ticket | None:
+        """The unreserved appointment ticket of a service whose slot comes first."""
+        lane = self.due_lanes.get(service)
+        return self.queues[service][lane[0][2]] if lane else None
 
     def parked_at(self, window: int) -> list[Ticket]:
         """The tickets parked at a window, in issue order."""
@@ -296,6 +312,7 @@ def _day_started(state: State, e: Event) -> None:
         if f.resolved_day is None
         or (f.rerating is None and _days_between(f.resolved_day, state.day) <= RERATE_DAYS)
     }
+    state.book.day_started(state.day)
     for status in state.windows.values():
         status.normal_since_priority = 0
         status.last_served = None
@@ -325,6 +342,7 @@ def _ticket_issued(state: State, e: Event) -> None:
         proxy=e.get("proxy"),
         remote=bool(e.get("remote")),
         phone_check=e.get("phone_check"),
+        due_at=e.get("due_at"),
     )
     state.tickets[t.id] = t
     prefix = e["prefix"]
@@ -636,6 +654,11 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "notice_posted": _notice_posted,
     "manager_logged_in": _manager_logged,
     "manager_logged_out": _manager_logged,
+    "appointment_booked": lambda state, e: state.book.booked(e),
+    "appointment_cancelled": lambda state, e: state.book.cancelled(e),
+    "appointment_rebooked": lambda state, e: state.book.rebooked(e),
+    "appointment_checked_in": lambda state, e: state.book.checked_in(e),
+    "appointment_missed": lambda state, e: state.book.missed_slot(e),
 }
 
 
@@ -671,6 +694,9 @@ def _enqueue(state: State, t: Ticket) -> None:
         counts[t.ticket_class] = counts.get(t.ticket_class, 0) + 1
         lane = state.lanes.setdefault((t.service, t.ticket_class), [])
         bisect.insort(lane, (t.issued_at, t.order, t.id))
+        if t.ticket_class is TicketClass.APPOINTMENT:
+            due = state.due_lanes.setdefault(t.service, [])
+            bisect.insort(due, (due_time(t), t.order, t.id))
     else:
         state.reserved.setdefault(t.target_window, {})[t.id] = t
 
@@ -687,12 +713,22 @@ def _unqueue(state: State, t: Ticket) -> None:
             at = bisect.bisect_left(lane, entry)
             if at < len(lane) and lane[at] == entry:
                 del lane[at]
+            if t.ticket_class is TicketClass.APPOINTMENT:
+                due, entry = state.due_lanes[t.service], (due_time(t), t.order, t.id)
+                at = bisect.bisect_left(due, entry)
+                if at < len(due) and due[at] == entry:
+                    del due[at]
         else:
             state.reserved.get(t.target_window, {}).pop(t.id, None)
 
 
+def due_time(t: Ticket) -> float:
+    """When an appointment ticket is due: its slot's start (its issue time if it has none)."""
+    return t.issued_at if t.due_at is None else t.due_at
+
+
 def _rebuild_queues(state: State) -> None:
-    state.queues, state.lane_counts = {}, {}
+    state.queues, state.lane_counts, state.due_lanes = {}, {}, {}
     state.lanes, state.reserved, state.parked = {}, {}, {}
     state.unchecked = {}
     for t in state.tickets.values():

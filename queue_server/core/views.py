@@ -280,6 +280,11 @@ def window_dict(d: Directory, state: State, w: Window) -> dict[str, Any]:
         "staff_name": staff.name if staff else None,
         "current": ticket_dict(d, current) if current else None,
         "services": list(w.services),
+        # 预约延时服务: when the window calls booked tickets only (boards and kiosks say so)
+        "booked_only": [
+            {"days": sorted(p.weekdays), "start": f"{p.start:%H:%M}", "end": f"{p.end:%H:%M}"}
+            for p in sorted(w.booked_only, key=lambda p: p.start)
+        ],
         "parked": parked,
         "last_rating": dict(status.last_rating) if status and status.last_rating else None,
         # The ticket a rating would attach to now (一次一评: `rated` once it has one).
@@ -325,6 +330,7 @@ def service_dict(d: Directory, state: State, s: Service, now: float) -> dict[str
         "quota": s.daily_quota,
         "priority": s.priority,
         "appointments": s.appointments,
+        "bookable": s.appointments and bool(s.appointment_slots),  # 预约 slots to book
         "open_windows": open_windows(d, state, s.code),
         "estimated_wait_s": round(untargeted * mean_duration(d, state, s.code) / open_count),
         "opens_at": opens_at(s, now, d.hall.policy.timezone),  # closed by its hours: next start

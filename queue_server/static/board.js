@@ -199,6 +199,26 @@
     fillWith(list, rows);
   }
 
+  /* The window's booked-only periods of today (the hall's weekday), not yet over. */
+  function bookedOnlyToday(w) {
+    const now = new Date(live.now());
+    let parts;
+    try {
+      parts = new Intl.DateTimeFormat("en-GB", {
+        timeZone: config.timezone, weekday: "short", hour: "2-digit", minute: "2-digit",
+        hourCycle: "h23",
+      }).formatToParts(now);
+    } catch (err) {
+      parts = new Intl.DateTimeFormat("en-GB", {
+        weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+      }).formatToParts(now);
+    }
+    const get = (type) => (parts.find((p) => p.type === type) || {}).value || "";
+    const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
+    const clock = get("hour") + ":" + get("minute");
+    return (w.booked_only || []).filter((p) => p.days.includes(weekday) && clock < p.end);
+  }
+
   function zoneWindows() {
     return Array.from(board.windows.values())
       .filter((w) => covers(w.number))
@@ -244,6 +264,10 @@
         el("span", "label", T.fill(texts.window_short[0], { n: w.number })),
         both("span", "status", status)
       );
+      for (const p of bookedOnlyToday(w)) { // 预约延时服务: e.g. 12:00–13:30 仅办理预约业务
+        row.classList.add("has-booked-only");
+        row.append(both("span", "booked-only", T.pairOf(texts, "booked_only", p)));
+      }
       return row;
     });
     fillWith(document.getElementById("windows"), windows);

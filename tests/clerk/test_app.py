@@ -91,16 +91,18 @@ def test_call_next_shows_the_ticket_its_service_and_a_live_counter(
     app = make_clerk(clock=lambda: now[0])
     login(qtbot, app)
     assert app.main.waiting_count.text() == "0" and enabled(app) == {"pause_resume"}
-    a1 = hall.take("SB", cls="appointment")  # 预约 goes first
-    hall.take("YB")
-    hall.take("HJ", kiosk="kiosk-2")
-    hall.take("SB", kiosk="kiosk-3")  # window 3 serves SB, YB and HJ
-    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "4")
-    assert app.main.breakdown.text() == "社保 2  ·  医保 1  ·  户籍 1"
+    # 预约: checked in before its slot, called when no walk-in waits (due ones go first)
+    a1 = hall.take("SB", cls="appointment")
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "1")
     assert enabled(app) == {"call_next", "call_number", "pause_resume"}
 
     click(qtbot, app, "call_next")
     main = app.main
+    hall.take("YB")
+    hall.take("HJ", kiosk="kiosk-2")
+    hall.take("SB", kiosk="kiosk-3")  # window 3 serves SB, YB and HJ
+    qtbot.waitUntil(lambda: app.main.waiting_count.text() == "3")
+    assert app.main.breakdown.text() == "社保 1  ·  医保 1  ·  户籍 1"
     assert main.number.text() == a1["number"] == "A001"
     assert main.service_line.text() == "社保" and main.class_tag.text() == "预约"
     assert main.class_tag.isVisibleTo(main)

@@ -114,7 +114,7 @@ BAD = [
         {30: "daily_qouta = 80"},
         "services[1].daily_qouta",
         30,
-        "unknown key (typo?); allowed here: appointments, category, category_en, code, daily_quota",
+        "unknown key (typo?); allowed here: appointment_slots, appointments, category, category_en, code",
     ),
     ("unknown-table", {4: "[board]"}, "board", 4, "unknown key"),
     ("wrong-type", {13: "name_zh = 12"}, "services[0].name_zh", 13, "must be a string, got 12"),

@@ -15,7 +15,13 @@ from contract.events import (
     decode_event,
 )
 from queue_server import core
-from queue_server.core.model import PauseReason, RatingMoment
+from queue_server.core.appointments import (
+    BookAppointment,
+    CancelAppointment,
+    RebookAppointment,
+    SweepAppointments,
+)
+from queue_server.core.model import PauseReason, RatingMoment, TicketClass
 from queue_server.core.state import APPLIERS
 from queue_server.protocol import event_message
 from queue_server.views import PRIVATE_KINDS, VIEWS
@@ -76,6 +82,14 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.ReportDeviceStatus("kiosk-1", "kiosk", "ok"), "kiosk-1")
     run(core.CheckAlerts(), "system")  # acknowledged and gone: cleared
     run(core.ManagerLogOut("manager-1", "s4"), "s4")
+    run(BookAppointment("SB", engine.day or "", "11:00", "h" * 8, "10000001"))
+    run(BookAppointment("SB", engine.day or "", "11:00", "g" * 8, "10000002"))
+    run(BookAppointment("SB", engine.day or "", "11:30", "f" * 8, "10000003"))
+    run(RebookAppointment("10000002", "g" * 8, engine.day or "", "11:30"))
+    run(CancelAppointment("10000003", "f" * 8))
+    code = {"appointment_code": "10000001"}
+    run(core.TakeTicket("SB", "y1", TicketClass.APPOINTMENT, **code), after=T0 + 3600 - now)
+    run(SweepAppointments(), "system", after=3600)  # 10000002 never came
     # 远程取号: taken on a phone, held near the front, checked in; another held past its deadline
     run(core.TakeRemote("YB", "p1", "c" * 8, "check", "u" * 22), "@phone")
     run(core.CheckIn("B001", "kiosk", "check"))

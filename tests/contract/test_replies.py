@@ -50,6 +50,16 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             await ask(kiosk, "take_ticket", service="SB", request_id="r9", citizen_hash="h" * 8)
             await ask(kiosk, "take_ticket", service="SB", request_id="r8", citizen_hash="h" * 8)
             await ask(kiosk, "position", ticket=ticket["id"])
+            slots = (await ask(clerk, "appointment_slots", service="SB"))["days"]
+            day, slot = slots[-1]["day"], slots[-1]["slots"][0]["slot"]
+            who = {"citizen_id": "13800138000"}
+            booking = await ask(clerk, "book_appointment", service="SB", day=day, slot=slot, **who)
+            code = booking["booking"]["code"]
+            other = slots[-1]["slots"][1]["slot"]
+            await ask(clerk, "rebook_appointment", code=code, day=day, slot=other, **who)
+            await ask(clerk, "find_appointment", code=code, **who)
+            await ask(clerk, "cancel_appointment", code=code, **who)
+            await ask(manager, "appointments")
             await ask(kiosk, "device_status", status="ok")
             await ask(clerk, "login", window=1, staff="s1", pin=PINS["s1"])
             await ask(clerk, "call_next", window=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from core_hall import T0, Clerk
+from core_hall import T0, Clerk, check_in
 
 from queue_server.core import (
     CallNext,
@@ -20,6 +20,9 @@ N, P, Y = TicketClass.NORMAL, TicketClass.PRIORITY, TicketClass.APPOINTMENT
 
 
 def issue(run: Clerk, service: str, ticket_class: TicketClass = N) -> tuple[str, int, int]:
+    if ticket_class is Y:
+        t = check_in(run, service).reply["ticket"]
+        return t["number"], t["ahead"], t["estimated_wait_s"]
     t = run(TakeTicket(service, f"r{len(run.events)}", ticket_class), after=1).reply["ticket"]
     return t["number"], t["ahead"], t["estimated_wait_s"]
 
@@ -121,10 +124,12 @@ def test_snapshot_services(run: Clerk) -> None:
         "quota": 3,
         "priority": False,
         "appointments": True,
+        "bookable": False,  # no 预约 slots configured
         "open_windows": 1,
         "estimated_wait_s": 900,
         "opens_at": None,  # open now
     }
+    assert services["tax"]["bookable"]
     assert (services["tax"]["open"], services["tax"]["waiting"]) == (True, 0)
     assert services["social"]["waiting"] == 1
     late = {s["code"]: s for s in run.engine.snapshot(T0 + 3 * 3600)["services"]}

@@ -5,19 +5,23 @@ two windows never hold the same ticket; FIFO within class and service; nothing w
 maximum while a younger competing ticket is called; one rating per ticket per moment; each 差评
 opens one work order, resolved and re-rated at most once; a remote ticket (远程取号) is never
 called before it checks in, is held with a deadline once near the front, expires past it, and
-keeps its place by issue time once checked in; refused commands change nothing; replaying
-the emitted events into a fresh engine gives an equal state.
+keeps its place by issue time once checked in; 预约: a slot never holds more bookings than
+its capacity, a code checks in once, a check-in within the tolerance is an appointment ticket
+due at its slot and a later one a walk-in, due appointments are called before walk-ins, a
+booked-only window calls appointments alone; refused commands change nothing; replaying the
+emitted events into a fresh engine gives an equal state.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import pickle
 from typing import Any
 
 import pytest
-from core_hall import HALL, T0
+from core_hall import HALL, SHANGHAI, T0
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -58,9 +62,17 @@ from queue_server.core import (
     VoidTicket,
 )
 from queue_server.core.alerts import conditions
+from queue_server.core.appointments import (
+    BookAppointment,
+    CancelAppointment,
+    RebookAppointment,
+    SweepAppointments,
+)
+from queue_server.core.booking import BookingState
 from queue_server.core.model import TicketClass, TicketState, WindowState
 from queue_server.core.policy import choose_next, choose_next_scan
 from queue_server.core.remote import checkin_ahead
+from queue_server.core.slots import booked_only_at, capacity_of, slot_at
 from queue_server.core.views import Directory
 
 WINDOWS = st.sampled_from([1, 2, 3])
@@ -70,6 +82,9 @@ _STEPS = [0, 1, 5, 40, 60, 200, 300, 900, 1800, 3700] * 3 + [30000, 86400]
 STEPS = st.sampled_from(_STEPS)  # mostly within the day; sometimes into the next
 MAX_WAIT = HALL.policy.max_wait_s
 MOMENTS = ["after", "after", "during", "before"]
+SLOTS = st.sampled_from(["08:00", "09:30", "10:00", "12:00", "12:30", "13:00", "17:30", "18:00"])
+CITIZENS = st.sampled_from(["c1", "c2", "c3", "c4", "c5"])
+POLICY = HALL.appointments
 
 # Passing takes seconds; a failure may take a minute or two to shrink to a short example.
 pytestmark = pytest.mark.timeout(600)
@@ -83,10 +98,11 @@ class HallMachine(RuleBasedStateMachine):
         self.events: list[dict[str, Any]] = []
         self.requests: dict[tuple[str, str], str] = {}
         self.last_run = T0  # when the engine last ran a command (holds and expiry happen then)
+        self.codes: list[str] = []  # every code ever booked
 
     # -- running commands ------------------------------------------------------------------
 
-    def do(self, command: Command, actor: str = "prop") -> Result | None:
+    def do(self, command: Command | Any, actor: str = "prop") -> Result | None:
         before = pickle.dumps(self.engine.state)
         try:
             result = self.engine.execute(command, self.now, actor)
@@ -228,8 +244,11 @@ class HallMachine(RuleBasedStateMachine):
                 or (t.target_window is None and t.service in config.services)
             )
         ]
+        booked_only = booked_only_at(config, self.now, HALL.policy.timezone) is not None
+        if booked_only:
+            candidates = [t for t in candidates if t.ticket_class is TicketClass.APPOINTMENT]
         snapshot = [
-            (t.id, t.ticket_class, t.service, t.target_window, t.issued_at, t.order)
+            (t.id, t.ticket_class, t.service, t.target_window, t.issued_at, t.order, t.due_at)
             for t in candidates
         ]
         result = self.do(CallNext(window))
@@ -238,16 +257,110 @@ class HallMachine(RuleBasedStateMachine):
         called = result.events[-1]
         assert called["type"] == "ticket_called" and not called["recall"]
         chosen = next(s for s in snapshot if s[0] == called["ticket"])
-        _, cls, service, target, issued, order = chosen
+        _, cls, service, target, issued, order, due = chosen
+        if booked_only:
+            assert cls is TicketClass.APPOINTMENT, "a booked-only window called a walk-in"
+        if cls is not TicketClass.APPOINTMENT and called["reason"]["rule"] != "max_wait":
+            for other in snapshot:
+                if other[1] is TicketClass.APPOINTMENT:
+                    assert other[6] is None or other[6] > self.now, (
+                        f"{chosen[0]} called before the due appointment {other[0]}"
+                    )
         for other in snapshot:
             if other[0] == chosen[0]:
                 continue
-            older = (other[4], other[5]) < (issued, order)
+            if cls is TicketClass.APPOINTMENT:  # appointments go by their slot
+                older = (other[6] or other[4], other[5]) < (due or issued, order)
+            else:
+                older = (other[4], other[5]) < (issued, order)
             if self.now - other[4] >= MAX_WAIT:
                 assert not older, f"{other[0]} waited past the maximum while {chosen[0]} was called"
             same_lane = other[1] == cls and other[2] == service
             if same_lane and (other[3] == window) == (target == window):
+                if cls is TicketClass.APPOINTMENT and (other[6] or 0) > self.now >= (due or 0):
+                    continue  # a due appointment goes before one checked in early
                 assert not older, f"FIFO broken: {chosen[0]} called before {other[0]}"
+
+    # -- 预约 ------------------------------------------------------------------------------
+
+    @rule(
+        service=st.sampled_from(["tax", "tax", "tax", "social"]),
+        days=st.sampled_from([0, 0, 0, 1, 9]),
+        ahead=st.sampled_from([1, 1, 2, 3, 40]),
+        slot=SLOTS,
+        citizen=CITIZENS,
+    )
+    def book(self, service: str, days: int, ahead: int, slot: str, citizen: str) -> None:
+        """Book one of the next half-hour slots (sometimes a fixed one, or past the range)."""
+        local = dt.datetime.fromtimestamp(self.now, SHANGHAI)
+        start = local.replace(minute=30 if local.minute < 30 else 0, second=0, microsecond=0)
+        if local.minute >= 30:
+            start += dt.timedelta(hours=1)
+        start += dt.timedelta(minutes=30 * (ahead - 1))
+        if ahead < 40:
+            slot = f"{start:%H:%M}"
+        day = self.engine.day_of(self.now)
+        date = (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+        code = f"{len(self.codes) + 1:08d}"
+        result = self.do(BookAppointment(service, date, slot, citizen, code))
+        if result is not None:
+            self.codes.append(code)
+            [booked] = result.events[-1:]
+            assert booked["type"] == "appointment_booked"
+            assert booked["slot_at"] > self.now
+
+    @rule(data=st.data(), citizen=CITIZENS, slot=SLOTS, cancel=st.booleans())
+    def change(self, data: st.DataObject, citizen: str, slot: str, cancel: bool) -> None:
+        """Cancel or move a booking, with its citizen's hash (mostly) or another's."""
+        code = data.draw(st.sampled_from([*self.codes, "99999999"]))
+        owner = self.engine.state.book.bookings.get(code)
+        who = owner.citizen_hash if owner and data.draw(st.booleans()) else citizen
+        if cancel:
+            self.do(CancelAppointment(code, who))
+        else:
+            day = owner.day if owner else "2026-11-23"
+            result = self.do(RebookAppointment(code, who, day, slot))
+            if result is not None:
+                assert owner is not None and who == owner.citizen_hash
+
+    @rule(
+        data=st.data(),
+        service=SERVICES,
+        lead=st.sampled_from([None, -3600, -1900, -1700, -60, 0, 600, 899, 901, 3000]),
+    )
+    def check_in_appointment(self, data: st.DataObject, service: str, lead: int | None) -> None:
+        """A citizen comes to the kiosk with a code, mostly around its slot (the clock is
+        moved on to ``lead`` seconds from the slot when that is not in the past)."""
+        code = data.draw(st.sampled_from([*self.codes, *self.codes, "12345678"]))
+        before = self.engine.state.book.bookings.get(code)
+        if before is not None and lead is not None:
+            self.now = max(self.now, before.slot_at + lead)
+        state = before.state if before else None
+        slot = before.slot_at if before else 0.0
+        rid = f"y{len(self.events)}"
+        result = self.do(TakeTicket(service, rid, TicketClass.APPOINTMENT, appointment_code=code))
+        if result is None:
+            return
+        assert before is not None
+        assert state in (BookingState.BOOKED, BookingState.MISSED)
+        assert before.day == self.engine.day
+        issued, checked = result.events[-2:]
+        assert checked["type"] == "appointment_checked_in"
+        assert self.now >= slot - POLICY.early_s
+        if self.now > slot + POLICY.late_s:
+            assert (issued["class"], checked["outcome"]) == ("normal", "late")
+        else:
+            assert (issued["class"], checked["outcome"]) == ("appointment", "on_time")
+            assert issued["due_at"] == slot
+        if data.draw(st.booleans()):  # and a window calls next at once
+            self.call_next(data.draw(WINDOWS))
+
+    @rule()
+    def sweep(self) -> None:
+        self.do(SweepAppointments())
+        for b in self.engine.state.book.bookings.values():
+            if b.state is BookingState.BOOKED:
+                assert self.now <= b.slot_at + POLICY.late_s
 
     def _numbers(self, data: st.DataObject, state: TicketState) -> str:
         """Mostly a number in ``state`` today, sometimes any number."""
@@ -375,6 +488,33 @@ class HallMachine(RuleBasedStateMachine):
         self.do(PostNotice(text, "Upgrade this afternoon" if text else None))
 
     # -- invariants ------------------------------------------------------------------------
+
+    @invariant()
+    def slots_never_over_capacity(self) -> None:
+        book = self.engine.state.book
+        seats: dict[tuple[str, str, str], int] = {}
+        for b in book.bookings.values():
+            if b.state is not BookingState.CANCELLED:
+                key = (b.service, b.day, b.slot)
+                seats[key] = seats.get(key, 0) + 1
+        for (service, day, slot), n in seats.items():
+            assert book.taken[(service, day, slot)] == n
+            config = HALL.service(service)
+            assert config is not None
+            assert n <= capacity_of(config, dt.date.fromisoformat(day), slot)
+            b = next(
+                b
+                for b in book.bookings.values()
+                if (b.service, b.day, b.slot) == (service, day, slot)
+            )
+            assert b.slot_at == slot_at(day, slot, HALL.policy.timezone)
+
+    @invariant()
+    def a_code_checks_in_once(self) -> None:
+        used = [e["appointment_code"] for e in self.events if e["type"] == "appointment_checked_in"]
+        assert len(used) == len(set(used))
+        missed = [e["appointment_code"] for e in self.events if e["type"] == "appointment_missed"]
+        assert len(missed) == len(set(missed))
 
     @invariant()
     def one_window_per_ticket(self) -> None:

@@ -6,7 +6,7 @@ import json
 import pickle
 
 import pytest
-from core_hall import HALL, Clerk, at
+from core_hall import HALL, Clerk, at, book
 
 from queue_server.core import (
     CallNext,
@@ -23,16 +23,28 @@ from queue_server.core import (
     Transfer,
     VoidTicket,
 )
+from queue_server.core.appointments import (
+    CancelAppointment,
+    RebookAppointment,
+    SweepAppointments,
+)
 from queue_server.core.model import TicketClass
 
 
 def busy_day(run: Clerk) -> None:
     run(OpenWindow(1, "s1"))
     run(OpenWindow(2, "s2"))
+    code = book(run, "tax", "09:30", citizen="h2")
+    moved = book(run, "tax", "10:00", citizen="h7")
+    run(RebookAppointment(moved, "h7", "2026-11-24", "11:00"))
+    run(CancelAppointment(book(run, "tax", "12:00", citizen="h8"), "h8"))
+    book(run, "tax", "09:00", citizen="h9")  # never comes: a no-show
     for i, (service, cls) in enumerate(
         [("tax", "normal"), ("social", "priority"), ("tax", "appointment"), ("licence", "normal")]
     ):
-        run(TakeTicket(service, f"r{i}", TicketClass(cls), citizen_hash=f"h{i}"), after=3)
+        appointment = code if cls == "appointment" else None
+        run(TakeTicket(service, f"r{i}", TicketClass(cls), f"h{i}", appointment), after=3)
+    run(SweepAppointments())
     run(VoidTicket("2026-11-23-C001", "printer jam"))
     run(CallNext(1), after=10)
     run(Transfer(1, to_window=2))
@@ -70,6 +82,11 @@ def test_replay_equals_live(run: Clerk) -> None:
 def test_event_types_of_a_busy_day(run: Clerk) -> None:
     busy_day(run)
     assert sorted({e["type"] for e in run.events}) == [
+        "appointment_booked",
+        "appointment_cancelled",
+        "appointment_checked_in",
+        "appointment_missed",
+        "appointment_rebooked",
         "day_started",
         "followup_opened",
         "rating_invited",

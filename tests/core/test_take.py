@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from core_hall import T0, Clerk, at
+from core_hall import T0, Clerk, at, book
 
 from queue_server.core import (
     CallNext,
@@ -176,11 +176,12 @@ def test_class_not_allowed(run: Clerk, service: str, ticket_class: TicketClass) 
 
 def test_priority_and_appointment_where_allowed(run: Clerk) -> None:
     priority = run(TakeTicket("tax", "r1", TicketClass.PRIORITY)).reply["ticket"]
+    code = book(run, "tax", "09:30")
     appointment = run(
-        TakeTicket("tax", "r2", TicketClass.APPOINTMENT, appointment_code="Y123")
+        TakeTicket("tax", "r2", TicketClass.APPOINTMENT, appointment_code=code)
     ).reply["ticket"]
     assert (priority["class"], appointment["class"]) == ("priority", "appointment")
-    assert run.engine.state.tickets[appointment["id"]].appointment_code == "Y123"
+    assert run.engine.state.tickets[appointment["id"]].appointment_code == code
 
 
 def test_one_open_ticket_per_citizen_and_service(run: Clerk) -> None:

@@ -38,6 +38,7 @@ def test_open_window(run: Clerk) -> None:
             "staff_name": "张三",
             "current": None,
             "services": ["tax", "social"],
+            "booked_only": [],
             "parked": [],
             "last_rating": None,
             "last_served": None,

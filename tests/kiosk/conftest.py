@@ -11,6 +11,7 @@ from hallkit import bundle_hall
 from kioskkit import (
     HallThread,
     KioskRig,
+    booked_only_hall,
     demo_hall,
     english_hall,
     office_hours_hall,
@@ -29,6 +30,7 @@ def hall_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hall
     param = getattr(request, "param", None)
     halls = {
         "rich": rich_hall,
+        "booked_only": booked_only_hall,
         "demo": demo_hall,
         "english": english_hall,
         "office_hours": office_hours_hall,

@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hallkit import PINS, make_hall
+from hallkit import PINS, make_hall, next_slot
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -98,12 +98,27 @@ class HallThread:
     ) -> dict[str, Any]:
         """A citizen takes a number at a kiosk; the ticket dict."""
         client = next((c for c in self.clients if c.device == kiosk), None) or self.client(kiosk)
+        code = {}
+        if cls == "appointment":  # 预约: booked for the next slot (by phone, a clerk), then in
+            desk = next((c for c in self.clients if c.device == "clerk-4"), None)
+            day, slot = next_slot()
+            who = f"1380000{next(self._ids):04d}"
+            booked = self.request(
+                desk or self.client("clerk-4"),
+                "book_appointment",
+                service=service,
+                day=day,
+                slot=slot,
+                citizen_id=who,
+            )
+            code = {"appointment_code": booked["booking"]["code"]}
         reply = self.request(
             client,
             "take_ticket",
             service=service,
             request_id=f"t-{next(self._ids)}",
             **{"class": cls},
+            **code,
         )
         ticket: dict[str, Any] = reply["ticket"]
         return ticket

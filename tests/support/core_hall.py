@@ -11,7 +11,8 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from queue_server.core import Command, Engine, Result
+from queue_server.core import Command, Engine, Result, TakeTicket
+from queue_server.core.appointments import AppointmentCommand, BookAppointment
 from queue_server.core.model import (
     Bundle,
     CallPolicy,
@@ -21,8 +22,10 @@ from queue_server.core.model import (
     RatingPolicy,
     RemotePolicy,
     Service,
+    SlotRule,
     Staff,
     StaffRole,
+    TicketClass,
     Window,
 )
 
@@ -46,6 +49,10 @@ TAX = Service(
     category="税务",
     location_zh="一楼东区",
     location_en="1F east",
+    # 预约: every day, half-hour slots from 08:00 to 18:00, four people each
+    appointment_slots=(
+        SlotRule(frozenset(range(1, 8)), dt.time(8, 0), dt.time(18, 0), 30, capacity=4),
+    ),
 )
 SOCIAL = Service(
     code="social",
@@ -75,7 +82,13 @@ HALL = Hall(
     windows=(
         Window(1, "1号窗口", {"tax": 2, "social": 1}),
         Window(2, "2号窗口", {"social": 1, "licence": 1}),
-        Window(3, "3号窗口", {"tax": 1, "licence": 2}),
+        # 预约延时服务: at lunch, window 3 calls booked tickets only
+        Window(
+            3,
+            "3号窗口",
+            {"tax": 1, "licence": 2},
+            booked_only=(OpeningPeriod(frozenset(range(1, 8)), dt.time(12, 0), dt.time(13, 30)),),
+        ),
     ),
     staff=(
         Staff("s1", "张三", "scrypt$00$00"),
@@ -115,8 +128,37 @@ class Clerk:
         self.now = now
         self.events: list[dict[str, Any]] = []
 
-    def __call__(self, command: Command, *, after: float = 0, actor: str = "test") -> Result:
+    def __call__(
+        self, command: Command | AppointmentCommand, *, after: float = 0, actor: str = "test"
+    ) -> Result:
         self.now += after
         result = self.engine.execute(command, self.now, actor)
         self.events.extend(result.events)
         return result
+
+
+def book(
+    run: Clerk,
+    service: str = "tax",
+    slot: str = "09:30",
+    citizen: str | None = None,
+    day: str = "2026-11-23",
+) -> str:
+    """Book a slot as if early that morning (06:30, before any slot): its code."""
+    count = len(run.engine.state.book.bookings)
+    code = f"{count + 1:08d}"
+    now, run.now = run.now, at(23, 6, 30)
+    try:
+        run(BookAppointment(service, day, slot, citizen or f"citizen-{count}", code))
+    finally:
+        run.now = now
+    return code
+
+
+def check_in(run: Clerk, service: str = "tax", after: float = 1, slot: str = "09:30") -> Result:
+    """Book today's ``slot`` and check in with its code at the run's time (+ ``after``)."""
+    code = book(run, service, slot)
+    request = f"r{len(run.events)}"
+    return run(
+        TakeTicket(service, request, TicketClass.APPOINTMENT, appointment_code=code), after=after
+    )

@@ -10,8 +10,11 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from queue_server.client import HallClient
 from queue_server.core.model import (
@@ -24,6 +27,7 @@ from queue_server.core.model import (
     RemotePolicy,
     Role,
     Service,
+    SlotRule,
     Staff,
     StaffRole,
     Window,
@@ -46,11 +50,31 @@ def must(value: T | None) -> T:
     return value
 
 
+# 预约 around the clock (an end of 00:00 is midnight): a slot starts every 15 min
+ALL_DAY = (SlotRule(frozenset(range(1, 8)), time_of_day(0), time_of_day(0), 15, 4),)
+
+
 def make_hall() -> Hall:
     services = (
-        Service("SB", "社保", "Social Insurance", "A", "社会保障", "一楼 1–4 号窗口"),
+        Service(
+            "SB",
+            "社保",
+            "Social Insurance",
+            "A",
+            "社会保障",
+            "一楼 1–4 号窗口",
+            appointment_slots=ALL_DAY,
+        ),
         Service("YB", "医保", "Medical Insurance", "B", "社会保障", "一楼 1–4 号窗口"),
-        Service("HJ", "户籍", "Household Registration", "C", "公安服务", "二楼 5 号窗口"),
+        Service(
+            "HJ",
+            "户籍",
+            "Household Registration",
+            "C",
+            "公安服务",
+            "二楼 5 号窗口",
+            appointment_slots=ALL_DAY,
+        ),
     )
     windows = (
         Window(1, "1号窗口", {"SB": 1, "YB": 1}),
@@ -99,6 +123,15 @@ def bundle_hall() -> Hall:
     return replace(
         hall, bundles=(BIRTH,), staff=(*hall.staff, agent), devices=(*hall.devices, device)
     )
+
+
+def next_slot(now: float | None = None, every_min: int = 15) -> tuple[str, str]:
+    """(day, HH:MM) of the next slot to start after ``now`` in the test hall (Shanghai)."""
+    local = datetime.fromtimestamp(time.time() if now is None else now, ZoneInfo("Asia/Shanghai"))
+    start = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    while start.minute % every_min:
+        start += timedelta(minutes=1)
+    return f"{start:%Y-%m-%d}", f"{start:%H:%M}"
 
 
 def _roles(staff: str) -> frozenset[StaffRole]:

@@ -18,7 +18,7 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hallkit import make_hall
+from hallkit import make_hall, next_slot
 from pytestqt.qtbot import QtBot
 
 from drivers.printer.fake import FakePrinter
@@ -35,6 +35,16 @@ NEVER_OPEN = (OpeningPeriod(frozenset(), dt.time(0, 0), dt.time(0, 1)),)
 OFFICE_HOURS = (OpeningPeriod(frozenset(range(1, 8)), dt.time(9, 0), dt.time(17, 0)),)
 
 T = TypeVar("T")
+
+
+def booked_only_hall() -> Hall:
+    """The test hall with window 2 calling booked tickets only, all day (预约延时服务)."""
+    hall = make_hall()
+    all_day = OpeningPeriod(frozenset(range(1, 8)), dt.time(0, 0), dt.time(23, 59))
+    windows = tuple(
+        dataclasses.replace(w, booked_only=(all_day,)) if w.number == 2 else w for w in hall.windows
+    )
+    return dataclasses.replace(hall, windows=windows)
 
 
 def rich_hall() -> Hall:
@@ -222,6 +232,26 @@ class HallThread:
     def events(self, kind: str) -> list[dict[str, Any]]:
         rows = self.query("SELECT data FROM events WHERE type = ? ORDER BY seq", kind)
         return [json.loads(d) for (d,) in rows]
+
+    def book(self, service: str = "SB", day: str | None = None, slot: str | None = None) -> str:
+        """预约 a slot for a caller (by a clerk's device): its code. By default the next slot
+        to start, so that checking in now is within the tolerance."""
+        if day is None or slot is None:
+            day, slot = next_slot(self.clock())
+
+        async def book() -> str:
+            client = HallClient(self.url, "clerk", "clerk-4", self.token("clerk-4"))
+            await client.connect()
+            try:
+                who = f"1390000{len(self.events('appointment_booked')):04d}"
+                reply = await client.request(
+                    "book_appointment", service=service, day=day, slot=slot, citizen_id=who
+                )
+                return str(reply["booking"]["code"])
+            finally:
+                await client.close()
+
+        return self.run(book())
 
     def take(self, device: str, service: str, request_id: str) -> dict[str, Any]:
         """Take a ticket as another kiosk would (to change the waiting counts)."""

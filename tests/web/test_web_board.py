@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import urllib.error
 import urllib.request
@@ -13,7 +14,7 @@ from typing import Any
 from hallkit import make_hall
 from webkit import BOARD_SIZE, HallThread, screenshot
 
-from queue_server.core.model import Zone
+from queue_server.core.model import OpeningPeriod, Zone
 
 
 def get(url: str) -> tuple[int, dict[str, str], str]:
@@ -203,3 +204,28 @@ def test_the_manager_s_notice_scrolls_along_the_foot(
     hall.request(manager, "post_notice")
     for p in (page, later):
         p.wait_for_function("() => document.getElementById('notice').hidden")
+
+
+def test_the_board_says_when_a_window_serves_bookings_only(tmp_path: Path, browser: Any) -> None:
+    """预约延时服务: a window configured to call booked tickets only says so, with the times."""
+    base = make_hall()
+    lunch = OpeningPeriod(frozenset(range(1, 8)), dt.time(0, 0), dt.time(23, 59))
+    windows = tuple(
+        dataclasses.replace(w, booked_only=(lunch,)) if w.number == 2 else w for w in base.windows
+    )
+    hall = HallThread(tmp_path, dataclasses.replace(base, windows=windows))
+    hall.start()
+    try:
+        hall.clerk(2)
+        page = browser.new_page()
+        page.set_viewport_size(BOARD_SIZE)
+        page.goto(hall.base + "/board")
+        live(page)
+        notes = page.eval_on_selector_all(
+            "#windows .booked-only",
+            "l => l.map(e => [e.closest('li').dataset.window, e.innerText])",
+        )
+        assert notes == [["2", "00:00–23:59 仅办理预约业务"]]
+        screenshot(page, "board-booked-only")
+    finally:
+        hall.close()
