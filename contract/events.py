@@ -302,6 +302,26 @@ class DeviceStatus(Event, tag="device_status", frozen=True):
     detail: str = ""
 
 
+class PartState(msgspec.Struct, kw_only=True, frozen=True):
+    """A device behind another (``device_parts``); ``seen_at``: when it was last heard."""
+
+    part: str
+    kind: str
+    status: str
+    online: bool | None = None
+    window: int | None = None
+    seen_at: float | None = None
+    detail: str = ""
+
+
+class DeviceParts(Event, tag="device_parts", frozen=True):
+    """The parts of ``device`` whose health changed (a bridge's bus devices, an announcer)."""
+
+    device: str
+    role: str
+    parts: tuple[PartState, ...]
+
+
 class DevicePresence(Event, tag="device_presence", frozen=True):
     device: str
     role: str
@@ -389,6 +409,7 @@ AnyEvent = (
     | RatingRejected
     | FollowupOpened
     | DeviceStatus
+    | DeviceParts
     | DevicePresence
     | StaffLocked
     | HallRated
@@ -433,6 +454,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RatingRejected,
         FollowupOpened,
         DeviceStatus,
+        DeviceParts,
         DevicePresence,
         StaffLocked,
         HallRated,

@@ -632,6 +632,27 @@ class HallModel:
                 known, role=e.role, online=e.online, seen_at=e.at
             )
             touched.devices.add(e.device)
+            if not e.online:  # what it said of its parts is stale now
+                for key, part in list(self.devices.items()):
+                    if part.parent == e.device and part.online is not None:
+                        self.devices[key] = msgspec.structs.replace(part, online=None)
+                        touched.devices.add(key)
+        elif isinstance(e, ev.DeviceParts):
+            for p in e.parts:
+                key = f"{e.device}/{p.part}"
+                known = self.devices.get(key) or Device(device=key)
+                self.devices[key] = msgspec.structs.replace(
+                    known,
+                    role=p.kind,
+                    status=p.status,
+                    detail=p.detail,
+                    at=e.at,
+                    online=p.online,
+                    seen_at=p.seen_at if p.seen_at is not None else known.seen_at,
+                    parent=e.device,
+                    window=p.window,
+                )
+                touched.devices.add(key)
         elif isinstance(e, ev.StaffLocked) and e.staff is not None:  # managers only
             self.lockouts[e.staff] = Lockout(staff=e.staff, until=e.until)
             touched.lockouts = True

@@ -206,7 +206,8 @@ class Bundle(Record, frozen=True):
 
 
 class Device(Record, frozen=True):
-    """A device's last reported health (``device_status``)."""
+    """A device's last reported health (``device_status``), or a part's (``device_parts``:
+    ``bridge-1/evaluator-3`` with its ``parent``, its kind as ``role`` and its ``window``)."""
 
     device: str
     role: str | None = None
@@ -214,7 +215,9 @@ class Device(Record, frozen=True):
     detail: str | None = None
     at: float | None = None
     online: bool | None = None  # connected now (None: not known)
-    seen_at: float | None = None  # when it last connected or left
+    seen_at: float | None = None  # when it last connected or left (a part: last heard)
+    parent: str | None = None  # a part's device (its bridge or board)
+    window: int | None = None  # a part's window
 
 
 class Lockout(Record, frozen=True):

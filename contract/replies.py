@@ -122,6 +122,10 @@ class DeviceStatusRecorded(Reply, tag="device_status", frozen=True):
     pass
 
 
+class DevicePartsRecorded(Reply, tag="device_parts", frozen=True):
+    pass
+
+
 class LoggedIn(Reply, tag="logged_in", frozen=True):
     window: Window
 
@@ -284,6 +288,7 @@ AnyReply = (
     | DoorCode
     | Voided
     | DeviceStatusRecorded
+    | DevicePartsRecorded
     | LoggedIn
     | WindowChanged
     | Called

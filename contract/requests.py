@@ -20,6 +20,7 @@ __all__ = [
     "MAX_ID_BYTES",
     "MAX_LONG_TEXT_BYTES",
     "MAX_MESSAGE_BYTES",
+    "MAX_PARTS",
     "MAX_TEXT_BYTES",
     "REQUEST_TYPES",
     "ContractError",
@@ -123,6 +124,55 @@ class Position(Request, tag="position", frozen=True):
 class ReportStatus(Request, tag="device_status", frozen=True):
     status: DeviceStatus
     detail: str | None = None
+
+
+MAX_PARTS = 64  # parts in one ``device_parts`` request
+PartKind = Literal["keypad", "evaluator", "board", "announcer"]
+PartStatus = Literal[
+    "heard",  # a keypad or evaluator sent a frame within the bridge's silence limit
+    "silent",  # nothing heard from it that long while its window was open
+    "unheard",  # not heard yet (or its window closed since): not known
+    "line_down",  # the bridge's bus line is away: not reachable, not known
+    "line_ok",  # a board (no answers on its protocol): the line it is written on is up
+    "speaking",  # the zone's announcer, its sound output works
+    "standby",  # a board of the zone ready to speak; another speaks now
+    "no_sound",  # its sound output or voice does not work
+]
+#: ``keypad-3`` (bus address), ``evaluator-3``, ``board-12`` (bus or screen address), or
+#: ``announcer`` (the board's own voice).
+PART_ID = r"^((keypad|evaluator)-[0-9]{1,3}|board-[0-9]{1,5}|announcer)$"
+
+
+class Part(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One device behind the reporting one: a bridge's bus device, a board's announcer."""
+
+    part: Annotated[str, msgspec.Meta(pattern=PART_ID)]
+    kind: PartKind
+    status: PartStatus
+    online: bool | None = None  # None: not known
+    window: WindowNo | None = None
+    quiet_s: Annotated[int, msgspec.Meta(ge=0, le=10**7)] | None = None  # since last heard
+    detail: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.part.split("-")[0] != self.kind:
+            raise ValueError(f"part {self.part} is not a {self.kind}")
+        if self.detail is not None:
+            fault = text_fault(self.detail, MAX_TEXT_BYTES)
+            if fault is not None:
+                raise ValueError(f"detail: {fault}")
+
+
+class ReportParts(Request, tag="device_parts", frozen=True):
+    """The health of the devices behind this one, those that changed (at most 64 a time)."""
+
+    parts: Annotated[tuple[Part, ...], msgspec.Meta(min_length=1, max_length=MAX_PARTS)]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        names = [p.part for p in self.parts]
+        if len(set(names)) != len(names):
+            raise ValueError("parts: a part is named twice")
 
 
 # -- anyone, without hello (the web board, the phone page) -------------------------------
@@ -416,6 +466,7 @@ AnyRequest = (
     | Snapshot
     | Position
     | ReportStatus
+    | ReportParts
     | Watch
     | TicketStatus
     | TakeTicket
@@ -470,6 +521,7 @@ REQUEST_TYPES: dict[str, type[Request]] = {
         Snapshot,
         Position,
         ReportStatus,
+        ReportParts,
         Watch,
         TicketStatus,
         TakeTicket,

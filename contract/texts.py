@@ -11,6 +11,10 @@ from __future__ import annotations
 ENGINE_ERRORS: dict[str, tuple[str, str]] = {
     "unknown_service": ("没有这个事项：{service}", "Unknown service: {service}"),
     "unknown_bundle": ("没有这个一件事：{bundle}", "Unknown bundle: {bundle}"),
+    "bad_part": (
+        "设备 {device} 不能报告 {part}：{why}",
+        "Device {device} may not report {part}: {why}",
+    ),
     "not_agent": (
         "工号 {staff} 不是帮办代办员",
         "Staff {staff} is not a 帮办代办 agent",
@@ -193,6 +197,14 @@ ALERT_TEXTS: dict[str, tuple[str, str]] = {
     "device_silent": (
         "{device} 已离线超过 {minutes} 分钟",
         "{device} has been offline for over {minutes} min",
+    ),
+    "evaluator_silent": (
+        "{window}号窗口评价器无响应（{device}）",
+        "Window {window}: evaluator not answering ({device})",
+    ),
+    "keypad_silent": (
+        "{window}号窗口呼叫器无响应（{device}）",
+        "Window {window}: caller keypad not answering ({device})",
     ),
     "device_never": (
         "{device} 已超过 {minutes} 分钟未连接",

@@ -129,6 +129,24 @@ def device_status_job(
     return _job(command, device, "device_status")
 
 
+def device_parts_job(
+    request: rq.ReportParts, device: str, role: str
+) -> Callable[[core.Engine, float], core.Result]:
+    parts = tuple(
+        core.PartReport(
+            part=p.part,
+            kind=p.kind,
+            status=p.status,
+            online=p.online,
+            window=p.window,
+            quiet_s=p.quiet_s,
+            detail=p.detail or "",
+        )
+        for p in request.parts
+    )
+    return _job(core.ReportParts(device=device, role=role, parts=parts), device, "device_parts")
+
+
 def open_window_job(window: int, staff: str) -> Callable[[core.Engine, float], core.Result]:
     """A clerk's login (PIN already checked) opens the window."""
     return _job(core.OpenWindow(window=window, staff=staff), staff, "logged_in")

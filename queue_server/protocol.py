@@ -76,8 +76,10 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"door_code"}
     ),
     Role.CLERK: frozenset(_READ | _WINDOW_OPS | _BOOKING),
-    Role.BRIDGE: frozenset(_READ | _WINDOW_OPS | {"rate", "rate_hall", "device_status"}),
-    Role.DISPLAY: frozenset(_READ | {"device_status"}),
+    Role.BRIDGE: frozenset(
+        _READ | _WINDOW_OPS | {"rate", "rate_hall", "device_status", "device_parts"}
+    ),
+    Role.DISPLAY: frozenset(_READ | {"device_status", "device_parts"}),
     Role.MANAGER: frozenset(
         _READ | {"kpis", "appointments", "manager_login", "manager_logout"} | MANAGER_ACTIONS
     ),

@@ -533,6 +533,9 @@ class HallServer:
         elif isinstance(msg, rq.ReportStatus):
             job = dispatch.device_status_job(msg, device.id, device.role.value)
             self.service.submit(Job(session, re, command=job))
+        elif isinstance(msg, rq.ReportParts):
+            job = dispatch.device_parts_job(msg, device.id, device.role.value)
+            self.service.submit(Job(session, re, command=job))
         elif isinstance(msg, rq.KioskCheckin):
             try:
                 checkin = self.phone.kiosk(msg, device.id)

@@ -56,6 +56,7 @@ ALERT_TRIGGERS = frozenset(
         "ticket_expired",
         "device_status",
         "device_presence",
+        "device_parts",
         "alert_acknowledged",
         "followup_opened",
         "followup_contacted",

@@ -4,9 +4,10 @@
 key): ``wait:<service>`` (a citizen has waited past the threshold), ``quota:<service>`` (a
 service's daily quota is nearly or fully taken), ``paper:<device>`` (a kiosk's printer is low
 on paper, out, open or not answering), ``silent:<device>`` (a kiosk, board or bridge has been
-offline, or never connected, for too long), ``followup:<id>:<clock>`` (a 差评 work order's
-contact, feedback or resolution deadline is near: warning, or past: critical). `check_alerts`
-raises the new ones (and raises one
+offline, or never connected, for too long; or a bridge's keypad or evaluator, e.g.
+``silent:bridge-1/evaluator-3``, not heard from while its window is open),
+``followup:<id>:<clock>`` (a 差评 work order's contact, feedback or resolution deadline is
+near: warning, or past: critical). `check_alerts` raises the new ones (and raises one
 again when it gets worse: warning to critical), and forgets an acknowledged one once its
 condition has gone, so that it is raised again only when the condition comes back.
 """
@@ -21,7 +22,7 @@ from .days import day_start_at, is_open, local_time
 from .errors import refusal
 from .followups import ClockState, clocks
 from .handlers import Context, Decision
-from .model import Role
+from .model import Role, WindowState
 from .state import State
 from .texts import ALERT_TEXTS, FOLLOWUP_STEP_TEXTS
 from .views import Directory
@@ -64,6 +65,7 @@ def conditions(d: Directory, state: State, now: float, since: float = 0.0) -> di
     found += _printers(state)
     found += _recovered(state)
     found += _silent(d, state, now, since)
+    found += _silent_parts(state)
     found += _followups(d, state, now)
     return {cond.key: cond for cond in found}
 
@@ -180,6 +182,28 @@ def _silent(d: Directory, state: State, now: float, since: float) -> list[Condit
                     fields | {"device": device.id},
                 )
             )
+    return found
+
+
+SILENT_PARTS = frozenset({"keypad", "evaluator"})  # parts that speak up on their own
+
+
+def _silent_parts(state: State) -> list[Condition]:
+    """A keypad or evaluator its bridge has not heard from while its window is open (the
+    bridge still online: when it is away, its own alert says so)."""
+    found = []
+    for key, entry in sorted(state.devices.items()):
+        parent, window = entry.get("parent"), entry.get("window")
+        if entry.get("role") not in SILENT_PARTS or entry.get("online") is not False:
+            continue
+        if not state.devices.get(parent or "", {}).get("online") or window is None:
+            continue
+        status = state.windows.get(window)
+        if status is None or status.state is WindowState.CLOSED:
+            continue
+        fields = {"device": key, "window": window, "kind": entry["role"]}
+        text = f"{entry['role']}_silent"
+        found.append(Condition(f"silent:{key}", "device_silent", key, "warning", text, fields))
     return found
 
 

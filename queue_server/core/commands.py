@@ -29,12 +29,14 @@ __all__ = [
     "NoShow",
     "OpenWindow",
     "Park",
+    "PartReport",
     "PauseWindow",
     "PostNotice",
     "Rate",
     "RateHall",
     "Recall",
     "ReportDeviceStatus",
+    "ReportParts",
     "RerateFollowup",
     "ResolveFollowup",
     "ResumeWindow",
@@ -239,6 +241,28 @@ class ReportDeviceStatus:
 
 
 @dataclass(frozen=True)
+class PartReport:
+    """One device behind the reporting one (a bus device of a bridge, a board's announcer)."""
+
+    part: str
+    kind: str
+    status: str
+    online: bool | None = None
+    window: int | None = None
+    quiet_s: int | None = None  # since it was last heard (None: never, or not a question)
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ReportParts:
+    """A device reports the health of its parts, those that changed."""
+
+    device: str
+    role: str
+    parts: tuple[PartReport, ...]
+
+
+@dataclass(frozen=True)
 class MarkPresence:
     """A device connected (its first connection) or left (its last): for boards and managers."""
 
@@ -371,6 +395,7 @@ Command = (
     | ResolveFollowup
     | RerateFollowup
     | ReportDeviceStatus
+    | ReportParts
     | MarkPresence
     | StartDay
     | ManagerLogIn
@@ -407,6 +432,7 @@ COMMANDS: tuple[type[Command], ...] = (
     ResolveFollowup,
     RerateFollowup,
     ReportDeviceStatus,
+    ReportParts,
     MarkPresence,
     StartDay,
     ManagerLogIn,

@@ -80,6 +80,7 @@ HANDLERS: dict[type[Any], Callable[[Context, Any], Decision]] = {
     c.ResolveFollowup: resolve_followup,
     c.RerateFollowup: rerate_followup,
     c.ReportDeviceStatus: h.report_device_status,
+    c.ReportParts: h.report_parts,
     c.MarkPresence: h.mark_presence,
     c.StartDay: h.start_day,
     c.ManagerLogIn: manager_log_in,

@@ -12,7 +12,8 @@ Simplified Chinese and one in English (built from :mod:`.texts`), and JSON-able 
     DomainError
     ├── NotFound                unknown_service, unknown_window, unknown_ticket, unknown_staff,
     │                           unknown_followup, unknown_alert, unknown_bundle
-    ├── NotAllowed              not_manager, not_agent (a staff member without the role)
+    ├── NotAllowed              not_manager, not_agent (a staff member without the role),
+    │                           bad_part (a part a device may not report)
     ├── ServiceUnavailable      service_closed, quota_reached, class_not_allowed,
     │                           already_holding, citizen_required, remote_off, citizen_limit,
     │                           remote_hour_cap
@@ -129,6 +130,7 @@ _CLASSES: dict[str, type[DomainError]] = {
     ),
     "not_manager": NotAllowed,
     "not_agent": NotAllowed,
+    "bad_part": NotAllowed,
     "citizen_required": ServiceUnavailable,
     **dict.fromkeys(
         ("service_closed", "quota_reached", "class_not_allowed", "already_holding"),

@@ -43,6 +43,7 @@ __all__ = [
     "pause_window",
     "recall",
     "report_device_status",
+    "report_parts",
     "resume_window",
     "start_day",
     "take_ticket",
@@ -437,6 +438,60 @@ def report_device_status(ctx: Context, cmd: c.ReportDeviceStatus) -> Decision:
     event = ctx.event(
         "device_status", device=cmd.device, role=cmd.role, status=cmd.status, detail=cmd.detail
     )
+    return Decision([event], dict)
+
+
+# The kinds of part each role may report; parts kept per device at most.
+PART_KINDS = {
+    "bridge": frozenset({"keypad", "evaluator", "board"}),
+    "display": frozenset({"announcer"}),
+}
+MAX_PARTS_KEPT = 512
+
+
+def report_parts(ctx: Context, cmd: c.ReportParts) -> Decision:
+    """A device's parts (a bridge's keypads, evaluators and boards; a board's announcer):
+    those that changed go into the log as one event, each kept as ``<device>/<part>``."""
+    allowed = PART_KINDS.get(cmd.role, frozenset())
+    known = {k for k, v in ctx.state.devices.items() if v.get("parent") == cmd.device}
+    changed = []
+    for p in cmd.parts:
+        if p.kind not in allowed:
+            raise refusal("bad_part", device=cmd.device, part=p.part, why=f"role {cmd.role}")
+        if p.window is not None and p.window not in ctx.d.windows:
+            raise refusal("unknown_window", window=p.window)
+        key = f"{cmd.device}/{p.part}"
+        known.add(key)
+        seen_at = None if p.quiet_s is None else ctx.now - p.quiet_s
+        entry = ctx.state.devices.get(key, {})
+        same = all(
+            entry.get(name) == value
+            for name, value in (
+                ("role", p.kind),
+                ("status", p.status),
+                ("online", p.online),
+                ("window", p.window),
+                ("detail", p.detail),
+            )
+        )
+        if same and (seen_at is None or abs(seen_at - (entry.get("seen_at") or 0.0)) < 60):
+            continue  # nothing new (last heard moves with each report: a minute's slack)
+        part: dict[str, Any] = {
+            "part": p.part,
+            "kind": p.kind,
+            "status": p.status,
+            "online": p.online,
+            "window": p.window,
+            "detail": p.detail,
+        }
+        if seen_at is not None:
+            part["seen_at"] = seen_at
+        changed.append(part)
+    if len(known) > MAX_PARTS_KEPT:
+        raise refusal("bad_part", device=cmd.device, part="*", why=f"over {MAX_PARTS_KEPT}")
+    if not changed:
+        return Decision([], dict)
+    event = ctx.event("device_parts", device=cmd.device, role=cmd.role, parts=changed)
     return Decision([event], dict)
 
 

@@ -50,7 +50,10 @@ followup_rerated        followup, score, level, bad (the citizen's rating after 
 device_status           device, role, status, detail (a device's health; the last one of
                         each device is kept across days)
 staff_locked            staff, device, window, until (wrong PINs; for the log and managers)
-device_presence         device, role, online (its first connection opened / its last closed)
+device_presence         device, role, online (its first connection opened / its last closed;
+                        when closed, its parts' online becomes unknown)
+device_parts            device, role, parts (each: part, kind, status, online, window,
+                        detail, seen_at?): kept as the devices ``<device>/<part>``
 alert_raised            alert (its key), alert_kind, subject, level, text_zh, text_en
 alert_acknowledged      alert, note (the manager, a staff id, is the actor)
 alert_cleared           alert (an acknowledged alert whose condition has gone: it may come back)
@@ -579,6 +582,27 @@ def _device_presence(state: State, e: Event) -> None:
         e["device"], {"device": e["device"], "status": None, "detail": None, "at": None}
     )
     entry.update(role=e.get("role"), online=bool(e["online"]), seen_at=e["at"])
+    if not e["online"]:  # what it said of its parts is stale now: not known
+        for part in state.devices.values():
+            if part.get("parent") == e["device"]:
+                part["online"] = None
+
+
+def _device_parts(state: State, e: Event) -> None:
+    for p in e["parts"]:
+        key = f"{e['device']}/{p['part']}"
+        entry = state.devices.setdefault(key, {"device": key, "seen_at": None})
+        entry.update(
+            role=p["kind"],
+            status=p["status"],
+            online=p["online"],
+            window=p["window"],
+            detail=p["detail"],
+            parent=e["device"],
+            at=e["at"],
+        )
+        if p.get("seen_at") is not None:
+            entry["seen_at"] = p["seen_at"]
 
 
 def _staff_locked(state: State, e: Event) -> None:
@@ -648,6 +672,7 @@ APPLIERS: dict[str, Callable[[State, Event], None]] = {
     "device_status": _device_status,
     "staff_locked": _staff_locked,
     "device_presence": _device_presence,
+    "device_parts": _device_parts,
     "alert_raised": _alert_raised,
     "alert_acknowledged": _alert_acknowledged,
     "alert_cleared": _alert_cleared,

@@ -74,6 +74,8 @@ def every_kind_of_event() -> list[dict[str, object]]:
     run(core.CloseWindow(1), "s1")
     run(core.ReportDeviceStatus("kiosk-1", "kiosk", "printer_paper_out"), "kiosk-1")
     run(core.MarkPresence("board-1", "display", online=True), "board-1")
+    evaluator = core.PartReport("evaluator-3", "evaluator", "silent", online=False, window=1)
+    run(core.ReportParts("bridge-1", "bridge", (evaluator,)), "bridge-1")
     assert run(core.MarkPresence("board-1", "display", online=True), "board-1").events == []
     run(core.ManagerLogIn("manager-1", "s4"), "s4")
     run(core.PostNotice("今日下午系统升级", "System upgrade this afternoon"), "s4")

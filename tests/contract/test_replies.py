@@ -61,6 +61,8 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             await ask(clerk, "cancel_appointment", code=code, **who)
             await ask(manager, "appointments")
             await ask(kiosk, "device_status", status="ok")
+            part = {"part": "evaluator-3", "kind": "evaluator", "status": "heard", "online": True}
+            await ask(bridge, "device_parts", parts=[part])
             await ask(clerk, "login", window=1, staff="s1", pin=PINS["s1"])
             await ask(clerk, "call_next", window=1)
             await ask(clerk, "park", window=1)

@@ -36,6 +36,7 @@ def test_codes() -> None:
         "bad_channel",
         "bad_moment",
         "bad_outcome",
+        "bad_part",
         "bad_score",
         "checkin_late",
         "checkin_refused",
