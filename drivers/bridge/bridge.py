@@ -57,12 +57,18 @@ from a fresh ``snapshot``, and after the port comes back from what the model kno
 The line's health is reported to the server as this device's ``device_status``, each
 change in order: ``device_missing`` (with the reason) when the port goes away or cannot be
 opened, ``ok`` when it is back; and the current state again after every reconnect.
+
+Each keypad, evaluator and board of the config is reported as a part of this device
+(``device_parts``: ``keypad-1``, ``evaluator-17``, ``board-33``), as far as the bus lets the
+bridge know (see `health`: a keypad or evaluator is heard, silent or not known; a board only
+has its line): the changes each `PARTS_TICK`, all of them again after every reconnect.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -73,13 +79,14 @@ from contract.events import TicketCalled
 from contract.hall import Change, HallModel
 from contract.records import Window, WindowState
 from drivers.bus import BusPort, EvaluatorPress, Frame, KeypadAction, KeypadPress, decode_press
-from drivers.bus.frame import beep, show_code, show_number, start_evaluation
+from drivers.bus.frame import FUNC_RATING, beep, show_code, show_number, start_evaluation
 from drivers.bus.keypad import KEY_CONFIRM
 from drivers.leddisplay import BusWindowDisplay, OnbonArea, OnbonWindowDisplay, WindowDisplay
 from queue_server.client import HallClient, NotConnected, ServerError
 
 from . import texts
 from .config import BridgeConfig, DisplayType, EvaluatorSettings, KeypadSettings
+from .health import EVALUATOR, KEYPAD, PartReport, Tracker
 from .line import BusLine, LineState
 from .numbers import DigitNumbers
 from .signin import AskPin, Cancelled, SignIn, SignIns, Step
@@ -95,6 +102,8 @@ LOGIN_TIMEOUT = 20.0
 #: turn); more are refused with a beep (a stuck key, a server that does not answer).
 MAX_PENDING_PRESSES = 4
 MAX_DETAIL = 200  # UTF-8 bytes of a device_status detail (the server's text limit)
+PARTS_TICK = 5.0  # seconds between looks at the bus devices' health (at most)
+PARTS_PER_REQUEST = 64  # the server's limit for one device_parts
 
 
 class Refused(Exception):
@@ -161,6 +170,10 @@ class Bridge:
         self._window_locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._pending: dict[int, int] = defaultdict(int)  # presses in hand, per window
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.health = Tracker(config, config.bus.silent_after_s, time.monotonic)
+        self.parts_tick = min(PARTS_TICK, config.bus.silent_after_s / 4)
+        self._parts_all = False  # after a (re)connect: every part again
+        self.parts_reported = 0  # device_parts the server accepted (tests)
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -177,6 +190,7 @@ class Bridge:
             asyncio.create_task(self._stay_connected()),
             asyncio.create_task(self._follow_events()),
             asyncio.create_task(self._report_status()),
+            asyncio.create_task(self._report_parts()),
         ]
         try:
             await self._stopping.wait()
@@ -243,6 +257,8 @@ class Bridge:
             self._to_report.get_nowait()
         self.reported = None
         self._to_report.put_nowait((self.line.state, self.line_detail))
+        self._parts_all = True
+        self._watch_windows()
 
     def _check_prefixes(self) -> None:
         """Say at once if the hall has prefixes the digit displays cannot show."""
@@ -265,6 +281,8 @@ class Bridge:
 
     def _on_change(self, change: Change) -> None:
         """Redraw what the model says changed; a recall shows its number again."""
+        if change.everything or change.windows:
+            self._watch_windows()
         if change.everything:
             self._redraw_all()
             return
@@ -306,12 +324,44 @@ class Bridge:
             except (ServerError, NotConnected, TimeoutError) as exc:
                 log.warning("could not report the bus status %s: %s", state.value, exc)
 
+    def _watch_windows(self) -> None:
+        """A keypad's or evaluator's silence counts while its window is open."""
+        shut = (WindowState.CLOSED, None)
+        self.health.windows(w for w in self.config.windows if self._state(w) not in shut)
+
+    async def _report_parts(self) -> None:
+        """Each change of the bus devices' health; all of them after a (re)connect."""
+        while True:
+            await asyncio.sleep(self.parts_tick)
+            if not self.client.connected:
+                continue
+            if self._parts_all:
+                self._parts_all = False
+                reports = self.health.everything()
+            else:
+                reports = self.health.changes()
+            for start in range(0, len(reports), PARTS_PER_REQUEST):
+                await self._send_parts(reports[start : start + PARTS_PER_REQUEST])
+
+    async def _send_parts(self, reports: list[PartReport]) -> None:
+        try:
+            await self._request("device_parts", parts=[r.fields() for r in reports])
+        except (ServerError, NotConnected, TimeoutError) as exc:
+            log.warning("could not report %d bus devices: %s", len(reports), exc)
+            self.health.forget(reports)  # said again with the next changes
+            return
+        for r in reports:
+            log.info("bus device %s: %s", r.part, r.status.value)
+        self.parts_reported += 1
+        await self._notify()
+
     # -- bus side ------------------------------------------------------------------------------
 
     def _on_line_state(self, state: LineState, detail: str) -> None:
         if self._stopping.is_set():
             return
         self.line_detail = detail
+        self.health.line(state is LineState.OK)
         if state is LineState.OK:
             self._redraw_all()  # the boards may have been restarted, or missed updates
         self._to_report.put_nowait((state, detail))
@@ -320,6 +370,7 @@ class Bridge:
     def _on_frame(self, frame: Frame) -> None:
         if self._stopping.is_set():
             return  # read just before the port closed; acknowledged, not acted on
+        self.health.heard(EVALUATOR if frame.func == FUNC_RATING else KEYPAD, frame.addr)
         try:
             press = decode_press(frame, self.models)
         except Exception:

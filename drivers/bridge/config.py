@@ -8,7 +8,9 @@ Schema (see ``config/demo-bridge.toml`` for a complete, commented file)::
 
     [server]        url ("ws://…/ws" or "wss://…"), device, token
     [bus]           port (device path, /dev/serial/by-id/… link, socket://, loop://, pty),
-                    baudrate? (9600), local_echo? (false)
+                    baudrate? (9600), local_echo? (false), silent_after_s? (1800: a
+                    keypad or evaluator not heard this long while its window is open is
+                    reported silent, see `health`)
     [evaluator_models.NAME]?   keys = { "0" = 2, "1" = 3, … }   (key -> level 1-5)
     [prefix_codes]? A = 1, B = 2, …  (ticket prefix -> digits on digit displays; default
                     A = 1 … Z = 26; a table given here replaces the default)
@@ -97,6 +99,7 @@ class BusSettings:
     port: str
     baudrate: int = 9600
     local_echo: bool = False
+    silent_after_s: float = 1800  # a keypad or evaluator not heard this long is silent
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,7 @@ class _Bus(TomlTable, frozen=True):
     port: Text
     baudrate: Annotated[int, Meta(ge=300, le=921600)] = 9600
     local_echo: bool = False
+    silent_after_s: Annotated[float, Meta(ge=0.5, le=86400)] = 1800
 
 
 class _Model(TomlTable, frozen=True):
@@ -274,7 +278,8 @@ class _Rules:
 
     def config(self, file: _BridgeFile) -> BridgeConfig:
         server = ServerSettings(file.server.url, file.server.device, file.server.token)
-        bus = BusSettings(file.bus.port, file.bus.baudrate, file.bus.local_echo)
+        b = file.bus
+        bus = BusSettings(b.port, b.baudrate, b.local_echo, b.silent_after_s)
         models = self.models(file.evaluator_models)
         self.codes = self.prefix_codes(file.prefix_codes)
         owners: dict[int, tuple[str, int]] = {}  # bus address -> (first user, its window)
