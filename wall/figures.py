@@ -49,7 +49,18 @@ STATUS_HEALTH: dict[str, Health] = {
     "out_of_service": Health.FAULT,
     "device_missing": Health.FAULT,
     "recovered": Health.WARN,  # restarted by its watchdog: working, but look into it
+    # device_parts: a bridge's keypads, evaluators and boards, a board's announcer
+    "heard": Health.OK,
+    "silent": Health.OFFLINE,
+    "unheard": Health.UNKNOWN,
+    "line_down": Health.UNKNOWN,
+    "line_ok": Health.OK,
+    "speaking": Health.OK,
+    "standby": Health.OK,
+    "no_sound": Health.FAULT,
 }
+#: Kinds of part, in the order the wall lists them; then the devices themselves.
+PART_KINDS = ("announcer", "evaluator", "keypad", "board")
 _HEALTH_ORDER = (Health.FAULT, Health.OFFLINE, Health.WARN, Health.UNKNOWN, Health.OK)
 
 
@@ -88,6 +99,13 @@ class DeviceRow:
     detail: str | None
     online: bool | None
     seen_at: float | None
+    parent: str | None = None  # a part's device (its bridge, its board)
+    window: int | None = None  # a part's window
+
+    @property
+    def part(self) -> str | None:
+        """``evaluator-17`` of ``bridge-1/evaluator-17``; None for a device itself."""
+        return self.device.split("/", 1)[1] if self.parent is not None else None
 
 
 @dataclass(frozen=True)
@@ -140,31 +158,43 @@ def window_rows(model: HallModel) -> list[WindowRow]:
     return rows
 
 
-def device_health(status: str | None, online: bool | None) -> Health:
+def device_health(status: str | None, online: bool | None, part: bool = False) -> Health:
     if online is False:
         return Health.OFFLINE
+    if part and online is None and STATUS_HEALTH.get(status or "") is not Health.FAULT:
+        return Health.UNKNOWN  # its bridge is away, or the bus cannot tell: never "ok"
     if status is None:
         return Health.OK if online else Health.UNKNOWN
     return STATUS_HEALTH.get(status, Health.UNKNOWN)
 
 
 def device_rows(model: HallModel, own: str | None = None) -> list[DeviceRow]:
-    """Every device the server knows of, worst first (the wall itself left out)."""
+    """Every device the server knows of and their parts (a bridge's evaluators, keypads and
+    boards, by window; a board's announcer), worst first (the wall itself left out)."""
     rows = [
         DeviceRow(
             device=d.device,
             role=d.role or "unknown",
-            health=device_health(d.status, d.online),
+            health=device_health(d.status, d.online, part=d.parent is not None),
             status=d.status,
             detail=d.detail,
             online=d.online,
             seen_at=d.seen_at,
+            parent=d.parent,
+            window=d.window,
         )
         for d in model.devices.values()
         if d.device != own
     ]
-    rows.sort(key=lambda r: (_HEALTH_ORDER.index(r.health), r.role, _natural(r.device)))
+    rows.sort(key=_device_order)
     return rows
+
+
+def _device_order(r: DeviceRow) -> tuple[object, ...]:
+    """Problems first; then parts by kind and window; then the devices by role and name."""
+    kind = PART_KINDS.index(r.role) if r.parent is not None and r.role in PART_KINDS else 9
+    window = r.window if r.window is not None else 0
+    return (_HEALTH_ORDER.index(r.health), kind, r.role, window, _natural(r.device))
 
 
 def _natural(device: str) -> tuple[str | int, ...]:

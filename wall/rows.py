@@ -105,8 +105,20 @@ def followup_row(
     return row, acts
 
 
+# What a part said before its device went away: not known now.
+_SAID_WELL = frozenset({"heard", "silent", "line_ok", "speaking", "standby"})
+
+
 def device_state(r: fig.DeviceRow, texts: Texts) -> tuple[str, str]:
     """A device's state in words and its tone."""
+    if r.parent is not None:
+        if r.online is None and r.status in _SAID_WELL:
+            state = texts("stale_part")
+        elif r.status is not None and texts.has(f"status_{r.status}"):
+            state = texts(f"status_{r.status}")
+        else:
+            state = texts("health_unknown")
+        return state, HEALTH_TONES[r.health]
     if r.health is fig.Health.OFFLINE:
         state = texts("health_offline")
     elif r.status is not None and texts.has(f"status_{r.status}"):
@@ -116,6 +128,19 @@ def device_state(r: fig.DeviceRow, texts: Texts) -> tuple[str, str]:
     else:
         state = texts("health_ok")
     return state, HEALTH_TONES[r.health]
+
+
+def device_name(r: fig.DeviceRow, texts: Texts) -> str:
+    """A device by its id; a part by where it is and its bus address (its kind is the next
+    column; its whole id the tooltip): "1号窗口 #17", "大厅 #40" (a hall evaluator),
+    "floor1区 display-1f" (a zone's announcer)."""
+    if r.parent is None or r.part is None:
+        return r.device
+    if r.role == "announcer":
+        zone = texts("zone_part", zone=r.detail) if r.detail else ""
+        return f"{zone} {r.parent}".strip()
+    where = texts("window_no", n=r.window) if r.window is not None else texts("hall_part")
+    return f"{where} #{r.part.rsplit('-', 1)[-1]}"
 
 
 def role_name(role: str, texts: Texts) -> str:

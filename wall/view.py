@@ -37,7 +37,7 @@ from wall import figures as fig
 from wall import theme
 from wall.charts import MAX_BARS, MAX_LINES, CallsChart, CallsHeatmap, WaitingChart
 from wall.login import LoginPanel
-from wall.rows import alert_row, device_state, followup_row, role_name
+from wall.rows import alert_row, device_name, device_state, followup_row, role_name
 from wall.texts import Texts
 from wall.widgets import Panel, button, clear, label, set_prop
 
@@ -572,12 +572,15 @@ class WallView(QWidget):
             dot = label("●", "dot")
             dot.setProperty("tone", r.health.value)
             grid.addWidget(dot, i, 0)
-            grid.addWidget(label(r.device, "cell"), i, 1)
+            name = label(device_name(r, texts), "cell")
+            name.setToolTip(r.device)
+            grid.addWidget(name, i, 1)
             grid.addWidget(label(role_name(r.role, texts), "cell", "soft"), i, 2)
             grid.addWidget(label(state, "cell", tone), i, 3)
             seen = ""
             if r.seen_at is not None:
                 key = "online_since" if r.online else "last_seen"
+                key = "last_heard" if r.parent is not None else key
                 seen = texts(key, time=self.when_text(r.seen_at, now))
             grid.addWidget(label(seen, "cell", "muted"), i, 4)
         for j, (role_code, count) in enumerate(healthy.items(), start=i + 1):
