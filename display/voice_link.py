@@ -14,6 +14,9 @@ The windows heard are the board's `zone`. The voice pack is made ready on a work
 first time espeak-ng renders its clips, seconds), then the announcer follows the live model.
 The voice's status goes to the server as the board's `device_status` (so another board of the
 zone takes over when this one cannot speak) and, unless it is ok, shows as the board's note.
+The voice is also reported as the board's part ``announcer`` (``device_parts``, the zone's name
+as its detail), so the manager's wall shows it apart from the board: ``speaking`` while this
+board speaks for the zone, ``standby`` while another one does, ``no_sound`` when it cannot.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import msgspec
 from PySide6.QtCore import QObject, Signal
 
 from appkit.link import ServerLink
+from contract.hall import Change
 from queue_server.tomlcheck import LineIndex, TomlTable, decode, parse_toml, read_text
 
 from .config import ConfigError, DisplayConfig, parser
@@ -113,7 +117,9 @@ class BoardVoice:
         self._ready.done.connect(self._start)
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._told: dict[str, Any] | None = None  # the announcer part the server has
         link.online.connect(self._on_online)
+        link.changed.connect(self._on_change)
 
     def start(self) -> None:
         """Make the pack ready on a worker thread; the announcer starts when it is."""
@@ -172,9 +178,38 @@ class BoardVoice:
         if text:
             fields["detail"] = text.encode()[:200].decode(errors="ignore")  # the field's limit
         self.link.request("device_status", **fields)
+        self._report_part()
+
+    def announcer_part(self) -> dict[str, Any] | None:
+        """This board's voice as the ``device_parts`` part ``announcer`` (None: not known)."""
+        if self.status is VoiceStatus.UNKNOWN:
+            return None
+        if self.status is not VoiceStatus.OK:
+            status, online = "no_sound", False
+        elif self.announcer is not None and self.announcer.speaker() == self.config.device:
+            status, online = "speaking", True
+        else:
+            status, online = "standby", True
+        zone = self.zone.name.encode()[:200].decode(errors="ignore")
+        return {"part": "announcer", "kind": "announcer", "status": status, "online": online} | (
+            {"detail": zone} if zone else {}
+        )
+
+    def _report_part(self) -> None:
+        part = self.announcer_part()
+        if part is None or part == self._told:
+            return
+        self._told = part
+        self.link.request("device_parts", parts=[part])
+
+    def _on_change(self, change: Change) -> None:
+        """Who speaks for the zone follows the boards' presence and health."""
+        if change.everything or change.devices:
+            self._report_part()
 
     def _on_online(self, online: bool) -> None:
         if not online:
+            self._told = None  # said again once back
             if self.announcer is not None:
                 self.announcer.clear("offline")
             return

@@ -70,6 +70,12 @@ def _board(
         board.stop()
 
 
+def announcer(board: DisplayApp) -> tuple[str | None, bool | None, str | None] | None:
+    """The board's announcer as the server recorded it: status, online, zone."""
+    part = board.model.devices.get("board-1/announcer")
+    return None if part is None else (part.status, part.online, part.detail)
+
+
 def test_the_voice_table(tmp_path: Path) -> None:
     path = tmp_path / "board.toml"
     path.write_text(
@@ -101,6 +107,8 @@ def test_a_call_is_spoken(
     hall.request(clerk, "call_next", window=1)
     qtbot.waitUntil(lambda: shows(board, ticket["number"]) and len(recorder.sounds) == 1)
     assert board.screen.banner_text() is None  # the voice is fine: no note
+    # The manager sees the zone's announcer apart from the board.
+    qtbot.waitUntil(lambda: announcer(board) == ("speaking", True, "board-1"))
 
 
 @pytest.mark.timeout(120)
@@ -116,3 +124,4 @@ def test_no_sound_device_is_said_on_the_board_and_to_the_server(
             return device is not None and device.status == "device_missing"
 
         qtbot.waitUntil(reported)
+        qtbot.waitUntil(lambda: announcer(board) == ("no_sound", False, "board-1"))
