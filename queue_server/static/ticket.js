@@ -13,7 +13,7 @@
   const token = decodeURIComponent(window.location.pathname.replace(/^.*\/t\//, ""));
   const ENDED = new Set(["done", "no_show", "voided", "expired"]);
   const SKIPPED = new Set([
-    "device_status", "device_presence", "rating_invited", "rating_recorded",
+    "device_status", "device_presence", "device_parts", "rating_invited", "rating_recorded",
     "rating_rejected", "hall_rated", "followup_opened", "followup_assigned",
     "followup_contacted", "followup_resolved", "followup_rerated", "staff_locked",
   ]);
