@@ -276,3 +276,46 @@ def test_a_station_kiosk_its_watchdog_restarted_stands_out_among_healthy_kiosks(
     shown, grouped = fig.group_healthy(rows, 3)
     assert [r.device for r in shown] == ["station-1"] and grouped == {"kiosk": 3}
     assert Texts("zh")("status_recovered") == "已自动重启恢复"
+
+
+@pytest.mark.parametrize(
+    ("status", "online", "health"),
+    [
+        ("heard", True, fig.Health.OK),
+        ("silent", False, fig.Health.OFFLINE),
+        ("unheard", None, fig.Health.UNKNOWN),
+        ("heard", None, fig.Health.UNKNOWN),  # its bridge went away: stale, never ok
+        ("line_ok", None, fig.Health.UNKNOWN),
+        ("line_down", None, fig.Health.UNKNOWN),
+        ("speaking", True, fig.Health.OK),
+        ("no_sound", False, fig.Health.OFFLINE),
+    ],
+)
+def test_a_part_is_ok_only_while_it_says_so_and_its_device_is_there(
+    status: str, online: bool | None, health: fig.Health
+) -> None:
+    assert fig.device_health(status, online, part=True) is health
+
+
+def test_parts_are_listed_problems_first_then_by_kind_and_window() -> None:
+    model = HallModel()
+    snapshot = {"day": "2026-12-02"}
+    model.apply_welcome(
+        {"protocol": 1, "seq": 0, "device": "m", "role": "manager", "snapshot": snapshot}
+    )
+    parts = [
+        {"part": "board-34", "kind": "board", "status": "line_ok", "online": True, "window": 2},
+        {"part": "keypad-2", "kind": "keypad", "status": "heard", "online": True, "window": 2},
+        {"part": "keypad-1", "kind": "keypad", "status": "heard", "online": True, "window": 1},
+        {"part": "evaluator-17", "kind": "evaluator", "status": "silent", "online": False},
+    ]
+    event = {"kind": "device_parts", "seq": 1, "at": 1.0, "day": "2026-12-02"}
+    assert model.apply_event({**event, "device": "bridge-1", "role": "bridge", "parts": parts})
+    rows = fig.device_rows(model)
+    assert [r.device for r in rows] == [
+        "bridge-1/evaluator-17",
+        "bridge-1/keypad-1",
+        "bridge-1/keypad-2",
+        "bridge-1/board-34",
+    ]
+    assert rows[0].part == "evaluator-17" and rows[1].window == 1
