@@ -141,9 +141,18 @@ def sweep(
 ) -> list[Event]:
     """Rules 3–4 at ``now``: hold the unchecked tickets near the front, expire the late ones."""
     events: list[Event] = []
-    for t in sorted(state.unchecked.values(), key=lambda t: (t.issued_at, t.order)):
+    unchecked = sorted(state.unchecked.values(), key=lambda t: (t.issued_at, t.order))
+    # Those that expire now no longer stand before the others: a ticket they held back is
+    # held in the same sweep (the events are applied after it).
+    late = [t for t in unchecked if t.checkin_deadline is not None and now >= t.checkin_deadline]
+    for t in unchecked:
         if t.checkin_deadline is None:
-            if checkin_ahead(state, t) <= policy.hold_ahead:
+            leaving = sum(
+                1
+                for o in late
+                if o.service == t.service and (o.issued_at, o.order) < (t.issued_at, t.order)
+            )
+            if checkin_ahead(state, t) - leaving <= policy.hold_ahead:
                 deadline = now + policy.checkin_minutes * 60
                 events.append(
                     make(

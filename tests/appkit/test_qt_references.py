@@ -9,6 +9,7 @@ this test fails if one comes back.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import QObject, Signal
@@ -25,6 +26,9 @@ def test_emits_and_event_loop_turns_keep_true_and_none_alive(qapp: QApplication)
     got: list[object] = []
     chatty.number.connect(got.append)
     chatty.record.connect(got.append)
+    # Earlier tests' widgets waiting for deletion go first, with the references they hold.
+    QApplication.processEvents()
+    gc.collect()
     before = {s: sys.getrefcount(s) for s in (True, None)}
     for n in range(2000):
         chatty.number.emit(n)
@@ -33,6 +37,7 @@ def test_emits_and_event_loop_turns_keep_true_and_none_alive(qapp: QApplication)
     assert len(got) == 4000
     got.clear()
     after = {s: sys.getrefcount(s) for s in (True, None)}
-    # Other code may take or drop a few references meanwhile; a leak loses thousands.
-    assert after[True] >= before[True] - 50, (before, after)
-    assert after[None] >= before[None] - 50, (before, after)
+    # Other code may take or drop some references meanwhile (a full run dropped 59); the leak
+    # this guards against loses one per emit or turn: 2,000 and more here.
+    assert after[True] >= before[True] - 500, (before, after)
+    assert after[None] >= before[None] - 500, (before, after)

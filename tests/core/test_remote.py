@@ -160,3 +160,18 @@ def test_replay_equals_live(clerk: Clerk) -> None:
     kinds = [e["type"] for e in clerk.events]
     assert {"ticket_held", "ticket_checked_in", "ticket_expired"} <= set(kinds)
     assert clerk.now >= T0
+
+
+def test_a_ticket_behind_one_that_expires_is_held_in_the_same_step(clerk: Clerk) -> None:
+    """The property machine's case: A001 (remote) is held, two walk-ins follow, A001 runs out
+    of time as A004 (remote) is taken; with A001 gone only two wait before A004, so A004 is
+    held at once, not at the next command."""
+    clerk(remote(1))  # A001, nobody ahead: held
+    clerk(walk_in(1), after=1)  # A002
+    clerk(walk_in(2), after=1)  # A003
+    result = clerk(remote(4), after=900)  # A001's 10 minutes are over
+    kinds = [(e["type"], e.get("number")) for e in result.events]
+    assert ("ticket_expired", "A001") in kinds
+    assert ("ticket_held", "A004") in kinds
+    held = clerk.engine.state.tickets[f"{clerk.engine.day}-A004"]
+    assert held.checkin_deadline == clerk.now + 600
