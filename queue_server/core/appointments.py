@@ -282,8 +282,16 @@ def take_or_check_in(ctx: Context, cmd: c.TakeTicket) -> Decision:
         )
         issued = h.take_ticket(ctx, walk_in).events[0]
     else:
-        on_time = replace(cmd, citizen_hash=b.citizen_hash, appointment_code=code)
-        issued = h.issue_event(ctx, service, TicketClass.APPOINTMENT, on_time, due_at=b.slot_at)
+        issued = h.issue_event(
+            ctx,
+            service,
+            TicketClass.APPOINTMENT,
+            request_id=cmd.request_id,
+            citizen_hash=b.citizen_hash,
+            token=cmd.token,
+            appointment_code=code,
+            due_at=b.slot_at,
+        )
     checked = ctx.event(
         "appointment_checked_in",
         appointment_code=code,
