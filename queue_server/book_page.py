@@ -71,8 +71,6 @@ BOOK_TEXTS: dict[str, tuple[str, str]] = {
     "again": ("再约一个", "Book another"),
     "weekday": ("周{d}", "{d}"),
     "offline": ("正在连接服务器…", "Connecting to the server…"),
-    "language": ("English", "中文"),
-    "large_text": ("大字", "Large text"),
 }
 
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")

@@ -15,7 +15,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from contract import requests as rq
@@ -30,6 +30,7 @@ from queue_server.core.appointments import (
 from queue_server.core.booking import BookingState
 from queue_server.core.errors import refusal
 from queue_server.core.model import Hall
+from queue_server.guard import Failures
 
 __all__ = [
     "BOOKING_REQUESTS",
@@ -166,12 +167,6 @@ def appointments_report(engine: Engine, now: float) -> dict[str, Any]:
     }
 
 
-@dataclass
-class _Failures:
-    times: list[float] = field(default_factory=list)
-    until: float = 0.0
-
-
 class BookingGuard:
     """Bookings per address from the phone page: a page that books and books is stopped, so
     that nobody fills a day's slots with made-up numbers (mobile networks share addresses:
@@ -205,7 +200,7 @@ class CodeGuard:
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
-        self._keys: dict[str, _Failures] = {}
+        self._keys: dict[str, Failures] = {}
 
     def blocked(self, key: str) -> bool:
         entry = self._keys.get(key)
@@ -213,12 +208,8 @@ class CodeGuard:
 
     def failed(self, key: str) -> None:
         now = self.clock()
-        entry = self._keys.setdefault(key, _Failures())
-        entry.times = [t for t in entry.times if now - t < CODE_WINDOW_S]
-        entry.times.append(now)
-        if len(entry.times) >= MAX_BAD_CODES and entry.until <= now:
-            entry.until = now + CODE_BLOCK_S
-            entry.times.clear()
+        entry = self._keys.setdefault(key, Failures())
+        if entry.add(now, MAX_BAD_CODES, CODE_WINDOW_S, CODE_BLOCK_S):
             log.warning("appointment codes: %s blocked for %.0f s (guessing)", key, CODE_BLOCK_S)
         if len(self._keys) > 10_000:  # bounded: forget the quiet ones
             self._keys = {k: e for k, e in self._keys.items() if e.until > now or e.times}

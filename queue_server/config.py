@@ -57,7 +57,7 @@ import datetime as dt
 import logging
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Annotated, ClassVar, TypeVar
 
@@ -449,12 +449,7 @@ class _Rules:
         hours: list[tuple[dt.time, dt.time]] = []
         for index, period in enumerate(calendar.hours):
             where = f"calendar.hours[{index}]"
-            start = dt.time(period.start.hour, period.start.minute)
-            end = dt.time(period.end.hour, period.end.minute)
-            if start >= end:
-                raise self.fail(
-                    where, f"start {start:%H:%M} must be before end {end:%H:%M} (same day)"
-                )
+            start, end = self.span(period, where)
             if hours and start < hours[-1][1]:
                 raise self.fail(
                     where, f"must start at or after the end of calendar.hours[{index - 1}]"
@@ -518,23 +513,13 @@ class _Rules:
         periods: list[OpeningPeriod] = []
         for index, item in enumerate(items):
             where = f"{path}[{index}]"
-            start = dt.time(item.start.hour, item.start.minute)
-            end = dt.time(item.end.hour, item.end.minute)
-            if start >= end:
-                raise self.fail(
-                    where, f"start {start:%H:%M} must be before end {end:%H:%M} (same day)"
-                )
+            start, end = self.span(item, where)
             if start < day_start < end:
                 raise self.fail(
                     where, f"must not span the start of the business day {day_start:%H:%M}"
                 )
             period = OpeningPeriod(self.weekdays(item.days, f"{where}.days"), start, end)
-            for other_index, other in enumerate(periods):
-                common = period.weekdays & other.weekdays
-                if common and start < other.end and other.start < end:
-                    raise self.fail(
-                        where, f"overlaps {path}[{other_index}] on weekday {min(common)}"
-                    )
+            self.apart(period, periods, where, path)
             periods.append(period)
         return tuple(periods)
 
@@ -545,12 +530,7 @@ class _Rules:
             raise self.fail(path, "the service has appointments = false: remove its slots")
         for index, item in enumerate(s.appointment_slots):
             where = f"{path}[{index}]"
-            start = dt.time(item.start.hour, item.start.minute)
-            end = dt.time(item.end.hour, item.end.minute)
-            if start >= end:
-                raise self.fail(
-                    where, f"start {start:%H:%M} must be before end {end:%H:%M} (same day)"
-                )
+            start, end = self.span(item, where)
             minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
             if minutes < item.every:
                 raise self.fail(
@@ -560,14 +540,30 @@ class _Rules:
             rule = SlotRule(
                 self.weekdays(item.days, f"{where}.days"), start, end, item.every, item.capacity
             )
-            for other_index, other in enumerate(rules):
-                common = rule.weekdays & other.weekdays
-                if common and start < other.end and other.start < end:
-                    raise self.fail(
-                        where, f"overlaps {path}[{other_index}] on weekday {min(common)}"
-                    )
+            self.apart(rule, rules, where, path)
             rules.append(rule)
         return tuple(rules)
+
+    def span(self, item: _Period | _Hours | _Slots, where: str) -> tuple[dt.time, dt.time]:
+        """A time range of one day: its start, before its end."""
+        start = dt.time(item.start.hour, item.start.minute)
+        end = dt.time(item.end.hour, item.end.minute)
+        if start >= end:
+            raise self.fail(where, f"start {start:%H:%M} must be before end {end:%H:%M} (same day)")
+        return start, end
+
+    def apart(
+        self,
+        new: OpeningPeriod | SlotRule,
+        before: Sequence[OpeningPeriod | SlotRule],
+        where: str,
+        path: str,
+    ) -> None:
+        """Refuse a range that overlaps one before it (``path[i]``) on a weekday they share."""
+        for other_index, other in enumerate(before):
+            common = new.weekdays & other.weekdays
+            if common and new.start < other.end and other.start < new.end:
+                raise self.fail(where, f"overlaps {path}[{other_index}] on weekday {min(common)}")
 
     def weekdays(self, value: str, field: str) -> frozenset[int]:
         def day(name: str) -> int:

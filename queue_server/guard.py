@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["AddressGuard", "PinGuard", "RatingGuard"]
+__all__ = ["AddressGuard", "Failures", "PinGuard", "RatingGuard"]
 
 MAX_PIN_FAILURES = 5  # wrong PINs for one staff id within PIN_WINDOW_S lock it …
 PIN_WINDOW_S = 15 * 60.0
@@ -30,9 +30,26 @@ BLOCK_S = 60.0  # … for this long
 class _Count:
     n: int = 0
     since: float = 0.0
-    until: float = 0.0  # locked or blocked until (0: not)
+    until: float = 0.0  # blocked until (0: not)
     logged: int = 0  # failures already logged in this window
+
+
+@dataclass
+class Failures:
+    """One key's recent failures (a sliding window) and the lock they earned."""
+
     times: list[float] = field(default_factory=list)
+    until: float = 0.0  # locked until (0: not)
+
+    def add(self, now: float, limit: int, window_s: float, lock_s: float) -> bool:
+        """Count a failure at ``now``; True if it is the one that locks the key, for ``lock_s``."""
+        self.times = [t for t in self.times if now - t < window_s]
+        self.times.append(now)
+        if len(self.times) >= limit and self.until <= now:
+            self.until = now + lock_s
+            self.times.clear()
+            return True
+        return False
 
 
 class PinGuard:
@@ -41,7 +58,7 @@ class PinGuard:
     def __init__(self, clock: Callable[[], float], base_delay_s: float = 0.25) -> None:
         self.clock = clock
         self.base_delay_s = base_delay_s
-        self._staff: dict[str, _Count] = {}
+        self._staff: dict[str, Failures] = {}
         self._devices: dict[str, int] = {}
 
     def locked_until(self, staff: str) -> float | None:
@@ -54,14 +71,8 @@ class PinGuard:
         """Count a wrong PIN; return the time the staff id is locked until, if it now is."""
         now = self.clock()
         self._devices[device] = self._devices.get(device, 0) + 1
-        entry = self._staff.setdefault(staff, _Count())
-        entry.times = [t for t in entry.times if now - t < PIN_WINDOW_S]
-        entry.times.append(now)
-        if len(entry.times) >= MAX_PIN_FAILURES and entry.until <= now:
-            entry.until = now + LOCK_S
-            entry.times.clear()
-            return entry.until
-        return None
+        entry = self._staff.setdefault(staff, Failures())
+        return entry.until if entry.add(now, MAX_PIN_FAILURES, PIN_WINDOW_S, LOCK_S) else None
 
     def succeeded(self, staff: str, device: str) -> None:
         self._staff.pop(staff, None)

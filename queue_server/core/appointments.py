@@ -171,18 +171,27 @@ def _slot(ctx: Context, service: Service, day: str, slot: str, moving: Booking |
     return at
 
 
+def _slot_for(
+    ctx: Context, code: str, citizen_hash: str, day: str, slot: str, moving: Booking | None
+) -> tuple[Service, float]:
+    """A bookable service's slot the citizen may take (or move ``moving`` to): the service
+    and the slot's start; one active booking per citizen, service and day."""
+    service = ctx.d.services.get(code)
+    if service is None or not _bookable(service):
+        raise refusal("no_appointments", service=code)
+    at = _slot(ctx, service, day, slot, moving)
+    same = ctx.state.book.active_of(citizen_hash, service.code, day)
+    if same is not None and (moving is None or same.code != moving.code):
+        raise refusal("appointment_duplicate", day=same.day, slot=same.slot)
+    return service, at
+
+
 def _booked_reply(ctx: Context, code: str) -> Callable[[], dict[str, Any]]:
     return lambda: {"booking": booking_dict(ctx.state.book.bookings[code], ctx.d.hall)}
 
 
 def book_appointment(ctx: Context, cmd: BookAppointment) -> Decision:
-    service = ctx.d.services.get(cmd.service)
-    if service is None or not _bookable(service):
-        raise refusal("no_appointments", service=cmd.service)
-    at = _slot(ctx, service, cmd.day, cmd.slot, None)
-    same = ctx.state.book.active_of(cmd.citizen_hash, service.code, cmd.day)
-    if same is not None:
-        raise refusal("appointment_duplicate", day=same.day, slot=same.slot)
+    service, at = _slot_for(ctx, cmd.service, cmd.citizen_hash, cmd.day, cmd.slot, None)
     if cmd.code in ctx.state.book.bookings:
         raise refusal("appointment_code_taken")
     event = ctx.event(
@@ -226,13 +235,7 @@ def cancel_appointment(ctx: Context, cmd: CancelAppointment) -> Decision:
 
 def rebook_appointment(ctx: Context, cmd: RebookAppointment) -> Decision:
     b = _own(ctx, cmd.code, cmd.citizen_hash)
-    service = ctx.d.services.get(b.service)
-    if service is None or not _bookable(service):
-        raise refusal("no_appointments", service=b.service)
-    at = _slot(ctx, service, cmd.day, cmd.slot, b)
-    same = ctx.state.book.active_of(b.citizen_hash, service.code, cmd.day)
-    if same is not None and same.code != b.code:
-        raise refusal("appointment_duplicate", day=same.day, slot=same.slot)
+    _, at = _slot_for(ctx, b.service, b.citizen_hash, cmd.day, cmd.slot, b)
     event = ctx.event(
         "appointment_rebooked",
         appointment_code=b.code,
@@ -282,8 +285,16 @@ def take_or_check_in(ctx: Context, cmd: c.TakeTicket) -> Decision:
         )
         issued = h.take_ticket(ctx, walk_in).events[0]
     else:
-        on_time = replace(cmd, citizen_hash=b.citizen_hash, appointment_code=code)
-        issued = h.issue_event(ctx, service, TicketClass.APPOINTMENT, on_time, due_at=b.slot_at)
+        issued = h.issue_event(
+            ctx,
+            service,
+            TicketClass.APPOINTMENT,
+            request_id=cmd.request_id,
+            citizen_hash=b.citizen_hash,
+            token=cmd.token,
+            appointment_code=code,
+            due_at=b.slot_at,
+        )
     checked = ctx.event(
         "appointment_checked_in",
         appointment_code=code,

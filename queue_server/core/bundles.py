@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from . import commands as c
 from .commands import TakeBundle, TakeForCitizen
-from .days import is_open
 from .errors import refusal
-from .handlers import Context, Decision, issued_reply, window_of
+from .handlers import Context, Decision, issue_ticket, issued_reply, window_of
 from .handlers import finish as finish_ticket
-from .model import Bundle, StaffRole, TicketClass, Window
-from .state import OPEN_STATES, Ticket, WindowStatus
-from .views import ahead_of, estimated_wait
+from .model import Bundle, StaffRole, Window
+from .state import Ticket, WindowStatus
 
 __all__ = [
     "finish",
@@ -38,98 +36,18 @@ def _bundle(ctx: Context, code: str) -> Bundle:
     return found
 
 
-def _issue(
-    ctx: Context,
-    *,
-    steps: tuple[str, ...],
-    prefix: str | None,
-    request_id: str,
-    ticket_class: TicketClass | str,
-    citizen_hash: str | None,
-    token: str | None,
-    bundle: str | None = None,
-    proxy: str | None = None,
-) -> Decision:
-    """Issue one ticket queued for ``steps[0]``: the checks and event of ``take_ticket``."""
-    known = ctx.state.requests.get((ctx.actor, request_id))
-    if known is not None:
-        return Decision([], issued_reply(ctx, known))
-    services = []
-    for code in steps:
-        service = ctx.d.services.get(code)
-        if service is None:
-            raise refusal("unknown_service", service=code)
-        services.append(service)
-    first = services[0]
-    try:
-        cls = TicketClass(ticket_class)
-    except ValueError:
-        raise refusal("class_not_allowed", ticket_class=str(ticket_class)) from None
-    if cls is TicketClass.APPOINTMENT or (cls is TicketClass.PRIORITY and not first.priority):
-        raise refusal("class_not_allowed", ticket_class=cls.value, service=first.code)
-    if not is_open(first, ctx.now, ctx.d.hall.policy.timezone):
-        raise refusal("service_closed", service=first.code)
-    if first.daily_quota is not None and ctx.state.issued.get(first.code, 0) >= first.daily_quota:
-        raise refusal("quota_reached", service=first.code, quota=first.daily_quota)
-    if citizen_hash is not None:
-        for t in ctx.state.tickets.values():
-            same = t.bundle == bundle if bundle is not None else t.service == first.code
-            if t.citizen_hash == citizen_hash and same and t.state in OPEN_STATES:
-                raise refusal(
-                    "already_holding", number=t.number, ticket=issued_reply(ctx, t.id)()["ticket"]
-                )
-    prefix = prefix or first.prefix
-    seq = ctx.state.sequences.get(prefix, 0) + 1
-    number = f"{prefix}{seq:03d}"
-    draft = Ticket(
-        id=f"{ctx.day}-{number}",
-        number=number,
-        day=ctx.day,
-        seq=seq,
-        order=ctx.state.issue_order + 1,
-        service=first.code,
-        ticket_class=cls,
-        issued_at=ctx.now,
-        request_id=request_id,
-    )
-    ahead = ahead_of(ctx.d, ctx.state, draft, ctx.now)
-    extra: dict[str, object] = {}
-    if bundle is not None:
-        extra.update(bundle=bundle, steps=list(steps))
-    if proxy is not None:
-        extra["proxy"] = proxy
-    event = ctx.event(
-        "ticket_issued",
-        ticket=draft.id,
-        number=number,
-        prefix=prefix,
-        sequence=seq,
-        order=draft.order,
-        service=first.code,
-        **{"class": cls.value},
-        request_id=request_id,
-        citizen_hash=citizen_hash,
-        appointment_code=None,
-        ahead=ahead,
-        estimated_wait_s=estimated_wait(ctx.d, ctx.state, draft, ahead),
-        token=token,
-        **extra,
-    )
-    return Decision([event], issued_reply(ctx, draft.id))
-
-
 def take_bundle(ctx: Context, cmd: TakeBundle) -> Decision:
     """One ticket for a bundle, queued for its first step (open hours and quota of that step)."""
     known = ctx.state.requests.get((ctx.actor, cmd.request_id))
     if known is not None:
         return Decision([], issued_reply(ctx, known))
     b = _bundle(ctx, cmd.bundle)
-    return _issue(
+    return issue_ticket(
         ctx,
-        steps=b.services,
+        b.services,
+        cmd.ticket_class,
         prefix=b.prefix,
         request_id=cmd.request_id,
-        ticket_class=cmd.ticket_class,
         citizen_hash=cmd.citizen_hash,
         token=cmd.token,
         bundle=b.code,
@@ -153,12 +71,12 @@ def take_for_citizen(ctx: Context, cmd: TakeForCitizen) -> Decision:
     else:
         assert cmd.service is not None
         steps, prefix, bundle = (cmd.service,), None, None
-    return _issue(
+    return issue_ticket(
         ctx,
-        steps=steps,
+        steps,
+        cmd.ticket_class,
         prefix=prefix,
         request_id=cmd.request_id,
-        ticket_class=cmd.ticket_class,
         citizen_hash=cmd.citizen_hash,
         token=cmd.token,
         bundle=bundle,

@@ -35,6 +35,7 @@ __all__ = [
     "day_start_events",
     "finish",
     "issue_event",
+    "issue_ticket",
     "issued_reply",
     "mark_presence",
     "no_show",
@@ -155,20 +156,54 @@ def _called(
 
 def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
     """Issue a ticket; a known request id returns its ticket again and emits nothing."""
-    known = ctx.state.requests.get((ctx.actor, cmd.request_id))
+    return issue_ticket(
+        ctx,
+        (cmd.service,),
+        cmd.ticket_class,
+        request_id=cmd.request_id,
+        citizen_hash=cmd.citizen_hash,
+        token=cmd.token,
+        appointment_code=cmd.appointment_code,
+        appointment_class=True,
+    )
+
+
+def issue_ticket(
+    ctx: Context,
+    steps: tuple[str, ...],
+    ticket_class: TicketClass | str,
+    *,
+    request_id: str,
+    citizen_hash: str | None,
+    token: str | None,
+    appointment_code: str | None = None,
+    appointment_class: bool = False,
+    prefix: str | None = None,
+    bundle: str | None = None,
+    **extra: Any,
+) -> Decision:
+    """The one way a ticket is taken (kiosk, 一件事 bundle, 帮办代办), queued for ``steps[0]``.
+
+    A known request id returns its ticket again and emits nothing. Every step's service must
+    exist; the first one's opening hours and quota apply; a citizen holds one open ticket per
+    service (per bundle for a bundle's ticket). The appointment class is only the kiosk's
+    (``appointment_class``), for a service that takes appointments.
+    """
+    known = ctx.state.requests.get((ctx.actor, request_id))
     if known is not None:
         return Decision([], issued_reply(ctx, known))
-    service = ctx.d.services.get(cmd.service)
-    if service is None:
-        raise refusal("unknown_service", service=cmd.service)
+    for code in steps:
+        if code not in ctx.d.services:
+            raise refusal("unknown_service", service=code)
+    service = ctx.d.services[steps[0]]
     try:
-        ticket_class = TicketClass(cmd.ticket_class)
+        cls = TicketClass(ticket_class)
     except ValueError:
-        raise refusal("class_not_allowed", ticket_class=str(cmd.ticket_class)) from None
-    if (ticket_class is TicketClass.PRIORITY and not service.priority) or (
-        ticket_class is TicketClass.APPOINTMENT and not service.appointments
+        raise refusal("class_not_allowed", ticket_class=str(ticket_class)) from None
+    if (cls is TicketClass.PRIORITY and not service.priority) or (
+        cls is TicketClass.APPOINTMENT and not (appointment_class and service.appointments)
     ):
-        raise refusal("class_not_allowed", ticket_class=ticket_class.value, service=service.code)
+        raise refusal("class_not_allowed", ticket_class=cls.value, service=service.code)
     if not is_open(service, ctx.now, ctx.d.hall.policy.timezone):
         raise refusal("service_closed", service=service.code)
     if (
@@ -176,26 +211,46 @@ def take_ticket(ctx: Context, cmd: c.TakeTicket) -> Decision:
         and ctx.state.issued.get(service.code, 0) >= service.daily_quota
     ):
         raise refusal("quota_reached", service=service.code, quota=service.daily_quota)
-    if cmd.citizen_hash is not None:
+    if citizen_hash is not None:
         for t in ctx.state.tickets.values():
-            if (
-                t.citizen_hash == cmd.citizen_hash
-                and t.service == service.code
-                and t.state in OPEN_STATES
-            ):
+            same = t.bundle == bundle if bundle is not None else t.service == service.code
+            if t.citizen_hash == citizen_hash and same and t.state in OPEN_STATES:
                 raise refusal(
                     "already_holding", number=t.number, ticket=issued_reply(ctx, t.id)()["ticket"]
                 )
-    event = issue_event(ctx, service, ticket_class, cmd)
+    fields: dict[str, Any] = {"bundle": bundle, "steps": list(steps)} if bundle is not None else {}
+    fields.update(extra)
+    event = issue_event(
+        ctx,
+        service,
+        cls,
+        request_id=request_id,
+        citizen_hash=citizen_hash,
+        token=token,
+        appointment_code=appointment_code,
+        prefix=prefix,
+        **fields,
+    )
     return Decision([event], issued_reply(ctx, event["ticket"]))
 
 
 def issue_event(
-    ctx: Context, service: Service, ticket_class: TicketClass, cmd: c.TakeTicket, **extra: Any
+    ctx: Context,
+    service: Service,
+    ticket_class: TicketClass,
+    *,
+    request_id: str,
+    citizen_hash: str | None,
+    token: str | None,
+    appointment_code: str | None = None,
+    prefix: str | None = None,
+    **extra: Any,
 ) -> Event:
-    """The ``ticket_issued`` event of the next number of ``service`` (no rule checked)."""
-    seq = ctx.state.sequences.get(service.prefix, 0) + 1
-    number = f"{service.prefix}{seq:03d}"
+    """The ``ticket_issued`` event of the next number of ``prefix`` (the service's by
+    default), queued for ``service``; no rule checked."""
+    prefix = prefix or service.prefix
+    seq = ctx.state.sequences.get(prefix, 0) + 1
+    number = f"{prefix}{seq:03d}"
     draft = Ticket(
         id=f"{ctx.day}-{number}",
         number=number,
@@ -205,24 +260,24 @@ def issue_event(
         service=service.code,
         ticket_class=ticket_class,
         issued_at=ctx.now,
-        request_id=cmd.request_id,
+        request_id=request_id,
     )
     ahead = ahead_of(ctx.d, ctx.state, draft, ctx.now)
     return ctx.event(
         "ticket_issued",
         ticket=draft.id,
         number=number,
-        prefix=service.prefix,
+        prefix=prefix,
         sequence=seq,
         order=draft.order,
         service=service.code,
         **{"class": ticket_class.value},
-        request_id=cmd.request_id,
-        citizen_hash=cmd.citizen_hash,
-        appointment_code=cmd.appointment_code,
+        request_id=request_id,
+        citizen_hash=citizen_hash,
+        appointment_code=appointment_code,
         ahead=ahead,
         estimated_wait_s=estimated_wait(ctx.d, ctx.state, draft, ahead),
-        token=cmd.token,
+        token=token,
         **extra,
     )
 

@@ -10,7 +10,6 @@
   const config = JSON.parse(document.getElementById("book-config").textContent);
   const texts = config.texts;
   const T = window.hallText;
-  const root = document.documentElement;
   const $ = (id) => document.getElementById(id);
   const WHO = /^(\d{17}[\dXx]|1\d{10})$/;
   const CODE = /^\d{8}$/;
@@ -22,7 +21,7 @@
   let booking = null; // the booking shown, with the ID or phone it was found or made with
   let who = "";
 
-  /* -- texts and settings ---------------------------------------------------------------- */
+  /* -- texts ------------------------------------------------------------------------------ */
 
   function pair(key, fields) {
     return T.pairOf(texts, key, fields);
@@ -39,49 +38,7 @@
     element.append(zh, en);
   }
 
-  function remembered(key) {
-    try {
-      return window.localStorage.getItem(key);
-    } catch (err) {
-      return null;
-    }
-  }
-
-  function remember(key, value) {
-    try {
-      window.localStorage.setItem(key, value);
-    } catch (err) {
-      /* private mode: not remembered */
-    }
-  }
-
-  function setLanguage(lang) {
-    root.classList.toggle("lang-en", lang === "en");
-    root.classList.toggle("lang-zh", lang !== "en");
-    root.lang = lang === "en" ? "en" : "zh-CN";
-    for (const input of document.querySelectorAll("input[data-placeholder-en]")) {
-      if (!input.dataset.placeholderZh) input.dataset.placeholderZh = input.placeholder;
-      input.placeholder = lang === "en" ? input.dataset.placeholderEn : input.dataset.placeholderZh;
-    }
-  }
-
-  function setLarge(large) {
-    root.classList.toggle("large", large);
-    $("toggle-large").setAttribute("aria-pressed", String(large));
-  }
-
-  setLanguage(remembered("hall.lang") === "en" ? "en" : "zh");
-  setLarge(remembered("hall.large") === "1");
-  $("toggle-lang").addEventListener("click", () => {
-    const lang = root.classList.contains("lang-en") ? "zh" : "en";
-    setLanguage(lang);
-    remember("hall.lang", lang);
-  });
-  $("toggle-large").addEventListener("click", () => {
-    const large = !root.classList.contains("large");
-    setLarge(large);
-    remember("hall.large", large ? "1" : "0");
-  });
+  window.hallPhone.setup();
 
   function dayLabel(entry) {
     const [, month, date] = entry.day.split("-").map(Number);

@@ -8,7 +8,6 @@
 (function () {
   const texts = JSON.parse(document.getElementById("page-texts").textContent);
   const T = window.hallText;
-  const root = document.documentElement;
   const levels = Array.from(document.querySelectorAll("#levels button"));
   const aspects = Array.from(document.querySelectorAll("#aspects button"));
   const result = document.getElementById("result");
@@ -17,47 +16,7 @@
   let sending = false;
   let done = false;
 
-  /* -- settings -------------------------------------------------------------------------- */
-
-  function remembered(key) {
-    try {
-      return window.localStorage.getItem(key);
-    } catch (err) {
-      return null;
-    }
-  }
-
-  function remember(key, value) {
-    try {
-      window.localStorage.setItem(key, value);
-    } catch (err) {
-      /* private mode: not remembered */
-    }
-  }
-
-  function setLanguage(lang) {
-    root.classList.toggle("lang-en", lang === "en");
-    root.classList.toggle("lang-zh", lang !== "en");
-    root.lang = lang === "en" ? "en" : "zh-CN";
-  }
-
-  function setLarge(large) {
-    root.classList.toggle("large", large);
-    document.getElementById("toggle-large").setAttribute("aria-pressed", String(large));
-  }
-
-  setLanguage(remembered("hall.lang") === "en" ? "en" : "zh");
-  setLarge(remembered("hall.large") === "1");
-  document.getElementById("toggle-lang").addEventListener("click", () => {
-    const lang = root.classList.contains("lang-en") ? "zh" : "en";
-    setLanguage(lang);
-    remember("hall.lang", lang);
-  });
-  document.getElementById("toggle-large").addEventListener("click", () => {
-    const large = !root.classList.contains("large");
-    setLarge(large);
-    remember("hall.large", large ? "1" : "0");
-  });
+  window.hallPhone.setup();
 
   /* -- rating ---------------------------------------------------------------------------- */
 

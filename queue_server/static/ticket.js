@@ -17,7 +17,6 @@
     "rating_rejected", "hall_rated", "followup_opened", "followup_assigned",
     "followup_contacted", "followup_resolved", "followup_rerated", "staff_locked",
   ]);
-  const root = document.documentElement;
 
   let ticket = null; // the last ticket_status reply's ticket
   let windowServices = new Map(); // window number -> service codes, from watch's snapshot
@@ -27,48 +26,7 @@
   let updatedMs = null;
   let calledAgain = false; // a ticket_called of this ticket came in: buzz at the answer
 
-  /* -- settings -------------------------------------------------------------------------- */
-
-  function remembered(key) {
-    try {
-      return window.localStorage.getItem(key);
-    } catch (err) {
-      return null;
-    }
-  }
-
-  function remember(key, value) {
-    try {
-      window.localStorage.setItem(key, value);
-    } catch (err) {
-      /* private mode: not remembered */
-    }
-  }
-
-  function setLanguage(lang) {
-    root.classList.toggle("lang-en", lang === "en");
-    root.classList.toggle("lang-zh", lang !== "en");
-    root.lang = lang === "en" ? "en" : "zh-CN";
-  }
-
-  function setLarge(large) {
-    root.classList.toggle("large", large);
-    document.getElementById("toggle-large").setAttribute("aria-pressed", String(large));
-  }
-
-  setLanguage(remembered("hall.lang") === "en" ? "en" : "zh");
-  setLarge(remembered("hall.large") === "1");
-  document.getElementById("toggle-lang").addEventListener("click", () => {
-    const lang = root.classList.contains("lang-en") ? "zh" : "en";
-    setLanguage(lang);
-    remember("hall.lang", lang);
-    drawStatus();
-  });
-  document.getElementById("toggle-large").addEventListener("click", () => {
-    const large = !root.classList.contains("large");
-    setLarge(large);
-    remember("hall.large", large ? "1" : "0");
-  });
+  window.hallPhone.setup(() => drawStatus());
 
   /* -- the ticket ------------------------------------------------------------------------ */
 
@@ -120,9 +78,8 @@
     T.setPair(rule, checkin.text);
     rule.hidden = !checkin.text[0];
     T.setPair(document.getElementById("checkin-how"), checkin.how);
-    const kept = JSON.parse(remembered("hall.remote") || "[]").filter((k) => k.token !== token);
-    if (!ENDED.has(ticket.state)) kept.unshift({ token: token, number: ticket.number });
-    remember("hall.remote", JSON.stringify(kept.slice(0, 5)));
+    if (ENDED.has(ticket.state)) window.hallPhone.forgetRemote(token);
+    else window.hallPhone.keepRemote(token, ticket.number);
   }
 
   /* 一件事: each step of the bundle, done, being served now or to come. */
