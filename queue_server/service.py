@@ -32,6 +32,7 @@ import msgspec
 from queue_server import core
 from queue_server.core import DomainError, Engine
 from queue_server.core.model import Hall
+from queue_server.fanout import Counts, Stream, streams
 from queue_server.kpis import LiveKpis
 from queue_server.protocol import encode
 from queue_server.store import Event, EventStore, Projection, RatingsProjection, SQLiteStore
@@ -81,6 +82,7 @@ class Outbox(Protocol):
 
     view: View  # what of the hall this connection may see
     own: str | None  # its device id: its own tickets keep their phone token
+    stream: str | None  # the events it is sent (fanout.Stream by name), once subscribed
 
     def send(self, message: dict[str, Any]) -> None: ...
 
@@ -131,6 +133,7 @@ class HallService:
         self._version = _code_version(hall)
         self.engine, replayed = self._rebuild()
         self.seq = store.last_seq()
+        self.streams: dict[str, Stream] = streams(self.seq, self.counts())
         if projections is None:
             projections = [RatingsProjection(store)] if isinstance(store, SQLiteStore) else []
         self.live_kpis = LiveKpis(store, hall.policy.timezone)
@@ -310,23 +313,25 @@ class HallService:
         # reads. A read (a welcome's snapshot) already includes the batch, so a connection that
         # subscribes there must not get the batch's events again. Each connection's replies and
         # events of the batch leave in one write.
+        shared = self._fan_out(stored)
         out: dict[Outbox, list[bytes]] = {}
         for job in batch:
             if job.read is None:
                 assert job.reply is not None
                 job.reply.setdefault("type", "ok")
-                # The log's seq once this batch is in: a client whose model has reached it has
-                # every event the command caused (they follow the reply in the same write).
-                job.reply.setdefault("seq", self.seq)
+                # The seq this connection's model reaches with this batch: once there, it has
+                # every event the command caused that it is sent (they follow in the same write).
+                name = job.outbox.stream
+                stream = self.streams.get(name) if name in shared else None
+                job.reply.setdefault("seq", stream.last if stream is not None else self.seq)
                 view = job.outbox.view.of(job.reply, job.outbox.own)
                 out.setdefault(job.outbox, []).append(encode(view).encode())
-        shared: dict[str, Shared] = {}
         if stored:
             for subscriber in self.subscribers:
                 out.setdefault(subscriber, [])
         for outbox, frames in out.items():
             try:
-                outbox.send_frames(frames, self._shared(shared, outbox.view, stored))
+                outbox.send_frames(frames, shared.get(outbox.stream or ""))
             except Exception:
                 log.exception("could not write to a connection")
         for job in batch:
@@ -345,15 +350,27 @@ class HallService:
                 job.reply.setdefault("type", "ok")
                 _reply(job, job.outbox.view.of(job.reply, job.outbox.own))
 
-    @staticmethod
-    def _shared(shared: dict[str, Shared], view: View, events: list[Event]) -> Shared:
-        """The batch's events as one view sees them, encoded once for all its connections."""
-        frames = shared.get(view.name)
-        if frames is None:
-            frames = shared[view.name] = Shared(
-                [encode(view.event(event)).encode() for event in events]
-            )
-        return frames
+    def _fan_out(self, stored: list[Event]) -> dict[str, Shared]:
+        """The batch's frames per stream that someone follows, encoded once per stream."""
+        if not stored:
+            return {}
+        followed = {subscriber.stream for subscriber in self.subscribers}
+        counts = self.counts()
+        shared: dict[str, Shared] = {}
+        for name, stream in self.streams.items():
+            if name in followed:
+                shared[name] = Shared(stream.batch(stored, counts, self.engine.day))
+            else:
+                stream.idle(counts)
+        return shared
+
+    def counts(self) -> Counts:
+        """Each service's waiting tickets and tickets issued today, now."""
+        state = self.engine.state
+        return {
+            s.code: (len(state.queues.get(s.code) or ()), state.issued.get(s.code, 0))
+            for s in self.hall.services
+        }
 
     async def _commit(self, events: list[Event]) -> list[Event] | None:
         """Commit a batch's events; return them as stored (with `seq`), or None if it failed."""
@@ -511,6 +528,7 @@ class _Nobody:
 
     view: View = MANAGER
     own: str | None = None
+    stream: str | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         pass
