@@ -3,10 +3,11 @@
 Connections of one role share a stream (``contract.interest``): the role's view of the events
 it shows, in order, each carrying ``prev``, the ``seq`` of the message sent before it on the
 stream, so a client sees a gap although the stream skips numbers. A kiosk's or board's stream
-ends a batch that changed a service's counts with one ``counts`` event (absolute values)
-instead of every ticket event. A batch is encoded once per stream, whatever the number of its
-connections. The public ``watch`` stream (web board, phone page) keeps the older rule: every
-event in the public view, ``private`` stand-ins included, ``seq`` by one, no ``prev``.
+gets one ``counts`` event (absolute values) at most every ``COUNTS_EVERY_S`` instead of every
+ticket event, in a write of its own so that it never delays a call on a board. A batch is
+encoded once per stream, whatever the number of its connections. The public ``watch`` stream
+(web board, phone page) keeps the older rule: every event in the public view, ``private``
+stand-ins included, ``seq`` by one, no ``prev``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from queue_server.core.model import Role
 from queue_server.protocol import encode
 from queue_server.views import PRIVATE_KINDS, PUBLIC, VIEWS, View
 
-__all__ = ["Counts", "Stream", "stream_name", "streams"]
+__all__ = ["COUNTS_EVERY_S", "Counts", "Stream", "stream_name", "streams"]
 
 Counts = dict[str, tuple[int, int]]  # service -> (waiting, issued today)
+
+COUNTS_EVERY_S = 0.1  # kiosks and boards: counts at most this often (a hall does not see less)
 
 
 class Stream:
@@ -56,43 +59,57 @@ class Stream:
                 prev = int(event["seq"])
                 yield message
 
-    def batch(self, events: list[dict[str, Any]], counts: Counts, day: str | None) -> list[bytes]:
-        """A committed batch's frames for this stream (and its ``counts``: the services whose
-        counts differ from the last batch's), moving ``last``."""
+    def batch(self, events: list[dict[str, Any]]) -> list[bytes]:
+        """A committed batch's frames for this stream, moving ``last``."""
         frames = [encode(m).encode() for m in self.messages(events, self.last)]
-        if self.interest is not None:
-            for event in reversed(events):
-                if self.wants(event):
-                    self.last = int(event["seq"])
-                    break
-            if self.interest.counts and events:
-                changed = {
-                    code: {"waiting": w, "issued_today": i}
-                    for code, (w, i) in counts.items()
-                    if self._counts is None or self._counts.get(code) != (w, i)
-                }
-                self._counts = counts
-                if changed:
-                    seq = int(events[-1]["seq"])
-                    message = {
-                        "type": "event",
-                        "kind": "counts",
-                        "seq": seq,
-                        "prev": self.last,
-                        "at": events[-1].get("at"),
-                        "day": day,
-                        "services": changed,
-                    }
-                    frames.append(encode(message).encode())
-                    self.last = seq
-        else:
+        if self.interest is None:
             self.last = int(events[-1]["seq"]) if events else self.last
+            return frames
+        for event in reversed(events):
+            if self.wants(event):
+                self.last = int(event["seq"])
+                break
         return frames
 
-    def idle(self, counts: Counts) -> None:
-        """A batch that no connection of the stream follows: a welcome read after it has
-        ``counts``, so the next ``counts`` is told from there."""
+    @property
+    def counted(self) -> bool:
+        """Sent ``counts`` events (kiosks, boards)."""
+        return self.interest is not None and self.interest.counts
+
+    def counts(self, counts: Counts, seq: int, at: float, day: str | None) -> list[bytes]:
+        """A ``counts`` event with the services whose counts changed since the last one (all of
+        them after ``rejoined``), as of ``seq``; none if nothing changed."""
+        if not self.counted:
+            return []
+        changed = {
+            code: {"waiting": w, "issued_today": i}
+            for code, (w, i) in counts.items()
+            if self._counts is None or self._counts.get(code) != (w, i)
+        }
         self._counts = counts
+        if not changed:
+            return []
+        message = {
+            "type": "event",
+            "kind": "counts",
+            "seq": seq,
+            "prev": self.last,
+            "at": at,
+            "day": day,
+            "services": changed,
+        }
+        self.last = seq
+        return [encode(message).encode()]
+
+    def idle(self, counts: Counts) -> None:
+        """Nobody follows the stream: a welcome read now has ``counts``, so the next ``counts``
+        event is told from there."""
+        self._counts = counts
+
+    def rejoined(self) -> None:
+        """A connection starts following the stream: its welcome may be newer than the last
+        ``counts`` sent, so the next one tells every service."""
+        self._counts = None
 
 
 def streams(last: int, counts: Counts) -> dict[str, Stream]:

@@ -342,7 +342,7 @@ class HallServer:
                 after = last_seq or 0
                 for message in stream.messages(self.service.store.events_after(after), after):
                     session.send(message)
-            self.service.subscribers.add(session)
+            self.service.follow(session)
 
         session.pending += 1
         self.service.submit(Job(session, re, read=welcome, after=subscribe))
@@ -375,7 +375,7 @@ class HallServer:
                 }
 
             def subscribe(reply: dict[str, Any]) -> None:
-                self.service.subscribers.add(session)
+                self.service.follow(session)
 
             self.service.submit(Job(session, re, read=welcome, after=subscribe))
         elif isinstance(msg, rq.TicketStatus):

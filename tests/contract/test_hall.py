@@ -742,7 +742,9 @@ def test_fed_its_stream_the_model_equals_a_snapshot_at_every_step_for_what_it_sh
             seq += 1
             batch.append({**e, "seq": seq})
         counts = {s["code"]: (s["waiting"], s["issued_today"]) for s in snapshot["services"]}
-        for frame in stream.batch(batch, counts, snapshot["day"]):
+        # Each step is a batch followed by the counts' flush (a later, eventless batch).
+        frames = stream.batch(batch) + stream.counts(counts, seq, T0, snapshot["day"])
+        for frame in frames:
             message = json.loads(frame)
             assert model.apply_event(message), message
             sent += message["kind"] != "counts"
@@ -795,16 +797,17 @@ def test_a_board_model_equals_a_fresh_snapshot_of_a_real_server(tmp_path: Path) 
             await c3.request("call_next", window=3)
             await kiosk.request("device_status", status="printer_paper_near_end")
             fresh = await board.request("snapshot")
+            snap = HallModel()
+            assert snap.apply_snapshot(fresh)
+            shown = interest_of("display").shown
             kinds: list[str] = []
-            while "device_status" not in kinds:  # the last event, and a board's
+            # Up to the last event, and the counts that come a moment after the last change.
+            while "device_status" not in kinds or shown(model.snapshot()) != shown(snap.snapshot()):
                 message = await board.next_event()
                 assert model.apply_event(message) is True
                 kinds.append(message["kind"])
             assert "ticket_issued" not in kinds and "counts" in kinds  # a board's stream
             assert model.windows[1].pause_reason == "meeting"
-            snap = HallModel()
-            assert snap.apply_snapshot(fresh)
-            shown = interest_of("display").shown
             assert shown(comparable(model.snapshot())) == shown(comparable(snap.snapshot()))
             assert model.windows[1].staff_name == "职员s1"  # logged in before the welcome
             assert model.windows[3].staff_name == "职员s3"  # after it: the event names the clerk

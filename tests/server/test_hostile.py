@@ -412,9 +412,12 @@ def test_each_role_gets_its_view(tmp_path: Path) -> None:
             assert ticket["token"] and ticket["status_url"]  # the issuing kiosk's own
             await clerk.request("call_next", window=1)
             # A board is sent the calls and the counts; a kiosk the counts alone.
-            counted = await board.next_event("counts")
-            called = await board.next_event("ticket_called")
-            assert not _keys([counted, called]) & (PRIVATE | {"staff", "actor"})
+            seen: dict[str, dict[str, Any]] = {}
+            while not {"counts", "ticket_called"} <= set(seen):
+                message = await board.next_event()
+                seen.setdefault(message["kind"], message)
+            called = seen["ticket_called"]
+            assert not _keys(list(seen.values())) & (PRIVATE | {"staff", "actor"})
             assert called["number"] == "A001" and called["window"] == 1
             assert (await watcher.next_event("counts"))["services"]["SB"]["issued_today"] == 1
             for client in (board, watcher):

@@ -281,6 +281,15 @@ def test_private_events_reach_managers_only(tmp_path: Path) -> None:
                     event = await client.next_event()
                     raw[client.device].append(event)
                     assert models[client.device].apply_event(event), event
+                # The counts come a moment later (kiosks and boards).
+                shown = interest_of(hall.role(client.device)).shown
+                fresh = HallModel()
+                fresh.apply_snapshot(await client.request("snapshot"))
+                model = models[client.device]
+                while shown(model.snapshot()).services != shown(fresh.snapshot()).services:
+                    event = await client.next_event()
+                    raw[client.device].append(event)
+                    assert model.apply_event(event), event
             private = {
                 "followup_opened",
                 "followup_contacted",

@@ -45,10 +45,12 @@ def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path: Path) -> No
             event = await clerk.next_event("ticket_issued")
             assert event["ticket"] == ticket["id"] and event["seq"] == hall.server.service.seq
             assert event["prev"] < event["seq"]  # a device's stream is chained by prev
-            # A board follows the counts, not each ticket: one `counts` per batch.
+            # A board follows the counts, not each ticket: a `counts` now and then.
             counts = await board.next_event("counts")
-            assert counts["services"] == {"SB": {"waiting": 1, "issued_today": 1}}
-            assert counts["seq"] == event["seq"] and reply["seq"] == event["seq"]
+            # (all services: the first since the board joined, later only those that changed)
+            assert counts["services"]["SB"] == {"waiting": 1, "issued_today": 1}
+            assert counts["seq"] == event["seq"]
+            assert reply["seq"] <= event["seq"]  # the seq the kiosk's own model reaches
             snap = await clerk.request("snapshot")
             assert [t["number"] for t in snap["waiting"]] == ["A001"]
             assert (await board.request("snapshot"))["waiting"] == []
@@ -56,6 +58,25 @@ def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path: Path) -> No
             db = sqlite3.connect(hall.db)
             assert db.execute("SELECT number FROM tickets").fetchall() == [("A001",)]
             db.close()
+
+    run(body())
+
+
+def test_a_board_gets_the_counts_now_and_then_not_one_per_ticket(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            board = await hall.client("board-1")
+            kiosk = await hall.client("kiosk-1")
+            for i in range(30):  # one batch each: the kiosk waits for every reply
+                await kiosk.request("take_ticket", service="SB", request_id=f"c{i}")
+            counts: list[dict[str, Any]] = []
+            while not counts or counts[-1]["services"].get("SB") != {
+                "waiting": 30,
+                "issued_today": 30,
+            }:
+                counts.append(await board.next_event("counts"))
+            assert len(counts) < 15  # at most one per COUNTS_EVERY_S
+            assert all(b["prev"] <= b["seq"] for b in counts)
 
     run(body())
 
