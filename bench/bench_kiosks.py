@@ -7,7 +7,8 @@
 Every kiosk connection takes tickets with a few requests in flight and reads everything the
 server pushes to it (as a real kiosk must), in `--procs` client processes. Each ticket is
 committed to SQLite (WAL, synchronous=FULL) before its reply. Goal: no lower at 80 kiosks
-than at 20.
+than at 20. Also prints the server's CPU time per ticket (user + system, from /proc), which
+other load on the machine disturbs less than the rate.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import Tree, chart, median, start_server, stop_server, trees
+from benchkit import Tree, chart, cpu_seconds, median, start_server, stop_server, trees
 
 
 def _kiosks(
@@ -97,7 +98,10 @@ def _kiosks(
     asyncio.run(main())
 
 
-async def one_round(tree: Tree, kiosks: int, tickets: int, in_flight: int, procs: int) -> float:
+async def one_round(
+    tree: Tree, kiosks: int, tickets: int, in_flight: int, procs: int
+) -> tuple[float, float]:
+    """Tickets per second, and the server's CPU milliseconds per ticket."""
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = await start_server(tree, Path(tmp) / "hall.sqlite")
         try:
@@ -127,15 +131,16 @@ async def one_round(tree: Tree, kiosks: int, tickets: int, in_flight: int, procs
                 w.start()
             for _ in workers:
                 assert await asyncio.to_thread(out.get, True, 120) == "ready"
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds(proc.pid)
             start.set()
             results = [await asyncio.to_thread(out.get, True, 300) for _ in workers]
-            elapsed = time.perf_counter() - t0
+            elapsed, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
             for w in workers:
                 w.join(30)
         finally:
             await stop_server(proc)
-    return float(sum(done for done, _ in results) / elapsed)
+    done = sum(n for n, _ in results)
+    return float(done / elapsed), 1000 * cpu / max(done, 1)
 
 
 async def main() -> None:
@@ -150,12 +155,18 @@ async def main() -> None:
     args = parser.parse_args()
     counts = [int(k) for k in args.kiosks.split(",")]
     results: dict[str, dict[int, list[float]]] = {}
-    for _ in range(args.rounds):
+    cpu: dict[str, dict[int, list[float]]] = {}
+    for _ in range(args.rounds):  # the trees alternate within each round
         for tree in trees(args.root):
             for n in counts:
-                rate = await one_round(tree, n, args.tickets, args.in_flight, args.procs)
+                rate, ms = await one_round(tree, n, args.tickets, args.in_flight, args.procs)
                 results.setdefault(tree.label, {}).setdefault(n, []).append(rate)
-                print(f"{tree.label:>12} {n:>3} kiosks: {rate:,.0f} tickets/s", flush=True)
+                cpu.setdefault(tree.label, {}).setdefault(n, []).append(ms)
+                print(
+                    f"{tree.label:>12} {n:>3} kiosks: {rate:,.0f} tickets/s, "
+                    f"server CPU {ms:.3f} ms/ticket",
+                    flush=True,
+                )
     series = {}
     print("\nmedians:")
     for label, by in results.items():
@@ -163,7 +174,10 @@ async def main() -> None:
         series[label] = ([float(n) for n in counts], rates)
         print(
             f"  {label:>12}: "
-            + ", ".join(f"{n} kiosks {r:,.0f}/s" for n, r in zip(counts, rates, strict=True))
+            + ", ".join(
+                f"{n} kiosks {r:,.0f}/s ({median(cpu[label][n]):.3f} ms CPU/ticket)"
+                for n, r in zip(counts, rates, strict=True)
+            )
         )
     chart(Path(args.chart), "Durable tickets per second", "kiosks", "tickets/s", series)
     print(f"chart: {args.chart}")

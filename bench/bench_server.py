@@ -1,6 +1,7 @@
 """Server benchmark over real WebSocket connections to a real server process.
 
     .venv/bin/python bench/bench_server.py [--rounds 3] [--kiosks 8] [--tickets 4000]
+        [--root OLD=before --root .=after]
 
 1. Durable tickets per second: several kiosk connections take tickets as fast as the server
    acknowledges them (each kiosk keeps a few requests in flight, as a busy kiosk bank would);
@@ -57,8 +58,10 @@ def demo_pin(staff: str) -> str:
     return match.group(1)
 
 
-async def start_server(db: Path) -> tuple[asyncio.subprocess.Process, str]:
-    return await benchkit.start_server(benchkit.Tree(ROOT, "this tree"), db)
+async def start_server(
+    db: Path, tree: benchkit.Tree | None = None
+) -> tuple[asyncio.subprocess.Process, str]:
+    return await benchkit.start_server(tree or benchkit.Tree(ROOT, "this tree"), db)
 
 
 stop_server = benchkit.stop_server
@@ -67,9 +70,11 @@ stop_server = benchkit.stop_server
 percentile = benchkit.percentile
 
 
-async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, float]:
+async def tickets_round(
+    kiosks: int, total: int, in_flight: int, tree: benchkit.Tree | None = None
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = await start_server(Path(tmp) / "hall.sqlite")
+        proc, url = await start_server(Path(tmp) / "hall.sqlite", tree)
         dev, token = device("kiosk")
         services = [s.code for s in HALL.services]
         clients = [HallClient(url, "kiosk", dev, token) for _ in range(kiosks)]
@@ -86,16 +91,17 @@ async def tickets_round(kiosks: int, total: int, in_flight: int) -> dict[str, fl
                 )
                 latencies.append(time.perf_counter() - t0)
 
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), benchkit.cpu_seconds(proc.pid)
         await asyncio.gather(
             *(lane(c, k, j) for k, c in enumerate(clients) for j in range(in_flight))
         )
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, benchkit.cpu_seconds(proc.pid) - cpu0
         for c in clients:
             await c.close()
         await stop_server(proc)
         return {
             "tickets_per_s": len(latencies) / elapsed,
+            "cpu_ms_per_ticket": 1000 * cpu / len(latencies),
             "p50_ms": percentile(latencies, 50) * 1000,
             "p99_ms": percentile(latencies, 99) * 1000,
         }
@@ -149,10 +155,14 @@ def _boards(url: str, count: int, calls: int, ready: mp.Queue[Any], out: mp.Queu
 
 
 async def call_round(
-    subscribers: int, calls: int, interval: float, procs: int = 1
+    subscribers: int,
+    calls: int,
+    interval: float,
+    procs: int = 1,
+    tree: benchkit.Tree | None = None,
 ) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = await start_server(Path(tmp) / "hall.sqlite")
+        proc, url = await start_server(Path(tmp) / "hall.sqlite", tree)
         window = HALL.windows[0]
         kiosk = HallClient(url, "kiosk", *device("kiosk"))
         await kiosk.connect()
@@ -221,16 +231,33 @@ def main() -> None:
         default=2,
         help="processes the subscriber connections are spread over",
     )
+    parser.add_argument("--root", action="append", default=[], help="PATH[=LABEL], repeatable")
     args = parser.parse_args()
 
-    t_rounds = [
-        asyncio.run(tickets_round(args.kiosks, args.tickets, args.in_flight))
-        for _ in range(args.rounds)
-    ]
-    c_rounds = [
-        asyncio.run(call_round(args.subscribers, args.calls, args.interval, args.board_procs))
-        for _ in range(args.rounds)
-    ]
+    measured: dict[str, tuple[list[dict[str, float]], list[dict[str, float]]]] = {}
+    for _ in range(args.rounds):  # the trees alternate within each round
+        for tree in benchkit.trees(args.root):
+            t_rounds, c_rounds = measured.setdefault(tree.label, ([], []))
+            t = asyncio.run(tickets_round(args.kiosks, args.tickets, args.in_flight, tree))
+            c = asyncio.run(
+                call_round(args.subscribers, args.calls, args.interval, args.board_procs, tree)
+            )
+            t_rounds.append(t)
+            c_rounds.append(c)
+            print(
+                f"{tree.label:>12}: {t['tickets_per_s']:,.0f} tickets/s, "
+                f"{t['cpu_ms_per_ticket']:.3f} ms server CPU/ticket; call p50 "
+                f"{c['p50_ms']:.1f} ms, p99 {c['p99_ms']:.1f} ms",
+                flush=True,
+            )
+    for label, (t_rounds, c_rounds) in measured.items():
+        print(f"\n{label}:")
+        report(args, t_rounds, c_rounds)
+
+
+def report(
+    args: argparse.Namespace, t_rounds: list[dict[str, float]], c_rounds: list[dict[str, float]]
+) -> None:
     tps = median_of(t_rounds, "tickets_per_s")
     p99 = median_of(c_rounds, "p99_ms")
     print(
@@ -240,7 +267,8 @@ def main() -> None:
     )
     print(
         f"  take_ticket latency: p50 {median_of(t_rounds, 'p50_ms'):.1f} ms, "
-        f"p99 {median_of(t_rounds, 'p99_ms'):.1f} ms"
+        f"p99 {median_of(t_rounds, 'p99_ms'):.1f} ms; "
+        f"server CPU {median_of(t_rounds, 'cpu_ms_per_ticket'):.3f} ms per ticket"
     )
     print(
         f"call_next → {args.subscribers} subscribers ({args.calls} calls, median of "

@@ -13,7 +13,15 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["EVENT_TYPES", "AnyEvent", "Event", "UnknownEvent", "decode_event"]
+__all__ = [
+    "EVENT_TYPES",
+    "AnyEvent",
+    "Counts",
+    "Event",
+    "ServiceCounts",
+    "UnknownEvent",
+    "decode_event",
+]
 
 
 class Event(msgspec.Struct, tag_field="kind", kw_only=True, frozen=True):
@@ -24,6 +32,7 @@ class Event(msgspec.Struct, tag_field="kind", kw_only=True, frozen=True):
     day: str
     actor: str | None = None
     hall: str | None = None
+    prev: int | None = None  # the seq of the message sent before it on a filtered stream
 
 
 class DayStarted(Event, tag="day_started", frozen=True):
@@ -380,6 +389,19 @@ class AppointmentMissed(AppointmentEvent, tag="appointment_missed", frozen=True)
     citizen_hash: str | None = None
 
 
+class ServiceCounts(msgspec.Struct, frozen=True):
+    waiting: int
+    issued_today: int
+
+
+class Counts(Event, tag="counts", frozen=True):
+    """Not in the log: the counts of the services a batch changed, as they are after it, for a
+    stream that is not sent the ticket events (kiosks, boards). Its ``seq`` is the batch's
+    last; values are absolute, so one applied twice changes nothing."""
+
+    services: dict[str, ServiceCounts]
+
+
 class UnknownEvent(msgspec.Struct, frozen=True):
     """An event of a kind this client does not know: kept, counted in ``seq``, not applied."""
 
@@ -428,6 +450,7 @@ AnyEvent = (
     | AppointmentRebooked
     | AppointmentCheckedIn
     | AppointmentMissed
+    | Counts
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -473,6 +496,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AppointmentRebooked,
         AppointmentCheckedIn,
         AppointmentMissed,
+        Counts,
     )
 }
 

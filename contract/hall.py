@@ -23,12 +23,15 @@ not carry:
 A client that shows these sends ``snapshot`` now and then (a board showing waits: every
 minute or so) and hands the reply to ``apply_snapshot``; ``position`` answers for one ticket.
 
-Events must follow each other by ``seq``. A replayed event with ``seq`` at or below the last
-one is ignored; an event past a gap (or one that does not read as its kind) stops the model:
-``needs_resync`` is set, observers get a ``Change`` with ``resync``, and ``on_resync(last_seq)``
-asks the client to send ``snapshot`` (to ``apply_snapshot``) or to reconnect with ``hello`` and
-``last_seq`` (to ``apply_welcome``). Events that arrive meanwhile are held and applied after
-the snapshot if they follow it. Unknown kinds move ``seq`` on and change nothing.
+Events must follow each other by ``seq``, or, on a stream filtered for the role
+(``contract.interest``), by ``prev``: the ``seq`` of the message sent before it, which must be
+at most the model's. A replayed event with ``seq`` at or below the last one is ignored (a
+``counts`` at the same ``seq`` is applied: its values are absolute); an event past a gap (or
+one that does not read as its kind) stops the model: ``needs_resync`` is set, observers get
+a ``Change`` with ``resync``, and ``on_resync(last_seq)`` asks the client to send ``snapshot``
+(to ``apply_snapshot``) or to reconnect with ``hello`` and ``last_seq`` (to ``apply_welcome``).
+Events that arrive meanwhile are held and applied after the snapshot if they follow it.
+Unknown kinds move ``seq`` on and change nothing.
 
 Observers (``observe``) get one ``Change`` per step naming what changed — windows, services,
 tickets, devices, the day, the recent calls, lockouts, or everything — so a board redraws one
@@ -247,13 +250,15 @@ class HallModel:
         if not isinstance(seq, int) or isinstance(seq, bool):
             log.warning("event without seq skipped: %.200r", message)
             return False
-        if self.synced and seq <= self.seq:
+        # A ``counts`` shares the seq of its batch's last event, which may have come first.
+        again = message.get("kind") == "counts"
+        if self.synced and (seq < self.seq or (seq == self.seq and not again)):
             return False
         if not self.synced or self.needs_resync:
             self._hold(message)
             return False
-        if seq != self.seq + 1:
-            log.warning("events %d to %d missed: resync", self.seq + 1, seq - 1)
+        if self._beyond(message):
+            log.warning("events after %d missed (next: %d): resync", self.seq, seq)
             self._hold(message)
             self._lost()
             return False
@@ -293,6 +298,14 @@ class HallModel:
                 callback(change)
             except Exception:
                 log.exception("hall model observer %r failed on %r", callback, change)
+
+    def _beyond(self, message: dict[str, Any]) -> bool:
+        """True when events were lost before ``message``: a filtered stream says which came
+        before it (``prev``), the whole log follows ``seq`` one by one."""
+        prev = message.get("prev")
+        if isinstance(prev, int) and not isinstance(prev, bool):
+            return prev > self.seq
+        return int(message["seq"]) != self.seq + 1
 
     def _hold(self, message: dict[str, Any]) -> None:
         if len(self._held) < MAX_HELD_EVENTS:
@@ -335,7 +348,7 @@ class HallModel:
         # for good (they arrive in order): it is dropped, and the model asks again.
         held, self._held = sorted(self._held, key=lambda m: int(m["seq"])), []
         for message in held:
-            if message["seq"] > self.seq + 1:
+            if message["seq"] > self.seq and self._beyond(message):
                 self._lost()
                 break
             self.apply_event(message)
@@ -590,12 +603,14 @@ class HallModel:
             self._put(self.tickets.get(e.ticket), after, touched)
             self._park(e.window, after, touched)
         elif isinstance(e, ev.TicketHeld | ev.TicketCheckedIn):  # 远程取号
-            before = self._known(e.ticket, e.number, e.service)
-            if isinstance(e, ev.TicketHeld):
-                after = msgspec.structs.replace(before, checkin_deadline=e.deadline)
-            else:
-                after = msgspec.structs.replace(before, checked_in_at=e.at)
-            self._put(self.tickets.get(e.ticket), after, touched)
+            # A stream that was not sent the ticket's issue (a board's) shows nothing of it.
+            mine = self.tickets.get(e.ticket)
+            if mine is not None:
+                if isinstance(e, ev.TicketHeld):
+                    after = msgspec.structs.replace(mine, checkin_deadline=e.deadline)
+                else:
+                    after = msgspec.structs.replace(mine, checked_in_at=e.at)
+                self._put(mine, after, touched)
         elif isinstance(e, ev.TicketExpired):
             before = self._known(e.ticket, e.number)
             self._put(self.tickets.get(e.ticket), _as(before, TicketState.EXPIRED), touched)
@@ -663,6 +678,9 @@ class HallModel:
             touched.notice = True
         elif isinstance(e, _FOLLOWUP_EVENTS):
             self._followup(e, touched)
+        elif isinstance(e, ev.Counts):
+            for code, c in e.services.items():
+                self._set_service(code, touched, waiting=c.waiting, issued_today=c.issued_today)
         # rating_rejected, hall_rated and manager log-ins change nothing a snapshot shows.
 
     def _alert(self, e: ev.AlertRaised | ev.AlertAcknowledged, touched: _Touched) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
+import base64
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,8 +20,24 @@ def _take(r: rq.TakeTicket) -> core.TakeTicket:
         ticket_class=TicketClass(r.ticket_class or TicketClass.NORMAL),
         citizen_hash=r.citizen_hash,
         appointment_code=r.appointment_code,
-        token=secrets.token_urlsafe(16),  # the phone page's key: unguessable
+        token=_phone_token(),  # the phone page's key: unguessable
     )
+
+
+_TOKEN_BYTES = 16
+_pool = bytearray()
+
+
+def _phone_token() -> str:
+    """As ``secrets.token_urlsafe(16)``, from os.urandom read 4 KiB at a time: one system call
+    per 256 tickets instead of one per ticket (a busy kiosk bank spent 9 % of the server's
+    samples in it)."""
+    global _pool
+    if len(_pool) < _TOKEN_BYTES:
+        _pool = bytearray(os.urandom(_TOKEN_BYTES * 256))
+    chunk = bytes(_pool[-_TOKEN_BYTES:])
+    del _pool[-_TOKEN_BYTES:]
+    return base64.urlsafe_b64encode(chunk).rstrip(b"=").decode("ascii")
 
 
 def _take_bundle(r: rq.TakeBundle) -> core.TakeBundle:
@@ -29,7 +46,7 @@ def _take_bundle(r: rq.TakeBundle) -> core.TakeBundle:
         request_id=r.request_id,
         ticket_class=TicketClass(r.ticket_class or TicketClass.NORMAL),
         citizen_hash=r.citizen_hash,
-        token=secrets.token_urlsafe(16),
+        token=_phone_token(),
     )
 
 

@@ -24,6 +24,7 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 
 from contract import requests as rq
+from contract.interest import interest_of
 from contract.requests import ContractError, decode_request, request_type, show
 from queue_server import agents, core, dispatch
 from queue_server.bookings import (
@@ -40,6 +41,7 @@ from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
 from queue_server.dispatch import manager_job
+from queue_server.fanout import stream_name
 from queue_server.guard import AddressGuard, PinGuard, RatingGuard
 from queue_server.phone import PhoneDesk
 from queue_server.pins import verify_pin
@@ -80,6 +82,7 @@ class Session:
         self.device: Device | None = None
         self.view: View = PUBLIC  # until hello says who it is
         self.own: str | None = None
+        self.stream: str | None = None  # the events it is sent (fanout.Stream), by name
         self.staff: dict[int, str] = {}  # window -> staff logged in through this connection
         self.manager: str | None = None  # the manager (staff id) logged in on this connection
         self.agent: str | None = None  # the 帮办代办员 (staff id) logged in on this connection
@@ -318,6 +321,7 @@ class HallServer:
         session.device = device
         session.view = VIEWS[device.role]
         session.own = device.id
+        session.stream = stream_name(device.role)
         self.present[device.id] = self.present.get(device.id, 0) + 1
         if self.present[device.id] == 1:
             self.service.mark_presence(device.id, device.role.value, online=True)
@@ -349,10 +353,12 @@ class HallServer:
 
         def subscribe(reply: dict[str, Any]) -> None:
             # Runs in the writer right after the welcome is sent: missed events first, then live.
-            if reply.get("replay"):
-                for event in self.service.store.events_after(last_seq or 0):
-                    session.send(session.view.event(event))
-            self.service.subscribers.add(session)
+            if reply.get("replay") and session.stream is not None:
+                stream = self.service.streams[session.stream]
+                after = last_seq or 0
+                for message in stream.messages(self.service.store.events_after(after), after):
+                    session.send(message)
+            self.service.follow(session)
 
         session.pending += 1
         self.service.submit(Job(session, re, read=welcome, after=subscribe))
@@ -369,6 +375,7 @@ class HallServer:
                 session.settled()
                 raise ProtocolError("already_authenticated", re=re)
             session.watching = True
+            session.stream = "public"
 
             def welcome(engine: Engine, now: float) -> dict[str, Any]:
                 return {
@@ -387,7 +394,7 @@ class HallServer:
                 }
 
             def subscribe(reply: dict[str, Any]) -> None:
-                self.service.subscribers.add(session)
+                self.service.follow(session)
 
             self.service.submit(Job(session, re, read=welcome, after=subscribe))
         elif isinstance(msg, rq.TicketStatus):
@@ -579,7 +586,8 @@ class HallServer:
         if device.role is Role.MANAGER:
             snapshot["lockouts"] = self.pins.lockouts()
             snapshot["alerts"] = self.service.engine.open_alerts()
-        return VIEWS[device.role].snapshot(snapshot)
+        # Only what the role's events keep live (a kiosk is sent no waiting list).
+        return interest_of(device.role.value).trim(VIEWS[device.role].snapshot(snapshot))
 
     def snapshot_reply(self, device: Device) -> Callable[[Engine, float], dict[str, Any]]:
         def read(engine: Engine, now: float) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from queue_server import core
 from queue_server.core import DomainError, Engine
 from queue_server.core.appointments import SweepAppointments
 from queue_server.core.model import Hall
+from queue_server.fanout import COUNTS_EVERY_S, Counts, Stream, streams
 from queue_server.kpis import LiveKpis
 from queue_server.protocol import encode
 from queue_server.store import Event, EventStore, Projection, RatingsProjection, SQLiteStore
@@ -83,6 +84,7 @@ class Outbox(Protocol):
 
     view: View  # what of the hall this connection may see
     own: str | None  # its device id: its own tickets keep their phone token
+    stream: str | None  # the events it is sent (fanout.Stream by name), once subscribed
 
     def send(self, message: dict[str, Any]) -> None: ...
 
@@ -133,6 +135,9 @@ class HallService:
         self._version = _code_version(hall)
         self.engine, replayed = self._rebuild()
         self.seq = store.last_seq()
+        self.streams: dict[str, Stream] = streams(self.seq, self.counts())
+        self._counts_due = False  # the next batch sends the kiosks' and boards' counts
+        self._counts_timer: asyncio.TimerHandle | None = None
         if projections is None:
             projections = [RatingsProjection(store)] if isinstance(store, SQLiteStore) else []
         self.live_kpis = LiveKpis(store, hall.policy.timezone)
@@ -230,6 +235,8 @@ class HallService:
     async def stop(self) -> None:
         """Finish what is queued, then stop the writer and close the store."""
         self._stopping = True
+        if self._counts_timer is not None:
+            self._counts_timer.cancel()
         for task in (self._ticker, self._alerter, self._prober):
             if task is not None:
                 task.cancel()
@@ -314,23 +321,24 @@ class HallService:
         # reads. A read (a welcome's snapshot) already includes the batch, so a connection that
         # subscribes there must not get the batch's events again. Each connection's replies and
         # events of the batch leave in one write.
+        shared = self._fan_out(stored, now)
         out: dict[Outbox, list[bytes]] = {}
         for job in batch:
             if job.read is None:
                 assert job.reply is not None
                 job.reply.setdefault("type", "ok")
-                # The log's seq once this batch is in: a client whose model has reached it has
-                # every event the command caused (they follow the reply in the same write).
-                job.reply.setdefault("seq", self.seq)
+                # The seq this connection's model reaches with this batch: once there, it has
+                # every event the command caused that it is sent (they follow in the same write).
+                stream = self.streams.get(job.outbox.stream or "")
+                job.reply.setdefault("seq", stream.last if stream is not None else self.seq)
                 view = job.outbox.view.of(job.reply, job.outbox.own)
                 out.setdefault(job.outbox, []).append(encode(view).encode())
-        shared: dict[str, Shared] = {}
-        if stored:
+        if shared:
             for subscriber in self.subscribers:
                 out.setdefault(subscriber, [])
         for outbox, frames in out.items():
             try:
-                outbox.send_frames(frames, self._shared(shared, outbox.view, stored))
+                outbox.send_frames(frames, shared.get(outbox.stream or ""))
             except Exception:
                 log.exception("could not write to a connection")
         for job in batch:
@@ -349,15 +357,51 @@ class HallService:
                 job.reply.setdefault("type", "ok")
                 _reply(job, job.outbox.view.of(job.reply, job.outbox.own))
 
-    @staticmethod
-    def _shared(shared: dict[str, Shared], view: View, events: list[Event]) -> Shared:
-        """The batch's events as one view sees them, encoded once for all its connections."""
-        frames = shared.get(view.name)
-        if frames is None:
-            frames = shared[view.name] = Shared(
-                [encode(view.event(event)).encode() for event in events]
-            )
-        return frames
+    def _fan_out(self, stored: list[Event], now: float) -> dict[str, Shared]:
+        """The batch's frames per stream that someone follows, encoded once per stream; and,
+        when due, the kiosks' and boards' ``counts`` (as of the committed ``seq``)."""
+        due, self._counts_due = self._counts_due, False
+        if not stored and not due:
+            return {}
+        followed = {subscriber.stream for subscriber in self.subscribers}
+        counts = self.counts()
+        shared: dict[str, Shared] = {}
+        for name, stream in self.streams.items():
+            if name not in followed:
+                stream.idle(counts)
+                continue
+            frames = stream.batch(stored)
+            if due:
+                frames += stream.counts(counts, self.seq, now, self.engine.day)
+            elif stored and stream.counted and self._counts_timer is None:
+                # Counts go out a little later, in a write of their own: one per interval
+                # however many tickets, and never in the way of a call.
+                self._counts_timer = asyncio.get_running_loop().call_later(
+                    COUNTS_EVERY_S, self._counts_now
+                )
+            if frames:
+                shared[name] = Shared(frames)
+        return shared
+
+    def _counts_now(self) -> None:
+        self._counts_timer = None
+        self._counts_due = True
+        self.submit(Job(_NOBODY, None, read=lambda engine, now: {}))
+
+    def follow(self, outbox: Outbox) -> None:
+        """``outbox`` is sent the events of its stream from now on (after its welcome)."""
+        stream = self.streams.get(outbox.stream or "")
+        if stream is not None:
+            stream.rejoined()
+        self.subscribers.add(outbox)
+
+    def counts(self) -> Counts:
+        """Each service's waiting tickets and tickets issued today, now."""
+        state = self.engine.state
+        return {
+            s.code: (len(state.queues.get(s.code) or ()), state.issued.get(s.code, 0))
+            for s in self.hall.services
+        }
 
     async def _commit(self, events: list[Event]) -> list[Event] | None:
         """Commit a batch's events; return them as stored (with `seq`), or None if it failed."""
@@ -515,6 +559,7 @@ class _Nobody:
 
     view: View = MANAGER
     own: str | None = None
+    stream: str | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         pass

@@ -10,9 +10,10 @@ ever reaches the kiosk that issued its ticket. The 差评 work orders in a snaps
 said) never reach the public view.
 
 Some events are the manager's alone (``PRIVATE_KINDS``: 差评 work orders and their notes,
-hall ratings, alerts, manager log-ins). Every other view gets a stand-in in their place,
-``{"type": "event", "kind": "private", "seq", "at", "day"}``, so that its ``seq`` still moves
-by one per event and a live model never sees a gap.
+hall ratings, alerts, manager log-ins). Devices' streams leave them out (``fanout``: chained
+by ``prev``); the public ``watch``, which follows ``seq`` one by one, gets a stand-in in their
+place, ``{"type": "event", "kind": "private", "seq", "at", "day"}``, so that a live page never
+sees a gap.
 """
 
 from __future__ import annotations

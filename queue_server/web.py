@@ -174,6 +174,7 @@ class _Answer:
 
     view: View = MANAGER
     own: str | None = None
+    stream: str | None = None
 
     def __init__(self, future: asyncio.Future[dict[str, Any]]) -> None:
         self.future = future

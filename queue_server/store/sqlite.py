@@ -85,16 +85,15 @@ class SQLiteStore:
         """
         conn = self.db.conn
         stored: list[Event] = []
+        rows = []
         with transaction(self.db):
             seq = self.last_seq()
             for event in events:
                 if "seq" in event:
                     raise ValueError(f"event {event['type']} already has a seq: it is the log's")
                 seq += 1
-                row = {**event, "seq": seq, "hall": self.hall}
-                conn.execute(
-                    "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                stored.append({**event, "seq": seq, "hall": self.hall})
+                rows.append(
                     (
                         seq,
                         event["at"],
@@ -105,9 +104,13 @@ class SQLiteStore:
                         event.get("window"),
                         self.hall,
                         json.dumps(event, ensure_ascii=False, separators=(",", ":")),
-                    ),
+                    )
                 )
-                stored.append(row)
+            conn.executemany(  # one statement for the batch
+                "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
             if tickets:
                 conn.executemany(
                     f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"

@@ -93,7 +93,7 @@ def test_an_adapter_with_local_echo_does_not_hear_its_acks_as_presses(tmp_path: 
                 assert (await watcher.next_event("ticket_called"))["number"] == "A001"
                 keypad.press(KeypadAction.RECALL)
                 # Had the echo been taken for a second 呼叫, A002 would be called before this.
-                recalled = await watcher.next_event()
+                recalled = await watcher.next_event("ticket_called")  # a board's next call
                 assert (recalled["kind"], recalled["number"], recalled["recall"]) == (
                     "ticket_called",
                     "A001",

@@ -12,7 +12,7 @@ from contract.replies import REPLY_TYPES
 from contract.requests import REQUEST_TYPES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
-COMMON_EVENT_FIELDS = {"seq", "at", "day", "actor", "hall"}
+COMMON_EVENT_FIELDS = {"seq", "at", "day", "actor", "hall", "prev"}
 
 
 def documented(section: str) -> dict[str, list[str]]:

@@ -119,12 +119,13 @@ def every_kind_of_event() -> list[dict[str, object]]:
 
 
 def test_the_contract_has_a_type_for_every_event_the_engine_applies() -> None:
-    assert set(EVENT_TYPES) == set(APPLIERS)
+    # `counts` is the server's summary of a batch for kiosks and boards, not in the log.
+    assert set(EVENT_TYPES) - {"counts"} == set(APPLIERS)
 
 
 def test_every_event_decodes_in_every_view() -> None:
     events = every_kind_of_event()
-    assert {e["type"] for e in events} == set(EVENT_TYPES)
+    assert {e["type"] for e in events} == set(EVENT_TYPES) - {"counts"}
     for view in set(VIEWS.values()):
         for event in events:
             message = view.event(event)

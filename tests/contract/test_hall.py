@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,12 @@ from hallkit import bundle_hall, running
 
 from contract.events import TicketCalled, UnknownEvent
 from contract.hall import RECENT_CALLS, Change, HallModel
+from contract.interest import interest_of
 from contract.records import Snapshot, TicketState, WindowState
 from queue_server import core
 from queue_server.core.model import PauseReason, Role, TicketClass
 from queue_server.core.state import RECENT_CALLS_KEPT
+from queue_server.fanout import stream_name, streams
 from queue_server.protocol import event_message
 from queue_server.views import VIEWS
 
@@ -740,23 +743,52 @@ def test_the_engines_day_has_remote_tickets_held_checked_in_and_expired() -> Non
     assert [e["number"] for e in events if e.get("reason") == "checkin_late"] == ["B001"]
 
 
-@pytest.mark.parametrize("role", ["display", "clerk", "bridge", "manager"])
-def test_fed_the_engines_events_the_model_equals_its_snapshot_at_every_step(role: str) -> None:
-    view = VIEWS[Role(role)]
+@pytest.mark.parametrize("role", ["kiosk", "display", "clerk", "bridge", "manager"])
+def test_fed_its_stream_the_model_equals_a_snapshot_at_every_step_for_what_it_shows(
+    role: str,
+) -> None:
+    """Each role's stream (its events, chained by ``prev``, and ``counts``) as the server
+    makes it, per command as one batch: the model equals the role's fresh snapshot there."""
+    view, interest = VIEWS[Role(role)], interest_of(role)
+    stream = streams(0, {})[stream_name(Role(role))]
     steps = engine_day()
-    first = view.snapshot(steps[0][1])
+    first = interest.trim(view.snapshot(steps[0][1]))
     model = HallModel.from_welcome(
         {"type": "welcome", "protocol": 1, "seq": 0, "device": "d", "role": role, "snapshot": first}
     )
-    seq = 0
+    seq, sent = 0, 0
     for events, snapshot in steps[1:]:
+        batch = []
         for e in events:
             seq += 1
-            assert model.apply_event(view.event({**e, "seq": seq})), e
+            batch.append({**e, "seq": seq})
+        counts = {s["code"]: (s["waiting"], s["issued_today"]) for s in snapshot["services"]}
+        # Each step is a batch followed by the counts' flush (a later, eventless batch).
+        frames = stream.batch(batch) + stream.counts(counts, seq, T0, snapshot["day"])
+        for frame in frames:
+            message = json.loads(frame)
+            assert model.apply_event(message), message
+            sent += message["kind"] != "counts"
         fresh = HallModel()
-        assert fresh.apply_snapshot({"type": "snapshot", "seq": seq, **view.snapshot(snapshot)})
-        assert comparable(model.snapshot()) == comparable(fresh.snapshot()), events
-    assert not model.needs_resync and model.seq == seq > 40
+        trimmed = interest.trim(view.snapshot(snapshot))
+        assert fresh.apply_snapshot({"type": "snapshot", "seq": seq, **trimmed})
+        shown = interest.shown
+        assert shown(comparable(model.snapshot())) == shown(comparable(fresh.snapshot())), events
+    assert not model.needs_resync and sent >= 5
+    assert (sent < seq) == (role != "manager")  # every role but the manager's skips some
+
+
+def test_a_lost_event_of_a_filtered_stream_is_a_gap_and_a_counts_may_repeat_a_seq() -> None:
+    model = HallModel.from_welcome(welcome(seq=10))
+    recorder = Recorder(model)
+    counted = {"SB": {"waiting": 4, "issued_today": 6}}
+    assert model.apply_event({**called(14, "A002", 1), "prev": 9})  # 11 to 13: not its kinds
+    assert model.apply_event({**event(14, "counts", services=counted), "prev": 14})
+    assert counts(model, "SB") == (4, 6, 1)
+    assert model.apply_event({**event(20, "window_closed", window=2), "prev": 14})
+    assert not model.apply_event({**event(20, "window_closed", window=2), "prev": 14})  # again
+    assert not model.apply_event({**event(23, "window_opened", window=2), "prev": 22})  # 22 lost
+    assert model.needs_resync and recorder.resyncs == [20]
 
 
 def test_the_model_keeps_the_days_recent_calls_as_the_server_does() -> None:
@@ -821,12 +853,18 @@ def test_a_board_model_equals_a_fresh_snapshot_of_a_real_server(tmp_path: Path) 
             await c3.request("call_next", window=3)
             await kiosk.request("device_status", status="printer_paper_near_end")
             fresh = await board.request("snapshot")
-            while model.seq < fresh["seq"]:
-                assert model.apply_event(await board.next_event()) is True
-            assert model.windows[1].pause_reason == "meeting"
             snap = HallModel()
             assert snap.apply_snapshot(fresh)
-            assert comparable(model.snapshot()) == comparable(snap.snapshot())
+            shown = interest_of("display").shown
+            kinds: list[str] = []
+            # Up to the last event, and the counts that come a moment after the last change.
+            while "device_status" not in kinds or shown(model.snapshot()) != shown(snap.snapshot()):
+                message = await board.next_event()
+                assert model.apply_event(message) is True
+                kinds.append(message["kind"])
+            assert "ticket_issued" not in kinds and "counts" in kinds  # a board's stream
+            assert model.windows[1].pause_reason == "meeting"
+            assert shown(comparable(model.snapshot())) == shown(comparable(snap.snapshot()))
             assert model.windows[1].staff_name == "职员s1"  # logged in before the welcome
             assert model.windows[3].staff_name == "职员s3"  # after it: the event names the clerk
 

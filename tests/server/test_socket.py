@@ -28,6 +28,7 @@ def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path: Path) -> No
     async def body() -> None:
         async with running(tmp_path) as hall:
             board = await hall.client("board-1")
+            clerk = await hall.client("clerk-1")
             kiosk = await hall.client("kiosk-1")
             reply = await kiosk.request("take_ticket", service="SB", request_id="k1-1")
             ticket = reply["ticket"]
@@ -41,14 +42,41 @@ def test_kiosk_takes_a_ticket_and_every_subscriber_sees_it(tmp_path: Path) -> No
             assert (
                 must(kiosk.welcome)["hall"]["timezone"] == "Asia/Shanghai"
             )  # the apps show hall time
-            event = await board.next_event("ticket_issued")
+            event = await clerk.next_event("ticket_issued")
             assert event["ticket"] == ticket["id"] and event["seq"] == hall.server.service.seq
-            snap = await board.request("snapshot")
+            assert event["prev"] < event["seq"]  # a device's stream is chained by prev
+            # A board follows the counts, not each ticket: a `counts` now and then.
+            counts = await board.next_event("counts")
+            # (all services: the first since the board joined, later only those that changed)
+            assert counts["services"]["SB"] == {"waiting": 1, "issued_today": 1}
+            assert counts["seq"] == event["seq"]
+            assert reply["seq"] <= event["seq"]  # the seq the kiosk's own model reaches
+            snap = await clerk.request("snapshot")
             assert [t["number"] for t in snap["waiting"]] == ["A001"]
+            assert (await board.request("snapshot"))["waiting"] == []
             # Committed before acknowledged: a second connection to the file sees it.
             db = sqlite3.connect(hall.db)
             assert db.execute("SELECT number FROM tickets").fetchall() == [("A001",)]
             db.close()
+
+    run(body())
+
+
+def test_a_board_gets_the_counts_now_and_then_not_one_per_ticket(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with running(tmp_path) as hall:
+            board = await hall.client("board-1")
+            kiosk = await hall.client("kiosk-1")
+            for i in range(30):  # one batch each: the kiosk waits for every reply
+                await kiosk.request("take_ticket", service="SB", request_id=f"c{i}")
+            counts: list[dict[str, Any]] = []
+            while not counts or counts[-1]["services"].get("SB") != {
+                "waiting": 30,
+                "issued_today": 30,
+            }:
+                counts.append(await board.next_event("counts"))
+            assert len(counts) < 15  # at most one per COUNTS_EVERY_S
+            assert all(b["prev"] <= b["seq"] for b in counts)
 
     run(body())
 
@@ -212,7 +240,7 @@ def test_reconnect_with_last_seq_receives_what_was_missed(tmp_path: Path) -> Non
             board = await hall.client("board-1")
             kiosk = await hall.client("kiosk-1")
             await kiosk.request("take_ticket", service="SB", request_id="r1")
-            await board.next_event("ticket_issued")
+            await board.next_event("counts")
             last = must(board.last_seq)
             await board.close()
             for n in range(2, 5):
@@ -221,20 +249,17 @@ def test_reconnect_with_last_seq_receives_what_was_missed(tmp_path: Path) -> Non
             again = must(back.welcome)
             missed_count = again["missed"]
             assert again["replay"] is True and missed_count == again["seq"] - last
-            missed = [await back.next_event() for _ in range(missed_count)]
-            assert [e["seq"] for e in missed] == list(range(last + 1, last + missed_count + 1))
-            # Three tickets, and the board's own leaving and coming back.
-            assert [e["kind"] for e in missed] == [
-                "device_presence",
-                "ticket_issued",
-                "ticket_issued",
-                "ticket_issued",
-                "device_presence",
-            ]
-            assert [e["online"] for e in missed if e["kind"] == "device_presence"] == [False, True]
+            # The board's own leaving and coming back; the three tickets are not a board's
+            # events (its welcome has their counts). The replay is chained from last_seq.
+            missed = [await back.next_event() for _ in range(2)]
+            assert [e["kind"] for e in missed] == ["device_presence", "device_presence"]
+            assert [e["online"] for e in missed] == [False, True]
+            assert [e["prev"] for e in missed] == [last, missed[0]["seq"]]
+            assert missed[-1]["seq"] == last + missed_count
             await kiosk.request("take_ticket", service="YB", request_id="r9")
             live = await back.next_event()
-            assert live["seq"] == last + missed_count + 1  # no gap, no duplicate
+            assert live["kind"] == "counts" and live["seq"] == last + missed_count + 1
+            assert live["prev"] <= again["seq"]  # follows the welcome: no gap, no duplicate
 
     run(body())
 

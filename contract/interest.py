@@ -1,0 +1,138 @@
+"""What each role is sent of the hall: its events, its snapshot, and what its model shows.
+
+A kiosk shows the services (their counts, open or closed, and whether any window serving
+them is open); a board shows the windows (calls, states) and the services' counts; a clerk's
+window, a bus bridge and the manager's wall show the hall. Sending every event to every
+connection made the hall slower the more kiosks it had (each ticket reached every kiosk), so
+each role is sent only the kinds it shows, and a kiosk or board gets one ``counts`` event per
+batch in place of the ticket events it does not follow (see ``docs/protocol.md``, "Events").
+
+Such a stream skips ``seq`` numbers, so each of its events carries ``prev``, the ``seq`` of the
+message sent before it on that stream; ``HallModel`` applies an event when ``prev`` is at most
+its own ``seq`` and sees a gap when it is past it. ``shown`` is the part of a snapshot that a
+role's live model keeps up to date: its model equals a fresh snapshot there. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from .records import Snapshot, Ticket, Window
+
+__all__ = ["COUNT_KINDS", "INTERESTS", "Interest", "interest_of"]
+
+# Ticket events whose only effect on a kiosk's or board's picture is a service's counts.
+COUNT_KINDS = frozenset({"ticket_issued", "ticket_voided"})
+
+_WINDOW_STATES = frozenset({"window_opened", "window_closed", "window_paused", "window_resumed"})
+_NOT_SHOWN_ON_BOARDS = COUNT_KINDS | {"staff_locked"}
+
+
+@dataclass(frozen=True)
+class Interest:
+    """The events a role is sent (``kinds``: only these; ``skip``: all but these), and what of
+    the snapshot it is sent and keeps live."""
+
+    name: str
+    kinds: frozenset[str] | None = None
+    skip: frozenset[str] = frozenset()
+    counts: bool = False  # a ``counts`` event after each batch that changed a service's counts
+    waiting: bool = True  # the waiting tickets
+    window_tickets: bool = True  # each window's current and parked tickets, last served/rated
+    devices: bool = True
+    notice: bool = True
+    calls: bool = True  # the day's recent calls (boards list them)
+
+    def wants(self, kind: str) -> bool:
+        if self.kinds is not None:
+            return kind in self.kinds
+        return kind not in self.skip
+
+    def trim(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """A snapshot (JSON) as this role is sent it: only what its events keep live."""
+        out = dict(snapshot)
+        if not self.waiting:
+            out["waiting"] = []
+        if not self.window_tickets and isinstance(out.get("windows"), list):
+            out["windows"] = [
+                {**w, "current": None, "parked": [], "last_rating": None, "last_served": None}
+                for w in out["windows"]
+            ]
+        if not self.devices:
+            out["devices"] = []
+        if not self.notice:
+            out["notice"] = None
+        if not self.calls:
+            out["recent_calls"] = []
+        return out
+
+    def shown(self, snapshot: Snapshot) -> Snapshot:
+        """The part of a snapshot record this role's model keeps live (to compare models)."""
+        replace = msgspec.structs.replace
+        if self.waiting:
+            return snapshot
+        windows = tuple(replace(w, current=_called(w.current)) for w in snapshot.windows)
+        if not self.window_tickets:
+            windows = tuple(_window_state(w) for w in snapshot.windows)
+        return replace(
+            snapshot,
+            waiting=(),
+            windows=windows,
+            devices=snapshot.devices if self.devices else (),
+            notice=snapshot.notice if self.notice else None,
+            recent_calls=snapshot.recent_calls if self.calls else (),
+        )
+
+
+def _called(t: Ticket | None) -> Ticket | None:
+    """A called ticket as its call tells it (a model that never saw it waiting)."""
+    if t is None:
+        return None
+    return Ticket(
+        id=t.id,
+        number=t.number,
+        service=t.service,
+        service_name_zh=t.service_name_zh,
+        service_name_en=t.service_name_en,
+        state=t.state,
+        window=t.window,
+        called_at=t.called_at,
+        location_zh=t.location_zh,
+        location_en=t.location_en,
+        rating_during=t.rating_during,
+        calls=t.calls,
+        reason=t.reason,
+        staff=t.staff,
+    )
+
+
+def _window_state(w: Window) -> Window:
+    return msgspec.structs.replace(w, current=None, parked=(), last_rating=None, last_served=None)
+
+
+INTERESTS: dict[str, Interest] = {
+    "manager": Interest("manager"),
+    "clerk": Interest("staff"),
+    "bridge": Interest("staff"),
+    "display": Interest("board", skip=_NOT_SHOWN_ON_BOARDS, counts=True, waiting=False),
+    "kiosk": Interest(
+        "kiosk",
+        kinds=frozenset({"day_started"}) | _WINDOW_STATES,
+        counts=True,
+        waiting=False,
+        window_tickets=False,
+        devices=False,
+        notice=False,
+        calls=False,
+    ),
+}
+"""Per role. Private kinds (差评 work orders, alerts, manager log-ins) are the manager's alone
+whatever the interest; the public ``watch`` keeps the whole public stream without ``prev``."""
+
+
+def interest_of(role: str) -> Interest:
+    """A role's interest; a role this contract does not know gets everything."""
+    return INTERESTS.get(role, Interest(role))

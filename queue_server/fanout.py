@@ -1,0 +1,126 @@
+"""Fan-out by interest: which of a batch's events each connection is sent, encoded once.
+
+Connections of one role share a stream (``contract.interest``): the role's view of the events
+it shows, in order, each carrying ``prev``, the ``seq`` of the message sent before it on the
+stream, so a client sees a gap although the stream skips numbers. A kiosk's or board's stream
+gets one ``counts`` event (absolute values) at most every ``COUNTS_EVERY_S`` instead of every
+ticket event, in a write of its own so that it never delays a call on a board. A batch is
+encoded once per stream, whatever the number of its connections. The public ``watch`` stream
+(web board, phone page) keeps the older rule: every event in the public view, ``private``
+stand-ins included, ``seq`` by one, no ``prev``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from contract.interest import Interest, interest_of
+from queue_server.core.model import Role
+from queue_server.protocol import encode
+from queue_server.views import PRIVATE_KINDS, PUBLIC, VIEWS, View
+
+__all__ = ["COUNTS_EVERY_S", "Counts", "Stream", "stream_name", "streams"]
+
+Counts = dict[str, tuple[int, int]]  # service -> (waiting, issued today)
+
+COUNTS_EVERY_S = 0.1  # kiosks and boards: counts at most this often (a hall does not see less)
+
+
+class Stream:
+    """The messages one kind of connection is sent; ``last`` is the next message's ``prev``."""
+
+    def __init__(
+        self, view: View, interest: Interest | None, last: int, counts: Counts | None = None
+    ) -> None:
+        self.view = view
+        self.interest = interest  # None: every event of the view, by seq (the public watch)
+        self.name = interest.name if interest is not None else view.name
+        self.last = last  # at most any welcome's seq: a fresh stream starts at the log's end
+        self._counts = counts  # as of the last batch (what a welcome read then has)
+
+    def wants(self, event: dict[str, Any]) -> bool:
+        kind = str(event.get("type"))
+        if self.interest is None:
+            return True
+        if kind in PRIVATE_KINDS and not self.view.private:
+            return False
+        return self.interest.wants(kind)
+
+    def messages(self, events: Iterable[dict[str, Any]], after: int) -> Iterator[dict[str, Any]]:
+        """Stored events as this stream sends them, chained from ``prev`` = ``after`` (a
+        replay; the live stream's own chain is left alone)."""
+        prev = after
+        for event in events:
+            if self.wants(event):
+                message = self.view.event(event)
+                if self.interest is not None:
+                    message["prev"] = prev
+                prev = int(event["seq"])
+                yield message
+
+    def batch(self, events: list[dict[str, Any]]) -> list[bytes]:
+        """A committed batch's frames for this stream, moving ``last``."""
+        frames = [encode(m).encode() for m in self.messages(events, self.last)]
+        if self.interest is None:
+            self.last = int(events[-1]["seq"]) if events else self.last
+            return frames
+        for event in reversed(events):
+            if self.wants(event):
+                self.last = int(event["seq"])
+                break
+        return frames
+
+    @property
+    def counted(self) -> bool:
+        """Sent ``counts`` events (kiosks, boards)."""
+        return self.interest is not None and self.interest.counts
+
+    def counts(self, counts: Counts, seq: int, at: float, day: str | None) -> list[bytes]:
+        """A ``counts`` event with the services whose counts changed since the last one (all of
+        them after ``rejoined``), as of ``seq``; none if nothing changed."""
+        if not self.counted:
+            return []
+        changed = {
+            code: {"waiting": w, "issued_today": i}
+            for code, (w, i) in counts.items()
+            if self._counts is None or self._counts.get(code) != (w, i)
+        }
+        self._counts = counts
+        if not changed:
+            return []
+        message = {
+            "type": "event",
+            "kind": "counts",
+            "seq": seq,
+            "prev": self.last,
+            "at": at,
+            "day": day,
+            "services": changed,
+        }
+        self.last = seq
+        return [encode(message).encode()]
+
+    def idle(self, counts: Counts) -> None:
+        """Nobody follows the stream: a welcome read now has ``counts``, so the next ``counts``
+        event is told from there."""
+        self._counts = counts
+
+    def rejoined(self) -> None:
+        """A connection starts following the stream: its welcome may be newer than the last
+        ``counts`` sent, so the next one tells every service."""
+        self._counts = None
+
+
+def streams(last: int, counts: Counts) -> dict[str, Stream]:
+    """One stream per interest of the roles, and the public one, from the log's ``last`` seq
+    and the services' ``counts`` now."""
+    found: dict[str, Stream] = {"public": Stream(PUBLIC, None, last)}
+    for role, view in VIEWS.items():
+        interest = interest_of(role.value)
+        found.setdefault(interest.name, Stream(view, interest, last, counts))
+    return found
+
+
+def stream_name(role: Role) -> str:
+    return interest_of(role.value).name
