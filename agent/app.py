@@ -6,7 +6,6 @@ tickets are the server's ``agent_tickets`` answer, asked again whenever a ticket
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from typing import Any
@@ -25,18 +24,13 @@ from PySide6.QtWidgets import (
 
 from appkit.link import ServerError, ServerLink
 from contract.hall import Change
+from contract.requests import normal_citizen_id
 
 from .texts import text
 
-__all__ = ["AgentWindow", "citizen_hash"]
+__all__ = ["AgentWindow"]
 
 log = logging.getLogger(__name__)
-
-
-def citizen_hash(identity: str) -> str:
-    """A one-way key of the citizen (ID card or phone number): the server never sees it."""
-    normal = "".join(identity.split()).upper()
-    return hashlib.sha256(f"hall-citizen:{normal}".encode()).hexdigest()[:32]
 
 
 class AgentWindow(QWidget):
@@ -188,10 +182,14 @@ class AgentWindow(QWidget):
         if not identity or picked is None:
             self.result.setText(text("citizen_missing", self.lang))
             return
+        citizen = normal_citizen_id(identity)
+        if citizen is None:  # checked here too, so the agent need not wait for the server
+            self.result.setText(text("citizen_bad", self.lang))
+            return
         kind, code = str(picked).split(":", 1)
-        fields = {
+        fields = {  # the number goes to the server only, which hashes it with the hall's secret
             "request_id": f"{self.device}-{uuid.uuid4().hex[:16]}",
-            "citizen_hash": citizen_hash(identity),
+            "citizen_id": citizen,
             kind: code,
         }
 

@@ -12,7 +12,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "what": ("代办事项", "For"),
     "bundle_item": ("一件事 · {name}", "One visit · {name}"),
     "citizen": ("办事群众身份证号或手机号", "The citizen's ID card or phone number"),
-    "citizen_hint": ("只保存其加密摘要", "Only a one-way hash of it is kept"),
+    "citizen_hint": ("服务器只保存其加密摘要", "The server keeps only a keyed hash of it"),
     "take": ("代办取号", "Take a number for them"),
     "taken": ("已取号 {number}", "Number {number} taken"),
     "held": ("我代办的号", "Numbers I hold"),
@@ -25,6 +25,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state_parked": ("挂起", "on hold"),
     "offline": ("网络中断，正在重新连接…", "Offline, reconnecting…"),
     "citizen_missing": ("请填写办事群众身份", "Enter the citizen's identity first"),
+    "citizen_bad": (
+        "请输入11位手机号码或18位身份证号码，请核对",
+        "Enter an 11-digit mobile number or an 18-character ID card number; please check it",
+    ),
 }
 
 

@@ -27,6 +27,9 @@ __all__ = [
     "Request",
     "decode_request",
     "encode_request",
+    "normal_citizen_id",
+    "normal_id_number",
+    "normal_phone",
     "request_type",
     "show",
     "text_fault",
@@ -37,6 +40,9 @@ MAX_TEXT_BYTES = 200  # a text field's UTF-8 length
 MAX_LONG_TEXT_BYTES = 1200  # notes and notices (about 400 Chinese characters)
 MAX_ID_BYTES = 64  # a request id's
 MAX_SAFE_INT = 2**53  # integers a JSON client can hold exactly
+PHONE = re.compile(r"1[3-9][0-9]{9}")  # a mainland mobile number
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
 
 Id = str | Annotated[int, msgspec.Meta(ge=-MAX_SAFE_INT, le=MAX_SAFE_INT)]
 WindowNo = Annotated[int, msgspec.Meta(ge=1, le=9999)]
@@ -349,13 +355,21 @@ class AgentLogout(Request, tag="agent_logout", frozen=True):
 
 
 class TakeForCitizen(Request, tag="take_for_citizen", frozen=True):
-    """The agent logged in takes a ticket for a citizen: a service's or a bundle's."""
+    """The agent logged in takes a ticket for a citizen: a service's or a bundle's. The
+    citizen's mobile number or 身份证号 is checked here and hashed by the server at once."""
 
     request_id: Text
-    citizen_hash: Text
+    citizen_id: Text
     service: str | None = None
     bundle: str | None = None
     ticket_class: TicketClass | None = msgspec.field(default=None, name="class")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        normal = normal_citizen_id(self.citizen_id)
+        if normal is None:  # the message never repeats the number
+            raise ValueError(f"{BAD_CITIZEN_ID}: not a mobile number nor a valid 身份证号")
+        msgspec.structs.force_setattr(self, "citizen_id", normal)
 
 
 class AgentTickets(Request, tag="agent_tickets", frozen=True):
@@ -594,6 +608,30 @@ def request_type(request: Request) -> str:
     return str(request.__struct_config__.tag)
 
 
+BAD_CITIZEN_ID = "bad_citizen_id"
+
+
+def normal_phone(text: str) -> str | None:
+    """The 11 digits of a mainland mobile number typed any usual way, else None."""
+    digits = re.sub(r"[\s\-()]", "", text)
+    digits = re.sub(r"^(\+?86)", "", digits)
+    return digits if PHONE.fullmatch(digits) else None
+
+
+def normal_id_number(text: str) -> str | None:
+    """An 18-character 居民身份证 number with a valid check digit (GB 11643), else None."""
+    value = re.sub(r"\s", "", text).upper()
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
+        return None
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
+    return value if ID_CHECK[total % 11] == value[17] else None
+
+
+def normal_citizen_id(text: str) -> str | None:
+    """A citizen's mobile number or 身份证号, as 预约 and 远程取号 check them, else None."""
+    return normal_phone(text) or normal_id_number(text)
+
+
 def encode_request(request: Request) -> bytes:
     """A request as a client sends it."""
     return _ENCODER.encode(request)
@@ -641,6 +679,8 @@ def decode_request(raw: str | bytes) -> AnyRequest:
 
 
 def _refusal(text: str, re_: Any) -> ContractError:
+    if text.startswith(f"{BAD_CITIZEN_ID}:"):
+        return ContractError(BAD_CITIZEN_ID, "", re_)  # never the number itself
     missing = re.match(r"Object missing required field `(\w+)`", text)
     if missing:
         return ContractError("missing_field", missing.group(1), re_)

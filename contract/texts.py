@@ -277,6 +277,10 @@ PROTOCOL_ERRORS: dict[str, tuple[str, str]] = {
         "身份证号码不正确，请核对（可不填）",
         "the ID card number is not valid; please check it (it may be left out)",
     ),
+    "bad_citizen_id": (
+        "请输入11位手机号码或18位身份证号码，请核对",
+        "enter the citizen's 11-digit mobile number or 18-character ID card number; please check it",
+    ),
     "door_code": (
         "签到码无效，请在大厅门口扫描签到二维码",
         "this check-in code is not valid; scan the QR code at the hall door",

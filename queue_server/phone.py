@@ -30,6 +30,7 @@ from dataclasses import replace
 from typing import Any
 
 from contract import requests as rq
+from contract.requests import normal_id_number, normal_phone
 from queue_server import core
 from queue_server.core import Engine
 from queue_server.core.days import business_day
@@ -52,7 +53,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ACTOR = "@phone"  # the issuer of remote tickets: no device id can start with "@"
-PHONE = re.compile(r"1[3-9][0-9]{9}")  # a mainland mobile number
 LAST4 = re.compile(r"[0-9]{4}")
 HOUR_S = 3600.0
 MAX_WRONG_DOOR = 20  # wrong door codes from one address in an hour block it for the hour
@@ -64,31 +64,11 @@ def _keyed(secret: str, *parts: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def normal_phone(text: str) -> str | None:
-    """The 11 digits of a mainland mobile number typed any usual way, else None."""
-    digits = re.sub(r"[\s\-()]", "", text)
-    digits = re.sub(r"^(\+?86)", "", digits)
-    return digits if PHONE.fullmatch(digits) else None
-
-
 def citizen_hash(secret: str, phone: str, id_number: str | None = None) -> str:
     """Who the citizen is for the limits: the ID card when given, else the phone."""
     if id_number is not None:
         return _keyed(secret, "citizen-id", id_number)[:32]
     return _keyed(secret, "citizen", phone)[:32]
-
-
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
-
-
-def normal_id_number(text: str) -> str | None:
-    """An 18-character 居民身份证 number with a valid check digit (GB 11643), else None."""
-    value = re.sub(r"\s", "", text).upper()
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
-        return None
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
-    return value if ID_CHECK[total % 11] == value[17] else None
 
 
 def phone_check(secret: str, token: str, last4: str) -> str:

@@ -27,7 +27,7 @@ def test_a_bundle_served_at_one_window_step_by_step_and_an_agents_ticket(
     hall.request(kiosk, "take_bundle", bundle="BIRTH", request_id="b1")
     agent = hall.client("agent-1")
     hall.request(agent, "agent_login", staff=AGENT, pin=AGENT_PIN)
-    hall.request(agent, "take_for_citizen", request_id="p1", citizen_hash="c" * 8, service="SB")
+    hall.request(agent, "take_for_citizen", request_id="p1", citizen_id="13800138000", service="SB")
 
     app = make_clerk(window=3)
     main = app.main

@@ -85,7 +85,7 @@ def test_every_reply_decodes_as_its_type(tmp_path: Path) -> None:
             agent = await hall.client("agent-1")
             await ask(agent, "agent_login", staff=AGENT, pin=AGENT_PIN)
             await ask(
-                agent, "take_for_citizen", request_id="p1", citizen_hash="c" * 8, service="HJ"
+                agent, "take_for_citizen", request_id="p1", citizen_id="13800138000", service="HJ"
             )
             await ask(agent, "agent_tickets")
             await ask(agent, "agent_logout")

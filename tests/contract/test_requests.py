@@ -10,6 +10,7 @@ from contract.requests import (
     MAX_MESSAGE_BYTES,
     CallNext,
     ContractError,
+    TakeForCitizen,
     TakeTicket,
     decode_request,
     encode_request,
@@ -78,6 +79,11 @@ def test_text_is_normalised_and_unknown_fields_dropped() -> None:
         ),
         ("[" * 5000, "bad_json", None),
         ('{"type": "pause", "id": 10, "window": 1, "reason": "nap"}', "bad_field", 10),
+        (
+            '{"type": "take_for_citizen", "id": 11, "request_id": "p", "citizen_id": "12345"}',
+            "bad_citizen_id",
+            11,
+        ),
     ],
 )
 def test_bad_requests_get_stable_codes(raw: str, code: str, re: int | None) -> None:
@@ -104,3 +110,28 @@ def test_roles_may_send_only_what_they_need() -> None:
     assert "rate" in PERMISSIONS[Role.BRIDGE]
     assert PERMISSIONS[Role.DISPLAY] >= {"snapshot", "ping"}
     assert "take_ticket" not in PERMISSIONS[Role.DISPLAY]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("110105 19491231 002x", "11010519491231002X"),
+    ],
+)
+def test_a_citizens_number_is_checked_and_normalised_at_the_edge(typed: str, kept: str) -> None:
+    raw = json.dumps({"type": "take_for_citizen", "id": 1, "request_id": "p", "citizen_id": typed})
+    request = decode_request(raw)
+    assert isinstance(request, TakeForCitizen) and request.citizen_id == kept
+
+
+@pytest.mark.parametrize(
+    "typed", ["23812345678", "1381234567", "110105194912310021", "11010519491231002", "x"]
+)
+def test_a_bad_citizens_number_is_refused_without_repeating_it(typed: str) -> None:
+    raw = json.dumps({"type": "take_for_citizen", "id": 2, "request_id": "p", "citizen_id": typed})
+    with pytest.raises(ContractError) as info:
+        decode_request(raw)
+    assert (info.value.code, info.value.re) == ("bad_citizen_id", 2)
+    assert typed not in str(info.value)

@@ -4,13 +4,21 @@ tickets held for citizens, and nothing private on boards and kiosks."""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from hallkit import AGENT, AGENT_PIN, PINS, bundle_hall, running
 
+from queue_server import client as client_module
+from queue_server.bookings import citizen_hash, secret_of
 from queue_server.client import HallClient, ServerError
+
+PHONE = "13812345678"
+ID_NUMBER = "11010519491231002X"  # GB 11643's own example: the check character is X
 
 
 def run(coro: Any) -> None:
@@ -66,7 +74,7 @@ def test_an_agent_holds_tickets_for_citizens_and_boards_see_a_number(tmp_path: P
             board = await hall.client("board-1")
             kiosk = await hall.client("kiosk-1")
             before = await refused(
-                agent, "take_for_citizen", request_id="p1", citizen_hash="c1" * 4, service="SB"
+                agent, "take_for_citizen", request_id="p1", citizen_id=PHONE, service="SB"
             )
             assert before["code"] == "not_logged_in"
             no_role = await refused(agent, "agent_login", staff="s1", pin=PINS["s1"])
@@ -74,22 +82,22 @@ def test_an_agent_holds_tickets_for_citizens_and_boards_see_a_number(tmp_path: P
             assert (await refused(kiosk, "agent_login", staff=AGENT, pin=AGENT_PIN))[
                 "code"
             ] == "forbidden"
-            assert (await refused(kiosk, "take_for_citizen", request_id="p", citizen_hash="c"))[
+            assert (await refused(kiosk, "take_for_citizen", request_id="p", citizen_id=PHONE))[
                 "code"
             ] == "forbidden"
 
             login = await agent.request("agent_login", staff=AGENT, pin=AGENT_PIN)
             assert (login["staff"], login["staff_name"]) == (AGENT, "帮办员")
             one = await agent.request(
-                "take_for_citizen", request_id="p1", citizen_hash="c1" * 4, service="SB"
+                "take_for_citizen", request_id="p1", citizen_id=PHONE, service="SB"
             )
             two = await agent.request(
-                "take_for_citizen", request_id="p2", citizen_hash="c2" * 4, bundle="BIRTH"
+                "take_for_citizen", request_id="p2", citizen_id=ID_NUMBER, bundle="BIRTH"
             )
             assert one["ticket"]["proxy"] == AGENT and "citizen_hash" not in one["ticket"]
             assert two["ticket"]["number"] == "X001"
             again = await refused(
-                agent, "take_for_citizen", request_id="p3", citizen_hash="c1" * 4, service="SB"
+                agent, "take_for_citizen", request_id="p3", citizen_id=PHONE, service="SB"
             )
             assert again["code"] == "already_holding"
             held = await agent.request("agent_tickets")
@@ -104,8 +112,8 @@ def test_an_agent_holds_tickets_for_citizens_and_boards_see_a_number(tmp_path: P
 
             stored = [e for e in hall.logged(0) if e["type"] == "ticket_issued"]
             assert [(e["proxy"], e["citizen_hash"]) for e in stored] == [
-                (AGENT, "c1" * 4),
-                (AGENT, "c2" * 4),
+                (AGENT, citizen_hash(secret_of(hall.hall), PHONE)),  # as 预约 hashes it
+                (AGENT, citizen_hash(secret_of(hall.hall), ID_NUMBER)),
             ]
             await agent.request("agent_logout")
             assert (await refused(agent, "agent_tickets"))["code"] == "not_logged_in"
@@ -135,24 +143,30 @@ def test_hostile_bundle_and_agent_requests_write_nothing(tmp_path: Path) -> None
                     {"bundle": "BIRTH", "request_id": "r", "class": "appointment"},
                     "class_not_allowed",
                 ),
-                (agent, "take_for_citizen", {"request_id": "p", "citizen_hash": ""}, "bad_field"),
+                (agent, "take_for_citizen", {"request_id": "p", "citizen_id": ""}, "bad_field"),
                 (
                     agent,
                     "take_for_citizen",
-                    {"request_id": "p", "citizen_hash": "c"},
+                    {"request_id": "p", "citizen_id": PHONE},
                     "unknown_service",
                 ),
                 (
                     agent,
                     "take_for_citizen",
-                    {"request_id": "p", "citizen_hash": "c", "service": "SB", "bundle": "BIRTH"},
+                    {"request_id": "p", "citizen_id": PHONE, "service": "SB", "bundle": "BIRTH"},
                     "unknown_service",
                 ),
                 (
                     agent,
                     "take_for_citizen",
-                    {"request_id": "p", "citizen_hash": "c", "bundle": "NOPE"},
+                    {"request_id": "p", "citizen_id": PHONE, "bundle": "NOPE"},
                     "unknown_bundle",
+                ),
+                (
+                    agent,
+                    "take_for_citizen",
+                    {"request_id": "p", "citizen_id": "110105194912310021", "service": "SB"},
+                    "bad_citizen_id",
                 ),
                 (agent, "agent_login", {"staff": AGENT}, "missing_field"),
             ):
@@ -162,6 +176,64 @@ def test_hostile_bundle_and_agent_requests_write_nothing(tmp_path: Path) -> None
             assert hall.server.service.seq == seq  # nothing written
 
     run(body())
+
+
+def test_the_citizens_number_is_hashed_by_the_server_and_never_kept_or_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The agent sends the number; the log, the server's own log lines and every connection's
+    messages (the agent's included) carry only the hall-keyed hash; a bad number is refused."""
+    heard: list[str] = []
+
+    def loads(raw: str | bytes) -> Any:
+        heard.append(raw if isinstance(raw, str) else raw.decode())
+        return json.loads(raw)
+
+    monkeypatch.setattr(client_module, "json", SimpleNamespace(loads=loads, dumps=json.dumps))
+    spaced_id = "110105 19491231 002x"  # typed with spaces and a small x: the same citizen
+
+    async def body() -> None:
+        async with running(tmp_path, bundle_hall(), pin_delay_s=0.0) as hall:
+            agent = await hall.client("agent-1")
+            others = [await hall.client(d) for d in ("board-1", "kiosk-1", "manager-1")]
+            await others[2].request("manager_login", staff="s4", pin=PINS["s4"])
+            await hall.clerk(1, "s2")
+            await agent.request("agent_login", staff=AGENT, pin=AGENT_PIN)
+            seq = hall.server.service.seq
+            for bad in ("13812345679X", "1381234567", "23812345678", "110105194912310021", "x"):
+                reply = await refused(
+                    agent, "take_for_citizen", request_id="b", citizen_id=bad, service="SB"
+                )
+                assert reply["code"] == "bad_citizen_id", (bad, reply)
+                assert reply["message"] == "请输入11位手机号码或18位身份证号码，请核对"
+                assert "mobile number" in reply["message_en"] and bad not in json.dumps(reply)
+            assert hall.server.service.seq == seq  # nothing written
+
+            await agent.request("take_for_citizen", request_id="p1", citizen_id=PHONE, service="SB")
+            await agent.request(
+                "take_for_citizen", request_id="p2", citizen_id=spaced_id, bundle="BIRTH"
+            )
+            again = await refused(
+                agent, "take_for_citizen", request_id="p3", citizen_id=ID_NUMBER, bundle="BIRTH"
+            )
+            assert again["code"] == "already_holding"  # one citizen, one hash
+            await agent.request("agent_tickets")
+            for client in others:
+                await client.request("snapshot")
+            await asyncio.sleep(0.2)  # the fan-out reaches every connection
+
+            logged = json.dumps(hall.logged(0), ensure_ascii=False)
+            assert citizen_hash(secret_of(hall.hall), PHONE) in logged
+            assert citizen_hash(secret_of(hall.hall), ID_NUMBER) in logged
+            assert heard and any('"ticket_issued"' in m for m in heard)
+            said = [r.getMessage() for r in caplog.records if r.name.startswith("queue_server")]
+            assert said  # the server did log (connections, the agent's log-in)
+            for text in (logged, *heard, *said):
+                for secret in (PHONE, ID_NUMBER, "19491231", "110105194912310021", "23812345678"):
+                    assert secret not in text
+
+    with caplog.at_level(logging.DEBUG):
+        run(body())
 
 
 def test_a_bundle_goes_on_after_the_server_restarts(tmp_path: Path) -> None:
