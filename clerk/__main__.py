@@ -18,8 +18,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from appkit.fonts import cjk_font
+from appkit.words import LANGUAGES
 from clerk.app import ClerkApp
-from clerk.texts import LANGUAGES
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

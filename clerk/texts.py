@@ -7,9 +7,7 @@ few codes the app words itself (wrong PIN, offline).
 
 from __future__ import annotations
 
-from typing import Any
-
-LANGUAGES = ("zh", "en")
+from appkit.words import Words
 
 STRINGS: dict[str, tuple[str, str]] = {
     # window and header
@@ -187,22 +185,10 @@ OWN_ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
-class Texts:
+class Texts(Words):
     """The strings of one language: `texts("key", field=value)`."""
 
-    def __init__(self, lang: str = "zh") -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
-        self.lang = lang
-        self._i = LANGUAGES.index(lang)
-
-    def __call__(self, key: str, **fields: Any) -> str:
-        return STRINGS[key][self._i].format(**fields)
-
-    def pick(self, zh: str | None, en: str | None) -> str:
-        """One of a pair the server sent, falling back to the other."""
-        first, second = (zh, en) if self._i == 0 else (en, zh)
-        return first or second or ""
+    strings = STRINGS
 
     def window(self, number: int, name: str = "") -> str:
         """A window's name: the configured (Chinese) one, or "Window 3" in English."""

@@ -7,11 +7,8 @@ code; the few codes the wall words itself (offline) come from here.
 
 from __future__ import annotations
 
-from typing import Any
-
+from appkit.words import Words
 from contract.texts import ERROR_TEXTS, PAUSE_REASON_TEXTS
-
-LANGUAGES = ("zh", "en")
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("管理大屏", "Manager's wall"),
@@ -235,22 +232,10 @@ OWN_ERRORS: dict[str, str] = {"offline": "offline_error"}
 TABLE_ONLY = frozenset({"bad_pin"})
 
 
-class Texts:
+class Texts(Words):
     """The strings of one language: `texts("key", field=value)`."""
 
-    def __init__(self, lang: str = "zh") -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
-        self.lang = lang
-        self._i = LANGUAGES.index(lang)
-
-    def __call__(self, key: str, **fields: Any) -> str:
-        return STRINGS[key][self._i].format(**fields)
-
-    def pick(self, zh: str | None, en: str | None) -> str:
-        """One of a pair the server sent, falling back to the other."""
-        first, second = (zh, en) if self._i == 0 else (en, zh)
-        return first or second or ""
+    strings = STRINGS
 
     def has(self, key: str) -> bool:
         return key in STRINGS
