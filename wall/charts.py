@@ -124,8 +124,12 @@ class WaitingChart(ChartView):
                 line.append(QPointF(max(now, points[-1][0]), previous))
             chart.addSeries(line)
         first, last = math.floor(min(start, now)), math.ceil(max(now, start + 1))
-        self.x_axis.setRange(first, last)
-        self.x_axis.setTickCount(min(last - first, 12) + 1)
+        # A label every 1, 2 or 3 hours, at most 7 of them: "13:00" stays whole on a panel a
+        # third of the screen wide (a long day with a label an hour elided them to "13:…").
+        step = max(1, math.ceil((last - first) / 6))
+        ticks = math.ceil((last - first) / step)
+        self.x_axis.setRange(first, first + ticks * step)
+        self.x_axis.setTickCount(ticks + 1)
         self.y_axis.setRange(0, _nice(top))
         for s in chart.series():
             s.attachAxis(self.x_axis)
