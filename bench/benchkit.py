@@ -8,6 +8,7 @@ side with the commit before it in one run, on the same machine at the same time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -106,6 +107,16 @@ def cpu_seconds(pid: int, thread: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def cpu_ns(pid: int) -> int:
+    """CPU time of all of a process's threads so far, in nanoseconds (the scheduler's own
+    account, /proc/…/schedstat: fine enough to split one request from the next)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread ended
+            total += int((task / "schedstat").read_text().split()[0])
+    return total
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -134,6 +145,8 @@ class Peer:
         await self.ws.send(json.dumps({"type": kind, "id": self.n, **fields}))
         while True:
             reply = json.loads(await self.ws.recv())
+            if reply.get("type") == "error" and reply.get("code") == "rate_limited":
+                raise RuntimeError(f"{kind}: rate limited (the bench asks too fast)")
             if reply.get("re") == self.n:
                 if reply.get("type") == "error":
                     raise RuntimeError(f"{kind}: {reply.get('code')} {reply.get('message_en')}")
