@@ -17,7 +17,7 @@ from typing import Any
 
 from contract.interest import Interest, interest_of
 from queue_server.core.model import Role
-from queue_server.protocol import encode
+from queue_server.protocol import encode_bytes
 from queue_server.views import PRIVATE_KINDS, PUBLIC, VIEWS, View
 
 __all__ = ["COUNTS_EVERY_S", "Counts", "Stream", "stream_name", "streams"]
@@ -61,7 +61,7 @@ class Stream:
 
     def batch(self, events: list[dict[str, Any]]) -> list[bytes]:
         """A committed batch's frames for this stream, moving ``last``."""
-        frames = [encode(m).encode() for m in self.messages(events, self.last)]
+        frames = [encode_bytes(m) for m in self.messages(events, self.last)]
         if self.interest is None:
             self.last = int(events[-1]["seq"]) if events else self.last
             return frames
@@ -99,7 +99,7 @@ class Stream:
             "services": changed,
         }
         self.last = seq
-        return [encode(message).encode()]
+        return [encode_bytes(message)]
 
     def idle(self, counts: Counts) -> None:
         """Nobody follows the stream: a welcome read now has ``counts``, so the next ``counts``

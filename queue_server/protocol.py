@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from contract.requests import MAX_MESSAGE_BYTES
 from contract.texts import PAUSE_REASON_TEXTS, PROTOCOL_ERRORS
 from queue_server.core.model import Role
@@ -132,12 +134,20 @@ def event_message(event: dict[str, Any]) -> dict[str, Any]:
 
 def encode(message: dict[str, Any]) -> str:
     """A message as JSON text that is always valid UTF-8 (lone surrogates are escaped)."""
-    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"), default=str)
+    return encode_bytes(message).decode()
+
+
+_ENCODE = msgspec.json.Encoder(enc_hook=str).encode
+
+
+def encode_bytes(message: dict[str, Any]) -> bytes:
+    """A message as UTF-8 JSON, as it is written to a connection (what ``json.dumps`` gives,
+    but encoded several times faster; a text with a lone surrogate is sent ``\\u``-escaped)."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+        return _ENCODE(message)
+    except (UnicodeEncodeError, TypeError, ValueError):
         text = json.dumps(message, ensure_ascii=True, separators=(",", ":"), default=str)
-    return text
+        return text.encode()
 
 
 __all__ = [
@@ -150,6 +160,7 @@ __all__ = [
     "PUBLIC_REQUESTS",
     "ProtocolError",
     "encode",
+    "encode_bytes",
     "error_message",
     "event_message",
 ]

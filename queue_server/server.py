@@ -53,7 +53,7 @@ from queue_server.protocol import (
     PROTOCOL_VERSION,
     PUBLIC_REQUESTS,
     ProtocolError,
-    encode,
+    encode_bytes,
 )
 from queue_server.service import NOBODY, HallService, Job, Shared
 from queue_server.views import PUBLIC, VIEWS, View
@@ -96,7 +96,7 @@ class Session:
         self.watching = False  # follows the public view without a device (web board, phone)
 
     def send(self, message: dict[str, Any]) -> None:
-        self.send_frames([encode(message).encode()])
+        self.send_frames([encode_bytes(message)])
 
     def settled(self) -> None:
         """One of this connection's queued requests has been answered."""

@@ -38,8 +38,28 @@ def local_time(now: float, timezone: str) -> dt.datetime:
 def business_day(now: float, policy: CallPolicy) -> str:
     """The business day ``YYYY-MM-DD`` of ``now``: it starts at ``policy.day_start`` local time.
 
-    Before ``day_start`` the time still belongs to the previous day's business.
+    Before ``day_start`` the time still belongs to the previous day's business. Every request
+    asks, so the span of the last day found is kept per time zone and start: a time inside it
+    needs no calendar arithmetic.
     """
+    key = (policy.timezone, policy.day_start)
+    span = _SPANS.get(key)
+    if span is not None and span[0] <= now < span[1]:
+        return span[2]
+    day = _business_day(now, policy)
+    start = day_start_at(day, policy)
+    end = day_start_at((dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat(), policy)
+    zone = _zone(policy.timezone)
+    offsets = {dt.datetime.fromtimestamp(t, zone).utcoffset() for t in (start, now, end)}
+    if start <= now < end and len(offsets) == 1:
+        _SPANS[key] = (start, end, day)  # no clock change inside: the whole span is this day
+    return day
+
+
+_SPANS: dict[tuple[str, dt.time], tuple[float, float, str]] = {}
+
+
+def _business_day(now: float, policy: CallPolicy) -> str:
     local = local_time(now, policy.timezone)
     day = local.date()
     if local.time() < policy.day_start:

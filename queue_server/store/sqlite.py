@@ -2,8 +2,9 @@
 
 The embedded implementation of :class:`~queue_server.store.base.EventStore`, and the only module
 with SQLite's own SQL in it. One connection, used by one writer at a time (the server runs it
-on a single thread). The database is in WAL mode with `synchronous=FULL`, so a batch is on disk
-when `append` returns: the server acknowledges nothing before that.
+on a single thread); the store keeps the log's last ``seq`` between appends. The database is
+in WAL mode with `synchronous=FULL`, so a batch is on disk when `append` returns: the server
+acknowledges nothing before that.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import sqlite_utils
 
 from .migrations import apply_migrations, transaction
@@ -47,6 +49,7 @@ class SQLiteStore:
         self.db = db
         self.path = path
         self.hall = hall
+        self._seq: int | None = None  # the log's last seq, known since the last append
 
     @classmethod
     def open(cls, path: str | Path, hall: str = "hall") -> SQLiteStore:
@@ -86,37 +89,42 @@ class SQLiteStore:
         conn = self.db.conn
         stored: list[Event] = []
         rows = []
-        with transaction(self.db):
-            seq = self.last_seq()
-            for event in events:
-                if "seq" in event:
-                    raise ValueError(f"event {event['type']} already has a seq: it is the log's")
-                seq += 1
-                stored.append({**event, "seq": seq, "hall": self.hall})
-                rows.append(
-                    (
-                        seq,
-                        event["at"],
-                        event["day"],
-                        event["type"],
-                        event.get("actor", ""),
-                        event.get("ticket"),
-                        event.get("window"),
-                        self.hall,
-                        json.dumps(event, ensure_ascii=False, separators=(",", ":")),
-                    )
+        seq = self._seq if self._seq is not None else self.last_seq()
+        for event in events:
+            if "seq" in event:
+                raise ValueError(f"event {event['type']} already has a seq: it is the log's")
+            seq += 1
+            stored.append({**event, "seq": seq, "hall": self.hall})
+            rows.append(
+                (
+                    seq,
+                    event["at"],
+                    event["day"],
+                    event["type"],
+                    event.get("actor", ""),
+                    event.get("ticket"),
+                    event.get("window"),
+                    self.hall,
+                    _json(event),
                 )
-            conn.executemany(  # one statement for the batch
-                "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
             )
-            if tickets:
-                conn.executemany(
-                    f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"
-                    f" VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})",
-                    [_ticket_row(t, seq) for t in tickets.values()],
+        try:
+            with transaction(self.db):
+                conn.executemany(  # one statement for the batch
+                    "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
                 )
+                if tickets:
+                    conn.executemany(
+                        f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"
+                        f" VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})",
+                        [_ticket_row(t, seq) for t in tickets.values()],
+                    )
+        except BaseException:
+            self._seq = None  # read again next time: this batch is not in the log
+            raise
+        self._seq = seq
         return stored
 
     def probe(self) -> None:
@@ -238,9 +246,21 @@ def _ticket_row(ticket: Mapping[str, Any], seq: int) -> tuple[Any, ...]:
         ticket.get("finished_at"),
         ticket.get("window"),
         ticket.get("request_id"),
-        json.dumps(ticket, ensure_ascii=False, separators=(",", ":")),
+        _json(ticket),
         seq,
     )
+
+
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    """Compact JSON text (what ``json.dumps(…, ensure_ascii=False)`` writes, several times
+    faster); Python's writer for what msgspec refuses (a lone surrogate kept by a caller)."""
+    try:
+        return _ENCODE(value).decode()
+    except (TypeError, ValueError, UnicodeError):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class RatingsProjection:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from copy import deepcopy
+from zoneinfo import ZoneInfo
 
 import pytest
 from core_hall import LICENCE, T0, Clerk, at
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from queue_server.core import (
     CallNext,
@@ -40,6 +43,27 @@ def test_business_day_in_another_timezone() -> None:
     policy = CallPolicy(day_start=dt.time(0, 0), timezone="Europe/London")
     assert business_day(at(23, 7, 59), policy) == "2026-11-22"  # 23:59 in London
     assert business_day(at(23, 8, 0), policy) == "2026-11-23"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from(
+        ["Asia/Shanghai", "Europe/London", "America/New_York", "Australia/Lord_Howe"]
+    ),
+    start=st.sampled_from([dt.time(0, 0), dt.time(1, 0), dt.time(2, 30), dt.time(6, 0)]),
+    times=st.lists(st.floats(1.6e9, 1.9e9, allow_nan=False), min_size=1, max_size=60),
+)
+def test_business_day_is_the_local_clocks_in_any_order(
+    zone: str, start: dt.time, times: list[float]
+) -> None:
+    """Times asked in any order, clock changes included, give the day the local clock says
+    (the span kept from the last answer never answers for a time outside it)."""
+    policy = CallPolicy(day_start=start, timezone=zone)
+    steps = [t + d for t in times for d in (0.0, 3600.0, 86_399.0)]  # near ones too
+    for when in steps:
+        local = dt.datetime.fromtimestamp(when, ZoneInfo(zone))
+        expected = local.date() - dt.timedelta(days=1 if local.time() < start else 0)
+        assert business_day(when, policy) == expected.isoformat(), (when, zone, start)
 
 
 def test_opening_hours() -> None:
