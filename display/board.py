@@ -58,6 +58,7 @@ class BoardState:
         self._day: str | None = None  # the business day of `calls`
         # what a hall board shows of each window of its zone: state, pause reason
         self._looks: dict[int, tuple[WindowState, str | None]] = {}
+        self.changes = 0  # model steps taken (a ``counts`` may keep the model's seq)
 
     # -- what the board shows ----------------------------------------------------------------
 
@@ -143,6 +144,7 @@ class BoardState:
 
     def on_change(self, change: Change) -> bool:
         """Take one step of the model; True when the board must be redrawn."""
+        self.changes += 1
         if change.everything:
             self._merge_current()
             self._looks = {w.number: (w.state, w.pause_reason) for w in self.windows()}

@@ -139,6 +139,7 @@ class BoardScreen(QWidget):
         model = self.state.model
         key = (
             model.seq,
+            self.state.changes,  # a step that keeps the seq (counts at the model's seq)
             model.synced,
             model.needs_resync,
             len(self.state.calls),

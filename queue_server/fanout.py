@@ -3,8 +3,9 @@
 Connections of one role share a stream (``contract.interest``): the role's view of the events
 it shows, in order, each carrying ``prev``, the ``seq`` of the message sent before it on the
 stream, so a client sees a gap although the stream skips numbers. A kiosk's or board's stream
-gets one ``counts`` event (absolute values) at most every ``COUNTS_EVERY_S`` instead of every
-ticket event, in a write of its own so that it never delays a call on a board. A batch is
+gets ``counts`` events (absolute values) instead of ticket events: after the events of a write
+it gets anyway (a call on the boards), else at most every ``COUNTS_EVERY_S`` in a write of its
+own, so that taking tickets never writes to every board per ticket. A batch is
 encoded once per stream, whatever the number of its connections. The public ``watch`` stream
 (web board, phone page) keeps the older rule: every event in the public view, ``private``
 stand-ins included, ``seq`` by one, no ``prev``.
@@ -101,10 +102,10 @@ class Stream:
         self.last = seq
         return [encode_bytes(message)]
 
-    def idle(self, counts: Counts) -> None:
-        """Nobody follows the stream: a welcome read now has ``counts``, so the next ``counts``
-        event is told from there."""
-        self._counts = counts
+    def idle(self) -> None:
+        """Nobody follows the stream: whoever follows it next is sent every service's counts
+        (as after ``rejoined``)."""
+        self._counts = None
 
     def rejoined(self) -> None:
         """A connection starts following the stream: its welcome may be newer than the last

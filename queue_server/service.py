@@ -365,18 +365,21 @@ class HallService:
         if not stored and not due:
             return {}
         followed = {subscriber.stream for subscriber in self.subscribers}
-        counts = self.counts()
+        counts: Counts | None = None
         shared: dict[str, Shared] = {}
         for name, stream in self.streams.items():
             if name not in followed:
-                stream.idle(counts)
+                stream.idle()
                 continue
             frames = stream.batch(stored)
-            if due:
+            if stream.counted and (due or frames):
+                # Counts that changed ride along with a write the stream gets anyway (a call
+                # on the boards), after its events; …
+                counts = self.counts() if counts is None else counts
                 frames += stream.counts(counts, self.seq, now, self.engine.day)
             elif stored and stream.counted and self._counts_timer is None:
-                # Counts go out a little later, in a write of their own: one per interval
-                # however many tickets, and never in the way of a call.
+                # … else they go out a little later, in a write of their own: one per interval
+                # however many tickets (kiosks get no ticket events).
                 self._counts_timer = asyncio.get_running_loop().call_later(
                     COUNTS_EVERY_S, self._counts_now
                 )

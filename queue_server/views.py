@@ -97,12 +97,12 @@ def _scrub(value: Any, hidden: frozenset[str], own: str | None) -> Any:
     if isinstance(value, dict):
         mine = own is not None and value.get("issuer") == own
         return {
-            k: _scrub(v, hidden, own)
+            k: _scrub(v, hidden, own) if isinstance(v, (dict, list)) else v  # leaves as they are
             for k, v in value.items()
             if k not in hidden and (mine or k not in _OWN_ONLY)
         }
     if isinstance(value, list):
-        return [_scrub(v, hidden, own) for v in value]
+        return [_scrub(v, hidden, own) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 

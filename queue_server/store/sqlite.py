@@ -42,6 +42,16 @@ _TICKET_COLUMNS = (
 )
 
 
+_INSERT_EVENTS = (
+    "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_TICKETS = (
+    f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})"
+)
+
+
 class SQLiteStore:
     """Persistence of one hall. Create with `SQLiteStore.open(path)`; close with `close()`."""
 
@@ -108,21 +118,17 @@ class SQLiteStore:
                     _json(event),
                 )
             )
+        ticket_rows = [_ticket_row(t, seq) for t in tickets.values()]
+        conn.execute("BEGIN IMMEDIATE")  # as `transaction` does, on the connection itself
         try:
-            with transaction(self.db):
-                conn.executemany(  # one statement for the batch
-                    "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                if tickets:
-                    conn.executemany(
-                        f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"
-                        f" VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})",
-                        [_ticket_row(t, seq) for t in tickets.values()],
-                    )
+            conn.executemany(_INSERT_EVENTS, rows)  # one statement for the batch
+            if ticket_rows:
+                conn.executemany(_UPSERT_TICKETS, ticket_rows)
+            conn.execute("COMMIT")
         except BaseException:
             self._seq = None  # read again next time: this batch is not in the log
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         self._seq = seq
         return stored
