@@ -5,7 +5,9 @@ it shows, in order, each carrying ``prev``, the ``seq`` of the message sent befo
 stream, so a client sees a gap although the stream skips numbers. A kiosk's or board's stream
 gets one ``counts`` event (absolute values) at most every ``COUNTS_EVERY_S`` instead of every
 ticket event, in a write of its own so that it never delays a call on a board. A batch is
-encoded once per stream, whatever the number of its connections. The public ``watch`` stream
+encoded once per stream, whatever the number of its connections; boards of one zone share
+the zone's stream (``board:<zone>``: its windows' events only, ``Interest.zoned``), so a call
+is encoded once per zone whatever the number of boards. The public ``watch`` stream
 (web board, phone page) keeps the older rule: every event in the public view, ``private``
 stand-ins included, ``seq`` by one, no ``prev``.
 """
@@ -16,11 +18,19 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from contract.interest import Interest, interest_of
-from queue_server.core.model import Role
+from queue_server.core.model import Device, Hall, Role
 from queue_server.protocol import encode
 from queue_server.views import PRIVATE_KINDS, PUBLIC, VIEWS, View
 
-__all__ = ["COUNTS_EVERY_S", "Counts", "Stream", "stream_name", "streams"]
+__all__ = [
+    "COUNTS_EVERY_S",
+    "Counts",
+    "Stream",
+    "device_interest",
+    "stream_name",
+    "streams",
+    "zone_streams",
+]
 
 Counts = dict[str, tuple[int, int]]  # service -> (waiting, issued today)
 
@@ -45,7 +55,7 @@ class Stream:
             return True
         if kind in PRIVATE_KINDS and not self.view.private:
             return False
-        return self.interest.wants(kind)
+        return self.interest.wants(kind) and self.interest.covers(event)
 
     def messages(self, events: Iterable[dict[str, Any]], after: int) -> Iterator[dict[str, Any]]:
         """Stored events as this stream sends them, chained from ``prev`` = ``after`` (a
@@ -120,6 +130,25 @@ def streams(last: int, counts: Counts) -> dict[str, Stream]:
         interest = interest_of(role.value)
         found.setdefault(interest.name, Stream(view, interest, last, counts))
     return found
+
+
+def zone_streams(hall: Hall, last: int, counts: Counts) -> dict[str, Stream]:
+    """One stream per zone for the boards kept to it (``device_interest``), as ``streams``."""
+    view = VIEWS[Role.DISPLAY]
+    found: dict[str, Stream] = {}
+    for zone in hall.zones:
+        interest = interest_of(Role.DISPLAY.value).zoned(zone.name, zone.windows)
+        found[interest.name] = Stream(view, interest, last, counts)
+    return found
+
+
+def device_interest(hall: Hall, device: Device) -> Interest:
+    """What a device is sent: its role's interest, kept to its zone's windows if it has one."""
+    interest = interest_of(device.role.value)
+    zone = next((z for z in hall.zones if z.name == device.zone), None)
+    if device.zone is None or zone is None:
+        return interest
+    return interest.zoned(zone.name, zone.windows)
 
 
 def stream_name(role: Role) -> str:
