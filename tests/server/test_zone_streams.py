@@ -7,31 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import msgspec
-from hallkit import Running, make_hall, must, running
+from hallkit import FRONT, Running, must, running, zoned_hall
 
 from contract.hall import HallModel
 from contract.records import Snapshot
 from queue_server.client import HallClient
-from queue_server.core.model import Device, Hall, Role, Zone
 from queue_server.fanout import device_interest
-
-FRONT, BACK = (1, 2), (3, 4)  # make_hall's windows 1–2 serve SB and YB; 3 also HJ; 4 HJ
-
-
-def zoned_hall() -> Hall:
-    hall = make_hall()
-    boards = (
-        Device("board-front", Role.DISPLAY, "board-token-front-abcdef", zone="front"),
-        Device("board-front-2", Role.DISPLAY, "board-token-front-2-abcdef", zone="front"),
-        Device("board-back", Role.DISPLAY, "board-token-back-abcdef", zone="back"),
-    )
-    zones = (Zone("front", "前厅", FRONT, "Front"), Zone("back", "后厅", BACK, "Back"))
-    return replace(hall, zones=zones, devices=(*hall.devices, *boards))
 
 
 def run(coro: Any) -> None:
