@@ -79,6 +79,10 @@ class Stream:
             if self.wants(event):
                 self.last = int(event["seq"])
                 break
+        if self.counted and any(e.get("type") == "day_started" for e in events):
+            # Its models set every service's day counts to zero: the next counts tells all,
+            # even one whose counts are yesterday's last again (a ticket left and one taken).
+            self._counts = None
         return frames
 
     @property
