@@ -746,6 +746,10 @@ class HallModel:
     def _called(self, e: ev.TicketCalled, touched: _Touched) -> None:
         before = self.tickets.get(e.ticket)
         t = self._known(e.ticket, e.number, e.service)
+        if t.service != e.service:
+            # It moved on where this stream was not sent (a zone's board: a transfer at another
+            # zone's window). The call tells its service; ``counts`` told where it waited.
+            t, before = self._named(t, e.service), None
         if e.recall and before is not None and before.state is TicketState.CALLED:
             after = msgspec.structs.replace(t, calls=t.calls + 1, reason=e.reason)
         else:

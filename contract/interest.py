@@ -10,17 +10,27 @@ batch in place of the ticket events it does not follow (see ``docs/protocol.md``
 Such a stream skips ``seq`` numbers, so each of its events carries ``prev``, the ``seq`` of the
 message sent before it on that stream; ``HallModel`` applies an event when ``prev`` is at most
 its own ``seq`` and sees a gap when it is past it. ``shown`` is the part of a snapshot that a
-role's live model keeps up to date: its model equals a fresh snapshot there. Pure.
+role's live model keeps up to date: its model equals a fresh snapshot there.
+
+A board of a zone (a display device with ``zone`` in the hall's configuration) is sent less
+again: ``zoned`` keeps its zone's ``windows``, and an event naming a ``window`` outside them is
+not sent (calls, recalls, window states, a finish, a transfer or park from there...). A ticket
+leaves a window only by an event naming that window, so a zone's board never keeps a stale
+ticket; events naming no window (the day, the notice, ``counts``, devices) reach it. Its
+snapshot lists its zone's windows, their latest calls, and each service's open windows among
+them, as its model counts them. Boards of one zone share one stream (``board:<zone>``). Pure.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
-from .records import Snapshot, Ticket, Window
+from .records import Service, Snapshot, Ticket, Window, WindowState
 
 __all__ = ["COUNT_KINDS", "INTERESTS", "Interest", "interest_of"]
 
@@ -45,15 +55,28 @@ class Interest:
     devices: bool = True
     notice: bool = True
     calls: bool = True  # the day's recent calls (boards list them)
+    windows: frozenset[int] | None = None  # a zone's: only these windows (None: every window)
 
     def wants(self, kind: str) -> bool:
         if self.kinds is not None:
             return kind in self.kinds
         return kind not in self.skip
 
+    def covers(self, event: Mapping[str, Any]) -> bool:
+        """Whether an event of a kind it wants concerns this stream's windows: one that names
+        a ``window`` outside a zone does not."""
+        window = event.get("window")
+        return self.windows is None or window is None or window in self.windows
+
+    def zoned(self, zone: str, windows: Collection[int]) -> Interest:
+        """This interest kept to a zone's windows, as a stream of its own (``board:floor1``)."""
+        return dataclasses.replace(self, name=f"{self.name}:{zone}", windows=frozenset(windows))
+
     def trim(self, snapshot: dict[str, Any]) -> dict[str, Any]:
         """A snapshot (JSON) as this role is sent it: only what its events keep live."""
         out = dict(snapshot)
+        if self.windows is not None:
+            out = self._zone(out)
         if not self.waiting:
             out["waiting"] = []
         if not self.window_tickets and isinstance(out.get("windows"), list):
@@ -69,9 +92,30 @@ class Interest:
             out["recent_calls"] = []
         return out
 
+    def _zone(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """Its zone's windows and their calls (the server sends the zone's own latest calls,
+        so they are not cut short by other zones'), and each service's open windows there."""
+        zone = self.windows or frozenset()
+        windows = [w for w in snapshot.get("windows") or [] if w.get("number") in zone]
+        calls = [c for c in snapshot.get("recent_calls") or [] if c.get("window") in zone]
+        services = [
+            {
+                **s,
+                "open_windows": sum(
+                    1
+                    for w in windows
+                    if w.get("state") == WindowState.OPEN and s.get("code") in w.get("services", ())
+                ),
+            }
+            for s in snapshot.get("services") or []
+        ]
+        return {**snapshot, "windows": windows, "recent_calls": calls, "services": services}
+
     def shown(self, snapshot: Snapshot) -> Snapshot:
         """The part of a snapshot record this role's model keeps live (to compare models)."""
         replace = msgspec.structs.replace
+        if self.windows is not None:
+            snapshot = _zone_part(snapshot, self.windows)
         if self.waiting:
             return snapshot
         windows = tuple(replace(w, current=_called(w.current)) for w in snapshot.windows)
@@ -85,6 +129,32 @@ class Interest:
             notice=snapshot.notice if self.notice else None,
             recent_calls=snapshot.recent_calls if self.calls else (),
         )
+
+
+def _zone_part(snapshot: Snapshot, zone: frozenset[int]) -> Snapshot:
+    """A zone's windows, their calls, each service's open windows there. A called ticket's
+    ``calls`` is left out: a zone's model counts only the calls it was sent, a snapshot every
+    call of the ticket (一件事 steps or a transfer from another zone's window)."""
+    windows = tuple(
+        msgspec.structs.replace(w, current=_uncounted(w.current))
+        for w in snapshot.windows
+        if w.number in zone
+    )
+
+    def counted(s: Service) -> Service:
+        open_here = sum(1 for w in windows if w.state is WindowState.OPEN and s.code in w.services)
+        return msgspec.structs.replace(s, open_windows=open_here)
+
+    return msgspec.structs.replace(
+        snapshot,
+        windows=windows,
+        services=tuple(counted(s) for s in snapshot.services),
+        recent_calls=tuple(c for c in snapshot.recent_calls if c.window in zone),
+    )
+
+
+def _uncounted(t: Ticket | None) -> Ticket | None:
+    return None if t is None else msgspec.structs.replace(t, calls=0)
 
 
 def _called(t: Ticket | None) -> Ticket | None:

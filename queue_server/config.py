@@ -28,7 +28,7 @@ Schema (see ``config/demo-hall.toml`` for a complete, commented hall)::
     [[staff]]    id, name, pin_hash (from ``python -m queue_server.pins``),
                  roles? (["clerk"] by default; "manager" may log in on the manager's wall;
                  "agent", a 帮办代办员, on an agent device)
-    [[devices]]  id, role, token (≥16 characters), window?
+    [[devices]]  id, role, token (≥16 characters), window?, zone? (a display's [[zones]] name)
     [[zones]]?   name, name_zh, name_en?, windows = [numbers]  (web board: /board?zone=name)
     [[bundles]]? code, name_zh, name_en, prefix?, services = [codes, in their order]
                  (一件事一次办: one ticket for the services, served step by step; prefix: its
@@ -320,6 +320,7 @@ class _Device(TomlTable, frozen=True):
     role: Role
     token: Token
     window: Number | None = None
+    zone: Code | None = None
 
 
 class _Zone(TomlTable, frozen=True):
@@ -386,7 +387,9 @@ class _Rules:
             services=services,
             windows=windows,
             staff=self.staff(file.staff),
-            devices=self.devices(file.devices, {w.number for w in windows}),
+            devices=self.devices(
+                file.devices, {w.number for w in windows}, {z.name for z in file.zones}
+            ),
             policy=policy,
             ratings=self.ratings(file.ratings),
             calendar=self.calendar(file.calendar),
@@ -614,7 +617,9 @@ class _Rules:
                 )
         return tuple(Staff(s.id, s.name, s.pin_hash, frozenset(s.roles)) for s in items)
 
-    def devices(self, items: tuple[_Device, ...], windows: set[int]) -> tuple[Device, ...]:
+    def devices(
+        self, items: tuple[_Device, ...], windows: set[int], zones: set[str]
+    ) -> tuple[Device, ...]:
         ids: dict[str, str] = {}
         tokens: dict[str, str] = {}
         for index, d in enumerate(items):
@@ -625,7 +630,17 @@ class _Rules:
                 raise self.fail(f"{path}.window", f"a {d.role} device does not belong to a window")
             if d.window is not None and d.window not in windows:
                 raise self.fail(f"{path}.window", f"no [[windows]] entry has number {d.window}")
-        return tuple(Device(d.id, d.role, d.token, d.window) for d in items)
+            if d.zone is not None and d.role is not Role.DISPLAY:
+                raise self.fail(
+                    f"{path}.zone",
+                    f"a {d.role} device has no zone: only a display's is kept to one",
+                )
+            if d.zone is not None and d.zone not in zones:
+                raise self.fail(
+                    f"{path}.zone",
+                    f"device {show(d.id)}: no [[zones]] entry has name {show(d.zone)}",
+                )
+        return tuple(Device(d.id, d.role, d.token, d.window, d.zone) for d in items)
 
     def bundles(
         self, items: tuple[_Bundle, ...], services: tuple[Service, ...]

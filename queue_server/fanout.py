@@ -5,8 +5,10 @@ it shows, in order, each carrying ``prev``, the ``seq`` of the message sent befo
 stream, so a client sees a gap although the stream skips numbers. A kiosk's or board's stream
 gets ``counts`` events (absolute values) instead of ticket events: after the events of a write
 it gets anyway (a call on the boards), else at most every ``COUNTS_EVERY_S`` in a write of its
-own, so that taking tickets never writes to every board per ticket. A batch is
-encoded once per stream, whatever the number of its connections. The public ``watch`` stream
+own, so that taking tickets never writes to every board per ticket. A batch is encoded once per
+stream, whatever the number of its connections; boards of one zone share the zone's stream
+(``board:<zone>``: its windows' events only, ``Interest.zoned``), so a call is encoded once per
+zone whatever the number of boards. The public ``watch`` stream
 (web board, phone page) keeps the older rule: every event in the public view, ``private``
 stand-ins included, ``seq`` by one, no ``prev``.
 """
@@ -17,11 +19,19 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from contract.interest import Interest, interest_of
-from queue_server.core.model import Role
+from queue_server.core.model import Device, Hall, Role
 from queue_server.protocol import encode_bytes
 from queue_server.views import PRIVATE_KINDS, PUBLIC, VIEWS, View
 
-__all__ = ["COUNTS_EVERY_S", "Counts", "Stream", "stream_name", "streams"]
+__all__ = [
+    "COUNTS_EVERY_S",
+    "Counts",
+    "Stream",
+    "device_interest",
+    "stream_name",
+    "streams",
+    "zone_streams",
+]
 
 Counts = dict[str, tuple[int, int]]  # service -> (waiting, issued today)
 
@@ -46,7 +56,7 @@ class Stream:
             return True
         if kind in PRIVATE_KINDS and not self.view.private:
             return False
-        return self.interest.wants(kind)
+        return self.interest.wants(kind) and self.interest.covers(event)
 
     def messages(self, events: Iterable[dict[str, Any]], after: int) -> Iterator[dict[str, Any]]:
         """Stored events as this stream sends them, chained from ``prev`` = ``after`` (a
@@ -70,6 +80,10 @@ class Stream:
             if self.wants(event):
                 self.last = int(event["seq"])
                 break
+        if self.counted and any(e.get("type") == "day_started" for e in events):
+            # Its models set every service's day counts to zero: the next counts tells all,
+            # even one whose counts are yesterday's last again (a ticket left and one taken).
+            self._counts = None
         return frames
 
     @property
@@ -121,6 +135,25 @@ def streams(last: int, counts: Counts) -> dict[str, Stream]:
         interest = interest_of(role.value)
         found.setdefault(interest.name, Stream(view, interest, last, counts))
     return found
+
+
+def zone_streams(hall: Hall, last: int, counts: Counts) -> dict[str, Stream]:
+    """One stream per zone for the boards kept to it (``device_interest``), as ``streams``."""
+    view = VIEWS[Role.DISPLAY]
+    found: dict[str, Stream] = {}
+    for zone in hall.zones:
+        interest = interest_of(Role.DISPLAY.value).zoned(zone.name, zone.windows)
+        found[interest.name] = Stream(view, interest, last, counts)
+    return found
+
+
+def device_interest(hall: Hall, device: Device) -> Interest:
+    """What a device is sent: its role's interest, kept to its zone's windows if it has one."""
+    interest = interest_of(device.role.value)
+    zone = next((z for z in hall.zones if z.name == device.zone), None)
+    if device.zone is None or zone is None:
+        return interest
+    return interest.zoned(zone.name, zone.windows)
 
 
 def stream_name(role: Role) -> str:

@@ -24,7 +24,6 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 
 from contract import requests as rq
-from contract.interest import interest_of
 from contract.requests import ContractError, decode_request, request_type, show
 from queue_server import agents, core, dispatch
 from queue_server.bookings import (
@@ -40,8 +39,9 @@ from queue_server.bookings import (
 from queue_server.core import Engine
 from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
+from queue_server.core.views import recent_calls
 from queue_server.dispatch import manager_job
-from queue_server.fanout import stream_name
+from queue_server.fanout import device_interest, zone_streams
 from queue_server.guard import AddressGuard, PinGuard, RatingGuard
 from queue_server.phone import PhoneDesk
 from queue_server.pins import verify_pin
@@ -201,6 +201,7 @@ class HallServer:
         self.web = Web(service)
         self.phone = PhoneDesk(self.hall, service.clock)  # 远程取号
         self.web.connections = lambda: len(self.sessions)
+        service.streams.update(zone_streams(self.hall, service.seq, service.counts()))
 
     async def start(self, host: str, port: int) -> int:
         self.service.start()
@@ -321,7 +322,7 @@ class HallServer:
         session.device = device
         session.view = VIEWS[device.role]
         session.own = device.id
-        session.stream = stream_name(device.role)
+        session.stream = device_interest(self.hall, device).name
         self.present[device.id] = self.present.get(device.id, 0) + 1
         if self.present[device.id] == 1:
             self.service.mark_presence(device.id, device.role.value, online=True)
@@ -586,8 +587,11 @@ class HallServer:
         if device.role is Role.MANAGER:
             snapshot["lockouts"] = self.pins.lockouts()
             snapshot["alerts"] = self.service.engine.open_alerts()
+        interest = device_interest(self.hall, device)
+        if interest.windows is not None:  # a zone's board: its windows' latest calls
+            snapshot["recent_calls"] = recent_calls(self.service.engine.state, interest.windows)
         # Only what the role's events keep live (a kiosk is sent no waiting list).
-        return interest_of(device.role.value).trim(VIEWS[device.role].snapshot(snapshot))
+        return interest.trim(VIEWS[device.role].snapshot(snapshot))
 
     def snapshot_reply(self, device: Device) -> Callable[[Engine, float], dict[str, Any]]:
         def read(engine: Engine, now: float) -> dict[str, Any]:

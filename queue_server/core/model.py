@@ -168,6 +168,7 @@ class Device:
     role: Role
     token: str
     window: int | None = None  # the window a clerk, keypad or evaluator device belongs to
+    zone: str | None = None  # a board's zone (``Zone.name``): it is sent that zone's windows only
 
 
 @dataclass(frozen=True)

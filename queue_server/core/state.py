@@ -100,7 +100,8 @@ OPEN_STATES = frozenset({TicketState.WAITING, TicketState.CALLED, TicketState.PA
 DURATIONS_KEPT = 20  # service durations kept per service and per window for estimates
 RERATE_DAYS = 30  # a resolved work order can be re-rated for this many days
 # The day's latest calls kept for boards that start (or come back) after them: enough for a
-# board's rows (at most 20). Each ticket's latest call only: a ticket called again moves up.
+# board's rows (at most 20). Kept per window, each ticket's latest call there, so that a zone's
+# board (its windows only) finds its latest 20 as well as a board of the whole hall.
 RECENT_CALLS_KEPT = 20
 
 
@@ -388,6 +389,19 @@ def _window_resumed(state: State, e: Event) -> None:
     status.pause_reason = None
 
 
+def _kept_calls(call: dict[str, Any], calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``call`` first, then ``calls`` but the older one of its ticket at its window and any
+    past ``RECENT_CALLS_KEPT`` at its window (``views.recent_calls`` picks what a board shows)."""
+    kept, here = [call], 1
+    for c in calls:
+        if c["window"] == call["window"]:
+            if c["ticket"] == call["ticket"] or here >= RECENT_CALLS_KEPT:
+                continue
+            here += 1
+        kept.append(c)
+    return kept
+
+
 def _ticket_called(state: State, e: Event) -> None:
     t = state.tickets[e["ticket"]]
     status = state.window(e["window"])
@@ -402,8 +416,7 @@ def _ticket_called(state: State, e: Event) -> None:
         "at": e["at"],
         "recall": bool(e["recall"]),
     }
-    state.recent_calls = [call, *(c for c in state.recent_calls if c["ticket"] != t.id)]
-    del state.recent_calls[RECENT_CALLS_KEPT:]
+    state.recent_calls = _kept_calls(call, state.recent_calls)
     if e["recall"]:
         return
     t.state = TicketState.CALLED

@@ -5,6 +5,7 @@ Every function here is pure and returns JSON-able data; none changes the state.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from statistics import fmean
 from typing import Any
 
@@ -12,7 +13,7 @@ from .days import is_open
 from .model import CallPolicy, Hall, Service, TicketClass, TicketState, Window, WindowState
 from .opening import opens_at
 from .policy import queue_order
-from .state import Followup, State, Ticket
+from .state import RECENT_CALLS_KEPT, Followup, State, Ticket
 
 __all__ = [
     "DEFAULT_SERVICE_S",
@@ -23,6 +24,7 @@ __all__ = [
     "followup_dict",
     "followups_shown",
     "position",
+    "recent_calls",
     "snapshot",
     "ticket_dict",
     "window_dict",
@@ -373,6 +375,20 @@ def followups_shown(state: State) -> list[Followup]:
     )
 
 
+def recent_calls(state: State, windows: Collection[int] | None = None) -> list[dict[str, Any]]:
+    """The day's latest calls, newest first, each ticket's latest only, at most
+    ``RECENT_CALLS_KEPT``: at ``windows`` (a zone's board), else anywhere in the hall."""
+    shown: list[dict[str, Any]] = []
+    tickets: set[str] = set()
+    for c in state.recent_calls:
+        if (windows is None or c["window"] in windows) and c["ticket"] not in tickets:
+            tickets.add(c["ticket"])
+            shown.append(dict(c))
+            if len(shown) == RECENT_CALLS_KEPT:
+                break
+    return shown
+
+
 def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
     """The picture of the hall; ``followups`` is for managers only (the server's views drop
     it for every other role)."""
@@ -384,7 +400,7 @@ def snapshot(d: Directory, state: State, now: float) -> dict[str, Any]:
         "devices": [dict(state.devices[k]) for k in sorted(state.devices)],
         "notice": dict(state.notice) if state.notice else None,
         "followups": [followup_dict(f) for f in followups_shown(state)],
-        "recent_calls": [dict(c) for c in state.recent_calls],
+        "recent_calls": recent_calls(state),
         **bundles_part(d, state, now),
     }
 

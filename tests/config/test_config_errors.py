@@ -390,6 +390,20 @@ BAD = [
         "a kiosk device does not belong to a window",
     ),
     (
+        "unknown-device-zone",
+        {49: 'role = "display"', 50: 'token = "k1-0123456789abcdef"\nzone = "floor9"'},
+        "devices[0].zone",
+        51,
+        'device "kiosk-1": no [[zones]] entry has name "floor9"',
+    ),
+    (
+        "kiosk-with-zone",
+        {50: 'token = "k1-0123456789abcdef"\nzone = "floor9"'},
+        "devices[0].zone",
+        51,
+        "a kiosk device has no zone",
+    ),
+    (
         "unknown-staff-role",
         {44: 'name = "张伟"\nroles = ["clerk", "boss"]'},
         "staff[0].roles[1]",
@@ -709,3 +723,30 @@ def test_remote_taking_is_read_and_its_secret_is_required_and_never_shown() -> N
             GOOD + '\n[remote]\nenabled = true\nsecret = "a-hall-secret-0001"\nhold_ahead = -1\n'
         )
     assert "remote.hold_ahead" in str(caught.value)
+
+
+def test_a_display_device_is_kept_to_a_zone_of_the_hall() -> None:
+    hall = parse_hall(
+        with_tables(
+            """
+[[zones]]
+name = "floor1"
+name_zh = "一楼"
+windows = [1]
+
+[[devices]]
+id = "board-1f"
+role = "display"
+token = "b1-0123456789abcdef"
+zone = "floor1"
+
+[[devices]]
+id = "board-hall"
+role = "display"
+token = "b2-0123456789abcdef"
+"""
+        ),
+        "hall.toml",
+    )
+    zones = {d.id: d.zone for d in hall.devices if d.role.value == "display"}
+    assert zones == {"board-1f": "floor1", "board-hall": None}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,10 @@ from contract.hall import RECENT_CALLS, Change, HallModel
 from contract.interest import interest_of
 from contract.records import Snapshot, TicketState, WindowState
 from queue_server import core
-from queue_server.core.model import PauseReason, Role, TicketClass
+from queue_server.core.model import PauseReason, Role, TicketClass, Zone
 from queue_server.core.state import RECENT_CALLS_KEPT
-from queue_server.fanout import stream_name, streams
+from queue_server.core.views import recent_calls
+from queue_server.fanout import stream_name, streams, zone_streams
 from queue_server.protocol import event_message
 from queue_server.views import VIEWS
 
@@ -667,17 +670,27 @@ def comparable(snapshot: Snapshot) -> Snapshot:
     )
 
 
-def engine_day() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
-    """A pure engine's day: per command, its events and the snapshot right after."""
+def engine_day(
+    zone: Collection[int] | None = None,
+) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """A pure engine's day: per command, its events and the snapshot right after (with the
+    latest calls of ``zone``'s windows, as the server gives a zone's board)."""
     engine = core.Engine(bundle_hall())
     now = T0
-    steps: list[tuple[list[dict[str, Any]], dict[str, Any]]] = [([], engine.snapshot(now))]
+
+    def snapshot() -> dict[str, Any]:
+        taken = engine.snapshot(now)
+        if zone is not None:
+            taken["recent_calls"] = recent_calls(engine.state, zone)
+        return taken
+
+    steps: list[tuple[list[dict[str, Any]], dict[str, Any]]] = [([], snapshot())]
 
     def run(command: object, actor: str = "kiosk-1", after: float = 7.0) -> None:
         nonlocal now
         now += after
         result = engine.execute(command, now, actor)  # type: ignore[arg-type]
-        steps.append((list(result.events), engine.snapshot(now)))
+        steps.append((list(result.events), snapshot()))
 
     run(core.OpenWindow(1, "s1"), "s1")
     for i in range(1, 10):
@@ -776,6 +789,55 @@ def test_fed_its_stream_the_model_equals_a_snapshot_at_every_step_for_what_it_sh
         assert shown(comparable(model.snapshot())) == shown(comparable(fresh.snapshot())), events
     assert not model.needs_resync and sent >= 5
     assert (sent < seq) == (role != "manager")  # every role but the manager's skips some
+
+
+ZONES = (Zone("front", "前厅", (1, 2), "Front"), Zone("back", "后厅", (3, 4), "Back"))
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=[z.name for z in ZONES])
+def test_fed_its_zones_stream_a_boards_model_equals_its_zones_snapshot_at_every_step(
+    zone: Zone,
+) -> None:
+    """A zone's board: its stream (``board:<zone>``) is sent no event naming a window of the
+    other zone, yet its model equals its zone's fresh snapshot at every step of a day that
+    moves tickets across zones (a transfer from window 1 to window 3, a clerk moving from
+    window 1 to 2)."""
+    hall = replace(bundle_hall(), zones=ZONES)
+    view = VIEWS[Role.DISPLAY]
+    stream = zone_streams(hall, 0, {})[f"board:{zone.name}"]
+    interest = stream.interest
+    assert interest is not None and interest.windows == set(zone.windows)
+    steps = engine_day(zone.windows)
+    first = interest.trim(view.snapshot(steps[0][1]))
+    assert [w["number"] for w in first["windows"]] == list(zone.windows)
+    model = HallModel.from_welcome(
+        {"type": "welcome", "protocol": 1, "seq": 0, "device": "d", "role": "display"}
+        | {"snapshot": first}
+    )
+    seq, sent, elsewhere = 0, [], 0
+    for events, snapshot in steps[1:]:
+        batch = []
+        for e in events:
+            seq += 1
+            batch.append({**e, "seq": seq})
+            elsewhere += e.get("window") not in (None, *zone.windows)
+        counts = {s["code"]: (s["waiting"], s["issued_today"]) for s in snapshot["services"]}
+        frames = stream.batch(batch) + stream.counts(counts, seq, T0, snapshot["day"])
+        for frame in frames:
+            message = json.loads(frame)
+            assert message.get("window") in (None, *zone.windows), message
+            assert model.apply_event(message), message
+            sent.append(message)
+        fresh = HallModel()
+        trimmed = interest.trim(view.snapshot(snapshot))
+        assert fresh.apply_snapshot({"type": "snapshot", "seq": seq, **trimmed})
+        shown = interest.shown
+        assert shown(comparable(model.snapshot())) == shown(comparable(fresh.snapshot())), events
+        assert set(model.windows) == set(zone.windows)
+        assert all(c.window in zone.windows for c in model.recent_calls)
+    assert not model.needs_resync and elsewhere > 5
+    kinds = {m["kind"] for m in sent}
+    assert {"ticket_called", "ticket_transferred", "day_started", "counts"} <= kinds
 
 
 def test_a_lost_event_of_a_filtered_stream_is_a_gap_and_a_counts_may_repeat_a_seq() -> None:

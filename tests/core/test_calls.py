@@ -22,6 +22,7 @@ from queue_server.core import (
 )
 from queue_server.core.model import TicketClass
 from queue_server.core.state import RECENT_CALLS_KEPT
+from queue_server.core.views import recent_calls
 
 N, P, Y = TicketClass.NORMAL, TicketClass.PRIORITY, TicketClass.APPOINTMENT
 
@@ -404,3 +405,25 @@ def test_the_snapshot_lists_the_days_recent_calls_newest_first(run: Clerk) -> No
     run.now += 86400
     take(run, "tax")  # the next day starts: its board starts empty
     assert run.engine.snapshot(run.now)["recent_calls"] == []
+
+
+def test_each_windows_latest_calls_are_kept_for_a_zones_board(run: Clerk) -> None:
+    """A zone's board lists its windows' latest calls however many other windows made: calls
+    are kept per window, and a ticket called at window 1 then at 3 is listed at each (once,
+    at 3, for the whole hall)."""
+    run(OpenWindow(1, "s1"))
+    run(OpenWindow(3, "s3"))
+    a = take(run, "tax")
+    run(CallNext(1), after=10)
+    run(Transfer(1, to_window=3), after=10)
+    run(CallNumber(3, a), after=10)
+    for _ in range(RECENT_CALLS_KEPT + 5):
+        take(run, "tax")
+        run(Finish(3), after=1)
+        run(CallNext(3), after=1)
+    state = run.engine.state
+    assert [(c["number"], c["window"]) for c in recent_calls(state, {1})] == [(a, 1)]
+    at_3 = recent_calls(state, {3})
+    assert len(at_3) == RECENT_CALLS_KEPT and a not in {c["number"] for c in at_3}
+    assert recent_calls(state) == at_3 == run.engine.snapshot(run.now)["recent_calls"]
+    assert len(state.recent_calls) == RECENT_CALLS_KEPT + 1  # what is kept stays bounded

@@ -31,6 +31,7 @@ from queue_server.core.model import (
     Staff,
     StaffRole,
     Window,
+    Zone,
 )
 from queue_server.pins import hash_pin
 from queue_server.server import HallServer
@@ -108,6 +109,22 @@ def make_hall() -> Hall:
         ),
         remote=RemotePolicy(enabled=True, secret=REMOTE_SECRET),
     )
+
+
+FRONT, BACK = (1, 2), (3, 4)  # `zoned_hall`'s zones
+
+
+def zoned_hall() -> Hall:
+    """`make_hall` in two zones, ``front`` (windows 1–2) and ``back`` (3–4), with boards kept
+    to them: ``board-front`` and ``board-front-2``, ``board-back``; ``board-1`` has no zone."""
+    hall = make_hall()
+    boards = (
+        Device("board-front", Role.DISPLAY, "board-token-front-abcdef", zone="front"),
+        Device("board-front-2", Role.DISPLAY, "board-token-front-2-abcdef", zone="front"),
+        Device("board-back", Role.DISPLAY, "board-token-back-abcdef", zone="back"),
+    )
+    zones = (Zone("front", "前厅", FRONT, "Front"), Zone("back", "后厅", BACK, "Back"))
+    return replace(hall, zones=zones, devices=(*hall.devices, *boards))
 
 
 AGENT, AGENT_PIN = "s5", "1005"  # a 帮办代办员 in `bundle_hall`
