@@ -8,9 +8,12 @@
    every acknowledged ticket is committed to SQLite (WAL, synchronous=FULL) before its reply.
 2. Call to subscriber: 200 board connections (spread over two processes, standing in for 200
    separate boards) and one clerk calling next, a call every 0.1 s; the time from sending
-   `call_next` to each board receiving the `ticket_called` frame.
+   `call_next` to each board having the `ticket_called` frame. `--boards raw` (the default)
+   reads each board's socket bare; `--boards websockets` through the WebSocket library, which
+   adds each board's own reading of its frames (100 boards in one process wait in turn).
 
-Prints medians over the rounds and the ratio to the targets (≥ 2,000 tickets/s, p99 ≤ 20 ms).
+Prints medians over the rounds and the ratio to the targets (≥ 2,000 tickets/s; call to 200
+subscribers p99 ≤ 10 ms).
 """
 
 from __future__ import annotations
@@ -154,12 +157,117 @@ def _boards(url: str, count: int, calls: int, ready: mp.Queue[Any], out: mp.Queu
     asyncio.run(main())
 
 
+def _raw_boards(url: str, count: int, calls: int, ready: mp.Queue[Any], out: mp.Queue[Any]) -> None:
+    """Second process: `count` board connections as bare sockets; notes when the bytes of each
+    frame arrive, parses later.
+
+    A board is a device of its own: what it spends on reading a frame is not the server's and
+    does not delay another board. Here 100 boards share one process on the server's cores, so
+    a board's own WebSocket library (about 0.1 ms a frame in Python) made the last one wait for
+    the 99 before it. These read with one `recv` per socket and a frame header check: the time
+    is when a board has the call's frame, which is what the server decides.
+    """
+    gc.disable()
+    import base64
+    import selectors
+    import socket
+    from urllib.parse import urlsplit
+
+    dev, token = device("display")
+    where = urlsplit(url)
+    host, port = where.hostname or "127.0.0.1", where.port or 80
+    hello = json.dumps({"type": "hello", "id": 0, "role": "display", "device": dev, "token": token})
+    boards: list[tuple[socket.socket, bytearray]] = []
+    for _ in range(count):
+        sock = socket.create_connection((host, port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(
+            f"GET {where.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+        buf = bytearray()
+        while b"\r\n\r\n" not in buf:
+            buf += sock.recv(65536)
+        head, _, rest = bytes(buf).partition(b"\r\n\r\n")
+        assert b" 101 " in head.split(b"\r\n", 1)[0], head
+        sock.sendall(_masked(hello.encode()))
+        pending = bytearray(rest)
+        while not _frames(pending):  # the welcome
+            pending += sock.recv(65536)
+        sock.setblocking(False)
+        boards.append((sock, pending))
+    selector = selectors.DefaultSelector()
+    arrivals: list[list[tuple[bytes, float]]] = [[] for _ in boards]
+    for i, (sock, _) in enumerate(boards):
+        selector.register(sock, selectors.EVENT_READ, i)
+    ready.put(True)
+    left = len(boards)
+    while left:
+        for key, _ in selector.select():
+            i = key.data
+            sock, pending = boards[i]
+            data = sock.recv(1 << 16)
+            at = time.monotonic()
+            pending += data
+            for opcode, payload in _frames(pending):
+                if opcode == 1 and b'"ticket_called"' in payload:
+                    arrivals[i].append((payload, at))
+                    if len(arrivals[i]) == calls:
+                        selector.unregister(sock)
+                        left -= 1
+    seen = []
+    for arrived in arrivals:
+        for payload, at in arrived:
+            message = json.loads(payload)
+            seen.append((message["ticket"], at))
+    out.put(json.dumps(seen))
+    for sock, _ in boards:
+        sock.close()
+
+
+def _masked(payload: bytes) -> bytes:
+    """A client's text frame (clients mask what they send)."""
+    mask = os.urandom(4)
+    n = len(payload)
+    if n < 126:
+        head = bytes([0x81, 0x80 | n])
+    elif n < 1 << 16:
+        head = bytes([0x81, 0x80 | 126]) + n.to_bytes(2, "big")
+    else:
+        head = bytes([0x81, 0x80 | 127]) + n.to_bytes(8, "big")
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return head + mask + body
+
+
+def _frames(pending: bytearray) -> list[tuple[int, bytes]]:
+    """The whole frames at the start of `pending` (taken out of it): (opcode, payload). The
+    server's frames are neither masked nor fragmented."""
+    found = []
+    while len(pending) >= 2:
+        opcode, n, start = pending[0] & 0x0F, pending[1] & 0x7F, 2
+        if n == 126:
+            if len(pending) < 4:
+                break
+            n, start = int.from_bytes(pending[2:4], "big"), 4
+        elif n == 127:
+            if len(pending) < 10:
+                break
+            n, start = int.from_bytes(pending[2:10], "big"), 10
+        if len(pending) < start + n:
+            break
+        found.append((opcode, bytes(pending[start : start + n])))
+        del pending[: start + n]
+    return found
+
+
 async def call_round(
     subscribers: int,
     calls: int,
     interval: float,
     procs: int = 1,
     tree: benchkit.Tree | None = None,
+    raw: bool = True,
 ) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = await start_server(Path(tmp) / "hall.sqlite", tree)
@@ -177,7 +285,8 @@ async def call_round(
         ctx = mp.get_context("spawn")
         ready, out = ctx.Queue(), ctx.Queue()
         share = [subscribers // procs + (i < subscribers % procs) for i in range(procs)]
-        workers = [ctx.Process(target=_boards, args=(url, n, calls, ready, out)) for n in share]
+        target = _raw_boards if raw else _boards
+        workers = [ctx.Process(target=target, args=(url, n, calls, ready, out)) for n in share]
         for worker in workers:
             worker.start()
         for _ in workers:
@@ -231,6 +340,13 @@ def main() -> None:
         default=2,
         help="processes the subscriber connections are spread over",
     )
+    parser.add_argument(
+        "--boards",
+        choices=("raw", "websockets"),
+        default="raw",
+        help="the boards' client: bare sockets (the server's figure) or the WebSocket library "
+        "(adds each board's own reading, 100 to a process)",
+    )
     parser.add_argument("--root", action="append", default=[], help="PATH[=LABEL], repeatable")
     args = parser.parse_args()
 
@@ -240,7 +356,14 @@ def main() -> None:
             t_rounds, c_rounds = measured.setdefault(tree.label, ([], []))
             t = asyncio.run(tickets_round(args.kiosks, args.tickets, args.in_flight, tree))
             c = asyncio.run(
-                call_round(args.subscribers, args.calls, args.interval, args.board_procs, tree)
+                call_round(
+                    args.subscribers,
+                    args.calls,
+                    args.interval,
+                    args.board_procs,
+                    tree,
+                    raw=args.boards == "raw",
+                )
             )
             t_rounds.append(t)
             c_rounds.append(c)
@@ -271,9 +394,10 @@ def report(
         f"server CPU {median_of(t_rounds, 'cpu_ms_per_ticket'):.3f} ms per ticket"
     )
     print(
-        f"call_next → {args.subscribers} subscribers ({args.calls} calls, median of "
+        f"call_next → {args.subscribers} subscribers ({args.boards} boards, {args.calls} calls, "
+        f"median of "
         f"{args.rounds}): p50 {median_of(c_rounds, 'p50_ms'):.1f} ms, p99 {p99:.1f} ms, "
-        f"max {median_of(c_rounds, 'max_ms'):.1f} ms  (target p99 ≤ 20 ms: ratio {p99 / 20:.2f})"
+        f"max {median_of(c_rounds, 'max_ms'):.1f} ms  (goal p99 ≤ 10 ms: ratio {p99 / 10:.2f})"
     )
 
 
