@@ -180,10 +180,10 @@ def _raw_boards(url: str, count: int, calls: int, ready: mp.Queue[Any], out: mp.
     boards: list[tuple[socket.socket, bytearray]] = []
     for _ in range(count):
         sock = socket.create_connection((host, port))
-        key = base64.b64encode(os.urandom(16)).decode()
+        nonce = base64.b64encode(os.urandom(16)).decode()
         sock.sendall(
             f"GET {where.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {nonce}\r\n"
             "Sec-WebSocket-Version: 13\r\n\r\n".encode()
         )
         buf = bytearray()

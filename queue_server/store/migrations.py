@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import sqlite_utils
+from .lean import sqlite_utils
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import sqlite_utils
 
+from .lean import sqlite_utils
 from .migrations import apply_migrations, transaction
 
 log = logging.getLogger(__name__)
