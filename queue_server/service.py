@@ -630,8 +630,12 @@ def _error(re: Any, code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]
 
 
 def _code_version(hall: Hall) -> str:
-    """Checkpoints are only valid for the same engine code and hall configuration."""
-    digest = hashlib.sha256(repr(hall).encode())
+    """Checkpoints are only valid for the same engine code and hall configuration.
+
+    The configuration is written with its sets sorted: ``repr`` of a set of texts follows the
+    process's string hashing, which changes from one start to the next, so no start found the
+    last one's checkpoint and each replayed the whole log."""
+    digest = hashlib.sha256(msgspec.json.encode(hall, order="deterministic"))
     for path in sorted(Path(core.__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

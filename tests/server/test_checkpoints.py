@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from hallkit import PINS, make_hall, running
 
 from queue_server import core
+from queue_server.config import load_hall
 from queue_server.service import CHECKPOINT_EVERY, HallService
 from queue_server.store import Store
 
 T0 = 1795312800.0
+DEMO = Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml"
 
 
 def full_replay(store: Store) -> core.Engine:
@@ -72,3 +79,55 @@ def test_a_long_replay_at_start_is_checkpointed_at_once(tmp_path: Path) -> None:
         assert first._since_checkpoint == 0  # it replayed everything, then saved a checkpoint
         second = HallService(config, store)
         assert second.engine.state == first.engine.state == full_replay(store).state
+
+
+def test_a_restart_in_another_process_starts_from_the_checkpoint(tmp_path: Path) -> None:
+    """Each start of the server is a new process with its own string hashing: the checkpoint
+    the last one left must still be found, so nothing is replayed."""
+    config = tmp_path / "hall.toml"
+    config.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "hall.sqlite"
+    hall = load_hall(config)
+    engine = core.Engine(hall)
+    events: list[dict[str, Any]] = []
+    for i in range(40):
+        service = hall.services[i % len(hall.services)].code
+        with contextlib.suppress(core.DomainError):  # a service with a quota or hours
+            events += engine.execute(core.TakeTicket(service, f"r{i}"), T0 + i, "kiosk-1").events
+    with Store.open(db) as store:
+        store.append(events, {})
+        last = store.last_seq()
+        HallService(hall, store)._checkpoint_now()  # as a stop does, in this process
+
+    def start(seed: str) -> str:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "queue_server",
+                "--config",
+                str(config),
+                "--db",
+                str(db),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--log-level",
+                "INFO",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert proc.stdout is not None
+        assert "listening" in proc.stdout.readline()  # up: it has rebuilt its state
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+        found = re.search(r"state rebuilt from checkpoint seq (\d+) and (\d+) events", err)
+        assert found, err
+        return f"{found[1]} {found[2]}"
+
+    for seed in ("1", "2"):  # neither is this process's (random) string hashing
+        assert start(seed) == f"{last} 0"
