@@ -57,7 +57,8 @@ class Stream:
         self.last = last  # at most any welcome's seq: a fresh stream starts at the log's end
         self._counts = counts  # as of the last batch (what a welcome read then has)
         # A window's stream: the open tickets it has sent (in events or snapshots), whose every
-        # event it sends until they end. A superset does no harm: only more events are sent.
+        # event it sends until they end. A superset does no harm: only more events are sent
+        # (a ticket that ends while nobody follows the stream stays in it: a few per window).
         windowed = interest is not None and interest.window is not None
         self.tickets: set[str] | None = set() if windowed else None
 
@@ -85,8 +86,10 @@ class Stream:
         tickets: set[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Stored events as this stream sends them, chained from ``prev`` = ``after`` (a
-        replay: a window's stream follows a copy of its tickets, the live chain and tickets
-        are left alone; ``batch`` passes its own)."""
+        replay: a window's stream follows a copy of the tickets it follows now, the live chain
+        and tickets are left alone; ``batch`` passes its own). A replay may so leave out an
+        event about a ticket that has ended since; a model skips replayed events its welcome
+        already holds, so its picture does not depend on them."""
         if tickets is None and self.tickets is not None:
             tickets = set(self.tickets)
         prev = after

@@ -184,3 +184,26 @@ def test_a_window_coming_back_is_replayed_its_missed_events(tmp_path: Path) -> N
             )
 
     run(body())
+
+
+def test_a_pong_names_the_seq_the_windows_stream_reaches(tmp_path: Path) -> None:
+    """A clerk app settles on a ping's ``seq`` (``when_seen``): it must not name an event the
+    window is never sent (a ticket of another service), or the app would wait for it."""
+
+    async def body() -> None:
+        async with running(tmp_path, HALL) as hall:
+            c1 = await hall.clerk(1, "s1")
+            kiosk = await hall.client("kiosk-1")
+            await take(kiosk, "SB", "a")
+            got = await until_kind(c1, "ticket_issued")
+            await take(kiosk, "HJ HJ", "b")  # not sent to window 1: the log's last events
+            pong = await c1.request("ping")
+            assert pong["seq"] == got["seq"] < hall.server.service.seq
+
+    run(body())
+
+
+async def until_kind(client: HallClient, kind: str) -> dict[str, Any]:
+    while (event := await client.next_event())["kind"] != kind:
+        pass
+    return event
