@@ -146,6 +146,7 @@ class HallModel:
         self._parked_at: dict[str, int] = {}  # ticket number -> seq of its ticket_parked
         self._staff_names: dict[str, str] = {}  # staff id -> name, from snapshots
         self._held: list[dict[str, Any]] = []
+        self._partial: set[str] = set()  # ticket ids kept as events told them, not whole
 
     @classmethod
     def from_welcome(
@@ -333,6 +334,7 @@ class HallModel:
         self.notice = snapshot.notice
         self.recent_calls = snapshot.recent_calls
         self.tickets, self._rank, self._parked_at = {}, {}, {}
+        self._partial = set()
         for i, t in enumerate(snapshot.waiting):
             self.tickets[t.id] = t
             self._rank[t.id] = (t.issued_at, i)
@@ -417,6 +419,7 @@ class HallModel:
         t = self.tickets.get(ticket)
         if t is not None:
             return t
+        self._partial.add(ticket)  # not known whole (``_unseen``)
         return self._named(Ticket(id=ticket, number=number, service=service or ""), service or "")
 
     def _put(self, before: Ticket | None, after: Ticket, touched: _Touched) -> None:
@@ -434,6 +437,7 @@ class HallModel:
         else:
             self.tickets.pop(after.id, None)
             self._rank.pop(after.id, None)
+            self._partial.discard(after.id)
         numbers = {after.window, before.window if before is not None else None}
         for w in [self.windows[n] for n in numbers if n is not None and n in self.windows]:
             if after.state is TicketState.CALLED and after.window == w.number:
@@ -585,6 +589,7 @@ class HallModel:
                 target_window=e.to_window,
                 called_at=None,
             )
+            self._unseen(e.ticket, after)
             self._put(self.tickets.get(e.ticket), after, touched)
         elif isinstance(e, ev.TicketStepDone):
             before = self._known(e.ticket, e.number, e.service)
@@ -596,6 +601,7 @@ class HallModel:
                 after = _as(moved, TicketState.CALLED, called_at=e.at)
             else:
                 after = _as(moved, TicketState.WAITING, called_at=None, target_window=None)
+            self._unseen(e.ticket, after)
             self._put(self.tickets.get(e.ticket), after, touched)
         elif isinstance(e, ev.TicketParked):
             before = self._known(e.ticket, e.number, e.service)
@@ -743,8 +749,31 @@ class HallModel:
         self.followups[e.followup] = new
         touched.followups.add(e.followup)
 
+    def _unseen(self, ticket: str, after: Ticket) -> None:
+        """A clerk window's stream (``contract.interest``) is not sent the issue of a ticket
+        of another service: one that comes into its picture unseen (a transfer or a 一件事
+        step to it or its services) is not known whole from the event (its issue time, class,
+        steps): raise, so that the model asks for a snapshot. A model sent every ticket never
+        meets one (its snapshot holds every open ticket but parked ones)."""
+        welcome = self.welcome
+        known = ticket in self.tickets and ticket not in self._partial
+        if known or welcome is None or welcome.role != "clerk":
+            return
+        here = self.windows.get(welcome.window) if welcome.window is not None else None
+        if here is None:
+            return
+        if after.state is TicketState.CALLED:
+            mine = after.window == here.number and after.number not in here.parked
+        else:
+            mine = after.target_window == here.number or after.service in here.services
+        if mine:
+            raise ValueError(f"ticket {after.number} comes to window {here.number} unseen")
+
     def _called(self, e: ev.TicketCalled, touched: _Touched) -> None:
         before = self.tickets.get(e.ticket)
+        if not e.recall:
+            seen = self._known(e.ticket, e.number, e.service)
+            self._unseen(e.ticket, _as(seen, TicketState.CALLED, window=e.window))
         t = self._known(e.ticket, e.number, e.service)
         if t.service != e.service:
             # It moved on where this stream was not sent (a zone's board: a transfer at another

@@ -18,7 +18,22 @@ not sent (calls, recalls, window states, a finish, a transfer or park from there
 leaves a window only by an event naming that window, so a zone's board never keeps a stale
 ticket; events naming no window (the day, the notice, ``counts``, devices) reach it. Its
 snapshot lists its zone's windows, their latest calls, and each service's open windows among
-them, as its model counts them. Boards of one zone share one stream (``board:<zone>``). Pure.
+them, as its model counts them. Boards of one zone share one stream (``board:<zone>``).
+
+A clerk's window W (a clerk device with a ``window``) is sent what concerns W and its services
+S (``at_window``, one stream per window, ``staff:w<W>``): an event naming W (as ``window`` or
+``to_window``) or a service of S (``service``, ``from_service``, ``to_service``,
+``next_service``, and a 一件事 ticket's issue when one of its ``steps`` is), a waiting ticket's
+expiry (its service is not said), every window's state changes (the services' open windows),
+and the events naming no window and no ticket. The stream (``queue_server.fanout.Stream``) also
+sends every later event about a ticket it has sent, in an event or a snapshot, until the
+ticket ends, so a ticket that leaves W's picture by an event naming neither W nor S (one
+reserved for W, of another service, called at another window once W closed) is never kept
+stale. A ticket that comes into W's picture without the window having been sent it (a transfer
+or a 一件事 step from another service to W or to S) is not known whole from the event: the
+model asks for a snapshot (``HallModel``). Its snapshot keeps the waiting tickets of S or
+reserved for W (``callable_here`` picks from these), W's own current and parked tickets and
+ratings, every window's state, and the counts of S only (the others are 0). Pure.
 """
 
 from __future__ import annotations
@@ -39,6 +54,7 @@ COUNT_KINDS = frozenset({"ticket_issued", "ticket_voided"})
 
 _WINDOW_STATES = frozenset({"window_opened", "window_closed", "window_paused", "window_resumed"})
 _NOT_SHOWN_ON_BOARDS = COUNT_KINDS | {"staff_locked"}
+_SERVICE_KEYS = ("service", "from_service", "to_service", "next_service")
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,8 @@ class Interest:
     notice: bool = True
     calls: bool = True  # the day's recent calls (boards list them)
     windows: frozenset[int] | None = None  # a zone's: only these windows (None: every window)
+    window: int | None = None  # a clerk window's: what concerns this window ...
+    services: frozenset[str] = frozenset()  # ... and the services it serves
 
     def wants(self, kind: str) -> bool:
         if self.kinds is not None:
@@ -66,7 +84,33 @@ class Interest:
         """Whether an event of a kind it wants concerns this stream's windows: one that names
         a ``window`` outside a zone does not."""
         window = event.get("window")
+        if self.window is not None:
+            return self._concerns(event)
         return self.windows is None or window is None or window in self.windows
+
+    def _concerns(self, event: Mapping[str, Any]) -> bool:
+        """Whether an event may change a clerk window's picture by what it says (the stream
+        adds the events about tickets it has sent)."""
+        window = event.get("window")
+        if window == self.window or event.get("to_window") == self.window:
+            return True
+        if event.get("ticket") is None:  # the day, window states, devices; not another's lock
+            return window is None or event.get("type") in _WINDOW_STATES
+        if any(event.get(key) in self.services for key in _SERVICE_KEYS):
+            return True
+        if any(step in self.services for step in event.get("steps") or ()):
+            return True  # a 一件事 ticket that has a step here (its issue: known whole then)
+        return event.get("type") == "ticket_expired" and window is None  # a waiting ticket
+
+    def at_window(self, window: int, services: Collection[str]) -> Interest:
+        """This interest kept to a clerk's window and its services (``staff:w3``)."""
+        return dataclasses.replace(
+            self,
+            name=f"{self.name}:w{window}",
+            window=window,
+            services=frozenset(services),
+            calls=False,
+        )
 
     def zoned(self, zone: str, windows: Collection[int]) -> Interest:
         """This interest kept to a zone's windows, as a stream of its own (``board:floor1``)."""
@@ -77,6 +121,8 @@ class Interest:
         out = dict(snapshot)
         if self.windows is not None:
             out = self._zone(out)
+        if self.window is not None:
+            out = self._window(out)
         if not self.waiting:
             out["waiting"] = []
         if not self.window_tickets and isinstance(out.get("windows"), list):
@@ -111,11 +157,34 @@ class Interest:
         ]
         return {**snapshot, "windows": windows, "recent_calls": calls, "services": services}
 
+    def _window(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """A clerk window's part: the waiting tickets of its services or reserved for it, its
+        own tickets and ratings, the other windows' states, its services' counts."""
+        here, services = self.window, self.services
+        waiting = [
+            t
+            for t in snapshot.get("waiting") or []
+            if t.get("service") in services or t.get("target_window") == here
+        ]
+        windows = [
+            w
+            if w.get("number") == here
+            else {**w, "current": None, "parked": [], "last_rating": None, "last_served": None}
+            for w in snapshot.get("windows") or []
+        ]
+        counts = [
+            s if s.get("code") in services else {**s, "waiting": 0, "issued_today": 0}
+            for s in snapshot.get("services") or []
+        ]
+        return {**snapshot, "waiting": waiting, "windows": windows, "services": counts}
+
     def shown(self, snapshot: Snapshot) -> Snapshot:
         """The part of a snapshot record this role's model keeps live (to compare models)."""
         replace = msgspec.structs.replace
         if self.windows is not None:
             snapshot = _zone_part(snapshot, self.windows)
+        if self.window is not None:
+            snapshot = _window_part(snapshot, self.window, self.services)
         if self.waiting:
             return snapshot
         windows = tuple(replace(w, current=_called(w.current)) for w in snapshot.windows)
@@ -150,6 +219,23 @@ def _zone_part(snapshot: Snapshot, zone: frozenset[int]) -> Snapshot:
         windows=windows,
         services=tuple(counted(s) for s in snapshot.services),
         recent_calls=tuple(c for c in snapshot.recent_calls if c.window in zone),
+    )
+
+
+def _window_part(snapshot: Snapshot, here: int, services: frozenset[str]) -> Snapshot:
+    """A clerk window's part (as ``Interest._window``); the day's recent calls are not kept."""
+    replace = msgspec.structs.replace
+    return replace(
+        snapshot,
+        waiting=tuple(
+            t for t in snapshot.waiting if t.service in services or t.target_window == here
+        ),
+        windows=tuple(w if w.number == here else _window_state(w) for w in snapshot.windows),
+        services=tuple(
+            s if s.code in services else replace(s, waiting=0, issued_today=0)
+            for s in snapshot.services
+        ),
+        recent_calls=(),
     )
 
 

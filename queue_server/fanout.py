@@ -8,7 +8,10 @@ it gets anyway (a call on the boards), else at most every ``COUNTS_EVERY_S`` in 
 own, so that taking tickets never writes to every board per ticket. A batch is encoded once per
 stream, whatever the number of its connections; boards of one zone share the zone's stream
 (``board:<zone>``: its windows' events only, ``Interest.zoned``), so a call is encoded once per
-zone whatever the number of boards. The public ``watch`` stream
+zone whatever the number of boards. A clerk's window has a stream of its own (``staff:w<W>``,
+``Interest.at_window``): the events naming the window or its services, and every later event
+about a ticket it was sent (in an event or a snapshot, ``seed``) until the ticket ends. The
+public ``watch`` stream
 (web board, phone page) keeps the older rule: every event in the public view, ``private``
 stand-ins included, ``seq`` by one, no ``prev``.
 """
@@ -30,12 +33,16 @@ __all__ = [
     "device_interest",
     "stream_name",
     "streams",
+    "window_streams",
     "zone_streams",
 ]
 
 Counts = dict[str, tuple[int, int]]  # service -> (waiting, issued today)
 
 COUNTS_EVERY_S = 0.1  # kiosks and boards: counts at most this often (a hall does not see less)
+
+# A ticket's last event: a window's stream stops following it.
+ENDED = frozenset({"ticket_finished", "ticket_no_show", "ticket_voided", "ticket_expired"})
 
 
 class Stream:
@@ -49,37 +56,66 @@ class Stream:
         self.name = interest.name if interest is not None else view.name
         self.last = last  # at most any welcome's seq: a fresh stream starts at the log's end
         self._counts = counts  # as of the last batch (what a welcome read then has)
+        # A window's stream: the open tickets it has sent (in events or snapshots), whose every
+        # event it sends until they end. A superset does no harm: only more events are sent
+        # (a ticket that ends while nobody follows the stream stays in it: a few per window).
+        windowed = interest is not None and interest.window is not None
+        self.tickets: set[str] | None = set() if windowed else None
 
-    def wants(self, event: dict[str, Any]) -> bool:
+    def wants(self, event: dict[str, Any], tickets: set[str] | None = None) -> bool:
         kind = str(event.get("type"))
         if self.interest is None:
             return True
         if kind in PRIVATE_KINDS and not self.view.private:
             return False
-        return self.interest.wants(kind) and self.interest.covers(event)
+        if not self.interest.wants(kind):
+            return False
+        if self.interest.covers(event):
+            return True
+        return tickets is not None and event.get("ticket") in tickets
 
-    def messages(self, events: Iterable[dict[str, Any]], after: int) -> Iterator[dict[str, Any]]:
+    def seed(self, tickets: Iterable[str]) -> None:
+        """A snapshot of this stream's was sent with these tickets: follow them too."""
+        if self.tickets is not None:
+            self.tickets.update(tickets)
+
+    def messages(
+        self,
+        events: Iterable[dict[str, Any]],
+        after: int,
+        tickets: set[str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
         """Stored events as this stream sends them, chained from ``prev`` = ``after`` (a
-        replay; the live stream's own chain is left alone)."""
+        replay: a window's stream follows a copy of the tickets it follows now, the live chain
+        and tickets are left alone; ``batch`` passes its own). A replay may so leave out an
+        event about a ticket that has ended since; a model skips replayed events its welcome
+        already holds, so its picture does not depend on them."""
+        if tickets is None and self.tickets is not None:
+            tickets = set(self.tickets)
         prev = after
         for event in events:
-            if self.wants(event):
+            if self.wants(event, tickets):
                 message = self.view.event(event)
                 if self.interest is not None:
                     message["prev"] = prev
                 prev = int(event["seq"])
+                ticket = event.get("ticket")
+                if tickets is not None and isinstance(ticket, str):
+                    if event.get("type") in ENDED:
+                        tickets.discard(ticket)
+                    else:
+                        tickets.add(ticket)
                 yield message
 
     def batch(self, events: list[dict[str, Any]]) -> list[bytes]:
         """A committed batch's frames for this stream, moving ``last``."""
-        frames = [encode_bytes(m) for m in self.messages(events, self.last)]
+        sent = list(self.messages(events, self.last, self.tickets))
+        frames = [encode_bytes(m) for m in sent]
         if self.interest is None:
             self.last = int(events[-1]["seq"]) if events else self.last
             return frames
-        for event in reversed(events):
-            if self.wants(event):
-                self.last = int(event["seq"])
-                break
+        if sent:
+            self.last = int(sent[-1]["seq"])
         if self.counted and any(e.get("type") == "day_started" for e in events):
             # Its models set every service's day counts to zero: the next counts tells all,
             # even one whose counts are yesterday's last again (a ticket left and one taken).
@@ -147,9 +183,26 @@ def zone_streams(hall: Hall, last: int, counts: Counts) -> dict[str, Stream]:
     return found
 
 
+def window_streams(hall: Hall, last: int, counts: Counts) -> dict[str, Stream]:
+    """One stream per window for the clerk devices bound to it (``device_interest``)."""
+    view = VIEWS[Role.CLERK]
+    base = interest_of(Role.CLERK.value)
+    found: dict[str, Stream] = {}
+    for window in hall.windows:
+        interest = base.at_window(window.number, window.services)
+        found[interest.name] = Stream(view, interest, last, counts)
+    return found
+
+
 def device_interest(hall: Hall, device: Device) -> Interest:
-    """What a device is sent: its role's interest, kept to its zone's windows if it has one."""
+    """What a device is sent: its role's interest, kept to its zone's windows if it has one,
+    a clerk's to its window and the window's services."""
     interest = interest_of(device.role.value)
+    if device.role is Role.CLERK and device.window is not None:
+        window = hall.window(device.window)
+        if window is not None:
+            return interest.at_window(window.number, window.services)
+        return interest
     zone = next((z for z in hall.zones if z.name == device.zone), None)
     if device.zone is None or zone is None:
         return interest

@@ -41,7 +41,7 @@ from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
 from queue_server.core.views import recent_calls
 from queue_server.dispatch import manager_job
-from queue_server.fanout import device_interest, zone_streams
+from queue_server.fanout import device_interest, window_streams, zone_streams
 from queue_server.guard import AddressGuard, PinGuard, RatingGuard
 from queue_server.phone import PhoneDesk
 from queue_server.pins import verify_pin
@@ -202,6 +202,7 @@ class HallServer:
         self.phone = PhoneDesk(self.hall, service.clock)  # 远程取号
         self.web.connections = lambda: len(self.sessions)
         service.streams.update(zone_streams(self.hall, service.seq, service.counts()))
+        service.streams.update(window_streams(self.hall, service.seq, service.counts()))
 
     async def start(self, host: str, port: int) -> int:
         self.service.start()
@@ -422,7 +423,11 @@ class HallServer:
                 Job(
                     session,
                     re,
-                    read=lambda e, now: {"type": "pong", "seq": self.service.seq, "time": now},
+                    read=lambda e, now: {
+                        "type": "pong",
+                        "seq": self.stream_seq(session),
+                        "time": now,
+                    },
                 )
             )
 
@@ -532,7 +537,11 @@ class HallServer:
                 Job(
                     session,
                     re,
-                    read=lambda e, now: {"type": "pong", "seq": self.service.seq, "time": now},
+                    read=lambda e, now: {
+                        "type": "pong",
+                        "seq": self.stream_seq(session),
+                        "time": now,
+                    },
                 )
             )
         elif isinstance(msg, rq.Position):
@@ -591,7 +600,19 @@ class HallServer:
         if interest.windows is not None:  # a zone's board: its windows' latest calls
             snapshot["recent_calls"] = recent_calls(self.service.engine.state, interest.windows)
         # Only what the role's events keep live (a kiosk is sent no waiting list).
-        return interest.trim(VIEWS[device.role].snapshot(snapshot))
+        trimmed = interest.trim(VIEWS[device.role].snapshot(snapshot))
+        stream = self.service.streams.get(interest.name)
+        if stream is not None and stream.tickets is not None:  # a clerk window's: follow them
+            stream.seed(t["id"] for t in _tickets(trimmed))
+        return trimmed
+
+    def stream_seq(self, session: Session) -> int:
+        """The seq a connection's model reaches with what it has been sent: its stream's last
+        (a filtered stream may skip the log's last events: a ``ping`` must not name them)."""
+        stream = self.service.streams.get(session.stream or "")
+        if stream is None or stream.interest is None:
+            return self.service.seq
+        return stream.last
 
     def snapshot_reply(self, device: Device) -> Callable[[Engine, float], dict[str, Any]]:
         def read(engine: Engine, now: float) -> dict[str, Any]:
@@ -759,6 +780,13 @@ class HallServer:
             zh, en = ERRORS["too_many_connections"]
             return response(HTTPStatus.SERVICE_UNAVAILABLE, f"{zh} / {en}\n", "text/plain")
         return None
+
+
+def _tickets(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tickets a snapshot (JSON) holds: the waiting ones and the windows' current."""
+    found = list(snapshot.get("waiting") or [])
+    found += [w["current"] for w in snapshot.get("windows") or [] if w.get("current")]
+    return found
 
 
 def _host(ws: ServerConnection) -> str:
