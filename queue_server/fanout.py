@@ -152,10 +152,14 @@ class Stream:
         self.last = seq
         return [encode_bytes(message)]
 
-    def idle(self) -> None:
+    def idle(self, day: str | None = None) -> None:
         """Nobody follows the stream: whoever follows it next is sent every service's counts
-        (as after ``rejoined``)."""
+        (as after ``rejoined``). Tickets of days before ``day`` have all ended (a new day
+        expires what is left): a window's stream stops following them, though it was not
+        there to see them end."""
         self._counts = None
+        if self.tickets and day is not None:
+            self.tickets = {t for t in self.tickets if t.startswith(day)}
 
     def rejoined(self) -> None:
         """A connection starts following the stream: its welcome may be newer than the last

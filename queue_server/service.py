@@ -369,7 +369,7 @@ class HallService:
         shared: dict[str, Shared] = {}
         for name, stream in self.streams.items():
             if name not in followed:
-                stream.idle()
+                stream.idle(self.engine.day)
                 continue
             frames = stream.batch(stored)
             if stream.counted and (due or frames):

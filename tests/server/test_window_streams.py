@@ -19,7 +19,7 @@ from contract.hall import HallModel
 from contract.records import Snapshot
 from queue_server.client import HallClient
 from queue_server.core.model import Device, Role
-from queue_server.fanout import device_interest
+from queue_server.fanout import device_interest, window_streams
 
 # Window 1 serves SB and YB; window 4 serves HJ alone; window 3 all three.
 HALL = make_hall()
@@ -207,3 +207,15 @@ async def until_kind(client: HallClient, kind: str) -> dict[str, Any]:
     while (event := await client.next_event())["kind"] != kind:
         pass
     return event
+
+
+def test_a_window_stream_nobody_follows_forgets_the_tickets_of_past_days() -> None:
+    """A window closed overnight is not there to see its tickets expire at the new day: it
+    stops following them then, so the tickets it follows do not pile up from day to day."""
+    stream = window_streams(HALL, 0, {})["staff:w1"]
+    stream.seed(["2026-11-22-A001", "2026-11-22-Y002"])
+    stream.idle("2026-11-22")
+    assert stream.tickets == {"2026-11-22-A001", "2026-11-22-Y002"}
+    stream.seed(["2026-11-23-A001"])  # the next morning's clerk: its welcome
+    stream.idle("2026-11-23")
+    assert stream.tickets == {"2026-11-23-A001"}
