@@ -11,14 +11,13 @@ import json
 from typing import Any
 
 import hypothesis
-import msgspec
 import pytest
 from hallkit import bundle_hall
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from streamkit import ACTIONS, NUMBERS, WINDOWS, command, comparable
 
 from contract.hall import HallModel
-from contract.records import Snapshot
 from queue_server import core
 from queue_server.core.model import Role, TicketClass
 from queue_server.fanout import Stream, window_streams
@@ -26,64 +25,6 @@ from queue_server.views import VIEWS
 
 HALL = bundle_hall()
 T0 = 1795312800.0  # 2026-11-22 08:00 in Shanghai
-# As the zones' property test's.
-WINDOWS = st.sampled_from([1, 2, 3, 4])
-NUMBERS = st.builds(lambda p, n: f"{p}{n:03d}", st.sampled_from("ABCX"), st.integers(1, 4))
-ACTIONS = st.one_of(
-    st.tuples(st.just("take"), st.sampled_from(["SB", "YB", "HJ", "BIRTH"])),
-    st.tuples(st.just("open"), WINDOWS, st.sampled_from(["s1", "s2", "s3", "s4"])),
-    st.tuples(st.sampled_from(["next", "recall", "park", "finish", "no_show"]), WINDOWS),
-    st.tuples(st.just("next"), WINDOWS),
-    st.tuples(st.sampled_from(["finish", "finish", "park", "recall"]), WINDOWS),
-    st.tuples(st.sampled_from(["next", "finish", "pause", "resume", "close"]), WINDOWS),
-    st.tuples(st.sampled_from(["number", "parked"]), WINDOWS, NUMBERS),
-    st.tuples(st.just("to_window"), WINDOWS, WINDOWS),
-    st.tuples(st.just("to_service"), WINDOWS, st.sampled_from(["SB", "YB", "HJ"])),
-    st.tuples(st.just("wait"), st.sampled_from([5.0, 600.0, 86400.0])),
-)
-
-
-def command(action: tuple[Any, ...], n: int) -> object:
-    kind, *args = action
-    if kind == "take":
-        if args[0] == "BIRTH":
-            return core.TakeBundle("BIRTH", f"r{n}", token=f"tok{n:019d}")
-        return core.TakeTicket(args[0], f"r{n}", token=f"tok{n:020d}")
-    simple = {
-        "next": core.CallNext,
-        "recall": core.Recall,
-        "park": core.Park,
-        "finish": core.Finish,
-        "no_show": core.NoShow,
-        "pause": core.PauseWindow,
-        "resume": core.ResumeWindow,
-        "close": core.CloseWindow,
-    }
-    if kind in simple:
-        return simple[kind](args[0])
-    if kind == "open":
-        return core.OpenWindow(args[0], args[1])
-    if kind == "number":
-        return core.CallNumber(args[0], args[1])
-    if kind == "parked":
-        return core.CallParked(args[0], args[1])
-    if kind == "to_window":
-        return core.Transfer(args[0], to_window=args[1])
-    return core.Transfer(args[0], to_service=args[1])
-
-
-def comparable(snapshot: Snapshot) -> Snapshot:
-    """Without what events do not carry (waits, phone links)."""
-    strip = msgspec.structs.replace
-    return strip(
-        snapshot,
-        seq=None,
-        windows=tuple(
-            strip(w, current=strip(w.current, status_url=None) if w.current else None)
-            for w in snapshot.windows
-        ),
-        services=tuple(strip(s, estimated_wait_s=0) for s in snapshot.services),
-    )
 
 
 SERVICES = st.sampled_from(["SB", "YB", "HJ"])

@@ -7,13 +7,13 @@ still sees everything; a reconnect replays the window's missed events chained by
 from __future__ import annotations
 
 import asyncio
-import itertools
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import msgspec
 from hallkit import Running, make_hall, must, running
+from streamkit import chained, comparable, until
 
 from contract.hall import HallModel
 from contract.records import Snapshot
@@ -32,36 +32,14 @@ def run(coro: Any) -> None:
     asyncio.run(coro)
 
 
-async def until(client: HallClient, kind: str, window: int) -> list[dict[str, Any]]:
-    """The events ``client`` receives up to the first ``kind`` at ``window``, that one too."""
-    events: list[dict[str, Any]] = []
-    while not events or (events[-1]["kind"], events[-1].get("window")) != (kind, window):
-        events.append(await client.next_event())
-    return events
-
-
-def chained(events: list[dict[str, Any]]) -> bool:
-    return all(b["prev"] == a["seq"] for a, b in itertools.pairwise(events))
-
-
 def issued(events: list[dict[str, Any]]) -> set[str]:
     return {e["service"] for e in events if e["kind"] == "ticket_issued"}
 
 
 def shown(hall: Running, device: str, snapshot: Snapshot) -> Snapshot:
-    strip = msgspec.structs.replace
     device_record = next(d for d in hall.hall.devices if d.id == device)
-    part = device_interest(hall.hall, device_record).shown(snapshot)
-    return strip(
-        part,
-        seq=None,
-        devices=(),  # a second connection's arrival comes after
-        windows=tuple(
-            strip(w, current=strip(w.current, status_url=None) if w.current else None)
-            for w in part.windows
-        ),
-        services=tuple(strip(s, estimated_wait_s=0) for s in part.services),
-    )
+    part = comparable(device_interest(hall.hall, device_record).shown(snapshot))
+    return msgspec.structs.replace(part, devices=())  # a second connection's arrival after
 
 
 async def take(kiosk: HallClient, services: str, tag: str) -> list[str]:

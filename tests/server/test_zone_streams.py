@@ -6,12 +6,11 @@ missed events chained by ``prev``. A board without a zone still gets the whole h
 from __future__ import annotations
 
 import asyncio
-import itertools
 from pathlib import Path
 from typing import Any
 
-import msgspec
 from hallkit import FRONT, Running, must, running, zoned_hall
+from streamkit import chained, comparable, until
 
 from contract.hall import HallModel
 from contract.records import Snapshot
@@ -23,36 +22,14 @@ def run(coro: Any) -> None:
     asyncio.run(coro)
 
 
-async def until(client: HallClient, kind: str, window: int) -> list[dict[str, Any]]:
-    """The events ``client`` receives up to the first ``kind`` at ``window``, that one too."""
-    events: list[dict[str, Any]] = []
-    while not events or (events[-1]["kind"], events[-1].get("window")) != (kind, window):
-        events.append(await client.next_event())
-    return events
-
-
 def windows_named(events: list[dict[str, Any]]) -> set[int]:
     return {e["window"] for e in events if e.get("window") is not None}
 
 
-def chained(events: list[dict[str, Any]]) -> bool:
-    return all(b["prev"] == a["seq"] for a, b in itertools.pairwise(events))
-
-
 def shown(hall: Running, device: str, snapshot: Snapshot) -> Snapshot:
     """What the device's model keeps live, without what events do not carry (waits, links)."""
-    strip = msgspec.structs.replace
     device_record = next(d for d in hall.hall.devices if d.id == device)
-    part = device_interest(hall.hall, device_record).shown(snapshot)
-    return strip(
-        part,
-        seq=None,
-        windows=tuple(
-            strip(w, current=strip(w.current, status_url=None) if w.current else None)
-            for w in part.windows
-        ),
-        services=tuple(strip(s, estimated_wait_s=0) for s in part.services),
-    )
+    return comparable(device_interest(hall.hall, device_record).shown(snapshot))
 
 
 async def open_and_take(hall: Running) -> tuple[HallClient, HallClient, HallClient]:
