@@ -11,9 +11,8 @@ stream, whatever the number of its connections; boards of one zone share the zon
 zone whatever the number of boards. A clerk's window has a stream of its own (``staff:w<W>``,
 ``Interest.at_window``): the events naming the window or its services, and every later event
 about a ticket it was sent (in an event or a snapshot, ``seed``) until the ticket ends. The
-public ``watch`` stream
-(web board, phone page) keeps the older rule: every event in the public view, ``private``
-stand-ins included, ``seq`` by one, no ``prev``.
+public ``watch`` stream (web board, phone page) keeps the older rule: every event in the public
+view, ``private`` stand-ins included, ``seq`` by one, no ``prev``.
 """
 
 from __future__ import annotations
@@ -58,7 +57,8 @@ class Stream:
         self._counts = counts  # as of the last batch (what a welcome read then has)
         # A window's stream: the open tickets it has sent (in events or snapshots), whose every
         # event it sends until they end. A superset does no harm: only more events are sent
-        # (a ticket that ends while nobody follows the stream stays in it: a few per window).
+        # (a ticket that ends while nobody follows the stream stays in it until ``idle`` is
+        # told of a later day).
         windowed = interest is not None and interest.window is not None
         self.tickets: set[str] | None = set() if windowed else None
 
