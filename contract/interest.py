@@ -83,9 +83,9 @@ class Interest:
     def covers(self, event: Mapping[str, Any]) -> bool:
         """Whether an event of a kind it wants concerns this stream's windows: one that names
         a ``window`` outside a zone does not."""
-        window = event.get("window")
         if self.window is not None:
             return self._concerns(event)
+        window = event.get("window")
         return self.windows is None or window is None or window in self.windows
 
     def _concerns(self, event: Mapping[str, Any]) -> bool:

@@ -61,6 +61,7 @@ class Stream:
         # told of a later day).
         windowed = interest is not None and interest.window is not None
         self.tickets: set[str] | None = set() if windowed else None
+        self._day: str | None = None  # the day ``idle`` last kept the tickets to
 
     def wants(self, event: dict[str, Any], tickets: set[str] | None = None) -> bool:
         kind = str(event.get("type"))
@@ -158,8 +159,9 @@ class Stream:
         expires what is left): a window's stream stops following them, though it was not
         there to see them end."""
         self._counts = None
-        if self.tickets and day is not None:
+        if self.tickets and day is not None and day != self._day:  # once a day
             self.tickets = {t for t in self.tickets if t.startswith(day)}
+            self._day = day
 
     def rejoined(self) -> None:
         """A connection starts following the stream: its welcome may be newer than the last
@@ -167,13 +169,16 @@ class Stream:
         self._counts = None
 
 
-def streams(last: int, counts: Counts) -> dict[str, Stream]:
+def streams(last: int, counts: Counts, hall: Hall | None = None) -> dict[str, Stream]:
     """One stream per interest of the roles, and the public one, from the log's ``last`` seq
-    and the services' ``counts`` now."""
+    and the services' ``counts`` now; with the ``hall``, its zones' and windows' too (every
+    name ``device_interest`` gives one of its devices)."""
     found: dict[str, Stream] = {"public": Stream(PUBLIC, None, last)}
     for role, view in VIEWS.items():
         interest = interest_of(role.value)
         found.setdefault(interest.name, Stream(view, interest, last, counts))
+    if hall is not None:
+        found |= zone_streams(hall, last, counts) | window_streams(hall, last, counts)
     return found
 
 

@@ -132,11 +132,6 @@ def event_message(event: dict[str, Any]) -> dict[str, Any]:
     return message
 
 
-def encode(message: dict[str, Any]) -> str:
-    """A message as JSON text that is always valid UTF-8 (lone surrogates are escaped)."""
-    return encode_bytes(message).decode()
-
-
 _ENCODE = msgspec.json.Encoder(enc_hook=str).encode
 
 
@@ -159,7 +154,6 @@ __all__ = [
     "PROTOCOL_VERSION",
     "PUBLIC_REQUESTS",
     "ProtocolError",
-    "encode",
     "encode_bytes",
     "error_message",
     "event_message",

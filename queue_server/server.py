@@ -41,7 +41,7 @@ from queue_server.core.errors import refusal
 from queue_server.core.model import Device, Hall, Role
 from queue_server.core.views import recent_calls
 from queue_server.dispatch import manager_job
-from queue_server.fanout import device_interest, window_streams, zone_streams
+from queue_server.fanout import device_interest
 from queue_server.guard import AddressGuard, PinGuard, RatingGuard
 from queue_server.phone import PhoneDesk
 from queue_server.pins import verify_pin
@@ -201,8 +201,6 @@ class HallServer:
         self.web = Web(service)
         self.phone = PhoneDesk(self.hall, service.clock)  # 远程取号
         self.web.connections = lambda: len(self.sessions)
-        service.streams.update(zone_streams(self.hall, service.seq, service.counts()))
-        service.streams.update(window_streams(self.hall, service.seq, service.counts()))
 
     async def start(self, host: str, port: int) -> int:
         self.service.start()

@@ -136,7 +136,7 @@ class HallService:
         self._version = _code_version(hall)
         self.engine, replayed = self._rebuild()
         self.seq = store.last_seq()
-        self.streams: dict[str, Stream] = streams(self.seq, self.counts())
+        self.streams: dict[str, Stream] = streams(self.seq, self.counts(), hall)
         self._counts_due = False  # the next batch sends the kiosks' and boards' counts
         self._counts_timer: asyncio.TimerHandle | None = None
         if projections is None:
