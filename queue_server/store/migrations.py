@@ -26,14 +26,17 @@ MIGRATIONS: list[tuple[str, Migration]] = []
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT on a connection opened in autocommit mode; ROLLBACK on error."""
-    db.execute("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE … COMMIT on a connection opened in autocommit mode; ROLLBACK on error,
+    a failed COMMIT included. On the connection itself: every commit of the hall comes here."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
 
 
 def migration(name: str) -> Callable[[Migration], Migration]:

@@ -46,7 +46,7 @@ _INSERT_EVENTS = (
     "INSERT INTO events (seq, at, day, type, actor, ticket, window, hall, data)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_UPSERT_TICKETS = (
+_PUT_TICKETS = (
     f"INSERT OR REPLACE INTO tickets ({', '.join(_TICKET_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})"
 )
@@ -119,16 +119,13 @@ class SQLiteStore:
                 )
             )
         ticket_rows = [_ticket_row(t, seq) for t in tickets.values()]
-        conn.execute("BEGIN IMMEDIATE")  # as `transaction` does, on the connection itself
         try:
-            conn.executemany(_INSERT_EVENTS, rows)  # one statement for the batch
-            if ticket_rows:
-                conn.executemany(_UPSERT_TICKETS, ticket_rows)
-            conn.execute("COMMIT")
+            with transaction(self.db):
+                conn.executemany(_INSERT_EVENTS, rows)  # one statement for the batch
+                if ticket_rows:
+                    conn.executemany(_PUT_TICKETS, ticket_rows)
         except BaseException:
             self._seq = None  # read again next time: this batch is not in the log
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
             raise
         self._seq = seq
         return stored
